@@ -1,0 +1,57 @@
+# rehab — one command to run it, one to test it. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+TEST_DATABASE_URL ?= postgres://postgres:postgres@127.0.0.1:5432/rehab
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+TEST_ENV := DJANGO_ENV=test DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL)
+PYTEST_ARGS ?=
+
+.PHONY: run test lint format bench worker venv clean
+
+venv: $(VENV)/.installed
+
+## Test-only JavaScript (axe-core for the accessibility checks in the browser tests)
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+## Local run: SQLite, in-process tasks, demo data and logins, http://127.0.0.1:8000
+run: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+## Whole suite on PostgreSQL and Redis: ruff, migrations check, pytest (browser tests included)
+test: venv node_modules/.installed
+	$(PY) scripts/check_services.py $(TEST_DATABASE_URL) $(TEST_REDIS_URL)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## A Celery worker against Redis (production-like local setup)
+worker: venv
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} $(VENV)/bin/celery -A rehab worker -B -l info
+
+clean:
+	rm -rf $(VENV) node_modules db staticfiles artifacts .pytest_cache .ruff_cache
+
+## Benchmarks against PostgreSQL on this machine (own database rehab_bench); SCALE=1 is the goal size
+bench: venv
+	$(PY) -m bench --scale $${SCALE:-1}

@@ -1,0 +1,57 @@
+"""The REST API under /api/v1/, its OpenAPI schema (/api/schema/) and its docs (/api/docs/).
+
+The docs' assets come from drf-spectacular-sidecar, served by this server: they work offline.
+"""
+
+import json
+
+from django.conf import settings
+from django.urls import include, path
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from athletes.api import AthleteViewSet, CareTeamMemberViewSet
+from monitoring.api import (
+    ActivitySessionViewSet,
+    AssessmentViewSet,
+    CaseViewSet,
+    DailyLogViewSet,
+    DeviceMetricViewSet,
+    FlagViewSet,
+)
+from protocols.api import PlanViewSet, ProtocolTemplateViewSet
+
+from .api import TokenView, router
+
+router.register("athletes", AthleteViewSet, basename="athlete")
+router.register("cases", CaseViewSet, basename="case")
+router.register("care-team-members", CareTeamMemberViewSet, basename="care-team-member")
+router.register("templates", ProtocolTemplateViewSet, basename="template")
+router.register("plans", PlanViewSet, basename="plan")
+router.register("daily-logs", DailyLogViewSet, basename="daily-log")
+router.register("sessions", ActivitySessionViewSet, basename="session")
+router.register("device-metrics", DeviceMetricViewSet, basename="device-metric")
+router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("flags", FlagViewSet, basename="flag")
+
+
+class OfflineSwaggerView(SpectacularSwaggerView):
+    """Swagger UI that never calls out: no online spec validator badge."""
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        swagger_settings = getattr(settings, "SPECTACULAR_SETTINGS", {}).get(
+            "SWAGGER_UI_SETTINGS", {"deepLinking": True}
+        )
+        if isinstance(swagger_settings, dict):
+            response.data["settings"] = json.dumps({**swagger_settings, "validatorUrl": None})
+        return response
+
+
+urlpatterns = [
+    path("v1/auth/token/", TokenView.as_view(), name="api-token"),
+    path("v1/", include((router.urls, "api"), namespace="api")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", OfflineSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]

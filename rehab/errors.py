@@ -1,0 +1,59 @@
+"""One small domain error type that pages and the API turn into a clear 400."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions as drf_exceptions
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class ApplicationError(Exception):
+    """A request that the domain refuses, with field errors a person can act on.
+
+    ``errors`` maps a field name (or ``"__all__"``) to a list of messages.
+    """
+
+    def __init__(self, message: str, errors: Mapping[str, Sequence[str] | str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors: dict[str, list[str]] = {
+            key: [value] if isinstance(value, str) else list(value)
+            for key, value in (errors or {}).items()
+        }
+
+    @classmethod
+    def from_django(cls, exc: DjangoValidationError) -> ApplicationError:
+        if hasattr(exc, "error_dict"):
+            errors = {
+                field: [str(m) for e in errs for m in e.messages]
+                for field, errs in exc.error_dict.items()
+            }
+        else:
+            errors = {"__all__": [str(m) for m in exc.messages]}
+        return cls("Please correct the errors below.", errors)
+
+    def add_to_form(self, form) -> None:
+        """Show the errors on a Django form, field by field where the form has the field."""
+        for field, messages in self.errors.items():
+            for message in messages:
+                form.add_error(field if field in form.fields else None, message)
+        if not self.errors:
+            form.add_error(None, self.message)
+
+
+def api_exception_handler(exc, context):
+    """DRF's handler, plus ApplicationError and Django's ValidationError as 400s.
+
+    Every error body has ``detail``; bad input also has ``errors`` (field -> messages).
+    """
+    if isinstance(exc, DjangoValidationError):
+        exc = ApplicationError.from_django(exc)
+    if isinstance(exc, ApplicationError):
+        return Response({"detail": exc.message, "errors": exc.errors}, status=400)
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, drf_exceptions.ValidationError):
+        response.data = {"detail": "Invalid input.", "errors": response.data}
+    return response

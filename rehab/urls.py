@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from .health import healthz
+from .views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("healthz", healthz, name="healthz"),
+    path("clinic/", include("monitoring.urls_clinic", namespace="clinic")),
+    path("clinic/", include("protocols.urls", namespace="plans")),
+    path("me/", include("monitoring.urls_athlete", namespace="athlete")),
+    path("coach/", include("monitoring.urls_coach", namespace="coach")),
+    path("api/", include("rehab.api_urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,114 @@
+"""What an API caller may reach: the cases they are on, plus team grants of integration accounts.
+
+``athletes.selectors.cases_for_user`` knows care-team roles only. An integration account may
+also hold an ``IntegrationGrant`` on a whole team: it then reaches every case of that team's
+athletes with the ``integration`` role, exactly as if it were on each care team with that role.
+The role is annotated on each case (``viewer_role``), so the predicates of
+``athletes.permissions`` answer for team grants too, without a query per case.
+
+Every decision here still goes through those predicates: ``ApiScope.case_ids(predicate)`` is
+"the cases on which ``predicate(user, case)`` holds", evaluated once per request over the
+caller's cases (one query), and the viewsets filter their querysets by such id sets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cached_property
+
+from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from . import permissions
+from .models import CareTeamMember, Case, IntegrationGrant, User
+
+Predicate = Callable[[User, Case], bool]
+
+
+def api_cases(user: User) -> QuerySet[Case]:
+    """The cases the user reaches through the API, with ``viewer_role`` annotated.
+
+    Care-team roles come first; an integration account's team grants add the team's cases with
+    the ``integration`` role.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return Case.objects.none()
+    member_role = Subquery(
+        CareTeamMember.objects.filter(case=OuterRef("pk"), user=user).values("role")[:1],
+        output_field=CharField(),
+    )
+    on_care_team = Q(pk__in=CareTeamMember.objects.filter(user=user).values("case_id"))
+    if user.kind == User.Kind.INTEGRATION:
+        granted_teams = IntegrationGrant.objects.filter(user=user).values("team_id")
+        condition = on_care_team | Q(athlete__team_id__in=granted_teams)
+        role = Coalesce(member_role, Value(CareTeamMember.Role.INTEGRATION.value))
+    else:
+        condition, role = on_care_team, member_role
+    return (
+        Case.objects.filter(condition)
+        .annotate(viewer_role=role, viewer_id=Value(user.pk))
+        .select_related("athlete", "athlete__team")
+    )
+
+
+def api_case(user: User, case_id: int) -> Case:
+    """One case the user reaches, or 404 (the same answer as for a case that does not exist)."""
+    try:
+        return api_cases(user).get(pk=case_id)
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such case.") from None
+
+
+class ApiScope:
+    """The caller's cases, loaded once, and the id sets on which a predicate holds."""
+
+    def __init__(self, user: User):
+        self.user = user
+
+    @cached_property
+    def cases(self) -> dict[int, Case]:
+        return {case.pk: case for case in api_cases(self.user)}
+
+    def case(self, case_id: int) -> Case | None:
+        return self.cases.get(case_id)
+
+    def allows(self, predicate: Predicate, case_id: int | None) -> bool:
+        case = self.cases.get(case_id) if case_id is not None else None
+        return case is not None and predicate(self.user, case)
+
+    def case_ids(
+        self, predicate: Predicate = permissions.can_view_case, *, active=False
+    ) -> set[int]:
+        """Ids of the caller's cases on which ``predicate`` holds (only active ones if asked)."""
+        return {
+            pk
+            for pk, case in self.cases.items()
+            if predicate(self.user, case) and (not active or case.status == Case.Status.ACTIVE)
+        }
+
+    def athlete_ids(
+        self, predicate: Predicate = permissions.can_view_case, *, active=False
+    ) -> set[int]:
+        """Athletes with at least one of the caller's cases on which ``predicate`` holds."""
+        return {self.cases[pk].athlete_id for pk in self.case_ids(predicate, active=active)}
+
+    def cases_of_athlete(self, athlete_id: int) -> list[Case]:
+        return [c for c in self.cases.values() if c.athlete_id == athlete_id]
+
+    def loggable_cases(self) -> dict[int, list[int]]:
+        """Athlete id → the active cases on which the caller may record data (can_log_for)."""
+        out: dict[int, list[int]] = {}
+        for pk in sorted(self.case_ids(permissions.can_log_for, active=True)):
+            out.setdefault(self.cases[pk].athlete_id, []).append(pk)
+        return out
+
+
+def scope_for(request) -> ApiScope:
+    """The request's scope, built once per request (DRF and Django requests alike)."""
+    target = getattr(request, "_request", request)
+    scope = getattr(target, "_api_scope", None)
+    if scope is None or scope.user != request.user:
+        scope = ApiScope(request.user)
+        target._api_scope = scope
+    return scope

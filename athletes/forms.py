@@ -1,0 +1,160 @@
+"""The new athlete and case form of the clinic (one page, one transaction).
+
+The form only parses input; ``athletes.services.athlete_create`` and ``case_open`` decide what
+is valid and save. Their errors come back onto these fields by name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
+
+from .models import Athlete, Case, Team
+from .sites import HIGH, SITES
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def site_choices() -> list:
+    """Sites grouped by healing-complication risk, so the risk shows before any script runs."""
+    high = [(s.code, s.label) for s in SITES if s.risk == HIGH]
+    low = [(s.code, s.label) for s in SITES if s.risk != HIGH]
+    return [
+        ("", "Choose the injury site"),
+        ("High risk for healing complications", high),
+        ("Low risk", low),
+    ]
+
+
+GRADE_CHOICES = [("", "Not graded"), *[(str(n), str(n)) for n in range(1, 6)]]
+
+
+class NewCaseForm(forms.Form):
+    NEW, EXISTING = "new", "existing"
+
+    athlete_mode = forms.ChoiceField(
+        label="Athlete",
+        choices=[(NEW, "A new athlete"), (EXISTING, "An athlete I already treat")],
+        initial=NEW,
+        widget=forms.RadioSelect,
+    )
+    existing_athlete = forms.ModelChoiceField(
+        label="Existing athlete", queryset=Athlete.objects.none(), required=False
+    )
+    first_name = forms.CharField(label="First name", max_length=80, required=False)
+    last_name = forms.CharField(label="Last name", max_length=80, required=False)
+    date_of_birth = forms.DateField(label="Date of birth", required=False, widget=_date_input())
+    sex = forms.ChoiceField(label="Sex", choices=Athlete.Sex.choices, initial=Athlete.Sex.UNKNOWN)
+    sport = forms.CharField(label="Sport", max_length=80, required=False)
+    team = forms.ModelChoiceField(
+        label="Team", queryset=Team.objects.none(), required=False, empty_label="No team"
+    )
+
+    site = forms.ChoiceField(label="Injury site", choices=site_choices)
+    raise_risk = forms.BooleanField(
+        label="Treat as high risk",
+        required=False,
+        help_text="Raise a low-risk site to high risk (a high-risk site is never lowered).",
+    )
+    side = forms.ChoiceField(label="Side", choices=Case.Side.choices, initial=Case.Side.LEFT)
+    grade = forms.TypedChoiceField(
+        label="Grade", choices=GRADE_CHOICES, coerce=int, empty_value=None, required=False
+    )
+    grading_system = forms.ChoiceField(
+        label="Grading system", choices=Case.GradingSystem.choices, initial=Case.GradingSystem.NONE
+    )
+    imaging = forms.ChoiceField(label="Imaging", choices=Case.Imaging.choices, initial="mri")
+    imaging_on = forms.DateField(label="Imaging date", required=False, widget=_date_input())
+    diagnosed_on = forms.DateField(label="Diagnosed on", widget=_date_input())
+    red_s_screen = forms.ChoiceField(
+        label="RED-S / Triad screen", choices=Case.Screen.choices, initial="not_screened"
+    )
+    menstrual_status = forms.ChoiceField(
+        label="Menstrual status", choices=Case.Menstrual.choices, initial="na"
+    )
+    prior_bsi_count = forms.IntegerField(
+        label="Prior bone stress injuries",
+        min_value=0,
+        max_value=30,
+        initial=0,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    vitamin_d_nmol_l = forms.DecimalField(
+        label="25(OH)D, nmol/L",
+        required=False,
+        max_digits=5,
+        decimal_places=1,
+        validators=[MinValueValidator(0), MaxValueValidator(500)],
+        help_text="Vitamin D; below 75 nmol/L is low.",
+        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+    )
+
+    ATHLETE_FIELDS = ("first_name", "last_name", "date_of_birth", "sex", "sport", "team")
+    CASE_FIELDS = (
+        "side",
+        "grade",
+        "grading_system",
+        "imaging",
+        "imaging_on",
+        "red_s_screen",
+        "menstrual_status",
+        "prior_bsi_count",
+        "vitamin_d_nmol_l",
+    )
+
+    def __init__(self, *args, athletes=None, teams=None, today: dt.date | None = None, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+        if athletes is not None:
+            self.fields["existing_athlete"].queryset = athletes
+        if teams is not None:
+            self.fields["team"].queryset = teams
+        self.fields["diagnosed_on"].initial = self.today
+        for name in ("diagnosed_on", "imaging_on", "date_of_birth"):
+            self.fields[name].widget.attrs["max"] = self.today.isoformat()
+
+    def clean_diagnosed_on(self):
+        day = self.cleaned_data["diagnosed_on"]
+        if day > self.today:
+            raise forms.ValidationError("The diagnosis cannot be in the future.")
+        return day
+
+    def clean_imaging_on(self):
+        day = self.cleaned_data.get("imaging_on")
+        if day and day > self.today:
+            raise forms.ValidationError("The imaging date cannot be in the future.")
+        return day
+
+    def clean_date_of_birth(self):
+        day = self.cleaned_data.get("date_of_birth")
+        if day and day >= self.today:
+            raise forms.ValidationError("The date of birth must be in the past.")
+        return day
+
+    def clean(self):
+        data = super().clean()
+        if data.get("athlete_mode") == self.EXISTING:
+            if not data.get("existing_athlete"):
+                self.add_error("existing_athlete", "Choose the athlete.")
+        else:
+            data["existing_athlete"] = None
+            for name in ("first_name", "last_name"):
+                if not (data.get(name) or "").strip():
+                    self.add_error(name, "Required for a new athlete.")
+        return data
+
+    def athlete_data(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.ATHLETE_FIELDS} | {
+            "sport": self.cleaned_data.get("sport") or "",
+        }
+
+    def case_data(self) -> dict:
+        data = {name: self.cleaned_data.get(name) for name in self.CASE_FIELDS}
+        data["risk"] = HIGH if self.cleaned_data.get("raise_risk") else None
+        return data

@@ -1,0 +1,297 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from .sites import HIGH, LOW, SITE_CHOICES, site_risk
+
+
+class User(AbstractUser):
+    """A person or an integration account.
+
+    ``kind`` says where the home page sends the user; what a user may see and change on a case
+    is decided by their ``CareTeamMember.role`` on that case (see ``athletes.permissions``).
+    """
+
+    class Kind(models.TextChoices):
+        CLINICIAN = "clinician", "Clinician"
+        PHYSIO = "physio", "Physiotherapist"
+        COACH = "coach", "Coach"
+        ATHLETE = "athlete", "Athlete"
+        NUTRITIONIST = "nutritionist", "Nutritionist"
+        PSYCHOLOGIST = "psychologist", "Psychologist"
+        INTEGRATION = "integration", "Integration account"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.CLINICIAN)
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Team(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    sport = models.CharField(max_length=80, blank=True)
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="teams",
+        help_text="Coaches and staff who follow this team's athletes.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Athlete(models.Model):
+    class Sex(models.TextChoices):
+        FEMALE = "female", "Female"
+        MALE = "male", "Male"
+        OTHER = "other", "Other"
+        UNKNOWN = "unknown", "Not recorded"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="athlete_profile",
+        help_text="The athlete's own login, if they have one.",
+    )
+    first_name = models.CharField(max_length=80)
+    last_name = models.CharField(max_length=80)
+    date_of_birth = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=8, choices=Sex.choices, default=Sex.UNKNOWN)
+    sport = models.CharField(max_length=80, blank=True)
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="athletes"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def full_name(self) -> str:
+        return str(self)
+
+
+class Case(models.Model):
+    """One bone stress injury episode of one athlete."""
+
+    class Side(models.TextChoices):
+        LEFT = "left", "Left"
+        RIGHT = "right", "Right"
+        BILATERAL = "bilateral", "Bilateral"
+        NOT_APPLICABLE = "na", "Not applicable"
+
+    class Risk(models.TextChoices):
+        HIGH = HIGH, "High risk"
+        LOW = LOW, "Low risk"
+
+    class GradingSystem(models.TextChoices):
+        FREDERICSON = "fredericson", "Fredericson (MRI, tibia)"
+        ARENDT = "arendt", "Arendt (MRI)"
+        KAEDING_MILLER = "kaeding_miller", "Kaeding–Miller"
+        NONE = "none", "Not graded"
+
+    class Imaging(models.TextChoices):
+        MRI = "mri", "MRI"
+        CT = "ct", "CT"
+        XRAY = "xray", "X-ray"
+        BONE_SCAN = "bone_scan", "Bone scan"
+        ULTRASOUND = "ultrasound", "Ultrasound"
+        CLINICAL = "clinical", "Clinical diagnosis only"
+
+    class Screen(models.TextChoices):
+        NOT_SCREENED = "not_screened", "Not screened"
+        NEGATIVE = "negative", "Negative"
+        POSITIVE = "positive", "Positive"
+
+    class Menstrual(models.TextChoices):
+        NOT_APPLICABLE = "na", "Not applicable"
+        REGULAR = "regular", "Regular (> 9 cycles in 12 months)"
+        OLIGOMENORRHEA = "oligomenorrhea", "Oligomenorrhoea (6–9 in 12 months)"
+        AMENORRHEA = "amenorrhea", "Amenorrhoea (< 6 in 12 months)"
+        UNKNOWN = "unknown", "Not recorded"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        RETURNED = "returned", "Returned to sport"
+        CLOSED = "closed", "Closed"
+
+    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="cases")
+    site = models.CharField(max_length=32, choices=SITE_CHOICES)
+    side = models.CharField(max_length=10, choices=Side.choices, default=Side.LEFT)
+    risk = models.CharField(
+        max_length=4,
+        choices=Risk.choices,
+        help_text="Healing-complication risk; follows the site unless a clinician raises it.",
+    )
+    grade = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    grading_system = models.CharField(
+        max_length=16, choices=GradingSystem.choices, default=GradingSystem.NONE
+    )
+    imaging = models.CharField(max_length=12, choices=Imaging.choices, default=Imaging.MRI)
+    imaging_on = models.DateField(null=True, blank=True)
+    diagnosed_on = models.DateField()
+    # Bone-health risk factors (clinical.md §10).
+    prior_bsi_count = models.PositiveSmallIntegerField(default=0)
+    red_s_screen = models.CharField(
+        max_length=12,
+        choices=Screen.choices,
+        default=Screen.NOT_SCREENED,
+        verbose_name="RED-S / Triad screen",
+    )
+    menstrual_status = models.CharField(
+        max_length=16, choices=Menstrual.choices, default=Menstrual.NOT_APPLICABLE
+    )
+    vitamin_d_nmol_l = models.DecimalField(
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        verbose_name="25(OH)D (nmol/L)",
+        validators=[MinValueValidator(0), MaxValueValidator(500)],
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    target_return_on = models.DateField(null=True, blank=True)
+    returned_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-diagnosed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(grade__isnull=True) | Q(grade__gte=1, grade__lte=5),
+                name="case_grade_range",
+            ),
+            models.CheckConstraint(condition=Q(risk__in=[HIGH, LOW]), name="case_risk_valid"),
+        ]
+        indexes = [models.Index(fields=["status", "site"])]
+
+    def __str__(self) -> str:
+        return f"{self.athlete} — {self.get_site_display()} ({self.get_side_display()})"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.risk:
+            self.risk = site_risk(self.site)
+        super().save(*args, **kwargs)
+
+    @property
+    def bone_health_flags(self) -> list[str]:
+        """Risk factors that make the suggested plan more conservative (clinical.md §10)."""
+        found = []
+        if self.red_s_screen == self.Screen.POSITIVE:
+            found.append("Positive RED-S / Triad screen")
+        if self.menstrual_status in {self.Menstrual.OLIGOMENORRHEA, self.Menstrual.AMENORRHEA}:
+            found.append(f"Menstrual status: {self.get_menstrual_status_display()}")
+        if self.prior_bsi_count:
+            found.append(
+                f"{self.prior_bsi_count} prior bone stress injur"
+                f"{'y' if self.prior_bsi_count == 1 else 'ies'}"
+            )
+        if self.vitamin_d_nmol_l is not None and self.vitamin_d_nmol_l < 75:
+            found.append(f"25(OH)D {self.vitamin_d_nmol_l} nmol/L (below 75)")
+        return found
+
+    @property
+    def has_risk_factors(self) -> bool:
+        return bool(self.bone_health_flags) or (self.grade or 0) >= 3
+
+
+class CareTeamMember(models.Model):
+    """A user's role on one case; it decides what they may see and change (see permissions)."""
+
+    class Role(models.TextChoices):
+        LEAD_CLINICIAN = "lead_clinician", "Lead clinician"
+        CLINICIAN = "clinician", "Clinician"
+        PHYSIO = "physio", "Physiotherapist"
+        COACH = "coach", "Coach"
+        ATHLETE = "athlete", "Athlete"
+        NUTRITIONIST = "nutritionist", "Nutritionist"
+        PSYCHOLOGIST = "psychologist", "Psychologist"
+        INTEGRATION = "integration", "Integration account"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="care_team")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="care_roles"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices)
+    added_at = models.DateTimeField(auto_now_add=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "user"], name="one_role_per_user_per_case"),
+        ]
+        ordering = ["case", "role"]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} on case {self.case_id}"
+
+
+class IntegrationGrant(models.Model):
+    """An integration account's access to every case of a team's athletes (see api_scopes).
+
+    A grant to single cases is a ``CareTeamMember`` with the ``integration`` role instead. A
+    grant gives what that role gives: the cases, and recording logs, sessions and device
+    metrics for their athletes; never clinical reads.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="integration_grants",
+        limit_choices_to={"kind": User.Kind.INTEGRATION},
+    )
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="integration_grants")
+    granted_at = models.DateTimeField(auto_now_add=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "team"], name="one_grant_per_account_and_team"),
+        ]
+        ordering = ["team", "user"]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.team}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.user_id and self.user.kind != User.Kind.INTEGRATION:
+            raise ValidationError({"user": "Only integration accounts are granted whole teams."})

@@ -1,0 +1,31 @@
+"""Reads of athletes and cases, scoped to what the viewer may see."""
+
+from __future__ import annotations
+
+from django.db.models import OuterRef, QuerySet, Subquery, Value
+from django.http import Http404
+
+from .models import CareTeamMember, Case, User
+
+
+def cases_for_user(user: User) -> QuerySet[Case]:
+    """The cases on whose care team the user is, with ``viewer_role`` annotated.
+
+    The annotation lets ``permissions.role_on`` answer without a query per case.
+    """
+    if not user.is_authenticated:
+        return Case.objects.none()
+    role = CareTeamMember.objects.filter(case=OuterRef("pk"), user=user).values("role")[:1]
+    return (
+        Case.objects.filter(care_team__user=user)
+        .annotate(viewer_role=Subquery(role), viewer_id=Value(user.pk))
+        .select_related("athlete", "athlete__team")
+    )
+
+
+def case_for_user(user: User, case_id: int) -> Case:
+    """One case the user is on, or 404 — the same answer as for a case that does not exist."""
+    try:
+        return cases_for_user(user).get(pk=case_id)
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such case.") from None

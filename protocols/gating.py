@@ -1,0 +1,365 @@
+"""The gating engine: a phase spec, a data snapshot and a day in, an `Evaluation` out.
+
+Pure: no ORM, no clock, no I/O; equal inputs give equal evaluations, so stored data can be
+replayed. The engine recommends; a clinician decides (docs/criteria.md, design "Gating").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from protocols.criteria import (
+    CriterionError,
+    CriterionResult,
+    get_kind,
+    validate_list,
+)
+
+# --- the data the engine sees -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One athlete's daily log. Pain ratings are 0–10 NRS; `pain_next_morning` is the pain on the
+    morning after `day`; `pain_lasted_hours` is how long pain after activity lasted."""
+
+    day: date
+    pain_rest: float | None = None
+    pain_during: float | None = None
+    pain_after: float | None = None
+    pain_next_morning: float | None = None
+    pain_character: str | None = None  # "none", "dull", "sharp"
+    localized: bool | None = None
+    night_pain: bool | None = None
+    swelling: bool | None = None
+    pain_lasted_hours: float | None = None
+
+
+@dataclass(frozen=True)
+class SessionEntry:
+    day: date
+    activity: str
+    minutes: float | None
+    rpe: float | None = None  # CR-10
+    pain_during: float | None = None
+
+    @property
+    def load(self) -> float | None:
+        """Session-RPE load, rpe × minutes in AU (Foster et al. 2001); None when either is."""
+        if self.rpe is None or self.minutes is None:
+            return None
+        return float(self.rpe) * float(self.minutes)
+
+
+@dataclass(frozen=True)
+class AssessmentEntry:
+    day: date
+    test: str
+    value: float
+    pain: float | None = None
+
+
+def _last_per_day(entries: Iterable[Any], start: date, end: date) -> list[Any]:
+    """Entries with `start <= day <= end`, one per day (the last given wins), by day."""
+    chosen: dict[date, Any] = {}
+    for entry in entries:
+        if start <= entry.day <= end:
+            chosen[entry.day] = entry
+    return [chosen[day] for day in sorted(chosen)]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the engine may read for one case and phase. Records may come in any order and may
+    include days after the evaluation day (they are ignored) or before the phase began (only
+    load history reads them)."""
+
+    phase_started_on: date
+    logs: tuple[LogEntry, ...] = ()
+    sessions: tuple[SessionEntry, ...] = ()
+    assessments: tuple[AssessmentEntry, ...] = ()
+    signed_off_on: date | None = None  # a clinician's sign-off of this phase
+    high_risk_site: bool = False
+
+    def __post_init__(self) -> None:
+        for name in ("logs", "sessions", "assessments"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+
+    def logs_between(self, start: date, end: date) -> list[LogEntry]:
+        """One log per day from `start` to `end` inclusive, by day; for a repeated day the
+        last log given wins."""
+        return _last_per_day(self.logs, start, end)
+
+    def sessions_between(self, start: date, end: date) -> list[SessionEntry]:
+        """Every session from `start` to `end` inclusive, by day (several a day is normal)."""
+        return sorted((s for s in self.sessions if start <= s.day <= end), key=lambda s: s.day)
+
+    def assessments_between(self, start: date, end: date) -> list[AssessmentEntry]:
+        """Assessments from `start` to `end` inclusive, by day; for the same test on the same
+        day the last one given wins."""
+        chosen: dict[tuple[date, str], AssessmentEntry] = {}
+        for a in self.assessments:
+            if start <= a.day <= end:
+                chosen[(a.day, a.test)] = a
+        return [chosen[key] for key in sorted(chosen)]
+
+    def last_log_on(self, today: date) -> date | None:
+        days = [log.day for log in self.logs if log.day <= today]
+        return max(days) if days else None
+
+
+# --- the phase ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PhaseSpec:
+    """A phase's gates. Constructing one validates and completes every item (defaults applied)
+    and raises `CriterionError` with keys such as `"advance_when.0.max"` or `"min_days"`."""
+
+    name: str
+    min_days: int = 0
+    advance_when: tuple[dict[str, Any], ...] = ()
+    regress_when: tuple[dict[str, Any], ...] = ()
+    warn_when: tuple[dict[str, Any], ...] = ()
+
+    def __post_init__(self) -> None:
+        errors: dict[str, str] = {}
+        if isinstance(self.min_days, bool) or not isinstance(self.min_days, int):
+            errors["min_days"] = "Minimum days must be a whole number."
+        elif not 0 <= self.min_days <= 365:
+            errors["min_days"] = "Minimum days must be between 0 and 365."
+        for name, role in (
+            ("advance_when", "advance"),
+            ("regress_when", "regress"),
+            ("warn_when", "warning"),
+        ):
+            try:
+                cleaned = validate_list(getattr(self, name), role)  # type: ignore[arg-type]
+            except CriterionError as exc:
+                errors.update(exc.prefixed(name).errors)
+            else:
+                object.__setattr__(self, name, tuple(cleaned))
+        if errors:
+            raise CriterionError(errors)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "min_days": self.min_days,
+            "advance_when": [dict(i) for i in self.advance_when],
+            "regress_when": [dict(i) for i in self.regress_when],
+            "warn_when": [dict(i) for i in self.warn_when],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PhaseSpec:
+        return cls(
+            name=data["name"],
+            min_days=data.get("min_days", 0),
+            advance_when=tuple(data.get("advance_when", ())),
+            regress_when=tuple(data.get("regress_when", ())),
+            warn_when=tuple(data.get("warn_when", ())),
+        )
+
+
+# --- the evaluation ----------------------------------------------------------------------------
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+FLAG_KINDS = ("ready_to_advance", "regression", "red_flag", "missing_logs", "load_spike")
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """A phase evaluated on `day`. `ready` needs every advance result met (unknown is not met),
+    no regression fired and at least one advance criterion in the spec."""
+
+    day: date
+    phase: str
+    advance: tuple[CriterionResult, ...]
+    regress: tuple[CriterionResult, ...]
+    warn: tuple[CriterionResult, ...]
+    ready: bool
+    days_in_phase: int
+    last_log_on: date | None
+    days_without_log: int
+    missing_logs: bool
+    summary: str
+
+    @property
+    def fired(self) -> tuple[CriterionResult, ...]:
+        """Regression rules that fired."""
+        return tuple(r for r in self.regress if r.met is True)
+
+    @property
+    def red_flags(self) -> tuple[CriterionResult, ...]:
+        """Fired rules that call for a clinician's review before anything else."""
+        return tuple(r for r in self.fired if r.red_flag)
+
+    @property
+    def warnings(self) -> tuple[CriterionResult, ...]:
+        return tuple(r for r in self.warn if r.met is True)
+
+    @property
+    def unknown(self) -> tuple[CriterionResult, ...]:
+        """Advance results that could not be decided for lack of data."""
+        return tuple(r for r in self.advance if r.met is None)
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        """The flag kinds this evaluation calls for (see FLAG_KINDS)."""
+        out = []
+        if self.ready:
+            out.append("ready_to_advance")
+        if self.fired:
+            out.append("regression")
+        if self.red_flags:
+            out.append("red_flag")
+        if self.missing_logs:
+            out.append("missing_logs")
+        if any(r.kind == "load_spike" for r in self.warnings):
+            out.append("load_spike")
+        return tuple(out)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready; the derived lists (`fired`, `red_flags`, ...) are included for readers
+        and ignored by `from_dict`."""
+        return {
+            "day": self.day.isoformat(),
+            "phase": self.phase,
+            "ready": self.ready,
+            "advance": [r.to_dict() for r in self.advance],
+            "regress": [r.to_dict() for r in self.regress],
+            "warn": [r.to_dict() for r in self.warn],
+            "days_in_phase": self.days_in_phase,
+            "last_log_on": _iso(self.last_log_on),
+            "days_without_log": self.days_without_log,
+            "missing_logs": self.missing_logs,
+            "summary": self.summary,
+            "fired": [r.to_dict() for r in self.fired],
+            "red_flags": [r.to_dict() for r in self.red_flags],
+            "warnings": [r.to_dict() for r in self.warnings],
+            "unknown": [r.to_dict() for r in self.unknown],
+            "flags": list(self.flags),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Evaluation:
+        def results(key: str) -> tuple[CriterionResult, ...]:
+            return tuple(CriterionResult.from_dict(r) for r in data.get(key, ()))
+
+        return cls(
+            day=date.fromisoformat(data["day"]),
+            phase=data["phase"],
+            advance=results("advance"),
+            regress=results("regress"),
+            warn=results("warn"),
+            ready=bool(data["ready"]),
+            days_in_phase=int(data["days_in_phase"]),
+            last_log_on=_day(data.get("last_log_on")),
+            days_without_log=int(data["days_without_log"]),
+            missing_logs=bool(data["missing_logs"]),
+            summary=data["summary"],
+        )
+
+
+def _advance_items(spec: PhaseSpec) -> list[dict[str, Any]]:
+    """The spec's advance items, led by an implicit `min_days_in_phase` for `min_days` unless an
+    item already asks for at least as many days."""
+    items = list(spec.advance_when)
+    covered = any(i["kind"] == "min_days_in_phase" and i["days"] >= spec.min_days for i in items)
+    if spec.min_days > 0 and not covered:
+        items.insert(0, {"kind": "min_days_in_phase", "days": spec.min_days})
+    return items
+
+
+def _strip_period(sentence: str) -> str:
+    return sentence[:-1] if sentence.endswith(".") else sentence
+
+
+def _summary(
+    spec: PhaseSpec,
+    advance: tuple[CriterionResult, ...],
+    fired: tuple[CriterionResult, ...],
+    warnings: tuple[CriterionResult, ...],
+    ready: bool,
+    missing_logs: bool,
+    days_without_log: int,
+) -> str:
+    red = [r for r in fired if r.red_flag]
+    if red:
+        head = (
+            "Red flag: "
+            + "; ".join(_strip_period(r.sentence) for r in red)
+            + ". A clinician should review before any change."
+        )
+    elif fired:
+        head = "Step back suggested: " + "; ".join(_strip_period(r.sentence) for r in fired) + "."
+    elif not spec.advance_when:
+        head = "No advance criteria are set for this phase; a clinician decides when to move on."
+    elif ready:
+        head = f"Ready to advance: all {len(advance)} criteria are met."
+    else:
+        met = sum(1 for r in advance if r.met is True)
+        unknown = sum(1 for r in advance if r.met is None)
+        head = f"Not ready: {met} of {len(advance)} criteria met"
+        head += f", {unknown} unknown for lack of data." if unknown else "."
+        first = next((r for r in advance if r.met is not True), None)
+        if first is not None:
+            head += f" {first.sentence}"
+    parts = [head]
+    if missing_logs:
+        unit = "day" if days_without_log == 1 else "days"
+        parts.append(f"No daily log for {days_without_log} {unit}.")
+    for w in warnings:
+        parts.append(f"Caution: {w.sentence}")
+    return " ".join(parts)
+
+
+def evaluate(
+    spec: PhaseSpec, snapshot: Snapshot, today: date, *, missing_log_days: int = 3
+) -> Evaluation:
+    """Evaluate a phase on `today`.
+
+    `missing_logs` is set when no log exists for `missing_log_days` days up to today (counting
+    from the phase start when there never was a log). Records after `today` are ignored.
+    """
+    advance = tuple(get_kind(i["kind"]).evaluate(i, snapshot, today) for i in _advance_items(spec))
+    regress = tuple(get_kind(i["kind"]).evaluate(i, snapshot, today) for i in spec.regress_when)
+    warn = tuple(get_kind(i["kind"]).evaluate(i, snapshot, today) for i in spec.warn_when)
+
+    fired = tuple(r for r in regress if r.met is True)
+    ready = bool(spec.advance_when) and all(r.met is True for r in advance) and not fired
+
+    started = snapshot.phase_started_on
+    last_log_on = snapshot.last_log_on(today)
+    if last_log_on is not None:
+        days_without_log = (today - last_log_on).days
+    else:
+        days_without_log = max(0, (today - started).days + 1)
+    missing_logs = days_without_log >= missing_log_days
+
+    warnings = tuple(r for r in warn if r.met is True)
+    return Evaluation(
+        day=today,
+        phase=spec.name,
+        advance=advance,
+        regress=regress,
+        warn=warn,
+        ready=ready,
+        days_in_phase=max(0, (today - started).days),
+        last_log_on=last_log_on,
+        days_without_log=days_without_log,
+        missing_logs=missing_logs,
+        summary=_summary(spec, advance, fired, warnings, ready, missing_logs, days_without_log),
+    )

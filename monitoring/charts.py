@@ -1,0 +1,253 @@
+"""Plotly charts for the case page, the athlete's progress page and the coach's views.
+
+Each function returns an HTML fragment (a div and its script). Plotly's JavaScript itself is
+served from the installed package (``{% static 'plotly/plotly.min.js' %}``, loaded once per page
+by ``templates/includes/plotly.html``), never from a CDN.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+
+from .metrics import ACWR_DANGER, ACWR_SWEET_SPOT
+
+PAIN_COLOURS = {
+    "pain_rest": "#7a5af8",
+    "pain_during": "#d92d20",
+    "pain_after": "#f79009",
+    "pain_next_morning": "#175cd3",
+}
+PAIN_LABELS = {
+    "pain_rest": "At rest",
+    "pain_during": "During activity",
+    "pain_after": "After activity",
+    "pain_next_morning": "Next morning",
+}
+FLAG_COLOURS = {
+    "red_flag": "#b42318",
+    "regression": "#dc6803",
+    "load_spike": "#b54708",
+    "missing_logs": "#667085",
+    "ready_to_advance": "#067647",
+}
+PHASE_FILLS = ("#eef4ff", "#f4f3ff", "#ecfdf3", "#fef6ee", "#f0f9ff", "#fdf2fa", "#f9fafb")
+CONFIG = {"displayModeBar": False, "responsive": True}
+
+
+@dataclass(frozen=True)
+class PhasePeriod:
+    name: str
+    start: dt.date
+    end: dt.date  # exclusive: the day the next phase began, or the chart's last day + 1
+
+
+@dataclass(frozen=True)
+class FlagMark:
+    day: dt.date
+    kind: str
+    title: str
+
+
+def _layout(fig: go.Figure, *, title: str, height: int, compact: bool, yaxis_title: str) -> None:
+    fig.update_layout(
+        title={"text": title, "x": 0, "font": {"size": 15 if compact else 16}},
+        height=height,
+        margin={"l": 40 if compact else 55, "r": 10, "t": 40, "b": 30},
+        paper_bgcolor="#ffffff",
+        plot_bgcolor="#ffffff",
+        hovermode="x unified",
+        legend={"orientation": "h", "y": -0.18, "x": 0, "font": {"size": 11 if compact else 12}},
+        font={"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"},
+    )
+    fig.update_xaxes(showgrid=False, tickformat="%d %b")
+    fig.update_yaxes(gridcolor="#eaecf0", title_text=yaxis_title, zeroline=False)
+
+
+def _shade_phases(fig: go.Figure, phases: Sequence[PhasePeriod], *, compact: bool) -> None:
+    for i, phase in enumerate(phases):
+        fig.add_vrect(
+            x0=phase.start.isoformat(),
+            x1=phase.end.isoformat(),
+            fillcolor=PHASE_FILLS[i % len(PHASE_FILLS)],
+            opacity=1,
+            layer="below",
+            line_width=0,
+            annotation_text="" if compact else phase.name,
+            annotation_position="top left",
+            annotation_font_size=10,
+            annotation_font_color="#475467",
+        )
+
+
+def _mark_flags(fig: go.Figure, flags: Sequence[FlagMark], y: float) -> None:
+    by_kind: dict[str, list[FlagMark]] = {}
+    for flag in flags:
+        by_kind.setdefault(flag.kind, []).append(flag)
+    for kind, marks in by_kind.items():
+        fig.add_trace(
+            go.Scatter(
+                x=[m.day.isoformat() for m in marks],
+                y=[y] * len(marks),
+                mode="markers",
+                name=kind.replace("_", " ").capitalize(),
+                marker={"symbol": "triangle-down", "size": 11, "color": FLAG_COLOURS.get(kind)},
+                text=[m.title for m in marks],
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
+
+
+def pain_chart(
+    days: Sequence[dt.date],
+    pain: dict[str, Sequence[float | None]],
+    *,
+    phases: Sequence[PhasePeriod] = (),
+    flags: Sequence[FlagMark] = (),
+    fields: Sequence[str] = ("pain_during", "pain_after", "pain_next_morning"),
+    compact: bool = False,
+    limit: float | None = None,
+) -> str:
+    """Pain over time (0–10), gaps kept as gaps, phase periods shaded, flags marked."""
+    fig = go.Figure()
+    _shade_phases(fig, phases, compact=compact)
+    x = [d.isoformat() for d in days]
+    for field in fields:
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=list(pain[field]),
+                name=PAIN_LABELS[field],
+                mode="lines+markers",
+                connectgaps=False,
+                line={"color": PAIN_COLOURS[field], "width": 2},
+                marker={"size": 4},
+                hovertemplate="%{y}/10",
+            )
+        )
+    if limit is not None:
+        fig.add_hline(
+            y=limit,
+            line_dash="dot",
+            line_color="#98a2b3",
+            annotation_text=f"limit {limit:g}/10",
+            annotation_font_size=10,
+        )
+    _mark_flags(fig, flags, y=10.3)
+    _layout(
+        fig,
+        title="Pain (0–10)",
+        height=300 if compact else 340,
+        compact=compact,
+        yaxis_title="" if compact else "Pain",
+    )
+    fig.update_yaxes(range=[-0.3, 10.8], dtick=2)
+    return fig.to_html(full_html=False, include_plotlyjs=False, config=CONFIG)
+
+
+def load_chart(
+    days: Sequence[dt.date],
+    loads: Sequence[float],
+    acwr: Sequence[float | None] = (),
+    *,
+    phases: Sequence[PhasePeriod] = (),
+    flags: Sequence[FlagMark] = (),
+    compact: bool = False,
+) -> str:
+    """Daily session-RPE load as bars and, when given, the EWMA acute:chronic ratio as a line
+    with its "sweet spot" band (0.8–1.3) and caution line (1.5) (Gabbett 2016)."""
+    fig = go.Figure()
+    _shade_phases(fig, phases, compact=compact)
+    x = [d.isoformat() for d in days]
+    fig.add_trace(
+        go.Bar(
+            x=x,
+            y=list(loads),
+            name="Session load (RPE × min)",
+            marker_color="#0b6e69",
+            opacity=0.85,
+            hovertemplate="%{y:.0f} AU",
+        )
+    )
+    if acwr:
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=[None if r is None else round(r, 2) for r in acwr],
+                yaxis="y2",
+                name="Acute:chronic ratio",
+                mode="lines",
+                connectgaps=False,
+                line={"color": "#344054", "width": 2},
+                hovertemplate="ratio %{y}",
+            )
+        )
+        low, high = ACWR_SWEET_SPOT
+        fig.add_hrect(
+            y0=low,
+            y1=high,
+            yref="y2",
+            fillcolor="#12b76a",
+            opacity=0.12,
+            line_width=0,
+            layer="below",
+        )
+        fig.add_hline(
+            y=ACWR_DANGER,
+            yref="y2",
+            line_dash="dot",
+            line_color="#b54708",
+            annotation_text="caution 1.5",
+            annotation_font_size=10,
+        )
+        fig.update_layout(
+            yaxis2={
+                "overlaying": "y",
+                "side": "right",
+                "range": [0, 2.5],
+                "showgrid": False,
+                "title": "" if compact else "Ratio",
+            }
+        )
+    if flags:
+        top = max(list(loads) + [1]) * 1.05
+        _mark_flags(fig, flags, y=top)
+    _layout(
+        fig,
+        title="Training load",
+        height=280 if compact else 320,
+        compact=compact,
+        yaxis_title="" if compact else "Load (AU)",
+    )
+    return fig.to_html(full_html=False, include_plotlyjs=False, config=CONFIG)
+
+
+def weekly_load_sparkline(weeks: Sequence[tuple[dt.date, float]], *, title: str = "") -> str:
+    """A small 4-week load trend for boards and cards."""
+    fig = go.Figure(
+        go.Bar(
+            x=[w.isoformat() for w, _ in weeks],
+            y=[v for _, v in weeks],
+            marker_color="#0b6e69",
+            hovertemplate="week of %{x|%d %b}: %{y:.0f} AU<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=70,
+        width=160,
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        showlegend=False,
+        title=None,
+    )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, rangemode="tozero")
+    return fig.to_html(
+        full_html=False,
+        include_plotlyjs=False,
+        config={"displayModeBar": False, "staticPlot": True},
+    )

@@ -1,0 +1,956 @@
+"""What a coach sees: the team board, the restrictions card, the athlete view and the export.
+
+Coaches plan training around injured athletes. They see what an athlete may do now, how the
+return is going and when to expect them; never diagnoses, imaging, pain diaries, assessments,
+notes or the bone-health screen. Which facts a person may see is decided in one place,
+``athletes.permissions.visible_case_fields``; every builder here fills a fact only when the
+viewer may see it, and the CSV keeps a column only when every row's viewer may see its field.
+
+Three layers:
+
+- pure rules (no ORM, no clock): the status light, the return confidence, the restrictions
+  derived from a phase, the coach wording of an intensity, the sparkline, CSV-safe cells;
+- scoped reads (``coach_cases``, ``coach_case``): a constant number of queries whatever the
+  number of athletes;
+- view models (``board_rows``, ``restrictions_card``, ``athlete_view``) built from those reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Max, Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from athletes import permissions
+from athletes.models import Case, User
+from athletes.selectors import cases_for_user
+from athletes.sites import BY_CODE
+from protocols import projection
+from protocols.gating import SessionEntry
+from protocols.models import Activity, Impact, PhaseTransition, Plan, PlanPhase, WeightBearing
+
+from . import charts, metrics
+from .models import ActivitySession, DailyLog, Flag
+
+Role = permissions.Role
+
+STEPPED_BACK_DAYS = 14
+"""A step back (a regress transition) keeps the light red for this many days."""
+
+SPARK_WEEKS = 4
+CHART_MAX_DAYS = 182
+"""The athlete view's load chart shows the plan since it started, at most half a year."""
+ACWR_HISTORY_DAYS = 28
+"""Load before the chart's first day that the acute:chronic ratio needs to settle."""
+
+# --- pure rules: impact and restrictions --------------------------------------------------------
+
+IMPACT_RANK = {Impact.NONE: 0, Impact.LOW: 1, Impact.MODERATE: 2, Impact.HIGH: 3}
+
+ACTIVITY_IMPACT: dict[str, str] = {
+    Activity.CYCLE: Impact.NONE,
+    Activity.SWIM: Impact.NONE,
+    Activity.AQUA_JOG: Impact.NONE,
+    Activity.STRENGTH: Impact.NONE,
+    Activity.ELLIPTICAL: Impact.LOW,
+    Activity.ANTI_GRAVITY_RUN: Impact.LOW,
+    Activity.WALK: Impact.LOW,
+    Activity.WALK_RUN: Impact.MODERATE,
+    Activity.RUN: Impact.MODERATE,
+    Activity.PLYOMETRICS: Impact.HIGH,
+    Activity.SPORT_SPECIFIC: Impact.HIGH,
+}
+"""The bone load of each activity; ``other`` has none here (it could be anything)."""
+
+NOT_ALLOWED_WORDS: dict[str, str] = {
+    Activity.WALK: "Walking for exercise (everyday walking is fine)",
+    Activity.ELLIPTICAL: "Elliptical trainer",
+    Activity.ANTI_GRAVITY_RUN: "Anti-gravity treadmill running",
+    Activity.WALK_RUN: "Walk-run intervals or jogging",
+    Activity.RUN: "Continuous running",
+    Activity.PLYOMETRICS: "Jumping, hopping, bounding or plyometrics",
+    Activity.SPORT_SPECIFIC: "Sport drills, sprints, training games or matches",
+}
+
+IMPACT_WORDS = {
+    Impact.NONE: "No impact: nothing where the foot strikes the ground repeatedly.",
+    Impact.LOW: "Low impact only: walking pace, no running or jumping.",
+    Impact.MODERATE: "Moderate impact: walk-run or easy running only as prescribed; no jumping "
+    "or sprinting.",
+    Impact.HIGH: "High impact allowed as prescribed, building up gradually.",
+}
+
+WEIGHT_BEARING_WORDS = {
+    WeightBearing.NWB: "No weight on the injured leg. Crutches for every step; no standing drills.",
+    WeightBearing.TDWB: "Toes may touch the ground for balance only, on crutches.",
+    WeightBearing.PWB: "Partial weight on the injured leg, with crutches.",
+    WeightBearing.BOOT: "Walking boot for all walking and standing.",
+    WeightBearing.FWB: "No limit on standing and walking in daily life.",
+}
+
+PAIN_FREE_RULE = (
+    "Train only while pain-free at the injury site: no pushing through pain.",
+    "If pain appears during or after a session, stop that activity and tell the medical team "
+    "the same day.",
+    "Sharp pain, pain at night or a limp: stop all impact training until the medical team "
+    "has seen the athlete.",
+    "Change one thing at a time: longer or harder, never both in the same week.",
+)
+"""The pain rule in coach language. No pain numbers: those belong to the clinical record."""
+
+_PAIN_PART = re.compile(r"\bpain", re.IGNORECASE)
+
+
+def coach_intensity(text: str | None) -> str:
+    """A prescription's intensity without its pain clause ("easy pace, pain 0 of 10" → "easy
+    pace"): pain limits are clinical; effort (RPE) and pace are what a coach works with."""
+    if not text:
+        return ""
+    parts = [p.strip() for p in re.split(r"[;,]", text)]
+    return ", ".join(p for p in parts if p and not _PAIN_PART.search(p))
+
+
+def _words(choices, value: str) -> str:
+    try:
+        return choices(value).label
+    except ValueError:
+        return str(value or "")
+
+
+@dataclass(frozen=True)
+class AllowedActivity:
+    activity: str
+    label: str
+    minutes: int | None
+    sessions_per_week: int | None
+    intensity: str
+    impact: str | None
+    on_hold: bool = False  # an impact activity while the athlete is under review
+
+
+@dataclass(frozen=True)
+class Restrictions:
+    """What the current phase allows and rules out, derived from the phase (never retyped)."""
+
+    impact: str
+    impact_label: str
+    impact_words: str
+    weight_bearing: str
+    weight_bearing_label: str
+    weight_bearing_words: str
+    crutches: bool
+    allowed: tuple[AllowedActivity, ...]
+    not_allowed: tuple[str, ...]
+    pain_rule: tuple[str, ...] = PAIN_FREE_RULE
+    hold_message: str = ""  # set while the medical team reviews the athlete
+
+    @property
+    def minutes_per_week(self) -> int:
+        return sum((a.minutes or 0) * (a.sessions_per_week or 0) for a in self.allowed)
+
+
+def restrictions_for(phase: Any, *, hold_message: str = "") -> Restrictions:
+    """The restrictions of a phase (a ``PlanPhase`` or anything with its fields).
+
+    Not allowed: every activity of higher impact than the phase allows, and every impact
+    activity the phase does not prescribe. With ``hold_message`` (an open red flag) every
+    prescribed impact activity is on hold until the medical team clears the athlete.
+    """
+    impact = phase.impact if phase.impact in IMPACT_RANK else Impact.HIGH
+    rank = IMPACT_RANK[impact]
+    allowed = []
+    prescribed = set()
+    for rx in phase.prescriptions or ():
+        activity = rx.get("activity", "other")
+        prescribed.add(activity)
+        act_impact = ACTIVITY_IMPACT.get(activity)
+        allowed.append(
+            AllowedActivity(
+                activity=activity,
+                label=_words(Activity, activity),
+                minutes=rx.get("minutes"),
+                sessions_per_week=rx.get("sessions_per_week"),
+                intensity=coach_intensity(rx.get("intensity")),
+                impact=act_impact,
+                on_hold=bool(hold_message)
+                and act_impact is not None
+                and IMPACT_RANK[act_impact] > 0,
+            )
+        )
+    not_allowed = []
+    for activity, words in NOT_ALLOWED_WORDS.items():
+        if activity in prescribed:
+            continue
+        act_rank = IMPACT_RANK[ACTIVITY_IMPACT[activity]]
+        if act_rank > rank:
+            not_allowed.append(words)
+        elif act_rank >= 2:  # running within the phase's impact, yet not in its plan
+            not_allowed.append(f"{words} (not in this phase yet)")
+    weight_bearing = phase.weight_bearing or WeightBearing.FWB
+    if weight_bearing in {WeightBearing.NWB, WeightBearing.TDWB, WeightBearing.PWB}:
+        not_allowed.insert(0, "Any training standing on the injured leg unless prescribed")
+    return Restrictions(
+        impact=impact,
+        impact_label=_words(Impact, impact),
+        impact_words=IMPACT_WORDS[impact],
+        weight_bearing=weight_bearing,
+        weight_bearing_label=_words(WeightBearing, weight_bearing),
+        weight_bearing_words=WEIGHT_BEARING_WORDS.get(weight_bearing, ""),
+        crutches=bool(phase.crutches),
+        allowed=tuple(allowed),
+        not_allowed=tuple(not_allowed),
+        hold_message=hold_message,
+    )
+
+
+def phase_words(phase: Any) -> str:
+    """A phase in a few plain words: its impact and, when not full, its weight bearing."""
+    parts = [_words(Impact, phase.impact)]
+    if phase.weight_bearing and phase.weight_bearing != WeightBearing.FWB:
+        parts.append(_words(WeightBearing, phase.weight_bearing).lower())
+    if phase.crutches:
+        parts.append("crutches")
+    return " · ".join(parts)
+
+
+# --- pure rules: the status light ---------------------------------------------------------------
+
+GREEN, AMBER, RED = "green", "amber", "red"
+LIGHT_ORDER = {RED: 0, AMBER: 1, GREEN: 2}
+
+RED_FLAG_KINDS = (Flag.Kind.RED_FLAG, Flag.Kind.REGRESSION)
+AMBER_FLAG_KINDS = (Flag.Kind.LOAD_SPIKE, Flag.Kind.MISSING_LOGS, Flag.Kind.READY_TO_ADVANCE)
+
+DEFAULT_COACH_MESSAGES = {
+    Flag.Kind.RED_FLAG: "Under review by the medical team; no impact training until cleared.",
+    Flag.Kind.REGRESSION: "The medical team is considering a step back.",
+    Flag.Kind.READY_TO_ADVANCE: "May be ready for the next phase, pending clinician review.",
+    Flag.Kind.MISSING_LOGS: "Daily logs are missing.",
+    Flag.Kind.LOAD_SPIKE: "Training load rose sharply; check the plan with the medical team.",
+}
+"""Used when a flag has no coach message of its own (never the clinical message)."""
+
+
+@dataclass(frozen=True)
+class CoachFlag:
+    """What a coach may know of an open flag: its kind and its coach message."""
+
+    kind: str
+    coach_message: str = ""
+
+    @property
+    def text(self) -> str:
+        return self.coach_message or DEFAULT_COACH_MESSAGES.get(self.kind, "")
+
+    @property
+    def label(self) -> str:
+        return _words(Flag.Kind, self.kind)
+
+
+@dataclass(frozen=True)
+class Light:
+    colour: str  # green | amber | red
+    label: str
+    reasons: tuple[str, ...]
+
+    @property
+    def reason(self) -> str:
+        return self.reasons[0] if self.reasons else ""
+
+    @property
+    def order(self) -> int:
+        return LIGHT_ORDER[self.colour]
+
+
+def status_light(
+    *,
+    today: dt.date,
+    flags: Sequence[CoachFlag] = (),
+    step_backs: Sequence[tuple[dt.date, str]] = (),
+    has_plan: bool = True,
+    phase_started_on: dt.date | None = None,
+    typical_days: int | None = None,
+    last_log_on: dt.date | None = None,
+    missing_log_days: int = 3,
+) -> Light:
+    """Green on track; amber needs attention; red stepped back or under review.
+
+    - red, "Under review": an open red flag or regression flag (its coach message);
+    - red, "Stepped back": a regress transition in the last ``STEPPED_BACK_DAYS`` days
+      (``step_backs`` are (effective date, phase name) pairs);
+    - amber: a load spike, missing logs (a flag, or no log for ``missing_log_days`` days, the
+      engine's own rule), ready to advance awaiting review, running past the phase's typical
+      days, or no plan started yet;
+    - green otherwise. Reasons come most important first.
+    """
+    kinds = {f.kind: f for f in flags}
+    red: list[str] = []
+    review = [kinds[k].text for k in RED_FLAG_KINDS if k in kinds]
+    red.extend(review)
+    recent = sorted(
+        (s for s in step_backs if 0 <= (today - s[0]).days <= STEPPED_BACK_DAYS),
+        key=lambda s: s[0],
+        reverse=True,
+    )
+    if recent:
+        day, name = recent[0]
+        red.append(f"Stepped back to “{name}” on {day:%d %b}.")
+    if red:
+        return Light(RED, "Under review" if review else "Stepped back", tuple(red))
+
+    amber: list[str] = []
+    if not has_plan:
+        amber.append("The medical team has not started a return plan yet.")
+    for kind in (Flag.Kind.LOAD_SPIKE, Flag.Kind.MISSING_LOGS):
+        if kind in kinds:
+            amber.append(kinds[kind].text)
+    if Flag.Kind.MISSING_LOGS not in kinds and has_plan and phase_started_on is not None:
+        if last_log_on is not None:
+            without = (today - last_log_on).days
+        else:
+            without = max(0, (today - phase_started_on).days + 1)
+        if without >= missing_log_days:
+            amber.append(
+                f"No daily log since {last_log_on:%d %b}."
+                if last_log_on
+                else "No daily log in this phase yet."
+            )
+    if has_plan and phase_started_on is not None and typical_days:
+        day = (today - phase_started_on).days + 1
+        if day > typical_days:
+            amber.append(
+                f"Taking longer than usual in this phase: day {day}, typically {typical_days}."
+            )
+    if Flag.Kind.READY_TO_ADVANCE in kinds:
+        amber.append(kinds[Flag.Kind.READY_TO_ADVANCE].text)
+    if amber:
+        return Light(AMBER, "Attention", tuple(amber))
+    return Light(GREEN, "On track", ("Progressing as planned.",))
+
+
+# --- pure rules: projected return and its confidence --------------------------------------------
+
+
+@dataclass(frozen=True)
+class PooledRange:
+    """The literature's usual return for this kind of injury, as dates from the diagnosis
+    (Hoenig et al., BJSM 2023). Shown without naming the injury."""
+
+    low: dt.date
+    typical: dt.date
+    high: dt.date
+
+
+@dataclass(frozen=True)
+class Confidence:
+    level: str  # high | medium | low
+    note: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.level.capitalize()} confidence"
+
+
+def pooled_range(site: str, diagnosed_on: dt.date | None) -> PooledRange | None:
+    info = BY_CODE.get(site)
+    if info is None or info.typical_return_days is None or diagnosed_on is None:
+        return None
+    low, high = info.return_days_ci or (info.typical_return_days, info.typical_return_days)
+    return PooledRange(
+        diagnosed_on + dt.timedelta(days=low),
+        diagnosed_on + dt.timedelta(days=info.typical_return_days),
+        diagnosed_on + dt.timedelta(days=high),
+    )
+
+
+def return_confidence(
+    *, light: Light, has_plan: bool, typical_return: dt.date | None, pooled: PooledRange | None
+) -> Confidence:
+    """How sure the projected return is, in words a coach can plan with."""
+    if not has_plan or typical_return is None:
+        return Confidence("low", "No return plan has started yet.")
+    if light.colour == RED:
+        return Confidence("low", "Dates may move while the medical team reviews the plan.")
+    if pooled is not None and typical_return > pooled.high:
+        return Confidence("medium", "Later than most recoveries from this kind of injury.")
+    if light.colour == AMBER:
+        return Confidence("medium", "Dates depend on the points that need attention.")
+    if pooled is None:
+        return Confidence("medium", "Based on the plan's usual phase lengths only.")
+    return Confidence("high", "On track and within the usual range for this kind of injury.")
+
+
+# --- pure rules: sparkline and CSV cells -------------------------------------------------------
+
+
+def sparkline_svg(weeks: Sequence[tuple[dt.date, float]], *, width: int = 96, height: int = 28):
+    """A small bar chart of weekly load, server-rendered (no script, no query), labelled for
+    screen readers with the numbers it shows."""
+    if not weeks:
+        return ""
+    top = max(v for _, v in weeks) or 1.0
+    gap = 4
+    bar = (width - gap * (len(weeks) - 1)) / len(weeks)
+    bars = []
+    for i, (start, value) in enumerate(weeks):
+        h = max(1.5, (value / top) * (height - 2)) if value else 1.5
+        bars.append(
+            (
+                f"{i * (bar + gap):.1f}",
+                f"{height - h:.1f}",
+                f"{bar:.1f}",
+                f"{h:.1f}",
+                "spark-bar" if value else "spark-bar spark-empty",
+                f"Week of {start:%d %b}: {value:.0f} AU",
+            )
+        )
+    summary = "Weekly training load, last {} weeks: {} AU".format(
+        len(weeks), ", ".join(f"{v:.0f}" for _, v in weeks)
+    )
+    return format_html(
+        '<svg class="spark" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
+        'aria-label="{label}">{bars}</svg>',
+        w=width,
+        h=height,
+        label=summary,
+        bars=format_html_join(
+            "",
+            '<rect x="{}" y="{}" width="{}" height="{}" rx="1.5" class="{}"><title>{}</title>'
+            "</rect>",
+            bars,
+        ),
+    )
+
+
+CSV_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: Any) -> str:
+    """A cell a spreadsheet will not run as a formula (OWASP CSV injection): text starting with
+    = + - @ (or a tab or carriage return) gets a leading quote."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(CSV_DANGEROUS) else text
+
+
+# --- scoped reads -------------------------------------------------------------------------------
+
+
+def coach_cases(user: User, *, today: dt.date) -> QuerySet[Case]:
+    """The active cases on which the user is the coach, with what the coach pages show.
+
+    Queries (whatever the number of cases): 1. the cases with athlete and team (and the
+    viewer's role annotated, so the permission predicates cost nothing); 2. their active plans
+    with the current phase; 3. the plans' phases; 4. the plans' step backs of the last
+    ``STEPPED_BACK_DAYS`` days with the phase stepped back to; 5. the cases' unresolved flags
+    (kind and coach message only).
+    """
+    since = today - dt.timedelta(days=STEPPED_BACK_DAYS)
+    plans = (
+        Plan.objects.filter(status=Plan.Status.ACTIVE)
+        .select_related("current_phase")
+        .prefetch_related(
+            Prefetch("phases", queryset=PlanPhase.objects.order_by("order")),
+            Prefetch(
+                "transitions",
+                queryset=PhaseTransition.objects.filter(
+                    kind=PhaseTransition.Kind.REGRESS, effective_on__gte=since
+                )
+                .select_related("to_phase")
+                .only("id", "plan_id", "kind", "effective_on", "to_phase", "to_phase__name"),
+                to_attr="recent_step_backs",
+            ),
+        )
+    )
+    flags = Flag.objects.filter(status__in=Flag.UNRESOLVED).only(
+        "id", "case_id", "kind", "coach_message", "raised_at", "status"
+    )
+    return (
+        cases_for_user(user)
+        .filter(viewer_role=Role.COACH, status=Case.Status.ACTIVE)
+        .prefetch_related(
+            Prefetch("plans", queryset=plans, to_attr="active_plans"),
+            Prefetch("flags", queryset=flags, to_attr="open_flags"),
+        )
+        .order_by("athlete__last_name", "athlete__first_name", "pk")
+    )
+
+
+def coach_case(user: User, case_id: Any, *, today: dt.date) -> Case:
+    """One case on which the user is the coach, or 404 (as for a case that does not exist)."""
+    try:
+        case = coach_cases(user, today=today).get(pk=case_id)
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such case.") from None
+    if not permissions.can_use_coach_view(user, case):  # the scope above already ensures it
+        raise Http404("No such case.")
+    return case
+
+
+def last_log_dates(athlete_ids: Iterable[int]) -> dict[int, dt.date]:
+    """Each athlete's last daily log date (one query; the log's content is never read)."""
+    rows = (
+        DailyLog.objects.filter(athlete_id__in=list(athlete_ids))
+        .values("athlete_id")
+        .annotate(last=Max("date"))
+        .order_by()
+    )
+    return {r["athlete_id"]: r["last"] for r in rows}
+
+
+def session_entries(
+    athlete_ids: Iterable[int], start: dt.date, end: dt.date
+) -> dict[int, list[SessionEntry]]:
+    """Sessions of the athletes between two days, as load entries (one query). Only activity,
+    minutes and effort are read: a session's pain rating and notes are clinical."""
+    out: dict[int, list[SessionEntry]] = defaultdict(list)
+    rows = ActivitySession.objects.filter(
+        athlete_id__in=list(athlete_ids), date__gte=start, date__lte=end
+    ).values_list("athlete_id", "date", "activity", "minutes", "rpe")
+    for athlete_id, day, activity, minutes, rpe in rows:
+        out[athlete_id].append(SessionEntry(day=day, activity=activity, minutes=minutes, rpe=rpe))
+    return out
+
+
+# --- view models --------------------------------------------------------------------------------
+
+
+def _plan(case: Case) -> Plan | None:
+    plans = getattr(case, "active_plans", None)
+    if plans is None:  # not from coach_cases: never guess, never query per case
+        raise ValueError("Build coach rows from athletes loaded by coach_cases().")
+    plan = plans[0] if plans else None
+    if plan is None or plan.current_phase_id is None:
+        return None
+    return plan
+
+
+def _coach_flags(case: Case) -> list[CoachFlag]:
+    flags = sorted(case.open_flags, key=lambda f: Flag.SEVERITY.get(f.kind, 9))
+    return [CoachFlag(f.kind, f.coach_message) for f in flags]
+
+
+@dataclass
+class CaseFacts:
+    """The facts of one case a coach page may show; a fact the viewer may not see stays None."""
+
+    case_id: int
+    visible: frozenset[str]
+    athlete: str | None = None
+    first_name: str = ""
+    last_name: str = ""
+    sport: str | None = None
+    team_id: int | None = None
+    team: str | None = None
+    has_plan: bool = False
+    phase: PlanPhase | None = None
+    phase_name: str | None = None
+    phase_words: str | None = None
+    phase_number: int | None = None
+    phase_count: int | None = None
+    day_in_phase: int | None = None
+    light: Light | None = None
+    flags: tuple[CoachFlag, ...] = ()
+    last_log_on: dt.date | None = None
+    last_log_days: int | None = None  # days since the last log (0: today)
+    weeks: list[tuple[dt.date, float]] = field(default_factory=list)
+    projection: projection.Projection | None = None
+    earliest_return: dt.date | None = None
+    typical_return: dt.date | None = None
+    pooled: PooledRange | None = None
+    confidence: Confidence | None = None
+    next_review: dt.date | None = None
+
+    @property
+    def this_week_load(self) -> float | None:
+        return self.weeks[-1][1] if self.weeks else None
+
+    @property
+    def load_change_percent(self) -> float | None:
+        if len(self.weeks) < 2 or not self.weeks[-2][1]:
+            return None
+        return (self.weeks[-1][1] - self.weeks[-2][1]) / self.weeks[-2][1] * 100
+
+    @property
+    def sparkline(self) -> str:
+        return sparkline_svg(self.weeks)
+
+    @property
+    def phase_progress(self) -> str:
+        if self.phase_number is None:
+            return ""
+        return f"Phase {self.phase_number} of {self.phase_count}"
+
+    @property
+    def under_review(self) -> bool:
+        return any(f.kind == Flag.Kind.RED_FLAG for f in self.flags)
+
+    def shows(self, name: str) -> bool:
+        return name in self.visible
+
+
+def case_facts(
+    user: User,
+    case: Case,
+    *,
+    today: dt.date,
+    last_log_on: dt.date | None,
+    sessions: Sequence[SessionEntry],
+) -> CaseFacts:
+    """The coach facts of a case loaded by ``coach_cases``; no query."""
+    visible = permissions.visible_case_fields(user, case)
+    facts = CaseFacts(case_id=case.pk, visible=visible)
+
+    def can(name: str) -> bool:
+        if name not in permissions.ALL_CASE_FIELDS:
+            raise ValueError(name)
+        return name in visible
+
+    athlete = case.athlete
+    if can("athlete"):
+        facts.athlete = athlete.full_name
+        facts.first_name, facts.last_name = athlete.first_name, athlete.last_name
+    if can("sport"):
+        facts.sport = athlete.sport or (athlete.team.sport if athlete.team else "")
+    if can("team"):
+        facts.team_id = athlete.team_id
+        facts.team = athlete.team.name if athlete.team else None
+    plan = _plan(case)
+    phase = plan.current_phase if plan else None
+    facts.has_plan = phase is not None
+    phases = list(plan.phases.all()) if plan else []
+    coach_flags = _coach_flags(case) if can("flag_kinds") else []
+    if can("flag_kinds"):
+        facts.flags = tuple(coach_flags)
+    if phase is not None and can("phase"):
+        facts.phase = phase
+        facts.phase_name = phase.name
+        facts.phase_words = phase_words(phase)
+    if phase is not None and can("phase_progress"):
+        facts.phase_number = next(i for i, p in enumerate(phases, 1) if p.pk == phase.pk)
+        facts.phase_count = len(phases)
+        if phase.started_on:
+            facts.day_in_phase = (today - phase.started_on).days + 1
+    if can("last_log_on"):
+        facts.last_log_on = last_log_on
+        facts.last_log_days = (today - last_log_on).days if last_log_on else None
+    if can("status_light"):
+        step_backs = [
+            (t.effective_on, t.to_phase.name if t.to_phase else "an earlier phase")
+            for t in (plan.recent_step_backs if plan else [])
+        ]
+        facts.light = status_light(
+            today=today,
+            flags=coach_flags,
+            step_backs=step_backs,
+            has_plan=facts.has_plan,
+            phase_started_on=phase.started_on if phase else None,
+            typical_days=phase.typical_days if phase else None,
+            last_log_on=last_log_on,
+            missing_log_days=settings.REHAB_MISSING_LOG_DAYS,
+        )
+    if can("training_load"):
+        facts.weeks = metrics.weekly_loads(sessions, today, SPARK_WEEKS)
+    if plan is not None and (can("projected_return") or can("phase_dates")):
+        facts.projection = projection.project(phases, today=today, start=plan.started_on)
+        current = facts.projection.for_order(phase.order)
+        facts.next_review = current.typical_end if current else None
+        if can("projected_return"):
+            facts.earliest_return = facts.projection.earliest_return
+            facts.typical_return = facts.projection.typical_return
+        if not can("phase_dates"):
+            facts.projection = None
+    if can("pooled_return_range"):
+        facts.pooled = pooled_range(case.site, case.diagnosed_on)
+    if can("return_confidence") and facts.light is not None:
+        facts.confidence = return_confidence(
+            light=facts.light,
+            has_plan=facts.has_plan,
+            typical_return=facts.typical_return,
+            pooled=facts.pooled,
+        )
+    return facts
+
+
+def board_facts(user: User, *, today: dt.date) -> list[CaseFacts]:
+    """Every board row of the coach, in a constant number of queries (see ``coach_cases``; then
+    6. the last log dates and 7. the sessions of the last four weeks)."""
+    cases = list(coach_cases(user, today=today))
+    if not cases:
+        return []
+    athlete_ids = {c.athlete_id for c in cases}
+    last_logs = last_log_dates(athlete_ids)
+    start = today - dt.timedelta(days=7 * SPARK_WEEKS - 1)
+    sessions = session_entries(athlete_ids, start, today)
+    return [
+        case_facts(
+            user,
+            case,
+            today=today,
+            last_log_on=last_logs.get(case.athlete_id),
+            sessions=sessions.get(case.athlete_id, []),
+        )
+        for case in cases
+    ]
+
+
+# --- the board: filters, sorting, groups, CSV --------------------------------------------------
+
+SORTS = {
+    "status": "Status (red first)",
+    "name": "Name",
+    "return": "Projected return",
+    "phase": "Phase",
+    "last_log": "Last log (oldest first)",
+}
+LIGHT_FILTERS = {
+    RED: "Red: stepped back or under review",
+    AMBER: "Amber: attention",
+    GREEN: "Green",
+}
+_FAR = dt.date.max
+
+
+def _sort_key(sort: str):
+    def name(r: CaseFacts):
+        return ((r.last_name or "").lower(), (r.first_name or "").lower(), r.case_id)
+
+    keys = {
+        "status": lambda r: (r.light.order if r.light else 9, *name(r)),
+        "name": name,
+        "return": lambda r: (r.typical_return or _FAR, *name(r)),
+        "phase": lambda r: (
+            (r.phase_number or 0) / (r.phase_count or 1) if r.has_plan else -1,
+            *name(r),
+        ),
+        "last_log": lambda r: (r.last_log_on or dt.date.min, *name(r)),
+    }
+    return keys.get(sort, keys["status"])
+
+
+@dataclass(frozen=True)
+class BoardFilters:
+    team: int | None = None
+    light: str = ""
+    q: str = ""
+    sort: str = "status"
+
+    @classmethod
+    def from_query(cls, params: Mapping[str, str]) -> BoardFilters:
+        """Read GET parameters; anything unknown is ignored, never an error page."""
+        team_raw = (params.get("team") or "").strip()
+        team = int(team_raw) if team_raw.isdigit() else None
+        light = params.get("light", "")
+        sort = params.get("sort", "status")
+        return cls(
+            team=team,
+            light=light if light in LIGHT_FILTERS else "",
+            q=(params.get("q") or "").strip()[:80],
+            sort=sort if sort in SORTS else "status",
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.team or self.light or self.q)
+
+
+def filter_and_sort(rows: Iterable[CaseFacts], filters: BoardFilters) -> list[CaseFacts]:
+    out = list(rows)
+    if filters.team:
+        out = [r for r in out if r.team_id == filters.team]
+    if filters.light:
+        out = [r for r in out if r.light and r.light.colour == filters.light]
+    if filters.q:
+        needle = filters.q.lower()
+        out = [r for r in out if needle in (r.athlete or "").lower()]
+    return sorted(out, key=_sort_key(filters.sort))
+
+
+def group_by_team(rows: Sequence[CaseFacts]) -> list[tuple[str, list[CaseFacts]]]:
+    """Rows in sections by team (teams by name, athletes without a team last), order kept."""
+    groups: dict[str, list[CaseFacts]] = {}
+    for row in rows:
+        groups.setdefault(row.team or "", []).append(row)
+    named = sorted((k for k in groups if k), key=str.lower)
+    out = [(k, groups[k]) for k in named]
+    if "" in groups:
+        out.append(("No team", groups[""]))
+    return out
+
+
+def light_counts(rows: Iterable[CaseFacts]) -> dict[str, int]:
+    counts = {RED: 0, AMBER: 0, GREEN: 0}
+    for row in rows:
+        if row.light:
+            counts[row.light.colour] += 1
+    return counts
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    field: str  # the permissions field the column shows
+    value: Any  # CaseFacts -> cell
+
+
+def _date(d: dt.date | None) -> str:
+    return d.isoformat() if d else ""
+
+
+BOARD_COLUMNS: tuple[Column, ...] = (
+    Column("Athlete", "athlete", lambda r: r.athlete),
+    Column("Team", "team", lambda r: r.team or ""),
+    Column("Sport", "sport", lambda r: r.sport or ""),
+    Column("Phase", "phase", lambda r: r.phase_name or "No plan yet"),
+    Column("Phase number", "phase_progress", lambda r: r.phase_number or ""),
+    Column("Phases in plan", "phase_progress", lambda r: r.phase_count or ""),
+    Column("Day in phase", "phase_progress", lambda r: r.day_in_phase or ""),
+    Column("Status", "status_light", lambda r: r.light.colour if r.light else ""),
+    Column("Status in words", "status_light", lambda r: r.light.label if r.light else ""),
+    Column("Reason", "status_light", lambda r: " ".join(r.light.reasons) if r.light else ""),
+    Column("Open flags", "flag_kinds", lambda r: "; ".join(f.label for f in r.flags)),
+    Column("Last log", "last_log_on", lambda r: _date(r.last_log_on)),
+    Column(
+        "Load this week (AU)",
+        "training_load",
+        lambda r: "" if r.this_week_load is None else f"{r.this_week_load:.0f}",
+    ),
+    Column(
+        "Weekly load, last 4 weeks (AU)",
+        "training_load",
+        lambda r: " / ".join(f"{v:.0f}" for _, v in r.weeks),
+    ),
+    Column("Earliest return", "projected_return", lambda r: _date(r.earliest_return)),
+    Column("Typical return", "projected_return", lambda r: _date(r.typical_return)),
+    Column(
+        "Usual range from",
+        "pooled_return_range",
+        lambda r: _date(r.pooled.low if r.pooled else None),
+    ),
+    Column(
+        "Usual range to",
+        "pooled_return_range",
+        lambda r: _date(r.pooled.high if r.pooled else None),
+    ),
+    Column("Confidence", "return_confidence", lambda r: r.confidence.level if r.confidence else ""),
+)
+
+
+def csv_table(rows: Sequence[CaseFacts]) -> tuple[list[str], list[list[str]]]:
+    """Header and cells of the board export: a column only when every row may show its field
+    (the permission decision, made per case), every cell safe against CSV injection."""
+    columns = [c for c in BOARD_COLUMNS if all(r.shows(c.field) for r in rows)]
+    header = [csv_safe(c.header) for c in columns]
+    return header, [[csv_safe(c.value(r)) for c in columns] for r in rows]
+
+
+# --- the restrictions card and the athlete view -------------------------------------------------
+
+
+@dataclass
+class WeekItem:
+    """One prescription line against what was logged this week."""
+
+    allowed: AllowedActivity
+    done_sessions: int
+    done_minutes: int
+
+
+@dataclass(frozen=True)
+class LadderStep:
+    phase: projection.PhaseProjection  # status done / current / upcoming, actual or expected dates
+    words: str  # impact and weight bearing in plain words
+
+
+@dataclass
+class CoachCaseView:
+    facts: CaseFacts
+    restrictions: Restrictions | None
+    ladder: list[LadderStep] = field(default_factory=list)
+    week_start: dt.date | None = None
+    week_end: dt.date | None = None
+    week: list[WeekItem] = field(default_factory=list)
+    other_sessions: int = 0
+    chart: str = ""
+
+
+def _restrictions(facts: CaseFacts) -> Restrictions | None:
+    if facts.phase is None or not facts.shows("restrictions"):
+        return None
+    hold = next((f.text for f in facts.flags if f.kind == Flag.Kind.RED_FLAG), "")
+    return restrictions_for(facts.phase, hold_message=hold)
+
+
+def restrictions_card(user: User, case_id: Any, *, today: dt.date) -> CoachCaseView:
+    """The printable card: queries as in ``coach_cases`` plus the last log date (no sessions)."""
+    case = coach_case(user, case_id, today=today)
+    last = last_log_dates([case.athlete_id]).get(case.athlete_id)
+    facts = case_facts(user, case, today=today, last_log_on=last, sessions=[])
+    return CoachCaseView(facts=facts, restrictions=_restrictions(facts))
+
+
+def _phase_periods(phases: Sequence[PlanPhase], start: dt.date, end: dt.date):
+    periods = []
+    for phase in phases:
+        if phase.started_on is None:
+            continue
+        stop = phase.ended_on or end + dt.timedelta(days=1)
+        if stop <= start or phase.started_on > end:
+            continue
+        periods.append(charts.PhasePeriod(phase.name, max(phase.started_on, start), stop))
+    return periods
+
+
+def athlete_view(user: User, case_id: Any, *, today: dt.date) -> CoachCaseView:
+    """Phase ladder, training load over time with the phase periods, and this week's
+    availability. Queries as in ``coach_cases`` plus the last log date and one for sessions."""
+    case = coach_case(user, case_id, today=today)
+    plan = _plan(case)
+    chart_start = today - dt.timedelta(days=55)
+    if plan is not None and plan.started_on:
+        chart_start = max(min(plan.started_on, today), today - dt.timedelta(days=CHART_MAX_DAYS))
+    history_start = chart_start - dt.timedelta(days=ACWR_HISTORY_DAYS)
+    sessions = session_entries([case.athlete_id], history_start, today).get(case.athlete_id, [])
+    last = last_log_dates([case.athlete_id]).get(case.athlete_id)
+    facts = case_facts(user, case, today=today, last_log_on=last, sessions=sessions)
+    view = CoachCaseView(facts=facts, restrictions=_restrictions(facts))
+    if facts.projection is not None and plan is not None:
+        words = {p.order: phase_words(p) for p in plan.phases.all()}
+        view.ladder = [LadderStep(p, words.get(p.order, "")) for p in facts.projection.phases]
+    week_start = today - dt.timedelta(days=today.weekday())
+    view.week_start, view.week_end = week_start, week_start + dt.timedelta(days=6)
+    if facts.shows("training_load"):
+        this_week = [s for s in sessions if week_start <= s.day <= today]
+        if view.restrictions is not None:
+            seen = set()
+            for allowed in view.restrictions.allowed:
+                done = [s for s in this_week if s.activity == allowed.activity]
+                seen.add(allowed.activity)
+                view.week.append(
+                    WeekItem(allowed, len(done), int(sum(s.minutes or 0 for s in done)))
+                )
+            view.other_sessions = sum(1 for s in this_week if s.activity not in seen)
+        days = metrics.days(chart_start, today)
+        flags = []
+        if facts.shows("flag_kinds"):
+            for flag in case.open_flags:
+                day = timezone.localdate(flag.raised_at)
+                if chart_start <= day <= today:
+                    text = CoachFlag(flag.kind, flag.coach_message).text
+                    flags.append(charts.FlagMark(day, flag.kind, text))
+        view.chart = charts.load_chart(
+            days,
+            metrics.daily_load(sessions, chart_start, today),
+            metrics.acwr_series(sessions, chart_start, today),
+            phases=_phase_periods(list(plan.phases.all()), chart_start, today) if plan else (),
+            flags=flags,
+        )
+    return view

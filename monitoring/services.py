@@ -1,0 +1,629 @@
+"""Ingest (validate, upsert) and evaluation (snapshot → gating → flags).
+
+Every write that changes a case's data asks for that case's evaluation with
+``transaction.on_commit``: the worker never reads before the commit, and if the broker is down
+the write still stands (the nightly run evaluates every active case anyway).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from athletes import permissions
+from athletes.models import Athlete, CareTeamMember, Case, User
+from protocols.criteria import get_kind
+from protocols.gating import Evaluation, evaluate
+from protocols.models import PlanPhase
+from rehab.errors import ApplicationError
+
+from . import selectors
+from .models import (
+    ActivitySession,
+    Assessment,
+    CaseEvaluation,
+    DailyLog,
+    DeviceMetric,
+    Flag,
+    Notification,
+    Source,
+)
+
+logger = logging.getLogger(__name__)
+
+LOG_FIELDS = (
+    "pain_rest", "pain_during", "pain_after", "pain_next_morning", "pain_character",
+    "localized", "pain_location", "night_pain", "swelling", "pain_lasted_hours", "fatigue",
+    "sleep_hours", "sleep_quality", "stress", "mood", "soreness", "steps", "note",
+)  # fmt: skip
+SESSION_FIELDS = (
+    "activity", "minutes", "rpe", "distance_km", "ground_contacts", "steps", "surface",
+    "footwear", "pain_during", "note",
+)  # fmt: skip
+EARLIEST_DATE = dt.date(2000, 1, 1)
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def athlete_today() -> dt.date:
+    """The athlete's today, in the clinic's time zone (settings.TIME_ZONE)."""
+    return timezone.localdate()
+
+
+def _check_date(day: Any, *, field: str = "date", today: dt.date) -> dt.date:
+    if not isinstance(day, dt.date):
+        raise ApplicationError("Invalid date.", {field: "Enter a date as YYYY-MM-DD."})
+    if day > today:
+        raise ApplicationError(
+            "Dates cannot be in the future.",
+            {field: f"{day:%d %b %Y} is after today ({today:%d %b %Y})."},
+        )
+    if day < EARLIEST_DATE:
+        raise ApplicationError("Date too far in the past.", {field: "Check the year."})
+    return day
+
+
+def _active_cases_for_logging(athlete: Athlete, user: User) -> list[Case]:
+    """The athlete's active cases the user may log for; refuses when there are none."""
+    cases = list(
+        Case.objects.filter(athlete=athlete, status=Case.Status.ACTIVE).select_related("athlete")
+    )
+    allowed = [c for c in cases if permissions.can_log_for(user, c)]
+    if not allowed:
+        raise ApplicationError(
+            "You may not record data for this athlete.",
+            {"athlete": "Not an athlete of an active case you are on."},
+        )
+    return allowed
+
+
+def _full_clean(instance, exclude: Sequence[str] = ()) -> None:
+    try:
+        instance.full_clean(
+            exclude=list(exclude), validate_unique=False, validate_constraints=False
+        )
+    except ValidationError as exc:
+        raise ApplicationError.from_django(exc) from exc
+
+
+def _decimal(value: Any, field: str) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise ApplicationError("Invalid number.", {field: "Enter a number."}) from None
+
+
+def request_evaluation(case_ids: Iterable[int]) -> None:
+    """Queue one evaluation per case once the current transaction commits."""
+    ids = sorted(set(case_ids))
+    if ids:
+        transaction.on_commit(lambda: _enqueue(ids))
+
+
+def _enqueue(case_ids: Sequence[int]) -> None:
+    from .tasks import evaluate_case
+
+    for case_id in case_ids:
+        try:
+            evaluate_case.delay(case_id)
+        except Exception:  # broker down: the data is saved; the nightly run evaluates it
+            logger.exception("Could not queue the evaluation of case %s", case_id)
+
+
+# --- ingest -------------------------------------------------------------------------------------
+
+
+def daily_log_record(
+    *,
+    athlete: Athlete,
+    date: dt.date,
+    submitted_by: User,
+    source: str = Source.WEB,
+    fields: Mapping[str, Any],
+    today: dt.date | None = None,
+) -> tuple[DailyLog, bool]:
+    """Record an athlete's day; recording the same day again updates it.
+
+    Returns (log, created). Safe under concurrent submissions of the same day: one row stays.
+    """
+    today = today or athlete_today()
+    _check_date(date, today=today)
+    unknown = set(fields) - set(LOG_FIELDS)
+    if unknown:
+        raise ApplicationError("Unknown fields.", {f: "Not a daily-log field." for f in unknown})
+    cases = _active_cases_for_logging(athlete, submitted_by)
+    values = dict(fields)
+    for key in ("pain_lasted_hours", "sleep_hours"):
+        if key in values:
+            values[key] = _decimal(values[key], key)
+    for key in ("pain_location", "note", "pain_character"):
+        if key in values and values[key] is None:
+            values[key] = ""
+    if values.get("pain_character") == DailyLog.PainCharacter.NONE:
+        values.setdefault("localized", None)
+    probe = DailyLog(athlete=athlete, date=date, source=source, submitted_by=submitted_by, **values)
+    _full_clean(probe, exclude=["athlete", "submitted_by"])
+    defaults = {**values, "source": source, "submitted_by": submitted_by}
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                log, created = DailyLog.objects.update_or_create(
+                    athlete=athlete, date=date, defaults=defaults
+                )
+        except IntegrityError:  # the same day posted twice at once: the other insert won
+            log = DailyLog.objects.select_for_update().get(athlete=athlete, date=date)
+            for key, value in defaults.items():
+                setattr(log, key, value)
+            log.save()
+            created = False
+        request_evaluation(c.pk for c in cases)
+    return log, created
+
+
+def activity_session_record(
+    *,
+    athlete: Athlete,
+    date: dt.date,
+    submitted_by: User,
+    fields: Mapping[str, Any],
+    source: str = Source.WEB,
+    external_id: str = "",
+    today: dt.date | None = None,
+) -> tuple[ActivitySession, bool]:
+    """Record a training session; with an external id, a repeat updates instead of adding."""
+    today = today or athlete_today()
+    _check_date(date, today=today)
+    unknown = set(fields) - set(SESSION_FIELDS)
+    if unknown:
+        raise ApplicationError("Unknown fields.", {f: "Not a session field." for f in unknown})
+    cases = _active_cases_for_logging(athlete, submitted_by)
+    values = {
+        k: ("" if v is None and k in {"surface", "footwear", "note"} else v)
+        for k, v in fields.items()
+    }
+    if "distance_km" in values:
+        values["distance_km"] = _decimal(values["distance_km"], "distance_km")
+    probe = ActivitySession(
+        athlete=athlete, date=date, source=source, external_id=external_id, **values
+    )
+    _full_clean(probe, exclude=["athlete", "submitted_by"])
+    with transaction.atomic():
+        if external_id:
+            try:
+                with transaction.atomic():
+                    session, created = ActivitySession.objects.update_or_create(
+                        athlete=athlete,
+                        source=source,
+                        external_id=external_id,
+                        defaults={**values, "date": date, "submitted_by": submitted_by},
+                    )
+            except IntegrityError:
+                session = ActivitySession.objects.get(
+                    athlete=athlete, source=source, external_id=external_id
+                )
+                created = False
+        else:
+            probe.submitted_by = submitted_by
+            probe.save()
+            session, created = probe, True
+        request_evaluation(c.pk for c in cases)
+    return session, created
+
+
+def activity_session_delete(*, session: ActivitySession, deleted_by: User) -> None:
+    cases = _active_cases_for_logging(session.athlete, deleted_by)
+    with transaction.atomic():
+        session.delete()
+        request_evaluation(c.pk for c in cases)
+
+
+def device_metrics_ingest(
+    *,
+    athlete: Athlete,
+    samples: Sequence[Mapping[str, Any]],
+    submitted_by: User,
+    today: dt.date | None = None,
+) -> tuple[int, int]:
+    """Store wearable samples; a sample already stored (same source + external id) is skipped.
+
+    Each sample: metric, value, recorded_at (aware datetime), source, external_id; unit is
+    optional and must match the metric's unit. Returns (created, skipped as repeats).
+    """
+    today = today or athlete_today()
+    _active_cases_for_logging(athlete, submitted_by)
+    rows, errors = [], {}
+    for index, sample in enumerate(samples):
+        metric = sample.get("metric")
+        unit = DeviceMetric.UNITS.get(metric or "")
+        if unit is None:
+            errors[f"{index}.metric"] = "Unknown metric."
+            continue
+        if sample.get("unit") not in (None, "", unit):
+            errors[f"{index}.unit"] = f"{metric} is recorded in {unit}."
+            continue
+        recorded_at = sample.get("recorded_at")
+        if not isinstance(recorded_at, dt.datetime) or timezone.is_naive(recorded_at):
+            errors[f"{index}.recorded_at"] = "Give a date and time with its time zone."
+            continue
+        day = timezone.localdate(recorded_at)
+        if day > today:
+            errors[f"{index}.recorded_at"] = "Samples cannot be from the future."
+            continue
+        try:
+            value = float(sample.get("value"))
+        except (TypeError, ValueError):
+            errors[f"{index}.value"] = "Enter a number."
+            continue
+        if value != value or value < 0 or value > 1e7:  # NaN, negative, absurd
+            errors[f"{index}.value"] = "Out of range."
+            continue
+        if not sample.get("source") or not sample.get("external_id"):
+            errors[f"{index}.external_id"] = "Source and external id are required."
+            continue
+        rows.append(
+            DeviceMetric(
+                athlete=athlete,
+                metric=metric,
+                value=value,
+                unit=unit,
+                recorded_at=recorded_at,
+                date=day,
+                source=str(sample["source"])[:60],
+                external_id=str(sample["external_id"])[:120],
+            )
+        )
+    if errors:
+        raise ApplicationError("Some samples are invalid.", errors)
+    with transaction.atomic():
+        before = DeviceMetric.objects.filter(athlete=athlete).count()
+        DeviceMetric.objects.bulk_create(rows, ignore_conflicts=True)
+        created = DeviceMetric.objects.filter(athlete=athlete).count() - before
+    return created, len(rows) - created
+
+
+def assessment_record(
+    *,
+    case: Case,
+    test: str,
+    value: Any,
+    date: dt.date,
+    assessed_by: User,
+    pain: int | None = None,
+    notes: str = "",
+    today: dt.date | None = None,
+) -> Assessment:
+    today = today or athlete_today()
+    _check_date(date, today=today)
+    if test not in Assessment.RANGES:
+        raise ApplicationError("Unknown test.", {"test": "Choose a test from the list."})
+    if not permissions.can_record_assessment(assessed_by, case, test):
+        raise ApplicationError("You may not record this assessment on this case.")
+    low, high, whole = Assessment.RANGES[test]
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ApplicationError("Invalid value.", {"value": "Enter a number."}) from None
+    if not low <= number <= high:
+        raise ApplicationError(
+            "Value out of range.", {"value": f"Must be between {low:g} and {high:g}."}
+        )
+    if whole and number != int(number):
+        raise ApplicationError("Whole numbers only.", {"value": "Enter a whole number."})
+    if pain is not None and not 0 <= int(pain) <= 10:
+        raise ApplicationError("Invalid pain.", {"pain": "Pain is rated 0 to 10."})
+    with transaction.atomic():
+        assessment = Assessment.objects.create(
+            case=case,
+            test=test,
+            value=number,
+            pain=pain,
+            date=date,
+            assessed_by=assessed_by,
+            notes=notes.strip(),
+        )
+        request_evaluation([case.pk])
+    return assessment
+
+
+# --- flags --------------------------------------------------------------------------------------
+
+
+def flag_acknowledge(*, flag: Flag, by: User) -> Flag:
+    if not permissions.can_manage_flags(by, flag.case):
+        raise ApplicationError("You may not manage this case's flags.")
+    updated = Flag.objects.filter(pk=flag.pk, status=Flag.Status.OPEN).update(
+        status=Flag.Status.ACKNOWLEDGED, acknowledged_at=timezone.now(), acknowledged_by=by
+    )
+    flag.refresh_from_db()
+    if not updated and flag.status == Flag.Status.RESOLVED:
+        raise ApplicationError("This flag is already resolved.")
+    return flag
+
+
+def flag_resolve(*, flag: Flag, by: User, resolution: str) -> Flag:
+    if not permissions.can_manage_flags(by, flag.case):
+        raise ApplicationError("You may not manage this case's flags.")
+    if not resolution.strip():
+        raise ApplicationError("Say how it was resolved.", {"resolution": "A note is required."})
+    now = timezone.now()
+    updated = Flag.objects.filter(pk=flag.pk, status__in=Flag.UNRESOLVED).update(
+        status=Flag.Status.RESOLVED,
+        resolved_at=now,
+        resolved_by=by,
+        resolution=resolution.strip(),
+        acknowledged_at=flag.acknowledged_at or now,
+        acknowledged_by=flag.acknowledged_by or by,
+    )
+    flag.refresh_from_db()
+    if not updated:
+        raise ApplicationError("This flag is already resolved.")
+    return flag
+
+
+# --- evaluation ---------------------------------------------------------------------------------
+
+COACH_MESSAGES = {
+    Flag.Kind.RED_FLAG: "Under review by the medical team; no impact training until cleared.",
+    Flag.Kind.REGRESSION: "The medical team is considering a step back.",
+    Flag.Kind.READY_TO_ADVANCE: "May be ready for the next phase, pending clinician review.",
+    Flag.Kind.MISSING_LOGS: "Daily logs are missing.",
+    Flag.Kind.LOAD_SPIKE: "Training load rose sharply; check the plan with the medical team.",
+}
+
+
+def _wanted_flags(
+    ctx: selectors.CaseContext, evaluation: Evaluation, previous: _PreviousPhases
+) -> dict[str, dict]:
+    """The flags this evaluation calls for, by kind, each with its explanation."""
+    wanted: dict[str, dict] = {}
+    red = [r for r in evaluation.fired if r.red_flag]
+    plain = [r for r in evaluation.fired if not r.red_flag]
+    if red:
+        wanted[Flag.Kind.RED_FLAG] = {
+            "title": "Red flag: " + _labels(red),
+            "message": " ".join(r.sentence for r in red)
+            + " Review the athlete before any further loading.",
+        }
+    if plain:
+        back = previous.before(ctx.phase)
+        step = f" Proposed: step back to “{back.name}”." if back else ""
+        wanted[Flag.Kind.REGRESSION] = {
+            "title": "Regression: " + _labels(plain),
+            "message": " ".join(r.sentence for r in plain) + step,
+            "proposed_phase": back,
+        }
+    if evaluation.ready:
+        wanted[Flag.Kind.READY_TO_ADVANCE] = {
+            "title": f"Ready to advance from “{ctx.phase.name}”",
+            "message": "Every criterion is met: "
+            + " ".join(r.sentence for r in evaluation.advance),
+        }
+    if evaluation.missing_logs:
+        since = (
+            f"since {evaluation.last_log_on:%d %b}"
+            if evaluation.last_log_on
+            else "since the phase started"
+        )
+        wanted[Flag.Kind.MISSING_LOGS] = {
+            "title": f"No log for {evaluation.days_without_log} days",
+            "message": f"No daily log {since} ({evaluation.days_without_log} days; the limit "
+            f"is {settings.REHAB_MISSING_LOG_DAYS}). Criteria that need recent logs stay "
+            "unknown, so the phase cannot be judged ready.",
+        }
+    if evaluation.warnings:
+        wanted[Flag.Kind.LOAD_SPIKE] = {
+            "title": "Load spike",
+            "message": " ".join(r.sentence for r in evaluation.warnings)
+            + " This is a caution, not a reason to hold or step back by itself.",
+        }
+    return wanted
+
+
+def _labels(results) -> str:
+    """The criteria's names, each once, in order: "night pain, pain above a limit"."""
+    labels = dict.fromkeys(get_kind(r.kind).label.lower() for r in results)
+    return ", ".join(labels)[:180]
+
+
+class _PreviousPhases:
+    """The phase before each current phase, loaded for a whole chunk in one query on first use."""
+
+    def __init__(self, contexts: Sequence[selectors.CaseContext]):
+        self.plan_ids = [ctx.plan.pk for ctx in contexts]
+        self.by_plan: dict[int, list[PlanPhase]] | None = None
+
+    def before(self, phase: PlanPhase) -> PlanPhase | None:
+        if self.by_plan is None:
+            self.by_plan = {}
+            for p in PlanPhase.objects.filter(plan_id__in=self.plan_ids).only(
+                "id", "plan_id", "order", "name"
+            ):
+                self.by_plan.setdefault(p.plan_id, []).append(p)
+        earlier = [p for p in self.by_plan.get(phase.plan_id, []) if p.order < phase.order]
+        return max(earlier, key=lambda p: p.order) if earlier else None
+
+
+class _FlagChanges:
+    """Flag writes of a chunk: new flags at once (a concurrent twin loses quietly), updates and
+    resolutions gathered and written in a few statements at the end."""
+
+    FIELDS = ("title", "message", "coach_message", "evaluation", "proposed_phase", "updated_at")
+
+    def __init__(self) -> None:
+        self.updates: list[Flag] = []
+        self.resolve: dict[str, list[int]] = {}
+
+    def flush(self, now) -> None:
+        if self.updates:
+            Flag.objects.bulk_update(self.updates, self.FIELDS, batch_size=500)
+        for resolution, pks in self.resolve.items():
+            Flag.objects.filter(pk__in=pks, status__in=Flag.UNRESOLVED).update(
+                status=Flag.Status.RESOLVED, resolved_at=now, resolution=resolution
+            )
+
+
+def reconcile_flags(
+    ctx: selectors.CaseContext,
+    evaluation: Evaluation,
+    existing: Sequence[Flag],
+    *,
+    previous: _PreviousPhases,
+    changes: _FlagChanges,
+    now,
+) -> list[Flag]:
+    """Open, update or resolve the case's flags to match the evaluation. Idempotent.
+
+    ``existing`` are the case's unresolved flags. Red flags are never resolved by the
+    evaluation: they stay until a clinician acknowledges and resolves them. Returns the flags
+    newly opened.
+    """
+    wanted = _wanted_flags(ctx, evaluation, previous)
+    payload = evaluation.to_dict()
+    current = {f.kind: f for f in existing if f.phase_id == ctx.phase.pk}
+    opened: list[Flag] = []
+    for flag in existing:
+        stale_phase = flag.phase_id != ctx.phase.pk
+        if flag.kind == Flag.Kind.RED_FLAG and not stale_phase:
+            continue
+        if stale_phase or flag.kind not in wanted:
+            resolution = "Resolved by the evaluation: " + (
+                "the phase changed." if stale_phase else "the condition no longer holds."
+            )
+            changes.resolve.setdefault(resolution, []).append(flag.pk)
+    for kind, spec in wanted.items():
+        flag = current.get(kind)
+        fields = {
+            "title": spec["title"][:200],
+            "message": spec["message"],
+            "coach_message": COACH_MESSAGES[kind],
+            "evaluation": payload,
+            "proposed_phase": spec.get("proposed_phase"),
+        }
+        if flag is not None:
+            if flag.message != fields["message"] or flag.title != fields["title"]:
+                for key, value in fields.items():
+                    setattr(flag, key, value)
+                flag.updated_at = now
+                changes.updates.append(flag)
+            continue
+        try:
+            with transaction.atomic():
+                flag = Flag.objects.create(case=ctx.case, phase=ctx.phase, kind=kind, **fields)
+        except IntegrityError:  # a concurrent evaluation opened it first; theirs stands
+            continue
+        opened.append(flag)
+    return opened
+
+
+def _notify(flags: Sequence[Flag], case: Case) -> None:
+    """Red flags and regressions notify the case's clinical team, in the app and by e-mail."""
+    urgent = [f for f in flags if f.kind in {Flag.Kind.RED_FLAG, Flag.Kind.REGRESSION}]
+    if not urgent:
+        return
+    members = CareTeamMember.objects.filter(
+        case=case, role__in=permissions.CLINICAL_ROLES, user__is_active=True
+    ).values_list("user_id", flat=True)
+    notices = [
+        Notification(
+            recipient_id=user_id,
+            case=case,
+            flag=flag,
+            title=f"{case.athlete}: {flag.title}"[:200],
+            body=flag.message,
+        )
+        for flag in urgent
+        for user_id in members
+    ]
+    Notification.objects.bulk_create(notices, ignore_conflicts=True)
+    ids = [f.pk for f in urgent]
+
+    def send() -> None:
+        from .tasks import send_flag_emails
+
+        for flag_id in ids:
+            try:
+                send_flag_emails.delay(flag_id)
+            except Exception:  # broker down: the in-app notice is there already
+                logger.exception("Could not queue the e-mails for flag %s", flag_id)
+
+    transaction.on_commit(send)
+
+
+def _evaluate_contexts(
+    contexts: Sequence[selectors.CaseContext], today: dt.date, existing: Sequence[Flag]
+) -> list[Evaluation]:
+    """Evaluate cases and write what changed, in one transaction for the chunk.
+
+    Writes: new flags one by one (rare), flag updates and resolutions in a few statements,
+    and the latest evaluations in one upsert.
+    """
+    by_case: dict[int, list[Flag]] = {}
+    for flag in existing:
+        by_case.setdefault(flag.case_id, []).append(flag)
+    previous = _PreviousPhases(contexts)
+    changes = _FlagChanges()
+    now = timezone.now()
+    results, latest = [], []
+    with transaction.atomic():
+        for ctx in contexts:
+            evaluation = evaluate(
+                ctx.spec, ctx.snapshot, today, missing_log_days=settings.REHAB_MISSING_LOG_DAYS
+            )
+            opened = reconcile_flags(
+                ctx,
+                evaluation,
+                by_case.get(ctx.case.pk, []),
+                previous=previous,
+                changes=changes,
+                now=now,
+            )
+            _notify(opened, ctx.case)
+            latest.append(
+                CaseEvaluation(
+                    case=ctx.case,
+                    phase=ctx.phase,
+                    evaluated_at=now,
+                    evaluated_for=today,
+                    evaluation=evaluation.to_dict(),
+                )
+            )
+            results.append(evaluation)
+        changes.flush(now)
+        CaseEvaluation.objects.bulk_create(
+            latest,
+            update_conflicts=True,
+            unique_fields=["case"],
+            update_fields=["phase", "evaluated_at", "evaluated_for", "evaluation"],
+        )
+    return results
+
+
+def case_evaluate(*, case_id: int, today: dt.date | None = None) -> Evaluation | None:
+    """Evaluate one case's current phase and reconcile its flags; None without an active plan."""
+    today = today or athlete_today()
+    ctx = selectors.case_snapshot(case_id, today)
+    if ctx is None:
+        return None
+    return _evaluate_contexts([ctx], today, list(selectors.unresolved_flags([case_id])))[0]
+
+
+def cases_evaluate(*, case_ids: Sequence[int], today: dt.date | None = None) -> int:
+    """Evaluate a chunk of cases: reads in a constant number of queries, writes in a few
+    statements plus one per flag opened. Returns how many cases had an active plan."""
+    today = today or athlete_today()
+    contexts = selectors.chunk_snapshots(case_ids, today)
+    if not contexts:
+        return 0
+    _evaluate_contexts(contexts, today, list(selectors.unresolved_flags(case_ids)))
+    return len(contexts)

@@ -1,0 +1,98 @@
+"""Celery tasks: thin, taking ids, re-reading state, calling services. Safe to run twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import InterfaceError, OperationalError
+
+from athletes import permissions
+from athletes.models import CareTeamMember
+
+from . import selectors, services
+from .models import Flag
+
+TRANSIENT = (OperationalError, InterfaceError)
+RETRY = {
+    "autoretry_for": TRANSIENT,
+    "retry_backoff": True,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
+def _day(day: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(day) if day else None
+
+
+@shared_task(name="monitoring.tasks.evaluate_case", **RETRY)
+def evaluate_case(case_id: int, day: str | None = None) -> bool:
+    """Evaluate one case now (after a write to its data). True if it has an active plan."""
+    return services.case_evaluate(case_id=case_id, today=_day(day)) is not None
+
+
+@shared_task(name="monitoring.tasks.evaluate_case_chunk", **RETRY)
+def evaluate_case_chunk(case_ids: list[int], day: str | None = None) -> int:
+    return services.cases_evaluate(case_ids=case_ids, today=_day(day))
+
+
+@shared_task(name="monitoring.tasks.evaluate_active_cases", **RETRY)
+def evaluate_active_cases(day: str | None = None) -> int:
+    """Nightly: fan every active case out in chunks of ``REHAB_EVALUATION_CHUNK``."""
+    day = day or services.athlete_today().isoformat()
+    ids = selectors.active_case_ids()
+    size = settings.REHAB_EVALUATION_CHUNK
+    for start in range(0, len(ids), size):
+        evaluate_case_chunk.delay(ids[start : start + size], day)
+    return len(ids)
+
+
+@shared_task(name="monitoring.tasks.send_flag_emails", **RETRY)
+def send_flag_emails(flag_id: int) -> int:
+    """E-mail a red flag or regression to the case's clinical team. Coaches get nothing here."""
+    flag = Flag.objects.select_related("case__athlete").filter(pk=flag_id).first()
+    if flag is None or flag.status == Flag.Status.RESOLVED:
+        return 0
+    emails = list(
+        CareTeamMember.objects.filter(
+            case=flag.case, role__in=permissions.CLINICAL_ROLES, user__is_active=True
+        )
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+    subject = f"[rehab] {flag.case.athlete}: {flag.title}"[:200]
+    body = (
+        f"{flag.message}\n\nOpen the case to review it. This message was sent because you "
+        "are on this athlete's clinical care team."
+    )
+    return send_mass_mail([(subject, body, None, [email]) for email in emails], fail_silently=False)
+
+
+@shared_task(name="monitoring.tasks.send_log_reminders", **RETRY)
+def send_log_reminders(now: str | None = None) -> int:
+    """Every 15 minutes: e-mail athletes whose log for today is still missing once their chosen
+    time has passed, once a day (``athlete.reminder_claim`` is a conditional update with a
+    row-count check, so overlapping runs send one). ``now`` (ISO, aware) pins the clock."""
+    from django.core.mail import send_mail
+    from django.db import transaction
+    from django.utils import timezone
+
+    from . import athlete
+
+    moment = dt.datetime.fromisoformat(now) if now else timezone.now()
+    today = timezone.localdate(moment)
+    base_url = getattr(settings, "REHAB_BASE_URL", "")
+    sent = 0
+    for user in athlete.reminders_due(moment):
+        # Claim and send together: a failed send rolls the claim back for the next run.
+        with transaction.atomic():
+            if not athlete.reminder_claim(user_id=user.pk, today=today):
+                continue
+            subject, body = athlete.reminder_email(user, base_url)
+            send_mail(subject, body, None, [user.email], fail_silently=False)
+        sent += 1
+    return sent

@@ -1,0 +1,28 @@
+"""URLs of the clinic pages (the plan builder and template library live in protocols.urls)."""
+
+from django.urls import path
+
+from .views import clinic as views
+
+app_name = "clinic"
+urlpatterns = [
+    path("", views.cases, name="cases"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("nav-counts/", views.nav_counts, name="nav_counts"),
+    path("cases/new/", views.case_new, name="case_new"),
+    path("cases/new/implications/", views.case_implications, name="case_implications"),
+    path("cases/<int:case_id>/", views.case, name="case"),
+    path("cases/<int:case_id>/decide/", views.case_decide, name="case_decide"),
+    path("cases/<int:case_id>/sign-off/", views.case_sign_off, name="case_sign_off"),
+    path("cases/<int:case_id>/assessments/", views.assessment_new, name="assessment_new"),
+    path(
+        "cases/<int:case_id>/flags/<int:flag_id>/acknowledge/",
+        views.flag_acknowledge,
+        name="flag_acknowledge",
+    ),
+    path(
+        "cases/<int:case_id>/flags/<int:flag_id>/resolve/",
+        views.flag_resolve,
+        name="flag_resolve",
+    ),
+]

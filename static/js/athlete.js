@@ -1,0 +1,275 @@
+/* The athlete's app: installs the service worker, keeps logs made without signal on this phone
+   (localStorage, per user) and sends them when the connection returns. The server records a
+   log by its date and the day's session by a fixed id, so sending one twice changes nothing. */
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+  var config = {
+    sw: script.dataset.sw,
+    scope: script.dataset.scope,
+    user: script.dataset.user,
+    login: script.dataset.login
+  };
+  var KEY = "rehab.outbox." + (config.user || "anonymous");
+  var syncing = false;
+
+  function statusBox() {
+    return document.getElementById("sync-status");
+  }
+
+  function say(text, ok, html) {
+    var box = statusBox();
+    if (!box) return;
+    box.classList.toggle("is-ok", !!ok);
+    if (!text && !html) {
+      box.hidden = true;
+      box.textContent = "";
+      return;
+    }
+    box.hidden = false;
+    if (html) box.innerHTML = html;
+    else box.textContent = text;
+  }
+
+  function dayName(iso) {
+    var d = new Date(iso + "T12:00:00");
+    return d.toLocaleDateString("en-GB", { weekday: "short", day: "numeric", month: "short" });
+  }
+
+  function escapeHtml(text) {
+    var div = document.createElement("div");
+    div.textContent = text;
+    return div.innerHTML;
+  }
+
+  // --- the outbox -------------------------------------------------------------------------
+
+  function read() {
+    try {
+      return JSON.parse(window.localStorage.getItem(KEY) || "{}") || {};
+    } catch (e) {
+      return {};
+    }
+  }
+
+  function write(box) {
+    if (Object.keys(box).length) window.localStorage.setItem(KEY, JSON.stringify(box));
+    else window.localStorage.removeItem(KEY);
+    refreshNotes();
+  }
+
+  /* Keep one day's log; a later save of the same day replaces the earlier one. */
+  function put(date, url, entries) {
+    var box = read();
+    box[date] = { url: url, entries: entries, savedAt: new Date().toISOString(), state: "waiting" };
+    write(box);
+  }
+
+  function get(date) {
+    return read()[date] || null;
+  }
+
+  function pending() {
+    return Object.keys(read()).sort();
+  }
+
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    if (match) return decodeURIComponent(match[1]);
+    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  function send(item) {
+    var token = csrfToken();
+    var body = new URLSearchParams();
+    item.entries.forEach(function (pair) {
+      if (pair[0] !== "csrfmiddlewaretoken") body.append(pair[0], pair[1]);
+    });
+    body.append("csrfmiddlewaretoken", token);
+    return fetch(item.url, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": token }
+    }).then(
+      function (response) {
+        var path = new URL(response.url, window.location.href).pathname;
+        if (response.ok && /\/saved\/$/.test(path)) return { state: "sent", url: response.url };
+        if (config.login && path.indexOf(config.login) === 0) return { state: "login" };
+        if (response.status === 400) return { state: "invalid" };
+        if (response.status === 404) return { state: "rejected" };
+        return { state: "retry" };
+      },
+      function () {
+        return { state: "offline" };
+      }
+    );
+  }
+
+  /* Send every waiting log, oldest first; stop at the first sign of no connection. */
+  function sync() {
+    if (syncing || !pending().length) return Promise.resolve();
+    if (navigator.onLine === false) {
+      refreshNotes();
+      return Promise.resolve();
+    }
+    syncing = true;
+    var dates = pending();
+    var sent = [];
+    var problem = null;
+
+    function next(i) {
+      if (i >= dates.length) return Promise.resolve();
+      var date = dates[i];
+      var item = get(date);
+      if (!item) return next(i + 1);
+      return send(item).then(function (result) {
+        var box = read();
+        if (result.state === "sent" || result.state === "rejected") {
+          delete box[date];
+          write(box);
+          if (result.state === "sent") {
+            sent.push(date);
+            document.dispatchEvent(
+              new CustomEvent("rehab:sent", { detail: { date: date, url: result.url } })
+            );
+          } else {
+            problem = "The log for " + dayName(date) + " could not be kept: it is too old to send.";
+          }
+          return next(i + 1);
+        }
+        if (box[date]) {
+          box[date].state = result.state;
+          write(box);
+        }
+        if (result.state === "invalid") {
+          problem = "invalid:" + date;
+          return next(i + 1);
+        }
+        problem = result.state;
+        return null; // offline, login or a server error: try again later
+      });
+    }
+
+    return next(0).then(function () {
+      syncing = false;
+      if (problem === "login") {
+        say(
+          null,
+          false,
+          'A log is saved on this phone. <a href="' +
+            config.login +
+            "?next=" +
+            encodeURIComponent(window.location.pathname) +
+            '">Log in again</a> to send it.'
+        );
+      } else if (problem && problem.indexOf("invalid:") === 0) {
+        var date = problem.slice(8);
+        say(
+          null,
+          false,
+          "Your saved log for " +
+            escapeHtml(dayName(date)) +
+            ' needs a correction. <a href="' +
+            escapeHtml(get(date) ? get(date).url : config.scope) +
+            '">Open it</a>.'
+        );
+      } else if (problem === "offline" || problem === "retry") {
+        refreshNotes();
+      } else if (problem) {
+        say(problem);
+      } else if (sent.length) {
+        say(
+          (sent.length === 1 ? "Your log for " + dayName(sent[0]) : sent.length + " logs") +
+            " saved on this phone " +
+            (sent.length === 1 ? "was" : "were") +
+            " sent. Thank you!",
+          true
+        );
+      }
+    });
+  }
+
+  /* The notes that say a log is waiting on this phone. */
+  function refreshNotes() {
+    var waiting = pending();
+    var text = "";
+    if (waiting.length) {
+      text =
+        (waiting.length === 1 ? "Your log for " + dayName(waiting[0]) + " is" : waiting.length + " logs are") +
+        " saved on this phone and will be sent when you are back online.";
+    }
+    document.querySelectorAll("[data-outbox-note]").forEach(function (note) {
+      note.hidden = !text;
+      note.textContent = text;
+    });
+    var box = statusBox();
+    if (box && !box.classList.contains("is-ok") && !box.querySelector("a")) {
+      if (navigator.onLine === false) {
+        say("You are offline: pages may be out of date." + (text ? " " + text : ""));
+      } else if (text) {
+        say(text);
+      } else {
+        say("");
+      }
+    }
+  }
+
+  window.rehabOutbox = { put: put, get: get, pending: pending, sync: sync, dayName: dayName };
+
+  // --- leaving: nothing personal stays cached after logging out -----------------------------
+
+  function forgetCachedPages() {
+    if (!("caches" in window)) return Promise.resolve();
+    return caches.keys().then(function (keys) {
+      return Promise.all(
+        keys
+          .filter(function (key) {
+            return key.indexOf("rehab-athlete-") === 0;
+          })
+          .map(function (key) {
+            return caches.delete(key);
+          })
+      );
+    });
+  }
+
+  document.querySelectorAll('form[action$="/logout/"]').forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (form.dataset.cleared) return;
+      event.preventDefault();
+      form.dataset.cleared = "1";
+      forgetCachedPages().then(
+        function () {
+          form.submit();
+        },
+        function () {
+          form.submit();
+        }
+      );
+    });
+  });
+
+  // --- start ----------------------------------------------------------------------------
+
+  if ("serviceWorker" in navigator && config.sw && config.user) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register(config.sw, { scope: config.scope }).catch(function () {
+        /* the pages work without it; only offline use needs it */
+      });
+    });
+  }
+  window.addEventListener("online", function () {
+    say("");
+    sync();
+  });
+  window.addEventListener("offline", refreshNotes);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") sync();
+  });
+  window.setInterval(sync, 30000);
+  refreshNotes();
+  sync();
+})();

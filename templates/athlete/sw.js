@@ -1,0 +1,91 @@
+/* rehab athlete app: service worker (served from {{ scope }}sw.js so that it covers {{ scope }}).
+   The app shell (styles, scripts, icons) is cached first; athlete pages are fetched from the
+   network first and kept for offline use; nothing else is touched. Logs made offline are kept
+   by the page itself (static/js/athlete.js), not here. */
+"use strict";
+
+const CACHE = "{{ cache_name }}";
+const SHELL = {{ shell|safe }};
+const PAGES = {{ pages|safe }};
+const OFFLINE = "{{ offline }}";
+const SCOPE = "{{ scope }}";
+const STATIC = "{{ static_prefix }}";
+const LOGIN = "{{ login }}";
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(CACHE);
+      await cache.addAll(SHELL);
+      for (const url of PAGES) {
+        try {
+          const response = await fetch(url, { credentials: "same-origin" });
+          if (response.ok && !response.redirected) await cache.put(url, response);
+        } catch (error) {
+          /* offline while installing: the pages are kept on the next visit */
+        }
+      }
+      await self.skipWaiting();
+    })()
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    (async () => {
+      for (const key of await caches.keys()) {
+        if (key.startsWith("rehab-athlete-") && key !== CACHE) await caches.delete(key);
+      }
+      await self.clients.claim();
+    })()
+  );
+});
+
+function keepable(url) {
+  return url.pathname.startsWith(SCOPE) && !url.pathname.endsWith("/saved/") && !url.search;
+}
+
+async function forgetPages(cache) {
+  for (const request of await cache.keys()) {
+    const path = new URL(request.url).pathname;
+    if (path.startsWith(SCOPE) && path !== OFFLINE) await cache.delete(request);
+  }
+}
+
+async function networkFirst(request) {
+  const cache = await caches.open(CACHE);
+  const url = new URL(request.url);
+  try {
+    const response = await fetch(request);
+    if (response.redirected && new URL(response.url).pathname.startsWith(LOGIN)) {
+      await forgetPages(cache); // logged out: nothing personal stays on the phone
+    } else if (response.ok && !response.redirected && keepable(url)) {
+      await cache.put(url.pathname, response.clone());
+    }
+    return response;
+  } catch (error) {
+    const kept = (await cache.match(url.pathname)) || (await cache.match(OFFLINE));
+    return kept || new Response("You are offline.", { status: 503, headers: { "Content-Type": "text/plain" } });
+  }
+}
+
+async function cacheFirst(request) {
+  const cache = await caches.open(CACHE);
+  const kept = await cache.match(request, { ignoreSearch: true });
+  if (kept) return kept;
+  const response = await fetch(request);
+  if (response.ok) await cache.put(request, response.clone());
+  return response;
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (request.mode === "navigate" && url.pathname.startsWith(SCOPE)) {
+    event.respondWith(networkFirst(request));
+  } else if (url.pathname.startsWith(STATIC)) {
+    event.respondWith(cacheFirst(request));
+  }
+});

@@ -1,0 +1,84 @@
+"""Run the benchmarks: ``python -m bench [--scale S] [--only nightly,scale_out]``.
+
+Creates its own PostgreSQL database (``rehab_bench`` by default, dropped and made anew), fills
+it with seeded synthetic data, and prints one JSON line per figure and a table at the end.
+Scale 1 is the size the goals are stated for (10,000 active cases with 90 days of logs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import time
+
+BENCHMARKS = ("nightly", "scale_out")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--days", type=int, default=90)
+    parser.add_argument("--only", default=",".join(BENCHMARKS))
+    parser.add_argument("--server", default="postgres://postgres:postgres@127.0.0.1:5432")
+    parser.add_argument("--database", default="rehab_bench")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/9")
+    args = parser.parse_args(argv)
+    only = set(args.only.split(","))
+
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(f"{args.server}/postgres", autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(args.database))
+        )
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(args.database)))
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "rehab.settings",
+            "DJANGO_ENV": "test",
+            "DATABASE_URL": f"{args.server}/{args.database}",
+            "REDIS_URL": "",
+            "CELERY_TASK_ALWAYS_EAGER": "1",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from .data import generate
+    from .nightly import run_in_process, run_scale_out
+    from .report import Figure, Report
+
+    report = Report()
+    call_command("migrate", verbosity=0)
+    today = timezone.localdate()
+    cases = max(1, round(10_000 * args.scale))
+    began = time.perf_counter()
+    generate(cases=cases, days=args.days, today=today)
+    report.add(
+        Figure(
+            "setup.generate_s",
+            time.perf_counter() - began,
+            "s",
+            "",
+            None,
+            f"{cases} cases x {args.days} days",
+        )
+    )
+    if "nightly" in only:
+        run_in_process(report, cases=cases, today=today)
+    if "scale_out" in only:
+        os.environ["REDIS_URL"] = args.redis
+        run_scale_out(report, cases=cases, today=today + dt.timedelta(days=0), redis_url=args.redis)
+    print(report.table(), file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,191 @@
+"""Nightly evaluation: the in-process fan-out against fetching its data with plain psycopg."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from monitoring import selectors, tasks
+from monitoring.models import CaseEvaluation
+
+from .report import Figure, Report
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def raw_fetch(today: dt.date) -> tuple[float, int]:
+    """Seconds for psycopg to fetch every row the evaluation reads, into Python tuples."""
+    start = today - dt.timedelta(days=selectors.LOAD_HISTORY_DAYS + 60)
+    queries = [
+        (
+            "SELECT p.id, p.case_id, c.athlete_id, c.risk, ph.id, ph.started_on, ph.signed_off_on, "
+            "ph.min_days, ph.advance_when, ph.regress_when, ph.warn_when FROM protocols_plan p "
+            "JOIN athletes_case c ON c.id = p.case_id JOIN protocols_planphase ph "
+            "ON ph.id = p.current_phase_id WHERE p.status = 'active' AND c.status = 'active'",
+            [],
+        ),
+        (
+            "SELECT athlete_id, date, pain_rest, pain_during, pain_after, pain_next_morning, "
+            "pain_character, localized, night_pain, swelling, pain_lasted_hours "
+            "FROM monitoring_dailylog WHERE date >= %s AND date <= %s",
+            [start, today],
+        ),
+        (
+            "SELECT athlete_id, date, activity, minutes, rpe, pain_during "
+            "FROM monitoring_activitysession WHERE date >= %s AND date <= %s",
+            [start, today],
+        ),
+        (
+            "SELECT case_id, date, test, value, pain FROM monitoring_assessment "
+            "WHERE date >= %s AND date <= %s",
+            [start, today],
+        ),
+        (
+            "SELECT id, case_id, phase_id, kind, status, title, message FROM monitoring_flag "
+            "WHERE status IN ('open', 'acknowledged')",
+            [],
+        ),
+    ]
+    connection.ensure_connection()
+    raw = connection.connection
+    rows = 0
+    began = time.perf_counter()
+    with raw.cursor() as cur:
+        for sql, params in queries:
+            cur.execute(sql, params)
+            rows += len(cur.fetchall())
+    return time.perf_counter() - began, rows
+
+
+def run_in_process(report: Report, *, cases: int, today: dt.date) -> None:
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    from rehab.celery import app
+
+    app.conf.task_always_eager = True
+    fetch_s, rows = min(raw_fetch(today) for _ in range(3))
+    began = time.perf_counter()
+    evaluated = tasks.evaluate_active_cases(today.isoformat())
+    eval_s = time.perf_counter() - began
+    assert evaluated == cases, (evaluated, cases)
+    report.add(Figure("nightly.cases", cases, "cases", "", None))
+    report.add(Figure("nightly.rows_read", rows, "rows", "", None))
+    report.add(
+        Figure(
+            "nightly.evaluation_s",
+            eval_s,
+            "s",
+            "",
+            None,
+            f"{cases / eval_s:.0f} cases/s in one process",
+        )
+    )
+    report.add(Figure("nightly.raw_fetch_s", fetch_s, "s", "", None))
+    ratio = eval_s / fetch_s
+    report.add(Figure("nightly.evaluation_over_fetch", ratio, "ratio", "<= 2.0", ratio <= 2.0))
+
+
+def run_scale_out(report: Report, *, cases: int, today: dt.date, redis_url: str) -> None:
+    """Cases per second with one, then two worker processes on the same Redis and database."""
+    rates = {}
+    for workers in (1, 2):
+        env = {**os.environ, "REDIS_URL": redis_url, "CELERY_TASK_ALWAYS_EAGER": "0"}
+        subprocess.run(
+            [sys.executable, "-m", "celery", "-A", "rehab", "purge", "-f"],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            check=False,
+            timeout=60,
+        )
+        proc = subprocess.Popen(  # noqa: S603 — our own worker
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "rehab",
+                "worker",
+                "-l",
+                "warning",
+                "--pool",
+                "prefork",
+                "--concurrency",
+                str(workers),
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-n",
+                f"bench{workers}@%h",
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            _wait_for_worker(env)
+            marker = timezone.now()
+            began = time.perf_counter()
+            result = subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    "import django,os; django.setup(); "
+                    "from monitoring.tasks import evaluate_active_cases as t; "
+                    f"t.delay('{today.isoformat()}').get(timeout=600)",
+                ],
+                env={**env, "DJANGO_SETTINGS_MODULE": "rehab.settings"},
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=900,
+            )
+            if result.returncode:
+                raise RuntimeError(result.stderr)
+            while True:
+                done = CaseEvaluation.objects.filter(evaluated_at__gt=marker).count()
+                if done >= cases:
+                    break
+                if time.perf_counter() - began > 900:
+                    raise TimeoutError(f"{done} of {cases} evaluated")
+                time.sleep(0.2)
+            elapsed = time.perf_counter() - began
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=60)
+        rates[workers] = cases / elapsed
+        report.add(Figure(f"scale_out.workers_{workers}", rates[workers], "cases/s", "", None))
+    speedup = rates[2] / rates[1]
+    report.add(
+        Figure(
+            "scale_out.speedup_2_workers",
+            speedup,
+            "x",
+            ">= 1.7",
+            speedup >= 1.7,
+            f"{os.cpu_count()} cores",
+        )
+    )
+
+
+def _wait_for_worker(env: dict) -> None:
+    for _ in range(60):
+        ping = subprocess.run(
+            [sys.executable, "-m", "celery", "-A", "rehab", "inspect", "ping", "--timeout", "1"],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+        )
+        if ping.returncode == 0:
+            return
+        time.sleep(0.5)
+    raise RuntimeError("the benchmark's Celery worker did not start")

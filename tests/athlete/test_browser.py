@@ -1,0 +1,363 @@
+"""The athlete's phone (390×844): log today in a few taps, edit it, see progress and what's next
+change, log without signal and find exactly one log once back online; accessible (axe-core)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from monitoring import services
+from monitoring.models import ActivitySession, DailyLog
+from tests.factories import CaseFactory, UserFactory
+from tests.plans import running_plan
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+PASSWORD = "s3cret-pass"
+MAX_TAPS = 10
+RESEND = """(date) => {
+  const entries = [];
+  new FormData(document.getElementById('log-form')).forEach((value, name) => {
+    if (name !== 'csrfmiddlewaretoken') entries.push([name, String(value)]);
+  });
+  window.rehabOutbox.put(date, '/me/log/' + date + '/', entries);
+  return window.rehabOutbox.sync();
+}"""
+SMALL_TARGETS = """() => {
+  const targets = document.querySelectorAll(
+    'main a, main button, main select, main summary, .seg label, '
+    + 'main input:not([type=radio]):not([type=hidden]), nav.tabbar a');
+  const small = [];
+  for (const el of targets) {
+    if (el.offsetParent === null || el.closest('.js-plotly-plot')) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width < 44 || r.height < 44) {
+      small.push(`${el.tagName} "${el.textContent.trim().slice(0, 30)}" ${r.width}x${r.height}`);
+    }
+  }
+  return small;
+}"""
+
+
+class Taps:
+    """Counts the taps a person makes: every tap in these tests goes through here."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, locator) -> None:
+        locator.tap()
+        self.count += 1
+
+
+@pytest.fixture
+def maya(transactional_db):
+    """An athlete on day 10 of her walk-run phase who logged the 4 days before today."""
+    today = timezone.localdate()
+    clinician = UserFactory(username="dana", kind="clinician")
+    user = UserFactory(username="maya", kind="athlete", first_name="Maya")
+    case = CaseFactory(athlete__first_name="Maya", athlete__user=user)
+    case.care_team.create(user=clinician, role="lead_clinician")
+    case.care_team.create(user=user, role="athlete")
+    running_plan(case, clinician, started_on=today - dt.timedelta(days=10), phase=2)
+    for n in range(1, 5):
+        services.daily_log_record(
+            athlete=case.athlete,
+            date=today - dt.timedelta(days=n),
+            submitted_by=user,
+            fields={
+                "pain_rest": 0,
+                "pain_during": 1,
+                "pain_after": 1,
+                "pain_character": "dull",
+                "night_pain": False,
+                "sleep_hours": 7.5,
+                "sleep_quality": 3,
+                "fatigue": 3,
+                "soreness": 3,
+                "stress": 2,
+                "mood": 2,
+            },
+        )
+        services.activity_session_record(
+            athlete=case.athlete,
+            date=today - dt.timedelta(days=n),
+            submitted_by=user,
+            fields={"activity": "walk_run", "minutes": 30, "rpe": 4},
+        )
+    return user
+
+
+def log_in(page: Page, live_server, username: str = "maya") -> None:
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+
+def option(page: Page, name: str, value: str):
+    """The button-like label of one answer (what a finger taps)."""
+    return page.locator(f'label[for="id_{name}_{value}"]')
+
+
+def no_horizontal_scroll(page: Page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    viewport = page.viewport_size["width"]
+    assert width <= viewport, f"{page.url} is {width}px wide at {viewport}px"
+
+
+def axe_serious(page: Page) -> list[str]:
+    """Serious and critical axe-core violations of the page, as readable lines."""
+    if not AXE.is_file():
+        pytest.skip("axe-core is missing: run `npm ci` at the repository root")
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def during_pain_on_chart(page: Page) -> list:
+    """The 'During activity' line of the pain chart, one value a day (None: no log)."""
+    return page.evaluate(
+        """() => {
+          const chart = document.querySelector('.js-plotly-plot');
+          const trace = chart.data.find(t => t.name === 'During activity');
+          return Array.from(trace.y);
+        }"""
+    )
+
+
+def fill_todays_log(page: Page, tap: Taps, *, during: str) -> None:
+    """A complete log: activity, minutes, sleep and mood come filled in (prescription,
+    yesterday); the athlete taps the pains, the pain's character, night pain and effort."""
+    tap(option(page, "pain_rest", "0"))
+    tap(option(page, "pain_during", during))
+    tap(option(page, "pain_after", "1"))
+    tap(option(page, "this_morning", "0"))
+    tap(option(page, "pain_character", "1"))  # dull ache
+    tap(option(page, "night_pain", "1"))  # no
+    tap(option(page, "rpe", "4"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_log_today_in_a_few_taps_edit_it_and_see_progress_change(
+    page: Page, live_server, maya, artifacts
+):
+    today = timezone.localdate()
+    athlete = maya.athlete_profile
+    log_in(page, live_server)
+    expect(page.get_by_role("heading", name="Walk-run")).to_be_visible()
+    expect(page.get_by_text("Today's log isn't done yet")).to_be_visible()
+    expect(
+        page.get_by_text("Pain during running must stay at 2/10 or below to move on")
+    ).to_be_visible()
+    page.screenshot(path=artifacts / "athlete-today.png", full_page=True)
+
+    # What's next, before: the pain goal is waiting for a fifth log.
+    page.goto(f"{live_server.url}/me/next/")
+    pain_goal = page.locator(".goal", has_text="Pain during running at 2/10 or below")
+    expect(pain_goal).to_have_class("goal is-unknown")
+    expect(pain_goal).to_contain_text("4 logs so far, 5 needed")
+    page.screenshot(path=artifacts / "athlete-next-before.png", full_page=True)
+    page.goto(f"{live_server.url}/me/progress/")
+    page.wait_for_function("document.querySelector('.js-plotly-plot')?.data")
+    assert during_pain_on_chart(page)[-1] is None
+
+    # The log: tap through it and count the taps.
+    page.goto(f"{live_server.url}/me/")
+    tap = Taps()
+    tap(page.get_by_role("link", name="Log today"))
+    expect(page.get_by_role("heading", name="Today's log")).to_be_visible()
+    page.screenshot(path=artifacts / "athlete-log.png")
+    page.screenshot(path=artifacts / "athlete-log-full.png", full_page=True)
+    fill_todays_log(page, tap, during="1")
+    tap(page.get_by_role("button", name="Save today's log"))
+    expect(page.get_by_role("heading", name="Logged")).to_be_visible()
+    assert tap.count <= MAX_TAPS, f"a complete log took {tap.count} taps"
+    expect(page.get_by_text("Your log for today is saved.")).to_be_visible()
+    page.screenshot(path=artifacts / "athlete-logged.png", full_page=True)
+
+    entry = DailyLog.objects.get(athlete=athlete, date=today)
+    assert (entry.pain_rest, entry.pain_during, entry.pain_after) == (0, 1, 1)
+    assert entry.pain_character == "dull" and entry.night_pain is False
+    assert entry.sleep_quality == 3 and entry.mood == 2  # carried over from yesterday
+    assert (
+        DailyLog.objects.get(athlete=athlete, date=today - dt.timedelta(days=1)).pain_next_morning
+        == 0
+    )
+    session = ActivitySession.objects.get(athlete=athlete, date=today)
+    assert (session.activity, session.minutes, session.rpe) == ("walk_run", 30, 4)
+
+    # What's next, after: five logs at 1/10, so the pain goal is done.
+    page.goto(f"{live_server.url}/me/next/")
+    done = page.locator(".goal.is-met", has_text="Pain during running at 2/10 or below")
+    expect(done).to_be_visible()
+    page.screenshot(path=artifacts / "athlete-next.png", full_page=True)
+    page.goto(f"{live_server.url}/me/progress/")
+    page.wait_for_function("document.querySelector('.js-plotly-plot')?.data")
+    assert during_pain_on_chart(page)[-1] == 1
+
+    # Edit today's log: pain during goes up to 3, above the 2/10 goal.
+    page.goto(f"{live_server.url}/me/")
+    expect(page.get_by_text("Today's log is done")).to_be_visible()
+    page.get_by_role("link", name="Edit today's log").tap()
+    expect(page.get_by_text("You logged this day already")).to_be_visible()
+    expect(page.locator("#id_pain_during_1")).to_be_checked()
+    option(page, "pain_during", "3").tap()
+    page.get_by_role("button", name="Save today's log").tap()
+    expect(page.get_by_role("heading", name="Logged")).to_be_visible()
+    assert DailyLog.objects.filter(athlete=athlete).count() == 5
+    assert DailyLog.objects.get(athlete=athlete, date=today).pain_during == 3
+    assert ActivitySession.objects.filter(athlete=athlete, date=today).count() == 1
+
+    page.goto(f"{live_server.url}/me/next/")
+    pain_goal = page.locator(".goal", has_text="Pain during running at 2/10 or below")
+    expect(pain_goal).to_have_class("goal is-open")
+    expect(pain_goal).to_contain_text("Your pain reached 3/10 recently")
+    page.goto(f"{live_server.url}/me/progress/")
+    page.wait_for_function("document.querySelector('.js-plotly-plot')?.data")
+    assert during_pain_on_chart(page)[-1] == 3
+    expect(page.get_by_role("link", name=f"Edit log for {today:%-d %B}")).to_be_visible()
+    page.screenshot(path=artifacts / "athlete-progress.png", full_page=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sharp_pain_gets_a_clear_stop_message(page: Page, live_server, maya, artifacts):
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/me/log/")
+    tap = Taps()
+    fill_todays_log(page, tap, during="2")
+    tap(option(page, "pain_character", "2"))  # changed their mind: sharp
+    tap(page.get_by_role("button", name="Save today's log"))
+    expect(
+        page.get_by_role("heading", name="Sharp pain reported — your clinician has been notified")
+    ).to_be_visible()
+    expect(page.get_by_text("Please stop running until they contact you.")).to_be_visible()
+    page.screenshot(path=artifacts / "athlete-logged-red-flag.png", full_page=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_missing_answers_are_shown_clearly(page: Page, live_server, maya, artifacts):
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/me/log/")
+    option(page, "pain_during", "1").tap()
+    page.get_by_role("button", name="Save today's log").tap()
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("Pain at rest")
+    expect(summary).to_contain_text("Did pain wake you last night?")
+    page.screenshot(path=artifacts / "athlete-log-errors.png")
+    assert not DailyLog.objects.filter(date=timezone.localdate()).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_log_made_offline_is_kept_and_sent_once_back_online(
+    browser, browser_context_args, live_server, maya, artifacts
+):
+    today = timezone.localdate()
+    athlete = maya.athlete_profile
+    context = browser.new_context(**browser_context_args, timezone_id="Europe/London")
+    page = context.new_page()
+    log_in(page, live_server)
+    # The service worker installs and keeps the app shell and the athlete's pages.
+    page.goto(f"{live_server.url}/me/log/")
+    page.wait_for_function("navigator.serviceWorker.ready.then(r => !!r.active)", timeout=15000)
+    page.reload()
+    page.wait_for_function("!!navigator.serviceWorker.controller")
+    page.goto(f"{live_server.url}/me/")
+
+    context.set_offline(True)
+    # Without signal the log page still opens, from the phone.
+    page.goto(f"{live_server.url}/me/log/")
+    expect(page.get_by_role("heading", name="Today's log")).to_be_visible()
+    tap = Taps()
+    fill_todays_log(page, tap, during="1")
+    tap(page.get_by_role("button", name="Save today's log"))
+    assert tap.count <= MAX_TAPS
+    saved = page.locator("#saved-offline")
+    expect(saved).to_be_visible()
+    expect(saved).to_contain_text("Saved on this phone")
+    expect(saved).to_contain_text("It will be sent when you are back online.")
+    page.screenshot(path=artifacts / "athlete-log-offline.png")
+    assert not DailyLog.objects.filter(athlete=athlete, date=today).exists()
+
+    # Opening the log again shows the kept answers; saving again replaces them (still one).
+    page.goto(f"{live_server.url}/me/log/")
+    expect(page.get_by_text("This log is saved on this phone")).to_be_visible()
+    expect(page.locator("#id_pain_during_1")).to_be_checked()
+    option(page, "pain_during", "2").tap()
+    page.get_by_role("button", name="Save today's log").tap()
+    expect(page.locator("#saved-offline")).to_be_visible()
+    assert page.evaluate("window.rehabOutbox.pending()") == [today.isoformat()]
+
+    context.set_offline(False)
+    status = page.locator("#sync-status")
+    expect(status).to_contain_text("was sent", timeout=15000)
+    expect(page.locator("#saved-offline")).to_contain_text("Sent: logged")
+    expect(page.get_by_text("This log is saved on this phone")).to_have_count(0)
+    page.screenshot(path=artifacts / "athlete-log-synced.png")
+    assert page.evaluate("window.rehabOutbox.pending()") == []
+    assert DailyLog.objects.filter(athlete=athlete, date=today).count() == 1
+    assert DailyLog.objects.get(athlete=athlete, date=today).pain_during == 2
+    assert ActivitySession.objects.filter(athlete=athlete, date=today).count() == 1
+
+    # The same log sent once more (a flaky connection) still leaves one log and one session.
+    page.evaluate(RESEND, today.isoformat())
+    assert page.evaluate("window.rehabOutbox.pending()") == []
+    assert DailyLog.objects.filter(athlete=athlete).count() == 5
+    assert ActivitySession.objects.filter(athlete=athlete, date=today).count() == 1
+
+    # Logging out leaves no page of the athlete's cached on the phone.
+    page.goto(f"{live_server.url}/me/")
+    cached = "async () => (await caches.keys()).filter(k => k.startsWith('rehab-athlete-'))"
+    assert page.evaluate(cached)
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+    assert page.evaluate(cached) == []
+    context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pages_are_accessible_and_fit_a_small_phone(page: Page, live_server, maya, artifacts):
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/me/log/")
+    fill_todays_log(page, Taps(), during="1")
+    page.get_by_role("button", name="Save today's log").tap()
+    expect(page.get_by_role("heading", name="Logged")).to_be_visible()
+    urls = ["/me/", "/me/log/", "/me/next/", "/me/progress/", "/me/offline/"]
+    problems = {}
+    for width, height in ((390, 844), (320, 640)):
+        page.set_viewport_size({"width": width, "height": height})
+        for url in urls:
+            page.goto(f"{live_server.url}{url}")
+            if url == "/me/progress/":
+                page.wait_for_function("document.querySelector('.js-plotly-plot')?.data")
+            no_horizontal_scroll(page)
+            if width == 320:
+                name = url.strip("/").replace("/", "-") or "today"
+                page.screenshot(path=artifacts / f"athlete-320-{name}.png", full_page=True)
+            else:
+                found = axe_serious(page)
+                if found:
+                    problems[url] = found
+    assert not problems, problems
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tap_targets_are_at_least_44_pixels(page: Page, live_server, maya):
+    log_in(page, live_server)
+    for url in ("/me/", "/me/log/", "/me/progress/"):
+        page.goto(f"{live_server.url}{url}")
+        small = page.evaluate(SMALL_TARGETS)
+        assert not small, f"{url}: {small}"

@@ -1,0 +1,85 @@
+"""Today, Progress and What's next cost the same number of queries with 10 or 90 days of logs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from monitoring.models import ActivitySession, DailyLog
+
+from .conftest import TODAY
+
+pytestmark = pytest.mark.usefixtures("today")
+
+
+def fill(user, days: int) -> None:
+    athlete = user.athlete_profile
+    DailyLog.objects.bulk_create(
+        DailyLog(
+            athlete=athlete,
+            date=TODAY - dt.timedelta(days=n),
+            pain_rest=0,
+            pain_during=n % 3,
+            pain_after=n % 2,
+            pain_character="dull" if n % 3 else "none",
+            night_pain=False,
+        )
+        for n in range(days)
+    )
+    ActivitySession.objects.bulk_create(
+        ActivitySession(
+            athlete=athlete,
+            date=TODAY - dt.timedelta(days=n),
+            activity="walk_run",
+            minutes=30,
+            rpe=4,
+        )
+        for n in range(days)
+    )
+
+
+@pytest.mark.parametrize("days", [10, 90])
+def test_today_queries_do_not_grow_with_history(client, maya, days, django_assert_num_queries):
+    fill(maya, days)
+    client.force_login(maya)
+    # session, user, athlete, cases (with the viewer's role), active plans, their phases,
+    # today's log, the reminder setting
+    with django_assert_num_queries(8):
+        response = client.get(reverse("athlete:today"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("days", [10, 90])
+def test_progress_queries_do_not_grow_with_history(client, maya, days, django_assert_num_queries):
+    fill(maya, days)
+    client.force_login(maya)
+    # session, user, athlete, cases, active plans, phases, the last 28 days' logs, their
+    # sessions, the reminder setting
+    with django_assert_num_queries(9):
+        response = client.get(reverse("athlete:progress"))
+    assert response.status_code == 200
+    assert response.content.decode().count('class="has-log"') == min(days, 28)
+
+
+@pytest.mark.parametrize("days", [10, 90])
+def test_whats_next_queries_do_not_grow_with_history(client, maya, days, django_assert_num_queries):
+    fill(maya, days)
+    client.force_login(maya)
+    # session, user, athlete, cases, active plans, phases; the snapshot: plan + case + phase,
+    # logs, sessions, assessments
+    with django_assert_num_queries(10):
+        response = client.get(reverse("athlete:next"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("days", [10, 90])
+def test_log_form_queries_do_not_grow_with_history(client, maya, days, django_assert_num_queries):
+    fill(maya, days)
+    client.force_login(maya)
+    # session, user, athlete, cases, active plans, phases, the day and the day before's logs,
+    # their sessions
+    with django_assert_num_queries(8):
+        response = client.get(reverse("athlete:log"))
+    assert response.status_code == 200

@@ -1,0 +1,190 @@
+"""The case list, the case page and the inbox use a constant number of queries, whatever the
+number of cases, logs, flags, assessments and transitions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from athletes.models import CareTeamMember
+from monitoring.models import ActivitySession, Assessment, DailyLog, Flag
+from protocols import services as plan_services
+from tests.factories import AthleteFactory, CaseFactory, TeamFactory, UserFactory
+
+from .conftest import TODAY, published_template, running_plan
+
+
+@pytest.fixture
+def dana(db, frozen):
+    return UserFactory(username="dana-q", kind="clinician")
+
+
+@pytest.fixture
+def template(dana):
+    return published_template(dana)
+
+
+def fill(case, days: int, *, flags: bool = True) -> None:
+    """``days`` days of logs and sessions, an assessment and a resolved flag every 10 days, a
+    hold decision every 10 days, and every kind of flag open."""
+    athlete = case.athlete
+    DailyLog.objects.bulk_create(
+        DailyLog(
+            athlete=athlete,
+            date=TODAY - dt.timedelta(days=n),
+            pain_during=n % 4,
+            pain_after=n % 3,
+            pain_next_morning=n % 2,
+        )
+        for n in range(days)
+    )
+    ActivitySession.objects.bulk_create(
+        ActivitySession(
+            athlete=athlete,
+            date=TODAY - dt.timedelta(days=n),
+            activity="walk_run",
+            minutes=30 + n % 20,
+            rpe=3 + n % 4,
+        )
+        for n in range(days)
+    )
+    Assessment.objects.bulk_create(
+        Assessment(case=case, date=TODAY - dt.timedelta(days=n), test="single_leg_hop", value=n)
+        for n in range(0, days, 10)
+    )
+    plan = case.plans.get(status="active")
+    lead = case.care_team.get(role="lead_clinician").user
+    for n in range(0, days, 10):
+        plan_services.transition_decide(
+            plan=plan,
+            kind="hold",
+            decided_by=lead,
+            reason=f"Hold {n}",
+            effective_on=TODAY,
+        )
+    if not flags:
+        return
+    evaluation = {"day": TODAY.isoformat(), "phase": "x"}
+    Flag.objects.bulk_create(
+        Flag(
+            case=case,
+            phase=plan.current_phase,
+            kind=kind,
+            status="open",
+            title=f"{kind} title",
+            message=f"{kind} message",
+            evaluation=evaluation,
+        )
+        for kind in Flag.Kind.values
+    )
+    Flag.objects.bulk_create(
+        Flag(
+            case=case,
+            phase=plan.current_phase,
+            kind="regression",
+            status="resolved",
+            title="old",
+            message="old",
+            evaluation=evaluation,
+        )
+        for _ in range(0, days, 10)
+    )
+
+
+def make_cases(dana, template, n: int, days: int = 12) -> list:
+    team = TeamFactory()
+    cases = []
+    for _ in range(n):
+        case = CaseFactory(athlete=AthleteFactory(team=team))
+        CareTeamMember.objects.create(case=case, user=dana, role="lead_clinician")
+        running_plan(
+            case, dana, started_on=TODAY - dt.timedelta(days=days), phase=2, template=template
+        )
+        fill(case, days)
+        cases.append(case)
+    return cases
+
+
+def count(client, url) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response.content.decode()
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_the_case_list_is_seven_queries_whatever_the_number_of_cases(
+    client, dana, template, n, django_assert_num_queries
+):
+    cases = make_cases(dana, template, n)
+    client.force_login(dana)
+    # 1 session, 2 user, 3 teams for the filter, 4 cases (athlete, team, role, last log),
+    # 5 their active plans (current phase, number of phases), 6 their unresolved flags,
+    # 7 the red-flag count of the navigation.
+    with django_assert_num_queries(7):
+        response = client.get(reverse("clinic:cases"), {"status": "all"})
+    html = response.content.decode()
+    assert html.count('class="chip chip-red_flag"') == n
+    assert all(str(c.athlete) in html for c in cases)
+    assert "2 of 4" in html
+
+
+def test_filters_and_search_keep_the_count(client, dana, template, django_assert_num_queries):
+    cases = make_cases(dana, template, 4)
+    client.force_login(dana)
+    target = cases[2].athlete
+    with django_assert_num_queries(7):
+        response = client.get(
+            reverse("clinic:cases"), {"q": target.last_name, "flag": "red_flag", "status": "all"}
+        )
+    html = response.content.decode()
+    assert str(target) in html
+    assert sum(str(c.athlete) in html for c in cases) == 1
+
+
+@pytest.mark.parametrize("days", [10, 120])
+def test_the_case_page_is_constant_in_logs_flags_assessments_and_transitions(
+    client, dana, template, days, django_assert_num_queries
+):
+    (case,) = make_cases(dana, template, 1, days=days)
+    client.force_login(dana)
+    # 1 session, 2 user, 3 the case (athlete, team, viewer role), 4 care team with users,
+    # 5 plans, 6 their phases, 7-10 the snapshot (plan, logs, sessions, assessments),
+    # 11 transitions, 12 flags, 13 assessments, 14 plan edits, 15 the chart's logs,
+    # 16 the chart's sessions, 17 the red-flag count of the navigation.
+    with django_assert_num_queries(17):
+        response = client.get(reverse("clinic:case", kwargs={"case_id": case.pk}))
+    html = response.content.decode()
+    assert html.count("Hold 0") == 1 and f"Hold {days - 10}" in html
+    assert html.count('class="flag flag-') == len(Flag.Kind.values)
+
+
+@pytest.mark.parametrize("days", [10, 60])
+def test_the_case_page_of_a_nutritionist_reads_less(
+    client, dana, template, days, django_assert_num_queries
+):
+    (case,) = make_cases(dana, template, 1, days=days)
+    rosa = UserFactory(username="rosa-q", kind="nutritionist")
+    CareTeamMember.objects.create(case=case, user=rosa, role="nutritionist")
+    Assessment.objects.create(
+        case=case, date=TODAY, test="bone_health_cra", value=3, assessed_by=rosa
+    )
+    client.force_login(rosa)
+    # session, user, case, care team, plans, phases, her own assessments, nav count.
+    with django_assert_num_queries(8):
+        response = client.get(reverse("clinic:case", kwargs={"case_id": case.pk}))
+    assert "Triad cumulative risk score" in response.content.decode()
+
+
+@pytest.mark.parametrize("n", [2, 12])
+def test_the_inbox_is_four_queries(client, dana, template, n, django_assert_num_queries):
+    make_cases(dana, template, n)
+    client.force_login(dana)
+    # session, user, flags (with case, athlete, phase, acknowledger), nav count.
+    with django_assert_num_queries(4):
+        response = client.get(reverse("clinic:inbox"))
+    assert response.content.decode().count('class="inbox-row') == 2 * n

@@ -1,0 +1,119 @@
+"""Fixtures shared by the whole suite: people named by their role, and the browser."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in the main thread; live_server is threaded.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's chromium, never a browser Playwright would download."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Browser tests need Debian's chromium: apt-get install -y chromium")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """A phone: the reference viewport of the athlete's screens."""
+    return {
+        **browser_context_args,
+        "viewport": {"width": 390, "height": 844},
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+    }
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+# --- people, named after their role on "the case" (healthchecks' alice / bob / charlie) ---
+
+
+@pytest.fixture
+def case(db):
+    """A low-risk posteromedial tibial case with a full care team (see the fixtures below)."""
+    from tests.factories import CaseFactory
+
+    return CaseFactory()
+
+
+def _member(case, username: str, role: str, kind: str):
+    from athletes.models import CareTeamMember, User
+    from tests.factories import UserFactory
+
+    user = UserFactory(username=username, kind=kind)
+    CareTeamMember.objects.create(case=case, user=user, role=role)
+    assert kind in User.Kind.values
+    return user
+
+
+@pytest.fixture
+def clinician(case):
+    return _member(case, "dana", "lead_clinician", "clinician")
+
+
+@pytest.fixture
+def physio(case):
+    return _member(case, "sam", "physio", "physio")
+
+
+@pytest.fixture
+def coach(case):
+    return _member(case, "alex", "coach", "coach")
+
+
+@pytest.fixture
+def athlete_user(case):
+    """The case's athlete, with a login of their own."""
+    user = _member(case, "maya", "athlete", "athlete")
+    case.athlete.user = user
+    case.athlete.save()
+    return user
+
+
+@pytest.fixture
+def nutritionist(case):
+    return _member(case, "rosa", "nutritionist", "nutritionist")
+
+
+@pytest.fixture
+def psychologist(case):
+    return _member(case, "ike", "psychologist", "psychologist")
+
+
+@pytest.fixture
+def integration(case):
+    return _member(case, "wearable", "integration", "integration")
+
+
+@pytest.fixture
+def outsider(db):
+    """A clinician who is on another case, never on this one."""
+    from tests.factories import CareTeamMemberFactory, UserFactory
+
+    user = UserFactory(username="olga", kind="clinician")
+    CareTeamMemberFactory(user=user, role="lead_clinician")
+    return user

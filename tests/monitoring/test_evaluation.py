@@ -1,0 +1,194 @@
+"""Scenarios from clinical.md, evaluated into flags that explain themselves."""
+
+import datetime as dt
+
+import pytest
+
+from monitoring import services
+from monitoring.models import CaseEvaluation, Flag, Notification
+
+from .conftest import D0, log_days
+
+
+def day(n: int) -> dt.date:
+    return D0 + dt.timedelta(days=n)
+
+
+def evaluate(case, n):
+    return services.case_evaluate(case_id=case.pk, today=day(n))
+
+
+def open_kinds(case):
+    return set(
+        Flag.objects.filter(case=case, status__in=Flag.UNRESOLVED).values_list("kind", flat=True)
+    )
+
+
+def hop_test(case, clinician, n, hops=12, pain=1):
+    services.assessment_record(
+        case=case,
+        test="single_leg_hop",
+        value=hops,
+        pain=pain,
+        date=day(n),
+        assessed_by=clinician,
+        today=day(n),
+    )
+
+
+def test_all_criteria_met_for_the_minimum_days_is_ready_to_advance(
+    walk_run, case, athlete_user, clinician
+):
+    log_days(case, athlete_user, range(0, 15), pain_during=1, pain_rest=0, pain_character="dull")
+    hop_test(case, clinician, 13)
+    evaluation = evaluate(case, 14)
+    assert evaluation.ready
+    flag = Flag.objects.get(case=case, kind="ready_to_advance")
+    # The flag lists each criterion with its value and threshold.
+    assert "14" in flag.message and "2/10" in flag.message and "12" in flag.message
+    assert [r["kind"] for r in flag.evaluation["advance"]] == [
+        "min_days_in_phase",
+        "pain_max",
+        "assessment",
+    ]
+    assert CaseEvaluation.objects.get(case=case).evaluation["ready"] is True
+
+
+def test_too_early_is_not_ready_even_when_pain_free(walk_run, case, athlete_user, clinician):
+    log_days(case, athlete_user, range(0, 10), pain_during=0)
+    hop_test(case, clinician, 9)
+    assert not evaluate(case, 9).ready
+    assert "ready_to_advance" not in open_kinds(case)
+
+
+def test_unknown_data_never_advances(walk_run, case, athlete_user):
+    log_days(case, athlete_user, range(0, 15), pain_during=0)  # no hop test at all
+    evaluation = evaluate(case, 14)
+    assert not evaluation.ready
+    hop = next(r for r in evaluation.advance if r.kind == "assessment")
+    assert hop.met is None
+    assert "ready_to_advance" not in open_kinds(case)
+
+
+def test_pain_rising_week_over_week_proposes_a_step_back(walk_run, case, athlete_user):
+    log_days(case, athlete_user, range(0, 7), pain_during=1)
+    log_days(case, athlete_user, range(7, 14), pain_during=3)
+    evaluate(case, 13)
+    flag = Flag.objects.get(case=case, kind="regression")
+    assert flag.proposed_phase.name == "Protected loading"
+    assert "Protected loading" in flag.message
+    assert flag.coach_message and "pain" not in flag.coach_message.lower()
+
+
+def test_night_pain_is_a_red_flag_in_the_same_evaluation(
+    walk_run, case, athlete_user, clinician, physio, coach, mailoutbox
+):
+    log_days(case, athlete_user, range(0, 5), pain_during=1)
+    log_days(case, athlete_user, [5], pain_during=1, night_pain=True)
+    evaluate(case, 5)
+    flag = Flag.objects.get(case=case, kind="red_flag")
+    assert "night" in flag.message.lower()
+    notified = set(
+        Notification.objects.filter(flag=flag).values_list("recipient__username", flat=True)
+    )
+    assert notified == {"dana", "sam"}  # the clinician and the physio; never the coach
+
+
+def test_red_flags_stay_until_a_clinician_resolves_them(walk_run, case, athlete_user, clinician):
+    log_days(case, athlete_user, [5], pain_during=1, pain_character="sharp", localized=True)
+    evaluate(case, 5)
+    log_days(case, athlete_user, range(6, 12), pain_during=0, pain_character="none")
+    evaluate(case, 11)
+    flag = Flag.objects.get(case=case, kind="red_flag")
+    assert flag.status == "open"
+    services.flag_acknowledge(flag=flag, by=clinician)
+    services.flag_resolve(flag=flag, by=clinician, resolution="Seen in clinic; bruise.")
+    flag.refresh_from_db()
+    assert (flag.status, flag.resolved_by) == ("resolved", clinician)
+
+
+def test_three_days_without_a_log_is_missing_logs_and_a_new_log_resolves_it(
+    walk_run, case, athlete_user
+):
+    log_days(case, athlete_user, range(0, 5), pain_during=0)
+    evaluate(case, 7)
+    flag = Flag.objects.get(case=case, kind="missing_logs")
+    assert "3 days" in flag.title
+    log_days(case, athlete_user, [8], pain_during=0)
+    evaluate(case, 8)
+    flag.refresh_from_db()
+    assert flag.status == "resolved" and flag.resolved_by is None
+    assert "no longer holds" in flag.resolution
+
+
+def test_evaluating_again_changes_nothing(walk_run, case, athlete_user):
+    log_days(case, athlete_user, range(0, 5), pain_during=1)
+    log_days(case, athlete_user, [5], pain_during=7)
+    evaluate(case, 5)
+    before = list(Flag.objects.order_by("pk").values("pk", "kind", "status", "updated_at"))
+    evaluate(case, 5)
+    assert list(Flag.objects.order_by("pk").values("pk", "kind", "status", "updated_at")) == before
+
+
+def test_load_spike_warns_but_never_holds_or_regresses(walk_run, case, athlete_user):
+    for n in range(0, 28):
+        services.activity_session_record(
+            athlete=case.athlete,
+            date=day(n - 28),
+            submitted_by=athlete_user,
+            today=day(30),
+            fields={"activity": "cycle", "minutes": 30, "rpe": 3},
+        )
+    for n in range(0, 5):
+        services.activity_session_record(
+            athlete=case.athlete,
+            date=day(n),
+            submitted_by=athlete_user,
+            today=day(30),
+            fields={"activity": "run", "minutes": 60, "rpe": 7},
+        )
+    log_days(case, athlete_user, range(0, 5), pain_during=0)
+    evaluation = evaluate(case, 4)
+    assert open_kinds(case) >= {"load_spike"}
+    assert "regression" not in open_kinds(case)
+    assert not evaluation.fired
+
+
+def test_a_phase_change_resolves_the_old_phases_flags(walk_run, case, athlete_user, clinician):
+    from protocols import services as plan_services
+
+    log_days(case, athlete_user, range(0, 3), pain_during=7)
+    evaluate(case, 2)
+    assert "regression" in open_kinds(case)
+    walk_run.refresh_from_db()
+    plan_services.transition_decide(
+        plan=walk_run,
+        kind="regress",
+        decided_by=clinician,
+        reason="Pain above 5 during runs",
+        effective_on=day(3),
+    )
+    evaluate(case, 3)
+    regression = Flag.objects.get(case=case, kind="regression")
+    assert regression.status == "resolved" and "phase changed" in regression.resolution
+
+
+def test_a_case_without_an_active_plan_is_not_evaluated(case, clinician):
+    assert services.case_evaluate(case_id=case.pk, today=day(0)) is None
+    assert not Flag.objects.exists()
+
+
+def test_coaches_cannot_manage_flags(walk_run, case, athlete_user, coach):
+    log_days(case, athlete_user, [0], pain_during=1, night_pain=True)
+    evaluate(case, 0)
+    flag = Flag.objects.get(kind="red_flag")
+    from rehab.errors import ApplicationError
+
+    with pytest.raises(ApplicationError):
+        services.flag_acknowledge(flag=flag, by=coach)
+
+
+def test_nightly_chunk_evaluates_many_cases(walk_run, case, athlete_user):
+    log_days(case, athlete_user, range(0, 3), pain_during=0)
+    assert services.cases_evaluate(case_ids=[case.pk, 999_999], today=day(6)) == 1
+    assert "missing_logs" in open_kinds(case)

@@ -1,0 +1,129 @@
+"""A case full of clinical detail with its whole care team, and a foreign case nobody here is on.
+
+The clinical case and its markers come from the coach tests (``tests/coach/conftest.py``): each
+clinical field has a distinctive value that must never reach a coach. The foreign case carries
+markers of its own that must never reach anyone on the first case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from monitoring.models import ActivitySession, Assessment, DailyLog, DeviceMetric, Flag
+from tests.coach import conftest as coach
+from tests.coach.conftest import TODAY
+from tests.factories import AthleteFactory, CareTeamMemberFactory, CaseFactory, UserFactory
+from tests.plans import published_template, running_plan
+
+# The coach tests' fixtures, used here too: "today" pinned, the team, the case full of clinical
+# detail.
+pinned_today = coach.pinned_today
+team = coach.team
+clinical_case = coach.clinical_case
+
+FOREIGN_MARKERS = ("Xanthippe", "FOREIGN-LOG-NOTE", "FOREIGN-FLAG-MESSAGE", "FOREIGN-ASSESSMENT")
+"""Strings that appear only in the foreign case's data."""
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Throttle counters and lockouts live in the cache: each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _rows(case, user, *, tag: str, note: str) -> dict:
+    athlete = case.athlete
+    day = TODAY - dt.timedelta(days=1)
+    log = DailyLog.objects.filter(athlete=athlete, date=day).first() or DailyLog.objects.create(
+        athlete=athlete, date=day, pain_during=2, note=note
+    )
+    session = ActivitySession.objects.create(
+        athlete=athlete, date=day, activity="run", minutes=30, rpe=4, external_id=f"{tag}-s"
+    )
+    metric = DeviceMetric.objects.create(
+        athlete=athlete,
+        metric="steps",
+        value=9000,
+        unit="count",
+        recorded_at=timezone.now(),
+        date=day,
+        source="watch",
+        external_id=f"{tag}-m",
+    )
+    assessment = Assessment.objects.create(
+        case=case, date=day, test="single_leg_hop", value=12, notes=note, assessed_by=user
+    )
+    return {"log": log, "session": session, "metric": metric, "assessment": assessment}
+
+
+def _care_rows(case, plan, user, *, note: str) -> dict:
+    """A note for the clinical roles only, a review, a goal and a finished template trial."""
+    from monitoring.models_care import CaseNote, Goal, Review
+    from protocols.whatif_models import TemplateTrial
+
+    return {
+        "note": CaseNote.objects.create(case=case, author=user, audience="clinical", body=note),
+        "review": Review.objects.create(case=case, kind="call", due_on=TODAY, scheduled_by=user),
+        "goal": Goal.objects.create(case=case, phase=plan.current_phase, text="Walk 30 minutes"),
+        "trial": TemplateTrial.objects.create(
+            template=plan.template, requested_by=user, status="done", risk=plan.template.risk
+        ),
+    }
+
+
+@pytest.fixture
+def world(clinical_case, case, clinician, physio, coach, athlete_user, nutritionist, psychologist):
+    """Both cases with a running plan and one row of every kind; returns the objects by case."""
+    from tests.conftest import _member
+
+    integration = _member(case, "wearable", "integration", "integration")
+    own = _rows(case, physio, tag="own", note="ZEBRA-LOG-NOTE")
+    own["plan"] = clinical_case
+    own["flag"] = Flag.objects.get(case=case)
+    own["template"] = clinical_case.template
+    own["member"] = case.care_team.get(role="coach")
+    own.update(_care_rows(case, clinical_case, clinician, note="ZEBRA-LOG-NOTE"))
+
+    foreign_case = CaseFactory(athlete=AthleteFactory(first_name="Xanthippe", last_name="Vance"))
+    ffion = UserFactory(username="ffion", kind="clinician")
+    CareTeamMemberFactory(case=foreign_case, user=ffion, role="lead_clinician")
+    template = published_template(ffion, slug="foreign-tibia")
+    foreign_plan = running_plan(
+        foreign_case, ffion, started_on=TODAY - dt.timedelta(days=10), template=template
+    )
+    foreign = _rows(foreign_case, ffion, tag="foreign", note="FOREIGN-LOG-NOTE")
+    foreign["plan"] = foreign_plan
+    foreign["flag"] = Flag.objects.create(
+        case=foreign_case,
+        phase=foreign_plan.current_phase,
+        kind="missing_logs",
+        title="No log for 3 days",
+        message="FOREIGN-FLAG-MESSAGE",
+        evaluation={},
+    )
+    foreign["template"] = template
+    foreign["member"] = foreign_case.care_team.get()
+    foreign.update(_care_rows(foreign_case, foreign_plan, ffion, note="FOREIGN-LOG-NOTE"))
+    assessment = foreign["assessment"]
+    assessment.notes = "FOREIGN-ASSESSMENT"
+    assessment.save()
+    return {
+        "cases": {"own": case, "foreign": foreign_case},
+        "rows": {"own": own, "foreign": foreign},
+        "users": {
+            "clinician": clinician,
+            "physio": physio,
+            "coach": coach,
+            "athlete": athlete_user,
+            "nutritionist": nutritionist,
+            "psychologist": psychologist,
+            "integration": integration,
+            "anonymous": None,
+        },
+    }

@@ -1,0 +1,473 @@
+"""The permission matrix, built from the URL configuration.
+
+Every route of ``rehab.urls`` (pages, the API under /api/v1/, the schema and docs, the admin) ×
+every person (clinician, physio, coach, athlete, nutritionist, psychologist, integration account,
+anonymous) × the case they are on and a foreign case nobody here is on → the status declared in
+``MATRIX`` below. Besides the status, every answer is read:
+
+- nothing of the foreign case (its athlete's name, its notes, its flag) reaches anyone;
+- nothing clinical of the case (``athletes.permissions.CLINICAL_CASE_FIELDS``, each with a
+  distinctive value, see ``tests/coach/conftest.py``) reaches the coach, and no person sees the
+  distinctive value of a field that ``visible_case_fields`` hides from them.
+
+A route missing from ``MATRIX`` fails ``test_every_route_is_declared``: a new URL must say who
+may use it. Requests that write are rolled back, so each person finds the same case.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pytest
+
+from athletes.permissions import CLINICAL_CASE_FIELDS, visible_case_fields
+from tests.coach.conftest import CLINICAL_MARKERS
+from tests.coach.test_no_clinical_fields import _leaks
+from tests.security.conftest import FOREIGN_MARKERS
+from tests.security.matrix import Route, client_for, request, routes, url_for
+
+pytestmark = pytest.mark.django_db
+
+PEOPLE = ("clinician", "physio", "coach", "athlete", "nutritionist", "psychologist", "integration")
+ROLES = (*PEOPLE, "anonymous")
+
+LOGIN = 302  # a page sends an anonymous visitor to the login page
+UNAUTHENTICATED = 401  # the API asks for a token
+
+
+@dataclass(frozen=True)
+class Expect:
+    own: dict[str, int]  # person -> status on (or about) the case they are on
+    foreign: int | None  # status of every logged-in person on the foreign case's URL
+    method: str = "GET"
+    library: bool = False  # no case data (the protocol library, the API's schema): the coach
+    # check does not apply, the words of clinical fields are what such pages are about
+    data: dict = field(default_factory=dict)
+
+
+def expect(
+    method: str = "GET",
+    *,
+    anonymous: int,
+    everyone: int | None = None,
+    foreign: int | None = None,
+    library: bool = False,
+    **people: int,
+) -> Expect:
+    unknown = set(people) - set(PEOPLE)
+    assert not unknown, f"not a person of the matrix: {unknown}"
+    own = {person: people.get(person, everyone) for person in PEOPLE}
+    assert None not in own.values(), f"a status for every person: {own}"
+    return Expect({**own, "anonymous": anonymous}, foreign, method, library)
+
+
+def api_read(*, foreign: int | None = 404, everyone: int = 200, **people: int) -> Expect:
+    """A GET of the API: everyone on the case 200 unless said otherwise."""
+    return expect(anonymous=UNAUTHENTICATED, everyone=everyone, foreign=foreign, **people)
+
+
+def api_action(*, foreign: int | None = 404, **people: int) -> Expect:
+    """A POST of the API with an empty body: allowed people get a 400 (or 200), others 403."""
+    return expect("POST", anonymous=UNAUTHENTICATED, foreign=foreign, **people)
+
+
+CLINICAL = {"clinician": 200, "physio": 200}
+CARE_TEAM = {**CLINICAL, "nutritionist": 200, "psychologist": 200}
+ON_CASE = {**CARE_TEAM, "coach": 200, "athlete": 200, "integration": 200}
+OWN_LOG_READERS = {**CLINICAL, "athlete": 200, "integration": 200}  # pain diaries
+
+# The case's own people may act; the athlete, nutritionist and psychologist may see the case but
+# not act on it (403); people who may not see it at all get 404, like the foreign case.
+CASE_ACTION_REFUSED = {"athlete": 403, "nutritionist": 403, "psychologist": 403}
+
+# The Django admin: nobody in the matrix is staff, so every admin page sends them to its login.
+ADMIN = expect(anonymous=302, everyone=302)
+ADMIN_EXCEPTIONS = {
+    "admin:login": expect(anonymous=200, everyone=200),
+}
+
+MATRIX: dict[str, Expect] = {
+    # --- the site -------------------------------------------------------------------------------
+    "home": expect(anonymous=LOGIN, everyone=302),  # to each person's own place
+    "login": expect(anonymous=200, everyone=302),  # a logged-in person goes home
+    "logout": expect("POST", anonymous=302, everyone=302),
+    "healthz": expect(anonymous=200, everyone=200),
+    # --- the clinic (lists show only the person's own cases) ------------------------------------
+    "clinic:cases": expect(anonymous=LOGIN, everyone=200),
+    "clinic:inbox": expect(anonymous=LOGIN, everyone=200),
+    "clinic:nav_counts": expect(anonymous=LOGIN, everyone=200),
+    "clinic:case_new": expect(anonymous=LOGIN, everyone=403, **CLINICAL),
+    "clinic:case_implications": expect(anonymous=LOGIN, everyone=403, **CLINICAL),
+    "clinic:case": expect(anonymous=LOGIN, everyone=404, foreign=404, athlete=200, **CARE_TEAM),
+    "clinic:case_decide": expect(
+        "POST",
+        anonymous=LOGIN,
+        everyone=404,
+        foreign=404,
+        clinician=400,
+        physio=400,
+        **CASE_ACTION_REFUSED,
+    ),
+    "clinic:case_sign_off": expect(
+        "POST",
+        anonymous=LOGIN,
+        everyone=404,
+        foreign=404,
+        clinician=302,
+        physio=302,
+        **CASE_ACTION_REFUSED,
+    ),
+    "clinic:assessment_new": expect(
+        "POST",
+        anonymous=LOGIN,
+        everyone=404,
+        foreign=404,
+        clinician=400,
+        physio=400,
+        athlete=403,
+        nutritionist=400,  # they record their own kinds of test: the empty form is invalid
+        psychologist=400,
+    ),
+    "clinic:flag_acknowledge": expect(
+        "POST",
+        anonymous=LOGIN,
+        everyone=404,
+        foreign=404,
+        clinician=302,
+        physio=302,
+        **CASE_ACTION_REFUSED,
+    ),
+    "clinic:flag_resolve": expect(
+        "POST",
+        anonymous=LOGIN,
+        everyone=404,
+        foreign=404,
+        clinician=400,
+        physio=400,
+        **CASE_ACTION_REFUSED,
+    ),
+    # --- the plan builder and the template library ----------------------------------------------
+    "plans:builder": expect(
+        anonymous=LOGIN, everyone=404, foreign=404, **CLINICAL, **CASE_ACTION_REFUSED
+    ),
+    "plans:builder_projection": expect(
+        "POST", anonymous=LOGIN, everyone=404, foreign=404, **CLINICAL, **CASE_ACTION_REFUSED
+    ),
+    "plans:criterion_row": expect("POST", anonymous=LOGIN, everyone=403, clinician=400, physio=400),
+    "plans:templates": expect(anonymous=LOGIN, everyone=403, library=True, **CARE_TEAM),
+    "plans:template_new": expect(anonymous=LOGIN, everyone=403, **CLINICAL),
+    "plans:template_projection": expect("POST", anonymous=LOGIN, everyone=403, **CLINICAL),
+    # templates belong to the clinic's library, not to a case: the "foreign" one is readable too
+    "plans:template": expect(
+        anonymous=LOGIN, everyone=403, foreign=None, library=True, **CARE_TEAM
+    ),
+    "plans:template_edit": expect(
+        anonymous=LOGIN,
+        everyone=403,
+        clinician=302,
+        physio=302,  # published: a new draft first
+    ),
+    "plans:template_publish": expect(
+        "POST", anonymous=LOGIN, everyone=403, clinician=302, physio=302
+    ),
+    "plans:template_new_draft": expect(
+        "POST", anonymous=LOGIN, everyone=403, clinician=302, physio=302
+    ),
+    # --- what-if: replaying a case's plan, trying a draft template on past cases ----------------
+    "whatif:case_replay": expect(
+        anonymous=LOGIN, everyone=404, foreign=404, **CLINICAL, **CASE_ACTION_REFUSED
+    ),
+    # a trial shows other cases' athletes only to those who may see them (by name or not at all)
+    "whatif:template_trial": expect(
+        anonymous=LOGIN, everyone=404, foreign=None, library=True, **CLINICAL
+    ),
+    "whatif:template_trial_progress": expect(
+        anonymous=LOGIN, everyone=404, foreign=None, library=True, **CLINICAL
+    ),
+    # --- care: timeline, notes, reviews, goals, bone health, education cards --------------------
+    "care:settings": expect(anonymous=LOGIN, everyone=200),  # one's own notification settings
+    "care:timeline": expect(anonymous=LOGIN, everyone=200, foreign=404, integration=404),
+    "care:notes_csv": expect(anonymous=LOGIN, everyone=200, foreign=404, integration=404),
+    "care:note_new": expect(
+        "POST",
+        anonymous=LOGIN,
+        everyone=400,  # on the care team: the empty note is refused with its errors
+        foreign=404,
+        athlete=403,
+        integration=404,
+    ),
+    "care:review_new": expect(
+        "POST",
+        anonymous=LOGIN,
+        everyone=403,
+        foreign=404,
+        integration=404,
+        clinician=400,
+        physio=400,
+    ),
+    "care:review_done": expect(
+        "POST",
+        anonymous=LOGIN,
+        everyone=403,
+        foreign=404,
+        integration=404,
+        clinician=302,
+        physio=302,
+    ),
+    "care:review_cancel": expect(
+        "POST",
+        anonymous=LOGIN,
+        everyone=403,
+        foreign=404,
+        integration=404,
+        clinician=302,
+        physio=302,
+    ),
+    "care:goal_new": expect(
+        "POST",
+        anonymous=LOGIN,
+        everyone=403,
+        foreign=404,
+        integration=404,
+        clinician=400,
+        physio=400,
+        athlete=400,
+    ),
+    "care:goal_tick": expect(
+        "POST",
+        anonymous=LOGIN,
+        everyone=403,
+        foreign=404,
+        integration=404,
+        clinician=302,
+        physio=302,
+        athlete=302,
+    ),
+    "care:bone_health_new": expect(
+        "POST",
+        anonymous=LOGIN,
+        everyone=403,
+        foreign=404,
+        integration=404,
+        clinician=400,
+        physio=400,
+        nutritionist=400,
+    ),
+    "care:template_cards": expect(
+        anonymous=LOGIN, everyone=403, foreign=None, library=True, **CARE_TEAM
+    ),
+    # --- one's own account ----------------------------------------------------------------------
+    "account:two_factor": expect(anonymous=LOGIN, everyone=200, integration=403),
+    "account:two_factor_verify": expect(anonymous=LOGIN, everyone=302),  # not turned on: home
+    # --- the athlete's pages (their own case only: nobody else has one here) --------------------
+    "athlete:today": expect(anonymous=LOGIN, everyone=404, athlete=200),
+    "athlete:log": expect(anonymous=LOGIN, everyone=404, athlete=200),
+    "athlete:logged": expect(anonymous=LOGIN, everyone=404, athlete=200),
+    "athlete:next": expect(anonymous=LOGIN, everyone=404, athlete=200),
+    "athlete:progress": expect(anonymous=LOGIN, everyone=404, athlete=200),
+    "athlete:reminder": expect("POST", anonymous=LOGIN, everyone=404, athlete=400),
+    "athlete:sharing": expect(anonymous=LOGIN, everyone=404, athlete=200),  # consent per role
+    # --- consent, data rights and the record of changes (the lead clinician leads every case
+    # of the athlete here, so the data rights are theirs) ----------------------------------------
+    "clinic:case_privacy": expect(
+        anonymous=LOGIN, everyone=404, foreign=404, athlete=200, **CLINICAL
+    ),
+    "clinic:case_record": expect(anonymous=LOGIN, everyone=404, foreign=404, **CLINICAL),
+    "clinic:case_export": expect("POST", anonymous=LOGIN, everyone=404, foreign=404, clinician=200),
+    "clinic:case_erase": expect(anonymous=LOGIN, everyone=404, foreign=404, clinician=200),
+    # the offline shell, the web-app manifest and the service worker hold no data
+    "athlete:offline": expect(anonymous=200, everyone=200),
+    "athlete:manifest": expect(anonymous=200, everyone=200),
+    "athlete:sw": expect(anonymous=200, everyone=200),
+    # --- the coach's pages ----------------------------------------------------------------------
+    "coach:board": expect(anonymous=LOGIN, everyone=200),  # a board of the person's athletes
+    "coach:board_csv": expect(anonymous=LOGIN, everyone=200),
+    "coach:athlete": expect(anonymous=LOGIN, everyone=404, foreign=404, coach=200),
+    "coach:restrictions": expect(anonymous=LOGIN, everyone=404, foreign=404, coach=200),
+    # --- the API: schema and docs are public (they describe, they hold no data) ----------------
+    "schema": expect(anonymous=200, everyone=200, library=True),
+    "api-docs": expect(anonymous=200, everyone=200, library=True),
+    "api-token": expect("POST", anonymous=400, everyone=400),  # no credentials: a 400
+    "api:api-root": api_read(),
+    "api:athlete-list": api_read(),
+    "api:athlete-detail": api_read(),
+    "api:case-list": api_read(),
+    "api:case-detail": api_read(),
+    "api:case-fhir": api_read(
+        coach=403, nutritionist=403, psychologist=403, integration=403, **CLINICAL, athlete=200
+    ),
+    "api:care-team-member-list": api_read(),
+    "api:care-team-member-detail": api_read(),
+    "api:template-list": expect(anonymous=UNAUTHENTICATED, everyone=403, library=True, **CARE_TEAM),
+    "api:template-detail": expect(
+        anonymous=UNAUTHENTICATED, everyone=403, library=True, foreign=None, **CARE_TEAM
+    ),
+    "api:plan-list": api_read(),
+    "api:plan-detail": api_read(),
+    "api:plan-transitions": api_action(everyone=403, clinician=400, physio=400),
+    "api:daily-log-list": api_read(),
+    "api:daily-log-detail": api_read(coach=404, nutritionist=404, psychologist=404),
+    "api:daily-log-bulk": api_action(everyone=400),  # no items: nothing to refuse yet
+    "api:session-list": api_read(),
+    "api:session-detail": api_read(nutritionist=404, psychologist=404),
+    "api:session-bulk": api_action(everyone=400),
+    "api:device-metric-list": api_read(),
+    "api:device-metric-detail": api_read(nutritionist=404, psychologist=404),
+    "api:device-metric-bulk": api_action(everyone=400),
+    "api:assessment-list": api_read(),
+    # the physio's assessment: nutritionists and psychologists see only their own
+    "api:assessment-detail": api_read(
+        coach=404, nutritionist=404, psychologist=404, integration=404
+    ),
+    "api:flag-list": api_read(),
+    "api:flag-detail": api_read(),
+    "api:flag-acknowledge": api_action(everyone=403, clinician=200, physio=200),
+    "api:flag-resolve": api_action(everyone=403, clinician=400, physio=400),
+    "api:note-list": api_read(),
+    "api:note-detail": api_read(everyone=404, **CLINICAL),  # a note for the clinical roles
+    "api:review-list": api_read(),
+    "api:review-detail": api_read(integration=404),
+    "api:review-done": api_action(everyone=403, integration=404, clinician=200, physio=200),
+    "api:goal-list": api_read(),
+    "api:goal-detail": api_read(coach=404, nutritionist=404, integration=404),
+    "api:goal-tick": api_action(
+        everyone=404, psychologist=403, clinician=200, physio=200, athlete=200
+    ),
+}
+# DRF's format-suffix variants (/api/v1/cases/1.json) answer as the route they extend.
+FORMAT_VARIANTS = {name for name in MATRIX if name.startswith("api:")}
+
+
+# The clinical values of the case that no page shows by accident (the coach is checked against
+# every marker, generic words included; the others against these).
+UNIQUE_MARKERS = {
+    field: tuple(m for m in markers if m.startswith("ZEBRA"))
+    for field, markers in CLINICAL_MARKERS.items()
+}
+
+
+def declared(route: Route) -> Expect | None:
+    if route.name.startswith("admin:") or (not route.name and route.route.startswith("/admin/")):
+        return ADMIN_EXCEPTIONS.get(route.name, ADMIN)
+    if route.key.endswith(".<format>") and route.name in FORMAT_VARIANTS:
+        return MATRIX[route.name]
+    return MATRIX.get(route.key)
+
+
+ALL_ROUTES = routes()
+AREAS = {
+    "site": lambda r: r.name in {"home", "login", "logout", "healthz"},
+    "clinic": lambda r: r.name.startswith("clinic:"),
+    "plans": lambda r: r.name.startswith("plans:"),
+    "athlete": lambda r: r.name.startswith("athlete:"),
+    "coach": lambda r: r.name.startswith("coach:"),
+    "api": lambda r: r.api or r.name in {"schema", "api-docs"},
+    "admin": lambda r: r.route.startswith("/admin/"),
+    "care": lambda r: r.name.startswith(("care:", "whatif:", "account:")),
+}
+
+
+def _area(route: Route) -> str:
+    return next((area for area, test in AREAS.items() if test(route)), "other")
+
+
+def test_every_route_is_declared():
+    """A new URL fails here until ``MATRIX`` says who may use it."""
+    missing = sorted({r.key or r.route for r in ALL_ROUTES if declared(r) is None})
+    assert missing == [], f"declare these routes in tests/security/test_matrix.py: {missing}"
+
+
+def test_every_route_is_named_or_in_the_admin():
+    """The matrix reaches routes by name; only the admin's own redirects go unnamed."""
+    unnamed = [r.route for r in ALL_ROUTES if not r.name and not r.route.startswith("/admin/")]
+    assert unnamed == []
+
+
+def test_no_declaration_is_stale():
+    keys = {r.key for r in ALL_ROUTES} | {r.name for r in ALL_ROUTES}
+    stale = sorted(set(MATRIX) - keys - set(ADMIN_EXCEPTIONS))
+    assert stale == [], f"these routes are gone: remove them from MATRIX: {stale}"
+
+
+def _admin_url(route: Route) -> str:
+    """An admin route with every parameter "1": the admin refuses before it looks at them."""
+    url = route.route.replace("(?P<url>.*)$", "nowhere/")
+    url = re.sub(r"<[^>]+>|\([^)]*\)", "1", url)
+    return url.replace("^", "").replace("$", "")
+
+
+def _clients(world: dict) -> dict:
+    """(person, for the API?) -> a client logged in once (a token for the API)."""
+    page, api = Route("", "", ()), Route("api:", "", ())
+    return {
+        (person, is_api): client_for(user, api if is_api else page)
+        for person, user in world["users"].items()
+        for is_api in (False, True)
+    }
+
+
+def _cells(route: Route, world: dict, clients: dict):
+    """(which case, person, status it gave, status expected, body) for every cell of the route."""
+    expected = declared(route)
+    assert expected is not None, f"{route.key} is not declared"
+    cases = ("own", "foreign") if route.of_an_object and expected.foreign is not None else ("own",)
+    for which in cases:
+        admin = route.route.startswith("/admin/")
+        url = _admin_url(route) if admin else url_for(route, world, which)
+        for person in ROLES:
+            user = world["users"][person]
+            if which == "foreign" and user is not None:
+                status = expected.foreign
+            else:
+                status = expected.own[person]
+            client = clients[person, route.api and route.name != "api-token"]
+            response = request(client, expected.method, url, expected.data, route.api)
+            yield which, person, response, status, url
+
+
+def _body(response) -> str:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode(errors="replace")
+    return response.content.decode(errors="replace")
+
+
+@pytest.mark.parametrize("area", [*AREAS, "other"])
+def test_the_matrix(area, world):
+    """Every route of the area × every person × own and foreign case: the declared status, no
+    foreign data, and nothing clinical for the coach."""
+    checked, problems, clients = 0, [], _clients(world)
+    case = world["cases"]["own"]
+    hidden = {  # the clinical fields each person may not see on the case
+        person: CLINICAL_CASE_FIELDS - visible_case_fields(user, case)
+        for person, user in world["users"].items()
+    }
+    for route in (r for r in ALL_ROUTES if _area(r) == area):
+        expected = declared(route)
+        if expected is None:
+            continue  # test_every_route_is_declared names it
+        for which, person, response, status, url in _cells(route, world, clients):
+            checked += 1
+            where = f"{expected.method} {url} as {person} ({which} case)"
+            if response.status_code != status:
+                problems.append(f"{where}: {response.status_code}, expected {status}")
+            body = _body(response)
+            if person != "anonymous" or response.status_code == 200:
+                leaked = [m for m in FOREIGN_MARKERS if m in body]
+                if leaked:
+                    problems.append(f"{where}: shows the foreign case: {leaked}")
+            if person == "coach" and not expected.library:
+                leaks = _leaks(body)
+                if leaks:
+                    problems.append(f"{where}: shows clinical fields to the coach: {leaks}")
+            elif which == "own" and not expected.library:
+                leaks = {
+                    f: found
+                    for f in hidden[person]
+                    if (found := [m for m in UNIQUE_MARKERS.get(f, ()) if m in body])
+                }
+                if leaks:
+                    problems.append(f"{where}: shows fields hidden from {person}: {leaks}")
+    assert problems == [], "\n".join(problems)
+    if area != "other":
+        assert checked > 0, f"no route in {area}"

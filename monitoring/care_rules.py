@@ -1,0 +1,101 @@
+"""Pure rules of care-team follow-up: the Triad cumulative risk score, overdue reviews and the
+booster schedule. No ORM, no clock: callers pass today."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+# The six components of the Female Athlete Triad cumulative risk assessment, each scored 0, 1
+# or 2 (De Souza et al., BJSM 2014;48:289), with what each score means.
+CRA_COMPONENTS: dict[str, tuple[str, tuple[str, str, str]]] = {
+    "energy": (
+        "Low energy availability",
+        (
+            "No dietary restriction",
+            "Some restriction, or a history of disordered eating",
+            "Meets criteria for an eating disorder",
+        ),
+    ),
+    "bmi": (
+        "Low BMI",
+        (
+            "BMI 18.5 or more",
+            "BMI 17.5–18.5, or 5–10% weight loss in a month",
+            "BMI 17.5 or less, or 10% or more weight loss in a month",
+        ),
+    ),
+    "menarche": (
+        "Age at menarche",
+        ("Before 15", "15 to 16", "16 or later"),
+    ),
+    "menses": (
+        "Periods in the last 12 months",
+        ("More than 9", "6 to 9", "Fewer than 6"),
+    ),
+    "bmd": (
+        "Bone mineral density (Z-score)",
+        ("−1 or above", "Between −1 and −2", "−2 or below"),
+    ),
+    "bsi": (
+        "Stress reactions or fractures",
+        (
+            "None",
+            "One",
+            "Two or more, or one at a high-risk trabecular site",
+        ),
+    ),
+}
+SEX_SPECIFIC = frozenset({"menarche", "menses"})
+
+
+@dataclass(frozen=True)
+class CraResult:
+    total: int
+    scored: int  # how many components were scored
+    clearance: str  # "full" | "provisional" | "restricted"
+
+    @property
+    def clearance_label(self) -> str:
+        return {
+            "full": "Full clearance (0–1)",
+            "provisional": "Provisional or limited clearance (2–5)",
+            "restricted": "Restricted from training and competition (6 or more)",
+        }[self.clearance]
+
+
+def triad_cra(points: Mapping[str, int | None]) -> CraResult:
+    """The cumulative risk score from component points (0–2 each; None when not applicable,
+    e.g. the menstrual items for a male athlete). Total 0–1 full clearance, 2–5 provisional or
+    limited, 6 or more restricted (De Souza et al. 2014)."""
+    total = 0
+    scored = 0
+    for key in CRA_COMPONENTS:
+        value = points.get(key)
+        if value is None:
+            continue
+        if value not in (0, 1, 2):
+            raise ValueError(f"{key}: points are 0, 1 or 2.")
+        total += value
+        scored += 1
+    clearance = "full" if total <= 1 else "provisional" if total <= 5 else "restricted"
+    return CraResult(total=total, scored=scored, clearance=clearance)
+
+
+MENSES_TO_STATUS = {0: "regular", 1: "oligomenorrhea", 2: "amenorrhea"}
+"""The menses item's points as ``athletes.Case.menstrual_status`` (the same cut-offs)."""
+
+
+def is_overdue(due_on: dt.date, today: dt.date) -> bool:
+    """A review is overdue from the day after its due date."""
+    return due_on < today
+
+
+def days_overdue(due_on: dt.date, today: dt.date) -> int:
+    return max(0, (today - due_on).days)
+
+
+def next_booster(done_on: dt.date, repeat_weeks: int) -> dt.date:
+    """The next booster review, ``repeat_weeks`` after the one just done."""
+    return done_on + dt.timedelta(weeks=repeat_weeks)

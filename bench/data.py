@@ -19,8 +19,11 @@ from protocols.models import Plan, PlanPhase, ProtocolTemplate
 ACTIVITIES = ("walk", "cycle", "walk_run", "run", "swim", "strength")
 
 
-def generate(*, cases: int, days: int, today: dt.date, seed: int = 7) -> list[int]:
-    """Create ``cases`` active cases with ``days`` days of history; returns the case ids."""
+def generate(
+    *, cases: int, days: int, today: dt.date, seed: int = 7, team_name: str = "Bench team"
+) -> list[int]:
+    """Create ``cases`` active cases with ``days`` days of history on the team ``team_name``
+    (all on the clinician ``bench-clinician``'s care team); returns the case ids."""
     rng = random.Random(seed)  # noqa: S311 — synthetic data
     template = ProtocolTemplate.objects.get(slug="tibia-low-risk", status="published")
     phases = list(template.phases.order_by("order"))
@@ -28,7 +31,7 @@ def generate(*, cases: int, days: int, today: dt.date, seed: int = 7) -> list[in
         clinician, _ = User.objects.get_or_create(
             username="bench-clinician", defaults={"kind": "clinician"}
         )
-        team, _ = Team.objects.get_or_create(name="Bench team")
+        team, _ = Team.objects.get_or_create(name=team_name)
         athletes = Athlete.objects.bulk_create(
             Athlete(first_name=f"A{i}", last_name=f"Bench{i}", team=team) for i in range(cases)
         )
@@ -76,9 +79,17 @@ def generate(*, cases: int, days: int, today: dt.date, seed: int = 7) -> list[in
                 )
         PlanPhase.objects.bulk_create(plan_phases, batch_size=5000)
         by_plan = {(pp.plan_id, pp.order): pp.pk for pp in plan_phases}
-        for plan in plans:
-            plan.current_phase_id = by_plan[(plan.pk, current_orders[plan.pk])]
-        Plan.objects.bulk_update(plans, ["current_phase"], batch_size=5000)
+        # One UPDATE … FROM unnest(): bulk_update's CASE of thousands of branches is
+        # quadratic on the server.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE protocols_plan AS p SET current_phase_id = v.phase "
+                "FROM unnest(%s::bigint[], %s::bigint[]) AS v(plan, phase) WHERE p.id = v.plan",
+                [
+                    [plan.pk for plan in plans],
+                    [by_plan[(plan.pk, current_orders[plan.pk])] for plan in plans],
+                ],
+            )
     _copy_history(athletes, days=days, today=today, rng=rng, submitted_by=clinician.pk)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

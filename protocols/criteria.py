@@ -418,7 +418,13 @@ class Kind:
     def evaluate(
         self, params: Mapping[str, Any], snapshot: Snapshot, today: date
     ) -> CriterionResult:
-        p = self.validate(params)
+        return self.evaluate_clean(self.validate(params), snapshot, today)
+
+    def evaluate_clean(
+        self, p: Mapping[str, Any], snapshot: Snapshot, today: date
+    ) -> CriterionResult:
+        """`evaluate` for parameters that `validate` has already returned (a compiled phase
+        spec validates each item once, not once per case)."""
         m = self.measure(p, snapshot, today)
         return CriterionResult(
             kind=self.kind,

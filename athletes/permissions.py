@@ -50,9 +50,12 @@ def role_on(user: User | None, case: Case) -> str | None:
     prefetched = getattr(case, "_prefetched_objects_cache", {})
     if "care_team" in prefetched:
         role = next((m.role for m in case.care_team.all() if m.user_id == user.pk), None)
+        if role in CONSENT_ROLES and consent_withdrawn(case.athlete_id, role):
+            role = None  # the athlete withdrew consent for this role (see below)
     else:
         role = (
-            CareTeamMember.objects.filter(case=case, user=user)
+            members_with_consent()
+            .filter(case=case, user=user)
             .values_list("role", flat=True)
             .first()
         )
@@ -222,3 +225,206 @@ def can_view_field(user: User | None, case: Case, field: str) -> bool:
     if field not in ALL_CASE_FIELDS:
         raise ValueError(f"Unknown case field {field!r}; add it to athletes.permissions.")
     return field in visible_case_fields(user, case)
+
+
+# ================================================================================================
+# Care-team communication (issue 12): notes with an audience, scheduled reviews, goals per phase.
+# Appended section: the functions above are unchanged. Pages, the API, the CSV export and the
+# e-mails ask these; none decides by role itself.
+#
+# A note is written for one audience. "clinical": the clinical roles only. "team": the whole care
+# team of people (clinical roles, coach, nutritionist, psychologist). "athlete": the team and the
+# athlete of the case. An integration account reads no note. A writer may address only an
+# audience they read themselves; the athlete reads notes but does not write them here.
+# ================================================================================================
+
+NOTE_AUDIENCES: tuple[str, ...] = ("clinical", "team", "athlete")
+TEAM_ROLES = CLINICAL_ROLES | {Role.COACH, Role.NUTRITIONIST, Role.PSYCHOLOGIST}
+"""The people of a care team besides the athlete (never an integration account)."""
+
+NOTE_WRITERS = TEAM_ROLES
+NOTE_READERS: dict[str, frozenset[str]] = {
+    "clinical": CLINICAL_ROLES,
+    "team": TEAM_ROLES,
+    "athlete": TEAM_ROLES | {Role.ATHLETE},
+}
+
+
+def note_audiences_for(user: User | None, case: Case) -> frozenset[str]:
+    """The audiences of the notes on the case that the user reads (empty when none)."""
+    role = role_on(user, case)
+    if role is None or (role == Role.ATHLETE and not is_own_case(user, case)):
+        return frozenset()
+    return frozenset(a for a, roles in NOTE_READERS.items() if role in roles)
+
+
+def can_read_note(user: User | None, case: Case, audience: str) -> bool:
+    return audience in note_audiences_for(user, case)
+
+
+def can_write_note(user: User | None, case: Case, audience: str | None = None) -> bool:
+    """Write a note on the case (for this audience, when given)."""
+    if role_on(user, case) not in NOTE_WRITERS:
+        return False
+    return audience is None or can_read_note(user, case, audience)
+
+
+def can_be_addressed(role: str | None, audience: str) -> bool:
+    """May a care-team member with this role be the addressee of a note for this audience?"""
+    return role in NOTE_READERS.get(audience, frozenset())
+
+
+def can_view_timeline(user: User | None, case: Case) -> bool:
+    """Open the case's timeline (notes, reviews, goals; other items as their fields allow)."""
+    role = role_on(user, case)
+    return role in TEAM_ROLES or (role == Role.ATHLETE and is_own_case(user, case))
+
+
+def can_view_reviews(user: User | None, case: Case) -> bool:
+    """See the scheduled reviews (date and type) of the case."""
+    return can_view_timeline(user, case)
+
+
+def can_schedule_review(user: User | None, case: Case) -> bool:
+    """Set, complete and cancel reviews, and choose the booster schedule."""
+    return role_on(user, case) in CLINICAL_ROLES
+
+
+def can_view_goals(user: User | None, case: Case) -> bool:
+    """Clinical roles, the psychologist and the athlete (own case) see the goals."""
+    role = role_on(user, case)
+    return can_view_clinical(user, case) or role == Role.PSYCHOLOGIST
+
+
+def can_set_goal(user: User | None, case: Case) -> bool:
+    """The athlete (own case) and the clinical roles set goals."""
+    return can_view_clinical(user, case)
+
+
+def can_tick_goal(user: User | None, case: Case) -> bool:
+    """The athlete ticks their goals; clinical roles may tick them for them (e.g. in clinic)."""
+    return can_view_clinical(user, case)
+
+
+def can_record_bone_health_review(user: User | None, case: Case) -> bool:
+    """The energy-availability / bone-health review is a Triad risk assessment."""
+    return can_record_assessment(user, case, "bone_health_cra")
+
+
+# ================================================================================================
+# Consent and data rights (issue 11). Appended section; ``role_on`` above and the selectors ask
+# ``members_with_consent`` so that a withdrawn consent takes the role away everywhere at once:
+# pages, the API, exports, notifications and e-mails.
+#
+# An athlete consents (or not) to share their cases with each care-team role. While consent for a
+# role is withdrawn, a member holding that role on the athlete's cases is treated exactly as a
+# person who is not on the care team (404 for the case and all its data); giving consent again
+# restores the access. The lead clinician is the treating clinician and keeps access whatever the
+# athlete withdraws; the athlete always sees their own case; integration accounts only carry data
+# in (they read nothing clinical) and are managed by the clinic, not by consent.
+# Default: no recorded answer counts as consent given. When a case opens, or a role joins a case,
+# ``athletes.services.consent_defaults_record`` records "given" for each role then present that
+# has no answer yet, naming the clinician who recorded it; a withdrawal stays until the athlete
+# gives consent again, whoever joins later.
+# ================================================================================================
+
+CONSENT_ROLES: frozenset[str] = frozenset(
+    {Role.CLINICIAN, Role.PHYSIO, Role.COACH, Role.NUTRITIONIST, Role.PSYCHOLOGIST}
+)
+"""Roles the athlete may withhold their data from (never the lead clinician or themselves)."""
+
+AUDIT_VIEWERS = CLINICAL_ROLES
+"""Roles that read the record of changes (who changed what, when, and why) of a case."""
+
+DATA_RIGHTS_ROLES = frozenset({Role.LEAD_CLINICIAN})
+"""Roles that export or erase all of an athlete's data."""
+
+
+def consent_withdrawn(athlete_id: int, role: str) -> bool:
+    """Has the athlete withdrawn consent to share with this role? (one query)"""
+    from .models import SharingConsent
+
+    return SharingConsent.objects.filter(athlete_id=athlete_id, role=role, given=False).exists()
+
+
+def members_with_consent(queryset=None):
+    """Care-team memberships that give access: all but those whose role the athlete of the
+    case withdrew consent for. Every query of "who is on this case" goes through it."""
+    from django.db.models import Exists, OuterRef
+
+    from .models import SharingConsent
+
+    withdrawn = SharingConsent.objects.filter(
+        athlete_id=OuterRef("case__athlete_id"), role=OuterRef("role"), given=False
+    )
+    base = CareTeamMember.objects.all() if queryset is None else queryset
+    return base.filter(~Exists(withdrawn))
+
+
+def can_view_audit(user: User | None, case: Case) -> bool:
+    """Read who changed what, when and why on the case, with the plan's diffs."""
+    return role_on(user, case) in AUDIT_VIEWERS
+
+
+def can_view_consent(user: User | None, case: Case) -> bool:
+    """See which roles the athlete shares their data with (clinical roles; the athlete)."""
+    return can_view_clinical(user, case)
+
+
+def can_manage_consent(user: User | None, athlete) -> bool:
+    """Give or withdraw consent: the athlete themselves, through their own login only."""
+    return (
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and athlete.user_id is not None
+        and athlete.user_id == user.pk
+    )
+
+
+def _leads_every_case(user: User, case: Case) -> bool:
+    """Data rights act on the whole athlete, so the person must lead each of their cases."""
+    cache: dict[int, bool] = case.__dict__.setdefault("_leads_all_cache", {})
+    if user.pk not in cache:
+        from .models import Case as CaseModel
+
+        led = CareTeamMember.objects.filter(user=user, role__in=DATA_RIGHTS_ROLES)
+        others = CaseModel.objects.filter(athlete_id=case.athlete_id).exclude(
+            pk__in=led.values("case_id")
+        )
+        cache[user.pk] = not others.exists()
+    return cache[user.pk]
+
+
+def can_export_athlete(user: User | None, case: Case) -> bool:
+    """Export all of the case's athlete's data (every case): the lead clinician of every one."""
+    return role_on(user, case) in DATA_RIGHTS_ROLES and _leads_every_case(user, case)
+
+
+def can_erase_athlete(user: User | None, case: Case) -> bool:
+    """Erase the case's athlete and all their data: the lead clinician of every one of their
+    cases (the erasure itself is kept as an audit record, without the data)."""
+    return role_on(user, case) in DATA_RIGHTS_ROLES and _leads_every_case(user, case)
+
+
+# ================================================================================================
+# The protocol template library (issue 11): read by clinic staff, edited by clinicians and
+# physiotherapists. Decided by the person's kind, not a case role: templates hold no case data.
+# The pages and the API both ask these.
+# ================================================================================================
+
+TEMPLATE_LIBRARY_READERS = frozenset({"clinician", "physio", "nutritionist", "psychologist"})
+TEMPLATE_LIBRARY_EDITORS = frozenset({"clinician", "physio"})
+
+
+def can_read_template_library(user: User | None) -> bool:
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.kind in TEMPLATE_LIBRARY_READERS
+    )
+
+
+def can_edit_template_library(user: User | None) -> bool:
+    return can_read_template_library(user) and user.kind in TEMPLATE_LIBRARY_EDITORS

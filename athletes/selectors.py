@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.http import Http404
 
+from . import permissions
 from .models import CareTeamMember, Case, User
 
 
@@ -15,9 +16,11 @@ def cases_for_user(user: User) -> QuerySet[Case]:
     """
     if not user.is_authenticated:
         return Case.objects.none()
-    role = CareTeamMember.objects.filter(case=OuterRef("pk"), user=user).values("role")[:1]
+    # Memberships whose role the athlete withdrew consent for give nothing (permissions).
+    mine = permissions.members_with_consent(CareTeamMember.objects.filter(user=user))
+    role = mine.filter(case=OuterRef("pk")).values("role")[:1]
     return (
-        Case.objects.filter(care_team__user=user)
+        Case.objects.filter(pk__in=mine.values("case_id"))
         .annotate(viewer_role=Subquery(role), viewer_id=Value(user.pk))
         .select_related("athlete", "athlete__team")
     )

@@ -82,3 +82,36 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ("recipient", "title", "created_at", "read_at")
     list_select_related = ("recipient",)
     raw_id_fields = ("recipient", "case", "flag")
+
+
+# Care-team notes, reviews, goals and education cards (monitoring.models_care).
+from .models_care import CaseNote, EducationCard, Goal, NotificationSetting, Review  # noqa: E402
+
+
+@admin.register(CaseNote)
+class CaseNoteAdmin(admin.ModelAdmin):
+    list_display = ("case", "audience", "author", "addressed_to", "created_at")
+    list_filter = ("audience",)
+    raw_id_fields = ("case", "author", "addressed_to", "flag")
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ("case", "kind", "due_on", "status", "booster", "repeat_weeks")
+    list_filter = ("status", "kind", "booster")
+    raw_id_fields = ("case", "scheduled_by", "done_by")
+
+
+@admin.register(Goal)
+class GoalAdmin(admin.ModelAdmin):
+    list_display = ("text", "case", "phase", "done_at")
+    raw_id_fields = ("case", "phase", "set_by")
+
+
+@admin.register(EducationCard)
+class EducationCardAdmin(admin.ModelAdmin):
+    list_display = ("title", "key", "phase", "order")
+    raw_id_fields = ("phase",)
+
+
+admin.site.register(NotificationSetting)

@@ -40,6 +40,7 @@ from rehab.api import (
     BulkResultSerializer,
     ErrorSerializer,
     IdFilter,
+    IsoDateTimeFilter,
     ScopedCaseFilter,
     ScopedViewMixin,
     clinical_access,
@@ -388,7 +389,7 @@ class AthleteDataFilter(filters.FilterSet):
 
 
 class DailyLogFilter(AthleteDataFilter):
-    updated_after = filters.IsoDateTimeFilter(
+    updated_after = IsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", help_text="Changed at or after this time."
     )
     source = filters.ChoiceFilter(choices=Source.choices)
@@ -402,7 +403,7 @@ class ActivitySessionFilter(AthleteDataFilter):
     activity = filters.ChoiceFilter(choices=Activity.choices, help_text="The kind of session.")
     source = filters.ChoiceFilter(choices=Source.choices)
     external_id = filters.CharFilter()
-    updated_after = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_after = IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = ActivitySession
@@ -608,7 +609,9 @@ class IngestViewMixin:
 
     def _upsert(self, raw):
         values, errors = parse_items(raw, self.item_serializer_class())
-        return self.upsert(items=values, invalid=errors, submitted_by=self.request.user)
+        return self.upsert(
+            items=values, invalid=errors, submitted_by=self.request.user, scope=self.scope
+        )
 
     def create(self, request, *args, **kwargs):
         if not isinstance(request.data, dict):
@@ -761,7 +764,7 @@ class DailyLogViewSet(
         return log.athlete_id in self.clinical_athletes
 
     @action(detail=False, methods=["post"], throttle_scope="bulk")
-    def bulk(self, request):
+    def bulk(self, request, format=None):
         return self.bulk_upsert(request)
 
 
@@ -827,7 +830,7 @@ class ActivitySessionViewSet(
         return session.athlete_id in self.clinical_athletes
 
     @action(detail=False, methods=["post"], throttle_scope="bulk")
-    def bulk(self, request):
+    def bulk(self, request, format=None):
         return self.bulk_upsert(request)
 
 
@@ -888,7 +891,7 @@ class DeviceMetricViewSet(
         return DeviceMetric.objects.filter(athlete_id__in=athletes)
 
     @action(detail=False, methods=["post"], throttle_scope="bulk")
-    def bulk(self, request):
+    def bulk(self, request, format=None):
         return self.bulk_upsert(request)
 
 
@@ -1067,17 +1070,18 @@ class FlagViewSet(ScopedViewMixin, AccessViewMixin, viewsets.ReadOnlyModelViewSe
         return flag
 
     @action(detail=True, methods=["post"])
-    def acknowledge(self, request, pk=None):
+    def acknowledge(self, request, pk=None, format=None):
         flag = services.flag_acknowledge(flag=self._with_case(self.get_object()), by=request.user)
         return Response(FlagClinicalSerializer(flag).data)
 
     @action(detail=True, methods=["post"])
     @idempotent
-    def resolve(self, request, pk=None):
+    def resolve(self, request, pk=None, format=None):
+        flag = self._with_case(self.get_object())  # 404 / 403 before the input is looked at
         data = FlagResolveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         flag = services.flag_resolve(
-            flag=self._with_case(self.get_object()),
+            flag=flag,
             by=request.user,
             resolution=data.validated_data["resolution"],
         )
@@ -1199,6 +1203,14 @@ class CaseViewSet(athletes_api.CaseViewSetBase):
         ],
     )
     @action(detail=True, methods=["get"], renderer_classes=[FHIRRenderer, JSONRenderer])
-    def fhir(self, request, pk=None):
+    def fhir(self, request, pk=None, format=None):
         case = self.get_object()
-        return Response(fhir.case_bundle(case, base_url=request.build_absolute_uri("/api/v1/")))
+        from .care import readable_notes  # the same audience rule as the pages (issue 12)
+
+        return Response(
+            fhir.case_bundle(
+                case,
+                base_url=request.build_absolute_uri("/api/v1/"),
+                notes=readable_notes(request.user, self.scope.case(case.pk) or case),
+            )
+        )

@@ -222,6 +222,18 @@ def load_chart(
         compact=compact,
         yaxis_title="" if compact else "Load (AU)",
     )
+    if acwr:
+        # _layout titles every y axis; the right one is the ratio, on its own fixed scale.
+        fig.update_layout(
+            yaxis2={
+                "title": {"text": "" if compact else "Acute:chronic ratio"},
+                "range": [0, 2.5],
+                "tickmode": "linear",
+                "tick0": 0,
+                "dtick": 0.5,
+                "showgrid": False,
+            }
+        )
     return fig.to_html(full_html=False, include_plotlyjs=False, config=CONFIG)
 
 
@@ -251,3 +263,58 @@ def weekly_load_sparkline(weeks: Sequence[tuple[dt.date, float]], *, title: str 
         include_plotlyjs=False,
         config={"displayModeBar": False, "staticPlot": True},
     )
+
+
+def sleep_pain_chart(
+    days: Sequence[dt.date],
+    sleep_hours: Sequence[float | None],
+    pain_during: Sequence[float | None],
+    *,
+    compact: bool = False,
+) -> str:
+    """Sleep hours from the daily log (bars, left axis) beside pain during activity (line, 0–10,
+    right axis): short nights and rising pain side by side. Gaps stay gaps."""
+    fig = go.Figure()
+    x = [d.isoformat() for d in days]
+    fig.add_trace(
+        go.Bar(
+            x=x,
+            y=list(sleep_hours),
+            name="Sleep (hours)",
+            marker_color="#6172f3",
+            opacity=0.7,
+            hovertemplate="%{y:.1f} h",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=list(pain_during),
+            name=PAIN_LABELS["pain_during"] + " (0–10)",
+            mode="lines+markers",
+            connectgaps=False,
+            line={"color": PAIN_COLOURS["pain_during"], "width": 2},
+            marker={"size": 4},
+            yaxis="y2",
+            hovertemplate="%{y}/10",
+        )
+    )
+    _layout(
+        fig,
+        title="Sleep and pain",
+        height=280 if compact else 300,
+        compact=compact,
+        yaxis_title="" if compact else "Hours",
+    )
+    fig.update_yaxes(range=[0, 12], dtick=2)
+    fig.update_layout(
+        yaxis2={
+            "overlaying": "y",
+            "side": "right",
+            "range": [-0.3, 10.8],
+            "dtick": 2,
+            "showgrid": False,
+            "title": {"text": "" if compact else "Pain"},
+        }
+    )
+    return fig.to_html(full_html=False, include_plotlyjs=False, config=CONFIG)

@@ -87,8 +87,9 @@ def red_flag_count(user: User) -> int:
     return Flag.objects.filter(
         status=Flag.Status.OPEN,
         kind=Flag.Kind.RED_FLAG,
-        case__care_team__user=user,
-        case__care_team__role__in=permissions.CLINICAL_ROLES,
+        case__in=permissions.members_with_consent()
+        .filter(user=user, role__in=permissions.CLINICAL_ROLES)
+        .values("case_id"),
     ).count()
 
 
@@ -224,16 +225,14 @@ def case_rows(
 
 def teams_of(user: User) -> QuerySet[Team]:
     """Teams of the athletes on the user's cases (the list's team filter)."""
-    return Team.objects.filter(athletes__cases__care_team__user=user).distinct().order_by("name")
+    mine = permissions.members_with_consent().filter(user=user).values("case_id")
+    return Team.objects.filter(athletes__cases__in=mine).distinct().order_by("name")
 
 
 def athletes_of(user: User) -> QuerySet[Athlete]:
     """Athletes with a case on whose care team the user is (to open another case for)."""
-    return (
-        Athlete.objects.filter(cases__care_team__user=user)
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
+    mine = permissions.members_with_consent().filter(user=user).values("case_id")
+    return Athlete.objects.filter(cases__in=mine).distinct().order_by("last_name", "first_name")
 
 
 def teams_for_new_athlete(user: User) -> QuerySet[Team]:
@@ -253,7 +252,7 @@ def inbox_flags(user: User) -> list[Flag]:
     clinical role. One query."""
     if not user.is_authenticated:
         return []
-    mine = CareTeamMember.objects.filter(
+    mine = permissions.members_with_consent().filter(
         case=OuterRef("case_id"), user=user, role__in=permissions.CLINICAL_ROLES
     )
     return labelled(

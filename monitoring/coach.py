@@ -18,7 +18,6 @@ Three layers:
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +36,7 @@ from athletes.sites import BY_CODE
 from protocols import projection
 from protocols.gating import SessionEntry
 from protocols.models import Activity, Impact, PhaseTransition, Plan, PlanPhase, WeightBearing
+from protocols.wording import intensity_without_pain
 
 from . import charts, metrics
 from .models import ActivitySession, DailyLog, Flag
@@ -107,16 +107,7 @@ PAIN_FREE_RULE = (
 )
 """The pain rule in coach language. No pain numbers: those belong to the clinical record."""
 
-_PAIN_PART = re.compile(r"\bpain", re.IGNORECASE)
-
-
-def coach_intensity(text: str | None) -> str:
-    """A prescription's intensity without its pain clause ("easy pace, pain 0 of 10" → "easy
-    pace"): pain limits are clinical; effort (RPE) and pace are what a coach works with."""
-    if not text:
-        return ""
-    parts = [p.strip() for p in re.split(r"[;,]", text)]
-    return ", ".join(p for p in parts if p and not _PAIN_PART.search(p))
+coach_intensity = intensity_without_pain  # the API's summary view words it the same way
 
 
 def _words(choices, value: str) -> str:

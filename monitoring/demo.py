@@ -141,6 +141,9 @@ def seed(*, today: dt.date | None = None, stdout=None) -> dict[str, User]:
                     case_ids.append(case.pk)
         if case_ids:
             services.cases_evaluate(case_ids=case_ids, today=today)
+            from .care_demo import seed_care
+
+            seed_care(case_ids, users, today)  # notes, reviews and goals
     return users
 
 

@@ -16,6 +16,8 @@ Contents:
   component coded LOINC 55411-3 "Exercise duration".
 - **Observation**, assessments: hop counts, heel raises, strength symmetry, I-PRRS, TSK-11 and
   the rest, under a local code system (no standard codes are claimed for them).
+- **Communication**: each case note the caller may read (the audience rule of the pages and of
+  `/api/v1/notes/`), with its audience as the category, its author and addressee.
 
 Local codes live under `<api base>/fhir/CodeSystem/…`. References between the resources use
 `urn:uuid:` full URLs, stable for the same case and server.
@@ -65,8 +67,10 @@ PLAN_STATUS = {"active": "active", "completed": "completed", "stopped": "revoked
 SURVEY_TESTS = {"readiness_iprrs", "tsk11", "bone_health_cra"}
 
 
-def case_bundle(case: Case, *, base_url: str) -> dict[str, Any]:
-    """The case as a Bundle; `base_url` is the API's root (it names the local code systems)."""
+def case_bundle(case: Case, *, base_url: str, notes: Iterable[Any] = ()) -> dict[str, Any]:
+    """The case as a Bundle; `base_url` is the API's root (it names the local code systems).
+    `notes`: the case notes the caller may read (``monitoring.care.readable_notes``), exported
+    as Communication resources."""
     base = base_url.rstrip("/") + "/"
     export = _Export(base)
     athlete = case.athlete
@@ -107,6 +111,8 @@ def case_bundle(case: Case, *, base_url: str) -> dict[str, Any]:
         export.add(
             "Observation", f"assessment-{assessment.pk}", _assessment(assessment, patient, base)
         )
+    for note in notes:
+        export.add("Communication", f"note-{note.pk}", _communication(note, patient, condition))
     return {
         "resourceType": "Bundle",
         "id": f"case-{case.pk}-export",
@@ -320,6 +326,23 @@ def _load(session: ActivitySession, patient: str, base: str) -> dict:
             },
         ],
     }
+
+
+def _communication(note: Any, patient: str, condition: str) -> dict:
+    """A case note (monitoring.models_care.CaseNote): who wrote it, for whom, about what."""
+    resource: dict[str, Any] = {
+        "status": "completed",
+        "category": [{"text": note.get_audience_display()}],
+        "subject": _ref(patient),
+        "about": [_ref(condition)],
+        "sent": note.created_at.isoformat(timespec="seconds"),
+        "payload": [{"contentString": note.body}],
+    }
+    if note.author is not None:
+        resource["sender"] = {"display": str(note.author)}
+    if note.addressed_to is not None:
+        resource["recipient"] = [{"display": str(note.addressed_to)}]
+    return resource
 
 
 def _assessment(assessment: Assessment, patient: str, base: str) -> dict:

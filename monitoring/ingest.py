@@ -134,6 +134,7 @@ def daily_logs_upsert(
     invalid: Mapping[int, Errors] | None = None,
     source: str = Source.API,
     today: dt.date | None = None,
+    scope: ApiScope | None = None,
 ) -> BulkOutcome:
     """Upsert daily logs by athlete + date. An item: `athlete` (id), `date`, log fields.
 
@@ -183,6 +184,7 @@ def daily_logs_upsert(
         build=build,
         on_update={"source": source, "submitted_by": submitted_by},
         history=True,
+        scope=scope,
     )
 
 
@@ -192,6 +194,7 @@ def activity_sessions_upsert(
     submitted_by: User,
     invalid: Mapping[int, Errors] | None = None,
     today: dt.date | None = None,
+    scope: ApiScope | None = None,
 ) -> BulkOutcome:
     """Upsert sessions by source + external id (within the athlete).
 
@@ -253,6 +256,7 @@ def activity_sessions_upsert(
         build=build,
         on_update={"submitted_by": submitted_by},
         other_athlete="These source and external id belong to another athlete's session.",
+        scope=scope,
     )
 
 
@@ -262,6 +266,7 @@ def device_metrics_upsert(
     submitted_by: User,
     invalid: Mapping[int, Errors] | None = None,
     today: dt.date | None = None,
+    scope: ApiScope | None = None,
 ) -> BulkOutcome:
     """Upsert wearable samples by source + external id.
 
@@ -340,6 +345,7 @@ def device_metrics_upsert(
         build=build,
         on_update={},
         other_athlete="These source and external id belong to another athlete's sample.",
+        scope=scope,
     )
 
 
@@ -376,6 +382,7 @@ def _ingest(
     on_update: Mapping[str, Any],
     history: bool = False,
     other_athlete: str | None = None,
+    scope: ApiScope | None = None,
 ) -> BulkOutcome:
     if len(items) > MAX_ITEMS:
         raise ApplicationError(
@@ -384,7 +391,11 @@ def _ingest(
         )
     if not items:
         raise ApplicationError("No items.", {"items": "Send at least one item."})
-    loggable = ApiScope(submitted_by).loggable_cases()
+    # The API passes the request's scope (its cases are loaded once per request, and the
+    # response reads them again); anyone else's scope is not the submitter's.
+    if scope is None or scope.user.pk != submitted_by.pk:
+        scope = ApiScope(submitted_by)
+    loggable = scope.loggable_cases()
     outcomes: dict[int, ItemOutcome] = {}
     rows: list[_Row] = []
     first_of_key: dict[tuple, int] = {}

@@ -432,3 +432,13 @@ class ReminderPreference(models.Model):
     def __str__(self) -> str:
         state = f"at {self.time_of_day:%H:%M}" if self.enabled else "off"
         return f"Log reminder for {self.user}: {state}"
+
+
+# Appended: care-team notes, reviews, goals, education cards, notification settings (issue 12).
+from .models_care import (  # noqa: E402, F401
+    CaseNote,
+    EducationCard,
+    Goal,
+    NotificationSetting,
+    Review,
+)

@@ -13,10 +13,18 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Prefetch, QuerySet
 
 from athletes.models import Case
-from protocols.gating import AssessmentEntry, LogEntry, PhaseSpec, SessionEntry, Snapshot
+from protocols.gating import (
+    AssessmentEntry,
+    LogEntry,
+    PhaseSpec,
+    SessionEntry,
+    Snapshot,
+    positional,
+)
 from protocols.models import Plan, PlanPhase
 from protocols.selectors import phase_spec
 
@@ -46,6 +54,11 @@ SESSION_COLUMNS = ("athlete_id", "date", "activity", "minutes", "rpe", "pain_dur
 ASSESSMENT_COLUMNS = ("case_id", "date", "test", "value", "pain")
 
 
+_new_log = positional(LogEntry)
+_new_session = positional(SessionEntry)
+_new_assessment = positional(AssessmentEntry)
+
+
 def _log_entry(row: tuple) -> LogEntry:
     _, day, rest, during, after, morning, character, localized, night, swelling, lasted = row
     return LogEntry(
@@ -70,6 +83,45 @@ def _session_entry(row: tuple) -> SessionEntry:
 def _assessment_entry(row: tuple) -> AssessmentEntry:
     _, day, test, value, pain = row
     return AssessmentEntry(day=day, test=test, value=value, pain=pain)
+
+
+def _fast_log_entry(row: tuple) -> LogEntry:
+    """`_log_entry`, built positionally (LogEntry's fields are in LOG_COLUMNS' order)."""
+    _, day, rest, during, after, morning, character, localized, night, swelling, lasted = row
+    return _new_log(
+        day, rest, during, after, morning, character or None, localized, night, swelling,
+        float(lasted) if lasted is not None else None,
+    )  # fmt: skip
+
+
+def _tuples(queryset: QuerySet) -> list[tuple]:
+    """The rows of a ``values_list`` queryset as the driver returns them: one query, without
+    the per-row work of Django's iterator (these columns need no conversion on PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        return list(queryset)
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+# Validated phase specs by their gates: a nightly run meets the same few phases thousands of
+# times. Bounded; a spec is immutable, so sharing one between chunks and tasks is safe.
+_SPECS: dict[str, PhaseSpec] = {}
+_SPECS_MAX = 2048
+
+
+def _spec_for(phase: PlanPhase) -> PhaseSpec:
+    key = json.dumps(
+        [phase.name, phase.min_days, phase.advance_when, phase.regress_when, phase.warn_when],
+        sort_keys=True,
+    )
+    spec = _SPECS.get(key)
+    if spec is None:
+        if len(_SPECS) >= _SPECS_MAX:
+            _SPECS.clear()
+        spec = _SPECS[key] = phase_spec(phase)
+    return spec
 
 
 def active_plans(case_ids: Iterable[int] | None = None) -> QuerySet[Plan]:
@@ -102,42 +154,42 @@ def chunk_snapshots(case_ids: Sequence[int], today: dt.date) -> list[CaseContext
     starts = {p.case_id: _window_start(p.current_phase, today) for p in plans}
     earliest = min(starts.values())
     athlete_ids = {p.case.athlete_id for p in plans}
-    logs: dict[int, list[tuple]] = defaultdict(list)
-    for row in DailyLog.objects.filter(
-        athlete_id__in=athlete_ids, date__gte=earliest, date__lte=today
-    ).values_list(*LOG_COLUMNS):
-        logs[row[0]].append(row)
-    sessions: dict[int, list[tuple]] = defaultdict(list)
-    for row in ActivitySession.objects.filter(
-        athlete_id__in=athlete_ids, date__gte=earliest, date__lte=today
-    ).values_list(*SESSION_COLUMNS):
-        sessions[row[0]].append(row)
-    assessments: dict[int, list[tuple]] = defaultdict(list)
-    for row in Assessment.objects.filter(
-        case_id__in=[p.case_id for p in plans], date__gte=earliest, date__lte=today
-    ).values_list(*ASSESSMENT_COLUMNS):
-        assessments[row[0]].append(row)
+    logs: dict[int, list[LogEntry]] = defaultdict(list)
+    for row in _tuples(
+        DailyLog.objects.filter(
+            athlete_id__in=athlete_ids, date__gte=earliest, date__lte=today
+        ).values_list(*LOG_COLUMNS)
+    ):
+        logs[row[0]].append(_fast_log_entry(row))
+    sessions: dict[int, list[SessionEntry]] = defaultdict(list)
+    for athlete_id, *values in _tuples(
+        ActivitySession.objects.filter(
+            athlete_id__in=athlete_ids, date__gte=earliest, date__lte=today
+        ).values_list(*SESSION_COLUMNS)
+    ):
+        sessions[athlete_id].append(_new_session(*values))
+    assessments: dict[int, list[AssessmentEntry]] = defaultdict(list)
+    for case_id, *values in _tuples(
+        Assessment.objects.filter(
+            case_id__in=[p.case_id for p in plans], date__gte=earliest, date__lte=today
+        )
+        .order_by("date", "id")  # the later of two same-day results wins, every time
+        .values_list(*ASSESSMENT_COLUMNS)
+    ):
+        assessments[case_id].append(_new_assessment(*values))
 
-    specs: dict[str, PhaseSpec] = {}
     contexts = []
     for plan in plans:
         case, phase, start = plan.case, plan.current_phase, starts[plan.case_id]
-        key = json.dumps(
-            [phase.name, phase.min_days, phase.advance_when, phase.regress_when, phase.warn_when],
-            sort_keys=True,
-        )
-        spec = specs.get(key)
-        if spec is None:
-            spec = specs[key] = phase_spec(phase)
         snapshot = Snapshot(
             phase_started_on=phase.started_on or today,
-            logs=tuple(_log_entry(r) for r in logs[case.athlete_id] if r[1] >= start),
-            sessions=tuple(_session_entry(r) for r in sessions[case.athlete_id] if r[1] >= start),
-            assessments=tuple(_assessment_entry(r) for r in assessments[case.pk]),
+            logs=tuple(e for e in logs[case.athlete_id] if e.day >= start),
+            sessions=tuple(e for e in sessions[case.athlete_id] if e.day >= start),
+            assessments=tuple(assessments[case.pk]),
             signed_off_on=phase.signed_off_on,
             high_risk_site=case.risk == Case.Risk.HIGH,
         )
-        contexts.append(CaseContext(case, plan, phase, spec, snapshot))
+        contexts.append(CaseContext(case, plan, phase, _spec_for(phase), snapshot))
     return contexts
 
 

@@ -8,6 +8,7 @@ the write still stands (the nightly run evaluates every active case anyway).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
@@ -15,11 +16,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
-from athletes import permissions
-from athletes.models import Athlete, CareTeamMember, Case, User
+from athletes import audit, permissions
+from athletes.audit import audited
+from athletes.models import Athlete, Case, User
 from protocols.criteria import get_kind
 from protocols.gating import Evaluation, evaluate
 from protocols.models import PlanPhase
@@ -104,16 +107,32 @@ def _decimal(value: Any, field: str) -> Decimal | None:
         raise ApplicationError("Invalid number.", {field: "Enter a number."}) from None
 
 
+# Up to this many cases are queued one task each (each evaluated soonest, in parallel); more
+# (a bulk import) go in chunks of REHAB_EVALUATION_CHUNK like the nightly run: one message per
+# chunk instead of one broker round trip per case (a 1,000-item request spent most of its time
+# queueing).
+EVALUATE_ONE_BY_ONE_MAX = 20
+
+
 def request_evaluation(case_ids: Iterable[int]) -> None:
-    """Queue one evaluation per case once the current transaction commits."""
+    """Queue each case's evaluation once the current transaction commits."""
     ids = sorted(set(case_ids))
     if ids:
         transaction.on_commit(lambda: _enqueue(ids))
 
 
 def _enqueue(case_ids: Sequence[int]) -> None:
-    from .tasks import evaluate_case
+    from .tasks import evaluate_case, evaluate_case_chunk
 
+    if len(case_ids) > EVALUATE_ONE_BY_ONE_MAX:
+        size = settings.REHAB_EVALUATION_CHUNK
+        for start in range(0, len(case_ids), size):
+            chunk = list(case_ids[start : start + size])
+            try:
+                evaluate_case_chunk.delay(chunk)
+            except Exception:  # broker down: the data is saved; the nightly run evaluates it
+                logger.exception("Could not queue the evaluation of cases %s", chunk)
+        return
     for case_id in case_ids:
         try:
             evaluate_case.delay(case_id)
@@ -292,6 +311,7 @@ def device_metrics_ingest(
     return created, len(rows) - created
 
 
+@audited(by="assessed_by", reason=lambda kw: kw.get("notes") or "Assessment recorded")
 def assessment_record(
     *,
     case: Case,
@@ -346,6 +366,10 @@ def flag_acknowledge(*, flag: Flag, by: User) -> Flag:
         status=Flag.Status.ACKNOWLEDGED, acknowledged_at=timezone.now(), acknowledged_by=by
     )
     flag.refresh_from_db()
+    if updated:  # a conditional update() writes no history by itself: record the change
+        Flag.history.bulk_history_create(
+            [flag], update=True, default_user=by, default_change_reason="Acknowledged"
+        )
     if not updated and flag.status == Flag.Status.RESOLVED:
         raise ApplicationError("This flag is already resolved.")
     return flag
@@ -366,6 +390,10 @@ def flag_resolve(*, flag: Flag, by: User, resolution: str) -> Flag:
         acknowledged_by=flag.acknowledged_by or by,
     )
     flag.refresh_from_db()
+    if updated:  # a conditional update() writes no history by itself: record the change
+        Flag.history.bulk_history_create(
+            [flag], update=True, default_user=by, default_change_reason=resolution.strip()[:100]
+        )
     if not updated:
         raise ApplicationError("This flag is already resolved.")
     return flag
@@ -441,28 +469,70 @@ class _PreviousPhases:
 
     def __init__(self, contexts: Sequence[selectors.CaseContext]):
         self.plan_ids = [ctx.plan.pk for ctx in contexts]
-        self.by_plan: dict[int, list[PlanPhase]] | None = None
+        self.by_plan: dict[int, list[tuple]] | None = None
+        # In the model's field order, as ``Model.from_db`` takes them.
+        self.columns = [
+            f.attname
+            for f in PlanPhase._meta.concrete_fields
+            if f.attname in {"id", "plan_id", "order", "name"}
+        ]
 
     def before(self, phase: PlanPhase) -> PlanPhase | None:
+        plan_at, order_at = self.columns.index("plan_id"), self.columns.index("order")
         if self.by_plan is None:
             self.by_plan = {}
-            for p in PlanPhase.objects.filter(plan_id__in=self.plan_ids).only(
-                "id", "plan_id", "order", "name"
-            ):
-                self.by_plan.setdefault(p.plan_id, []).append(p)
-        earlier = [p for p in self.by_plan.get(phase.plan_id, []) if p.order < phase.order]
-        return max(earlier, key=lambda p: p.order) if earlier else None
+            rows = PlanPhase.objects.filter(plan_id__in=self.plan_ids).values_list(*self.columns)
+            for row in rows:
+                self.by_plan.setdefault(row[plan_at], []).append(row)
+        earlier = [r for r in self.by_plan.get(phase.plan_id, []) if r[order_at] < phase.order]
+        if not earlier:
+            return None
+        # The instance ``.only(...)`` would have loaded, made only for the phase that is needed.
+        row = max(earlier, key=lambda r: r[order_at])
+        return PlanPhase.from_db("default", self.columns, row)
 
 
 class _FlagChanges:
-    """Flag writes of a chunk: new flags at once (a concurrent twin loses quietly), updates and
-    resolutions gathered and written in a few statements at the end."""
+    """Flag writes of a chunk, gathered and written in a few statements: new flags (a
+    concurrent twin loses quietly), updates and resolutions."""
 
     FIELDS = ("title", "message", "coach_message", "evaluation", "proposed_phase", "updated_at")
 
     def __init__(self) -> None:
+        self.creates: list[Flag] = []
         self.updates: list[Flag] = []
         self.resolve: dict[str, list[int]] = {}
+
+    def open(self) -> list[Flag]:
+        """Insert the new flags with their history in one statement each; the flags opened.
+
+        Should a concurrent evaluation have opened one of them first (the unique index of
+        unresolved flags), the batch rolls back to its savepoint and each flag is tried on its
+        own, so theirs stands and the others open — as when each was created alone.
+        """
+        if not self.creates:
+            return []
+        ctx = audit.current()  # what the history receiver does for one save, for the batch
+        who = ctx.user if ctx is not None and getattr(ctx.user, "pk", None) else None
+        why = ctx.reason if ctx is not None else None
+        try:
+            with transaction.atomic():
+                return bulk_create_with_history(
+                    self.creates, Flag, default_user=who, default_change_reason=why
+                )
+        except IntegrityError:
+            pass
+        opened = []
+        for flag in self.creates:
+            flag.pk = None
+            flag._state.adding = True
+            try:
+                with transaction.atomic():
+                    flag.save(force_insert=True)
+            except IntegrityError:  # a concurrent evaluation opened it first; theirs stands
+                continue
+            opened.append(flag)
+        return opened
 
     def flush(self, now) -> None:
         if self.updates:
@@ -481,15 +551,17 @@ def reconcile_flags(
     previous: _PreviousPhases,
     changes: _FlagChanges,
     now,
+    payload: dict | None = None,
 ) -> list[Flag]:
     """Open, update or resolve the case's flags to match the evaluation. Idempotent.
 
     ``existing`` are the case's unresolved flags. Red flags are never resolved by the
     evaluation: they stay until a clinician acknowledges and resolves them. Returns the flags
-    newly opened.
+    to open (not saved yet: ``changes.open()`` inserts them with the chunk's other new flags).
+    ``payload`` is ``evaluation.to_dict()`` when the caller has it already.
     """
     wanted = _wanted_flags(ctx, evaluation, previous)
-    payload = evaluation.to_dict()
+    payload = evaluation.to_dict() if payload is None else payload
     current = {f.kind: f for f in existing if f.phase_id == ctx.phase.pk}
     opened: list[Flag] = []
     for flag in existing:
@@ -517,33 +589,44 @@ def reconcile_flags(
                 flag.updated_at = now
                 changes.updates.append(flag)
             continue
-        try:
-            with transaction.atomic():
-                flag = Flag.objects.create(case=ctx.case, phase=ctx.phase, kind=kind, **fields)
-        except IntegrityError:  # a concurrent evaluation opened it first; theirs stands
-            continue
+        flag = Flag(case=ctx.case, phase=ctx.phase, kind=kind, **fields)
+        changes.creates.append(flag)
         opened.append(flag)
     return opened
 
 
 def _notify(flags: Sequence[Flag], case: Case) -> None:
     """Red flags and regressions notify the case's clinical team, in the app and by e-mail."""
+    _notify_many([f for f in flags if f.case_id == case.pk])
+
+
+def _notify_many(flags: Sequence[Flag]) -> None:
+    """``_notify`` for the new flags of many cases: one query for their clinical teams, one
+    insert of the notices, one callback queueing the e-mails."""
     urgent = [f for f in flags if f.kind in {Flag.Kind.RED_FLAG, Flag.Kind.REGRESSION}]
     if not urgent:
         return
-    members = CareTeamMember.objects.filter(
-        case=case, role__in=permissions.CLINICAL_ROLES, user__is_active=True
-    ).values_list("user_id", flat=True)
+    members: dict[int, list[int]] = {}
+    for case_id, user_id in (
+        permissions.members_with_consent()
+        .filter(
+            case_id__in={f.case_id for f in urgent},
+            role__in=permissions.CLINICAL_ROLES,
+            user__is_active=True,
+        )
+        .values_list("case_id", "user_id")
+    ):
+        members.setdefault(case_id, []).append(user_id)
     notices = [
         Notification(
             recipient_id=user_id,
-            case=case,
+            case=flag.case,
             flag=flag,
-            title=f"{case.athlete}: {flag.title}"[:200],
+            title=f"{flag.case.athlete}: {flag.title}"[:200],
             body=flag.message,
         )
         for flag in urgent
-        for user_id in members
+        for user_id in members.get(flag.case_id, [])
     ]
     Notification.objects.bulk_create(notices, ignore_conflicts=True)
     ids = [f.pk for f in urgent]
@@ -580,33 +663,62 @@ def _evaluate_contexts(
             evaluation = evaluate(
                 ctx.spec, ctx.snapshot, today, missing_log_days=settings.REHAB_MISSING_LOG_DAYS
             )
-            opened = reconcile_flags(
+            payload = evaluation.to_dict()
+            reconcile_flags(
                 ctx,
                 evaluation,
                 by_case.get(ctx.case.pk, []),
                 previous=previous,
                 changes=changes,
                 now=now,
+                payload=payload,
             )
-            _notify(opened, ctx.case)
-            latest.append(
-                CaseEvaluation(
-                    case=ctx.case,
-                    phase=ctx.phase,
-                    evaluated_at=now,
-                    evaluated_for=today,
-                    evaluation=evaluation.to_dict(),
-                )
-            )
+            latest.append((ctx.case.pk, ctx.phase.pk, now, today, payload))
             results.append(evaluation)
+        _notify_many(changes.open())
         changes.flush(now)
+        _latest_evaluations_upsert(latest)
+    return results
+
+
+def _latest_evaluations_upsert(rows: Sequence[tuple]) -> None:
+    """Store each case's latest evaluation: (case id, phase id, evaluated at, evaluated for,
+    evaluation as a dict). One pipelined executemany on PostgreSQL — a multi-row VALUES of a few
+    hundred JSON documents costs the server several times more to parse."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
         CaseEvaluation.objects.bulk_create(
-            latest,
+            [
+                CaseEvaluation(
+                    case_id=case_id,
+                    phase_id=phase_id,
+                    evaluated_at=at,
+                    evaluated_for=day,
+                    evaluation=evaluation,
+                )
+                for case_id, phase_id, at, day, evaluation in rows
+            ],
             update_conflicts=True,
             unique_fields=["case"],
             update_fields=["phase", "evaluated_at", "evaluated_for", "evaluation"],
         )
-    return results
+        return
+    sql = (
+        "INSERT INTO monitoring_caseevaluation "
+        "(case_id, phase_id, evaluated_at, evaluated_for, evaluation) "
+        "VALUES (%s, %s, %s, %s, %s::jsonb) ON CONFLICT (case_id) DO UPDATE SET "
+        "phase_id = EXCLUDED.phase_id, evaluated_at = EXCLUDED.evaluated_at, "
+        "evaluated_for = EXCLUDED.evaluated_for, evaluation = EXCLUDED.evaluation"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            sql,
+            [
+                (case_id, phase_id, at, day, json.dumps(ev))
+                for case_id, phase_id, at, day, ev in rows
+            ],
+        )
 
 
 def case_evaluate(*, case_id: int, today: dt.date | None = None) -> Evaluation | None:

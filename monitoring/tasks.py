@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import InterfaceError, OperationalError
 
 from athletes import permissions
-from athletes.models import CareTeamMember
 
-from . import selectors, services
+from . import selectors, services, whatif
 from .models import Flag
 
 TRANSIENT = (OperationalError, InterfaceError)
@@ -29,23 +29,38 @@ def _day(day: str | None) -> dt.date | None:
     return dt.date.fromisoformat(day) if day else None
 
 
-@shared_task(name="monitoring.tasks.evaluate_case", **RETRY)
+# Evaluations write their outcome to the database; their return values are never read, so
+# they skip the result backend (a round trip per task on publishing and on finishing).
+@shared_task(name="monitoring.tasks.evaluate_case", ignore_result=True, **RETRY)
 def evaluate_case(case_id: int, day: str | None = None) -> bool:
     """Evaluate one case now (after a write to its data). True if it has an active plan."""
     return services.case_evaluate(case_id=case_id, today=_day(day)) is not None
 
 
-@shared_task(name="monitoring.tasks.evaluate_case_chunk", **RETRY)
+@shared_task(name="monitoring.tasks.evaluate_case_chunk", ignore_result=True, **RETRY)
 def evaluate_case_chunk(case_ids: list[int], day: str | None = None) -> int:
     return services.cases_evaluate(case_ids=case_ids, today=_day(day))
 
 
+# The nightly fan-out makes at least this many chunks when there are enough cases: with a
+# handful of big chunks every worker process but one sits idle while the last chunks run.
+FANOUT_MIN_CHUNKS = 32
+FANOUT_MIN_CHUNK_SIZE = 25  # below this a chunk's fixed cost (its queries) starts to show
+
+
+def chunk_size(cases: int) -> int:
+    """Cases per chunk: at most ``REHAB_EVALUATION_CHUNK``, fewer so that there are at least
+    ``FANOUT_MIN_CHUNKS`` chunks, never fewer than ``FANOUT_MIN_CHUNK_SIZE``."""
+    balanced = -(-cases // FANOUT_MIN_CHUNKS)  # ceiling division
+    return max(1, min(settings.REHAB_EVALUATION_CHUNK, max(FANOUT_MIN_CHUNK_SIZE, balanced)))
+
+
 @shared_task(name="monitoring.tasks.evaluate_active_cases", **RETRY)
 def evaluate_active_cases(day: str | None = None) -> int:
-    """Nightly: fan every active case out in chunks of ``REHAB_EVALUATION_CHUNK``."""
+    """Nightly: fan every active case out in chunks of at most ``REHAB_EVALUATION_CHUNK``."""
     day = day or services.athlete_today().isoformat()
     ids = selectors.active_case_ids()
-    size = settings.REHAB_EVALUATION_CHUNK
+    size = chunk_size(len(ids))
     for start in range(0, len(ids), size):
         evaluate_case_chunk.delay(ids[start : start + size], day)
     return len(ids)
@@ -58,9 +73,8 @@ def send_flag_emails(flag_id: int) -> int:
     if flag is None or flag.status == Flag.Status.RESOLVED:
         return 0
     emails = list(
-        CareTeamMember.objects.filter(
-            case=flag.case, role__in=permissions.CLINICAL_ROLES, user__is_active=True
-        )
+        permissions.members_with_consent()
+        .filter(case=flag.case, role__in=permissions.CLINICAL_ROLES, user__is_active=True)
         .exclude(user__email="")
         .values_list("user__email", flat=True)
     )
@@ -96,3 +110,30 @@ def send_log_reminders(now: str | None = None) -> int:
             send_mail(subject, body, None, [user.email], fail_silently=False)
         sent += 1
     return sent
+
+
+@shared_task(
+    name="monitoring.tasks.template_trial_run",
+    soft_time_limit=whatif.TRIAL_SECONDS + 30,
+    time_limit=whatif.TRIAL_SECONDS + 60,
+)
+def template_trial_run(trial_id: int, day: str | None = None) -> str:
+    """Try a template draft on past cases (docs/whatif.md). Bounded: the service stops with
+    partial results after ``whatif.TRIAL_SECONDS``; the soft limit catches a chunk that runs
+    over. Not retried: a rerun is asked for on the page."""
+    try:
+        return whatif.trial_run(trial_id=trial_id, today=_day(day))
+    except SoftTimeLimitExceeded:
+        whatif.trial_stop(
+            trial_id=trial_id,
+            message="Stopped at the time limit; the results below are for the cases done.",
+            status="partial",
+        )
+        return "partial"
+    except Exception:
+        whatif.trial_stop(trial_id=trial_id, message="The trial failed; the error was logged.")
+        raise
+
+
+# Care-team e-mails (notes addressed to someone, overdue reviews): registered from their module.
+from .care_tasks import send_note_email, send_overdue_review_emails  # noqa: E402, F401

@@ -17,3 +17,7 @@ urlpatterns = [
     path("manifest.webmanifest", views.manifest, name="manifest"),
     path("sw.js", views.service_worker, name="sw"),
 ]
+
+from .urls_privacy import athlete_urlpatterns as privacy_urlpatterns  # noqa: E402
+
+urlpatterns += privacy_urlpatterns  # the athlete's sharing (consent) page

@@ -26,3 +26,7 @@ urlpatterns = [
         name="flag_resolve",
     ),
 ]
+
+from .urls_privacy import clinic_urlpatterns as privacy_urlpatterns  # noqa: E402
+
+urlpatterns += privacy_urlpatterns  # consent, data rights, the record of changes

@@ -22,6 +22,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from athletes import permissions
@@ -41,6 +42,7 @@ from rehab.api import (
 from . import services
 from .models import PhaseTemplate, PhaseTransition, Plan, PlanPhase, ProtocolTemplate
 from .projection import project
+from .wording import intensity_without_pain
 
 # --- templates ----------------------------------------------------------------------------------
 
@@ -128,6 +130,16 @@ TEMPLATE_EXAMPLE = {
 }
 
 
+class ReadsTemplateLibrary(BasePermission):
+    """The library is for clinic staff (as on the pages): coaches, athletes and integration
+    accounts get 403."""
+
+    message = "The protocol library is for clinic staff."
+
+    def has_permission(self, request, view) -> bool:
+        return permissions.can_read_template_library(request.user)
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="List protocol templates",
@@ -141,6 +153,7 @@ TEMPLATE_EXAMPLE = {
     ),
 )
 class ProtocolTemplateViewSet(ScopedViewMixin, viewsets.ReadOnlyModelViewSet):
+    permission_classes = [IsAuthenticated, ReadsTemplateLibrary]
     serializer_class = ProtocolTemplateSerializer
     filterset_class = ProtocolTemplateFilter
     ordering_fields = ["id", "slug", "version", "name"]
@@ -168,11 +181,24 @@ class PrescriptionClinicalSerializer(PrescriptionSerializer):
     notes = serializers.CharField(required=False, allow_blank=True, help_text="Clinical notes.")
 
 
+class SummaryIntensityField(serializers.CharField):
+    """The intensity without its pain clause: pain limits are clinical."""
+
+    def to_representation(self, value) -> str:
+        return intensity_without_pain(super().to_representation(value))
+
+
+class PrescriptionSummarySerializer(PrescriptionSerializer):
+    """A prescription for the summary view (coach, nutritionist, psychologist, integration)."""
+
+    intensity = SummaryIntensityField(required=False, allow_blank=True)
+
+
 class PhaseSummarySerializer(serializers.ModelSerializer):
     """What a phase allows: for everyone on the case (no criteria, notes or citations)."""
 
     state = serializers.SerializerMethodField(help_text="done, current or upcoming.")
-    prescriptions = PrescriptionSerializer(many=True, read_only=True)
+    prescriptions = PrescriptionSummarySerializer(many=True, read_only=True)
 
     class Meta:
         model = PlanPhase
@@ -259,7 +285,7 @@ PLAN_RESPONSE = PolymorphicProxySerializer(
 
 
 class CurrentPhaseSerializer(serializers.ModelSerializer):
-    prescriptions = PrescriptionSerializer(many=True, read_only=True)
+    prescriptions = PrescriptionSummarySerializer(many=True, read_only=True)
 
     class Meta:
         model = PlanPhase
@@ -279,7 +305,13 @@ class PlanRefSerializer(serializers.ModelSerializer):
         fields = ["id", "status", "started_on", "current_phase"]
 
 
+class CurrentPhaseClinicalSerializer(CurrentPhaseSerializer):
+    prescriptions = PrescriptionSerializer(many=True, read_only=True)
+
+
 class PlanRefClinicalSerializer(PlanRefSerializer):
+    current_phase = CurrentPhaseClinicalSerializer(allow_null=True, read_only=True)
+
     class Meta(PlanRefSerializer.Meta):
         fields = [*PlanRefSerializer.Meta.fields, "name"]
 
@@ -468,7 +500,7 @@ class PlanViewSet(ScopedViewMixin, AccessViewMixin, viewsets.ReadOnlyModelViewSe
     )
     @action(detail=True, methods=["post"])
     @idempotent
-    def transitions(self, request, pk=None):
+    def transitions(self, request, pk=None, format=None):
         plan = self.get_object()
         data = TransitionInputSerializer(data=request.data, plan=plan)
         data.is_valid(raise_exception=True)

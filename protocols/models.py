@@ -260,6 +260,7 @@ class PhaseTransition(models.Model):
     )
     reason = models.TextField()
     evaluation = models.JSONField(null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-decided_at", "-id"]
@@ -285,3 +286,6 @@ class PlanEdit(models.Model):
 
     def __str__(self) -> str:
         return f"Plan edit by {self.edited_by} on {self.edited_at:%Y-%m-%d}"
+
+
+from .whatif_models import TemplateTrial  # noqa: E402, F401 — what-if trials of template drafts

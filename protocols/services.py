@@ -14,13 +14,15 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from athletes import permissions
+from athletes.audit import audited
 from athletes.models import Case, User
 from athletes.sites import BY_CODE, HIGH
 from rehab.errors import ApplicationError
 
-from . import criteria
+from . import criteria, signals
 from .models import (
     Activity,
     Impact,
@@ -187,8 +189,11 @@ def template_draft_update(
     for key, value in clean.items():
         setattr(template, key, value)
     template.save()
+    done = signals.replacing(template, template.phases.all())  # e.g. education cards carry over
     template.phases.all().delete()
-    PhaseTemplate.objects.bulk_create(PhaseTemplate(template=template, **p) for p in phase_rows)
+    done(
+        PhaseTemplate.objects.bulk_create(PhaseTemplate(template=template, **p) for p in phase_rows)
+    )
     return template
 
 
@@ -210,8 +215,12 @@ def template_new_draft(*, template: ProtocolTemplate, created_by: User) -> Proto
         citations=template.citations,
         created_by=created_by,
     )
-    PhaseTemplate.objects.bulk_create(
-        PhaseTemplate(template=draft, **p.spec_fields()) for p in template.phases.all()
+    source = list(template.phases.all())
+    done = signals.replacing(draft, source)  # e.g. education cards carry over
+    done(
+        PhaseTemplate.objects.bulk_create(
+            PhaseTemplate(template=draft, **p.spec_fields()) for p in source
+        )
     )
     return draft
 
@@ -313,6 +322,7 @@ def _require(allowed: bool, message: str = "You may not change this plan.") -> N
 
 
 @transaction.atomic
+@audited(by="created_by", reason="Plan drafted from a template")
 def plan_create(*, case: Case, template: ProtocolTemplate, created_by: User) -> Plan:
     """A draft plan for the case: a copy of the template's phases, to individualize."""
     _require(permissions.can_edit_plan(created_by, case))
@@ -339,8 +349,11 @@ def plan_create(*, case: Case, template: ProtocolTemplate, created_by: User) -> 
             )
     except IntegrityError:
         raise ApplicationError("This case already has a plan being drafted.") from None
-    PlanPhase.objects.bulk_create(
-        PlanPhase(plan=plan, **p.spec_fields()) for p in template.phases.order_by("order")
+    bulk_create_with_history(  # each phase's first version, for later diffs
+        [PlanPhase(plan=plan, **p.spec_fields()) for p in template.phases.order_by("order")],
+        PlanPhase,
+        default_user=created_by,
+        default_change_reason=f"Copied from template “{template.name}” v{template.version}"[:100],
     )
     return plan
 
@@ -379,6 +392,7 @@ def _phase_diff(before: Sequence[Mapping], after: Sequence[Mapping]) -> list[dic
 
 
 @transaction.atomic
+@audited(by="edited_by", reason=lambda kw: kw.get("reason") or "Plan individualized (draft)")
 def plan_phases_update(
     *, plan: Plan, phases: Sequence[Mapping[str, Any]], edited_by: User, reason: str = ""
 ) -> PlanEdit | None:
@@ -433,6 +447,7 @@ def _json_safe(value):
 
 
 @transaction.atomic
+@audited(by="started_by", reason=lambda kw: kw.get("reason") or "Plan started.")
 def plan_start(
     *, plan: Plan, started_by: User, started_on: dt.date, reason: str = "Plan started."
 ) -> Plan:
@@ -469,6 +484,7 @@ def plan_start(
 
 
 @transaction.atomic
+@audited(by="signed_by", reason="Phase signed off")
 def phase_sign_off(*, phase: PlanPhase, signed_by: User, on: dt.date) -> PlanPhase:
     phase = (
         PlanPhase.objects.select_for_update().select_related("plan__case__athlete").get(pk=phase.pk)
@@ -486,6 +502,7 @@ def phase_sign_off(*, phase: PlanPhase, signed_by: User, on: dt.date) -> PlanPha
 
 
 @transaction.atomic
+@audited(by="decided_by", reason=lambda kw: kw.get("reason") or "")
 def transition_decide(
     *,
     plan: Plan,

@@ -54,20 +54,15 @@ from .selectors import templates_for_case
 
 # --- who may use the template library ----------------------------------------------------------
 
-LIBRARY_READERS = frozenset(
-    {User.Kind.CLINICIAN, User.Kind.PHYSIO, User.Kind.NUTRITIONIST, User.Kind.PSYCHOLOGIST}
-)
-TEMPLATE_EDITORS = frozenset({User.Kind.CLINICIAN, User.Kind.PHYSIO})
-
 
 def can_view_templates(user: User) -> bool:
     """Read the template library: clinic staff."""
-    return user.is_authenticated and user.is_active and user.kind in LIBRARY_READERS
+    return permissions.can_read_template_library(user)
 
 
 def can_edit_templates(user: User) -> bool:
     """Create, edit and publish templates: clinicians and physiotherapists."""
-    return user.is_authenticated and user.is_active and user.kind in TEMPLATE_EDITORS
+    return permissions.can_edit_template_library(user)
 
 
 def _forbidden(request: HttpRequest, message: str, back: str | None = None) -> HttpResponse:

@@ -11,6 +11,7 @@ has the same shape, `{"detail": ..., "errors": {...}}` (see `rehab.errors`).
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import json
@@ -20,6 +21,8 @@ from typing import Any
 from django import forms
 from django.core.cache import cache
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField as IsoDateTimeFieldBase
+from django_otp import user_has_device
 from drf_spectacular import openapi
 from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.types import OpenApiTypes
@@ -31,9 +34,10 @@ from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import permissions, serializers
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
@@ -44,6 +48,34 @@ from rehab.errors import ApplicationError
 
 router = DefaultRouter()
 """/api/v1/: every viewset is registered here by `rehab.api_urls`."""
+
+
+# --- filters ------------------------------------------------------------------------------------
+
+MAX_UTC_OFFSET = dt.timedelta(hours=15, minutes=59)
+"""PostgreSQL's widest time zone offset: a larger one must be a 400, not a database error."""
+
+
+class IsoDateTimeField(IsoDateTimeFieldBase):
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return value
+        offset = value.utcoffset()
+        if offset is not None and abs(offset) > MAX_UTC_OFFSET:
+            raise forms.ValidationError("The time zone offset must be within ±15:59.")
+        try:
+            value.astimezone(dt.UTC)
+        except OverflowError:
+            raise forms.ValidationError("The date and time are out of range.") from None
+        return value
+
+
+class IsoDateTimeFilter(filters.IsoDateTimeFilter):
+    """django-filter's ISO 8601 filter, refusing what PostgreSQL cannot store (found by fuzzing:
+    ``updated_after=3336-07-06T04:47:03+16:17`` was a 500)."""
+
+    field_class = IsoDateTimeField
 
 
 # --- pagination ---------------------------------------------------------------------------------
@@ -405,6 +437,23 @@ class TokenView(ObtainAuthToken):
 
     throttle_classes = [AnonRateThrottle, ScopedRateThrottle]
     throttle_scope = "token"
+
+    def get_serializer_context(self):
+        # django-axes counts failed logins and marks a lockout on the request it is handed:
+        # hand it Django's own request, which its middleware then answers with a 429.
+        return {**super().get_serializer_context(), "request": self.request._request}
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        if user_has_device(user, confirmed=True):
+            # A password alone must not open what two-step login protects.
+            raise PermissionDenied(
+                "This account uses two-step login; API tokens are for integration accounts."
+            )
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
 
 
 # --- Idempotency-Key: safe retries of writes that are not upserts -------------------------------

@@ -8,7 +8,7 @@ import json
 from django.conf import settings
 from django.urls import include, path
 from drf_spectacular.utils import extend_schema
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from athletes.api import AthleteViewSet, CareTeamMemberViewSet
 from monitoring.api import (
@@ -19,6 +19,7 @@ from monitoring.api import (
     DeviceMetricViewSet,
     FlagViewSet,
 )
+from monitoring.api_care import GoalViewSet, NoteViewSet, ReviewViewSet
 from protocols.api import PlanViewSet, ProtocolTemplateViewSet
 
 from .api import TokenView, router
@@ -33,10 +34,15 @@ router.register("sessions", ActivitySessionViewSet, basename="session")
 router.register("device-metrics", DeviceMetricViewSet, basename="device-metric")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("flags", FlagViewSet, basename="flag")
+router.register("notes", NoteViewSet, basename="note")
+router.register("reviews", ReviewViewSet, basename="review")
+router.register("goals", GoalViewSet, basename="goal")
 
 
-class OfflineSwaggerView(SpectacularSwaggerView):
-    """Swagger UI that never calls out: no online spec validator badge."""
+class OfflineSwaggerView(SpectacularSwaggerSplitView):
+    """Swagger UI that never calls out (no online spec validator badge), with its start-up
+    script served from this URL (``?script``) rather than inline: the content security policy
+    runs no inline script without a nonce."""
 
     @extend_schema(exclude=True)
     def get(self, request, *args, **kwargs):
@@ -44,7 +50,7 @@ class OfflineSwaggerView(SpectacularSwaggerView):
         swagger_settings = getattr(settings, "SPECTACULAR_SETTINGS", {}).get(
             "SWAGGER_UI_SETTINGS", {"deepLinking": True}
         )
-        if isinstance(swagger_settings, dict):
+        if "settings" in response.data and isinstance(swagger_settings, dict):
             response.data["settings"] = json.dumps({**swagger_settings, "validatorUrl": None})
         return response
 

@@ -25,6 +25,11 @@ app.conf.beat_schedule = {
         "task": "monitoring.tasks.send_log_reminders",
         "schedule": crontab(minute="*/15"),
     },
+    # 07:30 every day: e-mail the clinical team about reviews whose date has passed (once each).
+    "send-overdue-review-emails": {
+        "task": "monitoring.tasks.send_overdue_review_emails",
+        "schedule": crontab(hour=7, minute=30),
+    },
 }
 
 

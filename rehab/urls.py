@@ -10,10 +10,13 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", healthz, name="healthz"),
+    path("account/", include("athletes.urls_account", namespace="account")),
     path("clinic/", include("monitoring.urls_clinic", namespace="clinic")),
     path("clinic/", include("protocols.urls", namespace="plans")),
+    path("clinic/", include("monitoring.urls_whatif", namespace="whatif")),
     path("me/", include("monitoring.urls_athlete", namespace="athlete")),
     path("coach/", include("monitoring.urls_coach", namespace="coach")),
+    path("care/", include("monitoring.urls_care", namespace="care")),
     path("api/", include("rehab.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -153,6 +153,8 @@ def _open_case(request, form: NewCaseForm):
 @require_GET
 def case_implications(request):
     """What the chosen site and risk factors imply (htmx, as the form is filled in)."""
+    if not clinic.may_open_case(request.user):  # the new-case form's helper, for its users only
+        raise PermissionDenied("Only clinicians and physiotherapists open cases.")
     return render(
         request,
         "clinic/_implications.html",

@@ -36,6 +36,16 @@
     if (error) error.hidden = true;
   });
 
+  // A changed setting of a criterion re-checks its sentence (choosing another kind redraws the
+  // row by itself). A named event rather than an htmx trigger filter: filters need eval, which
+  // the content security policy does not allow.
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    var row = input.closest && input.closest(".crit[hx-post]");
+    if (!row || !input.name || /-kind$/.test(input.name) || !window.htmx) return;
+    window.htmx.trigger(row, "setting-change");
+  });
+
   document.addEventListener("htmx:afterSettle", function (event) { reveal(event.target); });
   document.addEventListener("DOMContentLoaded", function () { reveal(document); });
 })();

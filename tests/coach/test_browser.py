@@ -21,8 +21,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def demo(transactional_db):
     """The demo clinic. A transactional test may start after another one emptied the tables,
-    so the shipped templates are installed when missing; ``serialized_rollback`` puts the
-    database back as the migrations left it for the tests that follow."""
+    so the shipped templates are installed when missing."""
     if not ProtocolTemplate.objects.filter(shipped=True).exists():
         install_shipped_templates()
     seed()
@@ -50,7 +49,7 @@ def requests_elsewhere(page: Page, live_server) -> list[str]:
     return elsewhere
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_demo_coach_on_a_tablet(page: Page, live_server, artifacts, demo):
     assert len(demo) == 5
     elsewhere = requests_elsewhere(page, live_server)
@@ -118,7 +117,7 @@ def test_the_demo_coach_on_a_tablet(page: Page, live_server, artifacts, demo):
     assert response is not None and response.status == 404
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_demo_coach_on_a_phone(page: Page, live_server, artifacts, demo):
     log_in(page, live_server, "coach")
     expect(page.get_by_role("heading", name="Team board", level=1)).to_be_visible()

@@ -124,7 +124,7 @@ def test_restrictions_card_is_derived_from_the_phase(client, coached, case, coac
     review = D0 + dt.timedelta(days=phase.typical_days)
     assert review.strftime("%A") in body and f"{review.day} {review:%B}" in body
     assert "@media print" in _coach_css()
-    assert 'onclick="window.print()"' in body
+    assert "data-print" in body and "js/print.js" in body  # no inline handler (CSP)
 
 
 def test_athlete_view(client, coached, case, coach):

@@ -15,7 +15,7 @@ COACH_CASES = 5
 BOARD = AUTH + COACH_CASES + 3  # 8. last log dates, 9. four weeks of sessions, 10. teams
 CSV = AUTH + COACH_CASES + 2  # last log dates, sessions (no team list)
 ATHLETE = AUTH + COACH_CASES + 2  # sessions since the plan started, last log date
-RESTRICTIONS = AUTH + COACH_CASES + 1  # last log date
+RESTRICTIONS = AUTH + COACH_CASES + 3  # last log date; the care tag: case and role, next review
 
 
 @pytest.mark.parametrize("n", [5, 50])

@@ -62,8 +62,14 @@ def children(pid: int) -> list[int]:
     return [int(p) for p in out.stdout.split()]
 
 
+def cpu_ticks(pid: int) -> int:
+    """User + system CPU time of a process, in clock ticks (/proc/PID/stat fields 14 and 15)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
 def test_a_worker_process_killed_mid_chunk_loses_and_duplicates_nothing(tmp_path):
-    ids = make_cases(25, 40)
+    ids = make_cases(120, 40)
     from rehab.celery import app
 
     app.control.purge()
@@ -100,9 +106,13 @@ def test_a_worker_process_killed_mid_chunk_loses_and_duplicates_nothing(tmp_path
             time.sleep(0.2)
         time.sleep(1.0)  # let the pool child finish booting Django
         (child,) = children(worker.pid)
+        idle = cpu_ticks(child)
         tasks.evaluate_case_chunk.delay(ids, timezone.localdate().isoformat())
-        # Kill the pool process while it works on the chunk (it takes well over 0.3 s).
-        time.sleep(0.3)
+        # Kill the pool process once it is busy with the chunk: its CPU time starts to grow
+        # (the chunk of 120 cases takes several times longer than that).
+        deadline = time.monotonic() + 20
+        while cpu_ticks(child) < idle + 3 and time.monotonic() < deadline:
+            time.sleep(0.005)
         os.kill(child, signal.SIGKILL)
         # Wait for the redelivered chunk to run to its end (it may have committed its writes
         # just before the kill: then only the redelivery's "succeeded" line tells it ran again).

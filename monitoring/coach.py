@@ -435,6 +435,9 @@ def csv_safe(value: Any) -> str:
 # --- scoped reads -------------------------------------------------------------------------------
 
 
+PHASE_CLINICAL_COLUMNS = ("advance_when", "regress_when", "warn_when", "citations", "notes", "goal")
+
+
 def coach_cases(user: User, *, today: dt.date) -> QuerySet[Case]:
     """The active cases on which the user is the coach, with what the coach pages show.
 
@@ -445,11 +448,17 @@ def coach_cases(user: User, *, today: dt.date) -> QuerySet[Case]:
     (kind and coach message only).
     """
     since = today - dt.timedelta(days=STEPPED_BACK_DAYS)
+    # The coach pages never read a phase's gates, citations or clinical notes: leave those
+    # JSON and text columns in the database (decoding them was most of the board's time).
     plans = (
         Plan.objects.filter(status=Plan.Status.ACTIVE)
         .select_related("current_phase")
+        .defer(*(f"current_phase__{f}" for f in PHASE_CLINICAL_COLUMNS))
         .prefetch_related(
-            Prefetch("phases", queryset=PlanPhase.objects.order_by("order")),
+            Prefetch(
+                "phases",
+                queryset=PlanPhase.objects.order_by("order").defer(*PHASE_CLINICAL_COLUMNS),
+            ),
             Prefetch(
                 "transitions",
                 queryset=PhaseTransition.objects.filter(

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 
 from django.db import connection
-from django.db.models import Prefetch, QuerySet
+from django.db.models import FloatField, Prefetch, QuerySet, Value
+from django.db.models.functions import Cast, NullIf
 
 from athletes.models import Case
 from protocols.gating import (
@@ -23,7 +27,6 @@ from protocols.gating import (
     PhaseSpec,
     SessionEntry,
     Snapshot,
-    positional,
 )
 from protocols.models import Plan, PlanPhase
 from protocols.selectors import phase_spec
@@ -54,43 +57,22 @@ SESSION_COLUMNS = ("athlete_id", "date", "activity", "minutes", "rpe", "pain_dur
 ASSESSMENT_COLUMNS = ("case_id", "date", "test", "value", "pain")
 
 
-_new_log = positional(LogEntry)
-_new_session = positional(SessionEntry)
-_new_assessment = positional(AssessmentEntry)
+_new = tuple.__new__  # a named tuple from a row in one C call
+_first = itemgetter(0)
 
 
-def _log_entry(row: tuple) -> LogEntry:
-    _, day, rest, during, after, morning, character, localized, night, swelling, lasted = row
-    return LogEntry(
-        day=day,
-        pain_rest=rest,
-        pain_during=during,
-        pain_after=after,
-        pain_next_morning=morning,
-        pain_character=character or None,
-        localized=localized,
-        night_pain=night,
-        swelling=swelling,
-        pain_lasted_hours=float(lasted) if lasted is not None else None,
-    )
-
-
-def _session_entry(row: tuple) -> SessionEntry:
-    _, day, activity, minutes, rpe, pain = row
-    return SessionEntry(day=day, activity=activity, minutes=minutes, rpe=rpe, pain_during=pain)
-
-
-def _assessment_entry(row: tuple) -> AssessmentEntry:
-    _, day, test, value, pain = row
-    return AssessmentEntry(day=day, test=test, value=value, pain=pain)
-
-
-def _fast_log_entry(row: tuple) -> LogEntry:
-    """`_log_entry`, built positionally (LogEntry's fields are in LOG_COLUMNS' order)."""
-    _, day, rest, during, after, morning, character, localized, night, swelling, lasted = row
-    return _new_log(
-        day, rest, during, after, morning, character or None, localized, night, swelling,
-        float(lasted) if lasted is not None else None,
+def _log_rows(athlete_ids: Iterable[int], start: dt.date, end: dt.date) -> QuerySet:
+    """``LOG_COLUMNS`` rows by athlete and day, converted by the database as the engine reads
+    them (no pain character is None, hours are floats), so that a row past its athlete id is a
+    ``LogEntry`` as it stands."""
+    return (
+        DailyLog.objects.filter(athlete_id__in=athlete_ids, date__gte=start, date__lte=end)
+        .order_by("athlete_id", "date")
+        .values_list(
+            "athlete_id", "date", "pain_rest", "pain_during", "pain_after", "pain_next_morning",
+            NullIf("pain_character", Value("")), "localized", "night_pain", "swelling",
+            Cast("pain_lasted_hours", FloatField()),
+        )
     )  # fmt: skip
 
 
@@ -139,35 +121,60 @@ def _window_start(phase: PlanPhase, today: dt.date) -> dt.date:
     return min(started, today) - dt.timedelta(days=LOAD_HISTORY_DAYS)
 
 
+# What the evaluation reads of a plan, its case, athlete and current phase: the phase's
+# prescriptions, citations and notes (JSON and long text) stay in the database.
+_PLAN_FIELDS = (
+    "id", "case_id", "status", "current_phase_id", "started_on",
+    "case__id", "case__athlete_id", "case__risk", "case__status", "case__site", "case__side",
+    "case__athlete__id", "case__athlete__first_name", "case__athlete__last_name",
+    "current_phase__id", "current_phase__plan_id", "current_phase__order",
+    "current_phase__name", "current_phase__min_days", "current_phase__advance_when",
+    "current_phase__regress_when", "current_phase__warn_when", "current_phase__started_on",
+    "current_phase__signed_off_on",
+)  # fmt: skip
+
+
+def _by_athlete(rows: list[tuple], make: type) -> dict[int, list]:
+    """Rows ordered by athlete id (first column) into records of ``make`` by athlete, in the
+    rows' order."""
+    out: dict[int, list] = {}
+    for athlete_id, group in groupby(rows, _first):
+        out[athlete_id] = [_new(make, row[1:]) for row in group]
+    return out
+
+
+def _since(records: list, start: dt.date) -> tuple:
+    """The day-ordered ``records`` from ``start`` on."""
+    return tuple(records[bisect_left(records, start, key=_first) :])
+
+
 def chunk_snapshots(case_ids: Sequence[int], today: dt.date) -> list[CaseContext]:
     """Snapshots for a chunk of cases in four queries, whatever the chunk's size.
 
-    1. active plans with case, athlete and current phase;
-    2. daily logs of those athletes in their windows (tuples, not model instances);
-    3. their activity sessions;
+    1. active plans with case, athlete and current phase (the columns the evaluation reads);
+    2. daily logs of those athletes in their windows, by athlete and day (tuples made into
+       ``LogEntry`` records as they come, no model instances);
+    3. their activity sessions, likewise;
     4. the cases' assessments.
     Phases with the same gates share one validated ``PhaseSpec``.
     """
-    plans = list(active_plans(case_ids))
+    plans = list(active_plans(case_ids).only(*_PLAN_FIELDS))
     if not plans:
         return []
     starts = {p.case_id: _window_start(p.current_phase, today) for p in plans}
     earliest = min(starts.values())
     athlete_ids = {p.case.athlete_id for p in plans}
-    logs: dict[int, list[LogEntry]] = defaultdict(list)
-    for row in _tuples(
-        DailyLog.objects.filter(
-            athlete_id__in=athlete_ids, date__gte=earliest, date__lte=today
-        ).values_list(*LOG_COLUMNS)
-    ):
-        logs[row[0]].append(_fast_log_entry(row))
-    sessions: dict[int, list[SessionEntry]] = defaultdict(list)
-    for athlete_id, *values in _tuples(
-        ActivitySession.objects.filter(
-            athlete_id__in=athlete_ids, date__gte=earliest, date__lte=today
-        ).values_list(*SESSION_COLUMNS)
-    ):
-        sessions[athlete_id].append(_new_session(*values))
+    logs = _by_athlete(_tuples(_log_rows(athlete_ids, earliest, today)), LogEntry)
+    sessions = _by_athlete(
+        _tuples(
+            ActivitySession.objects.filter(
+                athlete_id__in=athlete_ids, date__gte=earliest, date__lte=today
+            )
+            .order_by("athlete_id", "date", "id")
+            .values_list(*SESSION_COLUMNS)
+        ),
+        SessionEntry,
+    )
     assessments: dict[int, list[AssessmentEntry]] = defaultdict(list)
     for case_id, *values in _tuples(
         Assessment.objects.filter(
@@ -176,15 +183,15 @@ def chunk_snapshots(case_ids: Sequence[int], today: dt.date) -> list[CaseContext
         .order_by("date", "id")  # the later of two same-day results wins, every time
         .values_list(*ASSESSMENT_COLUMNS)
     ):
-        assessments[case_id].append(_new_assessment(*values))
+        assessments[case_id].append(_new(AssessmentEntry, values))
 
     contexts = []
     for plan in plans:
         case, phase, start = plan.case, plan.current_phase, starts[plan.case_id]
-        snapshot = Snapshot(
+        snapshot = Snapshot.presorted(
             phase_started_on=phase.started_on or today,
-            logs=tuple(e for e in logs[case.athlete_id] if e.day >= start),
-            sessions=tuple(e for e in sessions[case.athlete_id] if e.day >= start),
+            logs=_since(logs.get(case.athlete_id, []), start),
+            sessions=_since(sessions.get(case.athlete_id, []), start),
             assessments=tuple(assessments[case.pk]),
             signed_off_on=phase.signed_off_on,
             high_risk_site=case.risk == Case.Risk.HIGH,

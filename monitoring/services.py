@@ -727,7 +727,8 @@ def case_evaluate(*, case_id: int, today: dt.date | None = None) -> Evaluation |
     ctx = selectors.case_snapshot(case_id, today)
     if ctx is None:
         return None
-    return _evaluate_contexts([ctx], today, list(selectors.unresolved_flags([case_id])))[0]
+    existing = list(selectors.unresolved_flags([case_id]).defer("evaluation"))
+    return _evaluate_contexts([ctx], today, existing)[0]
 
 
 def cases_evaluate(*, case_ids: Sequence[int], today: dt.date | None = None) -> int:
@@ -737,5 +738,7 @@ def cases_evaluate(*, case_ids: Sequence[int], today: dt.date | None = None) -> 
     contexts = selectors.chunk_snapshots(case_ids, today)
     if not contexts:
         return 0
-    _evaluate_contexts(contexts, today, list(selectors.unresolved_flags(case_ids)))
+    # A flag's stored evaluation is replaced, never read, here: it stays in the database.
+    existing = list(selectors.unresolved_flags(case_ids).defer("evaluation"))
+    _evaluate_contexts(contexts, today, existing)
     return len(contexts)

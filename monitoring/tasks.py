@@ -69,7 +69,9 @@ def evaluate_active_cases(day: str | None = None) -> int:
 @shared_task(name="monitoring.tasks.send_flag_emails", **RETRY)
 def send_flag_emails(flag_id: int) -> int:
     """E-mail a red flag or regression to the case's clinical team. Coaches get nothing here."""
-    flag = Flag.objects.select_related("case__athlete").filter(pk=flag_id).first()
+    flag = (
+        Flag.objects.select_related("case__athlete").defer("evaluation").filter(pk=flag_id).first()
+    )
     if flag is None or flag.status == Flag.Status.RESOLVED:
         return 0
     emails = list(

@@ -645,11 +645,13 @@ class PainFreeStreak(Kind):
 
 def _weekly_pain(snapshot: Snapshot, today: date, which: str) -> tuple[list[float], list[float]]:
     """Known pain values of this week (the last 7 days) and of the 7 days before, in phase."""
-    pairs = _pain_pairs(snapshot.logs_between(snapshot.phase_started_on, today), which)
     start = snapshot.phase_started_on
-    this_week = series.window_values(pairs, today, 7, not_before=start)
-    last_week = series.window_values(pairs, today - timedelta(days=7), 7, not_before=start)
-    return this_week, last_week
+
+    def week(end: date) -> list[float]:
+        logs = snapshot.logs_between(series.window_start(end, 7, start), end)
+        return [v for log in logs if (v := pain_value(log, which)) is not None]
+
+    return week(today), week(today - timedelta(days=7))
 
 
 def _weeks_unknown(what: str, this_week: Sequence[float], last_week: Sequence[float]) -> str:
@@ -1274,16 +1276,14 @@ class LoadSpike(Kind):
     def measure(self, p: Mapping[str, Any], snapshot: Snapshot, today: date) -> Measure:
         # Chronic load is history by definition: this reads every session of the snapshot up to
         # today, also those of earlier phases (docs/criteria.md).
-        pairs = [(s.day, s.load) for s in snapshot.sessions if s.day <= today]
-        loads = series.load_series(pairs, today)
+        history, ratio = series.acwr_ewma_on([(s.day, s.load) for s in snapshot.sessions], today)
         ratio_limit = p["ratio"]
-        if len(loads) < p["min_history_days"]:
+        if history < p["min_history_days"]:
             why = (
-                f"Not enough data: {_plural(len(loads), 'day')} of training load history, "
+                f"Not enough data: {_plural(history, 'day')} of training load history, "
                 f"{p['min_history_days']} needed."
             )
-            return Measure(None, len(loads), p["min_history_days"], why)
-        ratio = series.acwr_ewma(loads)
+            return Measure(None, history, p["min_history_days"], why)
         if ratio is None:
             return Measure(
                 None, None, ratio_limit, "Not enough data: no chronic training load to compare."

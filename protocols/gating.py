@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import Any
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 from protocols.criteria import (
     CriterionError,
@@ -23,8 +24,11 @@ from protocols.criteria import (
 # --- the data the engine sees -----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class LogEntry:
+# The records are named tuples: a nightly run builds hundreds of thousands of them, and a tuple
+# subclass is made from a database row in one C call (`tuple.__new__(LogEntry, row)`).
+
+
+class LogEntry(NamedTuple):
     """One athlete's daily log. Pain ratings are 0–10 NRS; `pain_next_morning` is the pain on the
     morning after `day`; `pain_lasted_hours` is how long pain after activity lasted."""
 
@@ -40,8 +44,7 @@ class LogEntry:
     pain_lasted_hours: float | None = None
 
 
-@dataclass(frozen=True)
-class SessionEntry:
+class SessionEntry(NamedTuple):
     day: date
     activity: str
     minutes: float | None
@@ -56,29 +59,11 @@ class SessionEntry:
         return float(self.rpe) * float(self.minutes)
 
 
-@dataclass(frozen=True)
-class AssessmentEntry:
+class AssessmentEntry(NamedTuple):
     day: date
     test: str
     value: float
     pain: float | None = None
-
-
-def positional(cls: type) -> Any:
-    """A constructor taking every field of the frozen dataclass `cls` by position, in order.
-
-    The same object as `cls(*values)`, built without a frozen `__setattr__` call per field: the
-    snapshot builders make one per row, hundreds of thousands a night.
-    """
-    names = tuple(f.name for f in fields(cls))
-    new = object.__new__
-
-    def build(*values: Any) -> Any:
-        obj = new(cls)
-        obj.__dict__.update(zip(names, values, strict=True))
-        return obj
-
-    return build
 
 
 @dataclass(frozen=True)
@@ -97,6 +82,33 @@ class Snapshot:
     def __post_init__(self) -> None:
         for name in ("logs", "sessions", "assessments"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
+
+    @classmethod
+    def presorted(
+        cls,
+        *,
+        phase_started_on: date,
+        logs: tuple[LogEntry, ...],
+        sessions: tuple[SessionEntry, ...],
+        assessments: tuple[AssessmentEntry, ...] = (),
+        signed_off_on: date | None = None,
+        high_risk_site: bool = False,
+    ) -> Snapshot:
+        """A snapshot of records already in order: `logs` by day with one per day, `sessions`
+        by day (as the database returns them with ``ORDER BY date``). The same snapshot as the
+        constructor's, without sorting again what the database sorted."""
+        snapshot = cls(
+            phase_started_on=phase_started_on,
+            logs=logs,
+            sessions=sessions,
+            assessments=assessments,
+            signed_off_on=signed_off_on,
+            high_risk_site=high_risk_site,
+        )
+        first = itemgetter(0)
+        snapshot.__dict__["_log_days"] = (list(map(first, logs)), list(logs))
+        snapshot.__dict__["_session_days"] = (list(map(first, sessions)), list(sessions))
+        return snapshot
 
     # Criteria ask for many windows of the same records: sort them once per snapshot
     # (cached_property writes to the instance dict, which a frozen dataclass allows).

@@ -198,6 +198,29 @@ def acwr_ewma(loads: Sequence[float], *, acute: int = 7, chronic: int = 28) -> f
     return acwr_ewma_series(loads, acute=acute, chronic=chronic)[-1]
 
 
+def acwr_ewma_on(
+    loads: Iterable[DatedValue], end: date, *, acute: int = 7, chronic: int = 28
+) -> tuple[int, float | None]:
+    """(days of load history, EWMA acute:chronic ratio on `end`): the length of
+    `load_series(loads, end)` and `acwr_ewma` of it, in one pass without the daily lists (the
+    same arithmetic, so the same floats; a nightly run computes it for every case)."""
+    last = end.toordinal()
+    totals: dict[int, float] = {}
+    for day, load in loads:
+        if load is not None and (ordinal := day.toordinal()) <= last:
+            totals[ordinal] = totals.get(ordinal, 0.0) + float(load)
+    if not totals:
+        return 0, None
+    first = min(totals)
+    lam_fast, lam_slow = ewma_lambda(acute), ewma_lambda(chronic)
+    fast = slow = totals[first]
+    for ordinal in range(first + 1, last + 1):
+        load = totals.get(ordinal, 0.0)
+        fast = lam_fast * load + (1 - lam_fast) * fast
+        slow = lam_slow * load + (1 - lam_slow) * slow
+    return last - first + 1, (fast / slow if slow > 0 else None)
+
+
 def load_series(loads: Iterable[DatedValue], end: date) -> list[float]:
     """Daily loads from the first day with a known load up to `end` (rest days as 0); empty when
     there is no load on or before `end`."""

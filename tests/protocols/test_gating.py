@@ -537,7 +537,7 @@ def test_worse_pain_never_makes_a_phase_ready(spec, snapshot, fields, bump):
             for name in fields
             if getattr(log, name) is not None
         }
-        return dataclasses.replace(log, **changes)
+        return log._replace(**changes)
 
     before = evaluate(spec, snapshot, TODAY)
     after = evaluate(

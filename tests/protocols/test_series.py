@@ -6,6 +6,8 @@ import math
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from protocols import series
 
@@ -184,3 +186,30 @@ def test_adherence_counts_distinct_days_in_the_window():
     assert series.adherence(days, d(6), 7) == 4  # d(0), d(1), d(3), d(6)
     assert series.adherence(days, d(6), 7, not_before=d(2)) == 2
     assert series.adherence([], d(6), 7) == 0
+
+
+# --- the one-pass ratio the load-spike warning uses -------------------------------------------
+
+_LOADS = st.lists(
+    st.tuples(
+        st.integers(min_value=0, max_value=120).map(d),
+        st.one_of(st.none(), st.floats(min_value=0, max_value=3000, allow_nan=False)),
+    ),
+    max_size=60,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_LOADS, st.integers(min_value=0, max_value=130))
+def test_acwr_ewma_on_is_load_series_then_acwr_ewma_float_for_float(loads, offset):
+    expected_loads = series.load_series(loads, d(offset))
+    expected = (len(expected_loads), series.acwr_ewma(expected_loads))
+    assert series.acwr_ewma_on(loads, d(offset)) == expected
+
+
+def test_acwr_ewma_on_counts_history_from_the_first_known_load():
+    loads = [(d(0), None), (d(2), 300.0), (d(40), 50.0)]
+    history, ratio = series.acwr_ewma_on(loads, d(9))
+    assert history == 8  # days 2 to 9; the session of day 40 is after the end
+    assert ratio is not None and ratio < 1  # the acute average decays faster than the chronic
+    assert series.acwr_ewma_on([(d(0), None)], d(0)) == (0, None)

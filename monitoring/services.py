@@ -7,10 +7,12 @@ the write still stands (the nightly run evaluates every active case anyway).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import json
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -731,14 +733,32 @@ def case_evaluate(*, case_id: int, today: dt.date | None = None) -> Evaluation |
     return _evaluate_contexts([ctx], today, existing)[0]
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for a chunk's evaluation, on again after it.
+
+    A chunk makes a few hundred thousand small tuples that all live until its end; the collector
+    would walk them again and again as they accumulate (a quarter of the chunk's CPU time).
+    Nothing is lost: whatever cycles the chunk leaves are collected once it is back on.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def cases_evaluate(*, case_ids: Sequence[int], today: dt.date | None = None) -> int:
     """Evaluate a chunk of cases: reads in a constant number of queries, writes in a few
     statements plus one per flag opened. Returns how many cases had an active plan."""
     today = today or athlete_today()
-    contexts = selectors.chunk_snapshots(case_ids, today)
-    if not contexts:
-        return 0
-    # A flag's stored evaluation is replaced, never read, here: it stays in the database.
-    existing = list(selectors.unresolved_flags(case_ids).defer("evaluation"))
-    _evaluate_contexts(contexts, today, existing)
-    return len(contexts)
+    with _collector_paused():
+        contexts = selectors.chunk_snapshots(case_ids, today)
+        if not contexts:
+            return 0
+        # A flag's stored evaluation is replaced, never read, here: it stays in the database.
+        existing = list(selectors.unresolved_flags(case_ids).defer("evaluation"))
+        _evaluate_contexts(contexts, today, existing)
+        return len(contexts)

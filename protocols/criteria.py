@@ -232,6 +232,21 @@ def _json_value(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
+# JSON copies of parameter dicts, by the dict they copy (kept alive here, so that its id is not
+# reused): a compiled phase spec gives every case's result of one criterion the same dict.
+_JSON_PARAMS: dict[int, tuple[Mapping[str, Any], dict[str, Any]]] = {}
+
+
+def _json_params(params: Mapping[str, Any]) -> dict[str, Any]:
+    """A new JSON-ready copy of `params` (dates as ISO text)."""
+    cached = _JSON_PARAMS.get(id(params))
+    if cached is None or cached[0] is not params:
+        if len(_JSON_PARAMS) >= 4096:
+            _JSON_PARAMS.clear()
+        cached = _JSON_PARAMS[id(params)] = (params, {k: _json_value(v) for k, v in params.items()})
+    return dict(cached[1])
+
+
 @dataclass(frozen=True)
 class CriterionResult:
     """The outcome of one criterion on one day; `met=None` means unknown (never met)."""
@@ -252,7 +267,7 @@ class CriterionResult:
     def to_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
-            "params": {k: _json_value(v) for k, v in self.params.items()},
+            "params": _json_params(self.params),
             "role": self.role,
             "met": self.met,
             "observed": _json_value(self.observed),
@@ -421,14 +436,20 @@ class Kind:
         return self.evaluate_clean(self.validate(params), snapshot, today)
 
     def evaluate_clean(
-        self, p: Mapping[str, Any], snapshot: Snapshot, today: date
+        self,
+        p: Mapping[str, Any],
+        snapshot: Snapshot,
+        today: date,
+        public: Mapping[str, Any] | None = None,
     ) -> CriterionResult:
         """`evaluate` for parameters that `validate` has already returned (a compiled phase
-        spec validates each item once, not once per case)."""
+        spec validates each item once, not once per case). `public` is `p` without its kind,
+        when the caller has it already (the results then share it: never change a result's
+        parameters)."""
         m = self.measure(p, snapshot, today)
         return CriterionResult(
             kind=self.kind,
-            params={k: v for k, v in p.items() if k != "kind"},
+            params=public if public is not None else {k: v for k, v in p.items() if k != "kind"},
             role=self.role,
             met=m.met,
             observed=m.observed,

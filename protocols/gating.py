@@ -195,15 +195,17 @@ class PhaseSpec:
         }
 
     @cached_property
-    def compiled(self) -> tuple[tuple[tuple[Any, dict[str, Any]], ...], ...]:
-        """(kind, validated parameters) of the advance items (with the implicit minimum days),
-        the regression rules and the warnings: validated once per spec, not once per case."""
+    def compiled(self) -> tuple[tuple[tuple[Any, dict[str, Any], dict[str, Any]], ...], ...]:
+        """(kind, validated parameters, the same without the kind) of the advance items (with
+        the implicit minimum days), the regression rules and the warnings: validated once per
+        spec, not once per case."""
 
         def compile_items(items: Iterable[Mapping[str, Any]]):
             out = []
             for item in items:
                 kind = get_kind(item["kind"])
-                out.append((kind, kind.validate(item)))
+                p = kind.validate(item)
+                out.append((kind, p, {k: v for k, v in p.items() if k != "kind"}))
             return tuple(out)
 
         return (
@@ -403,9 +405,9 @@ def evaluate(
     from the phase start when there never was a log). Records after `today` are ignored.
     """
     advance_items, regress_items, warn_items = spec.compiled
-    advance = tuple(kind.evaluate_clean(p, snapshot, today) for kind, p in advance_items)
-    regress = tuple(kind.evaluate_clean(p, snapshot, today) for kind, p in regress_items)
-    warn = tuple(kind.evaluate_clean(p, snapshot, today) for kind, p in warn_items)
+    advance = tuple(kind.evaluate_clean(p, snapshot, today, pp) for kind, p, pp in advance_items)
+    regress = tuple(kind.evaluate_clean(p, snapshot, today, pp) for kind, p, pp in regress_items)
+    warn = tuple(kind.evaluate_clean(p, snapshot, today, pp) for kind, p, pp in warn_items)
 
     fired = tuple(r for r in regress if r.met is True)
     ready = bool(spec.advance_when) and all(r.met is True for r in advance) and not fired

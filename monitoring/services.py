@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import psycopg
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -685,8 +686,7 @@ def _evaluate_contexts(
 
 def _latest_evaluations_upsert(rows: Sequence[tuple]) -> None:
     """Store each case's latest evaluation: (case id, phase id, evaluated at, evaluated for,
-    evaluation as a dict). One pipelined executemany on PostgreSQL — a multi-row VALUES of a few
-    hundred JSON documents costs the server several times more to parse."""
+    evaluation as a dict), in one statement."""
     if not rows:
         return
     if connection.vendor != "postgresql":
@@ -706,21 +706,28 @@ def _latest_evaluations_upsert(rows: Sequence[tuple]) -> None:
             update_fields=["phase", "evaluated_at", "evaluated_for", "evaluation"],
         )
         return
+    # One statement: the columns go as binary arrays, which the driver writes in C (a text array
+    # of JSON documents is quoted in Python, character by character), on a cursor that binds
+    # on the server (Django's binds on the client).
     sql = (
         "INSERT INTO monitoring_caseevaluation "
         "(case_id, phase_id, evaluated_at, evaluated_for, evaluation) "
-        "VALUES (%s, %s, %s, %s, %s::jsonb) ON CONFLICT (case_id) DO UPDATE SET "
+        "SELECT * FROM unnest(%b::bigint[], %b::bigint[], %b::timestamptz[], %b::date[], "
+        "%b::jsonb[]) ON CONFLICT (case_id) DO UPDATE SET "
         "phase_id = EXCLUDED.phase_id, evaluated_at = EXCLUDED.evaluated_at, "
         "evaluated_for = EXCLUDED.evaluated_for, evaluation = EXCLUDED.evaluation"
     )
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            sql,
-            [
-                (case_id, phase_id, at, day, json.dumps(ev))
-                for case_id, phase_id, at, day, ev in rows
-            ],
-        )
+    columns: list[list] = [[], [], [], [], []]
+    # One row per case (a statement may not update a row twice): the last given wins.
+    for case_id, phase_id, at, day, evaluation in {row[0]: row for row in rows}.values():
+        columns[0].append(case_id)
+        columns[1].append(phase_id)
+        columns[2].append(at)
+        columns[3].append(day)
+        columns[4].append(json.dumps(evaluation))
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, columns)
 
 
 def case_evaluate(*, case_id: int, today: dt.date | None = None) -> Evaluation | None:

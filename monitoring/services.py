@@ -635,13 +635,12 @@ def _notify_many(flags: Sequence[Flag]) -> None:
     ids = [f.pk for f in urgent]
 
     def send() -> None:
-        from .tasks import send_flag_emails
+        from .tasks import send_flags_emails
 
-        for flag_id in ids:
-            try:
-                send_flag_emails.delay(flag_id)
-            except Exception:  # broker down: the in-app notice is there already
-                logger.exception("Could not queue the e-mails for flag %s", flag_id)
+        try:
+            send_flags_emails.delay(ids)
+        except Exception:  # broker down: the in-app notices are there already
+            logger.exception("Could not queue the e-mails for flags %s", ids)
 
     transaction.on_commit(send)
 

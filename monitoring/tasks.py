@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.core.mail import send_mass_mail
+from django.core.mail import get_connection, send_mass_mail
 from django.db import InterfaceError, OperationalError
 
 from athletes import permissions
 
 from . import selectors, services, whatif
 from .models import Flag
+
+logger = logging.getLogger(__name__)
 
 TRANSIENT = (OperationalError, InterfaceError)
 RETRY = {
@@ -66,26 +69,70 @@ def evaluate_active_cases(day: str | None = None) -> int:
     return len(ids)
 
 
-@shared_task(name="monitoring.tasks.send_flag_emails", **RETRY)
-def send_flag_emails(flag_id: int) -> int:
-    """E-mail a red flag or regression to the case's clinical team. Coaches get nothing here."""
-    flag = (
-        Flag.objects.select_related("case__athlete").defer("evaluation").filter(pk=flag_id).first()
-    )
-    if flag is None or flag.status == Flag.Status.RESOLVED:
-        return 0
-    emails = list(
-        permissions.members_with_consent()
-        .filter(case=flag.case, role__in=permissions.CLINICAL_ROLES, user__is_active=True)
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-    )
+def _flag_messages(flag: Flag, emails: list[str]) -> list[tuple]:
     subject = f"[rehab] {flag.case.athlete}: {flag.title}"[:200]
     body = (
         f"{flag.message}\n\nOpen the case to review it. This message was sent because you "
         "are on this athlete's clinical care team."
     )
-    return send_mass_mail([(subject, body, None, [email]) for email in emails], fail_silently=False)
+    return [(subject, body, None, [email]) for email in emails]
+
+
+def _unresolved_flags(flag_ids: list[int]):
+    return (
+        Flag.objects.select_related("case__athlete")
+        .defer("evaluation")
+        .filter(pk__in=flag_ids)
+        .exclude(status=Flag.Status.RESOLVED)
+        .order_by("pk")
+    )
+
+
+def _clinical_emails(case_ids) -> dict[int, list[str]]:
+    """The e-mail addresses of each case's clinical team (active, consented, with an address)."""
+    out: dict[int, list[str]] = {}
+    for case_id, email in (
+        permissions.members_with_consent()
+        .filter(case_id__in=case_ids, role__in=permissions.CLINICAL_ROLES, user__is_active=True)
+        .exclude(user__email="")
+        .values_list("case_id", "user__email")
+    ):
+        out.setdefault(case_id, []).append(email)
+    return out
+
+
+@shared_task(name="monitoring.tasks.send_flag_emails", **RETRY)
+def send_flag_emails(flag_id: int) -> int:
+    """E-mail a red flag or regression to the case's clinical team. Coaches get nothing here."""
+    flag = _unresolved_flags([flag_id]).first()
+    if flag is None:
+        return 0
+    emails = _clinical_emails([flag.case_id]).get(flag.case_id, [])
+    return send_mass_mail(_flag_messages(flag, emails), fail_silently=False)
+
+
+@shared_task(name="monitoring.tasks.send_flags_emails", **RETRY)
+def send_flags_emails(flag_ids: list[int]) -> int:
+    """``send_flag_emails`` for the new flags of an evaluation chunk: two queries and one mail
+    connection for them all. A flag whose e-mails fail to send is queued on its own
+    (``send_flag_emails``, with its retries), so a retry never sends the others twice."""
+    flags = list(_unresolved_flags(flag_ids))
+    if not flags:
+        return 0
+    emails = _clinical_emails({flag.case_id for flag in flags})
+    sent = 0
+    with get_connection() as mail:
+        for flag in flags:
+            try:
+                sent += send_mass_mail(
+                    _flag_messages(flag, emails.get(flag.case_id, [])),
+                    fail_silently=False,
+                    connection=mail,
+                )
+            except Exception:  # the mail server refused or dropped: this flag on its own, later
+                logger.exception("Could not send the e-mails of flag %s; queued alone", flag.pk)
+                send_flag_emails.delay(flag.pk)
+    return sent
 
 
 @shared_task(name="monitoring.tasks.send_log_reminders", **RETRY)

@@ -1,10 +1,12 @@
 """Scenarios from clinical.md, evaluated into flags that explain themselves."""
 
 import datetime as dt
+import smtplib
 
 import pytest
+from django.core.mail.backends import locmem
 
-from monitoring import services
+from monitoring import services, tasks
 from monitoring.models import CaseEvaluation, Flag, Notification
 
 from .conftest import D0, log_days
@@ -92,6 +94,57 @@ def test_night_pain_is_a_red_flag_in_the_same_evaluation(
         Notification.objects.filter(flag=flag).values_list("recipient__username", flat=True)
     )
     assert notified == {"dana", "sam"}  # the clinician and the physio; never the coach
+
+
+def _night_pain_red_flag(case, athlete_user) -> Flag:
+    log_days(case, athlete_user, range(0, 5), pain_during=1)
+    log_days(case, athlete_user, [5], pain_during=1, night_pain=True)
+    evaluate(case, 5)
+    return Flag.objects.get(case=case, kind="red_flag")
+
+
+def test_new_flags_are_emailed_to_the_clinical_team_only(
+    walk_run, case, athlete_user, clinician, physio, coach, mailoutbox
+):
+    flag = _night_pain_red_flag(case, athlete_user)
+    assert tasks.send_flags_emails([flag.pk]) == 2
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([clinician.email, physio.email])
+    for message in mailoutbox:
+        assert str(case.athlete) in message.subject and flag.title in message.subject
+        assert flag.message in message.body
+
+
+def test_resolved_flags_are_not_emailed(walk_run, case, athlete_user, clinician, mailoutbox):
+    flag = _night_pain_red_flag(case, athlete_user)
+    services.flag_acknowledge(flag=flag, by=clinician)
+    services.flag_resolve(flag=flag, by=clinician, resolution="Seen in clinic.")
+    assert tasks.send_flags_emails([flag.pk]) == 0
+    assert tasks.send_flag_emails(flag.pk) == 0
+    assert mailoutbox == []
+
+
+class RefusingBackend(locmem.EmailBackend):
+    """Refuses the messages of flags titled "Refused"; delivers the others."""
+
+    def send_messages(self, messages):
+        if any("Refused" in m.subject for m in messages):
+            raise smtplib.SMTPDataError(554, "Refused")
+        return super().send_messages(messages)
+
+
+def test_a_flag_whose_emails_fail_is_queued_alone_and_the_others_go(
+    walk_run, case, athlete_user, clinician, physio, mailoutbox, settings, monkeypatch
+):
+    flag = _night_pain_red_flag(case, athlete_user)
+    refused = Flag.objects.create(
+        case=case, phase=flag.phase, kind="regression", title="Refused", message="m", evaluation={}
+    )
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    queued = []
+    monkeypatch.setattr(tasks.send_flag_emails, "delay", queued.append)
+    assert tasks.send_flags_emails([refused.pk, flag.pk]) == 2
+    assert queued == [refused.pk]
+    assert {m.subject for m in mailoutbox} == {f"[rehab] {case.athlete}: {flag.title}"}
 
 
 def test_red_flags_stay_until_a_clinician_resolves_them(walk_run, case, athlete_user, clinician):

@@ -132,7 +132,18 @@ def run_in_process(
 
 
 def run_scale_out(report: Report, *, cases: int, today: dt.date, redis_url: str) -> None:
-    """Cases per second with one, then two worker processes on the same Redis and database."""
+    """Cases per second with one, then two worker processes on the same Redis and database.
+
+    Both runs evaluate the same night with the flags already open: on fresh data (when the
+    in-process benchmark did not run first) one in-process run opens them beforehand, or the
+    one-worker run alone would pay for opening every flag.
+    """
+    if not CaseEvaluation.objects.filter(evaluated_for=today).exists():
+        settings.CELERY_TASK_ALWAYS_EAGER = True
+        from rehab.celery import app
+
+        app.conf.task_always_eager = True
+        tasks.evaluate_active_cases(today.isoformat())
     rates = {}
     for workers in (1, 2):
         env = {**os.environ, "REDIS_URL": redis_url, "CELERY_TASK_ALWAYS_EAGER": "0"}

@@ -10,30 +10,37 @@ Three layers:
 
 - pure rules (no ORM, no clock): the status light, the return confidence, the restrictions
   derived from a phase, the coach wording of an intensity, the sparkline, CSV-safe cells;
-- scoped reads (``coach_cases``, ``coach_case``): a constant number of queries whatever the
-  number of athletes;
-- view models (``board_rows``, ``restrictions_card``, ``athlete_view``) built from those reads.
+- scoped reads (``coach_cases``, ``coach_case``; for the board, plain rows from
+  ``board_cases``, ``board_plans`` and ``board_flags``): a constant number of queries whatever
+  the number of athletes;
+- view models (``board_facts``, ``restrictions_card``, ``athlete_view``) built from those reads,
+  every one through ``case_facts``; the board's rows are printed by ``board_row_html``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import html
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db.models import Max, Prefetch, QuerySet
 from django.http import Http404
-from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.template.defaultfilters import date as date_filter
+from django.template.defaultfilters import floatformat
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from athletes import permissions
 from athletes.models import Case, User
 from athletes.selectors import cases_for_user
 from athletes.sites import BY_CODE
-from protocols import projection
+from protocols import projection, series
 from protocols.gating import SessionEntry
 from protocols.models import Activity, Impact, PhaseTransition, Plan, PlanPhase, WeightBearing
 from protocols.wording import intensity_without_pain
@@ -383,6 +390,12 @@ def return_confidence(
 # --- pure rules: sparkline and CSV cells -------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=64)
+def _day_month(day: dt.date) -> str:
+    """``03 Nov``, escaped (every row of a board has the same weeks: strftime once each)."""
+    return html.escape(f"{day:%d %b}")
+
+
 def sparkline_svg(weeks: Sequence[tuple[dt.date, float]], *, width: int = 96, height: int = 28):
     """A small bar chart of weekly load, server-rendered (no script, no query), labelled for
     screen readers with the numbers it shows."""
@@ -392,33 +405,22 @@ def sparkline_svg(weeks: Sequence[tuple[dt.date, float]], *, width: int = 96, he
     gap = 4
     bar = (width - gap * (len(weeks) - 1)) / len(weeks)
     bars = []
+    # Built with f-strings (format_html per bar costs more than the rest of a board row): every
+    # number is formatted here and every text is escaped.
     for i, (start, value) in enumerate(weeks):
         h = max(1.5, (value / top) * (height - 2)) if value else 1.5
+        css = "spark-bar" if value else "spark-bar spark-empty"
+        title = f"Week of {_day_month(start)}: {html.escape(f'{value:.0f}')} AU"
         bars.append(
-            (
-                f"{i * (bar + gap):.1f}",
-                f"{height - h:.1f}",
-                f"{bar:.1f}",
-                f"{h:.1f}",
-                "spark-bar" if value else "spark-bar spark-empty",
-                f"Week of {start:%d %b}: {value:.0f} AU",
-            )
+            f'<rect x="{i * (bar + gap):.1f}" y="{height - h:.1f}" width="{bar:.1f}" '
+            f'height="{h:.1f}" rx="1.5" class="{css}"><title>{title}</title></rect>'
         )
     summary = "Weekly training load, last {} weeks: {} AU".format(
         len(weeks), ", ".join(f"{v:.0f}" for _, v in weeks)
     )
-    return format_html(
-        '<svg class="spark" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
-        'aria-label="{label}">{bars}</svg>',
-        w=width,
-        h=height,
-        label=summary,
-        bars=format_html_join(
-            "",
-            '<rect x="{}" y="{}" width="{}" height="{}" rx="1.5" class="{}"><title>{}</title>'
-            "</rect>",
-            bars,
-        ),
+    return mark_safe(  # noqa: S308 (every value above is a formatted number or escaped)
+        f'<svg class="spark" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" role="img" aria-label="{html.escape(summary)}">{"".join(bars)}</svg>'
     )
 
 
@@ -512,12 +514,29 @@ def session_entries(
     """Sessions of the athletes between two days, as load entries (one query). Only activity,
     minutes and effort are read: a session's pain rating and notes are clinical."""
     out: dict[int, list[SessionEntry]] = defaultdict(list)
-    rows = ActivitySession.objects.filter(
-        athlete_id__in=list(athlete_ids), date__gte=start, date__lte=end
-    ).values_list("athlete_id", "date", "activity", "minutes", "rpe")
-    for athlete_id, day, activity, minutes, rpe in rows:
+    for athlete_id, day, activity, minutes, rpe in _session_rows(athlete_ids, start, end):
         out[athlete_id].append(SessionEntry(day=day, activity=activity, minutes=minutes, rpe=rpe))
     return out
+
+
+def daily_session_loads(
+    athlete_ids: Iterable[int], start: dt.date, end: dt.date
+) -> dict[int, dict[dt.date, float | None]]:
+    """Each athlete's session-RPE load by day between two days (one query): what
+    ``series.by_day(metrics.session_loads(...))`` makes of ``session_entries``, the sessions in
+    the same order, the last of a day giving its value, without an entry per session."""
+    out: dict[int, dict[dt.date, float | None]] = defaultdict(dict)
+    for athlete_id, day, _activity, minutes, rpe in _session_rows(athlete_ids, start, end):
+        out[athlete_id][day] = series.session_load(rpe, minutes)
+    return out
+
+
+def _session_rows(athlete_ids: Iterable[int], start: dt.date, end: dt.date):
+    """(athlete, day, activity, minutes, RPE) of the athletes' sessions between two days, in the
+    model's order (never a session's pain rating or notes: those are clinical)."""
+    return ActivitySession.objects.filter(
+        athlete_id__in=list(athlete_ids), date__gte=start, date__lte=end
+    ).values_list("athlete_id", "date", "activity", "minutes", "rpe")
 
 
 # --- view models --------------------------------------------------------------------------------
@@ -538,6 +557,63 @@ def _coach_flags(case: Case) -> list[CoachFlag]:
     return [CoachFlag(f.kind, f.coach_message) for f in flags]
 
 
+class PhaseRow(NamedTuple):
+    """A plan phase as the board reads it: what ``case_facts`` and the projection use, never
+    the phase's gates, prescriptions, citations or notes."""
+
+    pk: int
+    order: int
+    name: str
+    min_days: int
+    typical_days: int
+    started_on: dt.date | None
+    ended_on: dt.date | None
+    impact: str
+    weight_bearing: str
+    crutches: bool
+    plan_id: int
+
+
+PHASE_ROW_COLUMNS = (
+    "id",
+    "order",
+    "name",
+    "min_days",
+    "typical_days",
+    "started_on",
+    "ended_on",
+    "impact",
+    "weight_bearing",
+    "crutches",
+    "plan_id",
+)
+
+
+class PlanInputs(NamedTuple):
+    """What ``case_facts`` reads of a case's active plan (one whose current phase is set)."""
+
+    started_on: dt.date | None
+    phase: Any  # the current phase: a PlanPhase, or a PhaseRow on the board
+    phases: Sequence[Any]  # every phase of the plan, in order
+    step_backs: Sequence[tuple[dt.date, str]]  # (effective date, phase stepped back to)
+
+
+def _plan_inputs(case: Case) -> PlanInputs | None:
+    """The active plan of a case loaded by ``coach_cases`` (no query)."""
+    plan = _plan(case)
+    if plan is None:
+        return None
+    return PlanInputs(
+        started_on=plan.started_on,
+        phase=plan.current_phase,
+        phases=list(plan.phases.all()),
+        step_backs=[
+            (t.effective_on, t.to_phase.name if t.to_phase else "an earlier phase")
+            for t in plan.recent_step_backs
+        ],
+    )
+
+
 @dataclass
 class CaseFacts:
     """The facts of one case a coach page may show; a fact the viewer may not see stays None."""
@@ -551,7 +627,7 @@ class CaseFacts:
     team_id: int | None = None
     team: str | None = None
     has_plan: bool = False
-    phase: PlanPhase | None = None
+    phase: Any = None  # a PlanPhase (a PhaseRow on the board)
     phase_name: str | None = None
     phase_words: str | None = None
     phase_number: int | None = None
@@ -603,9 +679,15 @@ def case_facts(
     *,
     today: dt.date,
     last_log_on: dt.date | None,
-    sessions: Sequence[SessionEntry],
+    weeks: Sequence[tuple[dt.date, float]],
+    plan: PlanInputs | None,
+    flags: Sequence[CoachFlag],
+    keep_projection: bool = True,
 ) -> CaseFacts:
-    """The coach facts of a case loaded by ``coach_cases``; no query."""
+    """The coach facts of a case (its athlete and team loaded with it), its weekly training
+    loads (``metrics.weekly_loads`` of the last ``SPARK_WEEKS``), its active plan and its open
+    flags (most severe first); no query. Without ``keep_projection`` the phase-by-phase
+    projection (the athlete view's ladder) is left out, the return dates kept."""
     visible = permissions.visible_case_fields(user, case)
     facts = CaseFacts(case_id=case.pk, visible=visible)
 
@@ -623,11 +705,10 @@ def case_facts(
     if can("team"):
         facts.team_id = athlete.team_id
         facts.team = athlete.team.name if athlete.team else None
-    plan = _plan(case)
-    phase = plan.current_phase if plan else None
+    phase = plan.phase if plan else None
     facts.has_plan = phase is not None
-    phases = list(plan.phases.all()) if plan else []
-    coach_flags = _coach_flags(case) if can("flag_kinds") else []
+    phases = plan.phases if plan else []
+    coach_flags = list(flags) if can("flag_kinds") else []
     if can("flag_kinds"):
         facts.flags = tuple(coach_flags)
     if phase is not None and can("phase"):
@@ -643,14 +724,10 @@ def case_facts(
         facts.last_log_on = last_log_on
         facts.last_log_days = (today - last_log_on).days if last_log_on else None
     if can("status_light"):
-        step_backs = [
-            (t.effective_on, t.to_phase.name if t.to_phase else "an earlier phase")
-            for t in (plan.recent_step_backs if plan else [])
-        ]
         facts.light = status_light(
             today=today,
             flags=coach_flags,
-            step_backs=step_backs,
+            step_backs=plan.step_backs if plan else (),
             has_plan=facts.has_plan,
             phase_started_on=phase.started_on if phase else None,
             typical_days=phase.typical_days if phase else None,
@@ -658,7 +735,7 @@ def case_facts(
             missing_log_days=settings.REHAB_MISSING_LOG_DAYS,
         )
     if can("training_load"):
-        facts.weeks = metrics.weekly_loads(sessions, today, SPARK_WEEKS)
+        facts.weeks = list(weeks)
     if plan is not None and (can("projected_return") or can("phase_dates")):
         facts.projection = projection.project(phases, today=today, start=plan.started_on)
         current = facts.projection.for_order(phase.order)
@@ -666,7 +743,7 @@ def case_facts(
         if can("projected_return"):
             facts.earliest_return = facts.projection.earliest_return
             facts.typical_return = facts.projection.typical_return
-        if not can("phase_dates"):
+        if not can("phase_dates") or not keep_projection:
             facts.projection = None
     if can("pooled_return_range"):
         facts.pooled = pooled_range(case.site, case.diagnosed_on)
@@ -680,23 +757,118 @@ def case_facts(
     return facts
 
 
+BOARD_CASE_COLUMNS = (
+    "id",
+    "athlete_id",
+    "site",
+    "diagnosed_on",
+    "athlete__first_name",
+    "athlete__last_name",
+    "athlete__sport",
+    "athlete__user_id",
+    "athlete__team_id",
+    "athlete__team__name",
+    "athlete__team__sport",
+)
+"""The columns of a case, its athlete and team that ``case_facts`` reads."""
+
+
+def board_cases(user: User) -> QuerySet[Case]:
+    """The active cases on which the user is the coach, with the athlete and team columns the
+    board reads (one query; the viewer's role annotated as in ``coach_cases``)."""
+    return (
+        cases_for_user(user)
+        .filter(viewer_role=Role.COACH, status=Case.Status.ACTIVE)
+        .only(*BOARD_CASE_COLUMNS)
+        .order_by("athlete__last_name", "athlete__first_name", "pk")
+    )
+
+
+def board_plans(case_ids: Sequence[int], *, today: dt.date) -> dict[int, PlanInputs]:
+    """The active plans of the cases (those with a current phase), by case: three queries, as
+    plain rows (1. the plans, 2. their phases, 3. their step backs of the last
+    ``STEPPED_BACK_DAYS`` days with the name of the phase stepped back to)."""
+    plans: dict[int, tuple[int, int, int | None, dt.date | None]] = {}
+    for plan_id, case_id, current_id, started_on in Plan.objects.filter(
+        case_id__in=case_ids, status=Plan.Status.ACTIVE
+    ).values_list("id", "case_id", "current_phase_id", "started_on"):
+        plans.setdefault(case_id, (plan_id, case_id, current_id, started_on))
+    plan_ids = [p[0] for p in plans.values() if p[2] is not None]
+    if not plan_ids:
+        return {}
+    phases: dict[int, list[PhaseRow]] = defaultdict(list)
+    by_id: dict[int, PhaseRow] = {}
+    rows = (
+        PlanPhase.objects.filter(plan_id__in=plan_ids)
+        .order_by("plan_id", "order")
+        .values_list(*PHASE_ROW_COLUMNS)
+    )
+    for phase in map(PhaseRow._make, rows):
+        phases[phase.plan_id].append(phase)
+        by_id[phase.pk] = phase
+    since = today - dt.timedelta(days=STEPPED_BACK_DAYS)
+    step_backs: dict[int, list[tuple[dt.date, str]]] = defaultdict(list)
+    for plan_id, effective_on, to_name in PhaseTransition.objects.filter(
+        plan_id__in=plan_ids, kind=PhaseTransition.Kind.REGRESS, effective_on__gte=since
+    ).values_list("plan_id", "effective_on", "to_phase__name"):
+        step_backs[plan_id].append(
+            (effective_on, to_name if to_name is not None else "an earlier phase")
+        )
+    out = {}
+    for plan_id, case_id, current_id, started_on in plans.values():
+        if current_id is None:
+            continue
+        out[case_id] = PlanInputs(
+            started_on=started_on,
+            phase=by_id[current_id],
+            phases=phases[plan_id],
+            step_backs=step_backs[plan_id],
+        )
+    return out
+
+
+def board_flags(case_ids: Sequence[int]) -> dict[int, list[CoachFlag]]:
+    """The unresolved flags of the cases as a coach knows them (kind and coach message only),
+    most severe first, by case (one query)."""
+    flags: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for case_id, kind, coach_message in Flag.objects.filter(
+        case_id__in=case_ids, status__in=Flag.UNRESOLVED
+    ).values_list("case_id", "kind", "coach_message"):
+        flags[case_id].append((kind, coach_message))
+    return {
+        case_id: [
+            CoachFlag(kind, message)
+            for kind, message in sorted(rows, key=lambda f: Flag.SEVERITY.get(f[0], 9))
+        ]
+        for case_id, rows in flags.items()
+    }
+
+
 def board_facts(user: User, *, today: dt.date) -> list[CaseFacts]:
-    """Every board row of the coach, in a constant number of queries (see ``coach_cases``; then
-    6. the last log dates and 7. the sessions of the last four weeks)."""
-    cases = list(coach_cases(user, today=today))
+    """Every board row of the coach, in a constant number of queries, all read as plain rows
+    but the cases: 1. the cases with athlete and team (``board_cases``), 2.-4. their plans,
+    phases and step backs (``board_plans``), 5. their unresolved flags, 6. the last log dates
+    and 7. the sessions of the last four weeks."""
+    cases = list(board_cases(user))
     if not cases:
         return []
+    case_ids = [c.pk for c in cases]
+    plans = board_plans(case_ids, today=today)
+    flags = board_flags(case_ids)
     athlete_ids = {c.athlete_id for c in cases}
     last_logs = last_log_dates(athlete_ids)
     start = today - dt.timedelta(days=7 * SPARK_WEEKS - 1)
-    sessions = session_entries(athlete_ids, start, today)
+    loads = daily_session_loads(athlete_ids, start, today)
     return [
         case_facts(
             user,
             case,
             today=today,
             last_log_on=last_logs.get(case.athlete_id),
-            sessions=sessions.get(case.athlete_id, []),
+            weeks=metrics.weekly_totals(loads.get(case.athlete_id, {}), today, SPARK_WEEKS),
+            plan=plans.get(case.pk),
+            flags=flags.get(case.pk, ()),
+            keep_projection=False,  # the board shows the return dates, not the ladder
         )
         for case in cases
     ]
@@ -792,6 +964,187 @@ def light_counts(rows: Iterable[CaseFacts]) -> dict[str, int]:
         if row.light:
             counts[row.light.colour] += 1
     return counts
+
+
+# --- the board's rows, printed ------------------------------------------------------------------
+# A board row is printed here, not by the template: through the template engine a row's two
+# dozen lookups and filters cost about 0.3 ms, more than the rest of the page with 200 athletes.
+# The markup fits templates/coach/board.html around it, whitespace included, and the status
+# light is that of templates/coach/_light.html; every value is escaped as the template would
+# (``_esc``), numbers and dates are formatted by the template filters' own functions (``date``,
+# ``floatformat``, ``localize``).
+
+
+def _esc(value: Any) -> str:
+    """``value`` as the template prints it: safe strings as they are, anything else escaped."""
+    if type(value) is str:
+        return html.escape(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+class _CaseUrl:
+    """The URL of a coach page of a case, reversed once per page, not once per row."""
+
+    MARK = 987654321
+
+    def __init__(self, name: str):
+        self.name = name
+        parts = reverse(name, args=[self.MARK]).split(str(self.MARK))
+        self.parts = parts if len(parts) == 2 else None
+
+    def __call__(self, case_id: int) -> str:
+        if self.parts is None:
+            return reverse(self.name, args=[case_id])
+        return f"{self.parts[0]}{case_id}{self.parts[1]}"
+
+
+class BoardFormat:
+    """What the rows of one page share: the links, and each date formatted once per format."""
+
+    def __init__(self):
+        self.athlete_url = _CaseUrl("coach:athlete")
+        self.card_url = _CaseUrl("coach:restrictions")
+        self._dates: dict[tuple[dt.date, str], str] = {}
+        self._numbers: dict[int | None, str] = {}
+
+    def date(self, value: dt.date, fmt: str) -> str:
+        """As the template's ``{{ value|date:fmt }}``."""
+        key = (value, fmt)
+        if key not in self._dates:
+            self._dates[key] = _esc(date_filter(value, fmt))
+        return self._dates[key]
+
+    def number(self, value: int | None) -> str:
+        """As the template's ``{{ value }}`` of a whole number (day counts: few distinct)."""
+        if value not in self._numbers:
+            self._numbers[value] = _esc(formats.localize(value))
+        return self._numbers[value]
+
+    def whole(self, value: float | None) -> str:
+        """As the template's ``{{ value|floatformat:0 }}``; a whole value (the usual weekly
+        load) the way that filter prints one, as the localized integer."""
+        if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+            return self.number(int(value))
+        return _esc(floatformat(value, 0))
+
+
+def board_row_html(r: CaseFacts, fmt: BoardFormat) -> str:
+    """One ``<tr>`` of the board (with the whitespace around it in the template's loop)."""
+    e = _esc
+    light = r.light
+    sport = f'<span class="muted sub">{e(r.sport)}</span>' if r.sport else ""
+    card = (
+        f'<a class="card-link" href="{e(fmt.card_url(r.case_id))}">Restrictions card</a>'
+        if r.has_plan
+        else ""
+    )
+    if r.has_plan:
+        day = f" · day {fmt.number(r.day_in_phase)}" if r.day_in_phase else ""
+        words = f'<span class="muted sub small">{e(r.phase_words)}</span>' if r.phase_words else ""
+        phase = (
+            f'\n          <strong class="phase-name">{e(r.phase_name)}</strong>'
+            f'\n          <span class="sub">{e(r.phase_progress)}{day}</span>'
+            f"\n          {words}\n          "
+        )
+    else:
+        phase = '<span class="muted">No plan yet</span>'
+    badge = (
+        f'<span class="light light-{e(light.colour)}"><span class="dot" aria-hidden="true">'
+        f"</span>{e(light.label)}</span>"
+        if light
+        else ""
+    )
+    more = (
+        f'<span class="muted sub small">+ {e(" ".join(light.reasons[1:]))}</span>'
+        if light and len(light.reasons) > 1
+        else ""
+    )
+    if r.last_log_on:
+        days = r.last_log_days
+        ago = "today" if days == 0 else "yesterday" if days == 1 else f"{fmt.number(days)} days ago"
+        last = (
+            f"{fmt.date(r.last_log_on, 'j M')}"
+            f'\n          <span class="muted sub small">{ago}</span>\n          '
+        )
+    else:
+        last = '<span class="muted">None yet</span>'
+    load = ""
+    if "training_load" in r.visible:
+        change, change_html = r.load_change_percent, ""
+        if change is not None:
+            css = "change-up" if change > 30 else "muted"
+            sign = "+" if change >= 0 else ""
+            change_html = (
+                f'\n            <span class="{css}">({sign}{e(floatformat(change, 0))}%)</span>'
+            )
+        load = (
+            f"\n          {e(r.sparkline)}"
+            f'\n          <span class="sub small">{fmt.whole(r.this_week_load)} AU this '
+            f"week{change_html}</span>\n          "
+        )
+    if r.typical_return:
+        earliest = (
+            f'<span class="sub small">earliest {fmt.date(r.earliest_return, "j M")}</span>'
+            if r.earliest_return and r.earliest_return != r.typical_return
+            else ""
+        )
+        ret = (
+            f"\n          <strong>{fmt.date(r.typical_return, 'j M Y')}</strong>"
+            f"\n          {earliest}\n          "
+        )
+    else:
+        ret = '<span class="muted">Not yet known</span>'
+    c, p = r.confidence, r.pooled
+    confidence = (
+        f'<span class="conf conf-{e(c.level)}" title="{e(c.note)}">{e(c.label)}</span>' if c else ""
+    )
+    pooled = (
+        f'<span class="muted sub small">Usual range {fmt.date(p.low, "j M")} – '
+        f"{fmt.date(p.high, 'j M')}</span>"
+        if p
+        else ""
+    )
+    return (
+        f'\n      <tr class="row-{e(light.colour) if light else ""}">'
+        '\n        <th scope="row" data-label="Athlete">'
+        f'\n          <a class="athlete-name" href="{e(fmt.athlete_url(r.case_id))}">'
+        f"{e(r.athlete)}</a>"
+        f"\n          {sport}"
+        f"\n          {card}"
+        "\n        </th>"
+        '\n        <td data-label="Phase">'
+        f"\n          {phase}"
+        "\n        </td>"
+        '\n        <td data-label="Status">'
+        f"\n          {badge}\n"  # and the newline that ends coach/_light.html
+        f'\n          <span class="reason">{e(light.reason) if light else ""}</span>'
+        f"\n          {more}"
+        "\n        </td>"
+        '\n        <td data-label="Last log">'
+        f"\n          {last}"
+        "\n        </td>"
+        '\n        <td data-label="Load, 4 weeks" class="load">'
+        f"\n          {load}"
+        "\n        </td>"
+        '\n        <td data-label="Projected return">'
+        f"\n          {ret}"
+        f"\n          {confidence}"
+        f"\n          {pooled}"
+        "\n        </td>"
+        "\n      </tr>"
+        "\n    "
+    )
+
+
+def board_groups(rows: Sequence[CaseFacts]) -> list[tuple[str, list[SafeString]]]:
+    """The board's sections (``group_by_team``), each with its rows printed."""
+    fmt = BoardFormat()
+    return [
+        (team, [mark_safe(board_row_html(r, fmt)) for r in team_rows])  # noqa: S308 (escaped)
+        for team, team_rows in group_by_team(rows)
+    ]
 
 
 @dataclass(frozen=True)
@@ -893,7 +1246,15 @@ def restrictions_card(user: User, case_id: Any, *, today: dt.date) -> CoachCaseV
     """The printable card: queries as in ``coach_cases`` plus the last log date (no sessions)."""
     case = coach_case(user, case_id, today=today)
     last = last_log_dates([case.athlete_id]).get(case.athlete_id)
-    facts = case_facts(user, case, today=today, last_log_on=last, sessions=[])
+    facts = case_facts(
+        user,
+        case,
+        today=today,
+        last_log_on=last,
+        weeks=metrics.weekly_loads([], today, SPARK_WEEKS),
+        plan=_plan_inputs(case),
+        flags=_coach_flags(case),
+    )
     return CoachCaseView(facts=facts, restrictions=_restrictions(facts))
 
 
@@ -920,7 +1281,15 @@ def athlete_view(user: User, case_id: Any, *, today: dt.date) -> CoachCaseView:
     history_start = chart_start - dt.timedelta(days=ACWR_HISTORY_DAYS)
     sessions = session_entries([case.athlete_id], history_start, today).get(case.athlete_id, [])
     last = last_log_dates([case.athlete_id]).get(case.athlete_id)
-    facts = case_facts(user, case, today=today, last_log_on=last, sessions=sessions)
+    facts = case_facts(
+        user,
+        case,
+        today=today,
+        last_log_on=last,
+        weeks=metrics.weekly_loads(sessions, today, SPARK_WEEKS),
+        plan=_plan_inputs(case),
+        flags=_coach_flags(case),
+    )
     view = CoachCaseView(facts=facts, restrictions=_restrictions(facts))
     if facts.projection is not None and plan is not None:
         words = {p.order: phase_words(p) for p in plan.phases.all()}

@@ -7,7 +7,7 @@ chart shows a missing log as a break, not as a zero.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from protocols import series
@@ -90,13 +90,25 @@ def load_summary(sessions: Sequence[SessionEntry], end: dt.date) -> LoadSummary:
 def weekly_loads(
     sessions: Iterable[SessionEntry], end: dt.date, weeks: int
 ) -> list[tuple[dt.date, float]]:
-    """(week start, total load) for the ``weeks`` 7-day weeks ending on ``end``, oldest first."""
-    loads = session_loads(sessions)
-    out = []
-    for w in range(weeks - 1, -1, -1):
-        week_end = end - dt.timedelta(days=7 * w)
-        out.append((week_end - dt.timedelta(days=6), series.weekly_sum(loads, week_end)))
-    return out
+    """(week start, total load) for the ``weeks`` 7-day weeks ending on ``end``, oldest first.
+
+    The same sums as ``series.weekly_sum`` of each week (one value per day, the last given
+    for a day winning; a day without a known load adds nothing), from one pass over the
+    sessions instead of a daily series per week."""
+    return weekly_totals(series.by_day(session_loads(sessions)), end, weeks)
+
+
+def weekly_totals(
+    per_day: Mapping[dt.date, float | None], end: dt.date, weeks: int
+) -> list[tuple[dt.date, float]]:
+    """``weekly_loads`` from each day's load (``series.by_day`` of the session loads)."""
+    first = end - dt.timedelta(days=7 * weeks - 1)
+    totals = [0] * weeks
+    for day in sorted(per_day):  # each week adds its days in date order, as weekly_sum does
+        value, offset = per_day[day], (day - first).days
+        if value is not None and 0 <= offset < 7 * weeks:
+            totals[offset // 7] += value
+    return [(first + dt.timedelta(days=7 * w), float(total)) for w, total in enumerate(totals)]
 
 
 def pain_free_streak(logs: Iterable[LogEntry], end: dt.date) -> int:

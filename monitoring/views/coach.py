@@ -38,7 +38,7 @@ def board(request):
         "today": today,
         "filters": filters,
         "rows": rows,
-        "groups": coach.group_by_team(rows),
+        "groups": coach.board_groups(rows),
         "total": len(everyone),
         "counts": coach.light_counts(everyone),
         "teams": list(teams.distinct().order_by("name")),

@@ -521,13 +521,15 @@ def session_entries(
 
 def daily_session_loads(
     athlete_ids: Iterable[int], start: dt.date, end: dt.date
-) -> dict[int, dict[dt.date, float | None]]:
-    """Each athlete's session-RPE load by day between two days (one query): what
-    ``series.by_day(metrics.session_loads(...))`` makes of ``session_entries``, the sessions in
-    the same order, the last of a day giving its value, without an entry per session."""
-    out: dict[int, dict[dt.date, float | None]] = defaultdict(dict)
+) -> dict[int, dict[dt.date, float]]:
+    """Each athlete's total session-RPE load by day between two days (one query): what
+    ``metrics.loads_by_day`` makes of ``session_entries``, without an entry per session."""
+    out: dict[int, dict[dt.date, float]] = defaultdict(dict)
     for athlete_id, day, _activity, minutes, rpe in _session_rows(athlete_ids, start, end):
-        out[athlete_id][day] = series.session_load(rpe, minutes)
+        load = series.session_load(rpe, minutes)
+        if load is not None:
+            days = out[athlete_id]
+            days[day] = days.get(day, 0.0) + load
     return out
 
 

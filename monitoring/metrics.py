@@ -92,22 +92,30 @@ def weekly_loads(
 ) -> list[tuple[dt.date, float]]:
     """(week start, total load) for the ``weeks`` 7-day weeks ending on ``end``, oldest first.
 
-    The same sums as ``series.weekly_sum`` of each week (one value per day, the last given
-    for a day winning; a day without a known load adds nothing), from one pass over the
-    sessions instead of a daily series per week."""
-    return weekly_totals(series.by_day(session_loads(sessions)), end, weeks)
+    Every session counts (two on one day add up, as in ``daily_load``); a session of unknown
+    load adds nothing."""
+    return weekly_totals(loads_by_day(session_loads(sessions)), end, weeks)
+
+
+def loads_by_day(loads: Iterable[tuple[dt.date, float | None]]) -> dict[dt.date, float]:
+    """Each day's total known load (several sessions add up; unknown loads add nothing)."""
+    out: dict[dt.date, float] = {}
+    for day, load in loads:
+        if load is not None:
+            out[day] = out.get(day, 0.0) + float(load)
+    return out
 
 
 def weekly_totals(
-    per_day: Mapping[dt.date, float | None], end: dt.date, weeks: int
+    per_day: Mapping[dt.date, float], end: dt.date, weeks: int
 ) -> list[tuple[dt.date, float]]:
-    """``weekly_loads`` from each day's load (``series.by_day`` of the session loads)."""
+    """``weekly_loads`` from each day's total load (``loads_by_day``)."""
     first = end - dt.timedelta(days=7 * weeks - 1)
-    totals = [0] * weeks
-    for day in sorted(per_day):  # each week adds its days in date order, as weekly_sum does
-        value, offset = per_day[day], (day - first).days
-        if value is not None and 0 <= offset < 7 * weeks:
-            totals[offset // 7] += value
+    totals = [0.0] * weeks
+    for day in sorted(per_day):  # each week adds its days in date order
+        offset = (day - first).days
+        if 0 <= offset < 7 * weeks:
+            totals[offset // 7] += per_day[day]
     return [(first + dt.timedelta(days=7 * w), float(total)) for w, total in enumerate(totals)]
 
 

@@ -102,6 +102,18 @@ def test_board_row(client, coached, case, coach):
     assert "light-amber" in body and "No daily log in this phase yet." in body
 
 
+def test_board_load_counts_every_session_of_a_day(client, coached, case, coach):
+    from monitoring.models import ActivitySession
+
+    for activity, minutes, rpe in (("run", 30, 4), ("cycle", 20, 3)):  # twice on one day
+        ActivitySession.objects.create(
+            athlete=case.athlete, date=TODAY, activity=activity, minutes=minutes, rpe=rpe
+        )
+    client.force_login(coach)
+    body = client.get(reverse("coach:board")).content.decode()
+    assert "180 AU this week" in body
+
+
 def test_board_with_no_athletes(client, db):
     from tests.factories import UserFactory
 

@@ -78,6 +78,18 @@ def test_weekly_loads_oldest_first():
     assert metrics.weekly_loads(sessions, d(13), 3) == [(d(-7), 0.0), (d(0), 70.0), (d(7), 70.0)]
 
 
+def test_weekly_loads_count_every_session_of_a_day():
+    sessions = [
+        SessionEntry(day=d(1), activity="run", minutes=30, rpe=4),
+        SessionEntry(day=d(1), activity="bike", minutes=20, rpe=3),  # twice that day
+        SessionEntry(day=d(2), activity="swim", minutes=None, rpe=3),  # load unknown
+    ]
+    assert metrics.weekly_loads(sessions, d(6), 1) == [(d(0), 180.0)]
+    assert metrics.weekly_loads(sessions, d(6), 1)[0][1] == sum(
+        metrics.daily_load(sessions, d(0), d(6))
+    )
+
+
 def test_charts_render_without_a_cdn():
     days = metrics.days(d(0), d(6))
     html = charts.pain_chart(

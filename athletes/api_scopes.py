@@ -13,6 +13,7 @@ caller's cases (one query), and the viewsets filter their querysets by such id s
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from functools import cached_property
 
@@ -21,7 +22,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from . import permissions
-from .models import CareTeamMember, Case, IntegrationGrant, User
+from .models import Athlete, CareTeamMember, Case, IntegrationGrant, User
 
 Predicate = Callable[[User, Case], bool]
 
@@ -52,6 +53,42 @@ def api_cases(user: User) -> QuerySet[Case]:
     )
 
 
+# --- the same cases, light: what the predicates read, for the writes ---------------------------
+
+LIGHT_COLUMNS = ("pk", "athlete_id", "status", "athlete__user_id", "viewer_role")
+
+
+def light_api_cases(user: User) -> list[Case]:
+    """The cases of ``api_cases(user)`` (the same query), with only what ``athletes.permissions``
+    reads of them: ``viewer_role``, ``status`` and the athlete with its login. Any other field
+    loads when it is read (one query), so a predicate reading more is still right, only slower.
+
+    For requests that decide by the predicates and show no case (the writes): the rows are read
+    as tuples, not built by the ORM's iterator.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return []
+    alias = Case.objects.db
+    rows = api_cases(user).values_list(*LIGHT_COLUMNS)
+    case_fields = ("id", "athlete_id", "status")
+    athlete_fields = ("id", "user_id")
+    # from_db takes the values in the order of the model's fields
+    assert _in_field_order(Case, case_fields) and _in_field_order(Athlete, athlete_fields)
+    cases = []
+    for pk, athlete_id, status, athlete_user_id, role in rows:
+        case = Case.from_db(alias, case_fields, (pk, athlete_id, status))
+        case.athlete = Athlete.from_db(alias, athlete_fields, (athlete_id, athlete_user_id))
+        case.viewer_role, case.viewer_id = role, user.pk
+        cases.append(case)
+    return cases
+
+
+@functools.cache
+def _in_field_order(model, names: tuple[str, ...]) -> bool:
+    order = [f.attname for f in model._meta.concrete_fields]
+    return [n for n in order if n in names] == list(names)
+
+
 def api_case(user: User, case_id: int) -> Case:
     """One case the user reaches, or 404 (the same answer as for a case that does not exist)."""
     try:
@@ -61,13 +98,20 @@ def api_case(user: User, case_id: int) -> Case:
 
 
 class ApiScope:
-    """The caller's cases, loaded once, and the id sets on which a predicate holds."""
+    """The caller's cases, loaded once, and the id sets on which a predicate holds.
 
-    def __init__(self, user: User):
+    ``light``: the cases are loaded with only what the predicates read (``light_api_cases``), for
+    requests that decide by the predicates and show no case (the writes).
+    """
+
+    def __init__(self, user: User, *, light: bool = False):
         self.user = user
+        self.light = light
 
     @cached_property
     def cases(self) -> dict[int, Case]:
+        if self.light:
+            return {case.pk: case for case in light_api_cases(self.user)}
         return {case.pk: case for case in api_cases(self.user)}
 
     def case(self, case_id: int) -> Case | None:
@@ -104,11 +148,12 @@ class ApiScope:
         return out
 
 
-def scope_for(request) -> ApiScope:
-    """The request's scope, built once per request (DRF and Django requests alike)."""
+def scope_for(request, *, light: bool = False) -> ApiScope:
+    """The request's scope, built once per request (DRF and Django requests alike); ``light``
+    (see ``ApiScope``) counts only when it is built."""
     target = getattr(request, "_request", request)
     scope = getattr(target, "_api_scope", None)
     if scope is None or scope.user != request.user:
-        scope = ApiScope(request.user)
+        scope = ApiScope(request.user, light=light)
         target._api_scope = scope
     return scope

@@ -7,9 +7,12 @@ Writes from devices are upserts (`monitoring.ingest`): one item with `POST /<kin
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from functools import cached_property
+from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, Q
 from django.utils.dateparse import parse_datetime
 from django_filters import rest_framework as filters
@@ -25,11 +28,13 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.fields import SkipField, empty
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from athletes import api as athletes_api
 from athletes import permissions
+from athletes.api_scopes import ApiScope, scope_for
 from athletes.models import Case
 from protocols.api import PlanRefClinicalSerializer, PlanRefSerializer
 from protocols.models import Activity, Plan
@@ -138,6 +143,126 @@ ActivitySessionBulkSerializer = _bulk_request(
 DeviceMetricBulkSerializer = _bulk_request(DeviceMetricItemSerializer, "DeviceMetricBulkSerializer")
 
 
+@functools.cache
+def _item_parser(serializer_class: type[serializers.Serializer]) -> serializers.Serializer:
+    """One parser per item serializer class, its fields built once (a model serializer builds
+    them from the model on every instance): validating an item keeps no state on either."""
+    parser = serializer_class()
+    parser.fields  # noqa: B018 — built here, once
+    return parser
+
+
+class _Slow(Exception):
+    """The item takes the serializer's own validation: a value it must refuse (the serializer
+    says why, for every field at once) or one the quick path does not handle."""
+
+
+def _quick_field(field: serializers.Field) -> Callable[[Any], Any]:
+    """`field.run_validation` for a value that is present and not null, with DRF's own steps
+    inlined for the plain JSON values of the commonest fields (an int for an integer, a bool, a
+    string); any other value goes through `field.run_validation` itself. Raises on refusal."""
+    cls = type(field)
+    run_validators, run_validation = field.run_validators, field.run_validation
+    if cls in (serializers.IntegerField, serializers.BigIntegerField):
+
+        def integer(value):
+            if type(value) is not int:
+                return run_validation(value)
+            run_validators(value)  # int(str(value)) is the value itself
+            return value
+
+        return integer
+    if cls is serializers.BooleanField:
+
+        def boolean(value):
+            if value is not True and value is not False:
+                return run_validation(value)
+            run_validators(value)
+            return value
+
+        return boolean
+    if cls is serializers.ChoiceField:
+        choices = field.choice_strings_to_values
+
+        def choice(value):
+            if type(value) is not str or value == "" or value not in choices:
+                return run_validation(value)
+            value = choices[value]
+            run_validators(value)
+            return value
+
+        return choice
+    if cls is serializers.CharField:
+        trim, allow_blank = field.trim_whitespace, field.allow_blank
+
+        def text(value):
+            if type(value) is not str:
+                return run_validation(value)
+            stripped = value.strip()
+            if value == "" or (trim and stripped == ""):
+                if not allow_blank:
+                    raise _Slow
+                return ""
+            value = stripped if trim else value
+            run_validators(value)
+            return value
+
+        return text
+    return run_validation
+
+
+def _quick_parser(parser: serializers.Serializer) -> Callable[[dict], dict] | None:
+    """`parser.run_validation` for an item (a JSON object) all of whose values pass, field by
+    field as DRF takes them, without DRF's per-field layers; raises `_Slow` for any item it
+    would refuse, so that the serializer itself says why. None for a serializer with checks of
+    its own (validators, `validate`, `validate_<field>`, dotted or whole-object sources)."""
+    if "_quick" in parser.__dict__:
+        return parser.__dict__["_quick"]
+    parser.__dict__["_quick"] = None
+    cls = type(parser)
+    if parser.validators or cls.validate is not serializers.Serializer.validate:
+        return None
+    steps = []
+    for field in parser._writable_fields:
+        name = field.field_name
+        if getattr(cls, f"validate_{name}", None) is not None or len(field.source_attrs) != 1:
+            return None
+        if field.source == "*":
+            return None
+        # left out: an error if required, the default if it has one (both DRF's to give)
+        slow_if_left_out = field.required or field.default is not empty
+        null = field.allow_null
+        steps.append((name, field.source_attrs[0], slow_if_left_out, null, _quick_field(field)))
+
+    def run(item: dict) -> dict:
+        out = {}
+        for name, key, slow_if_left_out, null, check in steps:
+            value = item.get(name, empty)
+            if value is empty:
+                if slow_if_left_out:
+                    raise _Slow
+                continue  # DRF skips a field left out that has no default
+            if value is None:
+                if not null:
+                    raise _Slow
+                out[key] = None
+                continue
+            out[key] = check(value)
+        return out
+
+    parser.__dict__["_quick"] = run
+    return run
+
+
+@functools.cache
+def _representer(serializer_class: type[serializers.Serializer]) -> serializers.Serializer:
+    """One unbound instance per output serializer of the writes, its fields built once: the
+    answer to a write is the stored row, and these serializers read nothing from the request."""
+    representer = serializer_class()
+    representer.fields  # noqa: B018 — built here, once
+    return representer
+
+
 def parse_items(raw, parser: serializers.Serializer) -> tuple[list, dict[int, dict]]:
     """Type-check each item with `parser`; return (values or None, errors by index)."""
     if not isinstance(raw, list):
@@ -150,6 +275,7 @@ def parse_items(raw, parser: serializers.Serializer) -> tuple[list, dict[int, di
             {"items": f"Send at most {ingest.MAX_ITEMS:,} items; split the rest."},
         )
     known = set(parser.fields)
+    quick = _quick_parser(parser)
     values: list = []
     errors: dict[int, dict] = {}
     for index, item in enumerate(raw):
@@ -161,6 +287,12 @@ def parse_items(raw, parser: serializers.Serializer) -> tuple[list, dict[int, di
         if unknown:
             errors[index] = {name: ["Unknown field."] for name in unknown}
             continue
+        if quick is not None and type(item) is dict:  # a form's QueryDict is read otherwise
+            try:
+                values[index] = quick(item)
+                continue
+            except (_Slow, ValidationError, DjangoValidationError, SkipField):
+                pass
         try:
             values[index] = parser.run_validation(item)
         except ValidationError as exc:
@@ -607,8 +739,13 @@ class IngestViewMixin:
     item_serializer_class: type[serializers.Serializer]
     upsert: Callable[..., ingest.BulkOutcome]  # one of the monitoring.ingest functions
 
+    @property
+    def scope(self) -> ApiScope:
+        # A write decides by the predicates and shows no case: the light scope is enough.
+        return scope_for(self.request, light=self.action in {"create", "bulk"})
+
     def _upsert(self, raw):
-        values, errors = parse_items(raw, self.item_serializer_class())
+        values, errors = parse_items(raw, _item_parser(self.item_serializer_class))
         return self.upsert(
             items=values, invalid=errors, submitted_by=self.request.user, scope=self.scope
         )
@@ -622,7 +759,11 @@ class IngestViewMixin:
             raise ApplicationError("Invalid input.", result.errors)
         obj = outcome.objects[0]
         code = status.HTTP_201_CREATED if result.status == ingest.CREATED else status.HTTP_200_OK
-        body = self.get_serializer(obj).data
+        if isinstance(self, AccessViewMixin):
+            serializer_class = self.serializer_class_for(obj)
+        else:
+            serializer_class = self.get_serializer_class()
+        body = _representer(serializer_class).to_representation(obj)
         return Response(body, status=code, headers={"Upsert-Result": result.status})
 
     def bulk_upsert(self, request):
@@ -747,7 +888,8 @@ class DailyLogViewSet(
     summary_serializer_class = DailyLogReceiptSerializer
     serializer_class = DailyLogReceiptSerializer
     item_serializer_class = DailyLogItemSerializer
-    upsert = staticmethod(ingest.daily_logs_upsert)
+    # The items come from DailyLogItemSerializer, whose fields carry the model fields' checks.
+    upsert = staticmethod(functools.partial(ingest.daily_logs_upsert, validated=True))
     filterset_class = DailyLogFilter
     ordering_fields = ["date", "updated_at", "id"]
     ordering = ["-date", "-id"]

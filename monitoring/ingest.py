@@ -11,8 +11,9 @@ What an integrator can rely on:
 - **One transaction** for the valid items: all of them are stored or none.
 - **Concurrent identical requests** leave exactly one row per natural key: rows are locked
   (`SELECT … FOR UPDATE`) before comparing, and an insert that loses a race to a concurrent
-  request (a unique-constraint conflict) rolls back to a savepoint and is retried: the second
-  time the other request's rows are there, locked and compared like any other.
+  request (a unique-constraint conflict) rolls the transaction back (to a savepoint within a
+  caller's transaction) and is retried: the second time the other request's rows are there,
+  locked and compared like any other.
 - **Evaluations are queued once per affected case** (only for items that changed something),
   when the transaction commits (`services.request_evaluation`).
 
@@ -28,11 +29,12 @@ import logging
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, models, transaction
+from django.conf import settings
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from athletes.api_scopes import ApiScope
 from athletes.models import User
@@ -135,10 +137,14 @@ def daily_logs_upsert(
     source: str = Source.API,
     today: dt.date | None = None,
     scope: ApiScope | None = None,
+    validated: bool = False,
 ) -> BulkOutcome:
     """Upsert daily logs by athlete + date. An item: `athlete` (id), `date`, log fields.
 
-    A field left out keeps its stored value; a field sent as null clears it.
+    A field left out keeps its stored value; a field sent as null clears it. `validated`: the
+    items' fields have been through the API's item serializer (`monitoring.api`), whose fields
+    carry the model fields' checks (types, ranges, choices, lengths), so the model's field
+    validation is not run a second time on them.
     """
     today = today or athlete_today()
 
@@ -156,6 +162,8 @@ def daily_logs_upsert(
                 values[key] = ""
         if values.get("pain_character") == DailyLog.PainCharacter.NONE:
             values.setdefault("localized", None)  # no pain, so no "pain at one spot"
+        if validated:
+            return _Row(0, (athlete_id, day), athlete_id, values)
         probe = DailyLog(athlete_id=athlete_id, date=day, source=source, **values)
         _full_clean(probe, exclude=["athlete", "submitted_by"])
         return _Row(0, (athlete_id, day), athlete_id, {k: getattr(probe, k) for k in values})
@@ -394,7 +402,7 @@ def _ingest(
     # The API passes the request's scope (its cases are loaded once per request, and the
     # response reads them again); anyone else's scope is not the submitter's.
     if scope is None or scope.user.pk != submitted_by.pk:
-        scope = ApiScope(submitted_by)
+        scope = ApiScope(submitted_by, light=True)
     loggable = scope.loggable_cases()
     outcomes: dict[int, ItemOutcome] = {}
     rows: list[_Row] = []
@@ -424,10 +432,12 @@ def _ingest(
     stored: dict[int, models.Model] = {}
     queued: list[int] = []
     if rows:
-        with transaction.atomic():
-            for attempt in range(RACE_RETRIES):
-                try:
-                    with transaction.atomic():
+        for attempt in range(RACE_RETRIES):
+            try:
+                # One transaction (a savepoint within a caller's): a conflict rolls it back
+                # whole and the next attempt starts afresh, without a savepoint of its own.
+                with transaction.atomic():
+                    try:
                         written, stored = _write(
                             rows,
                             model=model,
@@ -439,31 +449,37 @@ def _ingest(
                             user=submitted_by,
                             other_athlete=other_athlete or "Already stored for another athlete.",
                         )
-                    break
-                except IntegrityError:
-                    # A concurrent request inserted some of the same keys and has committed:
-                    # read again, now with its rows, and compare.
-                    logger.info(
-                        "%s: a concurrent request stored the same keys; reading again.",
-                        model.__name__,
-                    )
-                    if attempt == RACE_RETRIES - 1:
-                        raise ApplicationError(
-                            "Other requests keep writing the same records; retry in a moment."
-                        ) from None
-            for index, (status, obj, errors) in written.items():
-                outcomes[index] = ItemOutcome(index, status, obj.pk if obj else None, errors)
-            changed_athletes = {
-                r.athlete_id for r in rows if outcomes[r.index].status in {CREATED, UPDATED}
-            }
-            queued = sorted({c for a in changed_athletes for c in loggable.get(a, [])})
-            request_evaluation(queued)
+                    except IntegrityError as exc:
+                        raise _Conflict from exc
+                    changed_athletes = {
+                        r.athlete_id for r in rows if written[r.index][0] in {CREATED, UPDATED}
+                    }
+                    queued = sorted({c for a in changed_athletes for c in loggable.get(a, [])})
+                    request_evaluation(queued)
+                break
+            except _Conflict:
+                # A concurrent request inserted some of the same keys and has committed:
+                # read again, now with its rows, and compare.
+                logger.info(
+                    "%s: a concurrent request stored the same keys; reading again.",
+                    model.__name__,
+                )
+                if attempt == RACE_RETRIES - 1:
+                    raise ApplicationError(
+                        "Other requests keep writing the same records; retry in a moment."
+                    ) from None
+        for index, (status, obj, errors) in written.items():
+            outcomes[index] = ItemOutcome(index, status, obj.pk if obj else None, errors)
     results = [outcomes[i] for i in range(len(items))]
     return BulkOutcome(results=results, evaluations_queued=queued, objects=stored)
 
 
+class _Conflict(Exception):
+    """An insert met a row a concurrent request has committed meanwhile."""
+
+
 def _write(rows, *, model, lookup, key_of, build, on_update, history, user, other_athlete):
-    """Lock the stored rows of these keys, then insert, update or leave each. One savepoint."""
+    """Lock the stored rows of these keys, then insert, update or leave each."""
     found = model.objects.select_for_update().filter(**lookup(rows)).order_by("pk")
     by_key: dict[tuple, list] = {}
     for obj in found:
@@ -502,18 +518,148 @@ def _write(rows, *, model, lookup, key_of, build, on_update, history, user, othe
     if to_create:
         # Sorted by key so that concurrent requests take the unique-index locks in one order.
         to_create.sort(key=lambda pair: tuple(str(part) for part in pair[0].key))
-        objs = [obj for _, obj in to_create]
+        objs = _insert(model, [obj for _, obj in to_create])
         if history:
-            objs = bulk_create_with_history(objs, model, default_user=user)
-        else:
-            objs = model.objects.bulk_create(objs)
+            _history_create(model, objs, history_type="+", user=user)
         for (row, _), obj in zip(to_create, objs, strict=True):
             written[row.index] = (CREATED, obj, {})
             stored[row.index] = obj
     if to_update:
         fields = sorted(update_fields)
-        if history:
-            bulk_update_with_history(to_update, model, fields, default_user=user)
+        if len(to_update) == 1:  # a plain UPDATE; bulk_update's CASE is for many rows
+            obj = to_update[0]
+            model.objects.filter(pk=obj.pk).update(**{name: getattr(obj, name) for name in fields})
         else:
             model.objects.bulk_update(to_update, fields)
+        if history:
+            _history_create(model, to_update, history_type="~", user=user)
     return written, stored
+
+
+_INTEGER_FIELDS = (
+    models.SmallIntegerField,
+    models.IntegerField,
+    models.BigIntegerField,
+    models.PositiveSmallIntegerField,
+    models.PositiveIntegerField,
+    models.PositiveBigIntegerField,
+    models.AutoField,
+    models.BigAutoField,
+    models.SmallAutoField,
+)
+_PLAIN_TYPES: dict[type, type] = {
+    **dict.fromkeys(_INTEGER_FIELDS, int),
+    models.CharField: str,
+    models.TextField: str,
+    models.BooleanField: bool,
+    models.DecimalField: Decimal,
+    models.DateField: dt.date,
+    models.DateTimeField: dt.datetime,
+}
+"""Django's own field classes, and the Python type of the values their `get_db_prep_save`
+gives back as they are on PostgreSQL (an integer wrapped in psycopg's typed int, which is sent
+alike): a finite Decimal, an aware datetime, and so on."""
+
+
+def _plain_type(field: models.Field) -> type | None:
+    if field.is_relation:
+        target = field.target_field
+        return int if type(target) in _INTEGER_FIELDS else None
+    return _PLAIN_TYPES.get(type(field))
+
+
+def _insert(model, objs: list[models.Model]) -> list[models.Model]:
+    """`model.objects.bulk_create(objs)` for many rows: the same `INSERT … SELECT * FROM
+    UNNEST(…) RETURNING` Django builds on PostgreSQL, with the plain values of Django's own
+    fields (see `_PLAIN_TYPES`) put in the arrays as they are, where bulk_create passes every
+    value through its field's `get_db_prep_save` (most of the time of a large insert). Every
+    other value goes through its field; anything else bulk_create would do differently (one
+    row, a model or field it does not unnest) goes to bulk_create itself."""
+    opts = model._meta
+    pk = opts.pk
+    fields = [f for f in opts.concrete_fields if f is not pk]
+    if (
+        len(objs) <= 1
+        or connection.vendor != "postgresql"
+        or type(pk) not in _INTEGER_FIELDS
+        or opts.parents
+        or any(obj.pk is not None for obj in objs)
+        or any(getattr(f, "generated", False) or hasattr(f, "get_placeholder") for f in fields)
+        or any(
+            (f.target_field if f.is_relation else f).get_internal_type()
+            not in connection.data_types
+            for f in fields
+        )
+    ):
+        return model.objects.bulk_create(objs)
+    plain = [_plain_type(f) for f in fields]
+    columns: list[list] = [[] for _ in fields]
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+        for model_field, kind, column in zip(fields, plain, columns, strict=True):
+            value = model_field.pre_save(obj, True)
+            if value is not None and not (
+                type(value) is kind
+                and (kind is not Decimal or value.is_finite())
+                and (kind is not dt.datetime or timezone.is_aware(value))
+            ):
+                if hasattr(value, "resolve_expression"):  # bulk_create compiles expressions
+                    return model.objects.bulk_create(objs)
+                value = model_field.get_db_prep_save(value, connection)
+                if hasattr(value, "as_sql"):
+                    return model.objects.bulk_create(objs)
+            column.append(value)
+    qn = connection.ops.quote_name
+    arrays = ", ".join(f"(%s)::{f.db_type(connection).split('(')[0]}[]" for f in fields)
+    sql = (
+        f"INSERT INTO {qn(opts.db_table)} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608
+        f"SELECT * FROM UNNEST({arrays}) RETURNING {qn(opts.db_table)}.{qn(pk.column)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, columns)
+        ids = [row[0] for row in cursor.fetchall()]
+    for obj, pk_value in zip(objs, ids, strict=True):
+        obj.pk = pk_value
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    return objs
+
+
+HISTORY_COLUMNS = frozenset(
+    {"history_id", "history_date", "history_user_id", "history_change_reason", "history_type"}
+)
+
+
+def _history_create(model, objs: Sequence[models.Model], *, history_type: str, user) -> None:
+    """The simple-history rows of rows just inserted (`+`) or updated (`~`) in this transaction.
+
+    The same rows as `HistoryManager.bulk_history_create` (every tracked field as stored, the
+    user, no change reason), copied from the table by one `INSERT … SELECT` instead of a
+    historical instance built, prepared and sent per row. A historical model with fields of
+    its own (extra fields, a history relation), or no user to record, goes through
+    simple-history itself.
+    """
+    if not objs or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return
+    historical = model.history.model
+    tracked = [f.column for f in historical.tracked_fields]
+    own = {f.column for f in historical._meta.concrete_fields} - set(tracked)
+    if own != HISTORY_COLUMNS or hasattr(historical, "history_relation") or user is None:
+        model.history.bulk_history_create(
+            objs, update=history_type == "~", default_user=user, default_change_reason=None
+        )
+        return
+    qn = connection.ops.quote_name  # the names come from the models, quoted; values are params
+    columns = ", ".join(qn(c) for c in tracked)
+    table, history_table, pk = (
+        qn(model._meta.db_table),
+        qn(historical._meta.db_table),
+        qn(model._meta.pk.column),
+    )
+    sql = (
+        f"INSERT INTO {history_table} ({columns}, history_date, history_user_id, "  # noqa: S608
+        f"history_change_reason, history_type) "
+        f"SELECT {columns}, %s, %s, NULL, %s FROM {table} WHERE {pk} = ANY(%s) ORDER BY {pk}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [timezone.now(), user.pk, history_type, [obj.pk for obj in objs]])

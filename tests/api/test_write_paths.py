@@ -1,0 +1,211 @@
+"""The writes' quicker paths give what the general ones give: the light scope the same cases,
+roles and decisions as the full one; the quick item parsing the same values and errors as the
+serializers; the history rows copied in SQL the same rows as simple-history's."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from rest_framework.exceptions import ValidationError
+
+from athletes import permissions
+from athletes.api_scopes import ApiScope, api_cases, light_api_cases
+from athletes.models import SharingConsent
+from monitoring import api as monitoring_api
+from monitoring.models import DailyLog
+
+from .conftest import TODAY
+
+BULK = "/api/v1/daily-logs/bulk/"
+
+PREDICATES = (
+    permissions.can_view_case,
+    permissions.can_view_clinical,
+    permissions.can_view_load,
+    permissions.can_log_for,
+    permissions.can_edit_plan,
+    permissions.can_manage_flags,
+)
+
+
+@pytest.mark.django_db
+def test_the_light_scope_has_the_cases_roles_and_decisions_of_the_full_one(
+    case,
+    clinician,
+    physio,
+    coach,
+    athlete_user,
+    nutritionist,
+    psychologist,
+    integration,
+    outsider,
+    team_integration,
+    foreign_case,
+):
+    # the athlete withdrew consent for the coach: the coach is off the care team
+    SharingConsent.objects.create(
+        athlete=case.athlete,
+        role="coach",
+        given=False,
+        changed_at=timezone.now(),
+        changed_by=athlete_user,
+    )
+    people = (
+        clinician,
+        physio,
+        coach,
+        athlete_user,
+        nutritionist,
+        psychologist,
+        integration,
+        outsider,
+        team_integration,
+    )
+    for user in people:
+        full = sorted(
+            (c.pk, c.athlete_id, c.status, c.athlete.user_id, c.viewer_role)
+            for c in api_cases(user)
+        )
+        light = sorted(
+            (c.pk, c.athlete_id, c.status, c.athlete.user_id, c.viewer_role)
+            for c in light_api_cases(user)
+        )
+        assert light == full, user.username
+        for predicate in PREDICATES:
+            assert ApiScope(user, light=True).case_ids(predicate) == ApiScope(user).case_ids(
+                predicate
+            ), (user.username, predicate.__name__)
+        assert ApiScope(user, light=True).loggable_cases() == ApiScope(user).loggable_cases()
+    assert not light_api_cases(coach)
+    # any other field of a light case is read when asked for
+    light_case = light_api_cases(clinician)[0]
+    assert light_case.site == case.site and light_case.athlete.first_name == case.athlete.first_name
+
+
+VALID_ITEMS = {
+    monitoring_api.DailyLogItemSerializer: {
+        "athlete": 5,
+        "date": "2026-01-01",
+        "pain_rest": 0,
+        "pain_during": 2,
+        "pain_next_morning": None,
+        "pain_character": "dull",
+        "localized": True,
+        "pain_location": " shin ",
+        "night_pain": False,
+        "pain_lasted_hours": "1.5",
+        "fatigue": 3,
+        "sleep_hours": "7.5",
+        "steps": 8000,
+        "note": "ok",
+    },
+    monitoring_api.ActivitySessionItemSerializer: {
+        "athlete": 5,
+        "date": "2026-01-01",
+        "source": "device",
+        "external_id": "abc",
+        "activity": "run",
+        "minutes": 30,
+        "rpe": 5,
+        "distance_km": "5.2",
+        "surface": "",
+        "note": "",
+    },
+    monitoring_api.DeviceMetricItemSerializer: {
+        "athlete": 5,
+        "metric": "steps",
+        "value": 1000,
+        "unit": "count",
+        "recorded_at": "2026-01-01T07:00:00Z",
+        "source": "garmin",
+        "external_id": "x1",
+    },
+}
+ODD_VALUES = [
+    None, 0, 1, 3, 7, 10, 11, -1, 169, 2**31, "3", " 3 ", "3.0", 3.0, 3.5, True, False, "", " ",
+    "x", " dull ", "dull", "none", "run", "device", "steps", "count", "\x00", "x" * 121,
+    "x" * 2001, "7.55", "1e1", "NaN", "2026-1-1", "20260101", "2026-01-01T07:00:00", "2026-13-01",
+    [], {}, "true", "yes", Decimal("2.5"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("serializer_class", list(VALID_ITEMS), ids=lambda c: c.__name__)
+def test_quick_item_parsing_gives_the_serializers_values_and_errors(serializer_class):
+    parser = monitoring_api._item_parser(serializer_class)
+    assert monitoring_api._quick_parser(parser) is not None
+    names = list(parser.fields)
+    rng = random.Random(7)  # noqa: S311 — test data
+    for _ in range(3000):
+        item = dict(VALID_ITEMS[serializer_class])
+        for name in rng.sample(names, rng.randint(0, 3)):
+            if rng.random() < 0.15:
+                item.pop(name, None)
+            else:
+                item[name] = rng.choice(ODD_VALUES)
+        values, errors = monitoring_api.parse_items([item], parser)
+        try:
+            expected, expected_errors = parser.run_validation(item), None
+        except ValidationError as exc:
+            expected, expected_errors = None, monitoring_api._messages(exc.detail)
+        assert (values[0], errors.get(0)) == (expected, expected_errors), item
+        if expected is not None:
+            assert [type(v) for v in values[0].values()] == [type(v) for v in expected.values()]
+
+
+@pytest.mark.django_db
+def test_history_rows_of_a_bulk_write_are_those_simple_history_writes(api, plan, case, integration):
+    day = str(TODAY - dt.timedelta(days=1))
+    item = {"athlete": case.athlete_id, "date": day, "pain_during": 2, "sleep_hours": "7.5"}
+    client = api(integration)
+    assert client.post(BULK, {"items": [item]}, format="json").status_code == 200
+    item["pain_during"] = 3
+    assert client.post(BULK, {"items": [item]}, format="json").status_code == 200
+    log = DailyLog.objects.get(athlete=case.athlete, date=day)
+    created, updated = log.history.order_by("history_id")
+    assert (created.history_type, updated.history_type) == ("+", "~")
+    for row in (created, updated):
+        assert row.history_user_id == integration.pk
+        assert row.history_change_reason is None
+    tracked = [f.attname for f in DailyLog.history.model.tracked_fields]
+    assert {f: getattr(updated, f) for f in tracked} == {f: getattr(log, f) for f in tracked}
+    assert created.pain_during == 2 and created.created_at == log.created_at
+    # what simple-history itself records for the stored row is the same
+    DailyLog.history.bulk_history_create([log], update=True, default_user=integration)
+    again = log.history.order_by("history_id").last()
+    assert {f: getattr(again, f) for f in tracked} == {f: getattr(updated, f) for f in tracked}
+
+
+@pytest.mark.django_db
+def test_the_quick_insert_stores_what_bulk_create_stores(case, clinician):
+    from monitoring.ingest import _insert
+
+    def logs(day: dt.date) -> list[DailyLog]:
+        return [
+            DailyLog(
+                athlete=case.athlete,
+                date=day - dt.timedelta(days=i),
+                source="api",
+                submitted_by=clinician,
+                pain_during=i,
+                pain_character=("dull", "", "none")[i],
+                localized=(True, None, False)[i],
+                sleep_hours=(Decimal("7.5"), None, Decimal("0.0"))[i],
+                steps=(5000, None, 0)[i],
+                stress=True if i == 2 else 3,  # not an int: through the field
+                note='it\'s "ok"\n\\ é',
+            )
+            for i in range(3)
+        ]
+
+    quick = _insert(DailyLog, logs(TODAY - dt.timedelta(days=10)))
+    plain = DailyLog.objects.bulk_create(logs(TODAY - dt.timedelta(days=20)))
+    assert all(obj.pk and not obj._state.adding for obj in quick)
+    skip = {"id", "date", "created_at", "updated_at"}
+    names = [f.attname for f in DailyLog._meta.concrete_fields if f.attname not in skip]
+    for a, b in zip(quick, plain, strict=True):
+        a, b = DailyLog.objects.get(pk=a.pk), DailyLog.objects.get(pk=b.pk)
+        assert {n: getattr(a, n) for n in names} == {n: getattr(b, n) for n in names}

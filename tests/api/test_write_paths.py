@@ -19,6 +19,7 @@ from monitoring import api as monitoring_api
 from monitoring.models import DailyLog
 
 from .conftest import TODAY
+from .test_permissions import ROLES  # every kind of person, as in the permission table
 
 BULK = "/api/v1/daily-logs/bulk/"
 
@@ -34,17 +35,7 @@ PREDICATES = (
 
 @pytest.mark.django_db
 def test_the_light_scope_has_the_cases_roles_and_decisions_of_the_full_one(
-    case,
-    clinician,
-    physio,
-    coach,
-    athlete_user,
-    nutritionist,
-    psychologist,
-    integration,
-    outsider,
-    team_integration,
-    foreign_case,
+    request, case, athlete_user, coach, clinician, foreign_case
 ):
     # the athlete withdrew consent for the coach: the coach is off the care team
     SharingConsent.objects.create(
@@ -54,18 +45,7 @@ def test_the_light_scope_has_the_cases_roles_and_decisions_of_the_full_one(
         changed_at=timezone.now(),
         changed_by=athlete_user,
     )
-    people = (
-        clinician,
-        physio,
-        coach,
-        athlete_user,
-        nutritionist,
-        psychologist,
-        integration,
-        outsider,
-        team_integration,
-    )
-    for user in people:
+    for user in map(request.getfixturevalue, ROLES):
         full = sorted(
             (c.pk, c.athlete_id, c.status, c.athlete.user_id, c.viewer_role)
             for c in api_cases(user)

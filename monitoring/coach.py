@@ -522,15 +522,12 @@ def session_entries(
 def daily_session_loads(
     athlete_ids: Iterable[int], start: dt.date, end: dt.date
 ) -> dict[int, dict[dt.date, float]]:
-    """Each athlete's total session-RPE load by day between two days (one query): what
-    ``metrics.loads_by_day`` makes of ``session_entries``, without an entry per session."""
-    out: dict[int, dict[dt.date, float]] = defaultdict(dict)
+    """Each athlete's total session-RPE load by day between two days (one query):
+    ``metrics.loads_by_day`` of their sessions, without an entry per session."""
+    loads: dict[int, list[tuple[dt.date, float | None]]] = defaultdict(list)
     for athlete_id, day, _activity, minutes, rpe in _session_rows(athlete_ids, start, end):
-        load = series.session_load(rpe, minutes)
-        if load is not None:
-            days = out[athlete_id]
-            days[day] = days.get(day, 0.0) + load
-    return out
+        loads[athlete_id].append((day, series.session_load(rpe, minutes)))
+    return {athlete_id: metrics.loads_by_day(pairs) for athlete_id, pairs in loads.items()}
 
 
 def _session_rows(athlete_ids: Iterable[int], start: dt.date, end: dt.date):

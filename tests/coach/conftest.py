@@ -83,7 +83,7 @@ CLINICAL_MARKERS: dict[str, tuple[str, ...]] = {
         "pain_during",
         "pain_after",
         "pain_next_morning",
-        "NRS",
+        r"re:\bNRS\b",  # the scale's name, not three letters of a random token
     ),
     "symptoms": ("swelling", "Swelling", "localized", "pain_character", "night_pain", "lasted"),
     "wellbeing": ("Hooper", "fatigue", "Fatigue", "sleep_quality", "soreness", "Soreness"),

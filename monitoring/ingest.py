@@ -29,17 +29,16 @@ import logging
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from athletes.api_scopes import ApiScope
 from athletes.models import User
 from rehab.errors import ApplicationError
 
+from .bulk import history_create, insert
 from .models import ActivitySession, DailyLog, DeviceMetric, Source
 from .services import (
     EARLIEST_DATE,
@@ -518,9 +517,9 @@ def _write(rows, *, model, lookup, key_of, build, on_update, history, user, othe
     if to_create:
         # Sorted by key so that concurrent requests take the unique-index locks in one order.
         to_create.sort(key=lambda pair: tuple(str(part) for part in pair[0].key))
-        objs = _insert(model, [obj for _, obj in to_create])
+        objs = insert(model, [obj for _, obj in to_create])
         if history:
-            _history_create(model, objs, history_type="+", user=user)
+            history_create(model, objs, history_type="+", user=user)
         for (row, _), obj in zip(to_create, objs, strict=True):
             written[row.index] = (CREATED, obj, {})
             stored[row.index] = obj
@@ -532,134 +531,5 @@ def _write(rows, *, model, lookup, key_of, build, on_update, history, user, othe
         else:
             model.objects.bulk_update(to_update, fields)
         if history:
-            _history_create(model, to_update, history_type="~", user=user)
+            history_create(model, to_update, history_type="~", user=user)
     return written, stored
-
-
-_INTEGER_FIELDS = (
-    models.SmallIntegerField,
-    models.IntegerField,
-    models.BigIntegerField,
-    models.PositiveSmallIntegerField,
-    models.PositiveIntegerField,
-    models.PositiveBigIntegerField,
-    models.AutoField,
-    models.BigAutoField,
-    models.SmallAutoField,
-)
-_PLAIN_TYPES: dict[type, type] = {
-    **dict.fromkeys(_INTEGER_FIELDS, int),
-    models.CharField: str,
-    models.TextField: str,
-    models.BooleanField: bool,
-    models.DecimalField: Decimal,
-    models.DateField: dt.date,
-    models.DateTimeField: dt.datetime,
-}
-"""Django's own field classes, and the Python type of the values their `get_db_prep_save`
-gives back as they are on PostgreSQL (an integer wrapped in psycopg's typed int, which is sent
-alike): a finite Decimal, an aware datetime, and so on."""
-
-
-def _plain_type(field: models.Field) -> type | None:
-    if field.is_relation:
-        target = field.target_field
-        return int if type(target) in _INTEGER_FIELDS else None
-    return _PLAIN_TYPES.get(type(field))
-
-
-def _insert(model, objs: list[models.Model]) -> list[models.Model]:
-    """`model.objects.bulk_create(objs)` for many rows: the same `INSERT … SELECT * FROM
-    UNNEST(…) RETURNING` Django builds on PostgreSQL, with the plain values of Django's own
-    fields (see `_PLAIN_TYPES`) put in the arrays as they are, where bulk_create passes every
-    value through its field's `get_db_prep_save` (most of the time of a large insert). Every
-    other value goes through its field; anything else bulk_create would do differently (one
-    row, a model or field it does not unnest) goes to bulk_create itself."""
-    opts = model._meta
-    pk = opts.pk
-    fields = [f for f in opts.concrete_fields if f is not pk]
-    if (
-        len(objs) <= 1
-        or connection.vendor != "postgresql"
-        or type(pk) not in _INTEGER_FIELDS
-        or opts.parents
-        or any(obj.pk is not None for obj in objs)
-        or any(getattr(f, "generated", False) or hasattr(f, "get_placeholder") for f in fields)
-        or any(
-            (f.target_field if f.is_relation else f).get_internal_type()
-            not in connection.data_types
-            for f in fields
-        )
-    ):
-        return model.objects.bulk_create(objs)
-    plain = [_plain_type(f) for f in fields]
-    columns: list[list] = [[] for _ in fields]
-    for obj in objs:
-        obj._prepare_related_fields_for_save(operation_name="bulk_create")
-        for model_field, kind, column in zip(fields, plain, columns, strict=True):
-            value = model_field.pre_save(obj, True)
-            if value is not None and not (
-                type(value) is kind
-                and (kind is not Decimal or value.is_finite())
-                and (kind is not dt.datetime or timezone.is_aware(value))
-            ):
-                if hasattr(value, "resolve_expression"):  # bulk_create compiles expressions
-                    return model.objects.bulk_create(objs)
-                value = model_field.get_db_prep_save(value, connection)
-                if hasattr(value, "as_sql"):
-                    return model.objects.bulk_create(objs)
-            column.append(value)
-    qn = connection.ops.quote_name
-    arrays = ", ".join(f"(%s)::{f.db_type(connection).split('(')[0]}[]" for f in fields)
-    sql = (
-        f"INSERT INTO {qn(opts.db_table)} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608
-        f"SELECT * FROM UNNEST({arrays}) RETURNING {qn(opts.db_table)}.{qn(pk.column)}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, columns)
-        ids = [row[0] for row in cursor.fetchall()]
-    for obj, pk_value in zip(objs, ids, strict=True):
-        obj.pk = pk_value
-        obj._state.adding = False
-        obj._state.db = connection.alias
-    return objs
-
-
-HISTORY_COLUMNS = frozenset(
-    {"history_id", "history_date", "history_user_id", "history_change_reason", "history_type"}
-)
-
-
-def _history_create(model, objs: Sequence[models.Model], *, history_type: str, user) -> None:
-    """The simple-history rows of rows just inserted (`+`) or updated (`~`) in this transaction.
-
-    The same rows as `HistoryManager.bulk_history_create` (every tracked field as stored, the
-    user, no change reason), copied from the table by one `INSERT … SELECT` instead of a
-    historical instance built, prepared and sent per row. A historical model with fields of
-    its own (extra fields, a history relation), or no user to record, goes through
-    simple-history itself.
-    """
-    if not objs or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
-        return
-    historical = model.history.model
-    tracked = [f.column for f in historical.tracked_fields]
-    own = {f.column for f in historical._meta.concrete_fields} - set(tracked)
-    if own != HISTORY_COLUMNS or hasattr(historical, "history_relation") or user is None:
-        model.history.bulk_history_create(
-            objs, update=history_type == "~", default_user=user, default_change_reason=None
-        )
-        return
-    qn = connection.ops.quote_name  # the names come from the models, quoted; values are params
-    columns = ", ".join(qn(c) for c in tracked)
-    table, history_table, pk = (
-        qn(model._meta.db_table),
-        qn(historical._meta.db_table),
-        qn(model._meta.pk.column),
-    )
-    sql = (
-        f"INSERT INTO {history_table} ({columns}, history_date, history_user_id, "  # noqa: S608
-        f"history_change_reason, history_type) "
-        f"SELECT {columns}, %s, %s, NULL, %s FROM {table} WHERE {pk} = ANY(%s) ORDER BY {pk}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [timezone.now(), user.pk, history_type, [obj.pk for obj in objs]])

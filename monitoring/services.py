@@ -21,7 +21,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from athletes import audit, permissions
 from athletes.audit import audited
@@ -31,7 +30,7 @@ from protocols.gating import Evaluation, evaluate
 from protocols.models import PlanPhase
 from rehab.errors import ApplicationError
 
-from . import selectors
+from . import bulk, selectors
 from .models import (
     ActivitySession,
     Assessment,
@@ -520,9 +519,9 @@ class _FlagChanges:
         why = ctx.reason if ctx is not None else None
         try:
             with transaction.atomic():
-                return bulk_create_with_history(
-                    self.creates, Flag, default_user=who, default_change_reason=why
-                )
+                opened = bulk.insert(Flag, self.creates)
+                bulk.history_create(Flag, opened, history_type="+", user=who, reason=why)
+                return opened
         except IntegrityError:
             pass
         opened = []

@@ -22,6 +22,17 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 
+# Assertions wait up to 15 s for the page (Playwright's default is 5 s): on a loaded CI machine
+# the live server and chromium share two cores with PostgreSQL and a Celery worker, and a heavy
+# page (the case page builds several Plotly charts) can take longer than 5 s to arrive. A real
+# failure still fails, only later.
+try:
+    from playwright.sync_api import expect as _expect
+except ImportError:  # pragma: no cover — the browser tests need it; the rest of the suite not
+    pass
+else:
+    _expect.set_options(timeout=15_000)
+
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):

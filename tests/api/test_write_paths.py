@@ -161,7 +161,7 @@ def test_history_rows_of_a_bulk_write_are_those_simple_history_writes(api, plan,
 
 @pytest.mark.django_db
 def test_the_quick_insert_stores_what_bulk_create_stores(case, clinician):
-    from monitoring.ingest import _insert
+    from monitoring.bulk import insert as _insert
 
     def logs(day: dt.date) -> list[DailyLog]:
         return [
@@ -189,3 +189,69 @@ def test_the_quick_insert_stores_what_bulk_create_stores(case, clinician):
     for a, b in zip(quick, plain, strict=True):
         a, b = DailyLog.objects.get(pk=a.pk), DailyLog.objects.get(pk=b.pk)
         assert {n: getattr(a, n) for n in names} == {n: getattr(b, n) for n in names}
+
+
+@pytest.mark.django_db
+def test_the_quick_insert_of_json_documents_and_their_history_match_the_library(plan, clinician):
+    from monitoring import bulk
+    from monitoring.models import Flag
+
+    phase = plan.current_phase
+    document = {
+        "day": "2026-11-20",
+        "summary": 'Pain “4/10” on 2026-11-19; the limit is 3/10 — it\'s "ok"\n\\ é',
+        "advance": [{"kind": "pain_max", "params": {"max": 3, "days": 7}, "met": None}],
+        "ratio": 1.25,
+        "empty": [],
+        "none": None,
+    }
+
+    def flags(kinds) -> list[Flag]:
+        return [
+            Flag(
+                case=plan.case,
+                phase=phase,
+                kind=kind,
+                title=f"Flag {i}",
+                message=f"Message {i}: {document['summary']}",
+                coach_message="" if i else "Coach",
+                evaluation={**document, "index": i},
+                proposed_phase=phase if i == 1 else None,
+            )
+            for i, kind in enumerate(kinds)
+        ]
+
+    # one unresolved flag per case, phase and kind: the two inserts take different kinds
+    quick = bulk.insert(Flag, flags(["red_flag", "regression"]))
+    plain = Flag.objects.bulk_create(flags(["load_spike", "missing_logs"]))
+    assert all(obj.pk and not obj._state.adding for obj in quick)
+    skip = {"id", "raised_at", "updated_at", "kind"}
+    names = [f.attname for f in Flag._meta.concrete_fields if f.attname not in skip]
+    for a, b in zip(quick, plain, strict=True):
+        a, b = Flag.objects.get(pk=a.pk), Flag.objects.get(pk=b.pk)
+        assert {n: getattr(a, n) for n in names} == {n: getattr(b, n) for n in names}
+        assert a.evaluation["summary"] == document["summary"]
+
+    # history: without a user (a nightly task), with a reason; then as simple-history does it
+    bulk.history_create(Flag, quick, history_type="+", user=None, reason="Nightly evaluation")
+    Flag.history.bulk_history_create(
+        quick, default_user=None, default_change_reason="Nightly evaluation"
+    )
+    tracked = [f.attname for f in Flag.history.model.tracked_fields]
+    for flag in quick:
+        ours, theirs = flag.history.order_by("history_id")
+        for row in (ours, theirs):
+            row_values = {f: getattr(row, f) for f in tracked}
+            assert row_values == {f: getattr(theirs, f) for f in tracked}
+        assert (ours.history_user_id, ours.history_change_reason, ours.history_type) == (
+            theirs.history_user_id,
+            theirs.history_change_reason,
+            theirs.history_type,
+        )
+        assert ours.history_user_id is None and ours.history_type == "+"
+
+    # a user given is recorded
+    bulk.history_create(Flag, quick[:2], history_type="~", user=clinician)
+    assert set(
+        Flag.history.filter(history_type="~").values_list("history_user_id", flat=True)
+    ) == {clinician.pk}

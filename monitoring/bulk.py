@@ -1,0 +1,210 @@
+"""Many-row inserts and their history rows, for the write paths that handle thousands of rows
+(bulk API requests, the nightly evaluation's flags).
+
+``insert`` stores what ``bulk_create`` stores and ``history_create`` what simple-history's
+``bulk_history_create`` records, in one statement each and with less work per row; anything
+either does not cover goes to the library itself. Tests compare both with the library.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, models
+from django.utils import timezone
+from simple_history.utils import get_change_reason_from_object
+
+_INTEGER_FIELDS = (
+    models.SmallIntegerField,
+    models.IntegerField,
+    models.BigIntegerField,
+    models.PositiveSmallIntegerField,
+    models.PositiveIntegerField,
+    models.PositiveBigIntegerField,
+    models.AutoField,
+    models.BigAutoField,
+    models.SmallAutoField,
+)
+_PLAIN_TYPES: dict[type, type] = {
+    **dict.fromkeys(_INTEGER_FIELDS, int),
+    models.CharField: str,
+    models.TextField: str,
+    models.BooleanField: bool,
+    models.DecimalField: Decimal,
+    models.DateField: dt.date,
+    models.DateTimeField: dt.datetime,
+}
+"""Django's own field classes, and the Python type of the values their `get_db_prep_save`
+gives back as they are on PostgreSQL (an integer wrapped in psycopg's typed int, which is sent
+alike): a finite Decimal, an aware datetime, and so on."""
+
+
+def _plain_type(field: models.Field) -> type | None:
+    if field.is_relation:
+        target = field.target_field
+        return int if type(target) in _INTEGER_FIELDS else None
+    return _PLAIN_TYPES.get(type(field))
+
+
+def _is_json(field: models.Field) -> bool:
+    return isinstance(field, models.JSONField)
+
+
+def insert(model, objs: list[models.Model]) -> list[models.Model]:
+    """`model.objects.bulk_create(objs)` for many rows: the same `INSERT … SELECT * FROM
+    UNNEST(…) RETURNING` Django builds on PostgreSQL, with the plain values of Django's own
+    fields (see `_PLAIN_TYPES`) put in the arrays as they are, where bulk_create passes every
+    value through its field's `get_db_prep_save` (most of the time of a large insert). Every
+    other value goes through its field.
+
+    JSON columns go as one JSON array per column, each row taking its element by position:
+    an array of JSON texts would be quoted by the driver character by character in Python,
+    and bulk_create's own many-row ``VALUES`` costs more to build and to parse than the rows
+    themselves. Anything else bulk_create would do differently (one row, a model or field it
+    does not unnest, a JSON value that is SQL NULL) goes to bulk_create itself."""
+    opts = model._meta
+    pk = opts.pk
+    fields = [f for f in opts.concrete_fields if f is not pk]
+    if (
+        len(objs) <= 1
+        or connection.vendor != "postgresql"
+        or type(pk) not in _INTEGER_FIELDS
+        or opts.parents
+        or any(obj.pk is not None for obj in objs)
+        or any(
+            getattr(f, "generated", False) or (hasattr(f, "get_placeholder") and not _is_json(f))
+            for f in fields
+        )
+        or any(
+            (f.target_field if f.is_relation else f).get_internal_type()
+            not in connection.data_types
+            for f in fields
+        )
+    ):
+        return model.objects.bulk_create(objs)
+    plain = [_plain_type(f) for f in fields]
+    columns: list[list] = [[] for _ in fields]
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+        for model_field, kind, column in zip(fields, plain, columns, strict=True):
+            value = model_field.pre_save(obj, True)
+            if _is_json(model_field):
+                if value is None or hasattr(value, "resolve_expression"):
+                    return model.objects.bulk_create(objs)
+                # What the field sends (Django's adapt_json_value), as text.
+                column.append(json.dumps(value, cls=model_field.encoder))
+                continue
+            if value is not None and not (
+                type(value) is kind
+                and (kind is not Decimal or value.is_finite())
+                and (kind is not dt.datetime or timezone.is_aware(value))
+            ):
+                if hasattr(value, "resolve_expression"):  # bulk_create compiles expressions
+                    return model.objects.bulk_create(objs)
+                value = model_field.get_db_prep_save(value, connection)
+                if hasattr(value, "as_sql"):
+                    return model.objects.bulk_create(objs)
+            column.append(value)
+    qn = connection.ops.quote_name
+    arrays, select, params, documents = [], [], [], []
+    for index, (f, column) in enumerate(zip(fields, columns, strict=True)):
+        if _is_json(f):
+            documents.append(f"%s::jsonb AS d{index}")
+            select.append(f"d.d{index} -> (u.n::integer - 1)")
+            params.insert(len(documents) - 1, "[" + ",".join(column) + "]")
+        else:
+            arrays.append(f"(%s)::{f.db_type(connection).split('(')[0]}[]")
+            select.append(f"u.c{index}")
+            params.append(column)
+    names = [f"c{i}" for i, f in enumerate(fields) if not _is_json(f)]
+    source = f"UNNEST({', '.join(arrays)}) WITH ORDINALITY AS u({', '.join(names)}, n)"
+    if documents:  # computed once: a CTE of the parsed arrays, joined to every row
+        source += ", d"
+    # Names from the models, quoted; every value is a parameter.
+    head = f"WITH d AS (SELECT {', '.join(documents)}) " if documents else ""
+    table = qn(opts.db_table)
+    sql = (
+        f"{head}INSERT INTO {table} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608
+        f"SELECT {', '.join(select)} FROM {source} ORDER BY u.n "
+        f"RETURNING {table}.{qn(pk.column)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = [row[0] for row in cursor.fetchall()]
+    for obj, pk_value in zip(objs, ids, strict=True):
+        obj.pk = pk_value
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    return objs
+
+
+HISTORY_COLUMNS = frozenset(
+    {"history_id", "history_date", "history_user_id", "history_change_reason", "history_type"}
+)
+_RESOLVE: Any = object()
+
+
+def history_create(
+    model,
+    objs: Sequence[models.Model],
+    *,
+    history_type: str,
+    user: Any = _RESOLVE,
+    reason: str | None = None,
+) -> None:
+    """The simple-history rows of rows just inserted (`+`) or updated (`~`) in this transaction.
+
+    The same rows as `HistoryManager.bulk_history_create` with ``default_user=user`` and
+    ``default_change_reason=reason`` (every tracked field as stored), copied from the table by
+    one `INSERT … SELECT` instead of a historical instance built, prepared and sent per row.
+    Without a user (None or not given) the user is found as simple-history finds it (the
+    request being served, if any). A historical model with fields of its own (extra fields, a
+    history relation), or rows carrying a user or reason of their own, go through
+    simple-history itself.
+    """
+    if not objs or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return
+    historical = model.history.model
+    tracked = [f.column for f in historical.tracked_fields]
+    own = {f.column for f in historical._meta.concrete_fields} - set(tracked)
+    if user is _RESOLVE:
+        user = None
+    if (
+        own != HISTORY_COLUMNS
+        or hasattr(historical, "history_relation")
+        or connection.vendor != "postgresql"
+        or any(
+            hasattr(obj, "_history_user")
+            or hasattr(obj, "_history_date")
+            or get_change_reason_from_object(obj)
+            for obj in objs
+        )
+    ):
+        model.history.bulk_history_create(
+            objs, update=history_type == "~", default_user=user, default_change_reason=reason
+        )
+        return
+    if user is None:  # what bulk_history_create does for each row without a user
+        user = historical.get_default_history_user(objs[0])
+    qn = connection.ops.quote_name  # the names come from the models, quoted; values are params
+    columns = ", ".join(qn(c) for c in tracked)
+    table, history_table, pk = (
+        qn(model._meta.db_table),
+        qn(historical._meta.db_table),
+        qn(model._meta.pk.column),
+    )
+    sql = (
+        f"INSERT INTO {history_table} ({columns}, history_date, history_user_id, "  # noqa: S608
+        f"history_change_reason, history_type) "
+        f"SELECT {columns}, %s, %s, %s, %s FROM {table} WHERE {pk} = ANY(%s) ORDER BY {pk}"
+    )
+    user_id = getattr(user, "pk", None)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, [timezone.now(), user_id, reason, history_type, [obj.pk for obj in objs]]
+        )

@@ -252,6 +252,6 @@ def test_the_quick_insert_of_json_documents_and_their_history_match_the_library(
 
     # a user given is recorded
     bulk.history_create(Flag, quick[:2], history_type="~", user=clinician)
-    assert set(
-        Flag.history.filter(history_type="~").values_list("history_user_id", flat=True)
-    ) == {clinician.pk}
+    assert set(Flag.history.filter(history_type="~").values_list("history_user_id", flat=True)) == {
+        clinician.pk
+    }

@@ -17,10 +17,10 @@ from itertools import groupby
 from operator import itemgetter
 
 from django.db import connection
-from django.db.models import FloatField, Prefetch, QuerySet, Value
+from django.db.models import FloatField, OuterRef, Prefetch, QuerySet, Subquery, TextField, Value
 from django.db.models.functions import Cast, NullIf
 
-from athletes.models import Case
+from athletes.models import Athlete, Case
 from protocols.gating import (
     AssessmentEntry,
     LogEntry,
@@ -29,7 +29,6 @@ from protocols.gating import (
     Snapshot,
 )
 from protocols.models import Plan, PlanPhase
-from protocols.selectors import phase_spec
 
 from .models import ActivitySession, Assessment, DailyLog, Flag
 
@@ -47,6 +46,7 @@ class CaseContext:
     phase: PlanPhase
     spec: PhaseSpec
     snapshot: Snapshot
+    previous_phase: PlanPhase | None = None  # the phase before ``phase`` (id, order and name)
 
 
 LOG_COLUMNS = (
@@ -88,21 +88,27 @@ def _tuples(queryset: QuerySet) -> list[tuple]:
 
 
 # Validated phase specs by their gates: a nightly run meets the same few phases thousands of
-# times. Bounded; a spec is immutable, so sharing one between chunks and tasks is safe.
-_SPECS: dict[str, PhaseSpec] = {}
+# times. Keyed by the gates as the database prints them (PostgreSQL prints equal JSON alike), so
+# a phase seen before costs neither parsing nor validation. Bounded; a spec is immutable, so
+# sharing one between chunks and tasks is safe.
+_SPECS: dict[tuple, PhaseSpec] = {}
 _SPECS_MAX = 2048
 
 
-def _spec_for(phase: PlanPhase) -> PhaseSpec:
-    key = json.dumps(
-        [phase.name, phase.min_days, phase.advance_when, phase.regress_when, phase.warn_when],
-        sort_keys=True,
-    )
+def _spec_for(name: str, min_days: int, gates: tuple[str, str, str]) -> PhaseSpec:
+    key = (name, min_days, *gates)
     spec = _SPECS.get(key)
     if spec is None:
         if len(_SPECS) >= _SPECS_MAX:
             _SPECS.clear()
-        spec = _SPECS[key] = phase_spec(phase)
+        advance, regress, warn = (json.loads(text) if text else None for text in gates)
+        spec = _SPECS[key] = PhaseSpec(
+            name=name,
+            min_days=min_days,
+            advance_when=tuple(advance or ()),
+            regress_when=tuple(regress or ()),
+            warn_when=tuple(warn or ()),
+        )
     return spec
 
 
@@ -121,17 +127,70 @@ def _window_start(phase: PlanPhase, today: dt.date) -> dt.date:
     return min(started, today) - dt.timedelta(days=LOAD_HISTORY_DAYS)
 
 
-# What the evaluation reads of a plan, its case, athlete and current phase: the phase's
-# prescriptions, citations and notes (JSON and long text) stay in the database.
-_PLAN_FIELDS = (
-    "id", "case_id", "status", "current_phase_id", "started_on",
-    "case__id", "case__athlete_id", "case__risk", "case__status", "case__site", "case__side",
-    "case__athlete__id", "case__athlete__first_name", "case__athlete__last_name",
-    "current_phase__id", "current_phase__plan_id", "current_phase__order",
-    "current_phase__name", "current_phase__min_days", "current_phase__advance_when",
-    "current_phase__regress_when", "current_phase__warn_when", "current_phase__started_on",
-    "current_phase__signed_off_on",
-)  # fmt: skip
+# What the evaluation reads of a plan, its case, athlete and current phase (the phase's
+# prescriptions, citations and notes stay in the database; its gates are read as text, for
+# ``_spec_for``), and of the phase before it (a regression proposes stepping back to it).
+_READ: tuple[tuple[type, str, tuple[str, ...]], ...] = (
+    (Plan, "", ("id", "case_id", "status", "current_phase_id", "started_on")),
+    (Case, "case__", ("id", "athlete_id", "risk", "status", "site", "side")),
+    (Athlete, "case__athlete__", ("id", "first_name", "last_name")),
+    (
+        PlanPhase,
+        "current_phase__",
+        ("id", "plan_id", "order", "name", "min_days", "started_on", "signed_off_on"),
+    ),
+)
+# ``Model.from_db`` takes the loaded fields' values in the model's field order.
+_READ_ORDERED = tuple(
+    (model, [f.attname for f in model._meta.concrete_fields if f.attname in names])
+    for model, _, names in _READ
+)
+_PREVIOUS_FIELDS = [
+    f.attname
+    for f in PlanPhase._meta.concrete_fields
+    if f.attname in {"id", "plan_id", "order", "name"}
+]
+
+
+def _plan_rows(case_ids: Sequence[int]) -> list[tuple]:
+    """The active plans of ``case_ids`` as rows: the ``_READ`` columns of plan, case, athlete
+    and current phase, the current phase's gates as JSON text, and the phase before it (id,
+    plan id, order, name; None for the first phase). One query."""
+    earlier = PlanPhase.objects.filter(
+        plan_id=OuterRef("pk"), order__lt=OuterRef("current_phase__order")
+    ).order_by("-order")
+    columns: list = [
+        f"{prefix}{name}"
+        for (_, prefix, _), (_, names) in zip(_READ, _READ_ORDERED, strict=True)
+        for name in names
+    ]
+    columns += [
+        Cast(f"current_phase__{name}", TextField())
+        for name in ("advance_when", "regress_when", "warn_when")
+    ]
+    columns += [Subquery(earlier.values(name)[:1]) for name in _PREVIOUS_FIELDS]
+    return _tuples(active_plans(case_ids).values_list(*columns))
+
+
+def _instances(row: tuple) -> tuple[Plan, Case, PlanPhase, PhaseSpec, PlanPhase | None]:
+    """The plan, case and current phase of a ``_plan_rows`` row (model instances with only the
+    ``_READ`` fields loaded, related to each other), its spec, and the previous phase."""
+    made, at = [], 0
+    for model, names in _READ_ORDERED:
+        made.append(model.from_db("default", names, row[at : at + len(names)]))
+        at += len(names)
+    plan, case, athlete, phase = made
+    case.athlete = athlete
+    plan.case = case
+    plan.current_phase = phase
+    spec = _spec_for(phase.name, phase.min_days, row[at : at + 3])
+    previous = row[at + 3 :]
+    before = (
+        PlanPhase.from_db("default", _PREVIOUS_FIELDS, previous)
+        if previous[0] is not None
+        else None
+    )
+    return plan, case, phase, spec, before
 
 
 def _by_athlete(rows: list[tuple], make: type) -> dict[int, list]:
@@ -151,19 +210,20 @@ def _since(records: list, start: dt.date) -> tuple:
 def chunk_snapshots(case_ids: Sequence[int], today: dt.date) -> list[CaseContext]:
     """Snapshots for a chunk of cases in four queries, whatever the chunk's size.
 
-    1. active plans with case, athlete and current phase (the columns the evaluation reads);
+    1. active plans with case, athlete, current phase and the phase before it, as rows made
+       into model instances of only the columns the evaluation reads (``_plan_rows``);
     2. daily logs of those athletes in their windows, by athlete and day (tuples made into
        ``LogEntry`` records as they come, no model instances);
     3. their activity sessions, likewise;
     4. the cases' assessments.
     Phases with the same gates share one validated ``PhaseSpec``.
     """
-    plans = list(active_plans(case_ids).only(*_PLAN_FIELDS))
+    plans = [_instances(row) for row in _plan_rows(case_ids)]
     if not plans:
         return []
-    starts = {p.case_id: _window_start(p.current_phase, today) for p in plans}
+    starts = {plan.case_id: _window_start(phase, today) for plan, _, phase, _, _ in plans}
     earliest = min(starts.values())
-    athlete_ids = {p.case.athlete_id for p in plans}
+    athlete_ids = {case.athlete_id for _, case, _, _, _ in plans}
     logs = _by_athlete(_tuples(_log_rows(athlete_ids, earliest, today)), LogEntry)
     sessions = _by_athlete(
         _tuples(
@@ -177,17 +237,15 @@ def chunk_snapshots(case_ids: Sequence[int], today: dt.date) -> list[CaseContext
     )
     assessments: dict[int, list[AssessmentEntry]] = defaultdict(list)
     for case_id, *values in _tuples(
-        Assessment.objects.filter(
-            case_id__in=[p.case_id for p in plans], date__gte=earliest, date__lte=today
-        )
+        Assessment.objects.filter(case_id__in=list(starts), date__gte=earliest, date__lte=today)
         .order_by("date", "id")  # the later of two same-day results wins, every time
         .values_list(*ASSESSMENT_COLUMNS)
     ):
         assessments[case_id].append(_new(AssessmentEntry, values))
 
     contexts = []
-    for plan in plans:
-        case, phase, start = plan.case, plan.current_phase, starts[plan.case_id]
+    for plan, case, phase, spec, before in plans:
+        start = starts[plan.case_id]
         snapshot = Snapshot.presorted(
             phase_started_on=phase.started_on or today,
             logs=_since(logs.get(case.athlete_id, []), start),
@@ -196,7 +254,7 @@ def chunk_snapshots(case_ids: Sequence[int], today: dt.date) -> list[CaseContext
             signed_off_on=phase.signed_off_on,
             high_risk_site=case.risk == Case.Risk.HIGH,
         )
-        contexts.append(CaseContext(case, plan, phase, _spec_for(phase), snapshot))
+        contexts.append(CaseContext(case, plan, phase, spec, snapshot, before))
     return contexts
 
 

@@ -27,7 +27,6 @@ from athletes.audit import audited
 from athletes.models import Athlete, Case, User
 from protocols.criteria import get_kind
 from protocols.gating import Evaluation, evaluate
-from protocols.models import PlanPhase
 from rehab.errors import ApplicationError
 
 from . import bulk, selectors
@@ -412,9 +411,7 @@ COACH_MESSAGES = {
 }
 
 
-def _wanted_flags(
-    ctx: selectors.CaseContext, evaluation: Evaluation, previous: _PreviousPhases
-) -> dict[str, dict]:
+def _wanted_flags(ctx: selectors.CaseContext, evaluation: Evaluation) -> dict[str, dict]:
     """The flags this evaluation calls for, by kind, each with its explanation."""
     wanted: dict[str, dict] = {}
     red = [r for r in evaluation.fired if r.red_flag]
@@ -426,7 +423,7 @@ def _wanted_flags(
             + " Review the athlete before any further loading.",
         }
     if plain:
-        back = previous.before(ctx.phase)
+        back = ctx.previous_phase
         step = f" Proposed: step back to “{back.name}”." if back else ""
         wanted[Flag.Kind.REGRESSION] = {
             "title": "Regression: " + _labels(plain),
@@ -464,34 +461,6 @@ def _labels(results) -> str:
     """The criteria's names, each once, in order: "night pain, pain above a limit"."""
     labels = dict.fromkeys(get_kind(r.kind).label.lower() for r in results)
     return ", ".join(labels)[:180]
-
-
-class _PreviousPhases:
-    """The phase before each current phase, loaded for a whole chunk in one query on first use."""
-
-    def __init__(self, contexts: Sequence[selectors.CaseContext]):
-        self.plan_ids = [ctx.plan.pk for ctx in contexts]
-        self.by_plan: dict[int, list[tuple]] | None = None
-        # In the model's field order, as ``Model.from_db`` takes them.
-        self.columns = [
-            f.attname
-            for f in PlanPhase._meta.concrete_fields
-            if f.attname in {"id", "plan_id", "order", "name"}
-        ]
-
-    def before(self, phase: PlanPhase) -> PlanPhase | None:
-        plan_at, order_at = self.columns.index("plan_id"), self.columns.index("order")
-        if self.by_plan is None:
-            self.by_plan = {}
-            rows = PlanPhase.objects.filter(plan_id__in=self.plan_ids).values_list(*self.columns)
-            for row in rows:
-                self.by_plan.setdefault(row[plan_at], []).append(row)
-        earlier = [r for r in self.by_plan.get(phase.plan_id, []) if r[order_at] < phase.order]
-        if not earlier:
-            return None
-        # The instance ``.only(...)`` would have loaded, made only for the phase that is needed.
-        row = max(earlier, key=lambda r: r[order_at])
-        return PlanPhase.from_db("default", self.columns, row)
 
 
 class _FlagChanges:
@@ -550,7 +519,6 @@ def reconcile_flags(
     evaluation: Evaluation,
     existing: Sequence[Flag],
     *,
-    previous: _PreviousPhases,
     changes: _FlagChanges,
     now,
     payload: dict | None = None,
@@ -562,7 +530,7 @@ def reconcile_flags(
     to open (not saved yet: ``changes.open()`` inserts them with the chunk's other new flags).
     ``payload`` is ``evaluation.to_dict()`` when the caller has it already.
     """
-    wanted = _wanted_flags(ctx, evaluation, previous)
+    wanted = _wanted_flags(ctx, evaluation)
     payload = evaluation.to_dict() if payload is None else payload
     current = {f.kind: f for f in existing if f.phase_id == ctx.phase.pk}
     opened: list[Flag] = []
@@ -655,7 +623,6 @@ def _evaluate_contexts(
     by_case: dict[int, list[Flag]] = {}
     for flag in existing:
         by_case.setdefault(flag.case_id, []).append(flag)
-    previous = _PreviousPhases(contexts)
     changes = _FlagChanges()
     now = timezone.now()
     results, latest = [], []
@@ -669,7 +636,6 @@ def _evaluate_contexts(
                 ctx,
                 evaluation,
                 by_case.get(ctx.case.pk, []),
-                previous=previous,
                 changes=changes,
                 now=now,
                 payload=payload,

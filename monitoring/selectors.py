@@ -11,13 +11,26 @@ import datetime as dt
 import json
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import groupby
 from operator import itemgetter
+from typing import Any
 
 from django.db import connection
-from django.db.models import FloatField, OuterRef, Prefetch, QuerySet, Subquery, TextField, Value
+from django.db.models import (
+    BooleanField,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, NullIf
 
 from athletes.models import Athlete, Case
@@ -46,7 +59,16 @@ class CaseContext:
     phase: PlanPhase
     spec: PhaseSpec
     snapshot: Snapshot
-    previous_phase: PlanPhase | None = None  # the phase before ``phase`` (id, order and name)
+    # The phase before ``phase`` as (id, plan id, order, name) in the model's field order, or
+    # None for the first phase: made into an instance only when a regression proposes it.
+    previous_row: tuple | None = None
+
+    @cached_property
+    def previous_phase(self) -> PlanPhase | None:
+        """The phase before ``phase`` (id, plan, order and name loaded), or None."""
+        if self.previous_row is None:
+            return None
+        return PlanPhase.from_db("default", _PREVIOUS_FIELDS, self.previous_row)
 
 
 LOG_COLUMNS = (
@@ -61,12 +83,14 @@ _new = tuple.__new__  # a named tuple from a row in one C call
 _first = itemgetter(0)
 
 
-def _log_rows(athlete_ids: Iterable[int], start: dt.date, end: dt.date) -> QuerySet:
+def _log_rows(athlete_ids: list[int], start: dt.date, end: dt.date) -> QuerySet:
     """``LOG_COLUMNS`` rows by athlete and day, converted by the database as the engine reads
     them (no pain character is None, hours are floats), so that a row past its athlete id is a
     ``LogEntry`` as it stands."""
     return (
-        DailyLog.objects.filter(athlete_id__in=athlete_ids, date__gte=start, date__lte=end)
+        DailyLog.objects.filter(
+            _any(DailyLog, "athlete_id", athlete_ids), date__gte=start, date__lte=end
+        )
         .order_by("athlete_id", "date")
         .values_list(
             "athlete_id", "date", "pain_rest", "pain_during", "pain_after", "pain_next_morning",
@@ -76,12 +100,69 @@ def _log_rows(athlete_ids: Iterable[int], start: dt.date, end: dt.date) -> Query
     )  # fmt: skip
 
 
-def _tuples(queryset: QuerySet) -> list[tuple]:
-    """The rows of a ``values_list`` queryset as the driver returns them: one query, without
-    the per-row work of Django's iterator (these columns need no conversion on PostgreSQL)."""
+def _session_rows(athlete_ids: list[int], start: dt.date, end: dt.date) -> QuerySet:
+    """``SESSION_COLUMNS`` rows by athlete and day (same-day sessions in the order recorded)."""
+    return (
+        ActivitySession.objects.filter(
+            _any(ActivitySession, "athlete_id", athlete_ids),
+            date__gte=start,
+            date__lte=end,
+        )
+        .order_by("athlete_id", "date", "id")
+        .values_list(*SESSION_COLUMNS)
+    )
+
+
+def _assessment_rows(case_ids: list[int], start: dt.date, end: dt.date) -> QuerySet:
+    """``ASSESSMENT_COLUMNS`` rows by day: the later of two same-day results wins, every time."""
+    return (
+        Assessment.objects.filter(
+            _any(Assessment, "case_id", case_ids), date__gte=start, date__lte=end
+        )
+        .order_by("date", "id")
+        .values_list(*ASSESSMENT_COLUMNS)
+    )
+
+
+def _any(model: type, field: str, values: list[int]) -> RawSQL | Q:
+    """The condition ``field IN values``; on PostgreSQL written ``column = ANY(array)``, one
+    parameter whatever the number of values, so that the statement is the same for every
+    chunk (see ``_fetch``)."""
     if connection.vendor != "postgresql":
-        return list(queryset)
-    sql, params = queryset.query.sql_with_params()
+        return Q(**{f"{field}__in": values})
+    qn = connection.ops.quote_name
+    column = f"{qn(model._meta.db_table)}.{qn(model._meta.get_field(field).column)}"
+    # The column's name comes from the model; the values go as one parameter.
+    return RawSQL(f"{column} = ANY(%s)", [values], output_field=BooleanField())  # noqa: S611
+
+
+# Compiled statements of ``_fetch`` by name: (SQL, its parameters, where the values go).
+_STATEMENTS: dict[str, tuple[str, list, list[int]]] = {}
+
+
+def _fetch(name: str, build: Callable[..., QuerySet], *values: Any) -> list[tuple]:
+    """The rows of the ``values_list`` queryset ``build(*values)``, as the driver returns them.
+
+    On PostgreSQL the statement is compiled once per process and then run with each call's
+    values (compiling it cost more than running it): each value must reach the statement as
+    one parameter, unchanged (an ``_any`` array, a date). A value that does not (found not
+    exactly once among the parameters) leaves the statement uncached, compiled every call.
+    Elsewhere the rows come through the ORM. These columns need no conversion on PostgreSQL,
+    so the driver's rows skip the per-row work of Django's iterator.
+    """
+    if connection.vendor != "postgresql":
+        return list(build(*values))
+    statement = _STATEMENTS.get(name)
+    if statement is None:
+        sql, params = build(*values).query.sql_with_params()
+        slots = [[i for i, p in enumerate(params) if p is value] for value in values]
+        if all(len(found) == 1 for found in slots):
+            _STATEMENTS[name] = (sql, list(params), [found[0] for found in slots])
+    else:
+        sql, template, where = statement
+        params = list(template)
+        for slot, value in zip(where, values, strict=True):
+            params[slot] = value
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -152,10 +233,10 @@ _PREVIOUS_FIELDS = [
 ]
 
 
-def _plan_rows(case_ids: Sequence[int]) -> list[tuple]:
+def _plan_rows(case_ids: list[int]) -> QuerySet:
     """The active plans of ``case_ids`` as rows: the ``_READ`` columns of plan, case, athlete
     and current phase, the current phase's gates as JSON text, and the phase before it (id,
-    plan id, order, name; None for the first phase). One query."""
+    plan id, order, name; None for the first phase). One query (see ``_fetch``)."""
     earlier = PlanPhase.objects.filter(
         plan_id=OuterRef("pk"), order__lt=OuterRef("current_phase__order")
     ).order_by("-order")
@@ -169,12 +250,12 @@ def _plan_rows(case_ids: Sequence[int]) -> list[tuple]:
         for name in ("advance_when", "regress_when", "warn_when")
     ]
     columns += [Subquery(earlier.values(name)[:1]) for name in _PREVIOUS_FIELDS]
-    return _tuples(active_plans(case_ids).values_list(*columns))
+    return active_plans().filter(_any(Plan, "case_id", case_ids)).values_list(*columns)
 
 
-def _instances(row: tuple) -> tuple[Plan, Case, PlanPhase, PhaseSpec, PlanPhase | None]:
+def _instances(row: tuple) -> tuple[Plan, Case, PlanPhase, PhaseSpec, tuple | None]:
     """The plan, case and current phase of a ``_plan_rows`` row (model instances with only the
-    ``_READ`` fields loaded, related to each other), its spec, and the previous phase."""
+    ``_READ`` fields loaded, related to each other), its spec, and the previous phase's row."""
     made, at = [], 0
     for model, names in _READ_ORDERED:
         made.append(model.from_db("default", names, row[at : at + len(names)]))
@@ -185,12 +266,7 @@ def _instances(row: tuple) -> tuple[Plan, Case, PlanPhase, PhaseSpec, PlanPhase 
     plan.current_phase = phase
     spec = _spec_for(phase.name, phase.min_days, row[at : at + 3])
     previous = row[at + 3 :]
-    before = (
-        PlanPhase.from_db("default", _PREVIOUS_FIELDS, previous)
-        if previous[0] is not None
-        else None
-    )
-    return plan, case, phase, spec, before
+    return plan, case, phase, spec, previous if previous[0] is not None else None
 
 
 def _by_athlete(rows: list[tuple], make: type) -> dict[int, list]:
@@ -218,29 +294,19 @@ def chunk_snapshots(case_ids: Sequence[int], today: dt.date) -> list[CaseContext
     4. the cases' assessments.
     Phases with the same gates share one validated ``PhaseSpec``.
     """
-    plans = [_instances(row) for row in _plan_rows(case_ids)]
+    plans = [_instances(row) for row in _fetch("plans", _plan_rows, list(case_ids))]
     if not plans:
         return []
     starts = {plan.case_id: _window_start(phase, today) for plan, _, phase, _, _ in plans}
     earliest = min(starts.values())
     athlete_ids = {case.athlete_id for _, case, _, _, _ in plans}
-    logs = _by_athlete(_tuples(_log_rows(athlete_ids, earliest, today)), LogEntry)
+    athlete_ids = sorted(athlete_ids)
+    logs = _by_athlete(_fetch("logs", _log_rows, athlete_ids, earliest, today), LogEntry)
     sessions = _by_athlete(
-        _tuples(
-            ActivitySession.objects.filter(
-                athlete_id__in=athlete_ids, date__gte=earliest, date__lte=today
-            )
-            .order_by("athlete_id", "date", "id")
-            .values_list(*SESSION_COLUMNS)
-        ),
-        SessionEntry,
+        _fetch("sessions", _session_rows, athlete_ids, earliest, today), SessionEntry
     )
     assessments: dict[int, list[AssessmentEntry]] = defaultdict(list)
-    for case_id, *values in _tuples(
-        Assessment.objects.filter(case_id__in=list(starts), date__gte=earliest, date__lte=today)
-        .order_by("date", "id")  # the later of two same-day results wins, every time
-        .values_list(*ASSESSMENT_COLUMNS)
-    ):
+    for case_id, *values in _fetch("assessments", _assessment_rows, list(starts), earliest, today):
         assessments[case_id].append(_new(AssessmentEntry, values))
 
     contexts = []

@@ -245,3 +245,31 @@ def test_nightly_chunk_evaluates_many_cases(walk_run, case, athlete_user):
     log_days(case, athlete_user, range(0, 3), pain_during=0)
     assert services.cases_evaluate(case_ids=[case.pk, 999_999], today=day(6)) == 1
     assert "missing_logs" in open_kinds(case)
+
+
+def test_chunk_reads_compile_once_and_give_the_orms_rows(walk_run, case, athlete_user, clinician):
+    """The nightly reads run a statement compiled once per process with each chunk's values:
+    the rows are those the ORM gives for the same querysets, chunk after chunk."""
+    from django.db import connection
+
+    from monitoring import selectors
+    from protocols.models import Plan
+
+    log_days(case, athlete_user, range(0, 6), pain_during=1, pain_character="dull")
+    hop_test(case, clinician, 3)
+    other = Plan.objects.get(pk=walk_run.pk)  # the same plan under a case id list of its own
+    selectors._STATEMENTS.clear()
+    first = selectors.chunk_snapshots([case.pk, 999_999], day(6))
+    assert connection.vendor != "postgresql" or {"plans", "logs", "sessions", "assessments"} <= set(
+        selectors._STATEMENTS
+    )
+    again = selectors.chunk_snapshots([case.pk], day(6))  # a second chunk: the cached statements
+    assert [c.snapshot for c in first] == [c.snapshot for c in again]
+    (ctx,) = again
+    assert (ctx.case.pk, ctx.plan.pk, ctx.phase.pk) == (case.pk, other.pk, other.current_phase_id)
+    assert ctx.previous_phase.order == ctx.phase.order - 1
+    assert [entry.day for entry in ctx.snapshot.logs][-6:] == [day(n) for n in range(0, 6)]
+    assert [a.test for a in ctx.snapshot.assessments] == ["single_leg_hop"]
+    orm_logs = list(selectors._log_rows([case.athlete_id], day(-60), day(6)))
+    assert [row[1:] for row in orm_logs] == [tuple(entry) for entry in ctx.snapshot.logs]
+    assert selectors.chunk_snapshots([999_999], day(6)) == []

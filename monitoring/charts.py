@@ -1,17 +1,27 @@
 """Plotly charts for the case page, the athlete's progress page and the coach's views.
 
-Each function returns an HTML fragment (a div and its script). Plotly's JavaScript itself is
-served from the installed package (``{% static 'plotly/plotly.min.js' %}``, loaded once per page
-by ``templates/includes/plotly.html``), never from a CDN.
+Each function returns an HTML fragment (a div and its script), written by ``plotly.io.to_html``.
+Plotly's JavaScript itself is served from the installed package
+(``{% static 'plotly/plotly.min.js' %}``, loaded once per page by
+``templates/includes/plotly.html``), never from a CDN.
+
+The figures are built as the dictionaries that ``plotly.graph_objects`` would make: the same
+traces, shapes and annotations as ``add_vrect``, ``add_hline`` and ``add_hrect`` give, and
+Plotly's default template. Building them through the graph objects validated every property
+again on each added shape, a tenth of a second per chart on a year of data;
+``tests/monitoring/test_charts.py`` checks the dictionaries against the graph objects'.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
-import plotly.graph_objects as go
+import plotly.io as pio
 
 from .metrics import ACWR_DANGER, ACWR_SWEET_SPOT
 
@@ -52,56 +62,155 @@ class FlagMark:
     title: str
 
 
-def _layout(fig: go.Figure, *, title: str, height: int, compact: bool, yaxis_title: str) -> None:
-    fig.update_layout(
-        title={"text": title, "x": 0, "font": {"size": 15 if compact else 16}},
-        height=height,
-        margin={"l": 40 if compact else 55, "r": 10, "t": 40, "b": 30},
-        paper_bgcolor="#ffffff",
-        plot_bgcolor="#ffffff",
-        hovermode="x unified",
-        legend={"orientation": "h", "y": -0.18, "x": 0, "font": {"size": 11 if compact else 12}},
-        font={"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"},
+Figure = dict[str, Any]
+
+
+@cache
+def _template() -> dict[str, Any]:
+    """Plotly's default template as a new figure carries it (read once)."""
+    return pio.templates[pio.templates.default].to_plotly_json()
+
+
+def _figure(*traces: dict[str, Any]) -> Figure:
+    return {"data": list(traces), "layout": {"template": _template()}}
+
+
+def _html(fig: Figure, config: dict[str, Any]) -> str:
+    return pio.to_html(fig, config=config, full_html=False, include_plotlyjs=False, validate=False)
+
+
+def _merge(target: dict[str, Any], update: dict[str, Any]) -> None:
+    """``update_layout``'s merge: nested dictionaries are updated, other values replaced."""
+    for key, value in update.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            _merge(target[key], value)
+        else:
+            target[key] = copy.deepcopy(value) if isinstance(value, dict) else value
+
+
+def _y_axes(fig: Figure) -> list[str]:
+    """The y axes a figure has (``update_yaxes`` updates each)."""
+    return ["yaxis"] + sorted(k for k in fig["layout"] if k.startswith("yaxis") and k != "yaxis")
+
+
+def _layout(fig: Figure, *, title: str, height: int, compact: bool, yaxis_title: str) -> None:
+    layout = fig["layout"]
+    _merge(
+        layout,
+        {
+            "title": {"text": title, "x": 0, "font": {"size": 15 if compact else 16}},
+            "height": height,
+            "margin": {"l": 40 if compact else 55, "r": 10, "t": 40, "b": 30},
+            "paper_bgcolor": "#ffffff",
+            "plot_bgcolor": "#ffffff",
+            "hovermode": "x unified",
+            "legend": {
+                "orientation": "h",
+                "y": -0.18,
+                "x": 0,
+                "font": {"size": 11 if compact else 12},
+            },
+            "font": {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"},
+            "xaxis": {"showgrid": False, "tickformat": "%d %b"},
+        },
     )
-    fig.update_xaxes(showgrid=False, tickformat="%d %b")
-    fig.update_yaxes(gridcolor="#eaecf0", title_text=yaxis_title, zeroline=False)
-
-
-def _shade_phases(fig: go.Figure, phases: Sequence[PhasePeriod], *, compact: bool) -> None:
-    for i, phase in enumerate(phases):
-        fig.add_vrect(
-            x0=phase.start.isoformat(),
-            x1=phase.end.isoformat(),
-            fillcolor=PHASE_FILLS[i % len(PHASE_FILLS)],
-            opacity=1,
-            layer="below",
-            line_width=0,
-            annotation_text="" if compact else phase.name,
-            annotation_position="top left",
-            annotation_font_size=10,
-            annotation_font_color="#475467",
+    for axis in _y_axes(fig):
+        _merge(
+            layout,
+            {axis: {"gridcolor": "#eaecf0", "title": {"text": yaxis_title}, "zeroline": False}},
         )
 
 
-def _mark_flags(fig: go.Figure, flags: Sequence[FlagMark], y: float) -> None:
+def _shade_phases(fig: Figure, phases: Sequence[PhasePeriod], *, compact: bool) -> None:
+    """Each phase as a shaded band across the plot, named at its top left (``add_vrect``)."""
+    if not phases:
+        return
+    shapes = fig["layout"].setdefault("shapes", [])
+    notes = fig["layout"].setdefault("annotations", [])
+    for i, phase in enumerate(phases):
+        start = phase.start.isoformat()
+        shapes.append(
+            {
+                "fillcolor": PHASE_FILLS[i % len(PHASE_FILLS)],
+                "layer": "below",
+                "line": {"width": 0},
+                "opacity": 1,
+                "type": "rect",
+                "x0": start,
+                "x1": phase.end.isoformat(),
+                "xref": "x",
+                "y0": 0,
+                "y1": 1,
+                "yref": "y domain",
+            }
+        )
+        notes.append(
+            {
+                "font": {"color": "#475467", "size": 10},
+                "showarrow": False,
+                "text": "" if compact else phase.name,
+                "x": start,
+                "xanchor": "left",
+                "xref": "x",
+                "y": 1,
+                "yanchor": "top",
+                "yref": "y domain",
+            }
+        )
+
+
+def _hline(fig: Figure, y: float, *, colour: str, text: str, yref: str = "y") -> None:
+    """A dotted line across the plot at ``y``, labelled at its right end (``add_hline``)."""
+    fig["layout"].setdefault("shapes", []).append(
+        {
+            "line": {"color": colour, "dash": "dot"},
+            "type": "line",
+            "x0": 0,
+            "x1": 1,
+            "xref": "x domain",
+            "y0": y,
+            "y1": y,
+            "yref": yref,
+        }
+    )
+    fig["layout"].setdefault("annotations", []).append(
+        {
+            "font": {"size": 10},
+            "showarrow": False,
+            "text": text,
+            "x": 1,
+            "xanchor": "right",
+            "xref": "x domain",
+            "y": y,
+            "yanchor": "bottom",
+            "yref": yref,
+        }
+    )
+
+
+def _mark_flags(fig: Figure, flags: Sequence[FlagMark], y: float) -> None:
     by_kind: dict[str, list[FlagMark]] = {}
     for flag in flags:
         by_kind.setdefault(flag.kind, []).append(flag)
     for kind, marks in by_kind.items():
-        fig.add_trace(
-            go.Scatter(
-                x=[m.day.isoformat() for m in marks],
-                y=[y] * len(marks),
-                mode="markers",
-                name=kind.replace("_", " ").capitalize(),
-                marker={"symbol": "triangle-down", "size": 11, "color": FLAG_COLOURS.get(kind)},
-                text=[m.title for m in marks],
-                hovertemplate="%{text}<extra></extra>",
-            )
+        marker: dict[str, Any] = {"size": 11, "symbol": "triangle-down"}
+        if kind in FLAG_COLOURS:
+            marker["color"] = FLAG_COLOURS[kind]
+        fig["data"].append(
+            {
+                "hovertemplate": "%{text}<extra></extra>",
+                "marker": marker,
+                "mode": "markers",
+                "name": kind.replace("_", " ").capitalize(),
+                "text": [m.title for m in marks],
+                "x": [m.day.isoformat() for m in marks],
+                "y": [y] * len(marks),
+                "type": "scatter",
+            }
         )
 
 
-def pain_chart(
+def pain_figure(
     days: Sequence[dt.date],
     pain: dict[str, Sequence[float | None]],
     *,
@@ -110,32 +219,27 @@ def pain_chart(
     fields: Sequence[str] = ("pain_during", "pain_after", "pain_next_morning"),
     compact: bool = False,
     limit: float | None = None,
-) -> str:
+) -> Figure:
     """Pain over time (0–10), gaps kept as gaps, phase periods shaded, flags marked."""
-    fig = go.Figure()
+    fig = _figure()
     _shade_phases(fig, phases, compact=compact)
     x = [d.isoformat() for d in days]
     for field in fields:
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=list(pain[field]),
-                name=PAIN_LABELS[field],
-                mode="lines+markers",
-                connectgaps=False,
-                line={"color": PAIN_COLOURS[field], "width": 2},
-                marker={"size": 4},
-                hovertemplate="%{y}/10",
-            )
+        fig["data"].append(
+            {
+                "connectgaps": False,
+                "hovertemplate": "%{y}/10",
+                "line": {"color": PAIN_COLOURS[field], "width": 2},
+                "marker": {"size": 4},
+                "mode": "lines+markers",
+                "name": PAIN_LABELS[field],
+                "x": x,
+                "y": list(pain[field]),
+                "type": "scatter",
+            }
         )
     if limit is not None:
-        fig.add_hline(
-            y=limit,
-            line_dash="dot",
-            line_color="#98a2b3",
-            annotation_text=f"limit {limit:g}/10",
-            annotation_font_size=10,
-        )
+        _hline(fig, limit, colour="#98a2b3", text=f"limit {limit:g}/10")
     _mark_flags(fig, flags, y=10.3)
     _layout(
         fig,
@@ -144,11 +248,16 @@ def pain_chart(
         compact=compact,
         yaxis_title="" if compact else "Pain",
     )
-    fig.update_yaxes(range=[-0.3, 10.8], dtick=2)
-    return fig.to_html(full_html=False, include_plotlyjs=False, config=CONFIG)
+    _merge(fig["layout"], {"yaxis": {"range": [-0.3, 10.8], "dtick": 2}})
+    return fig
 
 
-def load_chart(
+def pain_chart(*args: Any, **kwargs: Any) -> str:
+    """``pain_figure`` as an HTML fragment."""
+    return _html(pain_figure(*args, **kwargs), CONFIG)
+
+
+def load_figure(
     days: Sequence[dt.date],
     loads: Sequence[float],
     acwr: Sequence[float | None] = (),
@@ -156,61 +265,65 @@ def load_chart(
     phases: Sequence[PhasePeriod] = (),
     flags: Sequence[FlagMark] = (),
     compact: bool = False,
-) -> str:
+) -> Figure:
     """Daily session-RPE load as bars and, when given, the EWMA acute:chronic ratio as a line
     with its "sweet spot" band (0.8–1.3) and caution line (1.5) (Gabbett 2016)."""
-    fig = go.Figure()
+    fig = _figure()
     _shade_phases(fig, phases, compact=compact)
     x = [d.isoformat() for d in days]
-    fig.add_trace(
-        go.Bar(
-            x=x,
-            y=list(loads),
-            name="Session load (RPE × min)",
-            marker_color="#0b6e69",
-            opacity=0.85,
-            hovertemplate="%{y:.0f} AU",
-        )
+    fig["data"].append(
+        {
+            "hovertemplate": "%{y:.0f} AU",
+            "marker": {"color": "#0b6e69"},
+            "name": "Session load (RPE × min)",
+            "opacity": 0.85,
+            "x": x,
+            "y": list(loads),
+            "type": "bar",
+        }
     )
     if acwr:
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=[None if r is None else round(r, 2) for r in acwr],
-                yaxis="y2",
-                name="Acute:chronic ratio",
-                mode="lines",
-                connectgaps=False,
-                line={"color": "#344054", "width": 2},
-                hovertemplate="ratio %{y}",
-            )
+        fig["data"].append(
+            {
+                "connectgaps": False,
+                "hovertemplate": "ratio %{y}",
+                "line": {"color": "#344054", "width": 2},
+                "mode": "lines",
+                "name": "Acute:chronic ratio",
+                "x": x,
+                "y": [None if r is None else round(r, 2) for r in acwr],
+                "yaxis": "y2",
+                "type": "scatter",
+            }
         )
         low, high = ACWR_SWEET_SPOT
-        fig.add_hrect(
-            y0=low,
-            y1=high,
-            yref="y2",
-            fillcolor="#12b76a",
-            opacity=0.12,
-            line_width=0,
-            layer="below",
-        )
-        fig.add_hline(
-            y=ACWR_DANGER,
-            yref="y2",
-            line_dash="dot",
-            line_color="#b54708",
-            annotation_text="caution 1.5",
-            annotation_font_size=10,
-        )
-        fig.update_layout(
-            yaxis2={
-                "overlaying": "y",
-                "side": "right",
-                "range": [0, 2.5],
-                "showgrid": False,
-                "title": "" if compact else "Ratio",
+        fig["layout"].setdefault("shapes", []).append(
+            {
+                "fillcolor": "#12b76a",
+                "layer": "below",
+                "line": {"width": 0},
+                "opacity": 0.12,
+                "type": "rect",
+                "x0": 0,
+                "x1": 1,
+                "xref": "x domain",
+                "y0": low,
+                "y1": high,
+                "yref": "y2",
             }
+        )
+        _hline(fig, ACWR_DANGER, colour="#b54708", text="caution 1.5", yref="y2")
+        _merge(
+            fig["layout"],
+            {
+                "yaxis2": {
+                    "overlaying": "y",
+                    "side": "right",
+                    "range": [0, 2.5],
+                    "showgrid": False,
+                    "title": {"text": "" if compact else "Ratio"},
+                }
+            },
         )
     if flags:
         top = max(list(loads) + [1]) * 1.05
@@ -224,80 +337,92 @@ def load_chart(
     )
     if acwr:
         # _layout titles every y axis; the right one is the ratio, on its own fixed scale.
-        fig.update_layout(
-            yaxis2={
-                "title": {"text": "" if compact else "Acute:chronic ratio"},
-                "range": [0, 2.5],
-                "tickmode": "linear",
-                "tick0": 0,
-                "dtick": 0.5,
-                "showgrid": False,
-            }
+        _merge(
+            fig["layout"],
+            {
+                "yaxis2": {
+                    "title": {"text": "" if compact else "Acute:chronic ratio"},
+                    "range": [0, 2.5],
+                    "tickmode": "linear",
+                    "tick0": 0,
+                    "dtick": 0.5,
+                    "showgrid": False,
+                }
+            },
         )
-    return fig.to_html(full_html=False, include_plotlyjs=False, config=CONFIG)
+    return fig
+
+
+def load_chart(*args: Any, **kwargs: Any) -> str:
+    """``load_figure`` as an HTML fragment."""
+    return _html(load_figure(*args, **kwargs), CONFIG)
+
+
+def weekly_load_figure(weeks: Sequence[tuple[dt.date, float]]) -> Figure:
+    """A small 4-week load trend for boards and cards."""
+    fig = _figure(
+        {
+            "hovertemplate": "week of %{x|%d %b}: %{y:.0f} AU<extra></extra>",
+            "marker": {"color": "#0b6e69"},
+            "x": [w.isoformat() for w, _ in weeks],
+            "y": [v for _, v in weeks],
+            "type": "bar",
+        }
+    )
+    _merge(
+        fig["layout"],
+        {
+            "height": 70,
+            "width": 160,
+            "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+            "paper_bgcolor": "rgba(0,0,0,0)",
+            "plot_bgcolor": "rgba(0,0,0,0)",
+            "showlegend": False,
+            "title": {},
+            "xaxis": {"visible": False},
+            "yaxis": {"visible": False, "rangemode": "tozero"},
+        },
+    )
+    return fig
 
 
 def weekly_load_sparkline(weeks: Sequence[tuple[dt.date, float]], *, title: str = "") -> str:
-    """A small 4-week load trend for boards and cards."""
-    fig = go.Figure(
-        go.Bar(
-            x=[w.isoformat() for w, _ in weeks],
-            y=[v for _, v in weeks],
-            marker_color="#0b6e69",
-            hovertemplate="week of %{x|%d %b}: %{y:.0f} AU<extra></extra>",
-        )
-    )
-    fig.update_layout(
-        height=70,
-        width=160,
-        margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        paper_bgcolor="rgba(0,0,0,0)",
-        plot_bgcolor="rgba(0,0,0,0)",
-        showlegend=False,
-        title=None,
-    )
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, rangemode="tozero")
-    return fig.to_html(
-        full_html=False,
-        include_plotlyjs=False,
-        config={"displayModeBar": False, "staticPlot": True},
-    )
+    """``weekly_load_figure`` as an HTML fragment, a static picture."""
+    return _html(weekly_load_figure(weeks), {"displayModeBar": False, "staticPlot": True})
 
 
-def sleep_pain_chart(
+def sleep_pain_figure(
     days: Sequence[dt.date],
     sleep_hours: Sequence[float | None],
     pain_during: Sequence[float | None],
     *,
     compact: bool = False,
-) -> str:
+) -> Figure:
     """Sleep hours from the daily log (bars, left axis) beside pain during activity (line, 0–10,
     right axis): short nights and rising pain side by side. Gaps stay gaps."""
-    fig = go.Figure()
     x = [d.isoformat() for d in days]
-    fig.add_trace(
-        go.Bar(
-            x=x,
-            y=list(sleep_hours),
-            name="Sleep (hours)",
-            marker_color="#6172f3",
-            opacity=0.7,
-            hovertemplate="%{y:.1f} h",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=x,
-            y=list(pain_during),
-            name=PAIN_LABELS["pain_during"] + " (0–10)",
-            mode="lines+markers",
-            connectgaps=False,
-            line={"color": PAIN_COLOURS["pain_during"], "width": 2},
-            marker={"size": 4},
-            yaxis="y2",
-            hovertemplate="%{y}/10",
-        )
+    fig = _figure(
+        {
+            "hovertemplate": "%{y:.1f} h",
+            "marker": {"color": "#6172f3"},
+            "name": "Sleep (hours)",
+            "opacity": 0.7,
+            "x": x,
+            "y": list(sleep_hours),
+            "type": "bar",
+        },
+        {
+            "connectgaps": False,
+            "hovertemplate": "%{y}/10",
+            "line": {"color": PAIN_COLOURS["pain_during"], "width": 2},
+            "marker": {"size": 4},
+            "mode": "lines+markers",
+            "name": PAIN_LABELS["pain_during"] + " (0–10)",
+            "x": x,
+            "y": list(pain_during),
+            "yaxis": "y2",
+            "type": "scatter",
+        },
     )
     _layout(
         fig,
@@ -306,15 +431,23 @@ def sleep_pain_chart(
         compact=compact,
         yaxis_title="" if compact else "Hours",
     )
-    fig.update_yaxes(range=[0, 12], dtick=2)
-    fig.update_layout(
-        yaxis2={
-            "overlaying": "y",
-            "side": "right",
-            "range": [-0.3, 10.8],
-            "dtick": 2,
-            "showgrid": False,
-            "title": {"text": "" if compact else "Pain"},
-        }
+    _merge(fig["layout"], {"yaxis": {"range": [0, 12], "dtick": 2}})
+    _merge(
+        fig["layout"],
+        {
+            "yaxis2": {
+                "overlaying": "y",
+                "side": "right",
+                "range": [-0.3, 10.8],
+                "dtick": 2,
+                "showgrid": False,
+                "title": {"text": "" if compact else "Pain"},
+            }
+        },
     )
-    return fig.to_html(full_html=False, include_plotlyjs=False, config=CONFIG)
+    return fig
+
+
+def sleep_pain_chart(*args: Any, **kwargs: Any) -> str:
+    """``sleep_pain_figure`` as an HTML fragment."""
+    return _html(sleep_pain_figure(*args, **kwargs), CONFIG)

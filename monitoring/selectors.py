@@ -299,8 +299,7 @@ def chunk_snapshots(case_ids: Sequence[int], today: dt.date) -> list[CaseContext
         return []
     starts = {plan.case_id: _window_start(phase, today) for plan, _, phase, _, _ in plans}
     earliest = min(starts.values())
-    athlete_ids = {case.athlete_id for _, case, _, _, _ in plans}
-    athlete_ids = sorted(athlete_ids)
+    athlete_ids = sorted({case.athlete_id for _, case, _, _, _ in plans})
     logs = _by_athlete(_fetch("logs", _log_rows, athlete_ids, earliest, today), LogEntry)
     sessions = _by_athlete(
         _fetch("sessions", _session_rows, athlete_ids, earliest, today), SessionEntry

@@ -58,18 +58,22 @@ def api_cases(user: User) -> QuerySet[Case]:
 LIGHT_COLUMNS = ("pk", "athlete_id", "status", "athlete__user_id", "viewer_role")
 
 
-def light_api_cases(user: User) -> list[Case]:
+def light_api_cases(user: User, athletes: frozenset[int] | None = None) -> list[Case]:
     """The cases of ``api_cases(user)`` (the same query), with only what ``athletes.permissions``
     reads of them: ``viewer_role``, ``status`` and the athlete with its login. Any other field
     loads when it is read (one query), so a predicate reading more is still right, only slower.
 
     For requests that decide by the predicates and show no case (the writes): the rows are read
-    as tuples, not built by the ORM's iterator.
+    as tuples, not built by the ORM's iterator. ``athletes``: only the cases of these athletes
+    (those a write names), not every case of a caller on thousands.
     """
     if not user.is_authenticated or not user.is_active:
         return []
     alias = Case.objects.db
-    rows = api_cases(user).values_list(*LIGHT_COLUMNS)
+    cases = api_cases(user)
+    if athletes is not None:
+        cases = cases.filter(athlete_id__in=sorted(athletes))
+    rows = cases.values_list(*LIGHT_COLUMNS)
     case_fields = ("id", "athlete_id", "status")
     athlete_fields = ("id", "user_id")
     # from_db takes the values in the order of the model's fields
@@ -107,11 +111,19 @@ class ApiScope:
     def __init__(self, user: User, *, light: bool = False):
         self.user = user
         self.light = light
+        self.athletes: frozenset[int] | None = None
+
+    def only_athletes(self, athlete_ids) -> None:
+        """A light scope about to be asked only about these athletes' cases (a write names its
+        athletes) loads only theirs: any other case is then out of the scope, refused as if
+        the caller were not on it. Does nothing once the cases are loaded, or to a full scope."""
+        if self.light and "cases" not in self.__dict__:
+            self.athletes = frozenset(athlete_ids)
 
     @cached_property
     def cases(self) -> dict[int, Case]:
         if self.light:
-            return {case.pk: case for case in light_api_cases(self.user)}
+            return {case.pk: case for case in light_api_cases(self.user, self.athletes)}
         return {case.pk: case for case in api_cases(self.user)}
 
     def case(self, case_id: int) -> Case | None:

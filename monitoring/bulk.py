@@ -88,12 +88,15 @@ def insert(model, objs: list[models.Model]) -> list[models.Model]:
     ):
         return model.objects.bulk_create(objs)
     plain = [_plain_type(f) for f in fields]
+    json_fields = [_is_json(f) for f in fields]
     columns: list[list] = [[] for _ in fields]
     for obj in objs:
         obj._prepare_related_fields_for_save(operation_name="bulk_create")
-        for model_field, kind, column in zip(fields, plain, columns, strict=True):
+        for model_field, kind, is_json, column in zip(
+            fields, plain, json_fields, columns, strict=True
+        ):
             value = model_field.pre_save(obj, True)
-            if _is_json(model_field):
+            if is_json:
                 if value is None or hasattr(value, "resolve_expression"):
                     return model.objects.bulk_create(objs)
                 # What the field sends (Django's adapt_json_value), as text.

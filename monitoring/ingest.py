@@ -369,6 +369,19 @@ def _athlete(item: Mapping[str, Any], loggable: Mapping[int, list[int]]) -> int:
     return athlete_id
 
 
+def _named_athletes(items: Sequence[Any]) -> set[int]:
+    """The athlete ids the items name, as ``_athlete`` reads them (whatever else is wrong with
+    the items): every athlete an item may be recorded for."""
+    named = set()
+    for item in items:
+        athlete = item.get("athlete") if isinstance(item, Mapping) else None
+        if isinstance(athlete, models.Model):
+            athlete = athlete.pk
+        if isinstance(athlete, int):
+            named.add(athlete)
+    return named
+
+
 def _reject_unknown(fields: Iterable[str], known: Sequence[str], message: str) -> None:
     unknown = set(fields) - set(known)
     if unknown:
@@ -402,6 +415,7 @@ def _ingest(
     # response reads them again); anyone else's scope is not the submitter's.
     if scope is None or scope.user.pk != submitted_by.pk:
         scope = ApiScope(submitted_by, light=True)
+    scope.only_athletes(_named_athletes(items))
     loggable = scope.loggable_cases()
     outcomes: dict[int, ItemOutcome] = {}
     rows: list[_Row] = []

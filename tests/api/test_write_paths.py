@@ -60,6 +60,17 @@ def test_the_light_scope_has_the_cases_roles_and_decisions_of_the_full_one(
                 predicate
             ), (user.username, predicate.__name__)
         assert ApiScope(user, light=True).loggable_cases() == ApiScope(user).loggable_cases()
+        # restricted to the athletes a write names: the same decisions on theirs, none else
+        for athletes in ({case.athlete_id}, {foreign_case.athlete_id}, set(), {0, True}):
+            narrow = ApiScope(user, light=True)
+            narrow.only_athletes(athletes)
+            for predicate in PREDICATES:
+                expected = {
+                    pk
+                    for pk in ApiScope(user).case_ids(predicate)
+                    if ApiScope(user).case(pk).athlete_id in athletes
+                }
+                assert narrow.case_ids(predicate) == expected, (user.username, athletes)
     assert not light_api_cases(coach)
     # any other field of a light case is read when asked for
     light_case = light_api_cases(clinician)[0]

@@ -33,6 +33,7 @@ from protocols.selectors import templates_for_case
 
 from . import charts, metrics, selectors
 from .models import ActivitySession, Assessment, DailyLog, Flag
+from .models_care import CaseNote
 
 # How far back the case page's charts reach at most, and the load history before the chart's
 # first day that the EWMA acute:chronic ratio needs to settle (its chronic window is 28 days).
@@ -574,6 +575,7 @@ class CasePage:
     flags: list[Flag] = field(default_factory=list)
     pain_chart: str = ""
     load_chart: str = ""
+    sleep_chart: str = ""
     assessments: list[Assessment] = field(default_factory=list)
     history: list[HistoryItem] = field(default_factory=list)
     care_team: list[CareTeamMember] = field(default_factory=list)
@@ -627,6 +629,11 @@ def permissions_for(user: User, case: Case) -> dict[str, bool]:
         "flags": permissions.can_manage_flags(user, case),
         "assess": permissions.can_record_assessment(user, case),
         "own_assessments": permissions.role_on(user, case) in permissions.OWN_ASSESSMENT_TESTS,
+        "sleep": permissions.can_view_field(user, case, "wellbeing"),
+        "write_note": any(
+            permissions.can_write_note(user, case, audience)
+            for audience in CaseNote.Audience.values
+        ),
     }
 
 
@@ -731,19 +738,26 @@ def add_charts(page: CasePage) -> None:
     case, start, today, can = page.case, page.chart_start, page.today, page.can
     days = metrics.days(start, today)
     if can["clinical"]:
+        rows = list(
+            DailyLog.objects.filter(
+                athlete_id=case.athlete_id, date__gte=start, date__lte=today
+            ).values_list("date", *metrics.PAIN_FIELDS, "sleep_hours")
+        )
         logs = [
             LogEntry(day, pain_rest=r, pain_during=d, pain_after=a, pain_next_morning=m)
-            for day, r, d, a, m in DailyLog.objects.filter(
-                athlete_id=case.athlete_id, date__gte=start, date__lte=today
-            ).values_list("date", *metrics.PAIN_FIELDS)
+            for day, r, d, a, m, _ in rows
         ]
+        pain = metrics.pain_series(logs, start, today)
         page.pain_chart = charts.pain_chart(
-            days,
-            metrics.pain_series(logs, start, today),
-            phases=page.periods,
-            flags=page.marks,
-            limit=_pain_limit(page.phase),
+            days, pain, phases=page.periods, flags=page.marks, limit=_pain_limit(page.phase)
         )
+        if can["sleep"]:
+            # Sleep beside pain during activity, from the same logs (no query of its own).
+            hours = {day: float(h) for day, *_, h in rows if h is not None}
+            if hours:
+                page.sleep_chart = charts.sleep_pain_chart(
+                    days, [hours.get(day) for day in days], pain["pain_during"]
+                )
     if can["load"]:
         sessions = [
             SessionEntry(day, activity, minutes, rpe)

@@ -95,6 +95,14 @@ def test_a_clinician_opens_a_case_and_decides_on_a_flag(desktop: Page, live_serv
     # the athlete's logs raise a red flag (night pain) and a regression (pain of 7).
     running_plan(case, dana, started_on=today - dt.timedelta(days=19), phase=2, template=template)
     raise_red_flag(case, dana, today=today)
+    for n in range(10):  # and the hours she slept, charted beside her pain
+        services.daily_log_record(
+            athlete=case.athlete,
+            date=today - dt.timedelta(days=n),
+            submitted_by=dana,
+            fields={"sleep_hours": ("7.5", "6", "5.5")[n % 3]},
+            today=today,
+        )
 
     page.goto(f"{live_server.url}/clinic/")
     expect(page.locator("#nav-red-count")).to_have_text("2")
@@ -117,7 +125,9 @@ def test_a_clinician_opens_a_case_and_decides_on_a_flag(desktop: Page, live_serv
     flags = page.locator("#flags")
     red = flags.locator(".flag-red_flag")
     expect(red).to_contain_text("Night pain was reported")
-    expect(page.locator("#charts .js-plotly-plot")).to_have_count(2)
+    expect(page.locator("#charts .js-plotly-plot")).to_have_count(3)  # pain, load, sleep
+    expect(page.get_by_role("figure", name="Sleep and pain")).to_contain_text("Sleep (hours)")
+    expect(red.get_by_role("link", name="Write a note about this flag")).to_be_visible()
     page.screenshot(path=artifacts / "clinic-case.png", full_page=True)
 
     # Acknowledge the red flag.

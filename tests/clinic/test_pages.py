@@ -307,3 +307,27 @@ def test_a_nutritionist_sees_only_their_own_assessments(client, case, plan, team
     client.force_login(team["nutritionist"])
     html = client.get(reverse("clinic:case", args=[case.pk])).content.decode()
     assert "Rosa&#x27;s CRA" in html and "Clinician&#x27;s hop test" not in html
+
+
+@pytest.mark.parametrize("who", PAGE_ROLES)
+def test_the_case_page_charts_sleep_beside_pain_and_links_a_note_to_each_flag(
+    client, request, case, plan, team, who
+):
+    from .conftest import log_days
+
+    log_days(case, team["clinician"], 10, end=TODAY, pain_during=2, sleep_hours="6.5")
+    raise_red_flag(case, team["clinician"])
+    flag = case.flags.get(kind="red_flag")
+    _login(client, request, who)
+    html = client.get(reverse("clinic:case", kwargs={"case_id": case.pk})).content.decode()
+    clinical = who in CLINICAL or who == "athlete_user"
+    assert ('aria-label="Sleep and pain"' in html) is clinical
+    if clinical:
+        assert "Sleep (hours)" in html and "6.5" in html
+    note_link = reverse("care:timeline", args=[case.pk]) + f"?flag={flag.pk}#note-entry"
+    if note_link in html:  # the link is shown only to those it serves: the note form is there
+        assert who in CLINICAL
+        page = client.get(note_link).content.decode()
+        assert 'id="note-entry"' in page and f'value="{flag.pk}" selected' in page
+    else:
+        assert who not in CLINICAL

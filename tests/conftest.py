@@ -128,3 +128,32 @@ def outsider(db):
     user = UserFactory(username="olga", kind="clinician")
     CareTeamMemberFactory(user=user, role="lead_clinician")
     return user
+
+
+@pytest.fixture(autouse=True)
+def _migration_data(request):
+    """The rows the data migrations install (the shipped templates and their education cards),
+    there for every database test.
+
+    A transactional test (a browser test's live server) ends by emptying every table, those rows
+    included; a test that runs after it in the same session would find no shipped template.
+    Installing again is what the migrations do, and does nothing when the rows are there.
+    """
+    names = request.fixturenames
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in names or "live_server" in names
+    if marker is not None:
+        transactional = transactional or bool(
+            marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+        )
+    if transactional or not ("db" in names or marker is not None):
+        return
+    request.getfixturevalue("db")
+    from monitoring.education import attach_shipped_cards
+    from monitoring.models_care import EducationCard
+    from protocols.models import PhaseTemplate, ProtocolTemplate
+    from protocols.services import install_shipped_templates
+
+    if not ProtocolTemplate.objects.filter(shipped=True).exists():
+        install_shipped_templates()
+        attach_shipped_cards(ProtocolTemplate, PhaseTemplate, EducationCard)

@@ -130,30 +130,39 @@ def outsider(db):
     return user
 
 
-@pytest.fixture(autouse=True)
-def _migration_data(request):
-    """The rows the data migrations install (the shipped templates and their education cards),
-    there for every database test.
+def _transactional(item: pytest.Item) -> bool:
+    """Whether the test ran outside a transaction (pytest-django's own reading of it)."""
+    names = getattr(item, "fixturenames", ())
+    if "transactional_db" in names or "live_server" in names:
+        return True
+    marker = item.get_closest_marker("django_db")
+    return marker is not None and bool(
+        marker.kwargs.get("transaction")
+        or marker.kwargs.get("reset_sequences")
+        or (marker.args and marker.args[0])
+    )
 
-    A transactional test (a browser test's live server) ends by emptying every table, those rows
-    included; a test that runs after it in the same session would find no shipped template.
-    Installing again is what the migrations do, and does nothing when the rows are there.
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """The rows the data migrations install (the shipped templates and their education cards)
+    back after a transactional test (a browser test's live server).
+
+    Such a test ends by emptying every table, those rows included, and a database test after it
+    would find no shipped template. Installing again is what the migrations do; it is committed
+    here, once, after the emptying, outside any test's transaction.
     """
-    names = request.fixturenames
-    marker = request.node.get_closest_marker("django_db")
-    transactional = "transactional_db" in names or "live_server" in names
-    if marker is not None:
-        transactional = transactional or bool(
-            marker.kwargs.get("transaction") or (marker.args and marker.args[0])
-        )
-    if transactional or not ("db" in names or marker is not None):
+    yield
+    if not _transactional(item):
         return
-    request.getfixturevalue("db")
+    from pytest_django.plugin import blocking_manager_key
+
     from monitoring.education import attach_shipped_cards
     from monitoring.models_care import EducationCard
     from protocols.models import PhaseTemplate, ProtocolTemplate
     from protocols.services import install_shipped_templates
 
-    if not ProtocolTemplate.objects.filter(shipped=True).exists():
-        install_shipped_templates()
-        attach_shipped_cards(ProtocolTemplate, PhaseTemplate, EducationCard)
+    with item.config.stash[blocking_manager_key].unblock():
+        if not ProtocolTemplate.objects.filter(shipped=True).exists():
+            install_shipped_templates()
+            attach_shipped_cards(ProtocolTemplate, PhaseTemplate, EducationCard)

@@ -528,10 +528,10 @@ def reconcile_flags(
     ``existing`` are the case's unresolved flags. Red flags are never resolved by the
     evaluation: they stay until a clinician acknowledges and resolves them. Returns the flags
     to open (not saved yet: ``changes.open()`` inserts them with the chunk's other new flags).
-    ``payload`` is ``evaluation.to_dict()`` when the caller has it already.
+    ``payload`` is ``evaluation.to_dict()`` when the caller has it already; otherwise it is
+    made only if a flag is opened or changed (the flags carry the evaluation that raised them).
     """
     wanted = _wanted_flags(ctx, evaluation)
-    payload = evaluation.to_dict() if payload is None else payload
     current = {f.kind: f for f in existing if f.phase_id == ctx.phase.pk}
     opened: list[Flag] = []
     for flag in existing:
@@ -545,19 +545,23 @@ def reconcile_flags(
             changes.resolve.setdefault(resolution, []).append(flag.pk)
     for kind, spec in wanted.items():
         flag = current.get(kind)
+        title = spec["title"][:200]
+        if flag is not None and flag.message == spec["message"] and flag.title == title:
+            continue  # unchanged: the flag keeps the evaluation that raised it
+        if payload is None:
+            payload = evaluation.to_dict()
         fields = {
-            "title": spec["title"][:200],
+            "title": title,
             "message": spec["message"],
             "coach_message": COACH_MESSAGES[kind],
             "evaluation": payload,
             "proposed_phase": spec.get("proposed_phase"),
         }
         if flag is not None:
-            if flag.message != fields["message"] or flag.title != fields["title"]:
-                for key, value in fields.items():
-                    setattr(flag, key, value)
-                flag.updated_at = now
-                changes.updates.append(flag)
+            for key, value in fields.items():
+                setattr(flag, key, value)
+            flag.updated_at = now
+            changes.updates.append(flag)
             continue
         flag = Flag(case=ctx.case, phase=ctx.phase, kind=kind, **fields)
         changes.creates.append(flag)
@@ -631,16 +635,8 @@ def _evaluate_contexts(
             evaluation = evaluate(
                 ctx.spec, ctx.snapshot, today, missing_log_days=settings.REHAB_MISSING_LOG_DAYS
             )
-            payload = evaluation.to_dict()
-            reconcile_flags(
-                ctx,
-                evaluation,
-                by_case.get(ctx.case.pk, []),
-                changes=changes,
-                now=now,
-                payload=payload,
-            )
-            latest.append((ctx.case.pk, ctx.phase.pk, now, today, payload))
+            reconcile_flags(ctx, evaluation, by_case.get(ctx.case.pk, []), changes=changes, now=now)
+            latest.append((ctx.case.pk, ctx.phase.pk, now, today, evaluation.to_json()))
             results.append(evaluation)
         _notify_many(changes.open())
         changes.flush(now)
@@ -650,7 +646,7 @@ def _evaluate_contexts(
 
 def _latest_evaluations_upsert(rows: Sequence[tuple]) -> None:
     """Store each case's latest evaluation: (case id, phase id, evaluated at, evaluated for,
-    evaluation as a dict), in one statement."""
+    evaluation as JSON text or a dict), in one statement."""
     if not rows:
         return
     if connection.vendor != "postgresql":
@@ -661,7 +657,9 @@ def _latest_evaluations_upsert(rows: Sequence[tuple]) -> None:
                     phase_id=phase_id,
                     evaluated_at=at,
                     evaluated_for=day,
-                    evaluation=evaluation,
+                    evaluation=(
+                        json.loads(evaluation) if isinstance(evaluation, str) else evaluation
+                    ),
                 )
                 for case_id, phase_id, at, day, evaluation in rows
             ],
@@ -688,7 +686,7 @@ def _latest_evaluations_upsert(rows: Sequence[tuple]) -> None:
         columns[1].append(phase_id)
         columns[2].append(at)
         columns[3].append(day)
-        columns[4].append(json.dumps(evaluation))
+        columns[4].append(evaluation if isinstance(evaluation, str) else json.dumps(evaluation))
     connection.ensure_connection()
     with psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(sql, columns)

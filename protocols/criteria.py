@@ -310,7 +310,14 @@ class Window:
 
     @classmethod
     def ending(cls, snapshot: Snapshot, today: date, days: int) -> Window:
-        return cls(series.window_start(today, days, snapshot.phase_started_on), today, days)
+        # Several criteria of a phase ask for the same window: made once per snapshot (a
+        # snapshot is immutable, a window too).
+        made = snapshot.__dict__.setdefault("_windows", {})
+        window = made.get((today, days))
+        if window is None:
+            start = series.window_start(today, days, snapshot.phase_started_on)
+            window = made[(today, days)] = cls(start, today, days)
+        return window
 
     @property
     def length(self) -> int:

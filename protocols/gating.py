@@ -6,6 +6,7 @@ replayed. The engine recommends; a clinician decides (docs/criteria.md, design "
 
 from __future__ import annotations
 
+import json
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -228,6 +229,9 @@ class PhaseSpec:
 # --- the evaluation ----------------------------------------------------------------------------
 
 
+_dumps = json.dumps
+
+
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day is not None else None
 
@@ -322,6 +326,34 @@ class Evaluation:
             "unknown": [out(r) for r in self.unknown],
             "flags": list(self.flags),
         }
+
+    def to_json(self) -> str:
+        """``json.dumps(self.to_dict())``, the same text, written without building the
+        dictionary: each result is encoded once and its text reused in the derived lists (the
+        nightly run stores one such document per case)."""
+        texts: dict[int, str] = {}
+
+        def out(r: CriterionResult) -> str:
+            text = texts.get(id(r))
+            if text is None:
+                text = texts[id(r)] = _dumps(r.to_dict())
+            return text
+
+        def many(results: tuple[CriterionResult, ...]) -> str:
+            return "[" + ", ".join(map(out, results)) + "]"
+
+        return (
+            f'{{"day": {_dumps(self.day.isoformat())}, "phase": {_dumps(self.phase)}, '
+            f'"ready": {_dumps(self.ready)}, "advance": {many(self.advance)}, '
+            f'"regress": {many(self.regress)}, "warn": {many(self.warn)}, '
+            f'"days_in_phase": {_dumps(self.days_in_phase)}, '
+            f'"last_log_on": {_dumps(_iso(self.last_log_on))}, '
+            f'"days_without_log": {_dumps(self.days_without_log)}, '
+            f'"missing_logs": {_dumps(self.missing_logs)}, "summary": {_dumps(self.summary)}, '
+            f'"fired": {many(self.fired)}, "red_flags": {many(self.red_flags)}, '
+            f'"warnings": {many(self.warnings)}, "unknown": {many(self.unknown)}, '
+            f'"flags": {_dumps(list(self.flags))}}}'
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Evaluation:

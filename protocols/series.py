@@ -213,11 +213,13 @@ def acwr_ewma_on(
         return 0, None
     first = min(totals)
     lam_fast, lam_slow = ewma_lambda(acute), ewma_lambda(chronic)
+    keep_fast, keep_slow = 1 - lam_fast, 1 - lam_slow  # the same floats as in the loop before
+    get = totals.get
     fast = slow = totals[first]
     for ordinal in range(first + 1, last + 1):
-        load = totals.get(ordinal, 0.0)
-        fast = lam_fast * load + (1 - lam_fast) * fast
-        slow = lam_slow * load + (1 - lam_slow) * slow
+        load = get(ordinal, 0.0)
+        fast = lam_fast * load + keep_fast * fast
+        slow = lam_slow * load + keep_slow * slow
     return last - first + 1, (fast / slow if slow > 0 else None)
 
 

@@ -455,8 +455,16 @@ FAST = settings(
 def test_evaluate_never_raises_and_round_trips(spec, snapshot):
     result = evaluate(spec, snapshot, TODAY)
     assert Evaluation.from_dict(json.loads(json.dumps(result.to_dict()))) == result
+    assert result.to_json() == json.dumps(result.to_dict())  # the stored text, written directly
     assert len(result.advance) >= len(spec.advance_when)
     assert result.summary
+
+
+@FAST
+@given(spec=any_specs, snapshot=any_snapshots)
+def test_the_json_text_is_that_of_the_dictionary(spec, snapshot):
+    result = evaluate(spec, snapshot, TODAY)
+    assert result.to_json() == json.dumps(result.to_dict())
 
 
 @FAST

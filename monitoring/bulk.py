@@ -55,18 +55,28 @@ def _is_json(field: models.Field) -> bool:
     return isinstance(field, models.JSONField)
 
 
-def insert(model, objs: list[models.Model]) -> list[models.Model]:
-    """`model.objects.bulk_create(objs)` for many rows: the same `INSERT … SELECT * FROM
-    UNNEST(…) RETURNING` Django builds on PostgreSQL, with the plain values of Django's own
-    fields (see `_PLAIN_TYPES`) put in the arrays as they are, where bulk_create passes every
-    value through its field's `get_db_prep_save` (most of the time of a large insert). Every
-    other value goes through its field.
+def _json_default(value: Any) -> str:
+    """Dates, times and decimals in the rows' JSON, as PostgreSQL's input reads them."""
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not sent as JSON")
 
-    JSON columns go as one JSON array per column, each row taking its element by position:
-    an array of JSON texts would be quoted by the driver character by character in Python,
-    and bulk_create's own many-row ``VALUES`` costs more to build and to parse than the rows
-    themselves. Anything else bulk_create would do differently (one row, a model or field it
-    does not unnest, a JSON value that is SQL NULL) goes to bulk_create itself."""
+
+def insert(model, objs: list[models.Model]) -> list[models.Model]:
+    """`model.objects.bulk_create(objs)` for many rows: the rows Django would insert, with the
+    plain values of Django's own fields (see `_PLAIN_TYPES`) as they are, where bulk_create
+    passes every value through its field's `get_db_prep_save` (most of the time of a large
+    insert). Every other value goes through its field.
+
+    The rows go as one JSON array, one array of values per row, each cast in SQL to its
+    column's type (without a length, so that an over-long text still fails as the column
+    says); JSON columns take their element as it is. One parameter, quoted by the driver in C:
+    bulk_create's arrays (Django 5.2 unnests them) are quoted element by element in Python,
+    and a JSON document in a text array character by character. Anything else bulk_create
+    would do differently (one row, a model or field it does not handle, a JSON value that is
+    SQL NULL, a value JSON cannot carry exactly) goes to bulk_create itself."""
     opts = model._meta
     pk = opts.pk
     fields = [f for f in opts.concrete_fields if f is not pk]
@@ -89,18 +99,18 @@ def insert(model, objs: list[models.Model]) -> list[models.Model]:
         return model.objects.bulk_create(objs)
     plain = [_plain_type(f) for f in fields]
     json_fields = [_is_json(f) for f in fields]
-    columns: list[list] = [[] for _ in fields]
+    rows: list[list] = []
     for obj in objs:
         obj._prepare_related_fields_for_save(operation_name="bulk_create")
-        for model_field, kind, is_json, column in zip(
-            fields, plain, json_fields, columns, strict=True
-        ):
+        row = []
+        for model_field, kind, is_json in zip(fields, plain, json_fields, strict=True):
             value = model_field.pre_save(obj, True)
             if is_json:
                 if value is None or hasattr(value, "resolve_expression"):
                     return model.objects.bulk_create(objs)
-                # What the field sends (Django's adapt_json_value), as text.
-                column.append(json.dumps(value, cls=model_field.encoder))
+                if model_field.encoder is not None:  # what the field sends, with its encoder
+                    value = json.loads(json.dumps(value, cls=model_field.encoder))
+                row.append(value)
                 continue
             if value is not None and not (
                 type(value) is kind
@@ -112,32 +122,28 @@ def insert(model, objs: list[models.Model]) -> list[models.Model]:
                 value = model_field.get_db_prep_save(value, connection)
                 if hasattr(value, "as_sql"):
                     return model.objects.bulk_create(objs)
-            column.append(value)
+            row.append(value)
+        rows.append(row)
+    try:
+        document = json.dumps(rows, default=_json_default, allow_nan=False)
+    except (TypeError, ValueError):  # a value JSON cannot carry exactly (NaN, an adapter)
+        return model.objects.bulk_create(objs)
     qn = connection.ops.quote_name
-    arrays, select, params, documents = [], [], [], []
-    for index, (f, column) in enumerate(zip(fields, columns, strict=True)):
-        if _is_json(f):
-            documents.append(f"%s::jsonb AS d{index}")
-            select.append(f"d.d{index} -> (u.n::integer - 1)")
-            params.insert(len(documents) - 1, "[" + ",".join(column) + "]")
+    select = []
+    for index, (f, is_json) in enumerate(zip(fields, json_fields, strict=True)):
+        if is_json:
+            select.append(f"r.e -> {index}")
         else:
-            arrays.append(f"(%s)::{f.db_type(connection).split('(')[0]}[]")
-            select.append(f"u.c{index}")
-            params.append(column)
-    names = [f"c{i}" for i, f in enumerate(fields) if not _is_json(f)]
-    source = f"UNNEST({', '.join(arrays)}) WITH ORDINALITY AS u({', '.join(names)}, n)"
-    if documents:  # computed once: a CTE of the parsed arrays, joined to every row
-        source += ", d"
-    # Names from the models, quoted; every value is a parameter.
-    head = f"WITH d AS (SELECT {', '.join(documents)}) " if documents else ""
+            select.append(f"(r.e ->> {index})::{f.db_type(connection).split('(')[0]}")
+    # Names and types from the models; the rows are the one parameter.
     table = qn(opts.db_table)
     sql = (
-        f"{head}INSERT INTO {table} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608
-        f"SELECT {', '.join(select)} FROM {source} ORDER BY u.n "
-        f"RETURNING {table}.{qn(pk.column)}"
+        f"INSERT INTO {table} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608
+        f"SELECT {', '.join(select)} FROM jsonb_array_elements(%s::jsonb) "
+        f"WITH ORDINALITY AS r(e, n) ORDER BY r.n RETURNING {table}.{qn(pk.column)}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [document])
         ids = [row[0] for row in cursor.fetchall()]
     for obj, pk_value in zip(objs, ids, strict=True):
         obj.pk = pk_value

@@ -9,6 +9,7 @@ import random
 from decimal import Decimal
 
 import pytest
+from django.db import DataError, transaction
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
@@ -200,6 +201,11 @@ def test_the_quick_insert_stores_what_bulk_create_stores(case, clinician):
     for a, b in zip(quick, plain, strict=True):
         a, b = DailyLog.objects.get(pk=a.pk), DailyLog.objects.get(pk=b.pk)
         assert {n: getattr(a, n) for n in names} == {n: getattr(b, n) for n in names}
+    # a text longer than its column fails as it does through bulk_create, never cut short
+    too_long = logs(TODAY - dt.timedelta(days=30))
+    too_long[1].pain_location = "x" * 1000
+    with pytest.raises(DataError), transaction.atomic():
+        _insert(DailyLog, too_long)
 
 
 @pytest.mark.django_db

@@ -116,7 +116,7 @@ def test_the_lead_clinician_reads_sharing_and_the_record_on_the_case_page(
     log_in(page, live_server, "dana")
     page.goto(f"{live_server.url}/clinic/cases/{case.pk}/")
     panel = page.locator("#privacy")
-    expect(panel.get_by_role("heading", name="Record of changes")).to_be_visible()
+    expect(panel.locator("#record-title")).to_contain_text("Record of changes")
     expect(panel.locator(".consent.is-withdrawn")).to_contain_text("Coach")
     expect(panel.locator(".consent.is-withdrawn")).to_contain_text("Alex Moreau — no access")
     edited = panel.locator(".hist", has_text="Phase “Walk-run” edited")

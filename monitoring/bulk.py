@@ -155,7 +155,6 @@ def insert(model, objs: list[models.Model]) -> list[models.Model]:
 HISTORY_COLUMNS = frozenset(
     {"history_id", "history_date", "history_user_id", "history_change_reason", "history_type"}
 )
-_RESOLVE: Any = object()
 
 
 def history_create(
@@ -163,7 +162,7 @@ def history_create(
     objs: Sequence[models.Model],
     *,
     history_type: str,
-    user: Any = _RESOLVE,
+    user: Any = None,
     reason: str | None = None,
 ) -> None:
     """The simple-history rows of rows just inserted (`+`) or updated (`~`) in this transaction.
@@ -171,7 +170,7 @@ def history_create(
     The same rows as `HistoryManager.bulk_history_create` with ``default_user=user`` and
     ``default_change_reason=reason`` (every tracked field as stored), copied from the table by
     one `INSERT … SELECT` instead of a historical instance built, prepared and sent per row.
-    Without a user (None or not given) the user is found as simple-history finds it (the
+    Without a user the user is found as simple-history finds it (the
     request being served, if any). A historical model with fields of its own (extra fields, a
     history relation), or rows carrying a user or reason of their own, go through
     simple-history itself.
@@ -181,8 +180,6 @@ def history_create(
     historical = model.history.model
     tracked = [f.column for f in historical.tracked_fields]
     own = {f.column for f in historical._meta.concrete_fields} - set(tracked)
-    if user is _RESOLVE:
-        user = None
     if (
         own != HISTORY_COLUMNS
         or hasattr(historical, "history_relation")

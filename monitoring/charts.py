@@ -210,6 +210,22 @@ def _mark_flags(fig: Figure, flags: Sequence[FlagMark], y: float) -> None:
         )
 
 
+def _pain_trace(field: str, x: list[str], values, **extra: str) -> dict[str, Any]:
+    """One pain rating over the days as a line with markers, gaps kept as gaps."""
+    return {
+        "connectgaps": False,
+        "hovertemplate": "%{y}/10",
+        "line": {"color": PAIN_COLOURS[field], "width": 2},
+        "marker": {"size": 4},
+        "mode": "lines+markers",
+        "name": PAIN_LABELS[field],
+        "x": x,
+        "y": list(values),
+        "type": "scatter",
+        **extra,
+    }
+
+
 def pain_figure(
     days: Sequence[dt.date],
     pain: dict[str, Sequence[float | None]],
@@ -225,19 +241,7 @@ def pain_figure(
     _shade_phases(fig, phases, compact=compact)
     x = [d.isoformat() for d in days]
     for field in fields:
-        fig["data"].append(
-            {
-                "connectgaps": False,
-                "hovertemplate": "%{y}/10",
-                "line": {"color": PAIN_COLOURS[field], "width": 2},
-                "marker": {"size": 4},
-                "mode": "lines+markers",
-                "name": PAIN_LABELS[field],
-                "x": x,
-                "y": list(pain[field]),
-                "type": "scatter",
-            }
-        )
+        fig["data"].append(_pain_trace(field, x, pain[field]))
     if limit is not None:
         _hline(fig, limit, colour="#98a2b3", text=f"limit {limit:g}/10")
     _mark_flags(fig, flags, y=10.3)
@@ -411,18 +415,13 @@ def sleep_pain_figure(
             "y": list(sleep_hours),
             "type": "bar",
         },
-        {
-            "connectgaps": False,
-            "hovertemplate": "%{y}/10",
-            "line": {"color": PAIN_COLOURS["pain_during"], "width": 2},
-            "marker": {"size": 4},
-            "mode": "lines+markers",
-            "name": PAIN_LABELS["pain_during"] + " (0–10)",
-            "x": x,
-            "y": list(pain_during),
-            "yaxis": "y2",
-            "type": "scatter",
-        },
+        _pain_trace(
+            "pain_during",
+            x,
+            pain_during,
+            name=PAIN_LABELS["pain_during"] + " (0–10)",
+            yaxis="y2",
+        ),
     )
     _layout(
         fig,

@@ -359,27 +359,20 @@ def device_metrics_upsert(
 # --- the shared machinery ---------------------------------------------------------------------
 
 
+def _athlete_id(item: Any) -> int | None:
+    """The athlete an item names (an id, or an athlete the serializer looked up), or None."""
+    athlete = item.get("athlete") if isinstance(item, Mapping) else None
+    if isinstance(athlete, models.Model):
+        athlete = athlete.pk
+    return athlete if isinstance(athlete, int) else None
+
+
 def _athlete(item: Mapping[str, Any], loggable: Mapping[int, list[int]]) -> int:
-    athlete_id = item.get("athlete")
-    if isinstance(athlete_id, models.Model):
-        athlete_id = athlete_id.pk
-    if not isinstance(athlete_id, int) or athlete_id not in loggable:
+    athlete_id = _athlete_id(item)
+    if athlete_id is None or athlete_id not in loggable:
         # The same answer for an athlete who does not exist: nothing is revealed.
         raise ApplicationError("Not your athlete.", {"athlete": NOT_YOURS})
     return athlete_id
-
-
-def _named_athletes(items: Sequence[Any]) -> set[int]:
-    """The athlete ids the items name, as ``_athlete`` reads them (whatever else is wrong with
-    the items): every athlete an item may be recorded for."""
-    named = set()
-    for item in items:
-        athlete = item.get("athlete") if isinstance(item, Mapping) else None
-        if isinstance(athlete, models.Model):
-            athlete = athlete.pk
-        if isinstance(athlete, int):
-            named.add(athlete)
-    return named
 
 
 def _reject_unknown(fields: Iterable[str], known: Sequence[str], message: str) -> None:
@@ -415,7 +408,7 @@ def _ingest(
     # response reads them again); anyone else's scope is not the submitter's.
     if scope is None or scope.user.pk != submitted_by.pk:
         scope = ApiScope(submitted_by, light=True)
-    scope.only_athletes(_named_athletes(items))
+    scope.only_athletes({_athlete_id(item) for item in items} - {None})
     loggable = scope.loggable_cases()
     outcomes: dict[int, ItemOutcome] = {}
     rows: list[_Row] = []

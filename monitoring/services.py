@@ -646,7 +646,7 @@ def _evaluate_contexts(
 
 def _latest_evaluations_upsert(rows: Sequence[tuple]) -> None:
     """Store each case's latest evaluation: (case id, phase id, evaluated at, evaluated for,
-    evaluation as JSON text or a dict), in one statement."""
+    the evaluation as JSON text, ``Evaluation.to_json``), in one statement."""
     if not rows:
         return
     if connection.vendor != "postgresql":
@@ -657,9 +657,7 @@ def _latest_evaluations_upsert(rows: Sequence[tuple]) -> None:
                     phase_id=phase_id,
                     evaluated_at=at,
                     evaluated_for=day,
-                    evaluation=(
-                        json.loads(evaluation) if isinstance(evaluation, str) else evaluation
-                    ),
+                    evaluation=json.loads(evaluation),
                 )
                 for case_id, phase_id, at, day, evaluation in rows
             ],
@@ -686,7 +684,7 @@ def _latest_evaluations_upsert(rows: Sequence[tuple]) -> None:
         columns[1].append(phase_id)
         columns[2].append(at)
         columns[3].append(day)
-        columns[4].append(evaluation if isinstance(evaluation, str) else json.dumps(evaluation))
+        columns[4].append(evaluation)
     connection.ensure_connection()
     with psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(sql, columns)

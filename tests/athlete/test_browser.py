@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from monitoring import services
 from monitoring.models import ActivitySession, DailyLog
+from tests.browser import log_in as browser_log_in
 from tests.factories import CaseFactory, UserFactory
 from tests.plans import running_plan
 
@@ -94,11 +95,7 @@ def maya(transactional_db):
 
 
 def log_in(page: Page, live_server, username: str = "maya") -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    browser_log_in(page, live_server, username, PASSWORD)
 
 
 def option(page: Page, name: str, value: str):

@@ -17,6 +17,7 @@ from monitoring.models_care import CaseNote, EducationCard, Goal, Review
 from protocols import services as plan_services
 from protocols.models import PhaseTemplate, ProtocolTemplate
 from tests.athlete.test_browser import axe_serious
+from tests.browser import log_in
 from tests.factories import AthleteFactory, CaseFactory
 from tests.plans import running_plan
 
@@ -41,10 +42,7 @@ def _page(browser: Browser, live_server, **context) -> Page:
 
 
 def _login(page: Page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server, username, PASSWORD)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -14,6 +14,7 @@ from athletes.models import Case, Team
 from monitoring.demo import DEMO_PASSWORD, seed
 from protocols.models import ProtocolTemplate
 from protocols.services import install_shipped_templates
+from tests.browser import log_in as browser_log_in
 
 pytestmark = pytest.mark.browser
 
@@ -33,10 +34,7 @@ def demo(transactional_db):
 
 
 def log_in(page: Page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    browser_log_in(page, live_server, username, DEMO_PASSWORD)
 
 
 def requests_elsewhere(page: Page, live_server) -> list[str]:

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from protocols.models import Plan, ProtocolTemplate
+from tests.browser import log_in as browser_log_in
 from tests.plans.conftest import make_template
 
 pytestmark = pytest.mark.browser
@@ -16,11 +17,7 @@ DESKTOP = {"width": 1366, "height": 900}
 
 
 def log_in(page: Page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("s3cret-pass")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
+    browser_log_in(page, live_server, username, "s3cret-pass")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -14,6 +14,7 @@ from athletes import services as athlete_services
 from athletes.models import SharingConsent
 from protocols import services as plan_services
 from tests.athlete.test_browser import SMALL_TARGETS, axe_serious, no_horizontal_scroll
+from tests.browser import log_in as browser_log_in
 from tests.factories import CaseFactory, UserFactory
 from tests.plans import running_plan
 
@@ -43,11 +44,7 @@ def people(transactional_db):
 
 
 def log_in(page: Page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    browser_log_in(page, live_server, username, PASSWORD)
 
 
 @pytest.fixture

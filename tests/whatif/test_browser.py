@@ -19,6 +19,7 @@ from monitoring.models import Assessment
 from protocols import services as plan_services
 from protocols.models import ProtocolTemplate
 from rehab.celery import app
+from tests.browser import log_in as browser_log_in
 from tests.factories import AthleteFactory, CaseFactory
 from tests.plans import published_template, running_plan
 
@@ -45,11 +46,7 @@ def desktop(browser, live_server) -> Page:
 
 
 def log_in(page: Page, live_server, username: str, password: str) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
+    browser_log_in(page, live_server, username, password)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -208,4 +208,3 @@ def _copy_history(athletes, *, days, today, rng, submitted_by) -> None:
                             now,
                         )
                     )
-    raw.commit() if not raw.autocommit else None

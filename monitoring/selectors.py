@@ -283,38 +283,155 @@ def _since(records: list, start: dt.date) -> tuple:
     return tuple(records[bisect_left(records, start, key=_first) :])
 
 
+def _windows(plans: list, today: dt.date) -> list[tuple[int, int, dt.date, dt.date]]:
+    """(case id, athlete id, phase start, history start) of each plan: logs are read from the
+    phase start (no criterion looks before it; the latest log before it, within the history,
+    only says when the athlete last logged), sessions from the history start."""
+    out = []
+    for plan, case, phase, _, _ in plans:
+        began = min(phase.started_on or today, today)
+        out.append((plan.case_id, case.athlete_id, began, _window_start(phase, today)))
+    return out
+
+
+def _case_rows(sql: str, windows: list[tuple], today: dt.date) -> list[tuple]:
+    """Rows of a per-case window statement (``_WINDOWED``): its first column the case id,
+    ordered by case and day. The windows go as four parallel arrays, one parameter each
+    whatever the chunk's size."""
+    arrays = [list(column) for column in zip(*windows, strict=True)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*arrays, today])
+        return cursor.fetchall()
+
+
+def _windowed_sql() -> dict[str, str]:
+    """The per-case window reads of ``chunk_snapshots`` on PostgreSQL, written from the models'
+    tables and columns (see ``_case_rows``)."""
+    qn = connection.ops.quote_name
+
+    def table(model: type) -> str:
+        return qn(model._meta.db_table)
+
+    def col(model: type, name: str, alias: str) -> str:
+        return f"{alias}.{qn(model._meta.get_field(name).column)}"
+
+    log = {name: col(DailyLog, name, "d") for name in LOG_COLUMNS}
+    log_select = ", ".join(
+        [
+            log["date"],
+            log["pain_rest"],
+            log["pain_during"],
+            log["pain_after"],
+            log["pain_next_morning"],
+            f"NULLIF({log['pain_character']}, '')",
+            log["localized"],
+            log["night_pain"],
+            log["swelling"],
+            f"{log['pain_lasted_hours']}::float8",
+        ]
+    )
+    # Identifiers come from the models' metadata, quoted; every value goes as a parameter.
+    logs = (
+        "SELECT w.case_id, l.* FROM unnest(%s::bigint[], %s::bigint[], %s::date[], %s::date[]) "  # noqa: S608
+        "AS w(case_id, athlete_id, phase_start, history_start) CROSS JOIN LATERAL ("
+        f"(SELECT {log_select} FROM {table(DailyLog)} d WHERE {log['athlete_id']} = w.athlete_id "
+        f"AND {log['date']} < w.phase_start AND {log['date']} >= w.history_start "
+        f"ORDER BY {log['date']} DESC LIMIT 1) UNION ALL "
+        f"(SELECT {log_select} FROM {table(DailyLog)} d WHERE {log['athlete_id']} = w.athlete_id "
+        f"AND {log['date']} >= w.phase_start AND {log['date']} <= %s)"
+        ") AS l ORDER BY 1, 2"
+    )
+    s = {name: col(ActivitySession, name, "s") for name in (*SESSION_COLUMNS, "id")}
+    sessions = (
+        "SELECT w.case_id, "  # noqa: S608
+        + ", ".join(s[name] for name in SESSION_COLUMNS[1:])
+        + " FROM unnest(%s::bigint[], %s::bigint[], %s::date[], %s::date[]) "
+        "AS w(case_id, athlete_id, phase_start, history_start) "
+        f"JOIN {table(ActivitySession)} s ON {s['athlete_id']} = w.athlete_id "
+        f"AND {s['date']} >= w.history_start AND {s['date']} <= %s "
+        f"ORDER BY w.case_id, {s['date']}, {s['id']}"
+    )
+    return {"logs": logs, "sessions": sessions}
+
+
+_WINDOWED: dict[str, str] = {}
+
+
+def _by_case(rows: list[tuple], make: type) -> dict[int, tuple]:
+    """Rows ordered by case id (first column) into tuples of ``make`` records by case."""
+    return {
+        case_id: tuple([_new(make, row[1:]) for row in group])
+        for case_id, group in groupby(rows, _first)
+    }
+
+
+def _logs_and_sessions(
+    windows: list[tuple[int, int, dt.date, dt.date]], today: dt.date
+) -> tuple[dict[int, tuple], dict[int, tuple]]:
+    """Each case's logs (from its phase start, led by the latest log before it within the
+    history) and sessions (from its history start), by case id, for ``_windows``. On
+    PostgreSQL each case's windows are cut by the database (two statements); elsewhere by
+    ``_cut_windows``."""
+    if connection.vendor != "postgresql":
+        return _cut_windows(windows, today)
+    if not _WINDOWED:
+        _WINDOWED.update(_windowed_sql())
+    logs = _by_case(_case_rows(_WINDOWED["logs"], windows, today), LogEntry)
+    sessions = _by_case(_case_rows(_WINDOWED["sessions"], windows, today), SessionEntry)
+    ids = [case_id for case_id, _, _, _ in windows]
+    return {i: logs.get(i, ()) for i in ids}, {i: sessions.get(i, ()) for i in ids}
+
+
+def _cut_windows(
+    windows: list[tuple[int, int, dt.date, dt.date]], today: dt.date
+) -> tuple[dict[int, tuple], dict[int, tuple]]:
+    """``_logs_and_sessions`` through the ORM: the athletes' rows from the earliest history
+    start, cut to each case's windows in Python."""
+    earliest = min(history for _, _, _, history in windows)
+    athlete_ids = sorted({athlete_id for _, athlete_id, _, _ in windows})
+    all_logs = _by_athlete(list(_log_rows(athlete_ids, earliest, today)), LogEntry)
+    all_sessions = _by_athlete(list(_session_rows(athlete_ids, earliest, today)), SessionEntry)
+    logs, sessions = {}, {}
+    for case_id, athlete_id, began, history in windows:
+        mine = all_logs.get(athlete_id, [])
+        first = bisect_left(mine, history, key=_first)
+        in_phase = bisect_left(mine, began, key=_first)
+        logs[case_id] = tuple(mine[max(first, in_phase - 1) :])
+        sessions[case_id] = _since(all_sessions.get(athlete_id, []), history)
+    return logs, sessions
+
+
 def chunk_snapshots(case_ids: Sequence[int], today: dt.date) -> list[CaseContext]:
     """Snapshots for a chunk of cases in four queries, whatever the chunk's size.
 
     1. active plans with case, athlete, current phase and the phase before it, as rows made
        into model instances of only the columns the evaluation reads (``_plan_rows``);
-    2. daily logs of those athletes in their windows, by athlete and day (tuples made into
-       ``LogEntry`` records as they come, no model instances);
-    3. their activity sessions, likewise;
+    2. each case's daily logs from its phase start (no criterion looks before it), led by the
+       latest log before it within ``LOAD_HISTORY_DAYS`` (when the athlete last logged), by
+       day, as ``LogEntry`` records (no model instances);
+    3. each case's activity sessions from ``LOAD_HISTORY_DAYS`` before its phase start (the
+       chronic training load), likewise;
     4. the cases' assessments.
     Phases with the same gates share one validated ``PhaseSpec``.
     """
     plans = [_instances(row) for row in _fetch("plans", _plan_rows, list(case_ids))]
     if not plans:
         return []
-    starts = {plan.case_id: _window_start(phase, today) for plan, _, phase, _, _ in plans}
-    earliest = min(starts.values())
-    athlete_ids = sorted({case.athlete_id for _, case, _, _, _ in plans})
-    logs = _by_athlete(_fetch("logs", _log_rows, athlete_ids, earliest, today), LogEntry)
-    sessions = _by_athlete(
-        _fetch("sessions", _session_rows, athlete_ids, earliest, today), SessionEntry
-    )
+    windows = _windows(plans, today)
+    logs, sessions = _logs_and_sessions(windows, today)
+    earliest = min(history for _, _, _, history in windows)
     assessments: dict[int, list[AssessmentEntry]] = defaultdict(list)
-    for case_id, *values in _fetch("assessments", _assessment_rows, list(starts), earliest, today):
+    for case_id, *values in _fetch(
+        "assessments", _assessment_rows, [w[0] for w in windows], earliest, today
+    ):
         assessments[case_id].append(_new(AssessmentEntry, values))
 
     contexts = []
     for plan, case, phase, spec, before in plans:
-        start = starts[plan.case_id]
         snapshot = Snapshot.presorted(
             phase_started_on=phase.started_on or today,
-            logs=_since(logs.get(case.athlete_id, []), start),
-            sessions=_since(sessions.get(case.athlete_id, []), start),
+            logs=logs[plan.case_id],
+            sessions=sessions[plan.case_id],
             assessments=tuple(assessments[case.pk]),
             signed_off_on=phase.signed_off_on,
             high_risk_site=case.risk == Case.Risk.HIGH,

@@ -1,0 +1,139 @@
+"""The nightly snapshots read each case's logs from its phase start only (led by the latest log
+before it) and its sessions from its history start: the evaluations are those of the whole
+history, and the database's cut is the same as the portable one."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from athletes.models import Case
+from bench.data import generate
+from monitoring import selectors
+from monitoring.models import ActivitySession, Assessment, DailyLog
+from protocols.gating import AssessmentEntry, LogEntry, SessionEntry, Snapshot, evaluate
+from protocols.models import PlanPhase
+
+TODAY = dt.date(2026, 3, 14)
+
+
+def _whole_history(ctx: selectors.CaseContext) -> Snapshot:
+    """The snapshot the engine was given before the windows: every log and session of the
+    athlete from the history start (``LOAD_HISTORY_DAYS`` before the phase) to today."""
+    began = min(ctx.phase.started_on or TODAY, TODAY)
+    first = began - dt.timedelta(days=selectors.LOAD_HISTORY_DAYS)
+    athlete = ctx.case.athlete_id
+    logs = [
+        LogEntry(*row)
+        for row in DailyLog.objects.filter(athlete_id=athlete, date__gte=first, date__lte=TODAY)
+        .order_by("date")
+        .values_list(*selectors.LOG_COLUMNS[1:])
+    ]
+    logs = [
+        log._replace(
+            pain_character=log.pain_character or None,
+            pain_lasted_hours=None
+            if log.pain_lasted_hours is None
+            else float(log.pain_lasted_hours),
+        )
+        for log in logs
+    ]
+    sessions = [
+        SessionEntry(*row)
+        for row in ActivitySession.objects.filter(
+            athlete_id=athlete, date__gte=first, date__lte=TODAY
+        )
+        .order_by("date", "id")
+        .values_list(*selectors.SESSION_COLUMNS[1:])
+    ]
+    assessments = [
+        AssessmentEntry(*row)
+        for row in Assessment.objects.filter(case_id=ctx.case.pk, date__gte=first, date__lte=TODAY)
+        .order_by("date", "id")
+        .values_list(*selectors.ASSESSMENT_COLUMNS[1:])
+    ]
+    return Snapshot(
+        phase_started_on=ctx.phase.started_on or TODAY,
+        logs=logs,
+        sessions=sessions,
+        assessments=assessments,
+        signed_off_on=ctx.phase.signed_off_on,
+        high_risk_site=ctx.case.risk == Case.Risk.HIGH,
+    )
+
+
+@pytest.fixture
+def cases(db):
+    ids = generate(cases=16, days=90, today=TODAY, seed=11, team_name="Windows")
+    contexts = {ctx.case.pk: ctx for ctx in selectors.chunk_snapshots(ids, TODAY)}
+    phase = {pk: ctx.phase for pk, ctx in contexts.items()}
+    athlete = {pk: ctx.case.athlete_id for pk, ctx in contexts.items()}
+    a, b, c, d, e, f, g, h = ids[:8]
+    # No log in the phase, one some weeks before it: the athlete last logged then.
+    DailyLog.objects.filter(athlete_id=athlete[a], date__gte=phase[a].started_on).delete()
+    DailyLog.objects.filter(
+        athlete_id=athlete[a], date__gte=phase[a].started_on - dt.timedelta(days=20)
+    ).delete()
+    # No log in the phase nor within the history before it: never logged, as far as it knows.
+    DailyLog.objects.filter(
+        athlete_id=athlete[b], date__gte=phase[b].started_on - dt.timedelta(days=60)
+    ).delete()
+    # A phase that starts after today.
+    PlanPhase.objects.filter(pk=phase[c].pk).update(started_on=TODAY + dt.timedelta(days=2))
+    # A phase that started today, and one with logs after today (ignored).
+    PlanPhase.objects.filter(pk=phase[d].pk).update(started_on=TODAY)
+    DailyLog.objects.filter(athlete_id=athlete[e], date=TODAY - dt.timedelta(days=1)).update(
+        date=TODAY + dt.timedelta(days=5)
+    )
+    # Several sessions on one day, one of them without an effort rating.
+    for rpe in (4, None):
+        ActivitySession.objects.create(
+            athlete_id=athlete[f],
+            date=TODAY - dt.timedelta(days=3),
+            activity="cycle",
+            minutes=40,
+            rpe=rpe,
+        )
+    # Two active cases of one athlete, in different phases since different days.
+    Case.objects.filter(pk=h).update(athlete_id=athlete[g])
+    PlanPhase.objects.filter(pk=phase[h].pk).update(started_on=TODAY - dt.timedelta(days=40))
+    return ids
+
+
+def test_the_windows_evaluate_as_the_whole_history(cases):
+    contexts = selectors.chunk_snapshots(cases, TODAY)
+    assert len(contexts) == len(cases)
+    read = 0
+    for ctx in contexts:
+        whole = _whole_history(ctx)
+        assert len(ctx.snapshot.logs) <= len(whole.logs)
+        read += len(whole.logs) - len(ctx.snapshot.logs)
+        ours = evaluate(ctx.spec, ctx.snapshot, TODAY)
+        assert ours.to_dict() == evaluate(ctx.spec, whole, TODAY).to_dict(), ctx.case.pk
+    assert read > 0  # the windows did leave logs unread
+    by_case = {ctx.case.pk: ctx for ctx in contexts}
+    a, b, c = cases[:3]
+    # The latest log before the phase, and only it, says when the athlete last logged.
+    last = by_case[a].snapshot.logs[-1].day
+    assert by_case[a].snapshot.logs == by_case[a].snapshot.logs[-1:]
+    assert last < by_case[a].phase.started_on
+    assert evaluate(by_case[a].spec, by_case[a].snapshot, TODAY).last_log_on == last
+    assert by_case[b].snapshot.logs == ()
+    assert evaluate(by_case[b].spec, by_case[b].snapshot, TODAY).last_log_on is None
+    # A phase of the future: read from today, with the latest log before today.
+    assert [log.day for log in by_case[c].snapshot.logs] == sorted(
+        log.day for log in _whole_history(by_case[c]).logs
+    )[-2:]
+
+
+def test_the_databases_cut_is_the_portable_one(cases):
+    contexts = selectors.chunk_snapshots(cases, TODAY)
+    plans = [(ctx.plan, ctx.case, ctx.phase, ctx.spec, ctx.previous_row) for ctx in contexts]
+    windows = selectors._windows(plans, TODAY)
+    assert selectors._logs_and_sessions(windows, TODAY) == selectors._cut_windows(windows, TODAY)
+    g, h = cases[6:8]
+    shared = {ctx.case.pk: ctx.snapshot for ctx in contexts if ctx.case.pk in (g, h)}
+    # One athlete, two cases: each its own windows of the same rows.
+    assert shared[g].logs != shared[h].logs
+    assert set(shared[g].logs) <= set(shared[h].logs)

@@ -673,7 +673,7 @@ def _latest_evaluations_upsert(rows: Sequence[tuple]) -> None:
         "INSERT INTO monitoring_caseevaluation "
         "(case_id, phase_id, evaluated_at, evaluated_for, evaluation) "
         "SELECT * FROM unnest(%b::bigint[], %b::bigint[], %b::timestamptz[], %b::date[], "
-        "%b::jsonb[]) ON CONFLICT (case_id) DO UPDATE SET "
+        "%b::text[]) ON CONFLICT (case_id) DO UPDATE SET "
         "phase_id = EXCLUDED.phase_id, evaluated_at = EXCLUDED.evaluated_at, "
         "evaluated_for = EXCLUDED.evaluated_for, evaluation = EXCLUDED.evaluation"
     )

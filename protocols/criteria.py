@@ -10,6 +10,7 @@ never met. For regression rules and warnings `met=True` means the rule fired.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -232,9 +233,45 @@ def _json_value(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
+_dumps = json.dumps
+_json_str = json.encoder.encode_basestring_ascii  # what json.dumps writes a string with
+
+
+def _json_scalar(value: Any) -> str:
+    """``json.dumps(_json_value(value))`` for the values a result holds, written directly."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    cls = type(value)
+    if cls is str:
+        return _json_str(value)
+    if cls is int:
+        return int.__repr__(value)
+    if cls is float and math.isfinite(value):
+        return float.__repr__(value)
+    return _dumps(_json_value(value))
+
+
 # JSON copies of parameter dicts, by the dict they copy (kept alive here, so that its id is not
 # reused): a compiled phase spec gives every case's result of one criterion the same dict.
 _JSON_PARAMS: dict[int, tuple[Mapping[str, Any], dict[str, Any]]] = {}
+
+
+# The same copies as JSON text.
+_JSON_PARAMS_TEXT: dict[int, tuple[Mapping[str, Any], str]] = {}
+
+
+def _json_params_text(params: Mapping[str, Any]) -> str:
+    """``json.dumps(_json_params(params))``, once per parameter dict."""
+    cached = _JSON_PARAMS_TEXT.get(id(params))
+    if cached is None or cached[0] is not params:
+        if len(_JSON_PARAMS_TEXT) >= 4096:
+            _JSON_PARAMS_TEXT.clear()
+        cached = _JSON_PARAMS_TEXT[id(params)] = (params, _dumps(_json_params(params)))
+    return cached[1]
 
 
 def _json_params(params: Mapping[str, Any]) -> dict[str, Any]:
@@ -275,6 +312,17 @@ class CriterionResult:
             "sentence": self.sentence,
             "red_flag": self.red_flag,
         }
+
+    def to_json(self) -> str:
+        """``json.dumps(self.to_dict())``, the same text, written without the dictionary (a
+        nightly run encodes some thirty thousand results)."""
+        return (
+            f'{{"kind": {_json_str(self.kind)}, "params": {_json_params_text(self.params)}, '
+            f'"role": {_json_str(self.role)}, "met": {_json_scalar(self.met)}, '
+            f'"observed": {_json_scalar(self.observed)}, '
+            f'"threshold": {_json_scalar(self.threshold)}, '
+            f'"sentence": {_json_str(self.sentence)}, "red_flag": {_json_scalar(self.red_flag)}}}'
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CriterionResult:

@@ -336,7 +336,7 @@ class Evaluation:
         def out(r: CriterionResult) -> str:
             text = texts.get(id(r))
             if text is None:
-                text = texts[id(r)] = _dumps(r.to_dict())
+                text = texts[id(r)] = r.to_json()
             return text
 
         def many(results: tuple[CriterionResult, ...]) -> str:

@@ -577,3 +577,41 @@ def test_records_after_today_change_nothing(spec, snapshot, future):
         # a sign-off after today does not count either
     )
     assert evaluate(spec, later, TODAY) == evaluate(spec, snapshot, TODAY)
+
+
+_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**20), 10**20),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.dates(),
+    st.text(),
+)
+
+
+@FAST
+@given(
+    kind=st.text(),
+    params=st.dictionaries(st.text(max_size=8), _scalars, max_size=4),
+    role=st.sampled_from(criteria.ROLES),
+    met=st.sampled_from([True, False, None]),
+    observed=_scalars,
+    threshold=_scalars,
+    sentence=st.text(),
+    red_flag=st.booleans(),
+)
+def test_a_results_json_text_is_that_of_its_dictionary(
+    kind, params, role, met, observed, threshold, sentence, red_flag
+):
+    result = criteria.CriterionResult(
+        kind=kind,
+        params=params,
+        role=role,
+        met=met,
+        observed=observed,
+        threshold=threshold,
+        sentence=sentence,
+        red_flag=red_flag,
+    )
+    assert result.to_json() == json.dumps(result.to_dict())
+    assert result.to_json() == json.dumps(result.to_dict())  # the parameters' cached text

@@ -522,6 +522,7 @@ def reconcile_flags(
     changes: _FlagChanges,
     now,
     payload: dict | None = None,
+    payload_json: str | None = None,
 ) -> list[Flag]:
     """Open, update or resolve the case's flags to match the evaluation. Idempotent.
 
@@ -529,7 +530,9 @@ def reconcile_flags(
     evaluation: they stay until a clinician acknowledges and resolves them. Returns the flags
     to open (not saved yet: ``changes.open()`` inserts them with the chunk's other new flags).
     ``payload`` is ``evaluation.to_dict()`` when the caller has it already; otherwise it is
-    made only if a flag is opened or changed (the flags carry the evaluation that raised them).
+    made only if a flag is opened or changed (the flags carry the evaluation that raised them),
+    from ``payload_json`` (``evaluation.to_json()``) when given: decoding the text is quicker
+    than building the dictionary again.
     """
     wanted = _wanted_flags(ctx, evaluation)
     current = {f.kind: f for f in existing if f.phase_id == ctx.phase.pk}
@@ -549,7 +552,7 @@ def reconcile_flags(
         if flag is not None and flag.message == spec["message"] and flag.title == title:
             continue  # unchanged: the flag keeps the evaluation that raised it
         if payload is None:
-            payload = evaluation.to_dict()
+            payload = json.loads(payload_json) if payload_json else evaluation.to_dict()
         fields = {
             "title": title,
             "message": spec["message"],
@@ -635,8 +638,16 @@ def _evaluate_contexts(
             evaluation = evaluate(
                 ctx.spec, ctx.snapshot, today, missing_log_days=settings.REHAB_MISSING_LOG_DAYS
             )
-            reconcile_flags(ctx, evaluation, by_case.get(ctx.case.pk, []), changes=changes, now=now)
-            latest.append((ctx.case.pk, ctx.phase.pk, now, today, evaluation.to_json()))
+            text = evaluation.to_json()
+            reconcile_flags(
+                ctx,
+                evaluation,
+                by_case.get(ctx.case.pk, []),
+                changes=changes,
+                now=now,
+                payload_json=text,
+            )
+            latest.append((ctx.case.pk, ctx.phase.pk, now, today, text))
             results.append(evaluation)
         _notify_many(changes.open())
         changes.flush(now)

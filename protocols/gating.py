@@ -21,6 +21,8 @@ from protocols.criteria import (
     get_kind,
     validate_list,
 )
+from protocols.criteria import _json_scalar as _scalar
+from protocols.criteria import _json_str as _str
 
 # --- the data the engine sees -----------------------------------------------------------------
 
@@ -343,13 +345,13 @@ class Evaluation:
             return "[" + ", ".join(map(out, results)) + "]"
 
         return (
-            f'{{"day": {_dumps(self.day.isoformat())}, "phase": {_dumps(self.phase)}, '
-            f'"ready": {_dumps(self.ready)}, "advance": {many(self.advance)}, '
+            f'{{"day": {_str(self.day.isoformat())}, "phase": {_str(self.phase)}, '
+            f'"ready": {_scalar(self.ready)}, "advance": {many(self.advance)}, '
             f'"regress": {many(self.regress)}, "warn": {many(self.warn)}, '
-            f'"days_in_phase": {_dumps(self.days_in_phase)}, '
-            f'"last_log_on": {_dumps(_iso(self.last_log_on))}, '
-            f'"days_without_log": {_dumps(self.days_without_log)}, '
-            f'"missing_logs": {_dumps(self.missing_logs)}, "summary": {_dumps(self.summary)}, '
+            f'"days_in_phase": {_scalar(self.days_in_phase)}, '
+            f'"last_log_on": {_scalar(self.last_log_on)}, '
+            f'"days_without_log": {_scalar(self.days_without_log)}, '
+            f'"missing_logs": {_scalar(self.missing_logs)}, "summary": {_str(self.summary)}, '
             f'"fired": {many(self.fired)}, "red_flags": {many(self.red_flags)}, '
             f'"warnings": {many(self.warnings)}, "unknown": {many(self.unknown)}, '
             f'"flags": {_dumps(list(self.flags))}}}'

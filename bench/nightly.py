@@ -198,7 +198,15 @@ def run_scale_out(report: Report, *, cases: int, today: dt.date, redis_url: str)
         tasks.evaluate_active_cases(today.isoformat())
     rates = {}
     for workers in (1, 2):
-        env = {**os.environ, "REDIS_URL": redis_url, "CELERY_TASK_ALWAYS_EAGER": "0"}
+        # Persistent database connections, as in production (settings: 60 s): with none, a
+        # worker opens a connection per task, and a new PostgreSQL backend reads its catalogue
+        # again before its first queries.
+        env = {
+            **os.environ,
+            "REDIS_URL": redis_url,
+            "CELERY_TASK_ALWAYS_EAGER": "0",
+            "CONN_MAX_AGE": os.environ.get("CONN_MAX_AGE", "60"),
+        }
         subprocess.run(
             [sys.executable, "-m", "celery", "-A", "rehab", "purge", "-f"],
             env=env,
@@ -234,36 +242,12 @@ def run_scale_out(report: Report, *, cases: int, today: dt.date, redis_url: str)
         )
         try:
             _wait_for_worker(env)
-            marker = timezone.now()
-            # The publisher prints the time it sends the nightly task: a fresh interpreter's
-            # start-up (a second or two, the same with any number of workers) is not the
-            # workers' time.
-            result = subprocess.run(
-                [
-                    sys.executable,
-                    "-c",
-                    "import django,os,time; django.setup(); "
-                    "from monitoring.tasks import evaluate_active_cases as t; "
-                    "print(time.time(), flush=True); "
-                    f"t.delay('{today.isoformat()}').get(timeout=600)",
-                ],
-                env={**env, "DJANGO_SETTINGS_MODULE": "rehab.settings"},
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                timeout=900,
-            )
-            if result.returncode:
-                raise RuntimeError(result.stderr)
-            published = float(result.stdout.split()[0])
-            while True:
-                done = CaseEvaluation.objects.filter(evaluated_at__gt=marker).count()
-                if done >= cases:
-                    break
-                if time.time() - published > 900:
-                    raise TimeoutError(f"{done} of {cases} evaluated")
-                time.sleep(0.1)
-            elapsed = time.time() - published
+            # A first night warms the worker processes (their connections, compiled
+            # statements and phase specs, as on any night after the first): not timed. Then
+            # the best of three nights: a run of a second or two on a shared machine is
+            # easily slowed by something else.
+            _night(env, today, cases)
+            elapsed = min(_night(env, today, cases) for _ in range(3))
         finally:
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=60)
@@ -290,6 +274,46 @@ def run_scale_out(report: Report, *, cases: int, today: dt.date, redis_url: str)
             f"{os.cpu_count()} cores",
         )
     )
+
+
+def _night(env: dict, today: dt.date, cases: int) -> float:
+    """Seconds from sending the nightly task to the workers until every case is evaluated.
+
+    Done is seen by counting the evaluations written since the start, every 50 ms. Each night
+    rewrites every case's evaluation; a day's autovacuum would clean the old versions, but
+    nights run back to back here, so the table is vacuumed first: counting through the dead
+    rows of the nights before took the database a core's tenth, from the workers.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM {CaseEvaluation._meta.db_table}")
+    marker = timezone.now()
+    # The publisher prints the time it sends the nightly task: a fresh interpreter's start-up
+    # (a second or two, the same with any number of workers) is not the workers' time.
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django,os,time; django.setup(); "
+            "from monitoring.tasks import evaluate_active_cases as t; "
+            "print(time.time(), flush=True); "
+            f"t.delay('{today.isoformat()}').get(timeout=600)",
+        ],
+        env={**env, "DJANGO_SETTINGS_MODULE": "rehab.settings"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    if result.returncode:
+        raise RuntimeError(result.stderr)
+    published = float(result.stdout.split()[0])
+    while True:
+        done = CaseEvaluation.objects.filter(evaluated_at__gt=marker).count()
+        if done >= cases:
+            return time.time() - published
+        if time.time() - published > 900:
+            raise TimeoutError(f"{done} of {cases} evaluated")
+        time.sleep(0.05)
 
 
 def _wait_for_worker(env: dict) -> None:

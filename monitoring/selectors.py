@@ -12,8 +12,6 @@ import json
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from functools import cached_property
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -50,25 +48,72 @@ from .models import ActivitySession, Assessment, DailyLog, Flag
 LOAD_HISTORY_DAYS = 56
 
 
-@dataclass(frozen=True)
 class CaseContext:
-    """A case with its active plan and current phase, and the engine's inputs for it."""
+    """A case with its active plan and current phase, and the engine's inputs for it.
 
-    case: Case
-    plan: Plan
-    phase: PlanPhase
-    spec: PhaseSpec
-    snapshot: Snapshot
-    # The phase before ``phase`` as (id, plan id, order, name) in the model's field order, or
-    # None for the first phase: made into an instance only when a regression proposes it.
-    previous_row: tuple | None = None
+    Made from a ``_plan_rows`` row. The plan, the case (with its athlete) and the phase become
+    model instances when first asked for (``plan``, ``case``, ``phase``): a nightly run needs
+    only their ids and a few values (``case_id``, ``phase_id``, ``phase_name``) for all but the
+    cases whose flags it opens.
+    """
 
-    @cached_property
+    __slots__ = ("row", "spec", "snapshot", "_made", "_previous")
+
+    def __init__(self, row: tuple, spec: PhaseSpec, snapshot: Snapshot) -> None:
+        self.row = row
+        self.spec = spec
+        self.snapshot = snapshot
+        self._made: tuple[Plan, Case, PlanPhase] | None = None
+        self._previous: list[PlanPhase | None] = []
+
+    def __repr__(self) -> str:
+        return f"<CaseContext case {self.case_id} phase {self.phase_id}>"
+
+    @property
+    def case_id(self) -> int:
+        return self.row[_AT["case_id"]]
+
+    @property
+    def phase_id(self) -> int:
+        return self.row[_AT["current_phase__id"]]
+
+    @property
+    def phase_name(self) -> str:
+        return self.row[_AT["current_phase__name"]]
+
+    def _instances(self) -> tuple[Plan, Case, PlanPhase]:
+        if self._made is None:
+            self._made = _instances(self.row)
+        return self._made
+
+    @property
+    def plan(self) -> Plan:
+        return self._instances()[0]
+
+    @property
+    def case(self) -> Case:
+        return self._instances()[1]
+
+    @property
+    def phase(self) -> PlanPhase:
+        return self._instances()[2]
+
+    @property
+    def previous_row(self) -> tuple | None:
+        """The phase before ``phase`` as (id, plan id, order, name) in the model's field
+        order, or None for the first phase."""
+        previous = self.row[_PREVIOUS_AT:]
+        return previous if previous[0] is not None else None
+
+    @property
     def previous_phase(self) -> PlanPhase | None:
-        """The phase before ``phase`` (id, plan, order and name loaded), or None."""
-        if self.previous_row is None:
-            return None
-        return PlanPhase.from_db("default", _PREVIOUS_FIELDS, self.previous_row)
+        """The phase before ``phase`` (id, plan, order and name loaded), or None; made into an
+        instance only when a regression proposes it."""
+        if not self._previous:
+            row = self.previous_row
+            made = None if row is None else PlanPhase.from_db("default", _PREVIOUS_FIELDS, row)
+            self._previous.append(made)
+        return self._previous[0]
 
 
 LOG_COLUMNS = (
@@ -203,11 +248,6 @@ def active_plans(case_ids: Iterable[int] | None = None) -> QuerySet[Plan]:
     return plans
 
 
-def _window_start(phase: PlanPhase, today: dt.date) -> dt.date:
-    started = phase.started_on or today
-    return min(started, today) - dt.timedelta(days=LOAD_HISTORY_DAYS)
-
-
 # What the evaluation reads of a plan, its case, athlete and current phase (the phase's
 # prescriptions, citations and notes stay in the database; its gates are read as text, for
 # ``_spec_for``), and of the phase before it (a regression proposes stepping back to it).
@@ -233,6 +273,17 @@ _PREVIOUS_FIELDS = [
 ]
 
 
+# A ``_plan_rows`` row: the ``_READ`` columns in order, the three gates, the previous phase.
+_READ_COLUMNS = [
+    f"{prefix}{name}"
+    for (_, prefix, _), (_, names) in zip(_READ, _READ_ORDERED, strict=True)
+    for name in names
+]
+_AT = {path: index for index, path in enumerate(_READ_COLUMNS)}  # where a value sits in a row
+_GATES_AT = len(_READ_COLUMNS)
+_PREVIOUS_AT = _GATES_AT + 3
+
+
 def _plan_rows(case_ids: list[int]) -> QuerySet:
     """The active plans of ``case_ids`` as rows: the ``_READ`` columns of plan, case, athlete
     and current phase, the current phase's gates as JSON text, and the phase before it (id,
@@ -240,11 +291,7 @@ def _plan_rows(case_ids: list[int]) -> QuerySet:
     earlier = PlanPhase.objects.filter(
         plan_id=OuterRef("pk"), order__lt=OuterRef("current_phase__order")
     ).order_by("-order")
-    columns: list = [
-        f"{prefix}{name}"
-        for (_, prefix, _), (_, names) in zip(_READ, _READ_ORDERED, strict=True)
-        for name in names
-    ]
+    columns: list = [*_READ_COLUMNS]
     columns += [
         Cast(f"current_phase__{name}", TextField())
         for name in ("advance_when", "regress_when", "warn_when")
@@ -253,9 +300,18 @@ def _plan_rows(case_ids: list[int]) -> QuerySet:
     return active_plans().filter(_any(Plan, "case_id", case_ids)).values_list(*columns)
 
 
-def _instances(row: tuple) -> tuple[Plan, Case, PlanPhase, PhaseSpec, tuple | None]:
-    """The plan, case and current phase of a ``_plan_rows`` row (model instances with only the
-    ``_READ`` fields loaded, related to each other), its spec, and the previous phase's row."""
+def _row_spec(row: tuple) -> PhaseSpec:
+    """The validated spec of a ``_plan_rows`` row's current phase (shared, see ``_spec_for``)."""
+    return _spec_for(
+        row[_AT["current_phase__name"]],
+        row[_AT["current_phase__min_days"]],
+        row[_GATES_AT:_PREVIOUS_AT],
+    )
+
+
+def _instances(row: tuple) -> tuple[Plan, Case, PlanPhase]:
+    """The plan, case and current phase of a ``_plan_rows`` row: model instances with only the
+    ``_READ`` fields loaded, related to each other (the case with its athlete)."""
     made, at = [], 0
     for model, names in _READ_ORDERED:
         made.append(model.from_db("default", names, row[at : at + len(names)]))
@@ -264,9 +320,7 @@ def _instances(row: tuple) -> tuple[Plan, Case, PlanPhase, PhaseSpec, tuple | No
     case.athlete = athlete
     plan.case = case
     plan.current_phase = phase
-    spec = _spec_for(phase.name, phase.min_days, row[at : at + 3])
-    previous = row[at + 3 :]
-    return plan, case, phase, spec, previous if previous[0] is not None else None
+    return plan, case, phase
 
 
 def _by_athlete(rows: list[tuple], make: type) -> dict[int, list]:
@@ -283,14 +337,17 @@ def _since(records: list, start: dt.date) -> tuple:
     return tuple(records[bisect_left(records, start, key=_first) :])
 
 
-def _windows(plans: list, today: dt.date) -> list[tuple[int, int, dt.date, dt.date]]:
-    """(case id, athlete id, phase start, history start) of each plan: logs are read from the
-    phase start (no criterion looks before it; the latest log before it, within the history,
-    only says when the athlete last logged), sessions from the history start."""
+def _windows(rows: list[tuple], today: dt.date) -> list[tuple[int, int, dt.date, dt.date]]:
+    """(case id, athlete id, phase start, history start) of each ``_plan_rows`` row: logs are
+    read from the phase start (no criterion looks before it; the latest log before it, within
+    the history, only says when the athlete last logged), sessions from the history start."""
     out = []
-    for plan, case, phase, _, _ in plans:
-        began = min(phase.started_on or today, today)
-        out.append((plan.case_id, case.athlete_id, began, _window_start(phase, today)))
+    case_at, athlete_at = _AT["case_id"], _AT["case__athlete_id"]
+    started_at = _AT["current_phase__started_on"]
+    for row in rows:
+        began = min(row[started_at] or today, today)
+        history = began - dt.timedelta(days=LOAD_HISTORY_DAYS)
+        out.append((row[case_at], row[athlete_at], began, history))
     return out
 
 
@@ -404,8 +461,9 @@ def _cut_windows(
 def chunk_snapshots(case_ids: Sequence[int], today: dt.date) -> list[CaseContext]:
     """Snapshots for a chunk of cases in four queries, whatever the chunk's size.
 
-    1. active plans with case, athlete, current phase and the phase before it, as rows made
-       into model instances of only the columns the evaluation reads (``_plan_rows``);
+    1. active plans with case, athlete, current phase and the phase before it, as rows of only
+       the columns the evaluation reads (``_plan_rows``; ``CaseContext`` makes them model
+       instances when asked for);
     2. each case's daily logs from its phase start (no criterion looks before it), led by the
        latest log before it within ``LOAD_HISTORY_DAYS`` (when the athlete last logged), by
        day, as ``LogEntry`` records (no model instances);
@@ -414,10 +472,10 @@ def chunk_snapshots(case_ids: Sequence[int], today: dt.date) -> list[CaseContext
     4. the cases' assessments.
     Phases with the same gates share one validated ``PhaseSpec``.
     """
-    plans = [_instances(row) for row in _fetch("plans", _plan_rows, list(case_ids))]
-    if not plans:
+    rows = _fetch("plans", _plan_rows, list(case_ids))
+    if not rows:
         return []
-    windows = _windows(plans, today)
+    windows = _windows(rows, today)
     logs, sessions = _logs_and_sessions(windows, today)
     earliest = min(history for _, _, _, history in windows)
     assessments: dict[int, list[AssessmentEntry]] = defaultdict(list)
@@ -427,16 +485,18 @@ def chunk_snapshots(case_ids: Sequence[int], today: dt.date) -> list[CaseContext
         assessments[case_id].append(_new(AssessmentEntry, values))
 
     contexts = []
-    for plan, case, phase, spec, before in plans:
+    started_at, signed_at = _AT["current_phase__started_on"], _AT["current_phase__signed_off_on"]
+    risk_at = _AT["case__risk"]
+    for row, (case_id, _, _, _) in zip(rows, windows, strict=True):
         snapshot = Snapshot.presorted(
-            phase_started_on=phase.started_on or today,
-            logs=logs[plan.case_id],
-            sessions=sessions[plan.case_id],
-            assessments=tuple(assessments[case.pk]),
-            signed_off_on=phase.signed_off_on,
-            high_risk_site=case.risk == Case.Risk.HIGH,
+            phase_started_on=row[started_at] or today,
+            logs=logs[case_id],
+            sessions=sessions[case_id],
+            assessments=tuple(assessments[case_id]),
+            signed_off_on=row[signed_at],
+            high_risk_site=row[risk_at] == Case.Risk.HIGH,
         )
-        contexts.append(CaseContext(case, plan, phase, spec, snapshot, before))
+        contexts.append(CaseContext(row, _row_spec(row), snapshot))
     return contexts
 
 

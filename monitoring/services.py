@@ -432,7 +432,7 @@ def _wanted_flags(ctx: selectors.CaseContext, evaluation: Evaluation) -> dict[st
         }
     if evaluation.ready:
         wanted[Flag.Kind.READY_TO_ADVANCE] = {
-            "title": f"Ready to advance from “{ctx.phase.name}”",
+            "title": f"Ready to advance from “{ctx.phase_name}”",
             "message": "Every criterion is met: "
             + " ".join(r.sentence for r in evaluation.advance),
         }
@@ -535,10 +535,10 @@ def reconcile_flags(
     than building the dictionary again.
     """
     wanted = _wanted_flags(ctx, evaluation)
-    current = {f.kind: f for f in existing if f.phase_id == ctx.phase.pk}
+    current = {f.kind: f for f in existing if f.phase_id == ctx.phase_id}
     opened: list[Flag] = []
     for flag in existing:
-        stale_phase = flag.phase_id != ctx.phase.pk
+        stale_phase = flag.phase_id != ctx.phase_id
         if flag.kind == Flag.Kind.RED_FLAG and not stale_phase:
             continue
         if stale_phase or flag.kind not in wanted:
@@ -642,12 +642,12 @@ def _evaluate_contexts(
             reconcile_flags(
                 ctx,
                 evaluation,
-                by_case.get(ctx.case.pk, []),
+                by_case.get(ctx.case_id, []),
                 changes=changes,
                 now=now,
                 payload_json=text,
             )
-            latest.append((ctx.case.pk, ctx.phase.pk, now, today, text))
+            latest.append((ctx.case_id, ctx.phase_id, now, today, text))
             results.append(evaluation)
         _notify_many(changes.open())
         changes.flush(now)

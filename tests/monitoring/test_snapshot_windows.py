@@ -129,11 +129,23 @@ def test_the_windows_evaluate_as_the_whole_history(cases):
 
 def test_the_databases_cut_is_the_portable_one(cases):
     contexts = selectors.chunk_snapshots(cases, TODAY)
-    plans = [(ctx.plan, ctx.case, ctx.phase, ctx.spec, ctx.previous_row) for ctx in contexts]
-    windows = selectors._windows(plans, TODAY)
+    windows = selectors._windows([ctx.row for ctx in contexts], TODAY)
     assert selectors._logs_and_sessions(windows, TODAY) == selectors._cut_windows(windows, TODAY)
     g, h = cases[6:8]
     shared = {ctx.case.pk: ctx.snapshot for ctx in contexts if ctx.case.pk in (g, h)}
     # One athlete, two cases: each its own windows of the same rows.
     assert shared[g].logs != shared[h].logs
     assert set(shared[g].logs) <= set(shared[h].logs)
+
+
+def test_a_context_makes_its_model_instances_only_when_asked(cases):
+    ctx = selectors.chunk_snapshots(cases[:3], TODAY)[0]
+    assert ctx._made is None
+    assert (ctx.case_id, ctx.phase_id, ctx.phase_name) == (
+        ctx.case.pk,
+        ctx.phase.pk,
+        ctx.phase.name,
+    )
+    assert ctx.plan.case is ctx.case and ctx.plan.current_phase is ctx.phase
+    assert ctx.case.athlete.pk == ctx.case.athlete_id
+    assert ctx.previous_phase.order == ctx.phase.order - 1 or ctx.previous_row is None

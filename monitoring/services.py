@@ -521,7 +521,6 @@ def reconcile_flags(
     *,
     changes: _FlagChanges,
     now,
-    payload: dict | None = None,
     payload_json: str | None = None,
 ) -> list[Flag]:
     """Open, update or resolve the case's flags to match the evaluation. Idempotent.
@@ -529,14 +528,14 @@ def reconcile_flags(
     ``existing`` are the case's unresolved flags. Red flags are never resolved by the
     evaluation: they stay until a clinician acknowledges and resolves them. Returns the flags
     to open (not saved yet: ``changes.open()`` inserts them with the chunk's other new flags).
-    ``payload`` is ``evaluation.to_dict()`` when the caller has it already; otherwise it is
-    made only if a flag is opened or changed (the flags carry the evaluation that raised them),
-    from ``payload_json`` (``evaluation.to_json()``) when given: decoding the text is quicker
-    than building the dictionary again.
+    The flags carry the evaluation that raised them, as a dictionary made only if a flag is
+    opened or changed: decoded from ``payload_json`` (``evaluation.to_json()``) when the caller
+    has it, quicker than building it again, or else ``evaluation.to_dict()``.
     """
     wanted = _wanted_flags(ctx, evaluation)
     current = {f.kind: f for f in existing if f.phase_id == ctx.phase_id}
     opened: list[Flag] = []
+    payload: dict | None = None
     for flag in existing:
         stale_phase = flag.phase_id != ctx.phase_id
         if flag.kind == Flag.Kind.RED_FLAG and not stale_phase:

@@ -255,33 +255,34 @@ def _json_scalar(value: Any) -> str:
     return _dumps(_json_value(value))
 
 
-# JSON copies of parameter dicts, by the dict they copy (kept alive here, so that its id is not
-# reused): a compiled phase spec gives every case's result of one criterion the same dict.
-_JSON_PARAMS: dict[int, tuple[Mapping[str, Any], dict[str, Any]]] = {}
+# JSON copies of parameter dicts, and their text once asked for, by the dict they copy (kept
+# alive here, so that its id is not reused): a compiled phase spec gives every case's result of
+# one criterion the same dict.
+_JSON_PARAMS: dict[int, list] = {}
 
 
-# The same copies as JSON text.
-_JSON_PARAMS_TEXT: dict[int, tuple[Mapping[str, Any], str]] = {}
-
-
-def _json_params_text(params: Mapping[str, Any]) -> str:
-    """``json.dumps(_json_params(params))``, once per parameter dict."""
-    cached = _JSON_PARAMS_TEXT.get(id(params))
-    if cached is None or cached[0] is not params:
-        if len(_JSON_PARAMS_TEXT) >= 4096:
-            _JSON_PARAMS_TEXT.clear()
-        cached = _JSON_PARAMS_TEXT[id(params)] = (params, _dumps(_json_params(params)))
-    return cached[1]
-
-
-def _json_params(params: Mapping[str, Any]) -> dict[str, Any]:
-    """A new JSON-ready copy of `params` (dates as ISO text)."""
+def _json_params_entry(params: Mapping[str, Any]) -> list:
+    """[params, its JSON-ready copy, the copy's JSON text or None until asked for]."""
     cached = _JSON_PARAMS.get(id(params))
     if cached is None or cached[0] is not params:
         if len(_JSON_PARAMS) >= 4096:
             _JSON_PARAMS.clear()
-        cached = _JSON_PARAMS[id(params)] = (params, {k: _json_value(v) for k, v in params.items()})
-    return dict(cached[1])
+        copy = {k: _json_value(v) for k, v in params.items()}
+        cached = _JSON_PARAMS[id(params)] = [params, copy, None]
+    return cached
+
+
+def _json_params(params: Mapping[str, Any]) -> dict[str, Any]:
+    """A new JSON-ready copy of `params` (dates as ISO text)."""
+    return dict(_json_params_entry(params)[1])
+
+
+def _json_params_text(params: Mapping[str, Any]) -> str:
+    """``json.dumps(_json_params(params))``, once per parameter dict."""
+    entry = _json_params_entry(params)
+    if entry[2] is None:
+        entry[2] = _dumps(entry[1])
+    return entry[2]
 
 
 @dataclass(frozen=True)

@@ -3,33 +3,19 @@
 The nightly run rewrites one document of about 4.5 KB per active case; ``jsonb`` parsed and
 rebuilt each of them on the way in, two thirds of the upsert's server time. Nothing queries
 inside these documents. Changing the column's type drops its compression setting on
-PostgreSQL, so LZ4 is set again (as in 0004, where the server has it).
+PostgreSQL, so LZ4 is set again with 0004's own step (where the server has it).
 """
+
+import importlib
 
 from django.db import migrations
 
 import monitoring.models
 
-
-def _set_compression(method: str):
-    def apply(apps, schema_editor):
-        connection = schema_editor.connection
-        if connection.vendor != "postgresql":
-            return
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' "
-                "AND %s = ANY(enumvals)",
-                [method],
-            )
-            if cursor.fetchone() is None:
-                return
-            cursor.execute(
-                "ALTER TABLE monitoring_caseevaluation ALTER COLUMN evaluation "
-                f"SET COMPRESSION {method}"
-            )
-
-    return apply
+# The compression setting of 0004 (LZ4 where the server has it; both stored-evaluation columns).
+_set_compression = importlib.import_module(
+    "monitoring.migrations.0004_evaluation_lz4"
+)._set_compression
 
 
 class Migration(migrations.Migration):

@@ -16,8 +16,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from functools import cached_property
+from typing import Any
 
-from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery, Value, signals
+from django.db.models.base import ModelState
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -76,15 +78,38 @@ def light_api_cases(user: User, athletes: frozenset[int] | None = None) -> list[
     rows = cases.values_list(*LIGHT_COLUMNS)
     case_fields = ("id", "athlete_id", "status")
     athlete_fields = ("id", "user_id")
-    # from_db takes the values in the order of the model's fields
-    assert _in_field_order(Case, case_fields) and _in_field_order(Athlete, athlete_fields)
+    make_case, make_athlete = _loaded(Case, case_fields), _loaded(Athlete, athlete_fields)
     cases = []
     for pk, athlete_id, status, athlete_user_id, role in rows:
-        case = Case.from_db(alias, case_fields, (pk, athlete_id, status))
-        case.athlete = Athlete.from_db(alias, athlete_fields, (athlete_id, athlete_user_id))
+        case = make_case(alias, (pk, athlete_id, status))
+        case.athlete = make_athlete(alias, (athlete_id, athlete_user_id))
         case.viewer_role, case.viewer_id = role, user.pk
         cases.append(case)
     return cases
+
+
+def _loaded(model, names: tuple[str, ...]) -> Callable[[str, tuple], Any]:
+    """``model.from_db(alias, names, values)``: an instance loaded from the database with only
+    the fields ``names`` (in the model's field order), the others deferred.
+
+    ``from_db`` runs the model's ``__init__`` over every field; without ``pre_init`` or
+    ``post_init`` receivers for the model, the instance is made as that leaves it (the loaded
+    values in its ``__dict__``, a deferred field absent from it, its state not adding, from
+    ``alias``) at a fifth of the cost. A write names up to a thousand athletes.
+    """
+    assert _in_field_order(model, names)
+    if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
+        return lambda alias, values: model.from_db(alias, names, values)
+    new = object.__new__
+
+    def make(alias: str, values: tuple) -> Any:
+        obj = new(model)
+        obj.__dict__.update(zip(names, values, strict=True))
+        state = obj._state = ModelState()
+        state.adding, state.db = False, alias
+        return obj
+
+    return make
 
 
 @functools.cache

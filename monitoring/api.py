@@ -8,11 +8,18 @@ Writes from devices are upserts (`monitoring.ingest`): one item with `POST /<kin
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    ProhibitNullCharactersValidator,
+)
 from django.db.models import Prefetch, Q
 from django.utils.dateparse import parse_datetime
 from django_filters import rest_framework as filters
@@ -31,6 +38,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.fields import SkipField, empty
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from athletes import api as athletes_api
 from athletes import permissions
@@ -157,12 +165,58 @@ class _Slow(Exception):
     says why, for every field at once) or one the quick path does not handle."""
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _passes(field: serializers.Field) -> Callable[[Any], bool] | None:
+    """A quick test that `field`'s validators all accept a value of the field's own type (an
+    int, a string), or None when the field has a validator it does not know. True means
+    `run_validators` would pass; False only that it must be asked (it raises, with its own
+    message). Knows Django's range and length validators with fixed limits and the
+    character checks DRF gives every string field."""
+    tests: list[Callable[[Any], bool]] = []
+    for validator in field.validators:
+        cls = type(validator)
+        limit = getattr(validator, "limit_value", None)
+        if cls in (MinValueValidator, MaxValueValidator) and type(limit) not in (int, float):
+            return None  # a callable or a Decimal limit: the validator itself
+        if cls is MaxLengthValidator and type(limit) is not int:
+            return None
+        if cls is MinValueValidator:
+            tests.append(lambda value, limit=limit: value >= limit)
+        elif cls is MaxValueValidator:
+            tests.append(lambda value, limit=limit: value <= limit)
+        elif cls is MaxLengthValidator:
+            tests.append(lambda value, limit=limit: len(value) <= limit)
+        elif cls is ProhibitNullCharactersValidator:
+            tests.append(lambda value: "\x00" not in value)
+        elif cls is ProhibitSurrogateCharactersValidator:
+            tests.append(lambda value: value.isascii() or _SURROGATE.search(value) is None)
+        else:
+            return None
+    if not tests:
+        return lambda value: True
+    if len(tests) == 2:
+        first, second = tests
+        return lambda value: first(value) and second(value)
+    return lambda value: all(test(value) for test in tests)
+
+
 def _quick_field(field: serializers.Field) -> Callable[[Any], Any]:
     """`field.run_validation` for a value that is present and not null, with DRF's own steps
     inlined for the plain JSON values of the commonest fields (an int for an integer, a bool, a
-    string); any other value goes through `field.run_validation` itself. Raises on refusal."""
+    string) and their validators tested directly when `_passes` knows them; any other value
+    goes through `field.run_validation` itself. Raises on refusal."""
     cls = type(field)
     run_validators, run_validation = field.run_validators, field.run_validation
+    passes = _passes(field)
+    if passes is not None:
+        fallback = run_validators
+
+        def run_validators(value):
+            if not passes(value):
+                fallback(value)
+
     if cls in (serializers.IntegerField, serializers.BigIntegerField):
 
         def integer(value):

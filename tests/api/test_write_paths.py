@@ -78,6 +78,50 @@ def test_the_light_scope_has_the_cases_roles_and_decisions_of_the_full_one(
     assert light_case.site == case.site and light_case.athlete.first_name == case.athlete.first_name
 
 
+@pytest.mark.django_db
+def test_a_light_case_is_the_instance_from_db_makes(case, clinician):
+    from django.db.models import signals
+
+    from athletes import api_scopes
+    from athletes.models import Athlete, Case
+
+    (light,) = light_api_cases(clinician)
+    made = Case.from_db(
+        "default", ("id", "athlete_id", "status"), (case.pk, case.athlete_id, "active")
+    )
+    athlete = Athlete.from_db("default", ("id", "user_id"), (case.athlete_id, case.athlete.user_id))
+    for mine, theirs in ((light, made), (light.athlete, athlete)):
+        assert type(mine) is type(theirs)
+        assert mine.get_deferred_fields() == theirs.get_deferred_fields()
+        assert (mine._state.adding, mine._state.db) == (theirs._state.adding, theirs._state.db)
+        assert {
+            k: v
+            for k, v in vars(mine).items()
+            if k in {f.attname for f in type(mine)._meta.concrete_fields}
+        } == {
+            k: v
+            for k, v in vars(theirs).items()
+            if k in {f.attname for f in type(theirs)._meta.concrete_fields}
+        }
+    assert light.pk == case.pk and light.athlete.user_id == case.athlete.user_id
+    # a deferred field is read from the database when asked for; the instance can be refreshed
+    assert light.risk == case.risk
+    light.refresh_from_db()
+    assert light.site == case.site
+    # with an init receiver for the model, the instances come from from_db, which calls it
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance)
+
+    signals.post_init.connect(receiver, sender=Case)
+    try:
+        (again,) = api_scopes.light_api_cases(clinician)
+    finally:
+        signals.post_init.disconnect(receiver, sender=Case)
+    assert seen == [again]
+
+
 VALID_ITEMS = {
     monitoring_api.DailyLogItemSerializer: {
         "athlete": 5,
@@ -121,7 +165,7 @@ ODD_VALUES = [
     None, 0, 1, 3, 7, 10, 11, -1, 169, 2**31, "3", " 3 ", "3.0", 3.0, 3.5, True, False, "", " ",
     "x", " dull ", "dull", "none", "run", "device", "steps", "count", "\x00", "x" * 121,
     "x" * 2001, "7.55", "1e1", "NaN", "2026-1-1", "20260101", "2026-01-01T07:00:00", "2026-13-01",
-    [], {}, "true", "yes", Decimal("2.5"),
+    [], {}, "true", "yes", Decimal("2.5"), 2**31 - 1, "\ud800", "ok\udfff", "é" * 120, 1e7, 1e7 + 1,
 ]  # fmt: skip
 
 

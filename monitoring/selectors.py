@@ -7,15 +7,18 @@ whatever the amount of data: one case (``case_snapshot``) or a chunk of cases
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
+import psycopg
+from django.conf import settings
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -181,6 +184,39 @@ def _any(model: type, field: str, values: list[int]) -> RawSQL | Q:
     return RawSQL(f"{column} = ANY(%s)", [values], output_field=BooleanField())  # noqa: S611
 
 
+class _PreparingCursor(psycopg.Cursor):
+    """A cursor that binds on the server and prepares each statement once per connection
+    (psycopg keeps them): a nightly run executes the same few statements for every chunk, and
+    planning them took about as long as running them."""
+
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        return super().execute(query, params, prepare=True, binary=binary)
+
+
+@contextlib.contextmanager
+def prepared_cursor() -> Iterator[Any]:
+    """A cursor of the default connection for statements run again and again with other values
+    (the nightly reads and writes). On PostgreSQL one that binds the values on the server, as
+    the statements' ``%b`` (binary) placeholders need, and prepares each statement once per
+    connection unless ``REHAB_PREPARED_STATEMENTS`` is off; elsewhere Django's. Wrapped by
+    Django as its own cursors are: its error classes, execute wrappers and query log."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    # What Django's own cursor() does before it makes one: the health check of a kept
+    # connection, the connection, the thread check.
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    factory = _PreparingCursor if settings.REHAB_PREPARED_STATEMENTS else psycopg.Cursor
+    with connection.wrap_database_errors:
+        raw = factory(connection.connection)
+    wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
+    with wrap(raw) as cursor:
+        yield cursor
+
+
 # Compiled statements of ``_fetch`` by name: (SQL, its parameters, where the values go).
 _STATEMENTS: dict[str, tuple[str, list, list[int]]] = {}
 
@@ -208,7 +244,7 @@ def _fetch(name: str, build: Callable[..., QuerySet], *values: Any) -> list[tupl
         params = list(template)
         for slot, value in zip(where, values, strict=True):
             params[slot] = value
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
@@ -356,7 +392,7 @@ def _case_rows(sql: str, windows: list[tuple], today: dt.date) -> list[tuple]:
     ordered by case and day. The windows go as four parallel arrays, one parameter each
     whatever the chunk's size."""
     arrays = [list(column) for column in zip(*windows, strict=True)]
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [*arrays, today])
         return cursor.fetchall()
 

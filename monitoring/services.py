@@ -16,7 +16,6 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import psycopg
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -678,7 +677,7 @@ def _latest_evaluations_upsert(rows: Sequence[tuple]) -> None:
         return
     # One statement: the columns go as binary arrays, which the driver writes in C (a text array
     # of JSON documents is quoted in Python, character by character), on a cursor that binds
-    # on the server (Django's binds on the client).
+    # on the server (Django's binds on the client) and prepares the statement once.
     sql = (
         "INSERT INTO monitoring_caseevaluation "
         "(case_id, phase_id, evaluated_at, evaluated_for, evaluation) "
@@ -695,8 +694,7 @@ def _latest_evaluations_upsert(rows: Sequence[tuple]) -> None:
         columns[2].append(at)
         columns[3].append(day)
         columns[4].append(evaluation)
-    connection.ensure_connection()
-    with psycopg.Cursor(connection.connection) as cursor:
+    with selectors.prepared_cursor() as cursor:
         cursor.execute(sql, columns)
 
 

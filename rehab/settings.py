@@ -217,6 +217,11 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fixup closes every database connection before and after each task unless this
+# is set; rehab/celery.py recycles them around tasks as Django does around requests instead
+# (CONN_MAX_AGE, CONN_HEALTH_CHECKS). With this set the fixup still closes them every this many
+# tasks, which does no harm.
+CELERY_DB_REUSE_MAX = 1000
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
 CELERY_RESULT_EXPIRES = 60 * 60 * 24
@@ -323,3 +328,7 @@ LOGGING = {
 # Domain settings.
 REHAB_MISSING_LOG_DAYS = env.int("REHAB_MISSING_LOG_DAYS", default=3)
 REHAB_EVALUATION_CHUNK = env.int("REHAB_EVALUATION_CHUNK", default=200)
+# The evaluation's statements, run for every chunk, are prepared once per database connection.
+# Turn off behind a pooler that hands a session's statements to another (PgBouncer in
+# transaction mode before 1.21, or without max_prepared_statements).
+REHAB_PREPARED_STATEMENTS = env.bool("REHAB_PREPARED_STATEMENTS", default=True)

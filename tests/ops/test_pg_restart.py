@@ -13,6 +13,7 @@ from __future__ import annotations
 import celery.contrib.testing.tasks  # noqa: F401 — registers celery.ping for start_worker
 import psycopg
 import pytest
+from celery import shared_task
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
@@ -103,9 +104,10 @@ def test_the_next_request_after_a_restart_succeeds(persistent, dana):
 
 
 def test_the_next_task_after_a_restart_succeeds(persistent, dana):
-    """Celery's Django fixup closes the worker's connection after each task, so a restart
-    between tasks leaves nothing dead behind; one during a task raises OperationalError, which
-    the tasks retry (``monitoring.tasks.TRANSIENT``)."""
+    """A worker keeps its connection between tasks and checks it before the next task uses it
+    (``rehab.celery``: as Django does around requests), so a restart between tasks leaves
+    nothing dead behind; one during a task raises OperationalError, which the tasks retry
+    (``monitoring.tasks.TRANSIENT``)."""
     if settings.CELERY_TASK_ALWAYS_EAGER:
         pytest.fail("This test needs Redis: run it with REDIS_URL set (make test does).")
     from monitoring.tasks import TRANSIENT, evaluate_active_cases
@@ -117,6 +119,38 @@ def test_the_next_task_after_a_restart_succeeds(persistent, dana):
         assert evaluate_active_cases.delay().get(timeout=30) >= 0
         restart_postgres_for_us()
         assert evaluate_active_cases.delay().get(timeout=30) >= 0
+
+
+@shared_task(name="tests.ops.backend_pid")
+def backend_pid() -> int:
+    """The PostgreSQL backend serving the worker's connection."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def _worker_pids(count: int) -> list[int]:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        pytest.fail("This test needs Redis: run it with REDIS_URL set (make test does).")
+    with start_worker(app, pool="solo", perform_ping_check=True, shutdown_timeout=10):
+        return [backend_pid.delay().get(timeout=30) for _ in range(count)]
+
+
+def test_a_worker_keeps_its_connection_between_tasks(persistent, dana):
+    """With CONN_MAX_AGE (production: 60 s) a worker's tasks share one connection, not one
+    each (Celery's Django fixup alone would close it after every task)."""
+    first, second, third = _worker_pids(3)
+    assert first == second == third
+
+
+def test_without_conn_max_age_each_task_has_a_connection_of_its_own(monkeypatch, dana):
+    """The control: with CONN_MAX_AGE 0 (development, tests) the connection closes after each
+    task, as after each request."""
+    connections.close_all()
+    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
+    first, second = _worker_pids(2)
+    assert first != second
+    connections.close_all()
 
 
 def test_without_the_health_check_the_first_request_would_fail(monkeypatch, persistent, dana):

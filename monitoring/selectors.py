@@ -546,6 +546,28 @@ def unresolved_flags(case_ids: Iterable[int]) -> QuerySet[Flag]:
     return Flag.objects.filter(case_id__in=list(case_ids), status__in=Flag.UNRESOLVED)
 
 
+# Every field of a flag but the evaluation it carries, in the model's field order (from_db).
+_FLAG_FIELDS = tuple(f.attname for f in Flag._meta.concrete_fields if f.attname != "evaluation")
+
+
+def _unresolved_flag_rows(case_ids: list[int]) -> QuerySet:
+    return (
+        Flag.objects.filter(_any(Flag, "case_id", case_ids), status__in=Flag.UNRESOLVED)
+        .order_by("pk")
+        .values_list(*_FLAG_FIELDS)
+    )
+
+
+def unresolved_flags_to_reconcile(case_ids: Sequence[int]) -> list[Flag]:
+    """The cases' unresolved flags without the evaluation each carries (an evaluation replaces
+    it, never reads it): ``unresolved_flags(case_ids).defer("evaluation")``, through the nightly
+    reads' compiled statement (``_fetch``)."""
+    return [
+        Flag.from_db("default", _FLAG_FIELDS, row)
+        for row in _fetch("flags", _unresolved_flag_rows, list(case_ids))
+    ]
+
+
 def active_case_ids() -> list[int]:
     return list(active_plans().order_by("case_id").values_list("case_id", flat=True))
 

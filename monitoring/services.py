@@ -704,7 +704,7 @@ def case_evaluate(*, case_id: int, today: dt.date | None = None) -> Evaluation |
     ctx = selectors.case_snapshot(case_id, today)
     if ctx is None:
         return None
-    existing = list(selectors.unresolved_flags([case_id]).defer("evaluation"))
+    existing = selectors.unresolved_flags_to_reconcile([case_id])
     return _evaluate_contexts([ctx], today, existing)[0]
 
 
@@ -734,6 +734,6 @@ def cases_evaluate(*, case_ids: Sequence[int], today: dt.date | None = None) -> 
         if not contexts:
             return 0
         # A flag's stored evaluation is replaced, never read, here: it stays in the database.
-        existing = list(selectors.unresolved_flags(case_ids).defer("evaluation"))
+        existing = selectors.unresolved_flags_to_reconcile(case_ids)
         _evaluate_contexts(contexts, today, existing)
         return len(contexts)

@@ -274,3 +274,29 @@ def test_chunk_reads_compile_once_and_give_the_orms_rows(walk_run, case, athlete
     orm_logs = list(selectors._log_rows([case.athlete_id], day(0), day(6)))
     assert [row[1:] for row in orm_logs] == [tuple(entry) for entry in ctx.snapshot.logs]
     assert selectors.chunk_snapshots([999_999], day(6)) == []
+
+
+def test_the_flags_to_reconcile_are_the_unresolved_flags_without_their_evaluation(
+    walk_run, case, athlete_user, clinician
+):
+    from monitoring import selectors
+
+    log_days(case, athlete_user, [0], pain_during=1, night_pain=True)
+    evaluate(case, 0)
+    log_days(case, athlete_user, [1], pain_during=8)
+    evaluate(case, 1)
+    resolved = Flag.objects.create(
+        case=case, phase=walk_run.current_phase, kind="load_spike", title="t", message="m", evaluation={},
+        status="resolved",
+    )  # fmt: skip
+    expected = list(selectors.unresolved_flags([case.pk, 999_999]).defer("evaluation"))
+    assert len(expected) >= 2 and resolved not in expected
+    got = selectors.unresolved_flags_to_reconcile([case.pk, 999_999])
+    assert sorted(got, key=lambda f: f.pk) == sorted(expected, key=lambda f: f.pk)
+    fields = [f.attname for f in Flag._meta.concrete_fields if f.attname != "evaluation"]
+    by_pk = {f.pk: f for f in expected}
+    for flag in got:
+        assert flag.get_deferred_fields() == {"evaluation"}
+        assert not flag._state.adding
+        assert [getattr(flag, n) for n in fields] == [getattr(by_pk[flag.pk], n) for n in fields]
+        assert flag.evaluation == Flag.objects.get(pk=flag.pk).evaluation  # read when asked for

@@ -10,6 +10,8 @@ fails.
 
 from __future__ import annotations
 
+import contextlib
+
 import celery.contrib.testing.tasks  # noqa: F401 — registers celery.ping for start_worker
 import psycopg
 import pytest
@@ -113,12 +115,28 @@ def test_the_next_task_after_a_restart_succeeds(persistent, dana):
     from monitoring.tasks import TRANSIENT, evaluate_active_cases
 
     assert OperationalError in TRANSIENT
+    with _worker():
+        assert evaluate_active_cases.delay().get(timeout=30) >= 0
+        restart_postgres_for_us()
+        assert evaluate_active_cases.delay().get(timeout=30) >= 0
+        restart_postgres_for_us()
+        assert evaluate_active_cases.delay().get(timeout=30) >= 0
+
+
+@shared_task(name="tests.ops.close_connections")
+def close_connections() -> None:
+    connections.close_all()
+
+
+@contextlib.contextmanager
+def _worker():
+    """A worker in a thread of this process; its kept connection is closed before it stops
+    (the thread's connection would otherwise stay open, and keep the test database)."""
     with start_worker(app, pool="solo", perform_ping_check=True, shutdown_timeout=10):
-        assert evaluate_active_cases.delay().get(timeout=30) >= 0
-        restart_postgres_for_us()
-        assert evaluate_active_cases.delay().get(timeout=30) >= 0
-        restart_postgres_for_us()
-        assert evaluate_active_cases.delay().get(timeout=30) >= 0
+        try:
+            yield
+        finally:
+            close_connections.delay().get(timeout=30)
 
 
 @shared_task(name="tests.ops.backend_pid")
@@ -132,7 +150,7 @@ def backend_pid() -> int:
 def _worker_pids(count: int) -> list[int]:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         pytest.fail("This test needs Redis: run it with REDIS_URL set (make test does).")
-    with start_worker(app, pool="solo", perform_ping_check=True, shutdown_timeout=10):
+    with _worker():
         return [backend_pid.delay().get(timeout=30) for _ in range(count)]
 
 

@@ -225,9 +225,10 @@ def _fetch(name: str, build: Callable[..., QuerySet], *values: Any) -> list[tupl
     """The rows of the ``values_list`` queryset ``build(*values)``, as the driver returns them.
 
     On PostgreSQL the statement is compiled once per process and then run with each call's
-    values (compiling it cost more than running it): each value must reach the statement as
-    one parameter, unchanged (an ``_any`` array, a date). A value that does not (found not
-    exactly once among the parameters) leaves the statement uncached, compiled every call.
+    values (compiling it cost more than running it): each value must reach the statement
+    unchanged, as one parameter or several (an ``_any`` array, a date). A value that does not
+    (found nowhere among the parameters, or in the place of another) leaves the statement
+    uncached, compiled every call.
     Elsewhere the rows come through the ORM. These columns need no conversion on PostgreSQL,
     so the driver's rows skip the per-row work of Django's iterator.
     """
@@ -237,13 +238,14 @@ def _fetch(name: str, build: Callable[..., QuerySet], *values: Any) -> list[tupl
     if statement is None:
         sql, params = build(*values).query.sql_with_params()
         slots = [[i for i, p in enumerate(params) if p is value] for value in values]
-        if all(len(found) == 1 for found in slots):
-            _STATEMENTS[name] = (sql, list(params), [found[0] for found in slots])
+        if all(slots) and len({i for found in slots for i in found}) == sum(map(len, slots)):
+            _STATEMENTS[name] = (sql, list(params), slots)
     else:
         sql, template, where = statement
         params = list(template)
-        for slot, value in zip(where, values, strict=True):
-            params[slot] = value
+        for found, value in zip(where, values, strict=True):
+            for slot in found:
+                params[slot] = value
     with prepared_cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -333,7 +335,12 @@ def _plan_rows(case_ids: list[int]) -> QuerySet:
         for name in ("advance_when", "regress_when", "warn_when")
     ]
     columns += [Subquery(earlier.values(name)[:1]) for name in _PREVIOUS_FIELDS]
-    return active_plans().filter(_any(Plan, "case_id", case_ids)).values_list(*columns)
+    plans = active_plans().filter(_any(Plan, "case_id", case_ids))
+    if connection.vendor == "postgresql":
+        # The ids on both sides of the plan-case join: PostgreSQL then reads the cases by their
+        # key (given the plans' side alone it scanned every case, for every chunk).
+        plans = plans.filter(_any(Case, "id", case_ids))
+    return plans.values_list(*columns)
 
 
 def _row_spec(row: tuple) -> PhaseSpec:

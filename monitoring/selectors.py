@@ -34,7 +34,8 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, NullIf
 
-from athletes.models import Athlete, Case
+from athletes import permissions
+from athletes.models import Athlete, CareTeamMember, Case
 from protocols.gating import (
     AssessmentEntry,
     LogEntry,
@@ -573,6 +574,27 @@ def unresolved_flags_to_reconcile(case_ids: Sequence[int]) -> list[Flag]:
         Flag.from_db("default", _FLAG_FIELDS, row)
         for row in _fetch("flags", _unresolved_flag_rows, list(case_ids))
     ]
+
+
+def _clinical_member_rows(case_ids: list[int]) -> QuerySet:
+    return (
+        permissions.members_with_consent()
+        .filter(
+            _any(CareTeamMember, "case_id", case_ids),
+            role__in=permissions.CLINICAL_ROLES,
+            user__is_active=True,
+        )
+        .order_by("case_id", "user_id")
+        .values_list("case_id", "user_id", "user__email")
+    )
+
+
+def clinical_team(case_ids: Iterable[int]) -> list[tuple[int, int, str]]:
+    """(case id, user id, e-mail address, perhaps empty) of each active member of the cases'
+    clinical teams whose role the athlete has not withdrawn consent for: who is told of a red
+    flag or a regression. The nightly chunks and their e-mails ask it for every chunk, so it
+    goes through ``_fetch``."""
+    return _fetch("clinical_team", _clinical_member_rows, sorted(set(case_ids)))
 
 
 def active_case_ids() -> list[int]:

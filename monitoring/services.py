@@ -582,15 +582,7 @@ def _notify_many(flags: Sequence[Flag]) -> None:
     if not urgent:
         return
     members: dict[int, list[int]] = {}
-    for case_id, user_id in (
-        permissions.members_with_consent()
-        .filter(
-            case_id__in={f.case_id for f in urgent},
-            role__in=permissions.CLINICAL_ROLES,
-            user__is_active=True,
-        )
-        .values_list("case_id", "user_id")
-    ):
+    for case_id, user_id, _ in selectors.clinical_team({f.case_id for f in urgent}):
         members.setdefault(case_id, []).append(user_id)
     notices = [
         Notification(

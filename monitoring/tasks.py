@@ -11,8 +11,6 @@ from django.conf import settings
 from django.core.mail import get_connection, send_mass_mail
 from django.db import InterfaceError, OperationalError
 
-from athletes import permissions
-
 from . import selectors, services, whatif
 from .models import Flag
 
@@ -79,9 +77,10 @@ def _flag_messages(flag: Flag, emails: list[str]) -> list[tuple]:
 
 
 def _unresolved_flags(flag_ids: list[int]):
+    """The flags still unresolved, with what their e-mails say (title, message, athlete)."""
     return (
         Flag.objects.select_related("case__athlete")
-        .defer("evaluation")
+        .only("title", "message", "case__athlete__first_name", "case__athlete__last_name")
         .filter(pk__in=flag_ids)
         .exclude(status=Flag.Status.RESOLVED)
         .order_by("pk")
@@ -91,13 +90,9 @@ def _unresolved_flags(flag_ids: list[int]):
 def _clinical_emails(case_ids) -> dict[int, list[str]]:
     """The e-mail addresses of each case's clinical team (active, consented, with an address)."""
     out: dict[int, list[str]] = {}
-    for case_id, email in (
-        permissions.members_with_consent()
-        .filter(case_id__in=case_ids, role__in=permissions.CLINICAL_ROLES, user__is_active=True)
-        .exclude(user__email="")
-        .values_list("case_id", "user__email")
-    ):
-        out.setdefault(case_id, []).append(email)
+    for case_id, _, email in selectors.clinical_team(case_ids):
+        if email:
+            out.setdefault(case_id, []).append(email)
     return out
 
 

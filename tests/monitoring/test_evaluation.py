@@ -286,8 +286,8 @@ def test_the_flags_to_reconcile_are_the_unresolved_flags_without_their_evaluatio
     log_days(case, athlete_user, [1], pain_during=8)
     evaluate(case, 1)
     resolved = Flag.objects.create(
-        case=case, phase=walk_run.current_phase, kind="load_spike", title="t", message="m", evaluation={},
-        status="resolved",
+        case=case, phase=walk_run.current_phase, kind="load_spike", title="t", message="m",
+        evaluation={}, status="resolved",
     )  # fmt: skip
     expected = list(selectors.unresolved_flags([case.pk, 999_999]).defer("evaluation"))
     assert len(expected) >= 2 and resolved not in expected
@@ -300,3 +300,47 @@ def test_the_flags_to_reconcile_are_the_unresolved_flags_without_their_evaluatio
         assert not flag._state.adding
         assert [getattr(flag, n) for n in fields] == [getattr(by_pk[flag.pk], n) for n in fields]
         assert flag.evaluation == Flag.objects.get(pk=flag.pk).evaluation  # read when asked for
+
+
+def test_the_clinical_team_is_that_of_the_care_team_query(case, athlete_user):
+    """Who hears of a red flag: active members of clinical roles whose role the athlete has not
+    withdrawn consent for, with or without an address: the same as the ORM query says."""
+    from django.utils import timezone
+
+    from athletes import permissions
+    from athletes.models import SharingConsent
+    from monitoring import selectors
+    from tests.factories import CareTeamMemberFactory, CaseFactory, UserFactory
+
+    other = CaseFactory()
+    for role, user in (
+        ("physio", UserFactory(username="phys")),
+        ("lead_clinician", UserFactory(username="lead", email="")),
+        ("clinician", UserFactory(username="gone", is_active=False)),
+        ("coach", UserFactory(username="coachy")),
+        ("nutritionist", UserFactory(username="nutri")),
+    ):
+        CareTeamMemberFactory(case=case, user=user, role=role)
+        CareTeamMemberFactory(case=other, user=user, role=role)
+    SharingConsent.objects.create(
+        athlete=other.athlete, role="physio", given=False, changed_at=timezone.now(),
+        changed_by=athlete_user,
+    )  # fmt: skip
+    expected = sorted(
+        permissions.members_with_consent()
+        .filter(
+            case_id__in=[case.pk, other.pk, 999_999],
+            role__in=permissions.CLINICAL_ROLES,
+            user__is_active=True,
+        )
+        .values_list("case_id", "user_id", "user__email")
+    )
+    got = selectors.clinical_team([other.pk, case.pk, 999_999, case.pk])
+    assert got == expected
+    names = {(case_id, email) for case_id, _, email in got}
+    assert (case.pk, "phys@example.org") in names and (case.pk, "") in names
+    assert (other.pk, "phys@example.org") not in names  # consent withdrawn for physios
+    assert not {"gone@example.org", "coachy@example.org", "nutri@example.org"} & {
+        email for _, _, email in got
+    }
+    assert selectors.clinical_team([]) == []

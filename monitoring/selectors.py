@@ -218,8 +218,8 @@ def prepared_cursor() -> Iterator[Any]:
         yield cursor
 
 
-# Compiled statements of ``_fetch`` by name: (SQL, its parameters, where the values go).
-_STATEMENTS: dict[str, tuple[str, list, list[int]]] = {}
+# Compiled statements of ``_fetch`` by name: (SQL, its parameters, where each value goes).
+_STATEMENTS: dict[str, tuple[str, list, list[list[int]]]] = {}
 
 
 def _fetch(name: str, build: Callable[..., QuerySet], *values: Any) -> list[tuple]:

@@ -149,3 +149,16 @@ def test_a_context_makes_its_model_instances_only_when_asked(cases):
     assert ctx.plan.case is ctx.case and ctx.plan.current_phase is ctx.phase
     assert ctx.case.athlete.pk == ctx.case.athlete_id
     assert ctx.previous_phase.order == ctx.phase.order - 1 or ctx.previous_row is None
+
+
+def test_chunk_after_chunk_each_reads_its_own_cases(cases):
+    """The compiled statements (``selectors._fetch``) take each chunk's ids in every place the
+    statement names them (the plans read names them on both sides of a join), and the prepared
+    statements run with each chunk's values: chunk after chunk, each its own cases."""
+    alone = {case_id: selectors.chunk_snapshots([case_id], TODAY)[0].snapshot for case_id in cases}
+    selectors._STATEMENTS.clear()
+    for chunk in (cases[:5], cases[5:9], cases[9:], cases[2:4]):
+        got = {ctx.case_id: ctx.snapshot for ctx in selectors.chunk_snapshots(chunk, TODAY)}
+        assert got == {case_id: alone[case_id] for case_id in chunk}
+    sql, params, where = selectors._STATEMENTS["plans"]
+    assert max(map(len, where)) == 2  # the ids on the plans' side and the cases' side

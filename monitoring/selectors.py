@@ -194,6 +194,9 @@ class _PreparingCursor(psycopg.Cursor):
         return super().execute(query, params, prepare=True, binary=binary)
 
 
+_ONLY_WHEN_ASKED = 2**62  # executions before psycopg would prepare a statement by itself
+
+
 @contextlib.contextmanager
 def prepared_cursor() -> Iterator[Any]:
     """A cursor of the default connection for statements run again and again with other values
@@ -210,7 +213,14 @@ def prepared_cursor() -> Iterator[Any]:
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     connection.validate_thread_sharing()
-    factory = _PreparingCursor if settings.REHAB_PREPARED_STATEMENTS else psycopg.Cursor
+    factory = psycopg.Cursor
+    if settings.REHAB_PREPARED_STATEMENTS:
+        factory = _PreparingCursor
+        if connection.connection.prepare_threshold is None:
+            # Django turns psycopg's preparing off (None), and psycopg then ignores a
+            # statement's own request to be prepared too. A threshold no statement reaches
+            # turns it back on for those that ask, and for them only.
+            connection.connection.prepare_threshold = _ONLY_WHEN_ASKED
     with connection.wrap_database_errors:
         raw = factory(connection.connection)
     wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor

@@ -162,3 +162,38 @@ def test_chunk_after_chunk_each_reads_its_own_cases(cases):
         assert got == {case_id: alone[case_id] for case_id in chunk}
     sql, params, where = selectors._STATEMENTS["plans"]
     assert max(map(len, where)) == 2  # the ids on the plans' side and the cases' side
+
+
+def test_without_prepared_statements_the_reads_and_writes_are_the_same(cases, settings):
+    """``REHAB_PREPARED_STATEMENTS`` off (behind a pooler that does not keep them): the same
+    statements, bound on the server, unprepared; the same snapshots and evaluations stored."""
+    from django.db import connection
+
+    from monitoring import services
+    from monitoring.models import CaseEvaluation
+
+    prepared = {ctx.case_id: ctx.snapshot for ctx in selectors.chunk_snapshots(cases, TODAY)}
+    services.cases_evaluate(case_ids=cases, today=TODAY)
+    stored = dict(CaseEvaluation.objects.values_list("case_id", "evaluation"))
+    CaseEvaluation.objects.all().delete()
+    settings.REHAB_PREPARED_STATEMENTS = False
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            prepared_count = cursor.fetchone()[0]
+            assert prepared_count >= 5  # the reads and the upsert above
+            # the ORM's own statements are not prepared, however often they run
+            for _ in range(12):
+                assert Case.objects.filter(pk__in=cases).count() == len(cases)
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            assert cursor.fetchone()[0] == prepared_count
+            cursor.execute("DEALLOCATE ALL")  # nothing prepared from here (psycopg forgets too)
+    plain = {ctx.case_id: ctx.snapshot for ctx in selectors.chunk_snapshots(cases, TODAY)}
+    services.cases_evaluate(case_ids=cases, today=TODAY)
+    assert plain == prepared
+    assert dict(CaseEvaluation.objects.values_list("case_id", "evaluation")) == stored
+    assert len(stored) == len(cases)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            assert cursor.fetchone()[0] == 0

@@ -188,10 +188,20 @@ def _any(model: type, field: str, values: list[int]) -> RawSQL | Q:
 class _PreparingCursor(psycopg.Cursor):
     """A cursor that binds on the server and prepares each statement once per connection
     (psycopg keeps them): a nightly run executes the same few statements for every chunk, and
-    planning them took about as long as running them."""
+    planning them took about as long as running them.
+
+    ``logged``: Django logs the queries (``DEBUG``, or a test counting them). Its log reads the
+    statement a cursor last sent from ``cursor._query``, which psycopg leaves empty when it runs
+    a prepared statement by name; the cursor then keeps it there, as for any other statement.
+    """
+
+    logged = False
 
     def execute(self, query, params=None, *, prepare=None, binary=None):
-        return super().execute(query, params, prepare=True, binary=binary)
+        super().execute(query, params, prepare=True, binary=binary)
+        if self.logged and self._query is None:
+            self._query = self._convert_query(query, params)
+        return self
 
 
 _ONLY_WHEN_ASKED = 2**62  # executions before psycopg would prepare a statement by itself
@@ -213,16 +223,17 @@ def prepared_cursor() -> Iterator[Any]:
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     connection.validate_thread_sharing()
-    factory = psycopg.Cursor
-    if settings.REHAB_PREPARED_STATEMENTS:
-        factory = _PreparingCursor
-        if connection.connection.prepare_threshold is None:
-            # Django turns psycopg's preparing off (None), and psycopg then ignores a
-            # statement's own request to be prepared too. A threshold no statement reaches
-            # turns it back on for those that ask, and for them only.
-            connection.connection.prepare_threshold = _ONLY_WHEN_ASKED
     with connection.wrap_database_errors:
-        raw = factory(connection.connection)
+        if not settings.REHAB_PREPARED_STATEMENTS:
+            raw = psycopg.Cursor(connection.connection)
+        else:
+            if connection.connection.prepare_threshold is None:
+                # Django turns psycopg's preparing off (None), and psycopg then ignores a
+                # statement's own request to be prepared too. A threshold no statement
+                # reaches turns it back on for those that ask, and for them only.
+                connection.connection.prepare_threshold = _ONLY_WHEN_ASKED
+            raw = _PreparingCursor(connection.connection)
+            raw.logged = connection.queries_logged
     wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
     with wrap(raw) as cursor:
         yield cursor

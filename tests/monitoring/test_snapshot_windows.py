@@ -197,3 +197,18 @@ def test_without_prepared_statements_the_reads_and_writes_are_the_same(cases, se
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM pg_prepared_statements")
             assert cursor.fetchone()[0] == 0
+
+
+def test_the_prepared_statements_are_in_djangos_query_log(cases):
+    """Django's query log (DEBUG, tests counting queries) shows each statement, also when it
+    ran prepared, by name."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(3):  # the first prepares each statement, the next run them by name
+        with CaptureQueriesContext(connection) as ctx:
+            selectors.chunk_snapshots(cases, TODAY)
+        assert len(ctx.captured_queries) == 4
+        assert all(
+            q["sql"] and q["sql"].lstrip().startswith("SELECT") for q in ctx.captured_queries
+        )

@@ -83,7 +83,7 @@ def test_a_clinician_opens_a_case_and_decides_on_a_flag(desktop: Page, live_serv
     page.screenshot(path=artifacts / "clinic-case-new.png", full_page=True)
     page.get_by_role("button", name="Open the case").click()
     page.wait_for_load_state("networkidle")
-    case = Case.objects.get(athlete__last_name="Quinn")
+    case = Case.objects.get(athlete__first_name="Ada", athlete__last_name="Quinn")
     try:
         expected = reverse("plans:builder", kwargs={"case_id": case.pk})
     except NoReverseMatch:

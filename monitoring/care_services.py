@@ -14,7 +14,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from athletes import permissions
@@ -22,7 +21,7 @@ from athletes.models import CareTeamMember, Case, User
 from protocols.models import PhaseTemplate, Plan, PlanPhase
 from rehab.errors import ApplicationError
 
-from . import care_rules
+from . import care_rules, selectors
 from .models import Flag
 from .models_care import CaseNote, EducationCard, Goal, NotificationSetting, Review
 from .services import assessment_record, athlete_today
@@ -465,16 +464,10 @@ def wants(user_ids: Sequence[int], kind: str) -> set[int]:
 
 
 def clinical_team_ids(case_ids: Sequence[int]) -> dict[int, list[int]]:
-    """Case id → active clinical care-team members with an e-mail address (one query)."""
+    """Case id → active clinical care-team members with an e-mail address, their role not
+    withdrawn by the athlete (``selectors.clinical_team``, one query)."""
     out: dict[int, list[int]] = {}
-    for case_id, user_id in (
-        CareTeamMember.objects.filter(
-            case_id__in=list(case_ids),
-            role__in=permissions.CLINICAL_ROLES,
-            user__is_active=True,
-        )
-        .exclude(Q(user__email="") | Q(user__email__isnull=True))
-        .values_list("case_id", "user_id")
-    ):
-        out.setdefault(case_id, []).append(user_id)
+    for case_id, user_id, email in selectors.clinical_team(case_ids):
+        if email:
+            out.setdefault(case_id, []).append(user_id)
     return out

@@ -314,7 +314,7 @@ def test_the_clinical_team_is_that_of_the_care_team_query(case, athlete_user):
 
     other = CaseFactory()
     for role, user in (
-        ("physio", UserFactory(username="phys")),
+        ("physio", phys := UserFactory(username="phys")),
         ("lead_clinician", UserFactory(username="lead", email="")),
         ("clinician", UserFactory(username="gone", is_active=False)),
         ("coach", UserFactory(username="coachy")),
@@ -344,3 +344,12 @@ def test_the_clinical_team_is_that_of_the_care_team_query(case, athlete_user):
         email for _, _, email in got
     }
     assert selectors.clinical_team([]) == []
+    # who is e-mailed of an overdue review: the same people, with an address
+    from monitoring import care_services
+
+    teams = care_services.clinical_team_ids([case.pk, other.pk])
+    assert teams == {
+        case_id: [user_id for c, user_id, email in got if c == case_id and email]
+        for case_id in {c for c, _, email in got if email}
+    }
+    assert phys.pk in teams[case.pk] and phys.pk not in teams.get(other.pk, [])

@@ -572,7 +572,8 @@ def case_snapshot(case_id: int, today: dt.date) -> CaseContext | None:
 
 
 def unresolved_flags(case_ids: Iterable[int]) -> QuerySet[Flag]:
-    return Flag.objects.filter(case_id__in=list(case_ids), status__in=Flag.UNRESOLVED)
+    ids = case_ids if isinstance(case_ids, list) else list(case_ids)  # a list: one parameter
+    return Flag.objects.filter(_any(Flag, "case_id", ids), status__in=Flag.UNRESOLVED)
 
 
 # Every field of a flag but the evaluation it carries, in the model's field order (from_db).
@@ -580,11 +581,7 @@ _FLAG_FIELDS = tuple(f.attname for f in Flag._meta.concrete_fields if f.attname 
 
 
 def _unresolved_flag_rows(case_ids: list[int]) -> QuerySet:
-    return (
-        Flag.objects.filter(_any(Flag, "case_id", case_ids), status__in=Flag.UNRESOLVED)
-        .order_by("pk")
-        .values_list(*_FLAG_FIELDS)
-    )
+    return unresolved_flags(case_ids).order_by("pk").values_list(*_FLAG_FIELDS)
 
 
 def unresolved_flags_to_reconcile(case_ids: Sequence[int]) -> list[Flag]:

@@ -24,6 +24,7 @@ from rehab.api import (
     IdFilter,
     ScopedCaseFilter,
     ScopedViewMixin,
+    SlugRelatedField,
     clinical_access,
     summary_access,
 )
@@ -86,7 +87,7 @@ class CareTeamMemberCreateSerializer(serializers.Serializer):
     case = serializers.PrimaryKeyRelatedField(
         queryset=Case.objects.none(), help_text="A case on whose care team you are a clinician."
     )
-    username = serializers.SlugRelatedField(
+    username = SlugRelatedField(
         slug_field="username",
         queryset=User.objects.filter(is_active=True),
         help_text="The login of the person (or integration account) to add.",

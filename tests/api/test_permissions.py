@@ -8,6 +8,7 @@ or action your role does not allow is a 403 (actions) or simply not in your list
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from django.utils import timezone
@@ -405,6 +406,29 @@ def test_adding_a_care_team_member(request, api, world, case, who, expected):
     )
     assert response.status_code == expected
     assert CareTeamMember.objects.filter(user__username="newphysio").exists() == (expected == 201)
+
+
+@pytest.mark.parametrize(
+    ("username", "message"),
+    [
+        ("\x00|", "Null characters are not allowed."),
+        ("new\ud800physio", "Surrogate characters are not allowed: U+D800."),
+        ("nobody-here", "Object with username=nobody-here does not exist."),
+    ],
+    ids=["nul", "surrogate", "unknown"],
+)
+def test_a_username_the_database_cannot_hold_is_a_field_error(
+    api, world, case, clinician, username, message
+):
+    """Found by fuzzing: a NUL byte in ``username`` reached PostgreSQL and was a 500."""
+    before = CareTeamMember.objects.count()
+    body = json.dumps({"case": case.pk, "username": username, "role": "physio"})  # \\ud800 escaped
+    response = api(clinician).post(
+        "/api/v1/care-team-members/", body, content_type="application/json"
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"] == {"username": [message]}
+    assert CareTeamMember.objects.count() == before
 
 
 @pytest.mark.parametrize(("who", "expected"), [("clinician", 204), ("physio", 403)])

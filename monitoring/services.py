@@ -721,11 +721,19 @@ def cases_evaluate(*, case_ids: Sequence[int], today: dt.date | None = None) -> 
     """Evaluate a chunk of cases: reads in a constant number of queries, writes in a few
     statements plus one per flag opened. Returns how many cases had an active plan."""
     today = today or athlete_today()
+    # The chunk's records are released (by their reference counts) when ``_chunk_evaluate``
+    # returns, before the collector is on again: the collector's first pass then has nothing to
+    # walk. Re-enabled with them still alive, its first pass walked them all (0.08 s of a
+    # night of 2,000 cases, about a twentieth of its CPU time).
     with _collector_paused():
-        contexts = selectors.chunk_snapshots(case_ids, today)
-        if not contexts:
-            return 0
-        # A flag's stored evaluation is replaced, never read, here: it stays in the database.
-        existing = selectors.unresolved_flags_to_reconcile(case_ids)
-        _evaluate_contexts(contexts, today, existing)
-        return len(contexts)
+        return _chunk_evaluate(case_ids, today)
+
+
+def _chunk_evaluate(case_ids: Sequence[int], today: dt.date) -> int:
+    contexts = selectors.chunk_snapshots(case_ids, today)
+    if not contexts:
+        return 0
+    # A flag's stored evaluation is replaced, never read, here: it stays in the database.
+    existing = selectors.unresolved_flags_to_reconcile(case_ids)
+    _evaluate_contexts(contexts, today, existing)
+    return len(contexts)

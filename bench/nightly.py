@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from celery import Celery
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
@@ -206,7 +209,7 @@ def run_in_process(
 
 
 def run_scale_out(report: Report, *, cases: int, today: dt.date, redis_url: str) -> None:
-    """Cases per second with one, then two worker processes on the same Redis and database.
+    """Cases per second with one and with two worker processes on the same Redis and database.
 
     Both runs evaluate the same night with the flags already open: on fresh data (when the
     in-process benchmark did not run first) one in-process run opens them beforehand, or the
@@ -218,74 +221,32 @@ def run_scale_out(report: Report, *, cases: int, today: dt.date, redis_url: str)
 
         app.conf.task_always_eager = True
         tasks.evaluate_active_cases(today.isoformat())
-    rates = {}
-    for workers in (1, 2):
-        # Persistent database connections, as in production (settings: 60 s): with none, a
-        # worker opens a connection per task, and a new PostgreSQL backend reads its catalogue
-        # again before its first queries.
-        env = {
-            **os.environ,
-            "REDIS_URL": redis_url,
-            "CELERY_TASK_ALWAYS_EAGER": "0",
-            "CONN_MAX_AGE": os.environ.get("CONN_MAX_AGE", "60"),
+    # Rounds of one worker, then two, each count timed in every round. The machine's speed
+    # drifts from one minute to the next (other programs, other machines on the host): timing
+    # all of one count before all of the other put that drift in the ratio, and a best night
+    # of each count picked each from its luckiest moment. Each round's ratio compares two
+    # neighbouring runs; the figures are the medians of the rounds.
+    rounds = [
+        {
+            workers: cases / _nights_with_workers(workers, redis_url, today, cases)
+            for workers in (1, 2)
         }
-        subprocess.run(
-            [sys.executable, "-m", "celery", "-A", "rehab", "purge", "-f"],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            check=False,
-            timeout=60,
-        )
-        proc = subprocess.Popen(  # noqa: S603 — our own worker
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "rehab",
-                "worker",
-                "-l",
-                "warning",
-                "--pool",
-                "prefork",
-                "--concurrency",
-                str(workers),
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "-n",
-                f"bench{workers}@%h",
-            ],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            _wait_for_worker(env)
-            # A first night warms the worker processes (their connections, compiled
-            # statements and phase specs, as on any night after the first): not timed. Then
-            # the best of three nights: a run of a second or two on a shared machine is
-            # easily slowed by something else.
-            _night(env, today, cases)
-            elapsed = min(_night(env, today, cases) for _ in range(3))
-        finally:
-            proc.send_signal(signal.SIGTERM)
-            proc.wait(timeout=60)
-        rates[workers] = cases / elapsed
+        for _ in range(3)
+    ]
+    load = os.getloadavg()[0]
+    for workers in (1, 2):
         report.add(
             Figure(
                 f"scale_out.workers_{workers}",
-                rates[workers],
+                statistics.median(r[workers] for r in rounds),
                 "cases/s",
                 "",
                 None,
-                # Other load on the machine takes cores from the workers: say how much there was.
-                f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
+                "median of 3 rounds: " + ", ".join(f"{r[workers]:.0f}" for r in rounds),
             )
         )
-    speedup = rates[2] / rates[1]
+    ratios = [r[2] / r[1] for r in rounds]
+    speedup = statistics.median(ratios)
     report.add(
         Figure(
             "scale_out.speedup_2_workers",
@@ -293,42 +254,84 @@ def run_scale_out(report: Report, *, cases: int, today: dt.date, redis_url: str)
             "x",
             ">= 1.7",
             speedup >= 1.7,
-            f"{os.cpu_count()} cores",
+            # Other load on the machine takes cores from the workers: say how much there was.
+            f"median of 3 rounds: {', '.join(f'{x:.2f}' for x in ratios)}; "
+            f"{os.cpu_count()} cores, load average {load:.1f}",
         )
     )
 
 
-def _night(env: dict, today: dt.date, cases: int) -> float:
+def _worker_env(redis_url: str) -> dict:
+    # Persistent database connections, as in production (settings: 60 s): with none, a worker
+    # opens a connection per task, and a new PostgreSQL backend reads its catalogue again before
+    # its first queries.
+    return {
+        **os.environ,
+        "REDIS_URL": redis_url,
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "CONN_MAX_AGE": os.environ.get("CONN_MAX_AGE", "60"),
+    }
+
+
+def _nights_with_workers(workers: int, redis_url: str, today: dt.date, cases: int) -> float:
+    """Seconds of a timed night with ``workers`` worker processes, after an untimed one."""
+    client = _client(redis_url)
+    client.control.purge()
+    proc = subprocess.Popen(  # noqa: S603 — our own worker
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "rehab",
+            "worker",
+            "-l",
+            "warning",
+            "--pool",
+            "prefork",
+            "--concurrency",
+            str(workers),
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-n",
+            f"bench{workers}@%h",
+        ],
+        env=_worker_env(redis_url),
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for_worker(client)
+        # A first night warms the worker processes (their connections, compiled statements
+        # and phase specs, as on any night after the first) and this process's connections to
+        # the broker and the result backend: not timed.
+        _night(client, today, cases)
+        return _night(client, today, cases)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+
+
+def _night(client: Celery, today: dt.date, cases: int) -> float:
     """Seconds from sending the nightly task to the workers until every case is evaluated.
 
-    Done is seen by counting the evaluations written since the start, every 50 ms. Each night
-    rewrites every case's evaluation; a day's autovacuum would clean the old versions, but
-    nights run back to back here, so the table is vacuumed first: counting through the dead
-    rows of the nights before took the database a core's tenth, from the workers.
+    This process sends it, by name, through the workers' broker (``_client``): a publisher
+    started for each night counted what Celery does on a process's first send (finalizing the
+    app, importing every task module, connecting), 0.3 s or more of every night, the same with
+    any number of workers. Done is seen by counting the evaluations written since the start,
+    every 50 ms. Each night rewrites every case's evaluation; a day's autovacuum would clean
+    the old versions, but nights run back to back here, so the table is vacuumed first:
+    counting through the dead rows of the nights before took the database a core's tenth, from
+    the workers.
     """
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM {CaseEvaluation._meta.db_table}")
     marker = timezone.now()
-    # The publisher prints the time it sends the nightly task: a fresh interpreter's start-up
-    # (a second or two, the same with any number of workers) is not the workers' time.
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django,os,time; django.setup(); "
-            "from monitoring.tasks import evaluate_active_cases as t; "
-            "print(time.time(), flush=True); "
-            f"t.delay('{today.isoformat()}').get(timeout=600)",
-        ],
-        env={**env, "DJANGO_SETTINGS_MODULE": "rehab.settings"},
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    if result.returncode:
-        raise RuntimeError(result.stderr)
-    published = float(result.stdout.split()[0])
+    published = time.time()
+    # The fan-out task returns once every chunk is queued.
+    client.send_task(NIGHTLY_TASK, args=[today.isoformat()]).get(timeout=600)
     while True:
         done = CaseEvaluation.objects.filter(evaluated_at__gt=marker).count()
         if done >= cases:
@@ -338,16 +341,20 @@ def _night(env: dict, today: dt.date, cases: int) -> float:
         time.sleep(0.05)
 
 
-def _wait_for_worker(env: dict) -> None:
+NIGHTLY_TASK = tasks.evaluate_active_cases.name
+
+
+@functools.cache
+def _client(redis_url: str) -> Celery:
+    """A Celery client of the workers' broker and result backend in this process (whose own
+    app runs tasks eagerly): it sends the nightly task by name, purges and pings."""
+    return Celery("bench", broker=redis_url, backend=redis_url, set_as_current=False)
+
+
+def _wait_for_worker(client: Celery) -> None:
     deadline = time.monotonic() + 300  # a loaded machine takes its time to boot Django twice
     while time.monotonic() < deadline:
-        ping = subprocess.run(
-            [sys.executable, "-m", "celery", "-A", "rehab", "inspect", "ping", "--timeout", "1"],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-        )
-        if ping.returncode == 0:
+        if client.control.ping(timeout=0.5):
             return
-        time.sleep(0.5)
+        time.sleep(0.2)
     raise RuntimeError("the benchmark's Celery worker did not start")

@@ -95,3 +95,45 @@ def test_http_and_page_benchmarks_run_at_tiny_scale():
     assert figures["pages.case_page_queries_growth"]["value"] == 0
     assert figures["latency.single_log_errors"]["value"] == 0
     assert "latency.single_log_p95_ms" in result.stderr  # the table
+
+
+def test_scale_out_runs_real_workers_at_tiny_scale():
+    """The scale-out benchmark starts real Celery workers (one, then two processes, in rounds),
+    sends the nightly task through Redis and sees every case evaluated: it prints the rates of
+    each round and their medians."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/9"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "--scale",
+            "0.002",
+            "--days",
+            "30",
+            "--only",
+            "scale_out",
+            "--database",
+            _own_name("bench_workers"),
+            "--redis",
+            redis_url,
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    figures = {
+        f["name"]: f
+        for f in (json.loads(line) for line in result.stdout.splitlines() if line.startswith("{"))
+    }
+    for workers in (1, 2):
+        figure = figures[f"scale_out.workers_{workers}"]
+        assert figure["value"] > 0 and figure["unit"] == "cases/s"
+        assert figure["note"].startswith("median of 3 rounds: ")
+        assert len(figure["note"].split(": ")[1].split(", ")) == 3
+    assert figures["scale_out.speedup_2_workers"]["goal"] == ">= 1.7"
+    assert "scale_out.speedup_2_workers" in result.stderr  # the table

@@ -15,30 +15,32 @@ def _own_name(suffix: str) -> str:
     return f"{base}_{suffix}"
 
 
-def test_bench_runs_at_tiny_scale_and_prints_json_lines():
+def _bench(only: str, database: str, *, scale: str = "0.001", redis: bool = True):
+    """Run ``python -m bench`` at a tiny scale on a database of its own (and the suite's Redis
+    database when asked): (the finished process, its JSON figures by name)."""
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    args = ["--scale", scale, "--days", "30", "--only", only, "--database", _own_name(database)]
+    if redis:
+        args += ["--redis", os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/9"]
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench",
-            "--scale",
-            "0.001",
-            "--days",
-            "30",
-            "--only",
-            "nightly",
-            "--database",
-            _own_name("bench_smoke"),
-        ],
+        [sys.executable, "-m", "bench", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,
     )
     assert result.returncode == 0, result.stderr
-    figures = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    figures = {
+        f["name"]: f
+        for f in (json.loads(line) for line in result.stdout.splitlines() if line.startswith("{"))
+    }
+    return result, figures
+
+
+def test_bench_runs_at_tiny_scale_and_prints_json_lines():
+    result, by_name = _bench("nightly", "bench_smoke", redis=False)
+    figures = list(by_name.values())
     names = {f["name"] for f in figures}
     assert {"nightly.evaluation_s", "nightly.raw_fetch_s", "nightly.evaluation_over_fetch"} <= names
     assert all({"name", "value", "unit", "goal", "pass"} <= set(f) for f in figures)
@@ -48,35 +50,7 @@ def test_bench_runs_at_tiny_scale_and_prints_json_lines():
 
 def test_http_and_page_benchmarks_run_at_tiny_scale():
     """Bulk ingest and single-log latency through gunicorn, and the pages, at a tiny scale."""
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-    redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/9"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench",
-            "--scale",
-            "0.001",
-            "--days",
-            "30",
-            "--only",
-            "ingest,pages,latency",
-            "--database",
-            _own_name("bench_http"),
-            "--redis",
-            redis_url,
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    figures = {
-        f["name"]: f
-        for f in (json.loads(line) for line in result.stdout.splitlines() if line.startswith("{"))
-    }
+    result, figures = _bench("ingest,pages,latency", "bench_http")
     assert {
         "ingest.api_logs_per_s",
         "ingest.raw_logs_per_s",
@@ -101,35 +75,7 @@ def test_scale_out_runs_real_workers_at_tiny_scale():
     """The scale-out benchmark starts real Celery workers (one, then two processes, in rounds),
     sends the nightly task through Redis and sees every case evaluated: it prints the rates of
     each round and their medians."""
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-    redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/9"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench",
-            "--scale",
-            "0.002",
-            "--days",
-            "30",
-            "--only",
-            "scale_out",
-            "--database",
-            _own_name("bench_workers"),
-            "--redis",
-            redis_url,
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr
-    figures = {
-        f["name"]: f
-        for f in (json.loads(line) for line in result.stdout.splitlines() if line.startswith("{"))
-    }
+    result, figures = _bench("scale_out", "bench_workers", scale="0.002")
     for workers in (1, 2):
         figure = figures[f"scale_out.workers_{workers}"]
         assert figure["value"] > 0 and figure["unit"] == "cases/s"

@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import BigIntegerField, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import floatformat
@@ -40,13 +41,14 @@ from athletes import permissions
 from athletes.models import Case, User
 from athletes.selectors import cases_for_user
 from athletes.sites import BY_CODE
-from protocols import projection, series
+from protocols import projection
 from protocols.gating import SessionEntry
 from protocols.models import Activity, Impact, PhaseTransition, Plan, PlanPhase, WeightBearing
 from protocols.wording import intensity_without_pain
 
 from . import charts, metrics
 from .models import ActivitySession, DailyLog, Flag
+from .selectors import any_of
 
 Role = permissions.Role
 
@@ -500,7 +502,7 @@ def coach_case(user: User, case_id: Any, *, today: dt.date) -> Case:
 def last_log_dates(athlete_ids: Iterable[int]) -> dict[int, dt.date]:
     """Each athlete's last daily log date (one query; the log's content is never read)."""
     rows = (
-        DailyLog.objects.filter(athlete_id__in=list(athlete_ids))
+        DailyLog.objects.filter(any_of(DailyLog, "athlete_id", list(athlete_ids)))
         .values("athlete_id")
         .annotate(last=Max("date"))
         .order_by()
@@ -519,15 +521,39 @@ def session_entries(
     return out
 
 
-def daily_session_loads(
-    athlete_ids: Iterable[int], start: dt.date, end: dt.date
-) -> dict[int, dict[dt.date, float]]:
-    """Each athlete's total session-RPE load by day between two days (one query):
-    ``metrics.loads_by_day`` of their sessions, without an entry per session."""
-    loads: dict[int, list[tuple[dt.date, float | None]]] = defaultdict(list)
-    for athlete_id, day, _activity, minutes, rpe in _session_rows(athlete_ids, start, end):
-        loads[athlete_id].append((day, series.session_load(rpe, minutes)))
-    return {athlete_id: metrics.loads_by_day(pairs) for athlete_id, pairs in loads.items()}
+def weekly_session_loads(
+    athlete_ids: Iterable[int], end: dt.date, weeks: int
+) -> dict[int, list[tuple[dt.date, float]]]:
+    """Each athlete's ``metrics.weekly_loads`` of the ``weeks`` 7-day weeks ending on ``end``,
+    summed by the database (one query, one row per athlete with a session in those weeks).
+
+    A session's load is RPE × minutes, both whole numbers, so every total is a whole number and
+    the database's sum is the same float as adding the sessions day by day in Python. Athletes
+    without a session in the weeks are left out (their weeks are all 0)."""
+    first = end - dt.timedelta(days=7 * weeks - 1)
+    load = Cast("rpe", BigIntegerField()) * Cast("minutes", BigIntegerField())
+    starts = [first + dt.timedelta(days=7 * w) for w in range(weeks)]
+    totals = {
+        f"week_{w}": Sum(
+            load,
+            filter=Q(date__gte=start, date__lte=start + dt.timedelta(days=6)),
+            default=0,
+        )
+        for w, start in enumerate(starts)
+    }
+    rows = (
+        ActivitySession.objects.filter(
+            any_of(ActivitySession, "athlete_id", list(athlete_ids)), date__gte=first, date__lte=end
+        )
+        .values("athlete_id")
+        .annotate(**totals)
+        .order_by()
+        .values_list("athlete_id", *totals)
+    )
+    return {
+        athlete_id: [(start, float(total)) for start, total in zip(starts, sums, strict=True)]
+        for athlete_id, *sums in rows
+    }
 
 
 def _session_rows(athlete_ids: Iterable[int], start: dt.date, end: dt.date):
@@ -789,7 +815,7 @@ def board_plans(case_ids: Sequence[int], *, today: dt.date) -> dict[int, PlanInp
     ``STEPPED_BACK_DAYS`` days with the name of the phase stepped back to)."""
     plans: dict[int, tuple[int, int, int | None, dt.date | None]] = {}
     for plan_id, case_id, current_id, started_on in Plan.objects.filter(
-        case_id__in=case_ids, status=Plan.Status.ACTIVE
+        any_of(Plan, "case_id", list(case_ids)), status=Plan.Status.ACTIVE
     ).values_list("id", "case_id", "current_phase_id", "started_on"):
         plans.setdefault(case_id, (plan_id, case_id, current_id, started_on))
     plan_ids = [p[0] for p in plans.values() if p[2] is not None]
@@ -798,7 +824,7 @@ def board_plans(case_ids: Sequence[int], *, today: dt.date) -> dict[int, PlanInp
     phases: dict[int, list[PhaseRow]] = defaultdict(list)
     by_id: dict[int, PhaseRow] = {}
     rows = (
-        PlanPhase.objects.filter(plan_id__in=plan_ids)
+        PlanPhase.objects.filter(any_of(PlanPhase, "plan_id", plan_ids))
         .order_by("plan_id", "order")
         .values_list(*PHASE_ROW_COLUMNS)
     )
@@ -808,7 +834,9 @@ def board_plans(case_ids: Sequence[int], *, today: dt.date) -> dict[int, PlanInp
     since = today - dt.timedelta(days=STEPPED_BACK_DAYS)
     step_backs: dict[int, list[tuple[dt.date, str]]] = defaultdict(list)
     for plan_id, effective_on, to_name in PhaseTransition.objects.filter(
-        plan_id__in=plan_ids, kind=PhaseTransition.Kind.REGRESS, effective_on__gte=since
+        any_of(PhaseTransition, "plan_id", plan_ids),
+        kind=PhaseTransition.Kind.REGRESS,
+        effective_on__gte=since,
     ).values_list("plan_id", "effective_on", "to_phase__name"):
         step_backs[plan_id].append(
             (effective_on, to_name if to_name is not None else "an earlier phase")
@@ -831,7 +859,7 @@ def board_flags(case_ids: Sequence[int]) -> dict[int, list[CoachFlag]]:
     most severe first, by case (one query)."""
     flags: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for case_id, kind, coach_message in Flag.objects.filter(
-        case_id__in=case_ids, status__in=Flag.UNRESOLVED
+        any_of(Flag, "case_id", list(case_ids)), status__in=Flag.UNRESOLVED
     ).values_list("case_id", "kind", "coach_message"):
         flags[case_id].append((kind, coach_message))
     return {
@@ -856,15 +884,14 @@ def board_facts(user: User, *, today: dt.date) -> list[CaseFacts]:
     flags = board_flags(case_ids)
     athlete_ids = {c.athlete_id for c in cases}
     last_logs = last_log_dates(athlete_ids)
-    start = today - dt.timedelta(days=7 * SPARK_WEEKS - 1)
-    loads = daily_session_loads(athlete_ids, start, today)
+    loads = weekly_session_loads(athlete_ids, today, SPARK_WEEKS)
     return [
         case_facts(
             user,
             case,
             today=today,
             last_log_on=last_logs.get(case.athlete_id),
-            weeks=metrics.weekly_totals(loads.get(case.athlete_id, {}), today, SPARK_WEEKS),
+            weeks=loads.get(case.athlete_id) or metrics.weekly_totals({}, today, SPARK_WEEKS),
             plan=plans.get(case.pk),
             flags=flags.get(case.pk, ()),
             keep_projection=False,  # the board shows the return dates, not the ladder

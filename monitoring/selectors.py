@@ -138,7 +138,7 @@ def _log_rows(athlete_ids: list[int], start: dt.date, end: dt.date) -> QuerySet:
     ``LogEntry`` as it stands."""
     return (
         DailyLog.objects.filter(
-            _any(DailyLog, "athlete_id", athlete_ids), date__gte=start, date__lte=end
+            any_of(DailyLog, "athlete_id", athlete_ids), date__gte=start, date__lte=end
         )
         .order_by("athlete_id", "date")
         .values_list(
@@ -153,7 +153,7 @@ def _session_rows(athlete_ids: list[int], start: dt.date, end: dt.date) -> Query
     """``SESSION_COLUMNS`` rows by athlete and day (same-day sessions in the order recorded)."""
     return (
         ActivitySession.objects.filter(
-            _any(ActivitySession, "athlete_id", athlete_ids),
+            any_of(ActivitySession, "athlete_id", athlete_ids),
             date__gte=start,
             date__lte=end,
         )
@@ -166,14 +166,14 @@ def _assessment_rows(case_ids: list[int], start: dt.date, end: dt.date) -> Query
     """``ASSESSMENT_COLUMNS`` rows by day: the later of two same-day results wins, every time."""
     return (
         Assessment.objects.filter(
-            _any(Assessment, "case_id", case_ids), date__gte=start, date__lte=end
+            any_of(Assessment, "case_id", case_ids), date__gte=start, date__lte=end
         )
         .order_by("date", "id")
         .values_list(*ASSESSMENT_COLUMNS)
     )
 
 
-def _any(model: type, field: str, values: list[int]) -> RawSQL | Q:
+def any_of(model: type, field: str, values: list[int]) -> RawSQL | Q:
     """The condition ``field IN values``; on PostgreSQL written ``column = ANY(array)``, one
     parameter whatever the number of values, so that the statement is the same for every
     chunk (see ``_fetch``)."""
@@ -357,11 +357,11 @@ def _plan_rows(case_ids: list[int]) -> QuerySet:
         for name in ("advance_when", "regress_when", "warn_when")
     ]
     columns += [Subquery(earlier.values(name)[:1]) for name in _PREVIOUS_FIELDS]
-    plans = active_plans().filter(_any(Plan, "case_id", case_ids))
+    plans = active_plans().filter(any_of(Plan, "case_id", case_ids))
     if connection.vendor == "postgresql":
         # The ids on both sides of the plan-case join: PostgreSQL then reads the cases by their
         # key (given the plans' side alone it scanned every case, for every chunk).
-        plans = plans.filter(_any(Case, "id", case_ids))
+        plans = plans.filter(any_of(Case, "id", case_ids))
     return plans.values_list(*columns)
 
 
@@ -573,7 +573,7 @@ def case_snapshot(case_id: int, today: dt.date) -> CaseContext | None:
 
 def unresolved_flags(case_ids: Iterable[int]) -> QuerySet[Flag]:
     ids = case_ids if isinstance(case_ids, list) else list(case_ids)  # a list: one parameter
-    return Flag.objects.filter(_any(Flag, "case_id", ids), status__in=Flag.UNRESOLVED)
+    return Flag.objects.filter(any_of(Flag, "case_id", ids), status__in=Flag.UNRESOLVED)
 
 
 # Every field of a flag but the evaluation it carries, in the model's field order (from_db).
@@ -598,7 +598,7 @@ def _clinical_member_rows(case_ids: list[int]) -> QuerySet:
     return (
         permissions.members_with_consent()
         .filter(
-            _any(CareTeamMember, "case_id", case_ids),
+            any_of(CareTeamMember, "case_id", case_ids),
             role__in=permissions.CLINICAL_ROLES,
             user__is_active=True,
         )

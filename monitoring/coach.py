@@ -25,6 +25,7 @@ import html
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
 from django.conf import settings
@@ -34,7 +35,7 @@ from django.http import Http404
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from athletes import permissions
@@ -1026,21 +1027,29 @@ class _CaseUrl:
         return f"{self.parts[0]}{case_id}{self.parts[1]}"
 
 
+@functools.lru_cache(maxsize=4096)
+def _date_text(value: dt.date, fmt: str, language: str | None) -> str:
+    """``{{ value|date:fmt }}`` escaped, in a language (month names): boards print the same
+    few hundred dates (last logs, return dates, usual ranges) request after request."""
+    return _esc(date_filter(value, fmt))
+
+
+_ONE = Decimal(1)
+
+
 class BoardFormat:
-    """What the rows of one page share: the links, and each date formatted once per format."""
+    """What the rows of one page share: the links, and each date and number formatted once."""
 
     def __init__(self):
         self.athlete_url = _CaseUrl("coach:athlete")
         self.card_url = _CaseUrl("coach:restrictions")
-        self._dates: dict[tuple[dt.date, str], str] = {}
+        self.language = translation.get_language()
         self._numbers: dict[int | None, str] = {}
+        self._rounded: dict[int, str] = {}
 
     def date(self, value: dt.date, fmt: str) -> str:
         """As the template's ``{{ value|date:fmt }}``."""
-        key = (value, fmt)
-        if key not in self._dates:
-            self._dates[key] = _esc(date_filter(value, fmt))
-        return self._dates[key]
+        return _date_text(value, fmt, self.language)
 
     def number(self, value: int | None) -> str:
         """As the template's ``{{ value }}`` of a whole number (day counts: few distinct)."""
@@ -1048,12 +1057,27 @@ class BoardFormat:
             self._numbers[value] = _esc(formats.localize(value))
         return self._numbers[value]
 
+    def rounded(self, value: float) -> str:
+        """As the template's ``{{ value|floatformat:0 }}``. The filter's text depends only on
+        the value rounded half up to a whole number (its own ``Decimal(str(value))`` rounding;
+        -0 prints as 0), so it is made once per whole number (load changes in percent: a few
+        dozen distinct on a board)."""
+        try:
+            key = int(Decimal(str(value)).quantize(_ONE, ROUND_HALF_UP))
+        except (InvalidOperation, ValueError, OverflowError):  # not a finite number
+            return _esc(floatformat(value, 0))
+        if key not in self._rounded:
+            self._rounded[key] = _esc(floatformat(value, 0))
+        return self._rounded[key]
+
     def whole(self, value: float | None) -> str:
         """As the template's ``{{ value|floatformat:0 }}``; a whole value (the usual weekly
         load) the way that filter prints one, as the localized integer."""
         if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
             return self.number(int(value))
-        return _esc(floatformat(value, 0))
+        if value is None:
+            return _esc(floatformat(value, 0))
+        return self.rounded(value)
 
 
 def board_row_html(r: CaseFacts, fmt: BoardFormat) -> str:
@@ -1102,9 +1126,7 @@ def board_row_html(r: CaseFacts, fmt: BoardFormat) -> str:
         if change is not None:
             css = "change-up" if change > 30 else "muted"
             sign = "+" if change >= 0 else ""
-            change_html = (
-                f'\n            <span class="{css}">({sign}{e(floatformat(change, 0))}%)</span>'
-            )
+            change_html = f'\n            <span class="{css}">({sign}{fmt.rounded(change)}%)</span>'
         load = (
             f"\n          {e(r.sparkline)}"
             f'\n          <span class="sub small">{fmt.whole(r.this_week_load)} AU this '

@@ -7,6 +7,9 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
+from django.template.defaultfilters import date as date_filter
+from django.template.defaultfilters import floatformat
+from django.utils import translation
 
 from monitoring import coach as c
 from protocols.library import TEMPLATES
@@ -357,3 +360,39 @@ def test_group_by_team_keeps_order_and_puts_no_team_last():
         ("Rivers", [2]),
         ("No team", [1]),
     ]
+
+
+# --- the board's formatting: the template filters' text, made once ------------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    [0.0, -0.0, -0.4, -0.5, 0.5, 1.5, 2.5, -2.5, 12.49999, 12.5, 99.95, -100.0, 123456.5, 1e16,
+     -3.3333333333333335, 33.33333333333333, float("nan"), float("inf")],
+)  # fmt: skip
+def test_rounded_is_floatformat(value):
+    fmt = c.BoardFormat()
+    assert fmt.rounded(value) == c._esc(floatformat(value, 0))
+    assert fmt.rounded(value) == fmt.rounded(value)  # the second time from the page's cache
+
+
+def test_rounded_on_random_values():
+    import random
+
+    rng = random.Random(3)
+    fmt = c.BoardFormat()
+    values = [rng.uniform(-150, 400) for _ in range(2000)]
+    values += [round(v * 2) / 2 for v in values[:500]]  # halves: rounded up, away from zero
+    for value in values:
+        assert fmt.rounded(value) == c._esc(floatformat(value, 0)), value
+        assert fmt.whole(value) == c._esc(floatformat(value, 0)), value
+
+
+def test_board_dates_follow_the_language():
+    day = dt.date(2026, 5, 3)
+    assert c.BoardFormat().date(day, "j M Y") == c._esc(date_filter(day, "j M Y")) == "3 May 2026"
+    with translation.override("fr"):
+        french = c.BoardFormat().date(day, "j M Y")
+        assert french == c._esc(date_filter(day, "j M Y"))
+    assert french != "3 May 2026"  # the cache keeps each language's text apart
+    assert c.BoardFormat().date(day, "j M Y") == "3 May 2026"

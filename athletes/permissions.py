@@ -70,7 +70,11 @@ def can_view_case(user: User | None, case: Case) -> bool:
 
 def can_view_clinical(user: User | None, case: Case) -> bool:
     """See pain diaries, assessments, imaging, risk factors, notes and evaluations."""
-    role = role_on(user, case)
+    return _clinical(user, case, role_on(user, case))
+
+
+def _clinical(user: User | None, case: Case, role: str | None) -> bool:
+    """``can_view_clinical`` for the user's role on the case (``role_on``), when known."""
     return role in CLINICAL_ROLES or (role == Role.ATHLETE and is_own_case(user, case))
 
 
@@ -210,7 +214,7 @@ def visible_case_fields(user: User | None, case: Case) -> frozenset[str]:
     role = role_on(user, case)
     if role is None:
         return frozenset()
-    if can_view_clinical(user, case):
+    if _clinical(user, case, role):
         return ALL_CASE_FIELDS
     if role == Role.COACH:
         return COACH_VISIBLE_CASE_FIELDS

@@ -36,6 +36,7 @@ from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString, mark_safe
 
 from athletes import permissions
@@ -872,11 +873,21 @@ def board_flags(case_ids: Sequence[int]) -> dict[int, list[CoachFlag]]:
     }
 
 
+def _resolved(user: User) -> User:
+    """The user behind a request's lazy ``request.user``: a board asks the permissions about
+    every row, each question reading the user's attributes through the lazy object's proxy."""
+    if isinstance(user, SimpleLazyObject):
+        user.pk  # noqa: B018 (loads the user if the request has not yet)
+        return user._wrapped
+    return user
+
+
 def board_facts(user: User, *, today: dt.date) -> list[CaseFacts]:
     """Every board row of the coach, in a constant number of queries, all read as plain rows
     but the cases: 1. the cases with athlete and team (``board_cases``), 2.-4. their plans,
     phases and step backs (``board_plans``), 5. their unresolved flags, 6. the last log dates
     and 7. the sessions of the last four weeks."""
+    user = _resolved(user)
     cases = list(board_cases(user))
     if not cases:
         return []

@@ -193,3 +193,16 @@ def test_junk_parameters_are_ignored(client, coached, case, coach):
     response = client.get(reverse("coach:board"), {"team": "x'--", "sort": "<b>", "light": "1"})
     assert response.status_code == 200
     assert case.athlete.full_name in response.content.decode()
+
+
+def test_board_facts_of_a_lazy_user_are_those_of_the_user(coached, coach):
+    """A request's user is lazy; the board resolves it once and decides as for the user."""
+    from django.utils.functional import SimpleLazyObject
+
+    from athletes import permissions
+    from monitoring import coach as board
+
+    lazy = SimpleLazyObject(lambda: type(coach).objects.get(pk=coach.pk))
+    assert board.board_facts(lazy, today=TODAY) == board.board_facts(coach, today=TODAY)
+    facts = board.board_facts(lazy, today=TODAY)
+    assert facts and facts[0].visible == permissions.COACH_VISIBLE_CASE_FIELDS

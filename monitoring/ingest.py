@@ -38,7 +38,7 @@ from athletes.api_scopes import ApiScope
 from athletes.models import User
 from rehab.errors import ApplicationError
 
-from .bulk import history_create, insert
+from .bulk import history_create, insert, new_instances
 from .models import ActivitySession, DailyLog, DeviceMetric, Source
 from .services import (
     EARLIEST_DATE,
@@ -167,8 +167,10 @@ def daily_logs_upsert(
         _full_clean(probe, exclude=["athlete", "submitted_by"])
         return _Row(0, (athlete_id, day), athlete_id, {k: getattr(probe, k) for k in values})
 
+    make = new_instances(DailyLog)
+
     def build(row: _Row) -> DailyLog:
-        return DailyLog(
+        return make(
             athlete_id=row.athlete_id,
             date=row.key[1],
             source=source,
@@ -238,9 +240,11 @@ def activity_sessions_upsert(
         cleaned["date"] = day
         return _Row(0, (source, external_id), athlete_id, cleaned)
 
+    make = new_instances(ActivitySession)
+
     def build(row: _Row) -> ActivitySession:
         source, external_id = row.key
-        return ActivitySession(
+        return make(
             athlete_id=row.athlete_id,
             source=source,
             external_id=external_id,

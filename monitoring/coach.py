@@ -47,10 +47,10 @@ from protocols import projection
 from protocols.gating import SessionEntry
 from protocols.models import Activity, Impact, PhaseTransition, Plan, PlanPhase, WeightBearing
 from protocols.wording import intensity_without_pain
+from rehab.db import any_of
 
 from . import charts, metrics
 from .models import ActivitySession, DailyLog, Flag
-from .selectors import any_of
 
 Role = permissions.Role
 

@@ -7,31 +7,25 @@ whatever the amount of data: one case (``case_snapshot``) or a chunk of cases
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
-import psycopg
-from django.conf import settings
 from django.db import connection
 from django.db.models import (
-    BooleanField,
     FloatField,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     Subquery,
     TextField,
     Value,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, NullIf
 
 from athletes import permissions
@@ -44,6 +38,7 @@ from protocols.gating import (
     Snapshot,
 )
 from protocols.models import Plan, PlanPhase
+from rehab.db import any_of, prepared_cursor
 
 from .models import ActivitySession, Assessment, DailyLog, Flag
 
@@ -171,72 +166,6 @@ def _assessment_rows(case_ids: list[int], start: dt.date, end: dt.date) -> Query
         .order_by("date", "id")
         .values_list(*ASSESSMENT_COLUMNS)
     )
-
-
-def any_of(model: type, field: str, values: list[int]) -> RawSQL | Q:
-    """The condition ``field IN values``; on PostgreSQL written ``column = ANY(array)``, one
-    parameter whatever the number of values, so that the statement is the same for every
-    chunk (see ``_fetch``)."""
-    if connection.vendor != "postgresql":
-        return Q(**{f"{field}__in": values})
-    qn = connection.ops.quote_name
-    column = f"{qn(model._meta.db_table)}.{qn(model._meta.get_field(field).column)}"
-    # The column's name comes from the model; the values go as one parameter.
-    return RawSQL(f"{column} = ANY(%s)", [values], output_field=BooleanField())  # noqa: S611
-
-
-class _PreparingCursor(psycopg.Cursor):
-    """A cursor that binds on the server and prepares each statement once per connection
-    (psycopg keeps them): a nightly run executes the same few statements for every chunk, and
-    planning them took about as long as running them.
-
-    ``logged``: Django logs the queries (``DEBUG``, or a test counting them). Its log reads the
-    statement a cursor last sent from ``cursor._query``, which psycopg leaves empty when it runs
-    a prepared statement by name; the cursor then keeps it there, as for any other statement.
-    """
-
-    logged = False
-
-    def execute(self, query, params=None, *, prepare=None, binary=None):
-        super().execute(query, params, prepare=True, binary=binary)
-        if self.logged and self._query is None:
-            self._query = self._convert_query(query, params)
-        return self
-
-
-_ONLY_WHEN_ASKED = 2**62  # executions before psycopg would prepare a statement by itself
-
-
-@contextlib.contextmanager
-def prepared_cursor() -> Iterator[Any]:
-    """A cursor of the default connection for statements run again and again with other values
-    (the nightly reads and writes). On PostgreSQL one that binds the values on the server, as
-    the statements' ``%b`` (binary) placeholders need, and prepares each statement once per
-    connection unless ``REHAB_PREPARED_STATEMENTS`` is off; elsewhere Django's. Wrapped by
-    Django as its own cursors are: its error classes, execute wrappers and query log."""
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
-            yield cursor
-        return
-    # What Django's own cursor() does before it makes one: the health check of a kept
-    # connection, the connection, the thread check.
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    connection.validate_thread_sharing()
-    with connection.wrap_database_errors:
-        if not settings.REHAB_PREPARED_STATEMENTS:
-            raw = psycopg.Cursor(connection.connection)
-        else:
-            if connection.connection.prepare_threshold is None:
-                # Django turns psycopg's preparing off (None), and psycopg then ignores a
-                # statement's own request to be prepared too. A threshold no statement
-                # reaches turns it back on for those that ask, and for them only.
-                connection.connection.prepare_threshold = _ONLY_WHEN_ASKED
-            raw = _PreparingCursor(connection.connection)
-            raw.logged = connection.queries_logged
-    wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
-    with wrap(raw) as cursor:
-        yield cursor
 
 
 # Compiled statements of ``_fetch`` by name: (SQL, its parameters, where each value goes).

@@ -26,6 +26,7 @@ from athletes.audit import audited
 from athletes.models import Athlete, Case, User
 from protocols.criteria import get_kind
 from protocols.gating import Evaluation, evaluate
+from rehab.db import prepared_cursor
 from rehab.errors import ApplicationError
 
 from . import bulk, selectors
@@ -686,7 +687,7 @@ def _latest_evaluations_upsert(rows: Sequence[tuple]) -> None:
         columns[2].append(at)
         columns[3].append(day)
         columns[4].append(evaluation)
-    with selectors.prepared_cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, columns)
 
 

@@ -375,3 +375,23 @@ def test_a_new_instance_of_anything_else_is_the_model_s_own(case, clinician):
     both = {"athlete_id": case.athlete_id, "athlete": case.athlete, "date": TODAY}
     assert vars(make(**both)).keys() == vars(DailyLog(**both)).keys()
     assert make(**both).athlete_id == DailyLog(**both).athlete_id == case.athlete_id
+
+
+def test_the_light_scope_statement_is_compiled_once_for_every_caller(
+    case, clinician, physio, integration, team_integration, foreign_case
+):
+    """Compiled with a probe user for the first caller of each shape and then run with each
+    caller's own id and athletes: every caller gets their own cases, as from the ORM."""
+    from athletes import api_scopes
+
+    api_scopes._LIGHT_STATEMENTS.clear()
+    people = [clinician, physio, integration, team_integration]
+    for athletes in (None, [case.athlete_id, foreign_case.athlete_id]):
+        for user in people + people[::-1]:
+            rows = api_scopes._light_rows(user, athletes)
+            assert sorted(rows) == sorted(api_scopes._light_queryset(user, athletes)), user
+    statements = api_scopes._LIGHT_STATEMENTS
+    assert set(statements) == {(False, False), (False, True), (True, False), (True, True)}
+    for (_, some_athletes), (sql, params, user_slots, athlete_slots) in statements.items():
+        assert user_slots and all(params[i] == api_scopes._PROBE_ID for i in user_slots)
+        assert len(athlete_slots) == some_athletes and ("= ANY(" in sql) == some_athletes

@@ -18,13 +18,12 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
-from django.db import connection
 from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery, Value, signals
 from django.db.models.base import ModelState
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from rehab.db import any_of, prepared_cursor
+from rehab.db import any_of, kept_rows
 
 from . import permissions
 from .models import Athlete, CareTeamMember, Case, IntegrationGrant, User
@@ -88,48 +87,29 @@ def light_api_cases(user: User, athletes: frozenset[int] | None = None) -> list[
     return cases
 
 
-def _light_queryset(user: User, athletes: list[int] | None) -> QuerySet:
-    cases = api_cases(user)
+def _light_queryset(user_id: int, athletes: list[int] | None = None, *, kind: str) -> QuerySet:
+    """``api_cases`` of the active user ``user_id`` (of this ``kind``), with ``LIGHT_COLUMNS``,
+    of these athletes only if given: it reads nothing else of the user."""
+    cases = api_cases(User(pk=user_id, kind=kind, is_active=True))
     if athletes is not None:
         cases = cases.filter(any_of(Case, "athlete_id", athletes))
     return cases.values_list(*LIGHT_COLUMNS)
 
 
-# The light scope's statement for each shape (an integration account's or anyone else's, all
-# cases or some athletes'): (SQL, its parameters, where the user's id goes, where the athletes').
-_LIGHT_STATEMENTS: dict[tuple[bool, bool], tuple[str, list, list[int], list[int]]] = {}
 _PROBE_ID = 9_007_199_254_740_881  # a user id no statement holds otherwise
-_PROBE_ATHLETES: list[int] = []
 
 
 def _light_rows(user: User, athletes: list[int] | None) -> list[tuple]:
-    """The rows of ``_light_queryset(user, athletes)``. On PostgreSQL its statement is compiled
-    once per process and shape, with a probe user whose id stands in for the caller's, and run
-    prepared on the server: each write reads its caller's scope, and building and planning the
-    statement cost several times what running it does (a single log: some 5 ms of 13).
-    Elsewhere, and should the probe's id not be found where the user's goes, the ORM's."""
-    if connection.vendor != "postgresql":
-        return list(_light_queryset(user, athletes))
-    shape = (user.kind == User.Kind.INTEGRATION, athletes is not None)
-    statement = _LIGHT_STATEMENTS.get(shape)
-    if statement is None:
-        probe = User(pk=_PROBE_ID, kind=user.kind, is_active=True)
-        wanted = None if athletes is None else _PROBE_ATHLETES
-        sql, params = _light_queryset(probe, wanted).query.sql_with_params()
-        user_slots = [i for i, p in enumerate(params) if type(p) is int and p == _PROBE_ID]
-        athlete_slots = [i for i, p in enumerate(params) if p is _PROBE_ATHLETES]
-        if not user_slots or len(athlete_slots) != (athletes is not None):
-            return list(_light_queryset(user, athletes))
-        statement = _LIGHT_STATEMENTS[shape] = (sql, list(params), user_slots, athlete_slots)
-    sql, params, user_slots, athlete_slots = statement
-    params = list(params)
-    for slot in user_slots:
-        params[slot] = user.pk
-    for slot in athlete_slots:
-        params[slot] = athletes
-    with prepared_cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    """The rows of ``_light_queryset`` for the user: each write reads its caller's scope, and
+    building and planning the statement cost several times what running it does (a single
+    log: some 5 ms of 13), so it is kept compiled (``kept_rows``), once per shape (an
+    integration account's or anyone else's, all cases or some athletes'), a probe id standing
+    in for the caller's."""
+    shape = ("light_scope", user.kind == User.Kind.INTEGRATION, athletes is not None)
+    build = functools.partial(_light_queryset, kind=user.kind)
+    if athletes is None:
+        return kept_rows(shape, build, user.pk, probes=(_PROBE_ID,))
+    return kept_rows(shape, build, user.pk, athletes, probes=(_PROBE_ID, []))
 
 
 def _loaded(model, names: tuple[str, ...]) -> Callable[[str, tuple], Any]:

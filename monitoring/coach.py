@@ -897,13 +897,14 @@ def board_facts(user: User, *, today: dt.date) -> list[CaseFacts]:
     athlete_ids = {c.athlete_id for c in cases}
     last_logs = last_log_dates(athlete_ids)
     loads = weekly_session_loads(athlete_ids, today, SPARK_WEEKS)
+    no_load = metrics.weekly_totals({}, today, SPARK_WEEKS)
     return [
         case_facts(
             user,
             case,
             today=today,
             last_log_on=last_logs.get(case.athlete_id),
-            weeks=loads.get(case.athlete_id) or metrics.weekly_totals({}, today, SPARK_WEEKS),
+            weeks=loads.get(case.athlete_id, no_load),
             plan=plans.get(case.pk),
             flags=flags.get(case.pk, ()),
             keep_projection=False,  # the board shows the return dates, not the ladder
@@ -1068,14 +1069,14 @@ class BoardFormat:
             self._numbers[value] = _esc(formats.localize(value))
         return self._numbers[value]
 
-    def rounded(self, value: float) -> str:
+    def rounded(self, value: float | None) -> str:
         """As the template's ``{{ value|floatformat:0 }}``. The filter's text depends only on
         the value rounded half up to a whole number (its own ``Decimal(str(value))`` rounding;
         -0 prints as 0), so it is made once per whole number (load changes in percent: a few
         dozen distinct on a board)."""
         try:
             key = int(Decimal(str(value)).quantize(_ONE, ROUND_HALF_UP))
-        except (InvalidOperation, ValueError, OverflowError):  # not a finite number
+        except (InvalidOperation, ValueError, OverflowError):  # None, or not a finite number
             return _esc(floatformat(value, 0))
         if key not in self._rounded:
             self._rounded[key] = _esc(floatformat(value, 0))
@@ -1086,8 +1087,6 @@ class BoardFormat:
         load) the way that filter prints one, as the localized integer."""
         if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
             return self.number(int(value))
-        if value is None:
-            return _esc(floatformat(value, 0))
         return self.rounded(value)
 
 

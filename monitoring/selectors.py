@@ -11,10 +11,9 @@ import datetime as dt
 import json
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from itertools import groupby
 from operator import itemgetter
-from typing import Any
 
 from django.db import connection
 from django.db.models import (
@@ -38,7 +37,7 @@ from protocols.gating import (
     Snapshot,
 )
 from protocols.models import Plan, PlanPhase
-from rehab.db import any_of, prepared_cursor
+from rehab.db import any_of, kept_rows, prepared_cursor
 
 from .models import ActivitySession, Assessment, DailyLog, Flag
 
@@ -168,40 +167,6 @@ def _assessment_rows(case_ids: list[int], start: dt.date, end: dt.date) -> Query
     )
 
 
-# Compiled statements of ``_fetch`` by name: (SQL, its parameters, where each value goes).
-_STATEMENTS: dict[str, tuple[str, list, list[list[int]]]] = {}
-
-
-def _fetch(name: str, build: Callable[..., QuerySet], *values: Any) -> list[tuple]:
-    """The rows of the ``values_list`` queryset ``build(*values)``, as the driver returns them.
-
-    On PostgreSQL the statement is compiled once per process and then run with each call's
-    values (compiling it cost more than running it): each value must reach the statement
-    unchanged, as one parameter or several (an ``_any`` array, a date). A value that does not
-    (found nowhere among the parameters, or in the place of another) leaves the statement
-    uncached, compiled every call.
-    Elsewhere the rows come through the ORM. These columns need no conversion on PostgreSQL,
-    so the driver's rows skip the per-row work of Django's iterator.
-    """
-    if connection.vendor != "postgresql":
-        return list(build(*values))
-    statement = _STATEMENTS.get(name)
-    if statement is None:
-        sql, params = build(*values).query.sql_with_params()
-        slots = [[i for i, p in enumerate(params) if p is value] for value in values]
-        if all(slots) and len({i for found in slots for i in found}) == sum(map(len, slots)):
-            _STATEMENTS[name] = (sql, list(params), slots)
-    else:
-        sql, template, where = statement
-        params = list(template)
-        for found, value in zip(where, values, strict=True):
-            for slot in found:
-                params[slot] = value
-    with prepared_cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
 # Validated phase specs by their gates: a nightly run meets the same few phases thousands of
 # times. Keyed by the gates as the database prints them (PostgreSQL prints equal JSON alike), so
 # a phase seen before costs neither parsing nor validation. Bounded; a spec is immutable, so
@@ -276,7 +241,7 @@ _PREVIOUS_AT = _GATES_AT + 3
 def _plan_rows(case_ids: list[int]) -> QuerySet:
     """The active plans of ``case_ids`` as rows: the ``_READ`` columns of plan, case, athlete
     and current phase, the current phase's gates as JSON text, and the phase before it (id,
-    plan id, order, name; None for the first phase). One query (see ``_fetch``)."""
+    plan id, order, name; None for the first phase). One query (see ``kept_rows``)."""
     earlier = PlanPhase.objects.filter(
         plan_id=OuterRef("pk"), order__lt=OuterRef("current_phase__order")
     ).order_by("-order")
@@ -466,14 +431,14 @@ def chunk_snapshots(case_ids: Sequence[int], today: dt.date) -> list[CaseContext
     4. the cases' assessments.
     Phases with the same gates share one validated ``PhaseSpec``.
     """
-    rows = _fetch("plans", _plan_rows, list(case_ids))
+    rows = kept_rows("plans", _plan_rows, list(case_ids))
     if not rows:
         return []
     windows = _windows(rows, today)
     logs, sessions = _logs_and_sessions(windows, today)
     earliest = min(history for _, _, _, history in windows)
     assessments: dict[int, list[AssessmentEntry]] = defaultdict(list)
-    for case_id, *values in _fetch(
+    for case_id, *values in kept_rows(
         "assessments", _assessment_rows, [w[0] for w in windows], earliest, today
     ):
         assessments[case_id].append(_new(AssessmentEntry, values))
@@ -516,10 +481,10 @@ def _unresolved_flag_rows(case_ids: list[int]) -> QuerySet:
 def unresolved_flags_to_reconcile(case_ids: Sequence[int]) -> list[Flag]:
     """The cases' unresolved flags without the evaluation each carries (an evaluation replaces
     it, never reads it): ``unresolved_flags(case_ids).defer("evaluation")``, through the nightly
-    reads' compiled statement (``_fetch``)."""
+    reads' compiled statement (``kept_rows``)."""
     return [
         Flag.from_db("default", _FLAG_FIELDS, row)
-        for row in _fetch("flags", _unresolved_flag_rows, list(case_ids))
+        for row in kept_rows("flags", _unresolved_flag_rows, list(case_ids))
     ]
 
 
@@ -540,8 +505,8 @@ def clinical_team(case_ids: Iterable[int]) -> list[tuple[int, int, str]]:
     """(case id, user id, e-mail address, perhaps empty) of each active member of the cases'
     clinical teams whose role the athlete has not withdrawn consent for: who is told of a red
     flag or a regression. The nightly chunks and their e-mails ask it for every chunk, so it
-    goes through ``_fetch``."""
-    return _fetch("clinical_team", _clinical_member_rows, sorted(set(case_ids)))
+    goes through ``kept_rows``."""
+    return kept_rows("clinical_team", _clinical_member_rows, sorted(set(case_ids)))
 
 
 def active_case_ids() -> list[int]:

@@ -1,23 +1,24 @@
-"""Database helpers shared by the apps' reads and writes: the condition ``column = ANY(array)``
-and a cursor that prepares its statements on the server."""
+"""Database helpers shared by the apps' reads and writes: the condition ``column = ANY(array)``,
+a cursor that prepares its statements on the server, and statements compiled once per process
+(``kept_rows``)."""
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from typing import Any
 
 import psycopg
 from django.conf import settings
 from django.db import connection
-from django.db.models import BooleanField, Q
+from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 
 def any_of(model: type, field: str, values: list[int]) -> RawSQL | Q:
     """The condition ``field IN values``; on PostgreSQL written ``column = ANY(array)``, one
     parameter whatever the number of values, so that the statement is the same for every
-    chunk (see ``_fetch``)."""
+    chunk (see ``kept_rows``)."""
     if connection.vendor != "postgresql":
         return Q(**{f"{field}__in": values})
     qn = connection.ops.quote_name
@@ -78,3 +79,55 @@ def prepared_cursor() -> Iterator[Any]:
     wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
     with wrap(raw) as cursor:
         yield cursor
+
+
+# Statements compiled by ``kept_rows``, by name: (SQL, its parameters, where each value goes).
+KEPT: dict[Hashable, tuple[str, list, list[list[int]]]] = {}
+
+
+def kept_rows(
+    name: Hashable, build: Callable[..., QuerySet], *values: Any, probes: tuple | None = None
+) -> list[tuple]:
+    """The rows of the ``values_list`` queryset ``build(*values)``, as the driver returns them.
+
+    On PostgreSQL the statement is compiled once per process and name, then run prepared with
+    each call's values (building and planning it cost more than running it). It is compiled
+    with stand-ins for the values, found among its parameters: the values themselves, each of
+    which must reach the statement unchanged (an ``any_of`` array, a date: found by identity),
+    or ``probes``, one per value, where a value is a number other parameters could equal (a
+    user's id): a probe number is found by equality, so it must be one no statement holds
+    otherwise. A stand-in found nowhere, or in the place of another, leaves the statement
+    uncompiled: built with the call's values every call.
+    Elsewhere the rows come through the ORM. The callers' columns need no conversion on
+    PostgreSQL, so the driver's rows skip the per-row work of Django's iterator.
+    """
+    if connection.vendor != "postgresql":
+        return list(build(*values))
+    statement = KEPT.get(name)
+    if statement is None:
+        stand_ins = values if probes is None else probes
+        sql, params = build(*stand_ins).query.sql_with_params()
+        by_value = probes is not None
+        slots = [
+            [i for i, p in enumerate(params) if _stands_for(p, s, by_value)] for s in stand_ins
+        ]
+        if all(slots) and len({i for found in slots for i in found}) == sum(map(len, slots)):
+            statement = KEPT[name] = (sql, list(params), slots)
+        elif probes is not None:
+            sql, params = build(*values).query.sql_with_params()
+    if statement is not None:
+        sql, template, where = statement
+        params = list(template)
+        for found, value in zip(where, values, strict=True):
+            for slot in found:
+                params[slot] = value
+    with prepared_cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _stands_for(param: Any, stand_in: Any, by_value: bool) -> bool:
+    """Is this parameter the stand-in: the object itself, or a probe number equal to it."""
+    if param is stand_in:
+        return True
+    return by_value and type(stand_in) is int and type(param) is int and param == stand_in

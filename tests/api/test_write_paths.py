@@ -383,15 +383,18 @@ def test_the_light_scope_statement_is_compiled_once_for_every_caller(
     """Compiled with a probe user for the first caller of each shape and then run with each
     caller's own id and athletes: every caller gets their own cases, as from the ORM."""
     from athletes import api_scopes
+    from rehab import db
 
-    api_scopes._LIGHT_STATEMENTS.clear()
+    for name in [name for name in db.KEPT if name[0] == "light_scope"]:
+        del db.KEPT[name]
     people = [clinician, physio, integration, team_integration]
     for athletes in (None, [case.athlete_id, foreign_case.athlete_id]):
         for user in people + people[::-1]:
             rows = api_scopes._light_rows(user, athletes)
-            assert sorted(rows) == sorted(api_scopes._light_queryset(user, athletes)), user
-    statements = api_scopes._LIGHT_STATEMENTS
+            orm = api_scopes._light_queryset(user.pk, athletes, kind=user.kind)
+            assert sorted(rows) == sorted(orm), user
+    statements = {name[1:]: kept for name, kept in db.KEPT.items() if name[0] == "light_scope"}
     assert set(statements) == {(False, False), (False, True), (True, False), (True, True)}
-    for (_, some_athletes), (sql, params, user_slots, athlete_slots) in statements.items():
+    for (_, some_athletes), (sql, params, (user_slots, *athlete_slots)) in statements.items():
         assert user_slots and all(params[i] == api_scopes._PROBE_ID for i in user_slots)
         assert len(athlete_slots) == some_athletes and ("= ANY(" in sql) == some_athletes

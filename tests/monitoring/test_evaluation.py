@@ -254,15 +254,14 @@ def test_chunk_reads_compile_once_and_give_the_orms_rows(walk_run, case, athlete
 
     from monitoring import selectors
     from protocols.models import Plan
+    from rehab import db
 
     log_days(case, athlete_user, range(0, 6), pain_during=1, pain_character="dull")
     hop_test(case, clinician, 3)
     other = Plan.objects.get(pk=walk_run.pk)  # the same plan under a case id list of its own
-    selectors._STATEMENTS.clear()
+    db.KEPT.clear()
     first = selectors.chunk_snapshots([case.pk, 999_999], day(6))
-    assert connection.vendor != "postgresql" or {"plans", "assessments"} <= set(
-        selectors._STATEMENTS
-    )
+    assert connection.vendor != "postgresql" or {"plans", "assessments"} <= set(db.KEPT)
     again = selectors.chunk_snapshots([case.pk], day(6))  # a second chunk: the cached statements
     assert [c.snapshot for c in first] == [c.snapshot for c in again]
     (ctx,) = again

@@ -14,6 +14,7 @@ from monitoring import selectors
 from monitoring.models import ActivitySession, Assessment, DailyLog
 from protocols.gating import AssessmentEntry, LogEntry, SessionEntry, Snapshot, evaluate
 from protocols.models import PlanPhase
+from rehab import db
 
 TODAY = dt.date(2026, 3, 14)
 
@@ -152,15 +153,15 @@ def test_a_context_makes_its_model_instances_only_when_asked(cases):
 
 
 def test_chunk_after_chunk_each_reads_its_own_cases(cases):
-    """The compiled statements (``selectors._fetch``) take each chunk's ids in every place the
+    """The compiled statements (``rehab.db.kept_rows``) take each chunk's ids in every place the
     statement names them (the plans read names them on both sides of a join), and the prepared
     statements run with each chunk's values: chunk after chunk, each its own cases."""
     alone = {case_id: selectors.chunk_snapshots([case_id], TODAY)[0].snapshot for case_id in cases}
-    selectors._STATEMENTS.clear()
+    db.KEPT.clear()
     for chunk in (cases[:5], cases[5:9], cases[9:], cases[2:4]):
         got = {ctx.case_id: ctx.snapshot for ctx in selectors.chunk_snapshots(chunk, TODAY)}
         assert got == {case_id: alone[case_id] for case_id in chunk}
-    sql, params, where = selectors._STATEMENTS["plans"]
+    sql, params, where = db.KEPT["plans"]
     assert max(map(len, where)) == 2  # the ids on the plans' side and the cases' side
 
 

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import os
 import signal
 import statistics
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from unittest import mock
 
 from celery import Celery
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from monitoring import selectors, tasks
+from monitoring import selectors, services, tasks
 from monitoring.models import CaseEvaluation, Flag, Notification
+from protocols.gating import Evaluation
 
 from .report import Figure, Report
 
@@ -112,7 +116,9 @@ def _as_generated() -> None:
 
 def run_in_process(
     report: Report, *, cases: int, today: dt.date, profile: str | None = None
-) -> None:
+) -> tuple[float, float, float]:
+    """The nightly figures. Returns the seconds of the raw fetch, the first night and the next
+    (for ``run_floor``)."""
     settings.CELERY_TASK_ALWAYS_EAGER = True
     from rehab.celery import app
 
@@ -204,6 +210,80 @@ def run_in_process(
                 "",
                 None,
                 "against the earlier rounds' baseline",
+            )
+        )
+    return fetch_s, eval_s, again_s
+
+
+def run_floor(
+    report: Report, *, cases: int, today: dt.date, fetch_s: float, first_s: float, steady_s: float
+) -> None:
+    """The nights again with every case's evaluation and its JSON computed beforehand and
+    handed over at once: what a night costs beyond the criteria (the reads, the flags, their
+    history and notices, the e-mails, the upsert, the transactions and the tasks).
+
+    A measurement, not a mode of the application: the evaluations of an untimed night are
+    kept by case, then given back in place of ``gating.evaluate`` and ``Evaluation.to_json``.
+    Each timed night's stored evaluations are checked equal to the kept ones, so the floor
+    nights wrote what the real ones did.
+    """
+    kept: dict[int, tuple[Evaluation, str]] = {}
+    evaluate_contexts, evaluate = services._evaluate_contexts, services.evaluate
+
+    def keeping(contexts, day, existing):
+        for ctx in contexts:
+            evaluation = evaluate(
+                ctx.spec, ctx.snapshot, day, missing_log_days=settings.REHAB_MISSING_LOG_DAYS
+            )
+            kept[ctx.case_id] = (evaluation, evaluation.to_json())
+        return evaluate_contexts(contexts, day, existing)
+
+    with mock.patch.object(services, "_evaluate_contexts", keeping):
+        tasks.evaluate_active_cases(today.isoformat())
+    texts = {id(evaluation): text for evaluation, text in kept.values()}
+
+    def handed_over(contexts, day, existing):
+        ready = {id(ctx.snapshot): kept[ctx.case_id][0] for ctx in contexts}
+
+        def given(spec, snapshot, *args, **kwargs):
+            return ready[id(snapshot)]
+
+        with mock.patch.object(services, "evaluate", given):
+            return evaluate_contexts(contexts, day, existing)
+
+    @contextmanager
+    def criteria_free():
+        with (
+            mock.patch.object(services, "_evaluate_contexts", handed_over),
+            mock.patch.object(Evaluation, "to_json", lambda self: texts[id(self)]),
+        ):
+            yield
+
+    def night(first: bool) -> float:
+        if first:
+            _as_generated()
+        with criteria_free():
+            began = time.perf_counter()
+            tasks.evaluate_active_cases(today.isoformat())
+            seconds = time.perf_counter() - began
+        stored = dict(CaseEvaluation.objects.values_list("case_id", "evaluation"))
+        if len(stored) != cases or any(
+            stored[case_id] != json.loads(text) for case_id, (_, text) in kept.items()
+        ):
+            raise AssertionError("a criteria-free night stored other evaluations")
+        return seconds
+
+    for name, first, real_s in (("first", True, first_s), ("steady", False, steady_s)):
+        floor_s = min(night(first) for _ in range(3))
+        report.add(
+            Figure(
+                f"nightly.{name}_floor_over_fetch",
+                floor_s / fetch_s,
+                "ratio",
+                "",
+                None,
+                f"{floor_s:.2f} s with the criteria taking no time; "
+                f"the criteria {(real_s - floor_s) / fetch_s:.2f} fetches",
             )
         )
 

@@ -15,11 +15,14 @@ def _own_name(suffix: str) -> str:
     return f"{base}_{suffix}"
 
 
-def _bench(only: str, database: str, *, scale: str = "0.001", redis: bool = True):
+def _bench(
+    only: str, database: str, *, scale: str = "0.001", redis: bool = True, extra: tuple = ()
+):
     """Run ``python -m bench`` at a tiny scale on a database of its own (and the suite's Redis
     database when asked): (the finished process, its JSON figures by name)."""
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     args = ["--scale", scale, "--days", "30", "--only", only, "--database", _own_name(database)]
+    args += extra
     if redis:
         args += ["--redis", os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/9"]
     result = subprocess.run(
@@ -39,10 +42,15 @@ def _bench(only: str, database: str, *, scale: str = "0.001", redis: bool = True
 
 
 def test_bench_runs_at_tiny_scale_and_prints_json_lines():
-    result, by_name = _bench("nightly", "bench_smoke", redis=False)
+    result, by_name = _bench("nightly", "bench_smoke", redis=False, extra=("--floor",))
     figures = list(by_name.values())
     names = {f["name"] for f in figures}
     assert {"nightly.evaluation_s", "nightly.raw_fetch_s", "nightly.evaluation_over_fetch"} <= names
+    # The criteria-free nights ran, and stored what the real nights did (the benchmark checks
+    # every case's stored evaluation after each of them, and fails otherwise).
+    for name in ("nightly.first_floor_over_fetch", "nightly.steady_floor_over_fetch"):
+        assert by_name[name]["value"] > 0
+        assert by_name[name]["pass"] is None  # a measurement, no goal
     assert all({"name", "value", "unit", "goal", "pass"} <= set(f) for f in figures)
     assert next(f for f in figures if f["name"] == "nightly.cases")["value"] == 10
     assert "evaluation_over_fetch" in result.stderr  # the table

@@ -11,7 +11,6 @@ import statistics
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
 
@@ -227,48 +226,45 @@ def run_floor(
     Each timed night's stored evaluations are checked equal to the kept ones, so the floor
     nights wrote what the real ones did.
     """
-    kept: dict[int, tuple[Evaluation, str]] = {}
+    kept: dict[int, Evaluation] = {}
     evaluate_contexts, evaluate = services._evaluate_contexts, services.evaluate
 
-    def keeping(contexts, day, existing):
-        for ctx in contexts:
-            evaluation = evaluate(
-                ctx.spec, ctx.snapshot, day, missing_log_days=settings.REHAB_MISSING_LOG_DAYS
-            )
-            kept[ctx.case_id] = (evaluation, evaluation.to_json())
-        return evaluate_contexts(contexts, day, existing)
+    def chunks(*, keep: bool):
+        """``_evaluate_contexts`` with each case's evaluation kept (``keep``), else the kept
+        one handed over in place of ``evaluate``."""
 
-    with mock.patch.object(services, "_evaluate_contexts", keeping):
+        def chunk(contexts, day, existing):
+            case_of = {id(ctx.snapshot): ctx.case_id for ctx in contexts}
+
+            def evaluate_case(spec, snapshot, *args, **kwargs):
+                case_id = case_of[id(snapshot)]
+                if keep:
+                    kept[case_id] = evaluate(spec, snapshot, *args, **kwargs)
+                return kept[case_id]
+
+            with mock.patch.object(services, "evaluate", evaluate_case):
+                return evaluate_contexts(contexts, day, existing)
+
+        return chunk
+
+    with mock.patch.object(services, "_evaluate_contexts", chunks(keep=True)):
         tasks.evaluate_active_cases(today.isoformat())
-    texts = {id(evaluation): text for evaluation, text in kept.values()}
-
-    def handed_over(contexts, day, existing):
-        ready = {id(ctx.snapshot): kept[ctx.case_id][0] for ctx in contexts}
-
-        def given(spec, snapshot, *args, **kwargs):
-            return ready[id(snapshot)]
-
-        with mock.patch.object(services, "evaluate", given):
-            return evaluate_contexts(contexts, day, existing)
-
-    @contextmanager
-    def criteria_free():
-        with (
-            mock.patch.object(services, "_evaluate_contexts", handed_over),
-            mock.patch.object(Evaluation, "to_json", lambda self: texts[id(self)]),
-        ):
-            yield
+    texts = {id(evaluation): evaluation.to_json() for evaluation in kept.values()}
 
     def night(first: bool) -> float:
         if first:
             _as_generated()
-        with criteria_free():
+        with (
+            mock.patch.object(services, "_evaluate_contexts", chunks(keep=False)),
+            mock.patch.object(Evaluation, "to_json", lambda self: texts[id(self)]),
+        ):
             began = time.perf_counter()
             tasks.evaluate_active_cases(today.isoformat())
             seconds = time.perf_counter() - began
         stored = dict(CaseEvaluation.objects.values_list("case_id", "evaluation"))
         if len(stored) != cases or any(
-            stored[case_id] != json.loads(text) for case_id, (_, text) in kept.items()
+            stored[case_id] != json.loads(texts[id(evaluation)])
+            for case_id, evaluation in kept.items()
         ):
             raise AssertionError("a criteria-free night stored other evaluations")
         return seconds
@@ -286,6 +282,10 @@ def run_floor(
                 f"the criteria {(real_s - floor_s) / fetch_s:.2f} fetches",
             )
         )
+
+
+ROUNDS = 5  # of the scale-out: one worker, then two, in each
+TIMED_NIGHTS = 3  # per start of the workers: their median is the start's figure
 
 
 def run_scale_out(report: Report, *, cases: int, today: dt.date, redis_url: str) -> None:
@@ -352,10 +352,6 @@ def _worker_env(redis_url: str) -> dict:
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "CONN_MAX_AGE": os.environ.get("CONN_MAX_AGE", "60"),
     }
-
-
-ROUNDS = 5  # of the scale-out: one worker, then two, in each
-TIMED_NIGHTS = 3  # per start of the workers: their median is the start's figure
 
 
 def _nights_with_workers(workers: int, redis_url: str, today: dt.date, cases: int) -> float:

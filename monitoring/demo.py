@@ -1,8 +1,11 @@
 """The demo clinic: people for every role, athletes at different sites and phases, and weeks
 of realistic logs, sessions and assessments, chosen so that every kind of flag appears.
 
-Used by ``manage.py seed_demo``. Deterministic for a given day (seeded random numbers), and
-idempotent: an athlete that already has a case is left alone.
+Used by ``manage.py seed_demo``. The same demo whatever day it runs: every date is counted back
+from today and the random numbers are seeded by the athlete alone, drawn in the same order
+whatever the calendar says, so the logs, sessions, flags and phases stand in the same place
+relative to today (``tests/monitoring/test_demo.py`` holds it to exact counts on any day).
+Idempotent: an athlete that already has a case is left alone.
 """
 
 from __future__ import annotations
@@ -182,7 +185,7 @@ def _case(spec: DemoAthlete, team: Team, users: dict[str, User], today: dt.date)
     athlete = Athlete.objects.filter(first_name=spec.first, last_name=spec.last).first()
     if athlete is not None and athlete.cases.exists():
         return None
-    rng = random.Random(f"{spec.last}-{today.isoformat()}")  # noqa: S311 — demo data
+    rng = random.Random(spec.last)  # noqa: S311 — demo data; never seeded by the date
     template = ProtocolTemplate.objects.get(slug=spec.template, status="published")
     phases = list(template.phases.order_by("order"))
     # Walk back from today: the current phase began days_in_phase ago; each earlier phase took
@@ -199,7 +202,7 @@ def _case(spec: DemoAthlete, team: Team, users: dict[str, User], today: dt.date)
             sex=spec.sex,
             sport=spec.sport,
             team=team,
-            date_of_birth=dt.date(today.year - rng.randint(19, 28), 3, 14),
+            date_of_birth=today - dt.timedelta(days=365 * rng.randint(19, 28) + 100),
             user=users["athlete"] if spec.login else None,
         )
     clinician = users["clinician"]

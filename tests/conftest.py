@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import clock
+
 # Playwright's sync API runs an event loop in the main thread; live_server is threaded.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -52,6 +54,45 @@ def browser_context_args(browser_context_args):
         "is_mobile": True,
         "has_touch": True,
     }
+
+
+# --- the date of the whole run: --today (see tests/clock.py) ---
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--today",
+        default=None,
+        metavar="YYYY-MM-DD[THH:MM[Z|+HH:MM]]",
+        help="Run the whole suite on this day: the clock travels there before the first test is "
+        "collected and ticks on from it (time-machine); browsers get the same clock. A date alone "
+        f"is {clock.DEFAULT_TIME:%H:%M} in the clinic's time zone; a time without an offset is "
+        "the clinic's local time.",
+    )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config):
+    clock.set_up_browsers()
+    value = config.getoption("--today")
+    if value:
+        try:
+            moment = clock.parse_today(value)
+        except ValueError as error:
+            raise pytest.UsageError(f"--today: {error}") from None
+        clock.travel_to(moment)
+
+
+def pytest_report_header(config):
+    moment = clock.travelled_to()
+    if moment is None:
+        return None
+    local = moment.astimezone(clock.zone())
+    return f"today: {local:%A %d %B %Y, %H:%M %Z} ({moment:%Y-%m-%dT%H:%M}Z), the clock ticks on"
+
+
+def pytest_unconfigure(config):
+    clock.travel_back()
 
 
 @pytest.fixture

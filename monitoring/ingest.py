@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from athletes.api_scopes import ApiScope
 from athletes.models import User
+from rehab.db import MAX_ID, is_id
 from rehab.errors import ApplicationError
 
 from .bulk import history_create, insert, new_instances
@@ -364,15 +365,19 @@ def device_metrics_upsert(
 
 
 def _athlete_id(item: Any) -> int | None:
-    """The athlete an item names (an id, or an athlete the serializer looked up), or None."""
+    """The athlete an item names (an id, or an athlete the serializer looked up), or None; a
+    number no row can have (0, negative, 2**63 or more) names none."""
     athlete = item.get("athlete") if isinstance(item, Mapping) else None
     if isinstance(athlete, models.Model):
         athlete = athlete.pk
-    return athlete if isinstance(athlete, int) else None
+    return athlete if is_id(athlete) else None
 
 
 def _athlete(item: Mapping[str, Any], loggable: Mapping[int, list[int]]) -> int:
     athlete_id = _athlete_id(item)
+    raw = item.get("athlete")
+    if athlete_id is None and isinstance(raw, int) and not isinstance(raw, bool):
+        raise ApplicationError("Not an id.", {"athlete": f"An id is from 1 to {MAX_ID}."})
     if athlete_id is None or athlete_id not in loggable:
         # The same answer for an athlete who does not exist: nothing is revealed.
         raise ApplicationError("Not your athlete.", {"athlete": NOT_YOURS})

@@ -47,6 +47,7 @@ from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from athletes.api_scopes import ApiScope, scope_for
+from rehab.db import MAX_ID
 from rehab.errors import ApplicationError
 
 router = DefaultRouter()
@@ -387,11 +388,27 @@ class BulkResultSerializer(serializers.Serializer):
 # --- filters ------------------------------------------------------------------------------------
 
 
+class IdField(forms.IntegerField):
+    """A whole number from 1 to the largest id a row can have: anything else names no row, and
+    is a 400 on every database (SQLite's driver cannot even send 2**63)."""
+
+    default_error_messages = {
+        "invalid": "Enter an id: a whole number.",
+        "min_value": f"An id is from 1 to {MAX_ID}.",
+        "max_value": "An id is from 1 to %(limit_value)s.",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+
 @extend_schema_field(OpenApiTypes.INT)
 class IdFilter(filters.NumberFilter):
-    """An id in the query string: a whole number, or a 400."""
+    """An id in the query string: a whole number from 1 to ``MAX_ID``, or a 400."""
 
-    field_class = forms.IntegerField
+    field_class = IdField
 
 
 @extend_schema_field(OpenApiTypes.INT)

@@ -14,6 +14,15 @@ from django.db import connection
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
+MAX_ID = 2**63 - 1
+"""The largest id a row can have (``BigAutoField``, PostgreSQL's ``bigint``): a larger number in a
+request names nothing, and is refused before it reaches a query."""
+
+
+def is_id(value: object) -> bool:
+    """Whether ``value`` is an int that could be a row's id (1 to ``MAX_ID``; not a bool)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
+
 
 def any_of(model: type, field: str, values: list[int]) -> RawSQL | Q:
     """The condition ``field IN values``; on PostgreSQL written ``column = ANY(array)``, one

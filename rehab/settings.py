@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "athletes.two_factor.RequireVerifiedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "rehab.busy.DatabaseBusyMiddleware",  # a view's "database is locked": 503, Retry-After
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page (or 429)
@@ -118,8 +119,22 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    (BASE_DIR / "db").mkdir(exist_ok=True)
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The embedded default holds up as PostgreSQL does: ids in PostgreSQL's range (rehab.sqlite);
+    # a write-ahead log, so that readers never wait for a writer; every transaction taking the
+    # write lock when it begins (IMMEDIATE), so that two writers queue for the lock instead of one
+    # failing half-way with "database is locked"; and a writer waits up to
+    # SQLITE_BUSY_TIMEOUT seconds for it. One that still cannot get it is a 503 with Retry-After
+    # (rehab.busy), never a 500.
+    DATABASES["default"]["ENGINE"] = "rehab.sqlite"
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": env.float("SQLITE_BUSY_TIMEOUT", default=20),
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "athletes.User"

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from .busy import handler500 as busy_or_server_error
 from .health import healthz
 from .views import home
 
@@ -20,3 +21,5 @@ urlpatterns = [
     path("api/", include("rehab.api_urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = busy_or_server_error

@@ -51,12 +51,14 @@ def test_local_defaults_use_sqlite_and_in_process_tasks():
     result = run_django(
         {},
         (
-            "from django.conf import settings as s; "
-            "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.DEBUG)"
+            "from django.conf import settings as s; from django.db import connection as c; "
+            "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.DEBUG, "
+            "c.vendor, s.DATABASES['default']['OPTIONS']['transaction_mode'])"
         ),
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["django.db.backends.sqlite3", "True", "True"]
+    # Django's SQLite backend with PostgreSQL's id range (rehab.sqlite); see tests/rehab/test_sqlite
+    assert result.stdout.split() == ["rehab.sqlite", "True", "True", "sqlite", "IMMEDIATE"]
 
 
 def test_redis_url_turns_on_the_broker_and_postgres_url_is_used():

@@ -120,3 +120,48 @@ def test_a_time_postgresql_cannot_store_is_a_400(api, case, url, value):
     response = api.get(url, {"updated_after": value})
     assert response.status_code == 400
     assert response.json()["errors"]["updated_after"]
+
+
+HUGE_IDS = [2**63, 99999999999999999999, 0, -1]
+
+
+@pytest.mark.parametrize("value", HUGE_IDS)
+@pytest.mark.parametrize(
+    "url, name",
+    [
+        ("/api/v1/daily-logs/", "athlete"),
+        ("/api/v1/sessions/", "case"),
+        ("/api/v1/cases/", "athlete"),
+        ("/api/v1/plans/", "athlete"),
+        ("/api/v1/flags/", "athlete"),
+    ],
+)
+def test_an_id_no_row_can_have_is_a_field_error_in_a_filter(api, case, url, name, value):
+    """An id is 1 to 2**63 - 1 (a bigint). Beyond it SQLite's driver raised OverflowError (a 500)
+    and PostgreSQL matched nothing; now both say why, as a field error."""
+    response = api.get(url, {name: value})
+    assert response.status_code == 400, response.content[:300]
+    assert response.json()["errors"][name] == ["An id is from 1 to 9223372036854775807."]
+
+
+@pytest.mark.parametrize("value", HUGE_IDS)
+@pytest.mark.parametrize("url", [BULK, "/api/v1/sessions/bulk/"])
+def test_an_id_no_row_can_have_is_an_item_error_in_a_bulk_request(api, case, url, value):
+    good = {"athlete": case.athlete_id, "date": dt.date.today().isoformat(), "pain_rest": 0}
+    bad = {"athlete": value, "date": good["date"], "pain_rest": 0}
+    if "sessions" in url:
+        good = {**good, "external_id": "a", "activity": "cycle", "minutes": 30, "rpe": 3}
+        bad = {**bad, "external_id": "b", "activity": "cycle", "minutes": 30, "rpe": 3}
+        del good["pain_rest"], bad["pain_rest"]
+    response = _post(api, json.dumps({"items": [bad, bad]}, default=str), url)
+    assert response.status_code == 400, response.content[:300]
+    errors = response.json()["errors"]
+    assert errors["items.0.athlete"] == ["An id is from 1 to 9223372036854775807."]
+    assert errors["items.1.athlete"] == errors["items.0.athlete"]
+
+
+def test_an_id_no_row_can_have_in_a_single_write_is_a_field_error(api, case):
+    item = {"athlete": 2**64, "date": dt.date.today().isoformat(), "pain_rest": 0}
+    response = _post(api, json.dumps(item), "/api/v1/daily-logs/")
+    assert response.status_code == 400, response.content[:300]
+    assert response.json()["errors"]["athlete"] == ["An id is from 1 to 9223372036854775807."]

@@ -8,7 +8,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 TEST_ENV := DJANGO_ENV=test DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL)
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format bench worker venv clean fuzz ci
+.PHONY: run test test-day lint format bench worker venv clean fuzz ci
 
 venv: $(VENV)/.installed
 
@@ -37,6 +37,14 @@ test: venv node_modules/.installed
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
+## The suite again but for its browser tests, on one fixed awkward day: 29 February 2028, ten
+## minutes after midnight (UTC and London), so "yesterday" is 28 February and a 7-day window holds
+## the leap day. Any other day: make test PYTEST_ARGS="--today=2027-03-28" (see README).
+TODAY ?= 2028-02-29T00:10Z
+test-day: venv
+	$(PY) scripts/check_services.py $(TEST_DATABASE_URL) $(TEST_REDIS_URL)
+	$(TEST_ENV) $(PY) -m pytest -m "not browser" --today=$(TODAY) $(PYTEST_ARGS)
+
 ## Schemathesis against the whole API for FUZZ_SECONDS (default 120): 0 server errors, every
 ## refusal a 4xx with a message. Calls by status land in artifacts/fuzz-summary.json.
 FUZZ_SECONDS ?= 120
@@ -47,8 +55,9 @@ fuzz: venv
 		$(PY) -m pytest tests/api/test_schemathesis.py -q -p no:cacheprovider
 	@cat artifacts/fuzz-summary.json
 
-## What CI runs (.ci/run): the whole suite, then a short fuzz run
+## What CI runs (.ci/run): the whole suite, the suite on a fixed awkward day, a short fuzz run
 ci: test
+	$(MAKE) test-day
 	$(MAKE) fuzz FUZZ_SECONDS=$${CI_FUZZ_SECONDS:-60}
 
 lint: venv

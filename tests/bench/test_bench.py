@@ -6,7 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.clock import skip_when_travelling
+
 ROOT = Path(__file__).resolve().parents[2]
+# The benchmark is a process of its own on the machine's clock: it seeds and measures relative to
+# the machine's today, which --today cannot move (its seeding is covered by its own tests here).
+pytestmark = skip_when_travelling
 
 
 def _own_name(suffix: str) -> str:

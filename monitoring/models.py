@@ -160,6 +160,7 @@ class ActivitySession(models.Model):
     surface = models.CharField(max_length=12, choices=Surface.choices, blank=True)
     footwear = models.CharField(max_length=80, blank=True)
     pain_during = _nrs("pain during the session")
+    pain_after = _nrs("pain after the session")
     note = models.TextField(blank=True, max_length=2000)
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.WEB)
     external_id = models.CharField(max_length=120, blank=True)

@@ -8,7 +8,7 @@ language (``protocols.criteria``, docs/criteria.md); services validate them befo
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
@@ -175,6 +175,14 @@ class Plan(models.Model):
     )
     started_on = models.DateField(null=True, blank=True)
     ended_on = models.DateField(null=True, blank=True)
+    red_pain_limit = models.PositiveSmallIntegerField(
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        verbose_name="Red pain limit (0–10)",
+        help_text="Pain at or above this during or after impact work is a red flag: stop and "
+        "contact the team. 5/10 for bone by default (clinic protocol: no pain is expected at the "
+        "injury site; OUH 2024, Gallatin & Graver 2019).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -69,7 +69,7 @@ def test_identical_requests_at_once_leave_one_row_per_key(
             assert len({b["results"][index]["id"] for b in bodies}) == 1
         for body in bodies:
             assert body["errors"] == {
-                "items.15.athlete": ["Not an athlete of an active case you may record data for."]
+                "items.15.athlete": ["An id is from 1 to 9223372036854775807."]
             }
         assert sum(b["created"] for b in bodies) == 15
         # Only the requests that changed something asked for an evaluation.

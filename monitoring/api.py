@@ -825,6 +825,11 @@ class IngestViewMixin:
             raise ApplicationError(
                 "Send an object with an `items` list.", {"items": "This field is required."}
             )
+        unknown = sorted(set(request.data) - {"items"})
+        if unknown:
+            raise ApplicationError(
+                "Send only `items` at the top level.", {name: "Unknown field." for name in unknown}
+            )
         outcome = self._upsert(request.data["items"])
         invalid = outcome.count(ingest.INVALID)
         if invalid == len(outcome.results):

@@ -50,7 +50,17 @@ from athletes.api_scopes import ApiScope, scope_for
 from rehab.db import MAX_ID
 from rehab.errors import ApplicationError
 
-router = DefaultRouter()
+
+class Router(DefaultRouter):
+    """DRF's router, but an object's id in a path is ASCII digits: its default (anything but a
+    slash or a dot) let ``/cases/１/`` (a full-width one) reach case 1 through ``int()``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._default_value_pattern = "[0-9]+"  # a viewset's lookup_value_regex still wins
+
+
+router = Router()
 """/api/v1/: every viewset is registered here by `rehab.api_urls`."""
 
 
@@ -542,7 +552,9 @@ def idempotent(method):
         fingerprint = hashlib.sha256(body.encode()).hexdigest()
         stored = cache.get(slot)
         if stored is None and not cache.add(f"{slot}:lock", 1, timeout=60):
-            raise Conflict("A request with this Idempotency-Key is still running; retry soon.")
+            raise Conflict(
+                "A request with this Idempotency-Key is still running; retry in a second.", wait=1
+            )
         if stored is not None:
             if stored["fingerprint"] != fingerprint:
                 raise Conflict("This Idempotency-Key was used with a different request body.")
@@ -569,6 +581,12 @@ def idempotent(method):
 
 
 class Conflict(APIException):
+    """409. With ``wait`` (seconds), DRF's handler sends it as ``Retry-After``."""
+
     status_code = 409
     default_detail = "Conflict."
     default_code = "conflict"
+
+    def __init__(self, detail=None, code=None, wait: int | None = None):
+        super().__init__(detail, code)
+        self.wait = wait

@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "rehab.security.PlotlyNonceMiddleware",  # after CSP: it runs on the response first
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "rehab.api_paths.ApiPathMiddleware",  # /api/ without its slash; JSON 404 and 405 there
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -294,6 +295,8 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     # The API's viewsets use rehab.api.Pagination (the same, with max_limit 1,000).
+    # A date is YYYY-MM-DD and nothing else (ISO 8601 also reads 20261106 and 2026-W45-5).
+    "DATE_INPUT_FORMATS": ["%Y-%m-%d"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
     # Per account (user id; client IP for anonymous requests), in the cache (Redis).

@@ -75,6 +75,7 @@ def test_registry_holds_the_kinds_of_the_contract():
         "sharp_pain",
         "night_pain",
         "swelling",
+        "severe_pain",
     }
     assert set(criteria.WARNING_KINDS) == {"load_spike"}
 

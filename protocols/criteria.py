@@ -673,6 +673,12 @@ class MinDaysInPhase(Kind):
         return snapshot.phase_started_on + timedelta(days=p["days"])
 
 
+def pain_max_logs_needed(p: Mapping[str, Any]) -> int:
+    """Logs a `pain_max` window needs in full: the clinician's minimum, and never more than one
+    missing day in seven (clinical.md §11, completeness)."""
+    return max(p["min_logs"], p["days"] - p["days"] // 7)
+
+
 @register
 class PainMax(Kind):
     kind = "pain_max"
@@ -711,7 +717,7 @@ class PainMax(Kind):
         where = "today" if p["days"] == 1 else f"on every logged day of the last {p['days']} days"
         return (
             f"{_cap(_PAIN_TEXT[p['field']])} at most {p['max']}/10 {where}, "
-            f"with at least {_plural(p['min_logs'], 'log')}."
+            f"with at least {_plural(pain_max_logs_needed(p), 'log')}."
         )
 
     def measure(self, p: Mapping[str, Any], snapshot: Snapshot, today: date) -> Measure:

@@ -61,7 +61,7 @@ def test_the_evaluation_shows_every_criterion_with_its_result(client, case, plan
     assert 'badge badge-red">Red flag' in section
     # The observed value and threshold of pain during activity: 7 against 2.
     row = re.search(r"<th scope=\"row\">Pain at most</th>(.*?)</tr>", section, re.S).group(1)
-    assert '<td class="num">7</td><td class="num">2</td>' in row
+    assert '<td class="num">7/10</td><td class="num">2/10</td>' in row
 
 
 def test_the_evaluation_is_read_only(client, case, plan, flagged, dana):

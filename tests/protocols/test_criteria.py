@@ -447,7 +447,7 @@ DESCRIPTIONS: list[tuple[dict[str, Any], str]] = [
     (
         {"kind": "pain_max", "field": "during", "max": 2},
         "Pain during activity at most 2/10 on every logged day of the last 7 days, "
-        "with at least 5 logs.",
+        "with at least 6 logs.",
     ),
     (
         {"kind": "pain_free_streak", "days": 3},

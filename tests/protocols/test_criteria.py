@@ -897,3 +897,30 @@ def test_a_rule_that_does_not_fire_is_never_a_red_flag():
 def test_advance_criteria_are_never_red_flags():
     result = run({"kind": "no_night_pain"}, snap(logs=logs([0], night_pain=True), high_risk=True))
     assert result.met is False and result.red_flag is False
+
+
+@pytest.mark.parametrize(
+    ("name", "item", "snapshot", "met", "observed", "threshold", "fragments"), CASES
+)
+def test_every_result_states_its_threshold_and_unknown_observes_nothing(
+    name, item, snapshot, met, observed, threshold, fragments
+):
+    """Every result has a threshold in the criterion's unit; an unknown result observes None
+    (never a count of logs shown as if it were a pain value) and says what data is missing."""
+    result = run(item, snapshot)
+    assert result.threshold is not None
+    assert result.threshold_text != "—"
+    if result.met is None:
+        assert result.observed is None and result.observed_text == "—"
+        assert "Not enough data" in result.sentence or "No pain rating" in result.sentence
+
+
+def test_values_show_with_their_unit():
+    assert criteria.format_value(3, "/10") == "3/10"
+    assert criteria.format_value(1, "reports") == "1 report"
+    assert criteria.format_value(0, "reports") == "0 reports"
+    assert criteria.format_value(12.5, "%") == "12.5%"
+    assert criteria.format_value(None, "/10") == "—"
+    assert criteria.format_value("2026-11-20") == "20 Nov 2026"
+    assert criteria.format_value(float("inf"), "%") == "∞%"
+    assert criteria.format_value(float("nan")) == "not a number"

@@ -490,6 +490,7 @@ _RED_WORDS = {
     "pain_persisting": "Pain lasting too long after exercise",
     "pain_rising": "Pain rising this week",
     "next_morning_worse": "Pain worse the next morning",
+    "severe_pain": "Severe pain with running or jumping",
 }
 
 

@@ -464,23 +464,6 @@ class EvaluationView:
         return any(r.red_flag for r in self.fired)
 
 
-def _show(value: Any) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int | float):
-        rounded = round(float(value), 2)
-        return str(int(rounded)) if rounded == int(rounded) else f"{rounded:g}"
-    if isinstance(value, dt.date):
-        return f"{value:%d %b %Y}"
-    text = str(value)
-    try:
-        return f"{dt.date.fromisoformat(text):%d %b %Y}"
-    except ValueError:
-        return text
-
-
 def _label(kind: str) -> str:
     try:
         return criteria.get_kind(kind).label

@@ -202,6 +202,29 @@ def test_step_back_defaults_to_the_proposed_phase(client, case, plan, flagged, d
     assert "Stepped back: “Walk-run” → “Protected loading”" in page_html(client, case)
 
 
+def test_step_back_with_a_day_to_judge_from(client, case, plan, flagged, dana):
+    """The step back's optional "judge from" day: kept on the phase stepped back to; a day
+    before the decision takes effect is a field error (400), not a 500."""
+    html = page_html(client, case)
+    assert 'name="judged_from"' in html
+    first = plan.phases.get(order=1)
+    data = {
+        **_form_data(html),
+        "kind": "regress",
+        "to_phase": first.pk,
+        "reason": "Night pain: back to protected loading.",
+        "effective_on": TODAY.isoformat(),
+        "judged_from": (TODAY - dt.timedelta(days=1)).isoformat(),
+    }
+    refused = client.post(reverse("clinic:case_decide", args=[case.pk]), data)
+    assert refused.status_code == 400
+    assert "From 2026-11-20 to 2026-12-18." in refused.content.decode()
+    data["judged_from"] = (TODAY + dt.timedelta(days=2)).isoformat()
+    assert client.post(reverse("clinic:case_decide", args=[case.pk]), data).status_code == 302
+    first.refresh_from_db()
+    assert first.judged_from == TODAY + dt.timedelta(days=2)
+
+
 def test_hold_and_a_missing_reason(client, case, plan, dana):
     html = page_html(client, case)
     url = reverse("clinic:case_decide", args=[case.pk])

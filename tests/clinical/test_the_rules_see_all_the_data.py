@@ -21,6 +21,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from monitoring import athlete as athlete_pages
 from monitoring import services
 from monitoring.models import Flag
 from protocols import criteria, series
@@ -292,6 +293,10 @@ def test_14_seven_out_of_ten_while_running_is_a_red_flag(walk_run, case, athlete
     flag = open_flags(case)["red_flag"]
     assert flag.title == "Red flag: severe pain with impact work"
     assert "7/10" in flag.message and "red limit is 5/10" in flag.message
+    # The athlete is told to stop, not to "take today easy".
+    phase = PlanPhase.objects.get(pk=walk_run.current_phase_id)
+    first = athlete_pages.log_messages(evaluation, phase)[0]
+    assert first.level == "stop" and "Severe pain" in first.title
 
 
 def test_14_the_red_limit_is_the_plans_and_cycling_is_not_impact(walk_run, case, athlete_user):

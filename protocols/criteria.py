@@ -402,6 +402,7 @@ class Window:
     start: date
     end: date
     days: int
+    after_step_back: bool = False  # clipped at the day a stepped-back phase is judged from
 
     @classmethod
     def ending(cls, snapshot: Snapshot, today: date, days: int) -> Window:
@@ -410,8 +411,10 @@ class Window:
         made = snapshot.__dict__.setdefault("_windows", {})
         window = made.get((today, days))
         if window is None:
-            start = series.window_start(today, days, snapshot.began_on)
-            window = made[(today, days)] = cls(start, today, days)
+            began = snapshot.began_on
+            start = series.window_start(today, days, began)
+            stepped = began != snapshot.phase_started_on and start == began
+            window = made[(today, days)] = cls(start, today, days, stepped)
         return window
 
     @property
@@ -431,7 +434,13 @@ class Window:
     def text(self) -> str:
         """'in the last 7 days', 'today or yesterday', 'in the 3 days since the phase began'."""
         if self.length == 0:
+            if self.after_step_back:
+                return "before the phase is judged again (after the step back, from a later day)"
             return "in this phase so far"
+        if self.clipped and self.after_step_back:
+            if self.length == 1:
+                return "today, the first day judged after the step back"
+            return f"in the {self.length} days judged since the step back"
         if self.clipped:
             if self.length == 1:
                 return "today, the first day of the phase"

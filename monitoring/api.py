@@ -402,7 +402,7 @@ DAILY_LOG_RESPONSE = PolymorphicProxySerializer(
 )
 
 
-SESSION_CLINICAL_ONLY = ("pain_during", "note")
+SESSION_CLINICAL_ONLY = ("pain_during", "pain_after", "note")
 
 
 class SessionClinicalSerializer(serializers.ModelSerializer):

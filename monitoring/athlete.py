@@ -24,6 +24,7 @@ from django.utils import timezone
 from athletes import permissions
 from athletes.models import Athlete, CareTeamMember, Case, User
 from athletes.selectors import cases_for_user
+from protocols import criteria
 from protocols.gating import Evaluation, LogEntry, SessionEntry, evaluate
 from protocols.models import Activity, Impact, Plan, PlanPhase, WeightBearing
 from protocols.projection import Projection, project
@@ -358,7 +359,7 @@ def _goal_text(kind: str, p: Mapping[str, Any], noun: str) -> str:
             return f"{_cap(what)} at {p['max']}/10 or below today"
         return (
             f"{_cap(what)} at {p['max']}/10 or below on every day you log for "
-            f"{p['days']} days (at least {_plural(p['min_logs'], 'log')})"
+            f"{p['days']} days (at least {_plural(criteria.pain_max_logs_needed(p), 'log')})"
         )
     if kind == "pain_free_streak":
         what = "pain" if p["field"] == "any" else _pain_words(p["field"], noun)
@@ -489,6 +490,7 @@ _RED_WORDS = {
     "pain_persisting": "Pain lasting too long after exercise",
     "pain_rising": "Pain rising this week",
     "next_morning_worse": "Pain worse the next morning",
+    "severe_pain": "Severe pain with running or jumping",
 }
 
 

@@ -464,23 +464,6 @@ class EvaluationView:
         return any(r.red_flag for r in self.fired)
 
 
-def _show(value: Any) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int | float):
-        rounded = round(float(value), 2)
-        return str(int(rounded)) if rounded == int(rounded) else f"{rounded:g}"
-    if isinstance(value, dt.date):
-        return f"{value:%d %b %Y}"
-    text = str(value)
-    try:
-        return f"{dt.date.fromisoformat(text):%d %b %Y}"
-    except ValueError:
-        return text
-
-
 def _label(kind: str) -> str:
     try:
         return criteria.get_kind(kind).label
@@ -492,8 +475,9 @@ def _row(result: Any) -> ResultRow:
     return ResultRow(
         label=_label(result.kind),
         met=result.met,
-        observed=_show(result.observed),
-        threshold=_show(result.threshold),
+        # In the criterion's unit ("3/10", "0 reports", "7 days"); "—" when unknown.
+        observed=criteria.format_value(result.observed, getattr(result, "unit", "")),
+        threshold=criteria.format_value(result.threshold, getattr(result, "unit", "")),
         sentence=result.sentence,
         red_flag=result.red_flag,
     )
@@ -676,8 +660,6 @@ def case_page(user: User, case: Case, *, today: dt.date, with_charts: bool = Tru
         if page.phase is not None:
             page.phase_number = page.phases.index(page.phase) + 1
             page.day_in_phase = day_in_phase(page.phase.started_on, today)
-        if shown.status == Plan.Status.ACTIVE:
-            page.projection = project(page.phases, today=today, start=shown.started_on)
 
     if page.plan is not None and page.phase is not None and can["clinical"]:
         ctx = selectors.case_snapshot(case.pk, today)
@@ -687,6 +669,11 @@ def case_page(user: User, case: Case, *, today: dt.date, with_charts: bool = Tru
             )
             page.evaluation_view = evaluation_view(page.evaluation)
             page.evaluation_token = sign_evaluation(case, ctx.phase, page.evaluation)
+    if shown is not None and shown.status == Plan.Status.ACTIVE:
+        # The current phase ends no earlier than its criteria allow: today's evaluation when
+        # there is one, else the latest stored (PlanPhase.ready_from).
+        live = page.evaluation.ready_from if page.evaluation is not None else None
+        page.projection = project(page.phases, today=today, start=shown.started_on, ready_from=live)
 
     start = _chart_start(case, shown, today)
     page.chart_start = start

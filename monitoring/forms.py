@@ -126,6 +126,12 @@ class DecisionForm(ClinicForm):
         error_messages={"required": "Give a reason for the decision."},
     )
     effective_on = forms.DateField(label="Takes effect on")
+    judged_from = forms.DateField(
+        label="Judge the phase stepped back to from",
+        required=False,
+        help_text="Optional. Its criteria read data from this day on (default: the day after "
+        "the decision takes effect), so the pain that caused the step back is not judged again.",
+    )
     override = forms.BooleanField(
         label="I decide against the recommendation (criteria not all met or a red flag open).",
         required=False,
@@ -156,6 +162,7 @@ class DecisionForm(ClinicForm):
         self.fields["to_phase"].initial = proposed.pk if proposed else None
         self.fields["effective_on"].initial = page.today
         self.fields["effective_on"].widget = _date_input(page.today)
+        self.fields["judged_from"].widget = _date_input()
         if page.phase is not None:
             self.fields["effective_on"].widget.attrs["min"] = page.phase.started_on.isoformat()
             self.fields["expected_phase_id"].initial = page.phase.pk
@@ -179,6 +186,8 @@ class DecisionForm(ClinicForm):
         kind = data.get("kind")
         if kind == PhaseTransition.Kind.REGRESS and not data.get("to_phase"):
             self.add_error("to_phase", "Choose the phase to step back to.")
+        if kind != PhaseTransition.Kind.REGRESS:
+            data["judged_from"] = None  # only a step back is judged from a later day
         moving_on = kind in {PhaseTransition.Kind.ADVANCE, PhaseTransition.Kind.COMPLETE}
         if moving_on and self.needs_override_for_advance and not data.get("override"):
             self.add_error(

@@ -79,6 +79,11 @@ class CaseContext:
     def phase_name(self) -> str:
         return self.row[_AT["current_phase__name"]]
 
+    @property
+    def ready_from(self):
+        """The current phase's stored ``ready_from`` (as of the previous evaluation)."""
+        return self.row[_AT["current_phase__ready_from"]]
+
     def _instances(self) -> tuple[Plan, Case, PlanPhase]:
         if self._made is None:
             self._made = _instances(self.row)
@@ -118,7 +123,9 @@ LOG_COLUMNS = (
     "athlete_id", "date", "pain_rest", "pain_during", "pain_after", "pain_next_morning",
     "pain_character", "localized", "night_pain", "swelling", "pain_lasted_hours",
 )  # fmt: skip
-SESSION_COLUMNS = ("athlete_id", "date", "activity", "minutes", "rpe", "pain_during")
+SESSION_COLUMNS = (
+    "athlete_id", "date", "activity", "minutes", "rpe", "pain_during", "pain_after",
+)  # fmt: skip
 ASSESSMENT_COLUMNS = ("case_id", "date", "test", "value", "pain")
 
 
@@ -206,13 +213,23 @@ def active_plans(case_ids: Iterable[int] | None = None) -> QuerySet[Plan]:
 # prescriptions, citations and notes stay in the database; its gates are read as text, for
 # ``_spec_for``), and of the phase before it (a regression proposes stepping back to it).
 _READ: tuple[tuple[type, str, tuple[str, ...]], ...] = (
-    (Plan, "", ("id", "case_id", "status", "current_phase_id", "started_on")),
+    (Plan, "", ("id", "case_id", "status", "current_phase_id", "started_on", "red_pain_limit")),
     (Case, "case__", ("id", "athlete_id", "risk", "status", "site", "side")),
     (Athlete, "case__athlete__", ("id", "first_name", "last_name")),
     (
         PlanPhase,
         "current_phase__",
-        ("id", "plan_id", "order", "name", "min_days", "started_on", "signed_off_on"),
+        (
+            "id",
+            "plan_id",
+            "order",
+            "name",
+            "min_days",
+            "started_on",
+            "signed_off_on",
+            "judged_from",
+            "ready_from",
+        ),  # fmt: skip
     ),
 )
 # ``Model.from_db`` takes the loaded fields' values in the model's field order.
@@ -446,6 +463,7 @@ def chunk_snapshots(case_ids: Sequence[int], today: dt.date) -> list[CaseContext
     contexts = []
     started_at, signed_at = _AT["current_phase__started_on"], _AT["current_phase__signed_off_on"]
     risk_at = _AT["case__risk"]
+    judged_at, limit_at = _AT["current_phase__judged_from"], _AT["red_pain_limit"]
     for row, (case_id, _, _, _) in zip(rows, windows, strict=True):
         snapshot = Snapshot.presorted(
             phase_started_on=row[started_at] or today,
@@ -454,6 +472,8 @@ def chunk_snapshots(case_ids: Sequence[int], today: dt.date) -> list[CaseContext
             assessments=tuple(assessments[case_id]),
             signed_off_on=row[signed_at],
             high_risk_site=row[risk_at] == Case.Risk.HIGH,
+            judged_from=row[judged_at],
+            red_pain_limit=row[limit_at],
         )
         contexts.append(CaseContext(row, _row_spec(row), snapshot))
     return contexts

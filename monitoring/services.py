@@ -26,6 +26,7 @@ from athletes.audit import audited
 from athletes.models import Athlete, Case, User
 from protocols.criteria import get_kind
 from protocols.gating import Evaluation, evaluate
+from protocols.models import PlanPhase
 from rehab.db import prepared_cursor
 from rehab.errors import ApplicationError
 
@@ -50,7 +51,7 @@ LOG_FIELDS = (
 )  # fmt: skip
 SESSION_FIELDS = (
     "activity", "minutes", "rpe", "distance_km", "ground_contacts", "steps", "surface",
-    "footwear", "pain_during", "note",
+    "footwear", "pain_during", "pain_after", "note",
 )  # fmt: skip
 EARLIEST_DATE = dt.date(2000, 1, 1)
 
@@ -624,6 +625,7 @@ def _evaluate_contexts(
     changes = _FlagChanges()
     now = timezone.now()
     results, latest = [], []
+    ready_from: dict[dt.date | None, list[int]] = {}  # phase ids by their new ready_from
     with transaction.atomic():
         for ctx in contexts:
             evaluation = evaluate(
@@ -640,6 +642,11 @@ def _evaluate_contexts(
             )
             latest.append((ctx.case_id, ctx.phase_id, now, today, text))
             results.append(evaluation)
+            if evaluation.ready_from != ctx.ready_from:
+                ready_from.setdefault(evaluation.ready_from, []).append(ctx.phase_id)
+        # The projection reads it: one statement per distinct day, only for changed phases.
+        for day, phase_ids in ready_from.items():
+            PlanPhase.objects.filter(pk__in=phase_ids).update(ready_from=day)
         _notify_many(changes.open())
         changes.flush(now)
         _latest_evaluations_upsert(latest)

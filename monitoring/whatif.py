@@ -27,7 +27,14 @@ from athletes.models import Case, User
 from athletes.sites import BY_CODE
 from protocols import criteria
 from protocols import services as plan_services
-from protocols.gating import AssessmentEntry, LogEntry, PhaseSpec, SessionEntry, Snapshot
+from protocols.gating import (
+    RED_PAIN_LIMIT,
+    AssessmentEntry,
+    LogEntry,
+    PhaseSpec,
+    SessionEntry,
+    Snapshot,
+)
 from protocols.models import PhaseTransition, Plan, PlanEdit, PlanPhase, ProtocolTemplate
 from protocols.projection import Timeline, return_ranges, timeline
 from protocols.replay import Comparison, Period, compare, trial_case
@@ -130,8 +137,10 @@ def _log_entry(row: tuple) -> LogEntry:
 
 
 def _session_entry(row: tuple) -> SessionEntry:
-    _, day, activity, minutes, rpe, pain = row
-    return SessionEntry(day=day, activity=activity, minutes=minutes, rpe=rpe, pain_during=pain)
+    _, day, activity, minutes, rpe, during, after = row
+    return SessionEntry(
+        day=day, activity=activity, minutes=minutes, rpe=rpe, pain_during=during, pain_after=after
+    )
 
 
 def _assessment_entry(row: tuple) -> AssessmentEntry:
@@ -140,10 +149,14 @@ def _assessment_entry(row: tuple) -> AssessmentEntry:
 
 
 def _load(
-    cases: Sequence[Case], starts: Mapping[int, dt.date], end: dt.date
+    cases: Sequence[Case],
+    starts: Mapping[int, dt.date],
+    end: dt.date,
+    red_pain_limits: Mapping[int, int] | None = None,
 ) -> dict[int, Snapshot]:
     """Each case's logs, sessions and assessments from its start (less the load history) to
-    ``end``, in three queries, as a snapshot to be re-dated per phase."""
+    ``end``, in three queries, as a snapshot to be re-dated per phase; ``red_pain_limits`` are
+    the plans' red pain limits by case id (default 5/10)."""
     if not cases:
         return {}
     earliest = min(starts.values()) - dt.timedelta(days=LOAD_HISTORY_DAYS)
@@ -177,6 +190,7 @@ def _load(
             sessions=tuple(_session_entry(r) for r in sessions[case.athlete_id] if r[1] >= first),
             assessments=tuple(_assessment_entry(r) for r in assessments[case.pk]),
             high_risk_site=case.risk == Case.Risk.HIGH,
+            red_pain_limit=(red_pain_limits or {}).get(case.pk, RED_PAIN_LIMIT),
         )
     return out
 
@@ -190,6 +204,7 @@ def _redate(base: Snapshot, start: dt.date, signed_off_on: dt.date | None) -> Sn
         assessments=base.assessments,
         signed_off_on=signed_off_on,
         high_risk_site=base.high_risk_site,
+        red_pain_limit=base.red_pain_limit,
     )
 
 
@@ -276,7 +291,9 @@ def replay_context(case: Case, *, today: dt.date, phase_id: int | None = None) -
         raise ApplicationError(
             "Choose a phase the case has spent days in.", {"phase": "Choose a phase from the list."}
         )
-    base = _load([case], {case.pk: ctx.chosen.start}, ctx.chosen.end)[case.pk]
+    base = _load(
+        [case], {case.pk: ctx.chosen.start}, ctx.chosen.end, {case.pk: plan.red_pain_limit}
+    )[case.pk]
     ctx.snapshot = _redate(
         base, ctx.chosen.start, _signed_in(ctx.chosen.phase, ctx.chosen.start, ctx.chosen.end)
     )
@@ -437,7 +454,8 @@ def _trial_chunk(
         periods[case.pk] = rows
     starts = {c.pk: min((p.start for p in periods[c.pk]), default=today) for c in cases}
     ends = [p.end for rows in periods.values() for p in rows]
-    data = _load(cases, starts, max(ends, default=today))
+    limits = {c.pk: plans[c.pk].red_pain_limit for c in cases}
+    data = _load(cases, starts, max(ends, default=today), limits)
     out = []
     for case in cases:
         trials = trial_case(

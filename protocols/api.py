@@ -329,6 +329,12 @@ class TransitionInputSerializer(serializers.Serializer):
     effective_on = serializers.DateField(
         required=False, help_text="Default today; not before the current phase started."
     )
+    judged_from = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="A step back only: the phase stepped back to is judged on data from this day "
+        "on (default the day after the decision takes effect; up to 28 days after it).",
+    )
     to_phase = serializers.PrimaryKeyRelatedField(
         queryset=PlanPhase.objects.none(),
         required=False,
@@ -514,6 +520,7 @@ class PlanViewSet(ScopedViewMixin, AccessViewMixin, viewsets.ReadOnlyModelViewSe
             evaluation=values.get("evaluation"),
             to_phase=values.get("to_phase"),
             expected_phase_id=values.get("expected_phase"),
+            judged_from=values.get("judged_from"),
         )
         return Response(TransitionSerializer(transition).data, status=status.HTTP_201_CREATED)
 

@@ -122,6 +122,8 @@ def _num(x: Number | None, digits: int = 1) -> str:
     """A number as a clinician reads it: 2, 2.5, 1.62 (no trailing .0)."""
     if x is None:
         return "unknown"
+    if not math.isfinite(float(x)):
+        return "not a number" if math.isnan(float(x)) else ("∞" if x > 0 else "−∞")
     rounded = round(float(x), digits)
     if rounded == int(rounded):
         return str(int(rounded))
@@ -297,10 +299,20 @@ class CriterionResult:
     threshold: Number | str | None
     sentence: str
     red_flag: bool = False
+    unit: str = ""  # of `observed` and `threshold`: "/10", "days", "reports", "%"...
 
     @property
     def fired(self) -> bool:
         return self.met is True
+
+    @property
+    def observed_text(self) -> str:
+        """The observed value with its unit ("3/10", "2 reports"); "—" when unknown."""
+        return format_value(self.observed, self.unit)
+
+    @property
+    def threshold_text(self) -> str:
+        return format_value(self.threshold, self.unit)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -312,6 +324,7 @@ class CriterionResult:
             "threshold": _json_value(self.threshold),
             "sentence": self.sentence,
             "red_flag": self.red_flag,
+            "unit": self.unit,
         }
 
     def to_json(self) -> str:
@@ -322,7 +335,8 @@ class CriterionResult:
             f'"role": {_json_str(self.role)}, "met": {_json_scalar(self.met)}, '
             f'"observed": {_json_scalar(self.observed)}, '
             f'"threshold": {_json_scalar(self.threshold)}, '
-            f'"sentence": {_json_str(self.sentence)}, "red_flag": {_json_scalar(self.red_flag)}}}'
+            f'"sentence": {_json_str(self.sentence)}, "red_flag": {_json_scalar(self.red_flag)}, '
+            f'"unit": {_json_str(self.unit)}}}'
         )
 
     @classmethod
@@ -336,6 +350,7 @@ class CriterionResult:
             threshold=data["threshold"],
             sentence=data["sentence"],
             red_flag=bool(data.get("red_flag", False)),
+            unit=data.get("unit") or "",
         )
 
 
@@ -344,6 +359,37 @@ class Measure(NamedTuple):
     observed: Number | str | None
     threshold: Number | str | None
     sentence: str
+    unit: str = ""
+
+
+# Units written against the number ("3/10", "30%"); any other follows a space ("2 days").
+_TIGHT_UNITS = ("/10", "%")
+_SINGULAR = {"days": "day", "reports": "report", "logs": "log", "hours": "hour", "points": "point"}
+
+
+def format_value(value: Any, unit: str = "") -> str:
+    """An observed value or a threshold as a clinician reads it, in its unit: "3/10", "0
+    reports", "7 days", "30%"; a date as "4 Dec 2026"; "—" when unknown (no data)."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        text = _num(value, 2)
+        if not unit:
+            return text
+        if unit in _TIGHT_UNITS:
+            return f"{text}{unit}"
+        word = _SINGULAR.get(unit, unit) if text == "1" else unit
+        return f"{text} {word}"
+    if isinstance(value, date):
+        return f"{value.day} {value:%b %Y}"
+    text = str(value)
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return text
+    return f"{day.day} {day:%b %Y}"
 
 
 # --- windows and snapshot helpers -------------------------------------------------------------
@@ -356,6 +402,7 @@ class Window:
     start: date
     end: date
     days: int
+    after_step_back: bool = False  # clipped at the day a stepped-back phase is judged from
 
     @classmethod
     def ending(cls, snapshot: Snapshot, today: date, days: int) -> Window:
@@ -364,8 +411,10 @@ class Window:
         made = snapshot.__dict__.setdefault("_windows", {})
         window = made.get((today, days))
         if window is None:
-            start = series.window_start(today, days, snapshot.phase_started_on)
-            window = made[(today, days)] = cls(start, today, days)
+            began = snapshot.began_on
+            start = series.window_start(today, days, began)
+            stepped = began != snapshot.phase_started_on and start == began
+            window = made[(today, days)] = cls(start, today, days, stepped)
         return window
 
     @property
@@ -376,10 +425,22 @@ class Window:
     def clipped(self) -> bool:
         return self.length < self.days
 
+    @property
+    def needed(self) -> int:
+        """Days of the window that must be logged before it can be judged free of a symptom: at
+        most one missing day in seven (clinical.md §11, completeness)."""
+        return self.length - self.length // 7
+
     def text(self) -> str:
         """'in the last 7 days', 'today or yesterday', 'in the 3 days since the phase began'."""
         if self.length == 0:
+            if self.after_step_back:
+                return "before the phase is judged again (after the step back, from a later day)"
             return "in this phase so far"
+        if self.clipped and self.after_step_back:
+            if self.length == 1:
+                return "today, the first day judged after the step back"
+            return f"in the {self.length} days judged since the step back"
         if self.clipped:
             if self.length == 1:
                 return "today, the first day of the phase"
@@ -512,7 +573,16 @@ class Kind:
             threshold=m.threshold,
             sentence=m.sentence,
             red_flag=m.met is True and self.is_red_flag(p, snapshot.high_risk_site),
+            unit=m.unit,
         )
+
+    def earliest_met(
+        self, p: Mapping[str, Any], snapshot: Snapshot, today: date, result: CriterionResult
+    ) -> date | None:
+        """For an advance criterion not met on `today`, the earliest day it could be met if no
+        new report stops it (a week without night pain counts from the last report), or None
+        when it has no duration (the projection then says nothing of it)."""
+        return None
 
     def measure(self, p: Mapping[str, Any], snapshot: Snapshot, today: date) -> Measure:
         raise NotImplementedError
@@ -606,7 +676,16 @@ class MinDaysInPhase(Kind):
     def measure(self, p: Mapping[str, Any], snapshot: Snapshot, today: date) -> Measure:
         spent = max(0, (today - snapshot.phase_started_on).days)
         why = f"{_plural(spent, 'day')} in this phase; the minimum is {p['days']}."
-        return Measure(spent >= p["days"], spent, p["days"], why)
+        return Measure(spent >= p["days"], spent, p["days"], why, "days")
+
+    def earliest_met(self, p, snapshot, today, result):
+        return snapshot.phase_started_on + timedelta(days=p["days"])
+
+
+def pain_max_logs_needed(p: Mapping[str, Any]) -> int:
+    """Logs a `pain_max` window needs in full: the clinician's minimum, and never more than one
+    missing day in seven (clinical.md §11, completeness)."""
+    return max(p["min_logs"], p["days"] - p["days"] // 7)
 
 
 @register
@@ -647,7 +726,7 @@ class PainMax(Kind):
         where = "today" if p["days"] == 1 else f"on every logged day of the last {p['days']} days"
         return (
             f"{_cap(_PAIN_TEXT[p['field']])} at most {p['max']}/10 {where}, "
-            f"with at least {_plural(p['min_logs'], 'log')}."
+            f"with at least {_plural(pain_max_logs_needed(p), 'log')}."
         )
 
     def measure(self, p: Mapping[str, Any], snapshot: Snapshot, today: date) -> Measure:
@@ -660,18 +739,30 @@ class PainMax(Kind):
                 f"{_cap(what)} peaked at {_num(peak)}/10 on {day.isoformat()}, "
                 f"{w.text()}; the limit is {p['max']}/10."
             )
-            return Measure(False, peak, p["max"], why)
-        if len(pairs) < p["min_logs"]:
+            return Measure(False, peak, p["max"], why, "/10")
+        # Judged pain-free only when logged: the clinician's minimum, and never more than one
+        # missing day in seven (clinical.md §11).
+        needed = max(p["min_logs"], w.needed)
+        if len(pairs) < needed or not pairs:
             why = (
-                f"Not enough data: {_plural(len(pairs), 'log')} of {what} {w.text()}, "
-                f"{p['min_logs']} needed."
+                f"Not enough data: {what} logged on {len(pairs)} of {_plural(w.length, 'day')} "
+                f"{w.text()}, {needed} needed; the limit is {p['max']}/10."
             )
-            return Measure(None, len(pairs), p["min_logs"], why)
+            return Measure(None, None, p["max"], why, "/10")
         why = (
             f"{_cap(what)} peaked at {_num(peak)}/10 {w.text()} "
-            f"({_plural(len(pairs), 'log')}); the limit is {p['max']}/10."
+            f"({len(pairs)} of {_plural(w.length, 'day')} logged); the limit is {p['max']}/10."
         )
-        return Measure(True, peak, p["max"], why)
+        return Measure(True, peak, p["max"], why, "/10")
+
+    def earliest_met(self, p, snapshot, today, result):
+        if result.met is not False:
+            return None
+        w = Window.ending(snapshot, today, p["days"])
+        pairs = _pain_pairs(snapshot.logs_between(w.start, w.end), p["field"])
+        over = [day for day, v in pairs if v > p["max"]]
+        # The window must have moved past the last day above the limit.
+        return max(over) + timedelta(days=p["days"]) if over else None
 
 
 @register
@@ -688,15 +779,14 @@ class PainFreeStreak(Kind):
     def measure(self, p: Mapping[str, Any], snapshot: Snapshot, today: date) -> Measure:
         w = Window.ending(snapshot, today, p["days"])
         what = _PAIN_TEXT[p["field"]]
-        phase_logs = snapshot.logs_between(snapshot.phase_started_on, today)
+        phase_logs = snapshot.logs_between(snapshot.began_on, today)
         pairs = _pain_pairs(phase_logs, p["field"])
         zero_days = [day for day, v in pairs if v == 0]
-        run = series.streak(zero_days, today, not_before=snapshot.phase_started_on)
+        run = series.streak(zero_days, today, not_before=snapshot.began_on)
         needed = p["days"]
         if run >= needed:
-            return Measure(
-                True, run, needed, f"No {what} for {_plural(run, 'day')} in a row; {needed} needed."
-            )
+            why = f"No {what} for {_plural(run, 'day')} in a row; {needed} needed."
+            return Measure(True, run, needed, why, "days")
         in_window = [(day, v) for day, v in pairs if w.start <= day <= w.end]
         painful = [(day, v) for day, v in in_window if v > 0]
         if painful:
@@ -705,24 +795,33 @@ class PainFreeStreak(Kind):
                 f"{_cap(what)} was {_num(value)}/10 on {day.isoformat()}: the pain-free streak "
                 f"is {_plural(run, 'day')}, {needed} needed."
             )
-            return Measure(False, run, needed, why)
+            return Measure(False, run, needed, why, "days")
         if w.clipped:
             why = (
                 f"The phase began {_plural(w.length, 'day')} ago: the pain-free streak is "
                 f"{_plural(run, 'day')}, {needed} needed."
             )
-            return Measure(False, run, needed, why)
+            return Measure(False, run, needed, why, "days")
         missing = w.length - len(in_window)
         why = (
-            f"Not enough data: {missing} of the last {needed} days have no log of {what}; "
-            f"the pain-free streak is {_plural(run, 'day')}, {needed} needed."
+            f"Not enough data: {missing} of the last {needed} days have no log of {what} "
+            f"({len(in_window)} of {needed} days logged); the pain-free streak is "
+            f"{_plural(run, 'day')}, {needed} needed."
         )
-        return Measure(None, run, needed, why)
+        return Measure(None, None, needed, why, "days")
+
+    def earliest_met(self, p, snapshot, today, result):
+        if result.met is not False:
+            return None
+        pairs = _pain_pairs(snapshot.logs_between(snapshot.began_on, today), p["field"])
+        zero_days = [day for day, v in pairs if v == 0]
+        run = series.streak(zero_days, today, not_before=snapshot.began_on)
+        return today + timedelta(days=p["days"] - run)
 
 
 def _weekly_pain(snapshot: Snapshot, today: date, which: str) -> tuple[list[float], list[float]]:
     """Known pain values of this week (the last 7 days) and of the 7 days before, in phase."""
-    start = snapshot.phase_started_on
+    start = snapshot.began_on
 
     def week(end: date) -> list[float]:
         logs = snapshot.logs_between(series.window_start(end, 7, start), end)
@@ -770,7 +869,8 @@ class PainNotRising(Kind):
         this_week, last_week = _weekly_pain(snapshot, today, p["field"])
         if min(len(this_week), len(last_week)) < MIN_LOGS_PER_WEEK:
             why = _weeks_unknown(what, this_week, last_week)
-            return Measure(None, min(len(this_week), len(last_week)), MIN_LOGS_PER_WEEK, why)
+            above = "" if p["tolerance"] == 0 else f" + {_num(p['tolerance'])}"
+            return Measure(None, None, f"last week's average{above}", why, "/10")
         now = sum(this_week) / len(this_week)
         before = sum(last_week) / len(last_week)
         limit = before + p["tolerance"]
@@ -778,7 +878,7 @@ class PainNotRising(Kind):
             f"Average {what} was {_num(now)}/10 this week against {_num(before)}/10 last week; "
             f"the limit is {_num(limit)}/10."
         )
-        return Measure(now <= limit + _EPS, round(now, 2), round(limit, 2), why)
+        return Measure(now <= limit + _EPS, round(now, 2), round(limit, 2), why, "/10")
 
 
 class _ReportedKind(Kind):
@@ -805,17 +905,35 @@ class _ReportedKind(Kind):
         noun = self.noun_for(p)
         yes = [day for day, answer in answers if answer is True]
         known = [day for day, answer in answers if answer is not None]
-        # For an advance criterion `met` means "none reported"; for a rule it means "fired".
+        # Observed: the number of reports; the threshold: none may be reported (an advance
+        # criterion is met with 0, a rule fires above 0). For an advance criterion `met` means
+        # "none reported"; for a rule it means "fired".
         if yes:
             when = yes[-1].isoformat()
-            why = f"{_cap(noun)} was reported on {when}, {w.text()}."
-            return Measure(self.role != "advance", when, None, why)
+            times = "" if len(yes) == 1 else f" ({len(yes)} reports)"
+            why = f"{_cap(noun)} was reported on {when}, {w.text()}{times}."
+            return Measure(self.role != "advance", len(yes), 0, why, "reports")
         if not known:
-            return Measure(
-                None, None, None, f"Not enough data: no log records {self.recorded} {w.text()}."
+            why = f"Not enough data: no log records {self.recorded} {w.text()}."
+            return Measure(None, None, 0, why, "reports")
+        logged = f"{len(known)} of {_plural(w.length, 'day')} logged"
+        if self.role == "advance" and len(known) < w.needed:
+            # A window judged free of a symptom must have been logged (clinical.md §11).
+            why = (
+                f"Not enough data: {self.recorded} recorded on {logged} {w.text()}, "
+                f"{w.needed} needed."
             )
-        why = f"No {noun} reported {w.text()} ({_plural(len(known), 'log')})."
-        return Measure(self.role == "advance", 0, None, why)
+            return Measure(None, None, 0, why, "reports")
+        why = f"No {noun} reported {w.text()} ({logged})."
+        return Measure(self.role == "advance", 0, 0, why, "reports")
+
+    def earliest_met(self, p, snapshot, today, result):
+        if self.role != "advance" or result.met is not False:
+            return None
+        w = Window.ending(snapshot, today, p["days"])
+        yes = [log.day for log in snapshot.logs_between(w.start, w.end) if self.reports(log, p)]
+        # The first day whose window no longer holds the last report.
+        return max(yes) + timedelta(days=p["days"]) if yes else None
 
 
 @register
@@ -865,9 +983,9 @@ class Adherence(Kind):
     def measure(self, p: Mapping[str, Any], snapshot: Snapshot, today: date) -> Measure:
         w = Window.ending(snapshot, today, p["days"])
         days = (log.day for log in snapshot.logs)
-        count = series.adherence(days, today, p["days"], not_before=snapshot.phase_started_on)
+        count = series.adherence(days, today, p["days"], not_before=snapshot.began_on)
         why = f"{_plural(count, 'daily log')} {w.text()}; {p['min_logs']} needed."
-        return Measure(count >= p["min_logs"], count, p["min_logs"], why)
+        return Measure(count >= p["min_logs"], count, p["min_logs"], why, "logs")
 
 
 @register
@@ -958,7 +1076,7 @@ class Assessment(Kind):
                     f"Not enough data: {label} ({_num(value)} on {when}) has no pain rating; "
                     f"pain at most {p['max_pain']}/10 is needed."
                 )
-                return Measure(None, value, threshold, why)
+                return Measure(None, None, threshold, why)
             if latest.pain > p["max_pain"]:
                 why = (
                     f"{label}: {_num(value)} on {when} with pain {_num(latest.pain)}/10; "
@@ -1007,7 +1125,7 @@ class WeeklyLoadIncrease(Kind):
                 f"Not enough data: the phase began {_plural(began, 'day')} ago; two full weeks "
                 f"of sessions are needed."
             )
-            return Measure(None, None, limit, why)
+            return Measure(None, None, limit, why, "%")
         loads = _session_loads(snapshot, first, today)
         unrated = sum(1 for _, load in loads if load is None)
         if unrated:
@@ -1015,26 +1133,25 @@ class WeeklyLoadIncrease(Kind):
                 f"Not enough data: {_plural(unrated, 'session')} in the last 14 days "
                 f"{'has' if unrated == 1 else 'have'} no effort rating (RPE)."
             )
-            return Measure(None, None, limit, why)
+            return Measure(None, None, limit, why, "%")
         now = series.weekly_sum(loads, today)
         before = series.weekly_sum(loads, today - timedelta(days=7))
         if before == 0:
             if now == 0:
-                return Measure(
-                    None, None, limit, "Not enough data: no sessions in the last 14 days."
-                )
+                why = "Not enough data: no sessions in the last 14 days."
+                return Measure(None, None, limit, why, "%")
             why = (
                 f"Training load rose from none to {now:,.0f} AU this week; "
                 f"the limit is {_num(limit)}%."
             )
-            return Measure(False, None, limit, why)
+            return Measure(False, None, limit, why, "%")
         change = (now - before) / before * 100
         verb = "rose" if change > 0 else "fell" if change < 0 else "changed"
         why = (
             f"Training load {verb} by {_num(abs(change))}% week over week "
             f"({now:,.0f} against {before:,.0f} AU); the limit is {_num(limit)}%."
         )
-        return Measure(change <= limit + _EPS, round(change, 1), limit, why)
+        return Measure(change <= limit + _EPS, round(change, 1), limit, why, "%")
 
 
 @register
@@ -1051,8 +1168,9 @@ class ClinicianSignoff(Kind):
         signed = snapshot.signed_off_on
         if signed is not None and snapshot.phase_started_on <= signed <= today:
             iso = signed.isoformat()
-            return Measure(True, iso, None, f"A clinician signed this phase off on {iso}.")
-        return Measure(False, None, None, "No clinician has signed this phase off yet.")
+            why = f"A clinician signed this phase off on {iso}."
+            return Measure(True, iso, "signed off", why)
+        return Measure(False, None, "signed off", "No clinician has signed this phase off yet.")
 
 
 # === regression rules =========================================================================
@@ -1092,16 +1210,17 @@ class PainAbove(Kind):
         what = _PAIN_TEXT[p["field"]]
         pairs = _pain_pairs(snapshot.logs_between(w.start, w.end), p["field"])
         if not pairs:
-            return Measure(None, None, p["above"], f"Not enough data: no log of {what} {w.text()}.")
+            why = f"Not enough data: no log of {what} {w.text()}."
+            return Measure(None, None, p["above"], why, "/10")
         day, peak = _peak(pairs)
         if peak > p["above"]:
             why = (
                 f"{_cap(what)} reached {_num(peak)}/10 on {day.isoformat()}, "
                 f"above the limit of {p['above']}/10."
             )
-            return Measure(True, peak, p["above"], why)
+            return Measure(True, peak, p["above"], why, "/10")
         why = f"{_cap(what)} peaked at {_num(peak)}/10 {w.text()}; the limit is {p['above']}/10."
-        return Measure(False, peak, p["above"], why)
+        return Measure(False, peak, p["above"], why, "/10")
 
 
 @register
@@ -1140,19 +1259,19 @@ class PainPersisting(Kind):
         limit = p["hours"]
         if not pairs:
             why = f"Not enough data: no log records how long pain lasted {w.text()}."
-            return Measure(None, None, limit, why)
+            return Measure(None, None, limit, why, "hours")
         day, longest = _peak(pairs)
         if longest >= limit:
             why = (
                 f"Pain after activity lasted {_num(longest)} hours on {day.isoformat()}; "
                 f"the limit is {_num(limit)} hours."
             )
-            return Measure(True, longest, limit, why)
+            return Measure(True, longest, limit, why, "hours")
         why = (
             f"Pain after activity lasted at most {_num(longest)} hours {w.text()}; "
             f"the limit is {_num(limit)} hours."
         )
-        return Measure(False, longest, limit, why)
+        return Measure(False, longest, limit, why, "hours")
 
 
 @register
@@ -1187,7 +1306,8 @@ class PainRising(Kind):
         what = _PAIN_TEXT[p["field"]]
         this_week, last_week = _weekly_pain(snapshot, today, p["field"])
         if min(len(this_week), len(last_week)) < MIN_LOGS_PER_WEEK:
-            return Measure(None, None, p["by"], _weeks_unknown(what, this_week, last_week))
+            why = _weeks_unknown(what, this_week, last_week)
+            return Measure(None, None, p["by"], why, "points")
         now = sum(this_week) / len(this_week)
         before = sum(last_week) / len(last_week)
         rise = now - before
@@ -1197,7 +1317,7 @@ class PainRising(Kind):
             f"Average {what} {verb}{amount} week over week ({_num(now)}/10 against "
             f"{_num(before)}/10); the limit is a rise of {_num(p['by'])}."
         )
-        return Measure(rise >= p["by"] - _EPS, round(rise, 2), p["by"], why)
+        return Measure(rise >= p["by"] - _EPS, round(rise, 2), p["by"], why, "points")
 
 
 @register
@@ -1238,14 +1358,14 @@ class NextMorningWorse(Kind):
         ]
         if not rises:
             why = f"Not enough data: no log {w.text()} has both pain at rest and next-morning pain."
-            return Measure(None, None, p["by"], why)
+            return Measure(None, None, p["by"], why, "points")
         rise, log = max(rises, key=lambda pair: (pair[0], pair[1].day))
         text = (
             f"Pain the morning after {log.day.isoformat()} was {_num(log.pain_next_morning)}/10 "
             f"against {_num(log.pain_rest)}/10 at rest that day"
         )
         why = f"{text}, a change of {_num(rise)}; the limit is a rise of {_num(p['by'])}."
-        return Measure(rise >= p["by"] - _EPS, rise, p["by"], why)
+        return Measure(rise >= p["by"] - _EPS, rise, p["by"], why, "points")
 
 
 @register
@@ -1311,6 +1431,79 @@ class Swelling(_ReportedKind):
         return log.swelling
 
 
+# Activities that load bone little (protocols.models.Activity); any other is impact work.
+NON_IMPACT_ACTIVITIES = frozenset({"cycle", "swim", "aqua_jog", "elliptical", "strength"})
+
+
+@register
+class SeverePain(Kind):
+    kind = "severe_pain"
+    label = "Severe pain with impact work"
+    role = "regress"
+    params = (
+        Param(
+            "limit",
+            "int",
+            "Red pain limit",
+            min=1,
+            max=10,
+            help="Fires when pain during or after activity reaches this (0–10) on a day with "
+            "impact work; empty: the plan's red pain limit (5/10 by default).",
+        ),
+        _regress_days(),
+    )
+    help = (
+        "A red flag in every phase: no pain is expected at a bone injury, and severe pain with "
+        "impact work means stop and contact the clinical team (clinical.md §7)."
+    )
+
+    def sentence(self, p: Mapping[str, Any]) -> str:
+        limit = "the plan's red limit" if p["limit"] is None else f"{p['limit']}/10"
+        return (
+            f"Fires when pain during or after activity reaches {limit} on a day with impact "
+            f"work, {_period(p['days'])}."
+        )
+
+    def is_red_flag(self, p: Mapping[str, Any], high_risk_site: bool) -> bool:
+        return True
+
+    def measure(self, p: Mapping[str, Any], snapshot: Snapshot, today: date) -> Measure:
+        limit = p["limit"] if p["limit"] is not None else snapshot.red_pain_limit
+        w = Window.ending(snapshot, today, p["days"])
+        impact: dict[date, str] = {}
+        for s in snapshot.sessions_between(w.start, w.end):
+            if s.activity not in NON_IMPACT_ACTIVITIES:
+                impact.setdefault(s.day, s.activity)
+        pairs = [
+            (log.day, v)
+            for log in snapshot.logs_between(w.start, w.end)
+            if (v := max((x for x in (log.pain_during, log.pain_after) if x is not None),
+                         default=None)) is not None
+        ]  # fmt: skip
+        on_impact = [(day, v) for day, v in pairs if day in impact]
+        severe = [(day, v) for day, v in on_impact if v >= limit]
+        if severe:
+            day, peak = _peak(severe)
+            why = (
+                f"Pain reached {_num(peak)}/10 on {day.isoformat()}, a day with impact work "
+                f"({impact[day].replace('_', ' ')}); the red limit is {limit}/10: stop and "
+                f"contact the clinical team."
+            )
+            return Measure(True, peak, limit, why, "/10")
+        if not on_impact:
+            why = (
+                f"No pain rating during or after impact work {w.text()}; the red limit is "
+                f"{limit}/10."
+            )
+            return Measure(None, None, limit, why, "/10")
+        day, peak = _peak(on_impact)
+        why = (
+            f"Pain with impact work peaked at {_num(peak)}/10 {w.text()}; the red limit is "
+            f"{limit}/10."
+        )
+        return Measure(False, peak, limit, why, "/10")
+
+
 # === warnings =================================================================================
 
 
@@ -1360,7 +1553,7 @@ class LoadSpike(Kind):
                 f"Not enough data: {_plural(history, 'day')} of training load history, "
                 f"{p['min_history_days']} needed."
             )
-            return Measure(None, history, p["min_history_days"], why)
+            return Measure(None, None, ratio_limit, why)
         if ratio is None:
             return Measure(
                 None, None, ratio_limit, "Not enough data: no chronic training load to compare."
@@ -1378,6 +1571,8 @@ WARNING_KINDS: tuple[str, ...] = tuple(k.kind for k in kinds_for("warning"))
 
 __all__ = [
     "ADVANCE_KINDS",
+    "NON_IMPACT_ACTIVITIES",
+    "format_value",
     "ASSESSMENT_TESTS",
     "PAIN_FIELDS",
     "REGISTRY",

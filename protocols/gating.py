@@ -16,6 +16,7 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 
 from protocols.criteria import (
+    NON_IMPACT_ACTIVITIES,  # noqa: F401 (re-exported: the engine's vocabulary)
     CriterionError,
     CriterionResult,
     get_kind,
@@ -53,6 +54,7 @@ class SessionEntry(NamedTuple):
     minutes: float | None
     rpe: float | None = None  # CR-10
     pain_during: float | None = None
+    pain_after: float | None = None
 
     @property
     def load(self) -> float | None:
@@ -69,11 +71,49 @@ class AssessmentEntry(NamedTuple):
     pain: float | None = None
 
 
+# Pain at or above this (0–10) during or after impact work is a red flag, unless the plan sets
+# its own limit (Plan.red_pain_limit; clinical.md §7: no pain is expected at a bone injury).
+RED_PAIN_LIMIT = 5
+
+
+def _worst(a: float | None, b: float | None) -> float | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a if a >= b else b
+
+
+def merge_day_pain(logs: Iterable[LogEntry], sessions: Iterable[SessionEntry]) -> list[LogEntry]:
+    """One log per day, by day, whose pain during and after activity is the worst of the day's
+    daily log and its sessions' ratings (clinical.md §11: pain recorded with a session counts
+    wherever a daily log's pain would). A session with a pain rating on a day without a daily
+    log makes a log of that day holding only that pain. For a repeated log day the last wins."""
+    chosen: dict[date, LogEntry] = {}
+    for entry in logs:
+        chosen[entry.day] = entry
+    for s in sessions:
+        if s.pain_during is None and s.pain_after is None:
+            continue
+        log = chosen.get(s.day)
+        if log is None:
+            chosen[s.day] = LogEntry(s.day, pain_during=s.pain_during, pain_after=s.pain_after)
+            continue
+        during, after = _worst(log.pain_during, s.pain_during), _worst(log.pain_after, s.pain_after)
+        if during != log.pain_during or after != log.pain_after:
+            chosen[s.day] = log._replace(pain_during=during, pain_after=after)
+    return [chosen[day] for day in sorted(chosen)]
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """What the engine may read for one case and phase. Records may come in any order and may
     include days after the evaluation day (they are ignored) or before the phase began (only
-    load history reads them)."""
+    load history reads them).
+
+    `judged_from` (after a step back, PlanPhase.judged_from) is the first day whose data the
+    phase's criteria read: the pain that caused the step back is not judged again
+    (`began_on`)."""
 
     phase_started_on: date
     logs: tuple[LogEntry, ...] = ()
@@ -81,6 +121,8 @@ class Snapshot:
     assessments: tuple[AssessmentEntry, ...] = ()
     signed_off_on: date | None = None  # a clinician's sign-off of this phase
     high_risk_site: bool = False
+    judged_from: date | None = None
+    red_pain_limit: int = RED_PAIN_LIMIT
 
     def __post_init__(self) -> None:
         for name in ("logs", "sessions", "assessments"):
@@ -96,6 +138,8 @@ class Snapshot:
         assessments: tuple[AssessmentEntry, ...] = (),
         signed_off_on: date | None = None,
         high_risk_site: bool = False,
+        judged_from: date | None = None,
+        red_pain_limit: int = RED_PAIN_LIMIT,
     ) -> Snapshot:
         """A snapshot of records already in order: `logs` by day with one per day, `sessions`
         by day (as the database returns them with ``ORDER BY date``). The same snapshot as the
@@ -107,16 +151,26 @@ class Snapshot:
             assessments=assessments,
             signed_off_on=signed_off_on,
             high_risk_site=high_risk_site,
+            judged_from=judged_from,
+            red_pain_limit=red_pain_limit,
         )
         first = itemgetter(0)
-        snapshot.__dict__["_log_days"] = (list(map(first, logs)), list(logs))
+        snapshot.__dict__["_daily_log_days"] = (list(map(first, logs)), list(logs))
         snapshot.__dict__["_session_days"] = (list(map(first, sessions)), list(sessions))
         return snapshot
+
+    @property
+    def began_on(self) -> date:
+        """The first day the phase's criteria judge: the phase start, or after a step back the
+        later `judged_from`."""
+        judged = self.judged_from
+        started = self.phase_started_on
+        return judged if judged is not None and judged > started else started
 
     # Criteria ask for many windows of the same records: sort them once per snapshot
     # (cached_property writes to the instance dict, which a frozen dataclass allows).
     @cached_property
-    def _log_days(self) -> tuple[list[date], list[LogEntry]]:
+    def _daily_log_days(self) -> tuple[list[date], list[LogEntry]]:
         chosen: dict[date, LogEntry] = {}
         for entry in self.logs:
             chosen[entry.day] = entry
@@ -124,14 +178,30 @@ class Snapshot:
         return days, [chosen[day] for day in days]
 
     @cached_property
+    def _log_days(self) -> tuple[list[date], list[LogEntry]]:
+        """The daily logs with each day's session pain merged in (`merge_day_pain`)."""
+        days, logs = self._daily_log_days
+        rated = [s for s in self.sessions if s.pain_during is not None or s.pain_after is not None]
+        if not rated:
+            return days, logs
+        merged = merge_day_pain(logs, rated)
+        return [log.day for log in merged], merged
+
+    @cached_property
     def _session_days(self) -> tuple[list[date], list[SessionEntry]]:
         ordered = sorted(self.sessions, key=lambda s: s.day)  # stable: same-day order kept
         return [s.day for s in ordered], ordered
 
     def logs_between(self, start: date, end: date) -> list[LogEntry]:
-        """One log per day from `start` to `end` inclusive, by day; for a repeated day the
-        last log given wins."""
+        """One log per day from `start` to `end` inclusive, by day, with the day's session pain
+        merged in (`merge_day_pain`): what every pain rule reads."""
         days, logs = self._log_days
+        return logs[bisect_left(days, start) : bisect_right(days, end)]
+
+    def daily_logs_between(self, start: date, end: date) -> list[LogEntry]:
+        """The daily logs themselves from `start` to `end` inclusive, by day (for a repeated
+        day the last log given wins): what logging adherence counts."""
+        days, logs = self._daily_log_days
         return logs[bisect_left(days, start) : bisect_right(days, end)]
 
     def sessions_between(self, start: date, end: date) -> list[SessionEntry]:
@@ -149,7 +219,8 @@ class Snapshot:
         return [chosen[key] for key in sorted(chosen)]
 
     def last_log_on(self, today: date) -> date | None:
-        days = self._log_days[0]
+        """The last day on or before `today` with a daily log."""
+        days = self._daily_log_days[0]
         index = bisect_right(days, today)
         return days[index - 1] if index else None
 
@@ -213,7 +284,7 @@ class PhaseSpec:
 
         return (
             compile_items(_advance_items(self)),
-            compile_items(self.regress_when),
+            compile_items(with_implicit_rules(self.regress_when)),
             compile_items(self.warn_when),
         )
 
@@ -226,6 +297,24 @@ class PhaseSpec:
             regress_when=tuple(data.get("regress_when", ())),
             warn_when=tuple(data.get("warn_when", ())),
         )
+
+
+# Regression rules every phase has, whatever its template says (clinical.md §7, §11): severe
+# pain during or after impact work is a red flag (the limit is the plan's `red_pain_limit`), and
+# swelling at the injury site is checked in every phase, not only the later ones.
+IMPLICIT_RULES: tuple[dict[str, Any], ...] = (
+    {"kind": "severe_pain"},
+    {"kind": "swelling", "days": 2},
+)
+
+
+def with_implicit_rules(items: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """A phase's regression rules followed by the `IMPLICIT_RULES` of a kind it does not
+    already have (a phase's own swelling rule, with its own window, stays the only one)."""
+    out = list(items)
+    present = {item["kind"] for item in out}
+    out += [dict(rule) for rule in IMPLICIT_RULES if rule["kind"] not in present]
+    return out
 
 
 # --- the evaluation ----------------------------------------------------------------------------
@@ -261,6 +350,9 @@ class Evaluation:
     days_without_log: int
     missing_logs: bool
     summary: str
+    # The earliest day the advance criteria with a duration could all be met (a week without
+    # night pain counted from the last report, say); None when none holds the phase back.
+    ready_from: date | None = None
 
     @property
     def fired(self) -> tuple[CriterionResult, ...]:
@@ -322,6 +414,7 @@ class Evaluation:
             "days_without_log": self.days_without_log,
             "missing_logs": self.missing_logs,
             "summary": self.summary,
+            "ready_from": _iso(self.ready_from),
             "fired": [out(r) for r in self.fired],
             "red_flags": [out(r) for r in self.red_flags],
             "warnings": [out(r) for r in self.warnings],
@@ -352,7 +445,8 @@ class Evaluation:
             f'"last_log_on": {_scalar(self.last_log_on)}, '
             f'"days_without_log": {_scalar(self.days_without_log)}, '
             f'"missing_logs": {_scalar(self.missing_logs)}, "summary": {_str(self.summary)}, '
-            f'"fired": {many(self.fired)}, "red_flags": {many(self.red_flags)}, '
+            f'"ready_from": {_scalar(self.ready_from)}, "fired": {many(self.fired)}, '
+            f'"red_flags": {many(self.red_flags)}, '
             f'"warnings": {many(self.warnings)}, "unknown": {many(self.unknown)}, '
             f'"flags": {_dumps(list(self.flags))}}}'
         )
@@ -374,6 +468,7 @@ class Evaluation:
             days_without_log=int(data["days_without_log"]),
             missing_logs=bool(data["missing_logs"]),
             summary=data["summary"],
+            ready_from=_day(data.get("ready_from")),
         )
 
 
@@ -440,6 +535,11 @@ def evaluate(
     """
     advance_items, regress_items, warn_items = spec.compiled
     advance = tuple(kind.evaluate_clean(p, snapshot, today, pp) for kind, p, pp in advance_items)
+    pushes = [
+        day
+        for (kind, p, _), r in zip(advance_items, advance, strict=True)
+        if r.met is not True and (day := kind.earliest_met(p, snapshot, today, r)) is not None
+    ]
     regress = tuple(kind.evaluate_clean(p, snapshot, today, pp) for kind, p, pp in regress_items)
     warn = tuple(kind.evaluate_clean(p, snapshot, today, pp) for kind, p, pp in warn_items)
 
@@ -467,4 +567,5 @@ def evaluate(
         days_without_log=days_without_log,
         missing_logs=missing_logs,
         summary=_summary(spec, advance, fired, warnings, ready, missing_logs, days_without_log),
+        ready_from=today if ready else max(pushes, default=None),
     )

@@ -224,6 +224,18 @@ class PlanPhase(PhaseFields):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    judged_from = models.DateField(
+        null=True,
+        blank=True,
+        help_text="After a step back, the first day whose data the phase's criteria judge: the "
+        "pain that caused the step back does not count again.",
+    )
+    ready_from = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The earliest day the criteria with a duration could all be met, as of the "
+        "latest evaluation (the projection's earliest end).",
+    )
     history = HistoricalRecords()
 
     class Meta(PhaseFields.Meta):

@@ -3,7 +3,9 @@
 Earliest: each remaining phase starts as soon as the one before has had its minimum days (as if
 every criterion were met the day its minimum allows). Typical: each remaining phase lasts its
 typical days. A phase under way counts from its start date; if it has already run longer than
-its minimum (or typical) days, the projection moves from today instead.
+its minimum (or typical) days, the projection moves from today instead. A phase under way ends no
+earlier than its criteria allow (`ready_from`, from its latest evaluation: an unmet "no night
+pain for 7 days" counts from the last report).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ class PhaseLike(Protocol):
     typical_days: int
     started_on: dt.date | None
     ended_on: dt.date | None
+    # ready_from (optional): the earliest day the phase's criteria could all be met
 
 
 @dataclass(frozen=True)
@@ -47,9 +50,17 @@ class Projection:
 
 
 def project(
-    phases: Sequence[PhaseLike], *, today: dt.date, start: dt.date | None = None
+    phases: Sequence[PhaseLike],
+    *,
+    today: dt.date,
+    start: dt.date | None = None,
+    ready_from: dt.date | None = None,
 ) -> Projection:
-    """Project dates for phases in order; ``start`` is the plan's start (default today)."""
+    """Project dates for phases in order; ``start`` is the plan's start (default today).
+
+    The phase under way ends at the earliest on the day its criteria allow: ``ready_from``
+    when given (today's evaluation), else its stored ``ready_from`` (the latest evaluation's).
+    """
     earliest = typical = start or today
     out: list[PhaseProjection] = []
     for phase in sorted(phases, key=lambda p: p.order):
@@ -74,7 +85,10 @@ def project(
         if phase.started_on is not None:
             e_start = t_start = phase.started_on
             e_end = max(e_start + dt.timedelta(days=min_days), today)
-            t_end = max(t_start + dt.timedelta(days=typical_days), today)
+            ready = ready_from if ready_from is not None else getattr(phase, "ready_from", None)
+            if ready is not None and ready > e_end:
+                e_end = ready  # an unmet criterion with a duration holds the phase back
+            t_end = max(t_start + dt.timedelta(days=typical_days), today, e_end)
             status = "current"
         else:
             e_start, t_start = earliest, typical
@@ -302,6 +316,9 @@ def timeline(
         "Typical: each phase lasts its typical days.",
         "A phase under way counts from its start; once it has run past its minimum (or "
         "typical) days, the projection moves on from today.",
+        "A phase under way ends no earlier than its criteria allow: a criterion not yet met that "
+        "needs a number of days (no night pain for 7 days, say) counts them from the last "
+        "report, as of the latest evaluation.",
         "Usual ranges count from the diagnosis date "
         f"({diagnosed_on:%-d %b %Y}, {_plural(since, 'day')} ago).",
     ]

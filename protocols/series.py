@@ -2,7 +2,9 @@
 
 A window is "the last N days ending on `end`, inclusive"; `not_before` clips its start (a phase
 start, say). Nothing here reads a clock: the day to compute for is always a parameter. Values
-are paired with their `datetime.date`; when a day repeats, the last value given for it wins.
+are paired with their `datetime.date`. A measure taken once a day (a daily log's pain) keeps the
+last value given for a repeated day (`by_day`); an amount (a session's training load) adds up
+over the day (`day_totals`): two sessions on one day are both done.
 """
 
 from __future__ import annotations
@@ -44,6 +46,19 @@ def by_day(values: Iterable[DatedValue]) -> dict[date, float | None]:
     out: dict[date, float | None] = {}
     for day, value in values:
         out[day] = value
+    return out
+
+
+def day_totals(values: Iterable[DatedValue]) -> dict[date, float | None]:
+    """Each day's sum of its known values (two sessions on a day add up); a day whose every
+    value is unknown stays unknown (`None`), never a zero."""
+    out: dict[date, float | None] = {}
+    for day, value in values:
+        if value is None:
+            out.setdefault(day, None)
+        else:
+            before = out.get(day)
+            out[day] = float(value) if before is None else before + float(value)
     return out
 
 
@@ -110,8 +125,11 @@ def weekly_mean(
 def weekly_sum(
     values: Iterable[DatedValue], end: date, *, days: int = 7, not_before: date | None = None
 ) -> float:
-    """Sum of the known values of the window ending on `end` (a gap adds nothing)."""
-    return float(sum(window_values(values, end, days, not_before=not_before)))
+    """Sum of every known value of the window ending on `end`: several on one day all count
+    (`day_totals`), a gap adds nothing."""
+    start = window_start(end, days, not_before)
+    totals = day_totals(values)
+    return float(sum(v for day, v in totals.items() if v is not None and start <= day <= end))
 
 
 def week_over_week_change(

@@ -501,6 +501,10 @@ def phase_sign_off(*, phase: PlanPhase, signed_by: User, on: dt.date) -> PlanPha
     return phase
 
 
+# How far after a step back a clinician may start judging the phase again.
+JUDGED_FROM_MAX_DAYS = 28
+
+
 @transaction.atomic
 @audited(by="decided_by", reason=lambda kw: kw.get("reason") or "")
 def transition_decide(
@@ -513,11 +517,16 @@ def transition_decide(
     evaluation: Mapping[str, Any] | None = None,
     to_phase: PlanPhase | None = None,
     expected_phase_id: int | None = None,
+    judged_from: dt.date | None = None,
 ) -> PhaseTransition:
     """Record a clinician's decision: advance, step back, hold or complete.
 
     ``expected_phase_id`` is the phase the person was looking at: if the plan has moved on
     since (another clinician, a repeated submission), nothing changes and they are told.
+
+    A step back judges the phase stepped back to on data from ``judged_from`` on (default: the
+    day after the decision takes effect), so that the pain that caused it does not raise
+    another step back at once (PlanPhase.judged_from).
     """
     plan = Plan.objects.select_for_update().select_related("case__athlete").get(pk=plan.pk)
     _require(
@@ -542,6 +551,22 @@ def transition_decide(
         raise ApplicationError(
             "The decision cannot take effect before the phase started.",
             {"effective_on": f"On or after {current.started_on}."},
+        )
+    if judged_from is not None and kind != PhaseTransition.Kind.REGRESS:
+        raise ApplicationError(
+            "A date to judge from goes with a step back only.",
+            {"judged_from": "Only for a step back."},
+        )
+    if judged_from is not None and not (
+        effective_on <= judged_from <= effective_on + dt.timedelta(days=JUDGED_FROM_MAX_DAYS)
+    ):
+        raise ApplicationError(
+            "The phase can be judged from the day the step back takes effect, up to "
+            f"{JUDGED_FROM_MAX_DAYS} days later.",
+            {
+                "judged_from": f"From {effective_on} to "
+                f"{effective_on + dt.timedelta(days=JUDGED_FROM_MAX_DAYS)}."
+            },
         )
     later = [p for p in phases if p.order > current.order]
     earlier = [p for p in phases if p.order < current.order]
@@ -575,7 +600,12 @@ def transition_decide(
     if kind == PhaseTransition.Kind.REGRESS:
         # The target and every phase after it are to be done again: their dates clear.
         PlanPhase.objects.filter(plan=plan, order__gt=target.order).update(
-            started_on=None, ended_on=None, signed_off_on=None, signed_off_by=None
+            started_on=None,
+            ended_on=None,
+            signed_off_on=None,
+            signed_off_by=None,
+            judged_from=None,
+            ready_from=None,
         )
     else:
         current.ended_on = effective_on
@@ -595,7 +625,23 @@ def transition_decide(
     target.ended_on = None
     target.signed_off_on = None
     target.signed_off_by = None
-    target.save(update_fields=["started_on", "ended_on", "signed_off_on", "signed_off_by"])
+    # After a step back the phase is judged on data from the chosen day (by default the day
+    # after the decision): the pain that caused it is not counted against the phase again.
+    if kind == PhaseTransition.Kind.REGRESS:
+        target.judged_from = judged_from or effective_on + dt.timedelta(days=1)
+    else:
+        target.judged_from = None
+    target.ready_from = None
+    target.save(
+        update_fields=[
+            "started_on",
+            "ended_on",
+            "signed_off_on",
+            "signed_off_by",
+            "judged_from",
+            "ready_from",
+        ]
+    )
     plan.current_phase = target
     plan.save(update_fields=["current_phase"])
     return transition

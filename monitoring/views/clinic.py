@@ -236,6 +236,7 @@ def case_decide(request, case_id: int):
                 evaluation=form.shown_evaluation,
                 to_phase=form.to_phase_obj(),
                 expected_phase_id=data["expected_phase_id"],
+                judged_from=data.get("judged_from"),
             )
         except ApplicationError as exc:
             exc.add_to_form(form)

@@ -358,3 +358,20 @@ def test_bulk_requests_are_throttled_per_account(
     # Another account has its own allowance; reads are not the bulk scope.
     assert api(clinician).post(LOGS, {"items": [log(case, 3)]}, format="json").status_code == 200
     assert client.get("/api/v1/daily-logs/").status_code == 200
+
+
+def test_a_sessions_pain_after_is_stored_and_shown_to_clinicians_only(
+    api, plan, case, clinician, coach, integration
+):
+    """A wearable's pain ratings of a session reach the rules (the day's pain, clinical.md §11);
+    like the pain during it, the pain after it is clinical data, hidden from coaches."""
+    body = api(integration).post(
+        SESSIONS, {"items": [session(case, 1, pain_during=3, pain_after=6)]}, format="json"
+    )
+    assert body.status_code == 200, body.json()
+    stored = ActivitySession.objects.get(external_id="run-1")
+    assert (stored.pain_during, stored.pain_after) == (3, 6)
+    shown = api(clinician).get("/api/v1/sessions/?external_id=run-1").json()["results"][0]
+    assert (shown["pain_during"], shown["pain_after"]) == (3, 6)
+    to_coach = api(coach).get("/api/v1/sessions/?external_id=run-1").json()["results"][0]
+    assert "pain_after" not in to_coach and "pain_during" not in to_coach

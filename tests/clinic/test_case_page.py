@@ -61,7 +61,7 @@ def test_the_evaluation_shows_every_criterion_with_its_result(client, case, plan
     assert 'badge badge-red">Red flag' in section
     # The observed value and threshold of pain during activity: 7 against 2.
     row = re.search(r"<th scope=\"row\">Pain at most</th>(.*?)</tr>", section, re.S).group(1)
-    assert '<td class="num">7</td><td class="num">2</td>' in row
+    assert '<td class="num">7/10</td><td class="num">2/10</td>' in row
 
 
 def test_the_evaluation_is_read_only(client, case, plan, flagged, dana):
@@ -200,6 +200,29 @@ def test_step_back_defaults_to_the_proposed_phase(client, case, plan, flagged, d
     plan.refresh_from_db()
     assert plan.current_phase == first
     assert "Stepped back: “Walk-run” → “Protected loading”" in page_html(client, case)
+
+
+def test_step_back_with_a_day_to_judge_from(client, case, plan, flagged, dana):
+    """The step back's optional "judge from" day: kept on the phase stepped back to; a day
+    before the decision takes effect is a field error (400), not a 500."""
+    html = page_html(client, case)
+    assert 'name="judged_from"' in html
+    first = plan.phases.get(order=1)
+    data = {
+        **_form_data(html),
+        "kind": "regress",
+        "to_phase": first.pk,
+        "reason": "Night pain: back to protected loading.",
+        "effective_on": TODAY.isoformat(),
+        "judged_from": (TODAY - dt.timedelta(days=1)).isoformat(),
+    }
+    refused = client.post(reverse("clinic:case_decide", args=[case.pk]), data)
+    assert refused.status_code == 400
+    assert "From 2026-11-20 to 2026-12-18." in refused.content.decode()
+    data["judged_from"] = (TODAY + dt.timedelta(days=2)).isoformat()
+    assert client.post(reverse("clinic:case_decide", args=[case.pk]), data).status_code == 302
+    first.refresh_from_db()
+    assert first.judged_from == TODAY + dt.timedelta(days=2)
 
 
 def test_hold_and_a_missing_reason(client, case, plan, dana):

@@ -48,6 +48,7 @@ GOOD: dict[str, dict] = {
     "night_pain": {"days": 4},
     "swelling": {"days": 6},
     "load_spike": {"ratio": 1.3, "min_history_days": 28},
+    "severe_pain": {"limit": 6, "days": 2},
 }
 KINDS = sorted(criteria.REGISTRY)
 

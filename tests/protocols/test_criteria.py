@@ -75,6 +75,7 @@ def test_registry_holds_the_kinds_of_the_contract():
         "sharp_pain",
         "night_pain",
         "swelling",
+        "severe_pain",
     }
     assert set(criteria.WARNING_KINDS) == {"load_spike"}
 
@@ -131,6 +132,7 @@ DEFAULTS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "night_pain": ({}, {"days": 2}),
     "swelling": ({}, {"days": 2}),
     "load_spike": ({}, {"ratio": 1.5, "min_history_days": 21}),
+    "severe_pain": ({}, {"limit": None, "days": 2}),
 }
 
 
@@ -196,6 +198,7 @@ BAD_TYPE: dict[str, tuple[dict[str, Any], str, str]] = {
     "night_pain": ({"days": "2"}, "days", "Days must be a whole number."),
     "swelling": ({"days": 2.0001}, "days", "Days must be a whole number."),
     "load_spike": ({"ratio": True}, "ratio", "Caution ratio must be a number."),
+    "severe_pain": ({"limit": 5.5}, "limit", "Red pain limit must be a whole number."),
 }
 
 
@@ -295,6 +298,7 @@ OUT_OF_RANGE: list[tuple[str, dict[str, Any], str, str]] = [
     ("night_pain", {"days": 100}, "days", "Days must be between 1 and 90."),
     ("swelling", {"days": -1}, "days", "Days must be between 1 and 90."),
     ("load_spike", {"ratio": 0.5}, "ratio", "Caution ratio must be between 1 and 3."),
+    ("severe_pain", {"limit": 11}, "limit", "Red pain limit must be between 1 and 10."),
     (
         "load_spike",
         {"min_history_days": 3},
@@ -443,7 +447,7 @@ DESCRIPTIONS: list[tuple[dict[str, Any], str]] = [
     (
         {"kind": "pain_max", "field": "during", "max": 2},
         "Pain during activity at most 2/10 on every logged day of the last 7 days, "
-        "with at least 5 logs.",
+        "with at least 6 logs.",
     ),
     (
         {"kind": "pain_free_streak", "days": 3},
@@ -494,6 +498,11 @@ DESCRIPTIONS: list[tuple[dict[str, Any], str]] = [
     ({"kind": "night_pain"}, "Fires when night pain is reported today or yesterday."),
     ({"kind": "swelling", "days": 3}, "Fires when swelling is reported in the last 3 days."),
     (
+        {"kind": "severe_pain"},
+        "Fires when pain during or after activity reaches the plan's red limit on a day with "
+        "impact work, today or yesterday.",
+    ),
+    (
         {"kind": "load_spike"},
         "Warns when the acute:chronic training load ratio (EWMA, 7 and 28 days) is 1.5 or more.",
     ),
@@ -541,15 +550,22 @@ EVALUATIONS: dict[str, list[Case]] = {
     ],
     "pain_max": [
         ("met", PAIN_MAX, snap(logs=logs(range(7), pain_during=1)), True, 1, 2,
-         ("peaked at 1/10", "limit is 2/10", "7 logs")),
+         ("peaked at 1/10", "limit is 2/10", "7 of 7 days logged")),
+        ("met with one day in seven missing", PAIN_MAX,
+         snap(logs=logs(range(6), pain_during=1)), True, 1, 2, ("6 of 7 days logged",)),
+        # Five logs were enough before; two missing days in seven leave the window unjudged.
+        ("unknown: two days in seven missing", PAIN_MAX,
+         snap(logs=logs(range(5), pain_during=0)), None, None, 2,
+         ("logged on 5 of 7 days", "6 needed")),
         ("not met", PAIN_MAX,
          snap(logs=logs(range(6), pain_during=1) + logs([6], pain_during=4)), False, 4, 2,
          ("Pain during activity peaked at 4/10", "limit is 2/10")),
-        ("unknown", PAIN_MAX, snap(logs=logs(range(3), pain_during=0)), None, 3, 5,
-         ("Not enough data: 3 logs of pain during activity in the last 7 days, 5 needed.",)),
+        ("unknown", PAIN_MAX, snap(logs=logs(range(3), pain_during=0)), None, None, 2,
+         ("Not enough data: pain during activity logged on 3 of 7 days in the last 7 days, "
+          "6 needed; the limit is 2/10.",)),
         ("a log without that rating does not count", PAIN_MAX,
-         snap(logs=logs(range(4), pain_during=0) + logs([4, 5, 6], pain_rest=0)), None, 4, 5,
-         ("4 logs", "5 needed")),
+         snap(logs=logs(range(4), pain_during=0) + logs([4, 5, 6], pain_rest=0)), None, None,
+         2, ("4 of 7 days", "6 needed")),
         ("never before the phase", PAIN_MAX,
          snap(logs=logs(range(10), pain_during=1) + logs([9], pain_during=8), started=ago(5)),
          True, 1, 2, ("6 days since the phase began",)),
@@ -565,7 +581,7 @@ EVALUATIONS: dict[str, list[Case]] = {
          snap(logs=logs([0, 1, 2, 4], pain_during=0) + logs([3], pain_during=2)), False, 3, 5,
          ("was 2/10", "streak is 3 days", "5 needed")),
         ("unknown", {"kind": "pain_free_streak", "days": 5},
-         snap(logs=logs([0, 1, 3, 4], pain_during=0)), None, 2, 5,
+         snap(logs=logs([0, 1, 3, 4], pain_during=0)), None, None, 5,
          ("Not enough data: 1 of the last 5 days have no log of pain", "streak is 2 days")),
         ("phase too young", {"kind": "pain_free_streak", "days": 5},
          snap(logs=logs(range(3), pain_during=0), started=ago(2)), False, 3, 5,
@@ -582,30 +598,37 @@ EVALUATIONS: dict[str, list[Case]] = {
          snap(logs=logs([8, 9, 10], pain_during=2) + logs([0, 1, 2], pain_during=3)),
          True, 3.0, 3.0, ("limit is 3/10",)),
         ("unknown", {"kind": "pain_not_rising"},
-         snap(logs=logs([8, 9, 10], pain_during=2) + logs([0, 1], pain_during=1)), None, 2, 3,
+         snap(logs=logs([8, 9, 10], pain_during=2) + logs([0, 1], pain_during=1)), None, None,
+         "last week's average",
          ("Not enough data: 2 logs of pain during activity this week and 3 last week; "
           "3 needed in each.",)),
     ],
     "no_sharp_pain": [
         ("met", {"kind": "no_sharp_pain"}, snap(logs=logs(range(7), pain_character="dull")),
-         True, 0, None, ("No sharp pain reported in the last 7 days (7 logs).",)),
+         True, 0, 0, ("No sharp pain reported in the last 7 days (7 of 7 days logged).",)),
         ("not met", {"kind": "no_sharp_pain"},
          snap(logs=logs([0, 1], pain_character="none") + logs([3], pain_character="sharp")),
-         False, ago(3).isoformat(), None, ("Sharp pain was reported on 2025-03-20",)),
+         False, 1, 0, ("Sharp pain was reported on 2025-03-20",)),
         ("outside the window", {"kind": "no_sharp_pain"},
+         snap(logs=logs(range(6), pain_character="none") + logs([9], pain_character="sharp")),
+         True, 0, 0, ("(6 of 7 days logged)",)),
+        ("unknown: one log in seven days", {"kind": "no_sharp_pain"},
          snap(logs=logs([0], pain_character="none") + logs([9], pain_character="sharp")),
-         True, 0, None, ("(1 log)",)),
+         None, None, 0, ("recorded on 1 of 7 days logged", "6 needed")),
         ("unknown", {"kind": "no_sharp_pain"}, snap(logs=logs(range(7), pain_during=0)),
-         None, None, None,
+         None, None, 0,
          ("Not enough data: no log records the character of the pain in the last 7 days.",)),
     ],
     "no_night_pain": [
-        ("met", {"kind": "no_night_pain"}, snap(logs=logs(range(3), night_pain=False)),
-         True, 0, None, ("No night pain reported in the last 7 days (3 logs).",)),
+        ("met", {"kind": "no_night_pain"}, snap(logs=logs(range(6), night_pain=False)),
+         True, 0, 0, ("No night pain reported in the last 7 days (6 of 7 days logged).",)),
+        ("unknown: 3 of 7 days logged", {"kind": "no_night_pain"},
+         snap(logs=logs(range(3), night_pain=False)), None, None, 0,
+         ("night pain recorded on 3 of 7 days logged in the last 7 days, 6 needed.",)),
         ("not met", {"kind": "no_night_pain"},
          snap(logs=logs([0], night_pain=False) + logs([2], night_pain=True)),
-         False, ago(2).isoformat(), None, ("Night pain was reported on 2025-03-21",)),
-        ("unknown", {"kind": "no_night_pain"}, snap(), None, None, None,
+         False, 1, 0, ("Night pain was reported on 2025-03-21",)),
+        ("unknown", {"kind": "no_night_pain"}, snap(), None, None, 0,
          ("Not enough data: no log records night pain in the last 7 days.",)),
     ],
     "adherence": [
@@ -635,7 +658,7 @@ EVALUATIONS: dict[str, list[Case]] = {
          None, None, 10.0,
          ("Not enough data: no Single-leg hops result in the last 14 days.",)),
         ("unknown: no pain rating", HOPS,
-         snap(assessments=[AssessmentEntry(ago(1), "single_leg_hop", 12)]), None, 12, 10.0,
+         snap(assessments=[AssessmentEntry(ago(1), "single_leg_hop", 12)]), None, None, 10.0,
          ("has no pain rating", "at most 2/10")),
         ("a maximum", {"kind": "assessment", "test": "tenderness", "max": 0},
          snap(assessments=[AssessmentEntry(ago(1), "tenderness", 1)]), False, 1, 0.0,
@@ -665,14 +688,14 @@ EVALUATIONS: dict[str, list[Case]] = {
          ("rose from none to 300 AU", "limit is 30%")),
     ],
     "clinician_signoff": [
-        ("met", {"kind": "clinician_signoff"}, snap(signed=ago(1)), True, "2025-03-22", None,
-         ("signed this phase off on 2025-03-22",)),
-        ("not met", {"kind": "clinician_signoff"}, snap(), False, None, None,
+        ("met", {"kind": "clinician_signoff"}, snap(signed=ago(1)), True, "2025-03-22",
+         "signed off", ("signed this phase off on 2025-03-22",)),
+        ("not met", {"kind": "clinician_signoff"}, snap(), False, None, "signed off",
          ("No clinician has signed this phase off yet.",)),
         ("an earlier phase's sign-off", {"kind": "clinician_signoff"},
-         snap(signed=START - timedelta(days=1)), False, None, None, ("No clinician",)),
+         snap(signed=START - timedelta(days=1)), False, None, "signed off", ("No clinician",)),
         ("a future sign-off", {"kind": "clinician_signoff"}, snap(signed=ago(-1)), False,
-         None, None, ("No clinician",)),
+         None, "signed off", ("No clinician",)),
     ],
     "pain_above": [
         ("fires", {"kind": "pain_above", "field": "during", "above": 5},
@@ -720,37 +743,36 @@ EVALUATIONS: dict[str, list[Case]] = {
     ],
     "sharp_pain": [
         ("fires", {"kind": "sharp_pain"}, snap(logs=logs([0], pain_character="sharp")), True,
-         TODAY.isoformat(), None,
+         1, 0,
          ("Sharp pain was reported on 2025-03-23, today or yesterday.",)),
         ("does not fire", {"kind": "sharp_pain"},
-         snap(logs=logs([0, 1], pain_character="dull")), False, 0, None,
-         ("No sharp pain reported today or yesterday (2 logs).",)),
+         snap(logs=logs([0, 1], pain_character="dull")), False, 0, 0,
+         ("No sharp pain reported today or yesterday (2 of 2 days logged).",)),
         ("unknown", {"kind": "sharp_pain"}, snap(logs=logs([4], pain_character="sharp")),
-         None, None, None, ("Not enough data: no log records the character of the pain",)),
+         None, None, 0, ("Not enough data: no log records the character of the pain",)),
         ("localized only, not localized", {"kind": "sharp_pain", "localized_only": True},
-         snap(logs=logs([0], pain_character="sharp", localized=False)), False, 0, None,
+         snap(logs=logs([0], pain_character="sharp", localized=False)), False, 0, 0,
          ("No sharp, localized pain reported",)),
         ("localized only, localization unknown", {"kind": "sharp_pain", "localized_only": True},
-         snap(logs=logs([0], pain_character="sharp")), None, None, None, ("Not enough data",)),
+         snap(logs=logs([0], pain_character="sharp")), None, None, 0, ("Not enough data",)),
         ("localized only, localized", {"kind": "sharp_pain", "localized_only": True},
          snap(logs=logs([1], pain_character="sharp", localized=True)), True,
-         ago(1).isoformat(), None, ("Sharp, localized pain was reported on 2025-03-22",)),
+         1, 0, ("Sharp, localized pain was reported on 2025-03-22",)),
     ],
     "night_pain": [
         ("fires", {"kind": "night_pain"}, snap(logs=logs([1], night_pain=True)), True,
-         ago(1).isoformat(), None, ("Night pain was reported on 2025-03-22",)),
+         1, 0, ("Night pain was reported on 2025-03-22",)),
         ("does not fire", {"kind": "night_pain"}, snap(logs=logs([0], night_pain=False)),
-         False, 0, None, ("No night pain reported today or yesterday (1 log).",)),
-        ("unknown", {"kind": "night_pain"}, snap(logs=logs([0], pain_rest=0)), None, None, None,
+         False, 0, 0, ("No night pain reported today or yesterday (1 of 2 days logged).",)),
+        ("unknown", {"kind": "night_pain"}, snap(logs=logs([0], pain_rest=0)), None, None, 0,
          ("Not enough data: no log records night pain today or yesterday.",)),
     ],
     "swelling": [
         ("fires", {"kind": "swelling", "days": 3}, snap(logs=logs([2], swelling=True)), True,
-         ago(2).isoformat(), None,
-         ("Swelling was reported on 2025-03-21, in the last 3 days.",)),
+         1, 0, ("Swelling was reported on 2025-03-21, in the last 3 days.",)),
         ("does not fire", {"kind": "swelling"}, snap(logs=logs([0], swelling=False)), False, 0,
-         None, ("No swelling reported",)),
-        ("unknown", {"kind": "swelling"}, snap(), None, None, None, ("Not enough data",)),
+         0, ("No swelling reported",)),
+        ("unknown", {"kind": "swelling"}, snap(), None, None, 0, ("Not enough data",)),
     ],
     "load_spike": [
         # 28 days at 2 × 50 = 100 AU, then 7 days at 8 × 50 = 400 AU.
@@ -760,10 +782,27 @@ EVALUATIONS: dict[str, list[Case]] = {
         ("does not fire", {"kind": "load_spike"}, snap(sessions=sessions(range(35), 5)), False,
          1.0, 1.5, ("is 1; the caution level is 1.5.",)),
         ("unknown: short history", {"kind": "load_spike"},
-         snap(sessions=sessions(range(10), 5)), None, 10, 21,
+         snap(sessions=sessions(range(10), 5)), None, None, 1.5,
          ("Not enough data: 10 days of training load history, 21 needed.",)),
         ("unknown: no load at all", {"kind": "load_spike"},
          snap(sessions=sessions(range(30), 0)), None, None, 1.5, ("no chronic training load",)),
+    ],
+    "severe_pain": [
+        # 7/10 during a run today: the plan's red limit (5/10 by default) is reached.
+        ("fires", {"kind": "severe_pain"},
+         snap(logs=logs([0], pain_during=7), sessions=sessions([0], 4)), True, 7, 5,
+         ("Pain reached 7/10 on 2025-03-23, a day with impact work (run)",
+          "red limit is 5/10")),
+        ("fires on a session's own pain after", {"kind": "severe_pain", "limit": 6},
+         snap(sessions=[SessionEntry(ago(1), "walk_run", 30, 3, None, 6)]), True, 6, 6,
+         ("Pain reached 6/10 on 2025-03-22",)),
+        ("does not fire below the limit", {"kind": "severe_pain"},
+         snap(logs=logs([0], pain_during=4), sessions=sessions([0], 4)), False, 4, 5,
+         ("peaked at 4/10",)),
+        ("cycling is not impact work", {"kind": "severe_pain"},
+         snap(logs=logs([0], pain_during=7), sessions=[SessionEntry(ago(0), "cycle", 40, 4)]),
+         None, None, 5, ("No pain rating during or after impact work",)),
+        ("unknown", {"kind": "severe_pain"}, snap(), None, None, 5, ("No pain rating",)),
     ],
 }
 # fmt: on
@@ -858,3 +897,30 @@ def test_a_rule_that_does_not_fire_is_never_a_red_flag():
 def test_advance_criteria_are_never_red_flags():
     result = run({"kind": "no_night_pain"}, snap(logs=logs([0], night_pain=True), high_risk=True))
     assert result.met is False and result.red_flag is False
+
+
+@pytest.mark.parametrize(
+    ("name", "item", "snapshot", "met", "observed", "threshold", "fragments"), CASES
+)
+def test_every_result_states_its_threshold_and_unknown_observes_nothing(
+    name, item, snapshot, met, observed, threshold, fragments
+):
+    """Every result has a threshold in the criterion's unit; an unknown result observes None
+    (never a count of logs shown as if it were a pain value) and says what data is missing."""
+    result = run(item, snapshot)
+    assert result.threshold is not None
+    assert result.threshold_text != "—"
+    if result.met is None:
+        assert result.observed is None and result.observed_text == "—"
+        assert "Not enough data" in result.sentence or "No pain rating" in result.sentence
+
+
+def test_values_show_with_their_unit():
+    assert criteria.format_value(3, "/10") == "3/10"
+    assert criteria.format_value(1, "reports") == "1 report"
+    assert criteria.format_value(0, "reports") == "0 reports"
+    assert criteria.format_value(12.5, "%") == "12.5%"
+    assert criteria.format_value(None, "/10") == "—"
+    assert criteria.format_value("2026-11-20") == "20 Nov 2026"
+    assert criteria.format_value(float("inf"), "%") == "∞%"
+    assert criteria.format_value(float("nan")) == "not a number"

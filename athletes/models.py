@@ -27,6 +27,19 @@ class User(AbstractUser):
         INTEGRATION = "integration", "Integration account"
 
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.CLINICIAN)
+    contact_phone = models.CharField(
+        "Phone for athletes",
+        max_length=40,
+        blank=True,
+        help_text="Shown to the athletes of your cases when they must stop and contact the "
+        "clinical team (an open red flag). Empty: not shared.",
+    )
+    contact_email = models.EmailField(
+        "E-mail for athletes",
+        blank=True,
+        help_text="Shown to the athletes of your cases when they must stop and contact the "
+        "clinical team. Empty: not shared (your login e-mail is never shown).",
+    )
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

@@ -30,6 +30,7 @@ from protocols.gating import Evaluation, LogEntry, SessionEntry, evaluate
 from protocols.models import Impact, PhaseTransition, Plan, PlanEdit, PlanPhase, WeightBearing
 from protocols.projection import Projection, project
 from protocols.selectors import templates_for_case
+from rehab.errors import ApplicationError
 
 from . import charts, metrics, selectors
 from .models import ActivitySession, Assessment, DailyLog, Flag
@@ -969,3 +970,22 @@ def _describe_edit(phase: str, field_name: str, change: Mapping[str, Any]) -> li
             lines.append(f"“{phase}”: {label} reordered")
         return [line + "." for line in lines]
     return [f"“{phase}”: {label} {_value(field_name, before)} → {_value(field_name, after)}."]
+
+
+# --- what a clinician shares with athletes --------------------------------------------------
+
+
+def may_share_contact(user) -> bool:
+    """Clinicians and physiotherapists: the people an athlete's stop message names."""
+    return user.is_authenticated and user.kind in {User.Kind.CLINICIAN, User.Kind.PHYSIO}
+
+
+def contact_update(*, user, phone: str, email: str):
+    """Save the phone and e-mail a clinician shares with the athletes of their cases."""
+    if not may_share_contact(user):
+        raise ApplicationError("Only clinicians share a contact with athletes.")
+    user.contact_phone = phone.strip()
+    user.contact_email = email.strip()
+    user.full_clean(exclude=["password", "username"])
+    user.save(update_fields=["contact_phone", "contact_email"])
+    return user

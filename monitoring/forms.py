@@ -7,6 +7,7 @@ stale plans) and their ``ApplicationError`` comes back onto these fields by name
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django import forms
 from django.core import signing
@@ -222,3 +223,26 @@ class FlagResolveForm(ClinicForm):
 
 class SignOffForm(ClinicForm):
     phase_id = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ContactForm(ClinicForm):
+    """What a clinician shares with the athletes of their cases: shown on an athlete's Today page
+    when they must stop and contact the clinical team (an open red flag)."""
+
+    contact_phone = forms.CharField(
+        label="Phone for athletes",
+        max_length=40,
+        required=False,
+        help_text="A number athletes may call. Leave empty to share none.",
+    )
+    contact_email = forms.EmailField(
+        label="E-mail for athletes",
+        required=False,
+        help_text="An address athletes may write to. Leave empty to share none.",
+    )
+
+    def clean_contact_phone(self):
+        phone = self.cleaned_data["contact_phone"].strip()
+        if phone and not re.fullmatch(r"\+?[0-9][0-9 ()./-]{4,38}", phone):
+            raise forms.ValidationError("Digits, spaces and + ( ) - . / only.")
+        return phone

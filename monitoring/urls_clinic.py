@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.cases, name="cases"),
     path("inbox/", views.inbox, name="inbox"),
     path("nav-counts/", views.nav_counts, name="nav_counts"),
+    path("contact/", views.contact, name="contact"),
     path("cases/new/", views.case_new, name="case_new"),
     path("cases/new/implications/", views.case_implications, name="case_implications"),
     path("cases/<int:case_id>/", views.case, name="case"),

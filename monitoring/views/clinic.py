@@ -26,7 +26,14 @@ from protocols import services as plan_services
 from rehab.errors import ApplicationError
 
 from .. import clinic, services
-from ..forms import AssessmentForm, CaseFilterForm, DecisionForm, FlagResolveForm, SignOffForm
+from ..forms import (
+    AssessmentForm,
+    CaseFilterForm,
+    ContactForm,
+    DecisionForm,
+    FlagResolveForm,
+    SignOffForm,
+)
 from ..models import Assessment, Flag
 
 
@@ -369,3 +376,32 @@ def inbox(request):
         "clinic/inbox.html",
         {"red": red, "regressions": [f for f in flags if f.kind != Flag.Kind.RED_FLAG]},
     )
+
+
+@login_required
+def contact(request):
+    """The phone and e-mail a clinician shares with the athletes of their cases (shown with the
+    stop message of an athlete's Today page)."""
+    if not clinic.may_share_contact(request.user):
+        raise Http404("No such page.")
+    user = request.user
+    initial = {"contact_phone": user.contact_phone, "contact_email": user.contact_email}
+    status = 200
+    if request.method == "POST":
+        form = ContactForm(request.POST, initial=initial)
+        if form.is_valid():
+            try:
+                clinic.contact_update(
+                    user=user,
+                    phone=form.cleaned_data["contact_phone"],
+                    email=form.cleaned_data["contact_email"],
+                )
+            except ApplicationError as exc:
+                exc.add_to_form(form)
+            else:
+                messages.success(request, "Saved: athletes will see what you share.")
+                return redirect("clinic:contact")
+        status = 400
+    else:
+        form = ContactForm(initial=initial)
+    return _render(request, "clinic/contact.html", {"form": form}, status=status)

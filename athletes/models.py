@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -209,6 +210,18 @@ class Case(models.Model):
         if not self.risk:
             self.risk = site_risk(self.site)
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        """Dates that cannot be: a diagnosis (or imaging) before the athlete was born."""
+        super().clean()
+        born = self.athlete.date_of_birth if self.athlete_id else None
+        errors = {}
+        if born and self.diagnosed_on and self.diagnosed_on < born:
+            errors["diagnosed_on"] = f"Before the athlete's date of birth ({born:%-d %b %Y})."
+        if born and self.imaging_on and self.imaging_on < born:
+            errors["imaging_on"] = f"Before the athlete's date of birth ({born:%-d %b %Y})."
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def bone_health_flags(self) -> list[str]:

@@ -16,6 +16,7 @@ from athletes.models import Case
 from protocols.models import PhaseTransition, PlanPhase
 
 from .clinic import unsign_evaluation
+from .decisions import override_needed
 from .models import Assessment, Flag
 
 
@@ -167,7 +168,12 @@ class DecisionForm(ClinicForm):
 
     @property
     def needs_override_for_advance(self) -> bool:
-        return not self.recommended or bool(self.page.open_red_flags)
+        why = override_needed(
+            PhaseTransition.Kind.ADVANCE,
+            self.page.evaluation,
+            open_red_flag=bool(self.page.open_red_flags),
+        )
+        return why is not None
 
     def clean_effective_on(self):
         day = self.cleaned_data["effective_on"]
@@ -180,14 +186,11 @@ class DecisionForm(ClinicForm):
         kind = data.get("kind")
         if kind == PhaseTransition.Kind.REGRESS and not data.get("to_phase"):
             self.add_error("to_phase", "Choose the phase to step back to.")
-        moving_on = kind in {PhaseTransition.Kind.ADVANCE, PhaseTransition.Kind.COMPLETE}
-        if moving_on and self.needs_override_for_advance and not data.get("override"):
-            self.add_error(
-                "override",
-                "The evaluation does not recommend moving on"
-                + (" and a red flag is open" if self.page.open_red_flags else "")
-                + ": tick this box to confirm that you decide so.",
-            )
+        why = override_needed(
+            kind or "", self.page.evaluation, open_red_flag=bool(self.page.open_red_flags)
+        )
+        if why and not data.get("override"):
+            self.add_error("override", why.removesuffix(".") + " (tick this box).")
         token = data.get("evaluation") or ""
         self.shown_evaluation: dict | None = None
         if token:

@@ -39,7 +39,6 @@ from rehab.api import (
     summary_access,
 )
 
-from . import services
 from .models import PhaseTemplate, PhaseTransition, Plan, PlanPhase, ProtocolTemplate
 from .projection import project
 from .wording import intensity_without_pain
@@ -341,21 +340,17 @@ class TransitionInputSerializer(serializers.Serializer):
         help_text="The current phase you decided on. If the plan has moved since (a retry, "
         "another clinician), nothing changes and you get a 400: send it to make retries safe.",
     )
-    evaluation = serializers.JSONField(
+    override = serializers.BooleanField(
         required=False,
-        allow_null=True,
-        help_text="The evaluation you were shown, kept with the decision.",
+        default=False,
+        help_text="Advance or complete against the recommendation (a criterion not met or "
+        "unknown, or a red flag open): required then, as on the case page, with the reason.",
     )
 
     def __init__(self, *args, plan: Plan | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if plan is not None:
             self.fields["to_phase"].queryset = PlanPhase.objects.filter(plan=plan)
-
-    def validate_evaluation(self, value):
-        if value is not None and not isinstance(value, dict):
-            raise serializers.ValidationError("Send the evaluation as a JSON object.")
-        return value
 
 
 class TransitionSerializer(serializers.ModelSerializer):
@@ -466,7 +461,11 @@ class PlanViewSet(ScopedViewMixin, AccessViewMixin, viewsets.ReadOnlyModelViewSe
     @extend_schema(
         summary="Decide a phase change",
         description="Advance, step back, hold or complete the plan (clinicians of the case "
-        "only). Send `expected_phase`, or an `Idempotency-Key`: a retry changes nothing.",
+        "only). Send `expected_phase`, or an `Idempotency-Key`: a retry changes nothing. "
+        "Advancing or completing against the recommendation (a criterion not met or unknown, "
+        "or a red flag open) needs `override: true` and the reason, as on the case page (else "
+        "400 with an `override` error). The server keeps its current evaluation with the "
+        "decision.",
         request=TransitionInputSerializer,
         parameters=[IDEMPOTENCY_KEY],
         responses={201: TransitionSerializer, 409: IDEMPOTENCY_CONFLICT},
@@ -504,16 +503,21 @@ class PlanViewSet(ScopedViewMixin, AccessViewMixin, viewsets.ReadOnlyModelViewSe
         plan = self.get_object()
         data = TransitionInputSerializer(data=request.data, plan=plan)
         data.is_valid(raise_exception=True)
-        values = data.validated_data
-        transition = services.transition_decide(
+        from monitoring import decisions  # the rules the case page's form follows as well
+
+        values = dict(data.validated_data)
+        today = _today()
+        transition = decisions.phase_decide(
             plan=plan,
-            kind=values["kind"],
+            kind=values.pop("kind"),
             decided_by=request.user,
-            reason=values["reason"],
-            effective_on=values.get("effective_on") or _today(),
-            evaluation=values.get("evaluation"),
-            to_phase=values.get("to_phase"),
-            expected_phase_id=values.get("expected_phase"),
+            reason=values.pop("reason"),
+            effective_on=values.pop("effective_on", None) or today,
+            today=today,
+            override=values.pop("override", False),
+            to_phase=values.pop("to_phase", None),
+            expected_phase_id=values.pop("expected_phase", None),
+            **values,
         )
         return Response(TransitionSerializer(transition).data, status=status.HTTP_201_CREATED)
 

@@ -25,7 +25,7 @@ from athletes.services import athlete_create, case_open
 from protocols import services as plan_services
 from rehab.errors import ApplicationError
 
-from .. import clinic, services
+from .. import clinic, decisions, services
 from ..forms import (
     AssessmentForm,
     CaseFilterForm,
@@ -234,15 +234,19 @@ def case_decide(request, case_id: int):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            transition = plan_services.transition_decide(
+            transition = decisions.phase_decide(
                 plan=page.plan,
                 kind=data["kind"],
                 decided_by=request.user,
                 reason=data["reason"],
                 effective_on=data["effective_on"],
-                evaluation=form.shown_evaluation,
+                today=page.today,
+                override=bool(data.get("override")),
                 to_phase=form.to_phase_obj(),
                 expected_phase_id=data["expected_phase_id"],
+                evaluation=page.evaluation,
+                open_red_flag=bool(page.open_red_flags),
+                shown_evaluation=form.shown_evaluation,
             )
         except ApplicationError as exc:
             exc.add_to_form(form)

@@ -579,6 +579,9 @@ class CasePage:
     sleep_chart: str = ""
     assessments: list[Assessment] = field(default_factory=list)
     history: list[HistoryItem] = field(default_factory=list)
+    last_decision: PhaseTransition | None = None
+    """The plan's last phase decision when it can be undone (advance, step back, hold,
+    complete)."""
     care_team: list[CareTeamMember] = field(default_factory=list)
     chart_start: dt.date | None = None
     periods: list[charts.PhasePeriod] = field(default_factory=list)
@@ -725,6 +728,9 @@ def case_page(user: User, case: Case, *, today: dt.date, with_charts: bool = Tru
     if can["clinical"]:
         edits = list(PlanEdit.objects.filter(plan__case=case).select_related("edited_by"))
         page.history = history(transitions, edits)
+        own = [t for t in transitions if shown is not None and t.plan_id == shown.pk]
+        if own and own[-1].kind in {"advance", "regress", "hold", "complete"}:
+            page.last_decision = own[-1]
     if with_charts:
         add_charts(page)
     return page
@@ -950,6 +956,17 @@ def describe_changes(changes: Any) -> list[str]:
             out.append(f"Reordered phases: {before} → {after}.")
         elif what == "edited":
             out.extend(_describe_edit(phase, change.get("field", ""), change))
+        elif what == "start_corrected":
+            out.append(f"Start date corrected: {change.get('before')} → {change.get('after')}.")
+        elif what == "decision_undone":
+            label = dict(PhaseTransition.Kind.choices).get(change.get("kind"), "Decision")
+            where = " → ".join(
+                f"“{n}”" for n in (change.get("from_phase"), change.get("to_phase")) if n
+            )
+            out.append(
+                f"Undone: {label} {where} effective {change.get('effective_on')}, decided by "
+                f"{change.get('decided_by')} (their reason: {change.get('reason')})."
+            )
     return out
 
 

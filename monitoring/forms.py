@@ -249,3 +249,26 @@ class ContactForm(ClinicForm):
         if phone and not re.fullmatch(r"\+?[0-9][0-9 ()./-]{4,38}", phone):
             raise forms.ValidationError("Digits, spaces and + ( ) - . / only.")
         return phone
+
+
+class StartDateForm(ClinicForm):
+    """Correct an active plan's start date (a date typed wrong), with a reason."""
+
+    started_on = forms.DateField(label="The plan really started on", widget=_date_input())
+    reason = forms.CharField(
+        label="Reason for the correction",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Give a reason for the correction."},
+    )
+
+
+class UndoDecisionForm(ClinicForm):
+    """Undo the plan's last phase decision, with a reason."""
+
+    reason = forms.CharField(
+        label="Why undo it?",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Give a reason for undoing the decision."},
+    )

@@ -15,6 +15,8 @@ urlpatterns = [
     path("cases/<int:case_id>/", views.case, name="case"),
     path("cases/<int:case_id>/decide/", views.case_decide, name="case_decide"),
     path("cases/<int:case_id>/sign-off/", views.case_sign_off, name="case_sign_off"),
+    path("cases/<int:case_id>/start-date/", views.case_start_date, name="case_start_date"),
+    path("cases/<int:case_id>/undo-decision/", views.case_undo_decision, name="case_undo"),
     path("cases/<int:case_id>/assessments/", views.assessment_new, name="assessment_new"),
     path(
         "cases/<int:case_id>/flags/<int:flag_id>/acknowledge/",

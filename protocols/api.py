@@ -39,6 +39,7 @@ from rehab.api import (
     summary_access,
 )
 
+from . import services
 from .models import PhaseTemplate, PhaseTransition, Plan, PlanPhase, ProtocolTemplate
 from .projection import project
 from .wording import intensity_without_pain
@@ -353,6 +354,15 @@ class TransitionInputSerializer(serializers.Serializer):
             self.fields["to_phase"].queryset = PlanPhase.objects.filter(plan=plan)
 
 
+class StartDateInputSerializer(serializers.Serializer):
+    started_on = serializers.DateField(help_text="The date the plan really started.")
+    reason = serializers.CharField(max_length=4000, help_text="Why: kept in the audit trail.")
+
+
+class UndoInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=4000, help_text="Why: kept in the audit trail.")
+
+
 class TransitionSerializer(serializers.ModelSerializer):
     class Meta:
         model = PhaseTransition
@@ -443,7 +453,11 @@ class PlanViewSet(ScopedViewMixin, AccessViewMixin, viewsets.ReadOnlyModelViewSe
     filterset_class = PlanFilter
     ordering_fields = ["id", "started_on", "status"]
     ordering = ["-id"]
-    action_predicates = {"transitions": permissions.can_decide_transition}
+    action_predicates = {
+        "transitions": permissions.can_decide_transition,
+        "start_date": permissions.can_edit_plan,
+        "undo_transition": permissions.can_decide_transition,
+    }
 
     def get_queryset(self):
         visible = self.scope.case_ids(permissions.can_view_case)
@@ -520,6 +534,47 @@ class PlanViewSet(ScopedViewMixin, AccessViewMixin, viewsets.ReadOnlyModelViewSe
             **values,
         )
         return Response(TransitionSerializer(transition).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Correct a plan's start date",
+        description="A start date typed wrong, corrected with a reason (kept in the audit "
+        "trail): on or after the diagnosis, not in the future, not after the first phase ended. "
+        "Clinicians of the case only.",
+        request=StartDateInputSerializer,
+        responses={200: PlanClinicalSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="start-date")
+    def start_date(self, request, pk=None, format=None):
+        plan = self.get_object()
+        data = StartDateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        plan = services.plan_start_correct(
+            plan=plan,
+            started_on=data.validated_data["started_on"],
+            corrected_by=request.user,
+            reason=data.validated_data["reason"],
+            today=_today(),
+        )
+        plan = self.get_queryset().get(pk=plan.pk)
+        return Response(PlanClinicalSerializer(plan, context={"request": request}).data)
+
+    @extend_schema(
+        summary="Undo the last phase decision",
+        description="Undo the plan's last advance, step back, hold or completion, with a "
+        "reason kept in the audit trail: the phases' dates and the current phase go back to "
+        "what the earlier decisions made them. Clinicians of the case only.",
+        request=UndoInputSerializer,
+        responses={200: TransitionSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="undo-transition")
+    def undo_transition(self, request, pk=None, format=None):
+        plan = self.get_object()
+        data = UndoInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        undone = services.transition_undo(
+            plan=plan, undone_by=request.user, reason=data.validated_data["reason"]
+        )
+        return Response(TransitionSerializer(undone).data)
 
 
 def _today() -> dt.date:

@@ -665,9 +665,7 @@ def plan_start_correct(
         plan=plan,
         edited_by=corrected_by,
         reason=reason,
-        changes=_json_safe(
-            [{"field": "started_on", "before": before, "after": started_on, "action": "correct"}]
-        ),
+        changes=_json_safe([{"change": "start_corrected", "before": before, "after": started_on}]),
     )
     return plan
 
@@ -766,7 +764,7 @@ def transition_undo(*, plan: Plan, undone_by: User, reason: str) -> PhaseTransit
         changes=_json_safe(
             [
                 {
-                    "action": "undo_decision",
+                    "change": "decision_undone",
                     "kind": last.kind,
                     "from_phase": last.from_phase.name if last.from_phase else None,
                     "to_phase": last.to_phase.name if last.to_phase else None,

@@ -33,6 +33,8 @@ from ..forms import (
     DecisionForm,
     FlagResolveForm,
     SignOffForm,
+    StartDateForm,
+    UndoDecisionForm,
 )
 from ..models import Assessment, Flag
 
@@ -199,6 +201,11 @@ def _render_case(request, page: clinic.CasePage, *, forms: dict | None = None, s
         context["decision_form"] = forms.get("decision") or DecisionForm(page=page)
     if page.can["edit_plan"] and page.plan and page.phase:
         context["signoff_form"] = SignOffForm(initial={"phase_id": page.phase.pk})
+        context["start_date_form"] = forms.get("start_date") or StartDateForm(
+            initial={"started_on": page.plan.started_on}
+        )
+    if page.can["decide"] and page.last_decision:
+        context["undo_form"] = forms.get("undo") or UndoDecisionForm()
     if page.can["assess"]:
         context["assessment_form"] = forms.get("assessment") or AssessmentForm(
             tests=_assessment_tests(user, case), today=page.today
@@ -255,6 +262,65 @@ def case_decide(request, case_id: int):
             messages.success(request, f"Decision recorded: {transition.get_kind_display()}.")
             return redirect(_case_url(case.pk, "history"))
     return _render_case(request, page, forms={"decision": form}, status=400)
+
+
+def _correction(request, case, form_class, anchor: str, do):
+    """Run a correction (``do(plan, cleaned_data)``) from the case page; its errors come back
+    as the page with the form's field errors (400)."""
+    page = clinic.case_page(request.user, case, today=_today(), with_charts=False)
+    plan = page.plan or (page.last_decision.plan if page.last_decision else None)
+    if plan is None:
+        messages.error(request, "This case has no plan to correct.")
+        return redirect(_case_url(case.pk))
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            message = do(plan, form.cleaned_data, page.today)
+        except ApplicationError as exc:
+            exc.add_to_form(form)
+        else:
+            services.request_evaluation([case.pk])
+            messages.success(request, message)
+            return redirect(_case_url(case.pk, anchor))
+    return _render_case(request, page, forms={anchor: form}, status=400)
+
+
+@login_required
+@require_POST
+def case_start_date(request, case_id: int):
+    """Correct the plan's start date (a date typed wrong), with a reason."""
+    case = _clinic_case(request, case_id)
+    if not permissions.can_edit_plan(request.user, case):
+        raise PermissionDenied("Only the case's clinicians may correct a plan.")
+
+    def do(plan, data, today):
+        plan_services.plan_start_correct(
+            plan=plan,
+            started_on=data["started_on"],
+            corrected_by=request.user,
+            reason=data["reason"],
+            today=today,
+        )
+        return f"Start date corrected to {data['started_on']:%-d %B %Y}."
+
+    return _correction(request, case, StartDateForm, "start_date", do)
+
+
+@login_required
+@require_POST
+def case_undo_decision(request, case_id: int):
+    """Undo the plan's last phase decision, with a reason."""
+    case = _clinic_case(request, case_id)
+    if not permissions.can_decide_transition(request.user, case):
+        raise PermissionDenied("Only the case's clinicians may undo a phase decision.")
+
+    def do(plan, data, today):
+        undone = plan_services.transition_undo(
+            plan=plan, undone_by=request.user, reason=data["reason"]
+        )
+        return f"Decision undone: {undone.get_kind_display()}."
+
+    return _correction(request, case, UndoDecisionForm, "undo", do)
 
 
 @login_required

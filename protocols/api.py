@@ -542,6 +542,14 @@ class PlanViewSet(ScopedViewMixin, AccessViewMixin, viewsets.ReadOnlyModelViewSe
         "Clinicians of the case only.",
         request=StartDateInputSerializer,
         responses={200: PlanClinicalSerializer},
+        examples=[
+            OpenApiExample(
+                "A start date typed wrong",
+                value={"started_on": "2026-10-01", "reason": "Typed 10 Oct; started 1 Oct."},
+                request_only=True,
+            ),
+            OpenApiExample("The plan", value=PLAN_CLINICAL_EXAMPLE, response_only=True),
+        ],
     )
     @action(detail=True, methods=["post"], url_path="start-date")
     def start_date(self, request, pk=None, format=None):
@@ -562,19 +570,29 @@ class PlanViewSet(ScopedViewMixin, AccessViewMixin, viewsets.ReadOnlyModelViewSe
         summary="Undo the last phase decision",
         description="Undo the plan's last advance, step back, hold or completion, with a "
         "reason kept in the audit trail: the phases' dates and the current phase go back to "
-        "what the earlier decisions made them. Clinicians of the case only.",
+        "what the earlier decisions made them; the answer is the plan. Clinicians of the case "
+        "only.",
         request=UndoInputSerializer,
-        responses={200: TransitionSerializer},
+        responses={200: PlanClinicalSerializer},
+        examples=[
+            OpenApiExample(
+                "Undo an advance recorded on the wrong case",
+                value={"reason": "Recorded on the wrong athlete's plan."},
+                request_only=True,
+            ),
+            OpenApiExample("The plan", value=PLAN_CLINICAL_EXAMPLE, response_only=True),
+        ],
     )
     @action(detail=True, methods=["post"], url_path="undo-transition")
     def undo_transition(self, request, pk=None, format=None):
         plan = self.get_object()
         data = UndoInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        undone = services.transition_undo(
+        services.transition_undo(
             plan=plan, undone_by=request.user, reason=data.validated_data["reason"]
         )
-        return Response(TransitionSerializer(undone).data)
+        plan = self.get_queryset().get(pk=plan.pk)
+        return Response(PlanClinicalSerializer(plan, context={"request": request}).data)
 
 
 def _today() -> dt.date:

@@ -448,13 +448,21 @@ class Notification(models.Model):
     )
     title = models.CharField(max_length=200)
     body = models.TextField()
+    finding = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The rules (criterion kinds, comma-separated) this notice told of: a flag's "
+        "first notice names what raised it; a later one what is new and worse.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["recipient", "flag"], name="one_notice_per_flag"),
+            models.UniqueConstraint(
+                fields=["recipient", "flag", "finding"], name="one_notice_per_flag_finding"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -418,6 +418,7 @@ def _wanted_flags(ctx: selectors.CaseContext, evaluation: Evaluation) -> dict[st
     plain = [r for r in evaluation.fired if not r.red_flag]
     if red:
         wanted[Flag.Kind.RED_FLAG] = {
+            "kinds": _kinds(red),
             "title": "Red flag: " + _labels(red),
             "message": " ".join(r.sentence for r in red)
             + " Review the athlete before any further loading.",
@@ -426,6 +427,7 @@ def _wanted_flags(ctx: selectors.CaseContext, evaluation: Evaluation) -> dict[st
         back = ctx.previous_phase
         step = f" Proposed: step back to “{back.name}”." if back else ""
         wanted[Flag.Kind.REGRESSION] = {
+            "kinds": _kinds(plain),
             "title": "Regression: " + _labels(plain),
             "message": " ".join(r.sentence for r in plain) + step,
             "proposed_phase": back,
@@ -457,6 +459,11 @@ def _wanted_flags(ctx: selectors.CaseContext, evaluation: Evaluation) -> dict[st
     return wanted
 
 
+def _kinds(results) -> tuple[str, ...]:
+    """The criterion kinds that fired, each once, in order: a flag's findings."""
+    return tuple(dict.fromkeys(r.kind for r in results))
+
+
 def _labels(results) -> str:
     """The criteria's names, each once, in order: "night pain, pain above a limit"."""
     labels = dict.fromkeys(get_kind(r.kind).label.lower() for r in results)
@@ -473,6 +480,8 @@ class _FlagChanges:
         self.creates: list[Flag] = []
         self.updates: list[Flag] = []
         self.resolve: dict[str, list[int]] = {}
+        # (case id, flag kind) -> the criterion kinds behind the flag as opened or updated now
+        self.findings: dict[tuple[int, str], tuple[str, ...]] = {}
 
     def open(self) -> list[Flag]:
         """Insert the new flags with their history in one statement each; the flags opened.
@@ -548,6 +557,7 @@ def reconcile_flags(
     for kind, spec in wanted.items():
         flag = current.get(kind)
         title = spec["title"][:200]
+        changes.findings[(ctx.case_id, kind)] = spec.get("kinds", ())
         if flag is not None and flag.message == spec["message"] and flag.title == title:
             continue  # unchanged: the flag keeps the evaluation that raised it
         if payload is None:
@@ -576,10 +586,13 @@ def _notify(flags: Sequence[Flag], case: Case) -> None:
     _notify_many([f for f in flags if f.case_id == case.pk])
 
 
-def _notify_many(flags: Sequence[Flag]) -> None:
+def _notify_many(
+    flags: Sequence[Flag], findings: Mapping[tuple[int, str], Sequence[str]] | None = None
+) -> None:
     """``_notify`` for the new flags of many cases: one query for their clinical teams, one
     insert of the notices, one callback queueing the e-mails."""
-    urgent = [f for f in flags if f.kind in {Flag.Kind.RED_FLAG, Flag.Kind.REGRESSION}]
+    findings = findings or {}
+    urgent = [f for f in flags if f.kind in URGENT_KINDS]
     if not urgent:
         return
     members: dict[int, list[int]] = {}
@@ -592,6 +605,7 @@ def _notify_many(flags: Sequence[Flag]) -> None:
             flag=flag,
             title=f"{flag.case.athlete}: {flag.title}"[:200],
             body=flag.message,
+            finding=",".join(findings.get((flag.case_id, flag.kind), ()))[:200],
         )
         for flag in urgent
         for user_id in members.get(flag.case_id, [])
@@ -608,6 +622,70 @@ def _notify_many(flags: Sequence[Flag]) -> None:
             logger.exception("Could not queue the e-mails for flags %s", ids)
 
     transaction.on_commit(send)
+
+
+URGENT_KINDS = frozenset({Flag.Kind.RED_FLAG, Flag.Kind.REGRESSION})
+
+
+def _notify_worse(
+    flags: Sequence[Flag],
+    findings: Mapping[tuple[int, str], Sequence[str]],
+    athletes: Mapping[int, str],
+) -> None:
+    """A worse report is news: an open red flag or regression that now fires a rule it had not
+    told of (sharp pain, then night pain and rest pain 7) notifies the clinical team again, in
+    the app and by e-mail, naming what is new. One notice per person and finding; what the
+    flag told of is read from its notices (one query for the chunk's updated flags)."""
+    urgent = [f for f in flags if f.kind in URGENT_KINDS and findings.get((f.case_id, f.kind))]
+    if not urgent:
+        return
+    told: dict[int, set[str]] = {f.pk: set() for f in urgent}
+    rows = Notification.objects.filter(flag_id__in=list(told)).values_list("flag_id", "finding")
+    for flag_id, finding in rows:
+        told[flag_id].update(k for k in finding.split(",") if k)
+    news = {}
+    for flag in urgent:
+        new = [k for k in findings[(flag.case_id, flag.kind)] if k not in told[flag.pk]]
+        if new:
+            news[flag.pk] = (flag, new)
+    if not news:
+        return
+    members: dict[int, list[int]] = {}
+    for case_id, user_id, _ in selectors.clinical_team({f.case_id for f, _ in news.values()}):
+        members.setdefault(case_id, []).append(user_id)
+    notices = []
+    items = []
+    for flag, new in news.values():
+        finding = ",".join(new)[:200]
+        what = worse_words(new)
+        notices += [
+            Notification(
+                recipient_id=user_id,
+                case_id=flag.case_id,
+                flag=flag,
+                title=f"{athletes.get(flag.case_id, 'Athlete')}: worse — {what}"[:200],
+                body=f"New since the last notice: {what}. {flag.message}",
+                finding=finding,
+            )
+            for user_id in members.get(flag.case_id, [])
+        ]
+        items.append([flag.pk, finding])
+    Notification.objects.bulk_create(notices, ignore_conflicts=True)
+
+    def send() -> None:
+        from .tasks import send_worse_emails
+
+        try:
+            send_worse_emails.delay(items)
+        except Exception:  # broker down: the in-app notices are there already
+            logger.exception("Could not queue the e-mails of worse findings %s", items)
+
+    transaction.on_commit(send)
+
+
+def worse_words(kinds: Sequence[str]) -> str:
+    """The rules' names in plain words: "night pain, pain above a limit"."""
+    return ", ".join(get_kind(k).label.lower() for k in kinds)
 
 
 def _evaluate_contexts(
@@ -640,8 +718,13 @@ def _evaluate_contexts(
             )
             latest.append((ctx.case_id, ctx.phase_id, now, today, text))
             results.append(evaluation)
-        _notify_many(changes.open())
+        _notify_many(changes.open(), changes.findings)
         changes.flush(now)
+        if changes.updates:
+            by_case = {ctx.case_id: ctx for ctx in contexts}
+            updated = {f.case_id for f in changes.updates}
+            athletes = {i: str(by_case[i].case.athlete) for i in updated if i in by_case}
+            _notify_worse(changes.updates, changes.findings, athletes)
         _latest_evaluations_upsert(latest)
     return results
 

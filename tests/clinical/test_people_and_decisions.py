@@ -261,3 +261,49 @@ def test_undoing_an_advance_through_the_api(plan, clinician, physio, coach):
     assert walk_run.started_on is None
     again = api(clinician).post(url, {"reason": "Once more."}, format="json")
     assert again.status_code == 400
+
+
+# --- 15: a worse report is news -----------------------------------------------------------------
+
+
+def test_a_worse_report_on_an_open_red_flag_is_news(
+    plan, case, clinician, athlete_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    """21 Oct, morning: sharp pain (a red flag): dana is told, in the app and by e-mail. Noon:
+    the athlete edits today's log: not sharp but pain woke her at night, rest pain 7/10. The
+    flag stays open (one per phase); dana gets a new notice and a new e-mail naming the new
+    finding, night pain (on main only the flag's title changed). Evaluating again tells no one
+    twice."""
+    from django.core import mail
+
+    from monitoring import tasks
+    from monitoring.models import Notification
+
+    monkeypatch.setattr(tasks.send_flags_emails, "delay", tasks.send_flags_emails)
+    monkeypatch.setattr(tasks.send_worse_emails, "delay", tasks.send_worse_emails)
+
+    def evaluate():
+        with django_capture_on_commit_callbacks(execute=True):
+            services.case_evaluate(case_id=case.pk, today=TODAY)
+
+    log(case, athlete_user, TODAY, pain_rest=1, pain_character="sharp")
+    evaluate()
+    flag = Flag.objects.get(case=case, kind="red_flag")
+    first = Notification.objects.get(recipient=clinician, flag=flag)
+    assert "sharp pain" in first.title.lower()
+    assert len(mail.outbox) == 1
+
+    log(case, athlete_user, TODAY, pain_rest=7, pain_character="dull", night_pain=True)
+    evaluate()
+    assert Flag.objects.filter(case=case, kind="red_flag").count() == 1
+    notices = Notification.objects.filter(recipient=clinician, flag=flag).order_by("pk")
+    assert notices.count() == 2
+    worse = notices.last()
+    assert worse.finding == "night_pain"
+    assert "worse — night pain" in worse.title
+    assert len(mail.outbox) == 2
+    assert "worse — night pain" in mail.outbox[1].subject
+    assert mail.outbox[1].to == [clinician.email]
+
+    evaluate()
+    assert notices.count() == 2 and len(mail.outbox) == 2

@@ -431,6 +431,13 @@ class CaseEvaluation(models.Model):
     evaluated_at = models.DateTimeField()
     evaluated_for = models.DateField()
     evaluation = JSONTextField()
+    red_flags = models.CharField(
+        max_length=200,
+        blank=True,
+        default="",
+        help_text="The red-flag rules the evaluation fires (criterion kinds, comma-separated; "
+        "empty: none): what the coach's status follows, without reading the evaluation.",
+    )
 
     def __str__(self) -> str:
         return f"Evaluation of case {self.case_id} on {self.evaluated_for}"

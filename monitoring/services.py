@@ -716,7 +716,8 @@ def _evaluate_contexts(
                 now=now,
                 payload_json=text,
             )
-            latest.append((ctx.case_id, ctx.phase_id, now, today, text))
+            red = ",".join(dict.fromkeys(r.kind for r in evaluation.red_flags))[:200]
+            latest.append((ctx.case_id, ctx.phase_id, now, today, text, red))
             results.append(evaluation)
         _notify_many(changes.open(), changes.findings)
         changes.flush(now)
@@ -731,7 +732,8 @@ def _evaluate_contexts(
 
 def _latest_evaluations_upsert(rows: Sequence[tuple]) -> None:
     """Store each case's latest evaluation: (case id, phase id, evaluated at, evaluated for,
-    the evaluation as JSON text, ``Evaluation.to_json``), in one statement."""
+    the evaluation as JSON text, ``Evaluation.to_json``, the red-flag rules it fires), in one
+    statement."""
     if not rows:
         return
     if connection.vendor != "postgresql":
@@ -743,12 +745,13 @@ def _latest_evaluations_upsert(rows: Sequence[tuple]) -> None:
                     evaluated_at=at,
                     evaluated_for=day,
                     evaluation=json.loads(evaluation),
+                    red_flags=red,
                 )
-                for case_id, phase_id, at, day, evaluation in rows
+                for case_id, phase_id, at, day, evaluation, red in rows
             ],
             update_conflicts=True,
             unique_fields=["case"],
-            update_fields=["phase", "evaluated_at", "evaluated_for", "evaluation"],
+            update_fields=["phase", "evaluated_at", "evaluated_for", "evaluation", "red_flags"],
         )
         return
     # One statement: the columns go as binary arrays, which the driver writes in C (a text array
@@ -756,20 +759,18 @@ def _latest_evaluations_upsert(rows: Sequence[tuple]) -> None:
     # on the server (Django's binds on the client) and prepares the statement once.
     sql = (
         "INSERT INTO monitoring_caseevaluation "
-        "(case_id, phase_id, evaluated_at, evaluated_for, evaluation) "
+        "(case_id, phase_id, evaluated_at, evaluated_for, evaluation, red_flags) "
         "SELECT * FROM unnest(%b::bigint[], %b::bigint[], %b::timestamptz[], %b::date[], "
-        "%b::text[]) ON CONFLICT (case_id) DO UPDATE SET "
+        "%b::text[], %b::text[]) ON CONFLICT (case_id) DO UPDATE SET "
         "phase_id = EXCLUDED.phase_id, evaluated_at = EXCLUDED.evaluated_at, "
-        "evaluated_for = EXCLUDED.evaluated_for, evaluation = EXCLUDED.evaluation"
+        "evaluated_for = EXCLUDED.evaluated_for, evaluation = EXCLUDED.evaluation, "
+        "red_flags = EXCLUDED.red_flags"
     )
-    columns: list[list] = [[], [], [], [], []]
+    columns: list[list] = [[], [], [], [], [], []]
     # One row per case (a statement may not update a row twice): the last given wins.
-    for case_id, phase_id, at, day, evaluation in {row[0]: row for row in rows}.values():
-        columns[0].append(case_id)
-        columns[1].append(phase_id)
-        columns[2].append(at)
-        columns[3].append(day)
-        columns[4].append(evaluation)
+    for row in {row[0]: row for row in rows}.values():
+        for column, value in zip(columns, row, strict=True):
+            column.append(value)
     with prepared_cursor() as cursor:
         cursor.execute(sql, columns)
 

@@ -307,3 +307,51 @@ def test_a_worse_report_on_an_open_red_flag_is_news(
 
     evaluate()
     assert notices.count() == 2 and len(mail.outbox) == 2
+
+
+# --- 16: the coach's status follows the current evaluation ---------------------------------------
+
+
+def test_resolving_a_red_flag_does_not_make_the_athlete_on_track(
+    client, plan, case, clinician, coach, athlete_user
+):
+    """20 Oct: pain woke the athlete at night: a red flag, "Under review" on the coach's board.
+    21 Oct: dana resolves the flag after a call, but the night pain is still in the 7 days the
+    rule reads: the evaluation still fires, so the coach still sees "Under review" (on main: the
+    board turned to "On track" until the next evaluation reopened a flag). The coach never sees
+    the clinical detail. A week of quiet logs later the evaluation no longer fires and the
+    status leaves "Under review"."""
+    from monitoring import coach as boards
+
+    for n in range(1, 6):
+        log(case, athlete_user, TODAY - dt.timedelta(days=n), night_pain=(n == 1))
+    services.case_evaluate(case_id=case.pk, today=TODAY)
+
+    def status(day=TODAY):
+        (row,) = boards.board_facts(coach, today=day)
+        return row.light
+
+    assert status().label == "Under review"
+    flag = Flag.objects.get(case=case, kind="red_flag")
+    services.flag_resolve(flag=flag, by=clinician, resolution="Called: a knock, no bone pain.")
+    assert not Flag.objects.filter(case=case, status__in=Flag.UNRESOLVED, kind="red_flag")
+    assert status().label == "Under review"
+    client.force_login(coach)
+    board = client.get(reverse("coach:board")).content.decode()
+    assert "Under review" in board and "night pain" not in board.lower()
+    athlete_page = client.get(reverse("coach:athlete", args=[case.pk])).content.decode()
+    assert "Under review" in athlete_page and "On track" not in athlete_page
+
+    later = TODAY + dt.timedelta(days=8)
+    for n in range(0, 8):
+        services.daily_log_record(
+            athlete=case.athlete,
+            date=later - dt.timedelta(days=n),
+            submitted_by=athlete_user,
+            fields={"pain_rest": 0, "pain_during": 0, "pain_after": 0, "pain_character": "none",
+                    "night_pain": False},
+            today=later,
+        )  # fmt: skip
+    services.case_evaluate(case_id=case.pk, today=later)
+    assert not Flag.objects.filter(case=case, status__in=Flag.UNRESOLVED, kind="red_flag")
+    assert status(later).label != "Under review"

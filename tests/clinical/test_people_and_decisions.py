@@ -355,3 +355,31 @@ def test_resolving_a_red_flag_does_not_make_the_athlete_on_track(
     services.case_evaluate(case_id=case.pk, today=later)
     assert not Flag.objects.filter(case=case, status__in=Flag.UNRESOLVED, kind="red_flag")
     assert status(later).label != "Under review"
+
+
+def test_notices_sent_before_findings_were_named_are_not_news_again(plan, case, clinician):
+    """A red flag told of sharp pain before notices named their findings: the migration gives its
+    notice the rules the flag's evaluation fired, so the next evaluation does not announce
+    sharp pain again as "worse"."""
+    import importlib
+
+    from django.apps import apps
+
+    from monitoring.models import Notification
+
+    migration = importlib.import_module("monitoring.migrations.0009_notice_findings_backfill")
+    flag = Flag.objects.create(
+        case=case,
+        phase=plan.current_phase,
+        kind="red_flag",
+        title="Red flag: sharp pain",
+        message="Sharp pain reported.",
+        evaluation={"fired": [{"kind": "sharp_pain", "red_flag": True},
+                              {"kind": "pain_rising", "red_flag": False}]},
+    )  # fmt: skip
+    notice = Notification.objects.create(
+        recipient=clinician, case=case, flag=flag, title="Red flag", body="."
+    )
+    migration.backfill(apps, None)
+    notice.refresh_from_db()
+    assert notice.finding == "sharp_pain"

@@ -267,15 +267,23 @@ def _limit_line(what: str, keep: int | None, over: int | None) -> str | None:
     )
 
 
-def pain_limits(phase: PlanPhase | None) -> list[str]:
+def pain_limits(phase: PlanPhase | None, red_limit: int | None = None) -> list[str]:
     """The phase's pain rules as instructions: 'pain during running must stay at 2/10 or below'.
 
     Built from the advance items (``pain_max``: the level to stay at to move on) and the
-    regression rules (``pain_above``: the level at which to stop), per pain measure.
+    regression rules (``pain_above``: the level at which to stop), per pain measure; with
+    ``red_limit`` (``Plan.red_pain_limit``) in a phase with impact, first the level of pain
+    during or after it that means stop and contact the team.
     """
     if phase is None:
         return []
     noun = main_activity_noun(phase)
+    if red_limit is not None and phase.impact in {Impact.MODERATE, Impact.HIGH}:
+        red = [
+            f"Pain of {red_limit}/10 or more during or after {noun}: stop and contact your "
+            "clinical team."
+        ]
+        return red + pain_limits(phase)
     goal: dict[str, int] = {}
     stop: dict[str, int] = {}
     kinds: dict[str, dict] = {}

@@ -80,7 +80,7 @@ def today(request, ctx: pages.AthleteContext):
             stop=stop,
             prescriptions=[] if stop else pages.prescriptions(ctx.phase),
             allowed=pages.allowed_today(ctx.phase),
-            pain_limits=pages.pain_limits(ctx.phase),
+            pain_limits=pages.pain_limits(ctx.phase, ctx.plan.red_pain_limit if ctx.plan else None),
             reminder=pages.reminder_for(request.user),
         ),
     )

@@ -76,6 +76,8 @@ def test_today_without_a_flag_shows_the_running_plan(client, maya):
     html = today_page(client, maya)
     assert "30 min" in html and "Walk-run" in html
     assert 'id="stop"' not in html
+    # The limits say where "stop and contact the team" starts (the plan's red limit).
+    assert "Pain of 5/10 or more during or after running: stop and contact your clinical" in html
 
 
 def test_open_red_flag_stops_the_running_plan_and_says_whom_to_call(client, maya, case):

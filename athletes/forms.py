@@ -142,11 +142,17 @@ class NewCaseForm(forms.Form):
         if data.get("athlete_mode") == self.EXISTING:
             if not data.get("existing_athlete"):
                 self.add_error("existing_athlete", "Choose the athlete.")
+            born = getattr(data.get("existing_athlete"), "date_of_birth", None)
         else:
             data["existing_athlete"] = None
             for name in ("first_name", "last_name"):
                 if not (data.get(name) or "").strip():
                     self.add_error(name, "Required for a new athlete.")
+            born = data.get("date_of_birth")
+        for name in ("diagnosed_on", "imaging_on"):
+            day = data.get(name)
+            if born and day and day < born:
+                self.add_error(name, f"Before the athlete's date of birth ({born:%-d %b %Y}).")
         return data
 
     def athlete_data(self) -> dict:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -27,6 +28,19 @@ class User(AbstractUser):
         INTEGRATION = "integration", "Integration account"
 
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.CLINICIAN)
+    contact_phone = models.CharField(
+        "Phone for athletes",
+        max_length=40,
+        blank=True,
+        help_text="Shown to the athletes of your cases when they must stop and contact the "
+        "clinical team (an open red flag). Empty: not shared.",
+    )
+    contact_email = models.EmailField(
+        "E-mail for athletes",
+        blank=True,
+        help_text="Shown to the athletes of your cases when they must stop and contact the "
+        "clinical team. Empty: not shared (your login e-mail is never shown).",
+    )
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
@@ -196,6 +210,18 @@ class Case(models.Model):
         if not self.risk:
             self.risk = site_risk(self.site)
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        """Dates that cannot be: a diagnosis (or imaging) before the athlete was born."""
+        super().clean()
+        born = self.athlete.date_of_birth if self.athlete_id else None
+        errors = {}
+        if born and self.diagnosed_on and self.diagnosed_on < born:
+            errors["diagnosed_on"] = f"Before the athlete's date of birth ({born:%-d %b %Y})."
+        if born and self.imaging_on and self.imaging_on < born:
+            errors["imaging_on"] = f"Before the athlete's date of birth ({born:%-d %b %Y})."
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def bone_health_flags(self) -> list[str]:

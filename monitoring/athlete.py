@@ -30,7 +30,7 @@ from protocols.models import Activity, Impact, Plan, PlanPhase, WeightBearing
 from protocols.projection import Projection, project
 
 from . import charts, metrics, selectors, services
-from .models import ActivitySession, DailyLog, ReminderPreference, Source
+from .models import ActivitySession, DailyLog, Flag, ReminderPreference, Source
 
 EDITABLE_DAYS = 7
 """Today and the 6 days before: the days an athlete may still add or change a log."""
@@ -268,15 +268,23 @@ def _limit_line(what: str, keep: int | None, over: int | None) -> str | None:
     )
 
 
-def pain_limits(phase: PlanPhase | None) -> list[str]:
+def pain_limits(phase: PlanPhase | None, red_limit: int | None = None) -> list[str]:
     """The phase's pain rules as instructions: 'pain during running must stay at 2/10 or below'.
 
     Built from the advance items (``pain_max``: the level to stay at to move on) and the
-    regression rules (``pain_above``: the level at which to stop), per pain measure.
+    regression rules (``pain_above``: the level at which to stop), per pain measure; with
+    ``red_limit`` (``Plan.red_pain_limit``) in a phase with impact, first the level of pain
+    during or after it that means stop and contact the team.
     """
     if phase is None:
         return []
     noun = main_activity_noun(phase)
+    if red_limit is not None and phase.impact in {Impact.MODERATE, Impact.HIGH}:
+        red = [
+            f"Pain of {red_limit}/10 or more during or after {noun}: stop and contact your "
+            "clinical team."
+        ]
+        return red + pain_limits(phase)
     goal: dict[str, int] = {}
     stop: dict[str, int] = {}
     kinds: dict[str, dict] = {}
@@ -499,23 +507,81 @@ def _stop_what(phase: PlanPhase | None) -> str:
     return "stop running" if runs else "rest from exercise that loads the leg"
 
 
-def log_messages(evaluation: Evaluation | None, phase: PlanPhase | None) -> list[Message]:
-    """What the evaluation has to say to the athlete right after a log, in plain words."""
-    if evaluation is None or phase is None:
+@dataclass(frozen=True)
+class SevereFinding:
+    """Pain at or above the plan's red limit during or after impact work on one day."""
+
+    day: dt.date
+    pain: int
+    limit: int
+
+
+def severe_pain(
+    plan: Plan | None,
+    phase: PlanPhase | None,
+    log: DailyLog | None,
+    sessions: Iterable[ActivitySession],
+) -> SevereFinding | None:
+    """The day's severe pain with impact work, judged from what was just recorded.
+
+    The day's pain during or after activity is the highest of its log and its sessions. Impact
+    work is what the engine's severe-pain rule counts (`criteria.impact_days`): a session of an
+    impact activity that day or, for the log's own "during / after" answers on a day without a
+    session, a phase that prescribes weight-bearing work. The evaluation raises the red flag; this lets the athlete's
+    pages say "stop" at once.
+    """
+    if plan is None:
+        return None
+    limit = plan.red_pain_limit
+    sessions = list(sessions)
+    impact_phase = phase is not None and phase.impact != Impact.NONE
+    pains: list[int] = []
+    if log is not None and (
+        (impact_phase and not sessions)
+        or any(criteria.is_impact_activity(s.activity) for s in sessions)
+    ):
+        pains += [v for v in (log.pain_during, log.pain_after) if v is not None]
+    for s in sessions:
+        if criteria.is_impact_activity(s.activity):
+            pains += [v for v in (s.pain_during, s.pain_after) if v is not None]
+    worst = max(pains, default=None)
+    if worst is None or worst < limit:
+        return None
+    day = log.date if log is not None else sessions[0].date
+    return SevereFinding(day=day, pain=worst, limit=limit)
+
+
+def log_messages(
+    evaluation: Evaluation | None,
+    phase: PlanPhase | None,
+    severe: SevereFinding | None = None,
+) -> list[Message]:
+    """What the evaluation has to say to the athlete right after a log, in plain words.
+
+    ``severe`` (``severe_pain``) is the day's pain at or above the plan's red limit with impact
+    work: a stop, whatever the evaluation (the red flag it raises may not be stored yet), never
+    "take today easy".
+    """
+    if phase is None or (evaluation is None and severe is None):
         return []
     out: list[Message] = []
-    red = evaluation.red_flags
-    if red:
-        what = "; ".join(dict.fromkeys(_RED_WORDS.get(r.kind, "A warning sign") for r in red))
+    red = list(evaluation.red_flags) if evaluation is not None else []
+    words = [_RED_WORDS.get(r.kind, "A warning sign") for r in red]
+    if severe is not None:
+        words.insert(0, f"Pain of {severe.pain}/10 with impact work")
+    if words:
+        what = "; ".join(dict.fromkeys(words))
         out.append(
             Message(
                 "stop",
                 f"{what} — your clinician has been notified",
-                f"Please {_stop_what(phase)} until they contact you.",
+                f"Please {_stop_what(phase)} until they contact you. {URGENT_CARE}",
             )
         )
+    if evaluation is None:
+        return out
     plain = [r for r in evaluation.fired if not r.red_flag]
-    if plain:
+    if plain and not out:
         what = "; ".join(dict.fromkeys(_REGRESS_WORDS.get(r.kind, "A warning sign") for r in plain))
         out.append(
             Message(
@@ -552,6 +618,83 @@ def log_messages(evaluation: Evaluation | None, phase: PlanPhase | None) -> list
             )
         )
     return out
+
+
+# --- stop: an open red flag -------------------------------------------------------------------
+
+URGENT_CARE = "If you cannot bear weight or the pain is severe, seek urgent care."
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A member of the clinical team as the athlete may reach them: what they chose to share."""
+
+    name: str
+    role: str
+    phone: str
+    email: str
+
+
+@dataclass(frozen=True)
+class StopNotice:
+    """Today's stop: no running prescription, who to contact and when to seek urgent care."""
+
+    reason: str
+    contacts: list[Contact]
+    urgent: str = URGENT_CARE
+
+
+_CONTACT_ORDER = {
+    CareTeamMember.Role.LEAD_CLINICIAN: 0,
+    CareTeamMember.Role.CLINICIAN: 1,
+    CareTeamMember.Role.PHYSIO: 2,
+}
+
+
+def clinical_contacts(case: Case) -> list[Contact]:
+    """The case's clinical team as the athlete sees it, in one query: names from the care team
+    (the roles the athlete has not withdrawn consent for) and the phone or e-mail each chose to
+    share with athletes (``User.contact_phone`` / ``contact_email``; the login e-mail never)."""
+    members = (
+        permissions.members_with_consent()
+        .filter(case=case, role__in=permissions.CLINICAL_ROLES, user__is_active=True)
+        .select_related("user")
+    )
+    labels = dict(CareTeamMember.Role.choices)
+    rows = sorted(members, key=lambda m: (_CONTACT_ORDER.get(m.role, 9), m.pk))
+    return [
+        Contact(
+            name=str(m.user),
+            role=labels.get(m.role, m.role),
+            phone=m.user.contact_phone,
+            email=m.user.contact_email,
+        )
+        for m in rows
+    ]
+
+
+def stop_notice(ctx: AthleteContext, log: DailyLog | None = None) -> StopNotice | None:
+    """Today's stop message, or None: an unresolved red flag on the case (whatever rule raised
+    it), or today's log reporting severe pain with impact work (the flag it raises may not be
+    stored yet). Three queries at most, whatever the number of flags, sessions or team members.
+    """
+    if ctx.case is None:
+        return None
+    red = Flag.objects.filter(
+        case=ctx.case, kind=Flag.Kind.RED_FLAG, status__in=Flag.UNRESOLVED
+    ).exists()
+    reason = "Something you reported needs your clinical team's review." if red else ""
+    if not red and log is not None and log.date == ctx.today and ctx.plan is not None:
+        sessions = ActivitySession.objects.filter(athlete=ctx.athlete, date=ctx.today)
+        found = severe_pain(ctx.plan, ctx.phase, log, sessions)
+        if found is not None:
+            reason = (
+                f"You reported pain of {found.pain}/10 with impact work today "
+                f"(your plan's limit is {found.limit}/10)."
+            )
+    if not reason:
+        return None
+    return StopNotice(reason=reason, contacts=clinical_contacts(ctx.case))
 
 
 # --- projection and ladder --------------------------------------------------------------------

@@ -30,6 +30,7 @@ from protocols.gating import Evaluation, LogEntry, SessionEntry, evaluate
 from protocols.models import Impact, PhaseTransition, Plan, PlanEdit, PlanPhase, WeightBearing
 from protocols.projection import Projection, project
 from protocols.selectors import templates_for_case
+from rehab.errors import ApplicationError
 
 from . import charts, metrics, selectors
 from .models import ActivitySession, Assessment, DailyLog, Flag
@@ -562,6 +563,9 @@ class CasePage:
     sleep_chart: str = ""
     assessments: list[Assessment] = field(default_factory=list)
     history: list[HistoryItem] = field(default_factory=list)
+    last_decision: PhaseTransition | None = None
+    """The plan's last phase decision when it can be undone (advance, step back, hold,
+    complete)."""
     care_team: list[CareTeamMember] = field(default_factory=list)
     chart_start: dt.date | None = None
     periods: list[charts.PhasePeriod] = field(default_factory=list)
@@ -711,6 +715,9 @@ def case_page(user: User, case: Case, *, today: dt.date, with_charts: bool = Tru
     if can["clinical"]:
         edits = list(PlanEdit.objects.filter(plan__case=case).select_related("edited_by"))
         page.history = history(transitions, edits)
+        own = [t for t in transitions if shown is not None and t.plan_id == shown.pk]
+        if own and own[-1].kind in {"advance", "regress", "hold", "complete"}:
+            page.last_decision = own[-1]
     if with_charts:
         add_charts(page)
     return page
@@ -936,6 +943,17 @@ def describe_changes(changes: Any) -> list[str]:
             out.append(f"Reordered phases: {before} → {after}.")
         elif what == "edited":
             out.extend(_describe_edit(phase, change.get("field", ""), change))
+        elif what == "start_corrected":
+            out.append(f"Start date corrected: {change.get('before')} → {change.get('after')}.")
+        elif what == "decision_undone":
+            label = dict(PhaseTransition.Kind.choices).get(change.get("kind"), "Decision")
+            where = " → ".join(
+                f"“{n}”" for n in (change.get("from_phase"), change.get("to_phase")) if n
+            )
+            out.append(
+                f"Undone: {label} {where} effective {change.get('effective_on')}, decided by "
+                f"{change.get('decided_by')} (their reason: {change.get('reason')})."
+            )
     return out
 
 
@@ -956,3 +974,22 @@ def _describe_edit(phase: str, field_name: str, change: Mapping[str, Any]) -> li
             lines.append(f"“{phase}”: {label} reordered")
         return [line + "." for line in lines]
     return [f"“{phase}”: {label} {_value(field_name, before)} → {_value(field_name, after)}."]
+
+
+# --- what a clinician shares with athletes --------------------------------------------------
+
+
+def may_share_contact(user) -> bool:
+    """Clinicians and physiotherapists: the people an athlete's stop message names."""
+    return user.is_authenticated and user.kind in {User.Kind.CLINICIAN, User.Kind.PHYSIO}
+
+
+def contact_update(*, user, phone: str, email: str):
+    """Save the phone and e-mail a clinician shares with the athletes of their cases."""
+    if not may_share_contact(user):
+        raise ApplicationError("Only clinicians share a contact with athletes.")
+    user.contact_phone = phone.strip()
+    user.contact_email = email.strip()
+    user.full_clean(exclude=["password", "username"])
+    user.save(update_fields=["contact_phone", "contact_email"])
+    return user

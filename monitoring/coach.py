@@ -29,7 +29,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db.models import BigIntegerField, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import BigIntegerField, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.template.defaultfilters import date as date_filter
@@ -50,7 +50,7 @@ from protocols.wording import intensity_without_pain
 from rehab.db import any_of
 
 from . import charts, metrics
-from .models import ActivitySession, DailyLog, Flag
+from .models import ActivitySession, CaseEvaluation, DailyLog, Flag
 
 Role = permissions.Role
 
@@ -482,6 +482,7 @@ def coach_cases(user: User, *, today: dt.date) -> QuerySet[Case]:
     return (
         cases_for_user(user)
         .filter(viewer_role=Role.COACH, status=Case.Status.ACTIVE)
+        .annotate(evaluation_red=evaluation_fires_red())
         .prefetch_related(
             Prefetch("plans", queryset=plans, to_attr="active_plans"),
             Prefetch("flags", queryset=flags, to_attr="open_flags"),
@@ -579,9 +580,39 @@ def _plan(case: Case) -> Plan | None:
     return plan
 
 
+def evaluation_fires_red() -> Exists:
+    """Whether the case's latest evaluation, of its active plan's current phase, fires a
+    red-flag rule (``CaseEvaluation.red_flags``): an annotation, no query of its own."""
+    return Exists(
+        CaseEvaluation.objects.filter(
+            case=OuterRef("pk"),
+            phase__plan__status=Plan.Status.ACTIVE,
+            phase_id=F("phase__plan__current_phase_id"),
+        ).exclude(red_flags="")
+    )
+
+
+UNDER_REVIEW = CoachFlag(
+    Flag.Kind.RED_FLAG, "Under review by the medical team; no impact training until cleared."
+)
+"""What a coach sees while the current evaluation fires a red-flag rule with no red flag open
+(a clinician resolved it, the report is still in the window): the status follows the
+evaluation, not only the flag."""
+
+
+def with_evaluation(flags: Sequence[CoachFlag], fires_red: bool) -> list[CoachFlag]:
+    """The coach's flags, with "under review" when the current evaluation fires a red-flag
+    rule and no red flag is open: resolving a flag does not make the athlete "On track"."""
+    flags = list(flags)
+    if fires_red and not any(f.kind == Flag.Kind.RED_FLAG for f in flags):
+        flags.insert(0, UNDER_REVIEW)
+    return flags
+
+
 def _coach_flags(case: Case) -> list[CoachFlag]:
     flags = sorted(case.open_flags, key=lambda f: Flag.SEVERITY.get(f.kind, 9))
-    return [CoachFlag(f.kind, f.coach_message) for f in flags]
+    coach = [CoachFlag(f.kind, f.coach_message) for f in flags]
+    return with_evaluation(coach, bool(getattr(case, "evaluation_red", False)))
 
 
 class PhaseRow(NamedTuple):
@@ -807,6 +838,7 @@ def board_cases(user: User) -> QuerySet[Case]:
         cases_for_user(user)
         .filter(viewer_role=Role.COACH, status=Case.Status.ACTIVE)
         .only(*BOARD_CASE_COLUMNS)
+        .annotate(evaluation_red=evaluation_fires_red())
         .order_by("athlete__last_name", "athlete__first_name", "pk")
     )
 
@@ -906,7 +938,7 @@ def board_facts(user: User, *, today: dt.date) -> list[CaseFacts]:
             last_log_on=last_logs.get(case.athlete_id),
             weeks=loads.get(case.athlete_id, no_load),
             plan=plans.get(case.pk),
-            flags=flags.get(case.pk, ()),
+            flags=with_evaluation(flags.get(case.pk, ()), case.evaluation_red),
             keep_projection=False,  # the board shows the return dates, not the ladder
         )
         for case in cases

@@ -7,6 +7,7 @@ stale plans) and their ``ApplicationError`` comes back onto these fields by name
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django import forms
 from django.core import signing
@@ -15,6 +16,7 @@ from athletes.models import Case
 from protocols.models import PhaseTransition, PlanPhase
 
 from .clinic import unsign_evaluation
+from .decisions import override_needed
 from .models import Assessment, Flag
 
 
@@ -173,7 +175,12 @@ class DecisionForm(ClinicForm):
 
     @property
     def needs_override_for_advance(self) -> bool:
-        return not self.recommended or bool(self.page.open_red_flags)
+        why = override_needed(
+            PhaseTransition.Kind.ADVANCE,
+            self.page.evaluation,
+            open_red_flag=bool(self.page.open_red_flags),
+        )
+        return why is not None
 
     def clean_effective_on(self):
         day = self.cleaned_data["effective_on"]
@@ -188,14 +195,11 @@ class DecisionForm(ClinicForm):
             self.add_error("to_phase", "Choose the phase to step back to.")
         if kind != PhaseTransition.Kind.REGRESS:
             data["judged_from"] = None  # only a step back is judged from a later day
-        moving_on = kind in {PhaseTransition.Kind.ADVANCE, PhaseTransition.Kind.COMPLETE}
-        if moving_on and self.needs_override_for_advance and not data.get("override"):
-            self.add_error(
-                "override",
-                "The evaluation does not recommend moving on"
-                + (" and a red flag is open" if self.page.open_red_flags else "")
-                + ": tick this box to confirm that you decide so.",
-            )
+        why = override_needed(
+            kind or "", self.page.evaluation, open_red_flag=bool(self.page.open_red_flags)
+        )
+        if why and not data.get("override"):
+            self.add_error("override", why.removesuffix(".") + " (tick this box).")
         token = data.get("evaluation") or ""
         self.shown_evaluation: dict | None = None
         if token:
@@ -231,3 +235,49 @@ class FlagResolveForm(ClinicForm):
 
 class SignOffForm(ClinicForm):
     phase_id = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ContactForm(ClinicForm):
+    """What a clinician shares with the athletes of their cases: shown on an athlete's Today page
+    when they must stop and contact the clinical team (an open red flag)."""
+
+    contact_phone = forms.CharField(
+        label="Phone for athletes",
+        max_length=40,
+        required=False,
+        help_text="A number athletes may call. Leave empty to share none.",
+    )
+    contact_email = forms.EmailField(
+        label="E-mail for athletes",
+        required=False,
+        help_text="An address athletes may write to. Leave empty to share none.",
+    )
+
+    def clean_contact_phone(self):
+        phone = self.cleaned_data["contact_phone"].strip()
+        if phone and not re.fullmatch(r"\+?[0-9][0-9 ()./-]{4,38}", phone):
+            raise forms.ValidationError("Digits, spaces and + ( ) - . / only.")
+        return phone
+
+
+class StartDateForm(ClinicForm):
+    """Correct an active plan's start date (a date typed wrong), with a reason."""
+
+    started_on = forms.DateField(label="The plan really started on", widget=_date_input())
+    reason = forms.CharField(
+        label="Reason for the correction",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Give a reason for the correction."},
+    )
+
+
+class UndoDecisionForm(ClinicForm):
+    """Undo the plan's last phase decision, with a reason."""
+
+    reason = forms.CharField(
+        label="Why undo it?",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Give a reason for undoing the decision."},
+    )

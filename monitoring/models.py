@@ -431,6 +431,13 @@ class CaseEvaluation(models.Model):
     evaluated_at = models.DateTimeField()
     evaluated_for = models.DateField()
     evaluation = JSONTextField()
+    red_flags = models.CharField(
+        max_length=200,
+        blank=True,
+        default="",
+        help_text="The red-flag rules the evaluation fires (criterion kinds, comma-separated; "
+        "empty: none): what the coach's status follows, without reading the evaluation.",
+    )
 
     def __str__(self) -> str:
         return f"Evaluation of case {self.case_id} on {self.evaluated_for}"
@@ -448,13 +455,21 @@ class Notification(models.Model):
     )
     title = models.CharField(max_length=200)
     body = models.TextField()
+    finding = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The rules (criterion kinds, comma-separated) this notice told of: a flag's "
+        "first notice names what raised it; a later one what is new and worse.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["recipient", "flag"], name="one_notice_per_flag"),
+            models.UniqueConstraint(
+                fields=["recipient", "flag", "finding"], name="one_notice_per_flag_finding"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -36,7 +36,7 @@ from protocols.gating import (
     SessionEntry,
     Snapshot,
 )
-from protocols.models import Plan, PlanPhase
+from protocols.models import Impact, Plan, PlanPhase
 from rehab.db import any_of, kept_rows, prepared_cursor
 
 from .models import ActivitySession, Assessment, DailyLog, Flag
@@ -229,6 +229,7 @@ _READ: tuple[tuple[type, str, tuple[str, ...]], ...] = (
             "signed_off_on",
             "judged_from",
             "ready_from",
+            "impact",
         ),  # fmt: skip
     ),
 )
@@ -464,6 +465,7 @@ def chunk_snapshots(case_ids: Sequence[int], today: dt.date) -> list[CaseContext
     started_at, signed_at = _AT["current_phase__started_on"], _AT["current_phase__signed_off_on"]
     risk_at = _AT["case__risk"]
     judged_at, limit_at = _AT["current_phase__judged_from"], _AT["red_pain_limit"]
+    impact_at = _AT["current_phase__impact"]
     for row, (case_id, _, _, _) in zip(rows, windows, strict=True):
         snapshot = Snapshot.presorted(
             phase_started_on=row[started_at] or today,
@@ -474,6 +476,7 @@ def chunk_snapshots(case_ids: Sequence[int], today: dt.date) -> list[CaseContext
             high_risk_site=row[risk_at] == Case.Risk.HIGH,
             judged_from=row[judged_at],
             red_pain_limit=row[limit_at],
+            impact_phase=row[impact_at] != Impact.NONE,
         )
         contexts.append(CaseContext(row, _row_spec(row), snapshot))
     return contexts

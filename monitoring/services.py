@@ -419,6 +419,7 @@ def _wanted_flags(ctx: selectors.CaseContext, evaluation: Evaluation) -> dict[st
     plain = [r for r in evaluation.fired if not r.red_flag]
     if red:
         wanted[Flag.Kind.RED_FLAG] = {
+            "kinds": _kinds(red),
             "title": "Red flag: " + _labels(red),
             "message": " ".join(r.sentence for r in red)
             + " Review the athlete before any further loading.",
@@ -427,6 +428,7 @@ def _wanted_flags(ctx: selectors.CaseContext, evaluation: Evaluation) -> dict[st
         back = ctx.previous_phase
         step = f" Proposed: step back to “{back.name}”." if back else ""
         wanted[Flag.Kind.REGRESSION] = {
+            "kinds": _kinds(plain),
             "title": "Regression: " + _labels(plain),
             "message": " ".join(r.sentence for r in plain) + step,
             "proposed_phase": back,
@@ -458,6 +460,11 @@ def _wanted_flags(ctx: selectors.CaseContext, evaluation: Evaluation) -> dict[st
     return wanted
 
 
+def _kinds(results) -> tuple[str, ...]:
+    """The criterion kinds that fired, each once, in order: a flag's findings."""
+    return tuple(dict.fromkeys(r.kind for r in results))
+
+
 def _labels(results) -> str:
     """The criteria's names, each once, in order: "night pain, pain above a limit"."""
     labels = dict.fromkeys(get_kind(r.kind).label.lower() for r in results)
@@ -474,6 +481,8 @@ class _FlagChanges:
         self.creates: list[Flag] = []
         self.updates: list[Flag] = []
         self.resolve: dict[str, list[int]] = {}
+        # (case id, flag kind) -> the criterion kinds behind the flag as opened or updated now
+        self.findings: dict[tuple[int, str], tuple[str, ...]] = {}
 
     def open(self) -> list[Flag]:
         """Insert the new flags with their history in one statement each; the flags opened.
@@ -549,6 +558,7 @@ def reconcile_flags(
     for kind, spec in wanted.items():
         flag = current.get(kind)
         title = spec["title"][:200]
+        changes.findings[(ctx.case_id, kind)] = spec.get("kinds", ())
         if flag is not None and flag.message == spec["message"] and flag.title == title:
             continue  # unchanged: the flag keeps the evaluation that raised it
         if payload is None:
@@ -577,10 +587,13 @@ def _notify(flags: Sequence[Flag], case: Case) -> None:
     _notify_many([f for f in flags if f.case_id == case.pk])
 
 
-def _notify_many(flags: Sequence[Flag]) -> None:
+def _notify_many(
+    flags: Sequence[Flag], findings: Mapping[tuple[int, str], Sequence[str]] | None = None
+) -> None:
     """``_notify`` for the new flags of many cases: one query for their clinical teams, one
     insert of the notices, one callback queueing the e-mails."""
-    urgent = [f for f in flags if f.kind in {Flag.Kind.RED_FLAG, Flag.Kind.REGRESSION}]
+    findings = findings or {}
+    urgent = [f for f in flags if f.kind in URGENT_KINDS]
     if not urgent:
         return
     members: dict[int, list[int]] = {}
@@ -593,6 +606,7 @@ def _notify_many(flags: Sequence[Flag]) -> None:
             flag=flag,
             title=f"{flag.case.athlete}: {flag.title}"[:200],
             body=flag.message,
+            finding=",".join(findings.get((flag.case_id, flag.kind), ()))[:200],
         )
         for flag in urgent
         for user_id in members.get(flag.case_id, [])
@@ -609,6 +623,70 @@ def _notify_many(flags: Sequence[Flag]) -> None:
             logger.exception("Could not queue the e-mails for flags %s", ids)
 
     transaction.on_commit(send)
+
+
+URGENT_KINDS = frozenset({Flag.Kind.RED_FLAG, Flag.Kind.REGRESSION})
+
+
+def _notify_worse(
+    flags: Sequence[Flag],
+    findings: Mapping[tuple[int, str], Sequence[str]],
+    athletes: Mapping[int, str],
+) -> None:
+    """A worse report is news: an open red flag or regression that now fires a rule it had not
+    told of (sharp pain, then night pain and rest pain 7) notifies the clinical team again, in
+    the app and by e-mail, naming what is new. One notice per person and finding; what the
+    flag told of is read from its notices (one query for the chunk's updated flags)."""
+    urgent = [f for f in flags if f.kind in URGENT_KINDS and findings.get((f.case_id, f.kind))]
+    if not urgent:
+        return
+    told: dict[int, set[str]] = {f.pk: set() for f in urgent}
+    rows = Notification.objects.filter(flag_id__in=list(told)).values_list("flag_id", "finding")
+    for flag_id, finding in rows:
+        told[flag_id].update(k for k in finding.split(",") if k)
+    news = {}
+    for flag in urgent:
+        new = [k for k in findings[(flag.case_id, flag.kind)] if k not in told[flag.pk]]
+        if new:
+            news[flag.pk] = (flag, new)
+    if not news:
+        return
+    members: dict[int, list[int]] = {}
+    for case_id, user_id, _ in selectors.clinical_team({f.case_id for f, _ in news.values()}):
+        members.setdefault(case_id, []).append(user_id)
+    notices = []
+    items = []
+    for flag, new in news.values():
+        finding = ",".join(new)[:200]
+        what = worse_words(new)
+        notices += [
+            Notification(
+                recipient_id=user_id,
+                case_id=flag.case_id,
+                flag=flag,
+                title=f"{athletes.get(flag.case_id, 'Athlete')}: worse — {what}"[:200],
+                body=f"New since the last notice: {what}. {flag.message}",
+                finding=finding,
+            )
+            for user_id in members.get(flag.case_id, [])
+        ]
+        items.append([flag.pk, finding])
+    Notification.objects.bulk_create(notices, ignore_conflicts=True)
+
+    def send() -> None:
+        from .tasks import send_worse_emails
+
+        try:
+            send_worse_emails.delay(items)
+        except Exception:  # broker down: the in-app notices are there already
+            logger.exception("Could not queue the e-mails of worse findings %s", items)
+
+    transaction.on_commit(send)
+
+
+def worse_words(kinds: Sequence[str]) -> str:
+    """The rules' names in plain words: "night pain, pain above a limit"."""
+    return ", ".join(get_kind(k).label.lower() for k in kinds)
 
 
 def _evaluate_contexts(
@@ -640,22 +718,29 @@ def _evaluate_contexts(
                 now=now,
                 payload_json=text,
             )
-            latest.append((ctx.case_id, ctx.phase_id, now, today, text))
+            red = ",".join(dict.fromkeys(r.kind for r in evaluation.red_flags))[:200]
+            latest.append((ctx.case_id, ctx.phase_id, now, today, text, red))
             results.append(evaluation)
             if evaluation.ready_from != ctx.ready_from:
                 ready_from.setdefault(evaluation.ready_from, []).append(ctx.phase_id)
         # The projection reads it: one statement per distinct day, only for changed phases.
         for day, phase_ids in ready_from.items():
             PlanPhase.objects.filter(pk__in=phase_ids).update(ready_from=day)
-        _notify_many(changes.open())
+        _notify_many(changes.open(), changes.findings)
         changes.flush(now)
+        if changes.updates:
+            by_case = {ctx.case_id: ctx for ctx in contexts}
+            updated = {f.case_id for f in changes.updates}
+            athletes = {i: str(by_case[i].case.athlete) for i in updated if i in by_case}
+            _notify_worse(changes.updates, changes.findings, athletes)
         _latest_evaluations_upsert(latest)
     return results
 
 
 def _latest_evaluations_upsert(rows: Sequence[tuple]) -> None:
     """Store each case's latest evaluation: (case id, phase id, evaluated at, evaluated for,
-    the evaluation as JSON text, ``Evaluation.to_json``), in one statement."""
+    the evaluation as JSON text, ``Evaluation.to_json``, the red-flag rules it fires), in one
+    statement."""
     if not rows:
         return
     if connection.vendor != "postgresql":
@@ -667,12 +752,13 @@ def _latest_evaluations_upsert(rows: Sequence[tuple]) -> None:
                     evaluated_at=at,
                     evaluated_for=day,
                     evaluation=json.loads(evaluation),
+                    red_flags=red,
                 )
-                for case_id, phase_id, at, day, evaluation in rows
+                for case_id, phase_id, at, day, evaluation, red in rows
             ],
             update_conflicts=True,
             unique_fields=["case"],
-            update_fields=["phase", "evaluated_at", "evaluated_for", "evaluation"],
+            update_fields=["phase", "evaluated_at", "evaluated_for", "evaluation", "red_flags"],
         )
         return
     # One statement: the columns go as binary arrays, which the driver writes in C (a text array
@@ -680,20 +766,18 @@ def _latest_evaluations_upsert(rows: Sequence[tuple]) -> None:
     # on the server (Django's binds on the client) and prepares the statement once.
     sql = (
         "INSERT INTO monitoring_caseevaluation "
-        "(case_id, phase_id, evaluated_at, evaluated_for, evaluation) "
+        "(case_id, phase_id, evaluated_at, evaluated_for, evaluation, red_flags) "
         "SELECT * FROM unnest(%b::bigint[], %b::bigint[], %b::timestamptz[], %b::date[], "
-        "%b::text[]) ON CONFLICT (case_id) DO UPDATE SET "
+        "%b::text[], %b::text[]) ON CONFLICT (case_id) DO UPDATE SET "
         "phase_id = EXCLUDED.phase_id, evaluated_at = EXCLUDED.evaluated_at, "
-        "evaluated_for = EXCLUDED.evaluated_for, evaluation = EXCLUDED.evaluation"
+        "evaluated_for = EXCLUDED.evaluated_for, evaluation = EXCLUDED.evaluation, "
+        "red_flags = EXCLUDED.red_flags"
     )
-    columns: list[list] = [[], [], [], [], []]
+    columns: list[list] = [[], [], [], [], [], []]
     # One row per case (a statement may not update a row twice): the last given wins.
-    for case_id, phase_id, at, day, evaluation in {row[0]: row for row in rows}.values():
-        columns[0].append(case_id)
-        columns[1].append(phase_id)
-        columns[2].append(at)
-        columns[3].append(day)
-        columns[4].append(evaluation)
+    for row in {row[0]: row for row in rows}.values():
+        for column, value in zip(columns, row, strict=True):
+            column.append(value)
     with prepared_cursor() as cursor:
         cursor.execute(sql, columns)
 

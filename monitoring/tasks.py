@@ -130,6 +130,29 @@ def send_flags_emails(flag_ids: list[int]) -> int:
     return sent
 
 
+@shared_task(name="monitoring.tasks.send_worse_emails", **RETRY)
+def send_worse_emails(items: list[list]) -> int:
+    """E-mail the clinical team of each flag whose evaluation found something new and worse:
+    ``items`` are [flag id, finding] (criterion kinds, comma-separated). The subject names the
+    new finding. A flag resolved meanwhile is skipped."""
+    by_flag = {int(flag_id): finding for flag_id, finding in items}
+    flags = list(_unresolved_flags(list(by_flag)))
+    if not flags:
+        return 0
+    emails = _clinical_emails({flag.case_id for flag in flags})
+    messages = []
+    for flag in flags:
+        what = services.worse_words([k for k in by_flag[flag.pk].split(",") if k])
+        subject = f"[rehab] {flag.case.athlete}: worse — {what}"[:200]
+        body = (
+            f"New since the last notice: {what}.\n\n{flag.message}\n\nOpen the case to "
+            "review it. This message was sent because you are on this athlete's clinical care "
+            "team."
+        )
+        messages += [(subject, body, None, [email]) for email in emails.get(flag.case_id, [])]
+    return send_mass_mail(messages, fail_silently=False)
+
+
 @shared_task(name="monitoring.tasks.send_log_reminders", **RETRY)
 def send_log_reminders(now: str | None = None) -> int:
     """Every 15 minutes: e-mail athletes whose log for today is still missing once their chosen

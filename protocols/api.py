@@ -347,10 +347,11 @@ class TransitionInputSerializer(serializers.Serializer):
         help_text="The current phase you decided on. If the plan has moved since (a retry, "
         "another clinician), nothing changes and you get a 400: send it to make retries safe.",
     )
-    evaluation = serializers.JSONField(
+    override = serializers.BooleanField(
         required=False,
-        allow_null=True,
-        help_text="The evaluation you were shown, kept with the decision.",
+        default=False,
+        help_text="Advance or complete against the recommendation (a criterion not met or "
+        "unknown, or a red flag open): required then, as on the case page, with the reason.",
     )
 
     def __init__(self, *args, plan: Plan | None = None, **kwargs):
@@ -358,10 +359,14 @@ class TransitionInputSerializer(serializers.Serializer):
         if plan is not None:
             self.fields["to_phase"].queryset = PlanPhase.objects.filter(plan=plan)
 
-    def validate_evaluation(self, value):
-        if value is not None and not isinstance(value, dict):
-            raise serializers.ValidationError("Send the evaluation as a JSON object.")
-        return value
+
+class StartDateInputSerializer(serializers.Serializer):
+    started_on = serializers.DateField(help_text="The date the plan really started.")
+    reason = serializers.CharField(max_length=4000, help_text="Why: kept in the audit trail.")
+
+
+class UndoInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=4000, help_text="Why: kept in the audit trail.")
 
 
 class TransitionSerializer(serializers.ModelSerializer):
@@ -454,7 +459,11 @@ class PlanViewSet(ScopedViewMixin, AccessViewMixin, viewsets.ReadOnlyModelViewSe
     filterset_class = PlanFilter
     ordering_fields = ["id", "started_on", "status"]
     ordering = ["-id"]
-    action_predicates = {"transitions": permissions.can_decide_transition}
+    action_predicates = {
+        "transitions": permissions.can_decide_transition,
+        "start_date": permissions.can_edit_plan,
+        "undo_transition": permissions.can_decide_transition,
+    }
 
     def get_queryset(self):
         visible = self.scope.case_ids(permissions.can_view_case)
@@ -472,7 +481,11 @@ class PlanViewSet(ScopedViewMixin, AccessViewMixin, viewsets.ReadOnlyModelViewSe
     @extend_schema(
         summary="Decide a phase change",
         description="Advance, step back, hold or complete the plan (clinicians of the case "
-        "only). Send `expected_phase`, or an `Idempotency-Key`: a retry changes nothing.",
+        "only). Send `expected_phase`, or an `Idempotency-Key`: a retry changes nothing. "
+        "Advancing or completing against the recommendation (a criterion not met or unknown, "
+        "or a red flag open) needs `override: true` and the reason, as on the case page (else "
+        "400 with an `override` error). The server keeps its current evaluation with the "
+        "decision.",
         request=TransitionInputSerializer,
         parameters=[IDEMPOTENCY_KEY],
         responses={201: TransitionSerializer, 409: IDEMPOTENCY_CONFLICT},
@@ -510,19 +523,82 @@ class PlanViewSet(ScopedViewMixin, AccessViewMixin, viewsets.ReadOnlyModelViewSe
         plan = self.get_object()
         data = TransitionInputSerializer(data=request.data, plan=plan)
         data.is_valid(raise_exception=True)
-        values = data.validated_data
-        transition = services.transition_decide(
+        from monitoring import decisions  # the rules the case page's form follows as well
+
+        values = dict(data.validated_data)
+        today = _today()
+        transition = decisions.phase_decide(
             plan=plan,
-            kind=values["kind"],
+            kind=values.pop("kind"),
             decided_by=request.user,
-            reason=values["reason"],
-            effective_on=values.get("effective_on") or _today(),
-            evaluation=values.get("evaluation"),
-            to_phase=values.get("to_phase"),
-            expected_phase_id=values.get("expected_phase"),
-            judged_from=values.get("judged_from"),
+            reason=values.pop("reason"),
+            effective_on=values.pop("effective_on", None) or today,
+            today=today,
+            override=values.pop("override", False),
+            to_phase=values.pop("to_phase", None),
+            expected_phase_id=values.pop("expected_phase", None),
+            **values,
         )
         return Response(TransitionSerializer(transition).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Correct a plan's start date",
+        description="A start date typed wrong, corrected with a reason (kept in the audit "
+        "trail): on or after the diagnosis, not in the future, not after the first phase ended. "
+        "Clinicians of the case only.",
+        request=StartDateInputSerializer,
+        responses={200: PlanClinicalSerializer},
+        examples=[
+            OpenApiExample(
+                "A start date typed wrong",
+                value={"started_on": "2026-10-01", "reason": "Typed 10 Oct; started 1 Oct."},
+                request_only=True,
+            ),
+            OpenApiExample("The plan", value=PLAN_CLINICAL_EXAMPLE, response_only=True),
+        ],
+    )
+    @action(detail=True, methods=["post"], url_path="start-date")
+    def start_date(self, request, pk=None, format=None):
+        plan = self.get_object()
+        data = StartDateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        plan = services.plan_start_correct(
+            plan=plan,
+            started_on=data.validated_data["started_on"],
+            corrected_by=request.user,
+            reason=data.validated_data["reason"],
+            today=_today(),
+        )
+        plan = self.get_queryset().get(pk=plan.pk)
+        return Response(PlanClinicalSerializer(plan, context={"request": request}).data)
+
+    @extend_schema(
+        summary="Undo the last phase decision",
+        description="Undo the plan's last advance, step back, hold or completion, with a "
+        "reason kept in the audit trail: the phases' dates and the current phase go back to "
+        "what the earlier decisions made them; the answer is the plan. Clinicians of the case "
+        "only.",
+        request=UndoInputSerializer,
+        responses={200: PlanClinicalSerializer},
+        examples=[
+            OpenApiExample(
+                "Undo an advance recorded on the wrong case",
+                value={"reason": "Recorded on the wrong athlete's plan."},
+                request_only=True,
+            ),
+            OpenApiExample("The plan", value=PLAN_CLINICAL_EXAMPLE, response_only=True),
+        ],
+    )
+    @action(detail=True, methods=["post"], url_path="undo-transition")
+    def undo_transition(self, request, pk=None, format=None):
+        plan = self.get_object()
+        data = UndoInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.transition_undo(
+            plan=plan, undone_by=request.user, reason=data.validated_data["reason"]
+        )
+        plan = self.get_queryset().get(pk=plan.pk)
+        return Response(PlanClinicalSerializer(plan, context={"request": request}).data)
 
 
 def _today() -> dt.date:

@@ -1433,6 +1433,32 @@ class Swelling(_ReportedKind):
 
 # Activities that load bone little (protocols.models.Activity); any other is impact work.
 NON_IMPACT_ACTIVITIES = frozenset({"cycle", "swim", "aqua_jog", "elliptical", "strength"})
+"""Activities without impact on the bone. Every other one (walking, walk-run, running, the
+anti-gravity treadmill, hopping, drills, "other") is impact work for the severe-pain rule."""
+
+
+def is_impact_activity(activity: str) -> bool:
+    return activity not in NON_IMPACT_ACTIVITIES
+
+
+def impact_days(snapshot: Snapshot, start: date, end: date) -> dict[date, str]:
+    """The days from ``start`` to ``end`` with impact work, each with the words for it: a session
+    of an impact activity, or, in a phase that prescribes weight-bearing work
+    (``Snapshot.impact_phase``), a day with no session recorded whose log rates pain during or
+    after activity (the sessions, when there are any, say what the activity was). The one
+    definition the severe-pain rule and the athlete's answer on submit both use."""
+    days: dict[date, str] = {}
+    with_sessions: set[date] = set()
+    for s in snapshot.sessions_between(start, end):
+        with_sessions.add(s.day)
+        if is_impact_activity(s.activity):
+            days.setdefault(s.day, s.activity.replace("_", " "))
+    if snapshot.impact_phase:
+        for log in snapshot.daily_logs_between(start, end):
+            rated = log.pain_during is not None or log.pain_after is not None
+            if rated and log.day not in with_sessions:
+                days.setdefault(log.day, "activity in a weight-bearing phase")
+    return days
 
 
 @register
@@ -1470,10 +1496,7 @@ class SeverePain(Kind):
     def measure(self, p: Mapping[str, Any], snapshot: Snapshot, today: date) -> Measure:
         limit = p["limit"] if p["limit"] is not None else snapshot.red_pain_limit
         w = Window.ending(snapshot, today, p["days"])
-        impact: dict[date, str] = {}
-        for s in snapshot.sessions_between(w.start, w.end):
-            if s.activity not in NON_IMPACT_ACTIVITIES:
-                impact.setdefault(s.day, s.activity)
+        impact = impact_days(snapshot, w.start, w.end)
         pairs = [
             (log.day, v)
             for log in snapshot.logs_between(w.start, w.end)
@@ -1486,7 +1509,7 @@ class SeverePain(Kind):
             day, peak = _peak(severe)
             why = (
                 f"Pain reached {_num(peak)}/10 on {day.isoformat()}, a day with impact work "
-                f"({impact[day].replace('_', ' ')}); the red limit is {limit}/10: stop and "
+                f"({impact[day]}); the red limit is {limit}/10: stop and "
                 f"contact the clinical team."
             )
             return Measure(True, peak, limit, why, "/10")
@@ -1572,6 +1595,8 @@ WARNING_KINDS: tuple[str, ...] = tuple(k.kind for k in kinds_for("warning"))
 __all__ = [
     "ADVANCE_KINDS",
     "NON_IMPACT_ACTIVITIES",
+    "impact_days",
+    "is_impact_activity",
     "format_value",
     "ASSESSMENT_TESTS",
     "PAIN_FIELDS",

@@ -123,6 +123,9 @@ class Snapshot:
     high_risk_site: bool = False
     judged_from: date | None = None
     red_pain_limit: int = RED_PAIN_LIMIT
+    # The phase prescribes weight-bearing work (its impact is not "none"): a daily log's pain
+    # during or after activity is pain with impact work even when no session was recorded.
+    impact_phase: bool = False
 
     def __post_init__(self) -> None:
         for name in ("logs", "sessions", "assessments"):
@@ -140,6 +143,7 @@ class Snapshot:
         high_risk_site: bool = False,
         judged_from: date | None = None,
         red_pain_limit: int = RED_PAIN_LIMIT,
+        impact_phase: bool = False,
     ) -> Snapshot:
         """A snapshot of records already in order: `logs` by day with one per day, `sessions`
         by day (as the database returns them with ``ORDER BY date``). The same snapshot as the
@@ -153,6 +157,7 @@ class Snapshot:
             high_risk_site=high_risk_site,
             judged_from=judged_from,
             red_pain_limit=red_pain_limit,
+            impact_phase=impact_phase,
         )
         first = itemgetter(0)
         snapshot.__dict__["_daily_log_days"] = (list(map(first, logs)), list(logs))

@@ -310,6 +310,7 @@ def _builder_context(
         )
     if actions is None:
         actions = PlanActionsForm(initial={"started_on": today})
+        actions.fields["started_on"].widget.attrs["min"] = case.diagnosed_on.isoformat()
     start = plan.started_on if plan.status == Plan.Status.ACTIVE else _start_date(actions, today)
     context.update(
         {
@@ -448,7 +449,8 @@ def _save_plan(
     try:
         services.plan_start(plan=plan, started_by=request.user, started_on=started_on)
     except ApplicationError as exc:
-        messages.error(request, exc.message)
+        details = " ".join(m for m in exc.errors.get("started_on", []))
+        messages.error(request, f"{exc.message} {details}".strip())
         return _redirect(request, here)
     messages.success(request, f"Plan started on {started_on:%-d %B %Y}.")
     return _redirect(request, _case_url(plan.case))

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from athletes.models import User
 from monitoring import athlete as pages
 from monitoring.forms_athlete import DailyLogForm, ReminderForm
+from monitoring.models import ActivitySession
 from rehab.errors import ApplicationError
 
 THEME = "#0b6e69"
@@ -68,6 +69,7 @@ def _base(ctx: pages.AthleteContext, tab: str, **extra) -> dict:
 @require_GET
 def today(request, ctx: pages.AthleteContext):
     log = pages.day_log(ctx.athlete, ctx.today) if ctx.can_log else None
+    stop = pages.stop_notice(ctx, log)
     return render(
         request,
         "athlete/today.html",
@@ -75,9 +77,10 @@ def today(request, ctx: pages.AthleteContext):
             ctx,
             "today",
             log=log,
-            prescriptions=pages.prescriptions(ctx.phase),
+            stop=stop,
+            prescriptions=[] if stop else pages.prescriptions(ctx.phase),
             allowed=pages.allowed_today(ctx.phase),
-            pain_limits=pages.pain_limits(ctx.phase),
+            pain_limits=pages.pain_limits(ctx.phase, ctx.plan.red_pain_limit if ctx.plan else None),
             reminder=pages.reminder_for(request.user),
         ),
     )
@@ -141,12 +144,17 @@ def logged(request, ctx: pages.AthleteContext, day: str):
             else redirect("athlete:progress")
         )
     evaluation = pages.evaluate_context(ctx)
+    sessions = ActivitySession.objects.filter(athlete=ctx.athlete, date=date)
+    severe = pages.severe_pain(ctx.plan, ctx.phase, log, sessions)
+    notes = pages.log_messages(evaluation, ctx.phase, severe)
+    stop = any(note.level == "stop" for note in notes)
     context = _base(
         ctx,
         "log",
         day=date,
         log=log,
-        notes=pages.log_messages(evaluation, ctx.phase),
+        notes=notes,
+        contacts=pages.clinical_contacts(ctx.case) if stop and ctx.case else [],
         editable=pages.is_editable(date, ctx.today),
     )
     return render(request, "athlete/logged.html", context)

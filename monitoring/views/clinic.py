@@ -25,8 +25,17 @@ from athletes.services import athlete_create, case_open
 from protocols import services as plan_services
 from rehab.errors import ApplicationError
 
-from .. import clinic, services
-from ..forms import AssessmentForm, CaseFilterForm, DecisionForm, FlagResolveForm, SignOffForm
+from .. import clinic, decisions, services
+from ..forms import (
+    AssessmentForm,
+    CaseFilterForm,
+    ContactForm,
+    DecisionForm,
+    FlagResolveForm,
+    SignOffForm,
+    StartDateForm,
+    UndoDecisionForm,
+)
 from ..models import Assessment, Flag
 
 
@@ -192,6 +201,11 @@ def _render_case(request, page: clinic.CasePage, *, forms: dict | None = None, s
         context["decision_form"] = forms.get("decision") or DecisionForm(page=page)
     if page.can["edit_plan"] and page.plan and page.phase:
         context["signoff_form"] = SignOffForm(initial={"phase_id": page.phase.pk})
+        context["start_date_form"] = forms.get("start_date") or StartDateForm(
+            initial={"started_on": page.plan.started_on}
+        )
+    if page.can["decide"] and page.last_decision:
+        context["undo_form"] = forms.get("undo") or UndoDecisionForm()
     if page.can["assess"]:
         context["assessment_form"] = forms.get("assessment") or AssessmentForm(
             tests=_assessment_tests(user, case), today=page.today
@@ -227,16 +241,20 @@ def case_decide(request, case_id: int):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            transition = plan_services.transition_decide(
+            transition = decisions.phase_decide(
                 plan=page.plan,
                 kind=data["kind"],
                 decided_by=request.user,
                 reason=data["reason"],
                 effective_on=data["effective_on"],
-                evaluation=form.shown_evaluation,
+                today=page.today,
+                override=bool(data.get("override")),
                 to_phase=form.to_phase_obj(),
                 expected_phase_id=data["expected_phase_id"],
                 judged_from=data.get("judged_from"),
+                evaluation=page.evaluation,
+                open_red_flag=bool(page.open_red_flags),
+                shown_evaluation=form.shown_evaluation,
             )
         except ApplicationError as exc:
             exc.add_to_form(form)
@@ -245,6 +263,65 @@ def case_decide(request, case_id: int):
             messages.success(request, f"Decision recorded: {transition.get_kind_display()}.")
             return redirect(_case_url(case.pk, "history"))
     return _render_case(request, page, forms={"decision": form}, status=400)
+
+
+def _correction(request, case, form_class, anchor: str, do):
+    """Run a correction (``do(plan, cleaned_data)``) from the case page; its errors come back
+    as the page with the form's field errors (400)."""
+    page = clinic.case_page(request.user, case, today=_today(), with_charts=False)
+    plan = page.plan or (page.last_decision.plan if page.last_decision else None)
+    if plan is None:
+        messages.error(request, "This case has no plan to correct.")
+        return redirect(_case_url(case.pk))
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            message = do(plan, form.cleaned_data, page.today)
+        except ApplicationError as exc:
+            exc.add_to_form(form)
+        else:
+            services.request_evaluation([case.pk])
+            messages.success(request, message)
+            return redirect(_case_url(case.pk, anchor))
+    return _render_case(request, page, forms={anchor: form}, status=400)
+
+
+@login_required
+@require_POST
+def case_start_date(request, case_id: int):
+    """Correct the plan's start date (a date typed wrong), with a reason."""
+    case = _clinic_case(request, case_id)
+    if not permissions.can_edit_plan(request.user, case):
+        raise PermissionDenied("Only the case's clinicians may correct a plan.")
+
+    def do(plan, data, today):
+        plan_services.plan_start_correct(
+            plan=plan,
+            started_on=data["started_on"],
+            corrected_by=request.user,
+            reason=data["reason"],
+            today=today,
+        )
+        return f"Start date corrected to {data['started_on']:%-d %B %Y}."
+
+    return _correction(request, case, StartDateForm, "start_date", do)
+
+
+@login_required
+@require_POST
+def case_undo_decision(request, case_id: int):
+    """Undo the plan's last phase decision, with a reason."""
+    case = _clinic_case(request, case_id)
+    if not permissions.can_decide_transition(request.user, case):
+        raise PermissionDenied("Only the case's clinicians may undo a phase decision.")
+
+    def do(plan, data, today):
+        undone = plan_services.transition_undo(
+            plan=plan, undone_by=request.user, reason=data["reason"]
+        )
+        return f"Decision undone: {undone.get_kind_display()}."
+
+    return _correction(request, case, UndoDecisionForm, "undo", do)
 
 
 @login_required
@@ -370,3 +447,32 @@ def inbox(request):
         "clinic/inbox.html",
         {"red": red, "regressions": [f for f in flags if f.kind != Flag.Kind.RED_FLAG]},
     )
+
+
+@login_required
+def contact(request):
+    """The phone and e-mail a clinician shares with the athletes of their cases (shown with the
+    stop message of an athlete's Today page)."""
+    if not clinic.may_share_contact(request.user):
+        raise Http404("No such page.")
+    user = request.user
+    initial = {"contact_phone": user.contact_phone, "contact_email": user.contact_email}
+    status = 200
+    if request.method == "POST":
+        form = ContactForm(request.POST, initial=initial)
+        if form.is_valid():
+            try:
+                clinic.contact_update(
+                    user=user,
+                    phone=form.cleaned_data["contact_phone"],
+                    email=form.cleaned_data["contact_email"],
+                )
+            except ApplicationError as exc:
+                exc.add_to_form(form)
+            else:
+                messages.success(request, "Saved: athletes will see what you share.")
+                return redirect("clinic:contact")
+        status = 400
+    else:
+        form = ContactForm(initial=initial)
+    return _render(request, "clinic/contact.html", {"form": form}, status=status)

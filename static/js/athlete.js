@@ -81,6 +81,19 @@
     return input ? input.value : "";
   }
 
+  /* The advice of a "Logged" page (its callouts: stop, take it easy, well done), as HTML. */
+  function adviceFrom(html) {
+    try {
+      var doc = new DOMParser().parseFromString(html, "text/html");
+      return Array.prototype.map.call(doc.querySelectorAll("section.callout"), function (node) {
+        node.removeAttribute("id");
+        return node.outerHTML;
+      });
+    } catch (e) {
+      return [];
+    }
+  }
+
   function send(item) {
     var token = csrfToken();
     var body = new URLSearchParams();
@@ -96,7 +109,17 @@
     }).then(
       function (response) {
         var path = new URL(response.url, window.location.href).pathname;
-        if (response.ok && /\/saved\/$/.test(path)) return { state: "sent", url: response.url };
+        if (response.ok && /\/saved\/$/.test(path)) {
+          // The "Logged" page answers with what the log means (stop, take it easy...): keep it.
+          return response.text().then(
+            function (html) {
+              return { state: "sent", url: response.url, advice: adviceFrom(html) };
+            },
+            function () {
+              return { state: "sent", url: response.url, advice: [] };
+            }
+          );
+        }
         if (config.login && path.indexOf(config.login) === 0) return { state: "login" };
         if (response.status === 400) return { state: "invalid" };
         if (response.status === 404) return { state: "rejected" };
@@ -118,6 +141,7 @@
     syncing = true;
     var dates = pending();
     var sent = [];
+    var advice = [];
     var problem = null;
 
     function next(i) {
@@ -132,8 +156,11 @@
           write(box);
           if (result.state === "sent") {
             sent.push(date);
+            advice = advice.concat(result.advice || []);
             document.dispatchEvent(
-              new CustomEvent("rehab:sent", { detail: { date: date, url: result.url } })
+              new CustomEvent("rehab:sent", {
+                detail: { date: date, url: result.url, advice: result.advice || [] }
+              })
             );
           } else {
             problem = "The log for " + dayName(date) + " could not be kept: it is too old to send.";
@@ -181,13 +208,22 @@
       } else if (problem) {
         say(problem);
       } else if (sent.length) {
-        say(
+        var text =
           (sent.length === 1 ? "Your log for " + dayName(sent[0]) : sent.length + " logs") +
-            " saved on this phone " +
-            (sent.length === 1 ? "was" : "were") +
-            " sent. Thank you!",
-          true
-        );
+          " saved on this phone " +
+          (sent.length === 1 ? "was" : "were") +
+          " sent. Thank you!";
+        if (!advice.length) {
+          say(text, true);
+        } else {
+          // What the log means goes with it: a stop is never hidden behind "thank you".
+          var stop = advice.some(function (html) {
+            return html.indexOf("callout-stop") !== -1;
+          });
+          say(null, !stop, '<p class="sent-line">' + escapeHtml(text) + "</p>" + advice.join(""));
+          var box = statusBox();
+          if (box) box.setAttribute("role", stop ? "alert" : "status");
+        }
       }
     });
   }
@@ -206,7 +242,7 @@
       note.textContent = text;
     });
     var box = statusBox();
-    if (box && !box.classList.contains("is-ok") && !box.querySelector("a")) {
+    if (box && !box.classList.contains("is-ok") && !box.querySelector("a, .callout")) {
       if (navigator.onLine === false) {
         say("You are offline: pages may be out of date." + (text ? " " + text : ""));
       } else if (text) {

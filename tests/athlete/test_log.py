@@ -201,7 +201,12 @@ def test_sharp_pain_tells_the_athlete_to_stop_running(client, maya):
     assert "Please stop running until they contact you." in text
 
 
-def test_pain_above_the_limit_asks_to_take_it_easy(client, maya):
+def test_pain_above_the_limit_asks_to_take_it_easy(client, maya, plan):
+    """Above the phase's limit (5/10) but below the plan's red limit (set to 8 here): a step
+    back, not a stop. At the default red limit (5/10) the same pain is a stop (see
+    tests/clinical/test_athlete_safety_screens.py)."""
+    plan.red_pain_limit = 8
+    plan.save(update_fields=["red_pain_limit"])
     client.force_login(maya)
     text = client.post(LOG_URL, form_data(pain_during="6"), follow=True).content.decode()
     assert "Your pain is above your plan&#x27;s limit" in text

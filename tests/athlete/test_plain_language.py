@@ -157,7 +157,10 @@ def test_messages_red_flag_regression_and_ready():
     (stop,) = pages.log_messages(run(rules, sharp), rules)
     assert stop.level == "stop"
     assert stop.title == "Sharp pain reported — your clinician has been notified"
-    assert stop.text == "Please stop running until they contact you."
+    assert stop.text == (
+        "Please stop running until they contact you. "
+        "If you cannot bear weight or the pain is severe, seek urgent care."
+    )
 
     too_much = [LogEntry(day=DAY, pain_during=5, pain_character="dull")]
     (caution,) = pages.log_messages(run(rules, too_much), rules)
@@ -179,7 +182,9 @@ def test_red_flag_without_running_says_rest_from_loading():
     night = [LogEntry(day=DAY, night_pain=True)]
     (stop,) = pages.log_messages(run(rules, night), rules)
     assert stop.title.startswith("Pain at night reported")
-    assert stop.text == "Please rest from exercise that loads the leg until they contact you."
+    assert stop.text.startswith(
+        "Please rest from exercise that loads the leg until they contact you. If you cannot"
+    )
 
 
 def test_the_web_session_id_is_one_per_day():

@@ -45,8 +45,9 @@ def test_today_queries_do_not_grow_with_history(client, maya, days, django_asser
     fill(maya, days)
     client.force_login(maya)
     # session, user, athlete, cases (with the viewer's role), active plans, their phases,
-    # today's log, the reminder setting; the care panel: next review, notes, education cards
-    with django_assert_num_queries(11):
+    # today's log, open red flags, today's sessions (severe pain with impact work), the
+    # reminder setting; the care panel: next review, notes, education cards
+    with django_assert_num_queries(13):
         response = client.get(reverse("athlete:today"))
     assert response.status_code == 200
 

@@ -108,7 +108,7 @@ def test_only_clinical_roles_schedule_reviews(role, client, case, team, plan):
 
 
 def test_boosters_wait_for_the_full_return_phase(case, team, frozen):
-    plan = running_plan(case, team["clinician"], started_on=dt.date(2026, 9, 1), phase=3)
+    plan = running_plan(case, team["clinician"], started_on=case.diagnosed_on, phase=3)
     with pytest.raises(ApplicationError) as refused:
         care_services.review_schedule(
             case=case, by=team["clinician"], kind="call", due_on=DUE, booster=True, repeat_weeks=6

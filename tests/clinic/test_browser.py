@@ -93,6 +93,9 @@ def test_a_clinician_opens_a_case_and_decides_on_a_flag(desktop: Page, live_serv
 
     # The plan is started in the set-up (the plan builder is another page's business), and
     # the athlete's logs raise a red flag (night pain) and a regression (pain of 7).
+    # (The case was opened today; the diagnosis was three weeks ago: a plan starts after it.)
+    Case.objects.filter(pk=case.pk).update(diagnosed_on=today - dt.timedelta(days=21))
+    case.refresh_from_db()
     running_plan(case, dana, started_on=today - dt.timedelta(days=19), phase=2, template=template)
     raise_red_flag(case, dana, today=today)
     for n in range(10):  # and the hours she slept, charted beside her pain

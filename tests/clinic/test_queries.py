@@ -99,7 +99,9 @@ def make_cases(dana, template, n: int, days: int = 12) -> list:
     team = TeamFactory()
     cases = []
     for _ in range(n):
-        case = CaseFactory(athlete=AthleteFactory(team=team))
+        case = CaseFactory(
+            athlete=AthleteFactory(team=team), diagnosed_on=TODAY - dt.timedelta(days=days)
+        )
         CareTeamMember.objects.create(case=case, user=dana, role="lead_clinician")
         running_plan(
             case, dana, started_on=TODAY - dt.timedelta(days=days), phase=2, template=template

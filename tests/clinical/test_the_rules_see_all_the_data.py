@@ -498,3 +498,35 @@ def test_removing_a_log_never_turns_unknown_into_met(logs, sessions, index):
 def test_values_are_formatted_safely_even_when_not_finite(x):
     text = criteria.format_value(x, "/10")
     assert text and "nan" not in text.lower().replace("not a number", "")
+
+
+def test_14_a_log_without_a_session_in_a_running_phase_is_impact_work(walk_run, case, athlete_user):
+    """An integration sends only the daily log: pain during activity 6/10 in the walk-run phase,
+    no session. The activity can only have been the phase's own, weight-bearing work: a red flag
+    in the evaluation and a stop in the athlete's answer, the same judgement."""
+    from monitoring.athlete import severe_pain
+    from monitoring.models import DailyLog
+
+    log(case, athlete_user, 7, pain_during=6)
+    assert result(evaluate_on(case, 7), "severe_pain").met is True
+    walk_run.refresh_from_db()
+    stored = DailyLog.objects.get(athlete=case.athlete, date=day(7))
+    assert severe_pain(walk_run, walk_run.current_phase, stored, []) is not None
+
+
+@pytest.mark.parametrize(
+    "activity,pain,expected",
+    [("walk", 5, True), ("run", 7, True), ("cycle", 9, False), ("strength", 6, False),
+     ("anti_gravity_run", 5, True), ("walk_run", 4, False)],
+)  # fmt: skip
+def test_14_the_engine_and_the_athletes_answer_agree_on_impact_work(
+    walk_run, case, athlete_user, activity, pain, expected
+):
+    from monitoring.athlete import severe_pain
+    from monitoring.models import ActivitySession
+
+    session(case, athlete_user, 7, activity=activity, pain_during=pain)
+    assert (result(evaluate_on(case, 7), "severe_pain").met is True) is expected
+    walk_run.refresh_from_db()
+    sessions = list(ActivitySession.objects.filter(athlete=case.athlete, date=day(7)))
+    assert (severe_pain(walk_run, walk_run.current_phase, None, sessions) is not None) is expected

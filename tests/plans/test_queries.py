@@ -25,7 +25,7 @@ def builder_for(client, clinician, case, today):
         plan = services.plan_create(case=case, template=template, created_by=clinician)
         if active:
             plan = services.plan_start(
-                plan=plan, started_by=clinician, started_on=dt.date(2026, 9, 1)
+                plan=plan, started_by=clinician, started_on=dt.date(2026, 10, 1)
             )
             phases = list(plan.phases.order_by("order"))
             for target in phases[1 : n // 2]:
@@ -35,7 +35,7 @@ def builder_for(client, clinician, case, today):
                     kind="advance",
                     decided_by=clinician,
                     reason="Test",
-                    effective_on=dt.date(2026, 9, 10),
+                    effective_on=dt.date(2026, 10, 10),
                     to_phase=target,
                 )
         client.force_login(clinician)

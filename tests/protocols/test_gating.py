@@ -339,6 +339,8 @@ SESSIONS = st.lists(
         activity=st.sampled_from(["walk", "run", "cycle"]),
         minutes=st.one_of(st.none(), st.integers(0, 120)),
         rpe=st.one_of(st.none(), st.integers(0, 10)),
+        pain_during=PAIN,  # stored pain is a whole number 0-10 (hypothesis would draw any float)
+        pain_after=PAIN,
     ),
     max_size=25,
 ).map(tuple)

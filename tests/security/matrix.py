@@ -100,7 +100,11 @@ def url_for(route: Route, world: dict, which: str) -> str:
     }
     if not route.api and "template" in route.name:  # the library's pages
         values["pk"] = rows["template"].pk
-    elif route.api and basename in by_basename:
+    elif route.api and basename not in by_basename:
+        # An action with a dash in its name (plan-start-date): the longest basename it starts with
+        name = route.name.removeprefix("api:")
+        basename = max((b for b in by_basename if name.startswith(b + "-")), key=len, default="")
+    if route.api and basename in by_basename:
         values["pk"] = by_basename[basename].pk
     kwargs = {param: values[param] for param in route.params}
     return reverse(route.name, kwargs=kwargs)

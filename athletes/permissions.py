@@ -432,3 +432,14 @@ def can_read_template_library(user: User | None) -> bool:
 
 def can_edit_template_library(user: User | None) -> bool:
     return can_read_template_library(user) and user.kind in TEMPLATE_LIBRARY_EDITORS
+
+
+# ================================================================================================
+# Femoral neck findings and the orthopaedic decision (issue 22). Appended section.
+# ================================================================================================
+
+
+def can_record_orthopaedic_decision(user: User | None, case: Case) -> bool:
+    """The orthopaedic decision (and the imaging findings behind it) is a clinician's: the lead
+    clinician or a clinician on the case, not a physiotherapist."""
+    return role_on(user, case) in {Role.LEAD_CLINICIAN, Role.CLINICIAN}

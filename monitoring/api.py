@@ -45,6 +45,7 @@ from athletes import permissions
 from athletes.api_scopes import ApiScope, scope_for
 from athletes.models import Case
 from protocols.api import PlanRefClinicalSerializer, PlanRefSerializer
+from protocols.criteria_case import SCREEN_TESTS
 from protocols.models import Activity, Plan
 from rehab.api import (
     IDEMPOTENCY_CONFLICT,
@@ -480,6 +481,13 @@ class AssessmentInputSerializer(serializers.Serializer):
         case = view.scope.case(data["case"].pk)
         if not permissions.can_record_assessment(view.request.user, case, data["test"]):
             raise ValidationError({"test": "Your role on this case does not record this test."})
+        if data["test"] in SCREEN_TESTS:
+            raise ValidationError(
+                {
+                    "test": "The Triad score and the REDs screen are computed from their items: "
+                    "record them item by item with the bone-health review, not as a typed total."
+                }
+            )
         return data
 
 

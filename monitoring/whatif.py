@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from athletes.models import Case, User
+from athletes.models import Athlete, Case, User
 from athletes.sites import BY_CODE
 from protocols import criteria
 from protocols import services as plan_services
@@ -36,7 +36,13 @@ from protocols.whatif_models import TemplateTrial
 from rehab.errors import ApplicationError
 
 from .models import ActivitySession, Assessment, DailyLog
-from .selectors import ASSESSMENT_COLUMNS, LOAD_HISTORY_DAYS, LOG_COLUMNS, SESSION_COLUMNS
+from .selectors import (
+    ASSESSMENT_COLUMNS,
+    LOAD_HISTORY_DAYS,
+    LOG_COLUMNS,
+    SESSION_COLUMNS,
+    case_facts,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -168,6 +174,9 @@ def _load(
         .values_list(*ASSESSMENT_COLUMNS)
     ):
         assessments[row[0]].append(row)
+    # The athlete's sex is a case fact; read only for cases loaded without their athlete.
+    unread = {c.athlete_id for c in cases if not Case.athlete.is_cached(c)}
+    sexes = dict(Athlete.objects.filter(pk__in=unread).values_list("pk", "sex")) if unread else {}
     out = {}
     for case in cases:
         first = starts[case.pk] - dt.timedelta(days=LOAD_HISTORY_DAYS)
@@ -177,6 +186,7 @@ def _load(
             sessions=tuple(_session_entry(r) for r in sessions[case.athlete_id] if r[1] >= first),
             assessments=tuple(_assessment_entry(r) for r in assessments[case.pk]),
             high_risk_site=case.risk == Case.Risk.HIGH,
+            facts=case_facts(case, sexes.get(case.athlete_id)),  # cached athlete: no query
         )
     return out
 
@@ -190,6 +200,7 @@ def _redate(base: Snapshot, start: dt.date, signed_off_on: dt.date | None) -> Sn
         assessments=base.assessments,
         signed_off_on=signed_off_on,
         high_risk_site=base.high_risk_site,
+        facts=base.facts,
     )
 
 

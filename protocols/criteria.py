@@ -1372,6 +1372,9 @@ class LoadSpike(Kind):
         return Measure(ratio >= ratio_limit - _EPS, round(ratio, 2), ratio_limit, why)
 
 
+# Kinds that read the case's facts and screens register themselves last (criteria_case).
+from protocols import criteria_case  # noqa: E402, F401
+
 ADVANCE_KINDS: tuple[str, ...] = tuple(k.kind for k in kinds_for("advance"))
 REGRESS_KINDS: tuple[str, ...] = tuple(k.kind for k in kinds_for("regress"))
 WARNING_KINDS: tuple[str, ...] = tuple(k.kind for k in kinds_for("warning"))

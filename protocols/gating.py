@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from operator import itemgetter
@@ -69,6 +69,21 @@ class AssessmentEntry(NamedTuple):
     pain: float | None = None
 
 
+# The case's recorded facts that criteria may read (``Snapshot.facts``), by name: the
+# snapshot builders read these fields of the case (with the athlete's sex) in the query that
+# loads the plan, so every fact recorded reaches the rules that concern it.
+CASE_FACTS: tuple[str, ...] = (
+    "site",
+    "side",
+    "sex",
+    "red_s_screen",
+    "ortho_decision",
+    "ortho_decision_on",
+    "fracture_line_percent",
+    "effusion",
+)
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """What the engine may read for one case and phase. Records may come in any order and may
@@ -81,6 +96,7 @@ class Snapshot:
     assessments: tuple[AssessmentEntry, ...] = ()
     signed_off_on: date | None = None  # a clinician's sign-off of this phase
     high_risk_site: bool = False
+    facts: Mapping[str, Any] = field(default_factory=dict)  # named in CASE_FACTS
 
     def __post_init__(self) -> None:
         for name in ("logs", "sessions", "assessments"):
@@ -96,6 +112,7 @@ class Snapshot:
         assessments: tuple[AssessmentEntry, ...] = (),
         signed_off_on: date | None = None,
         high_risk_site: bool = False,
+        facts: Mapping[str, Any] | None = None,
     ) -> Snapshot:
         """A snapshot of records already in order: `logs` by day with one per day, `sessions`
         by day (as the database returns them with ``ORDER BY date``). The same snapshot as the
@@ -107,6 +124,7 @@ class Snapshot:
             assessments=assessments,
             signed_off_on=signed_off_on,
             high_risk_site=high_risk_site,
+            facts=facts or {},
         )
         first = itemgetter(0)
         snapshot.__dict__["_log_days"] = (list(map(first, logs)), list(logs))

@@ -281,6 +281,7 @@ def trial_case(
             assessments=base.assessments,
             signed_off_on=period.signed_off_on,
             high_risk_site=base.high_risk_site,
+            facts=base.facts,
         )
         spec = draft[period.order - 1]
         result = compare(

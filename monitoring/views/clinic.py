@@ -23,6 +23,7 @@ from athletes.models import Case
 from athletes.selectors import case_for_user
 from athletes.services import athlete_create, case_open
 from protocols import services as plan_services
+from protocols.criteria_case import SCREEN_TESTS
 from rehab.errors import ApplicationError
 
 from .. import clinic, services
@@ -174,7 +175,13 @@ def case(request, case_id: int):
 
 
 def _assessment_tests(user, case) -> list[str]:
-    return [t for t in Assessment.Test.values if permissions.can_record_assessment(user, case, t)]
+    """The tests the person may type a result for (the bone-health screens are scored item by
+    item with the bone-health review instead)."""
+    return [
+        t
+        for t in Assessment.Test.values
+        if t not in SCREEN_TESTS and permissions.can_record_assessment(user, case, t)
+    ]
 
 
 def _render_case(request, page: clinic.CasePage, *, forms: dict | None = None, status=200):

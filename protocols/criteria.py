@@ -1341,7 +1341,7 @@ class LoadSpike(Kind):
     )
     help = (
         "A caution only, never a gate: the ratio predicts injury barely better than chance "
-        "(Impellizzeri et al. 2020)."
+        "(Impellizzeri et al., Sports Med 2021)."
     )
 
     def sentence(self, p: Mapping[str, Any]) -> str:

@@ -48,6 +48,9 @@ GOOD: dict[str, dict] = {
     "night_pain": {"days": 4},
     "swelling": {"days": 6},
     "load_spike": {"ratio": 1.3, "min_history_days": 28},
+    "orthopaedic_decision": {},
+    "femoral_neck_findings": {"max_percent": 40},
+    "bone_health_screen": {"max_score": 4, "within_days": 180},
 }
 KINDS = sorted(criteria.REGISTRY)
 

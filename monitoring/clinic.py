@@ -317,6 +317,9 @@ def case_implications(data: Mapping[str, Any], *, suggest: bool = True) -> Impli
         vitamin_d_nmol_l=_decimal(data.get("vitamin_d_nmol_l")),
     )
     items: list[Implication] = []
+    # Whether a conservative variant exists for the site: only then is it "suggested first".
+    candidates = templates_for_case(case)
+    has_conservative = any(t.conservative for t in candidates)
     if risk == HIGH:
         why = "chosen by the clinician" if raised and info.risk != HIGH else "a high-risk site"
         items.append(
@@ -336,8 +339,13 @@ def case_implications(data: Mapping[str, Any], *, suggest: bool = True) -> Impli
                 "amber",
                 f"Grade {grade}: a conservative template",
                 "Higher grades take longer to return (grade 3: 12–16 weeks of relative rest "
-                "before return; grade 4: 16 weeks or more). The conservative variant is "
-                "suggested first.",
+                "before return; grade 4: 16 weeks or more). "
+                + (
+                    "The conservative variant is suggested first."
+                    if has_conservative
+                    else f"No conservative variant exists for the {info.label.lower()}: "
+                    "lengthen the phases when you build the plan."
+                ),
             )
         )
     positive = case.red_s_screen == Case.Screen.POSITIVE or case.menstrual_status in {
@@ -348,8 +356,16 @@ def case_implications(data: Mapping[str, Any], *, suggest: bool = True) -> Impli
         items.append(
             Implication(
                 "amber",
-                "Bone-health risk factors: a conservative template",
-                "; ".join(bone) + ". The conservative variant is suggested first.",
+                "Bone-health risk factors: a conservative plan",
+                "; ".join(bone)
+                + ". "
+                + (
+                    "The conservative variant is suggested first."
+                    if has_conservative
+                    else f"No conservative variant exists for the {info.label.lower()}: the "
+                    "plan drafted adds a bone-health screen gate before impact (the latest "
+                    "screen must clear)."
+                ),
             )
         )
     low_vit_d = case.vitamin_d_nmol_l is not None and case.vitamin_d_nmol_l < 75
@@ -375,9 +391,11 @@ def case_implications(data: Mapping[str, Any], *, suggest: bool = True) -> Impli
         items.append(
             Implication(
                 "info",
-                "Trabecular site: screen bone health",
-                f"{info.label} is a trabecular site linked to low energy availability; a "
-                "RED-S / Triad screen is recommended if not done.",
+                "Trabecular site: the bone-health screen is required",
+                f"{info.label} is a trabecular site linked to low energy availability: it "
+                "scores 2 points on the Triad assessment by itself, and the plan drafted gates "
+                "impact on a bone-health screen (a complete Triad score for women, a REDs "
+                "screen for men).",
             )
         )
     elif case.red_s_screen == Case.Screen.NOT_SCREENED and not positive:
@@ -403,7 +421,7 @@ def case_implications(data: Mapping[str, Any], *, suggest: bool = True) -> Impli
         if info.return_days_ci:
             typical += f" (95% CI {info.return_days_ci[0]}–{info.return_days_ci[1]})"
         typical += ", pooled data of Hoenig et al. 2023."
-    templates = tuple(templates_for_case(case)[:3]) if suggest else ()
+    templates = tuple(candidates[:3]) if suggest else ()
     return Implications(
         site_label=info.label,
         risk=risk,

@@ -353,7 +353,7 @@ def plan_create(*, case: Case, template: ProtocolTemplate, created_by: User) -> 
     phases = site_rules.apply(
         [p.spec_fields() for p in template.phases.order_by("order")],
         site=case.site,
-        positive_screen=case.red_s_screen == Case.Screen.POSITIVE,
+        bone_health_risk=bool(case.bone_health_flags),
         conservative_template=template.conservative,
     )
     bulk_create_with_history(  # each phase's first version, for later diffs

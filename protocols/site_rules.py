@@ -13,8 +13,10 @@ rule added is said in the phase's notes. Pure: no ORM.
   "Femoral neck stress fractures in sport", Sports Med Int Open 2017;1:E58-68.
 - Trabecular sites (femoral neck, sacrum, pelvis) require the bone-health screen (De Souza et
   al. 2014; Mountjoy et al. 2023): ``bone_health_screen`` on the phase before the first impact.
-- A positive screen (a restricted Triad score, a positive REDs or RED-S screen) makes the plan
-  conservative: without a conservative template for the site, the same gate is added.
+- Bone-health risk factors (a positive screen: a restricted Triad score, a positive REDs or
+  RED-S screen; menstrual dysfunction, prior BSIs, low vitamin D) make the plan conservative:
+  the conservative template is suggested first, and without one for the site the same gate
+  is added.
 - The Triad gate of the shipped templates (``assessment`` of ``bone_health_cra``) becomes the
   ``bone_health_screen`` gate, which reads an incomplete score as unknown and a man's REDs
   screen (the Triad tool is validated in women only).
@@ -109,7 +111,7 @@ def apply(
     phases: Sequence[Mapping[str, Any]],
     *,
     site: str,
-    positive_screen: bool = False,
+    bone_health_risk: bool = False,
     conservative_template: bool = False,
 ) -> list[dict[str, Any]]:
     """The phases (``PlanPhase`` fields) with the site's and screens' rules added."""
@@ -149,14 +151,15 @@ def apply(
                     "Tension side: no weight bearing beyond touch-down until an orthopaedic "
                     "decision (surgical or conservative) is recorded (Robertson & Wood 2017).",
                 )
-    needs_screen = site in TRABECULAR_SITES or (positive_screen and not conservative_template)
+    needs_screen = site in TRABECULAR_SITES or (bone_health_risk and not conservative_template)
     if needs_screen and not any(_has(p["advance_when"], "bone_health_screen") for p in out):
         phase = out[_before_first_impact(out)]
         phase["advance_when"] = [*phase["advance_when"], {"kind": "bone_health_screen"}]
         why = (
             "a trabecular site (De Souza 2014: 2 Triad points by itself; Mountjoy 2023)"
             if site in TRABECULAR_SITES
-            else "a positive bone-health screen, and no conservative variant for the site"
+            else "bone-health risk factors (a positive screen, menstrual dysfunction, prior "
+            "BSIs or low vitamin D) and no conservative variant for the site"
         )
         _note(
             phase,

@@ -193,3 +193,28 @@ def test_a_restricted_triad_score_flags_the_case(client, dr):
     assert "restricted" in flag.title.lower()
     assert review(client, case, {**ALL_ZERO, "bsi": "1"}).status_code == 302
     assert Flag.objects.get(pk=flag.pk).status == "resolved"
+
+
+def test_the_api_scores_the_triad_from_its_items(client, dr):
+    """POST /api/v1/cases/{id}/bone-health-reviews/ on 20 Nov: one item scored is recorded as
+    an incomplete score, never a clearance; a REDs screen is recorded with its indicators; an
+    item out of range is a 400 with its field."""
+    case = h.open_case(dr, "pelvis", diagnosed_on=DIAGNOSED)
+    url = f"/api/v1/cases/{case.pk}/bone-health-reviews/"
+    client.force_login(dr)
+
+    partial = client.post(
+        url, {"date": TODAY.isoformat(), "energy": 0}, content_type="application/json"
+    )
+    assert partial.status_code == 201
+    assert [a["test"] for a in partial.json()] == ["triad_incomplete"]
+    bad = client.post(url, {"date": TODAY.isoformat(), "bmi": 3}, content_type="application/json")
+    assert bad.status_code == 400 and "bmi" in bad.json()["errors"]
+    reds = client.post(
+        url,
+        {"date": TODAY.isoformat(), "reds_result": "positive", "reds_indicators": ["bsi_history"]},
+        content_type="application/json",
+    )
+    assert reds.status_code == 201 and reds.json()[0]["test"] == "reds_screen"
+    case.refresh_from_db()
+    assert case.red_s_screen == "positive"

@@ -161,3 +161,25 @@ def test_findings_out_of_range_are_field_errors(dr):
             case=case, by=dr, fracture_line_percent=140, ortho_decision="maybe", today=TODAY
         )
     assert set(err.value.errors) == {"fracture_line_percent", "ortho_decision"}
+
+
+def test_the_api_records_the_findings_as_the_page_would(client, dr):
+    """POST /api/v1/cases/{id}/femoral-neck/: field errors as 400 JSON, a physiotherapist is
+    refused (403), the clinician's effusion raises the red flag on 20 Nov."""
+    case = h.open_case(dr, "femoral_neck_compression", diagnosed_on=DIAGNOSED)
+    h.start_plan(case, dr, "femoral-neck", STARTED)
+    url = f"/api/v1/cases/{case.pk}/femoral-neck/"
+    physio = h.member(case, "sam_b", "physio", "physio")
+
+    client.force_login(physio)
+    assert client.post(url, {"effusion": True}, content_type="application/json").status_code == 403
+    client.force_login(dr)
+    bad = client.post(url, {"fracture_line_percent": 140}, content_type="application/json")
+    assert bad.status_code == 400 and "fracture_line_percent" in bad.json()["errors"]
+    no_date = client.post(url, {"ortho_decision": "surgical"}, content_type="application/json")
+    assert no_date.status_code == 400 and "decided_on" in no_date.json()["errors"]
+
+    ok = client.post(url, {"effusion": True}, content_type="application/json")
+
+    assert ok.status_code == 200
+    assert any(r.kind == "femoral_neck_findings" for r in h.evaluate(case, TODAY).red_flags)

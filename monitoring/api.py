@@ -1440,21 +1440,6 @@ class CaseViewSet(athletes_api.CaseViewSetBase):
         )
 
     @extend_schema(
-        summary="Export a case as a FHIR R4 Bundle",
-        description=fhir.__doc__,
-        responses={
-            (200, "application/fhir+json"): OpenApiResponse(
-                OpenApiTypes.OBJECT, description="A FHIR R4 Bundle of type collection."
-            ),
-            (200, "application/json"): OpenApiResponse(
-                OpenApiTypes.OBJECT, description="The same Bundle."
-            ),
-        },
-        examples=[
-            OpenApiExample("A bundle (abridged)", value=fhir.EXAMPLE_BUNDLE, response_only=True)
-        ],
-    )
-    @extend_schema(
         summary="Record femoral neck findings and the orthopaedic decision",
         description="The case's clinicians only (not physiotherapists). A fracture line over "
         "50% of the neck width or an effusion is a red flag (urgent referral); on the tension "
@@ -1462,6 +1447,18 @@ class CaseViewSet(athletes_api.CaseViewSetBase):
         "Wood 2017). Send any of the fields; `decided_on` with `ortho_decision`.",
         request=FemoralNeckSerializer,
         responses={200: CaseClinicalSerializer},
+        examples=[
+            OpenApiExample(
+                "A conservative decision and the MRI findings",
+                value={
+                    "ortho_decision": "conservative",
+                    "decided_on": "2026-11-20",
+                    "fracture_line_percent": 30,
+                    "effusion": False,
+                },
+                request_only=True,
+            )
+        ],
     )
     @action(detail=True, methods=["post"], url_path="femoral-neck")
     def femoral_neck(self, request, pk=None, format=None):
@@ -1481,6 +1478,26 @@ class CaseViewSet(athletes_api.CaseViewSetBase):
         "score or a positive REDs screen flags the case for the clinical team.",
         request=BoneHealthReviewSerializer,
         responses={201: AssessmentSerializer(many=True)},
+        examples=[
+            OpenApiExample(
+                "A woman's Triad assessment",
+                value={
+                    "date": "2026-11-20",
+                    "energy": 1,
+                    "bmi": 0,
+                    "menarche": 0,
+                    "menses": 1,
+                    "bmd": 0,
+                    "bsi": 1,
+                },
+                request_only=True,
+            ),
+            OpenApiExample(
+                "A man's REDs screen",
+                value={"date": "2026-11-20", "reds_result": "negative", "reds_indicators": []},
+                request_only=True,
+            ),
+        ],
     )
     @action(detail=True, methods=["post"], url_path="bone-health-reviews")
     def bone_health_review(self, request, pk=None, format=None):
@@ -1514,6 +1531,21 @@ class CaseViewSet(athletes_api.CaseViewSetBase):
                 )
         return Response(AssessmentSerializer(made, many=True).data, status=201)
 
+    @extend_schema(
+        summary="Export a case as a FHIR R4 Bundle",
+        description=fhir.__doc__,
+        responses={
+            (200, "application/fhir+json"): OpenApiResponse(
+                OpenApiTypes.OBJECT, description="A FHIR R4 Bundle of type collection."
+            ),
+            (200, "application/json"): OpenApiResponse(
+                OpenApiTypes.OBJECT, description="The same Bundle."
+            ),
+        },
+        examples=[
+            OpenApiExample("A bundle (abridged)", value=fhir.EXAMPLE_BUNDLE, response_only=True)
+        ],
+    )
     @action(detail=True, methods=["get"], renderer_classes=[FHIRRenderer, JSONRenderer])
     def fhir(self, request, pk=None, format=None):
         case = self.get_object()

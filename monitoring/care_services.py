@@ -559,7 +559,7 @@ def _screen_outcome(case: Case, *, positive: bool, by: User, title: str, message
         title=title[:200],
         message=message,
         coach_message="Under review by the medical team.",
-        evaluation={},
+        evaluation={"bone_health_screen": {"title": title, "detail": message}},
     )
     Notification.objects.bulk_create(
         [

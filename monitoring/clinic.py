@@ -50,6 +50,7 @@ FLAG_TONE = {
     "load_spike": "amber",
     "missing_logs": "grey",
     "ready_to_advance": "green",
+    "bone_health": "amber",
 }
 FLAG_SHORT = {
     "red_flag": "Red flag",
@@ -57,6 +58,7 @@ FLAG_SHORT = {
     "load_spike": "Load spike",
     "missing_logs": "Missing logs",
     "ready_to_advance": "Ready to advance",
+    "bone_health": "Bone-health screen",
 }
 
 

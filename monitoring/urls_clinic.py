@@ -15,6 +15,7 @@ urlpatterns = [
     path("cases/<int:case_id>/decide/", views.case_decide, name="case_decide"),
     path("cases/<int:case_id>/sign-off/", views.case_sign_off, name="case_sign_off"),
     path("cases/<int:case_id>/assessments/", views.assessment_new, name="assessment_new"),
+    path("cases/<int:case_id>/femoral-neck/", views.femoral_neck_new, name="femoral_neck_new"),
     path(
         "cases/<int:case_id>/flags/<int:flag_id>/acknowledge/",
         views.flag_acknowledge,

@@ -14,6 +14,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from monitoring import care_services
 from monitoring.models import Flag
@@ -183,3 +184,26 @@ def test_the_api_records_the_findings_as_the_page_would(client, dr):
 
     assert ok.status_code == 200
     assert any(r.kind == "femoral_neck_findings" for r in h.evaluate(case, TODAY).red_flags)
+
+
+def test_the_case_page_records_the_decision_for_a_femoral_neck_only(client, dr):
+    """The clinician's case page of a tension-side case has the findings form; a 17 Nov
+    surgical decision posted there reaches the case (and a missing date is a 400 with its
+    field). A tibial case's page has no such form."""
+    case = h.open_case(dr, "femoral_neck_tension", diagnosed_on=DIAGNOSED)
+    h.start_plan(case, dr, "femoral-neck", STARTED)
+    client.force_login(dr)
+    page = client.get(reverse("clinic:case", args=[case.pk])).content.decode()
+    assert "Femoral neck: findings and orthopaedic decision" in page
+    url = reverse("clinic:femoral_neck_new", args=[case.pk])
+
+    missing = client.post(url, {"ortho_decision": "surgical"})
+    assert missing.status_code == 400 and "today or earlier" in missing.content.decode()
+    done = client.post(url, {"ortho_decision": "surgical", "decided_on": "2026-11-17"})
+
+    assert done.status_code == 302
+    case.refresh_from_db()
+    assert (case.ortho_decision, case.ortho_decision_on) == ("surgical", dt.date(2026, 11, 17))
+    tibia = h.open_case(dr, "posteromedial_tibia", diagnosed_on=DIAGNOSED)
+    other = client.get(reverse("clinic:case", args=[tibia.pk])).content.decode()
+    assert "Femoral neck: findings" not in other

@@ -489,6 +489,10 @@ def reds_screen_record(
         raise ApplicationError(
             "Unknown indicator.", {"indicators": "Choose indicators from the list."}
         )
+    indicators = list(indicators)
+    if case.site in TRABECULAR_SITES and "bsi_history" not in indicators:
+        # A BSI at a trabecular site is a REDs CAT2 primary indicator by itself (Mountjoy 2023).
+        indicators.append("bsi_history")
     found = [care_rules.REDS_INDICATORS[i] for i in care_rules.REDS_INDICATORS if i in indicators]
     lines = [f"REDs screen {'positive' if positive else 'negative'} (IOC REDs CAT2 indicators)."]
     lines += [f"Present: {text}" for text in found] or ["No primary indicator present."]

@@ -20,6 +20,7 @@ from django.db.models import (
     FloatField,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     TextField,
@@ -29,6 +30,7 @@ from django.db.models.functions import Cast, NullIf
 
 from athletes import permissions
 from athletes.models import Athlete, CareTeamMember, Case
+from protocols.criteria_case import SCREEN_TESTS
 from protocols.gating import (
     CASE_FACTS,
     AssessmentEntry,
@@ -158,11 +160,12 @@ def _session_rows(athlete_ids: list[int], start: dt.date, end: dt.date) -> Query
 
 
 def _assessment_rows(case_ids: list[int], start: dt.date, end: dt.date) -> QuerySet:
-    """``ASSESSMENT_COLUMNS`` rows by day: the later of two same-day results wins, every time."""
+    """``ASSESSMENT_COLUMNS`` rows by day: the later of two same-day results wins, every time.
+    The bone-health screens are read from any day (a screen is the case's, not a phase's: the
+    ``bone_health_screen`` criterion decides how recent one must be)."""
     return (
-        Assessment.objects.filter(
-            any_of(Assessment, "case_id", case_ids), date__gte=start, date__lte=end
-        )
+        Assessment.objects.filter(any_of(Assessment, "case_id", case_ids), date__lte=end)
+        .filter(Q(date__gte=start) | Q(test__in=sorted(SCREEN_TESTS)))
         .order_by("date", "id")
         .values_list(*ASSESSMENT_COLUMNS)
     )

@@ -20,13 +20,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from athletes.models import Athlete, Case, User
 from athletes.sites import BY_CODE
 from protocols import criteria
 from protocols import services as plan_services
+from protocols.criteria_case import SCREEN_TESTS
 from protocols.gating import AssessmentEntry, LogEntry, PhaseSpec, SessionEntry, Snapshot
 from protocols.models import PhaseTransition, Plan, PlanEdit, PlanPhase, ProtocolTemplate
 from protocols.projection import Timeline, return_ranges, timeline
@@ -167,9 +168,8 @@ def _load(
     assessments: dict[int, list[tuple]] = defaultdict(list)
     # In the order recorded: of two results of a test on one day, the later one counts.
     for row in (
-        Assessment.objects.filter(
-            case_id__in=[c.pk for c in cases], date__gte=earliest, date__lte=end
-        )
+        Assessment.objects.filter(case_id__in=[c.pk for c in cases], date__lte=end)
+        .filter(Q(date__gte=earliest) | Q(test__in=sorted(SCREEN_TESTS)))
         .order_by("date", "pk")
         .values_list(*ASSESSMENT_COLUMNS)
     ):

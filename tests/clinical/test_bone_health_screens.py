@@ -218,3 +218,20 @@ def test_the_api_scores_the_triad_from_its_items(client, dr):
     assert reds.status_code == 201 and reds.json()[0]["test"] == "reds_screen"
     case.refresh_from_db()
     assert case.red_s_screen == "positive"
+
+
+def test_a_screen_from_an_earlier_phase_still_reaches_the_gate(client, dr):
+    """A pelvic BSI diagnosed 4 May; the nutritionist's complete Triad score of 10 May is 2
+    (the pelvis's 2 points, provisional). The plan reaches its bone-health gate on 1 Nov, long
+    after the screen: on 20 Nov the gate reads it, met (a screen is the case's, not a phase's;
+    it counts for 365 days)."""
+    case = h.open_case(dr, "pelvis", diagnosed_on=dt.date(2026, 5, 4))
+    plan = h.start_plan(case, dr, "low-risk-general", dt.date(2026, 5, 5))
+    nutritionist = h.member(case, "rosa_b", "nutritionist", "nutritionist")
+    client.force_login(nutritionist)
+    assert review(client, case, {**ALL_ZERO, "date": "2026-05-10"}).status_code == 302
+    h.move_to(plan, gate_phase(plan).order, dt.date(2026, 11, 1))
+
+    result, _ = screen_result(case)
+
+    assert result.met is True and result.observed == 2

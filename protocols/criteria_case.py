@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from protocols import criteria as _criteria
 from protocols.criteria import Kind, Measure, Param, _num, _plural, register
 
 if TYPE_CHECKING:
@@ -225,3 +226,10 @@ class BoneHealthScreen(Kind):
 
 def _period_text(days: int) -> str:
     return f"in the last {_plural(days, 'day')}"
+
+
+# ``protocols.criteria`` imports this module before making its kind lists; imported first, this
+# module is still empty then: the lists are made again now that its kinds are registered.
+_criteria.ADVANCE_KINDS = tuple(k.kind for k in _criteria.kinds_for("advance"))
+_criteria.REGRESS_KINDS = tuple(k.kind for k in _criteria.kinds_for("regress"))
+_criteria.WARNING_KINDS = tuple(k.kind for k in _criteria.kinds_for("warning"))

@@ -66,7 +66,11 @@ class NewCaseForm(forms.Form):
         label="Grade", choices=GRADE_CHOICES, coerce=int, empty_value=None, required=False
     )
     grading_system = forms.ChoiceField(
-        label="Grading system", choices=Case.GradingSystem.choices, initial=Case.GradingSystem.NONE
+        label="Grading system",
+        choices=Case.GradingSystem.choices,
+        initial=Case.GradingSystem.NONE,
+        help_text="Fredericson is a tibial scale; Arendt and Kaeding–Miller apply at any site "
+        "(metatarsals, navicular…).",
     )
     imaging = forms.ChoiceField(label="Imaging", choices=Case.Imaging.choices, initial="mri")
     imaging_on = forms.DateField(label="Imaging date", required=False, widget=_date_input())

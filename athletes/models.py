@@ -114,8 +114,8 @@ class Case(models.Model):
 
     class GradingSystem(models.TextChoices):
         FREDERICSON = "fredericson", "Fredericson (MRI, tibia)"
-        ARENDT = "arendt", "Arendt (MRI)"
-        KAEDING_MILLER = "kaeding_miller", "Kaeding–Miller"
+        ARENDT = "arendt", "Arendt (MRI, any site)"
+        KAEDING_MILLER = "kaeding_miller", "Kaeding–Miller (any site)"
         NONE = "none", "Not graded"
 
     class Imaging(models.TextChoices):
@@ -137,6 +137,11 @@ class Case(models.Model):
         OLIGOMENORRHEA = "oligomenorrhea", "Oligomenorrhoea (6–9 in 12 months)"
         AMENORRHEA = "amenorrhea", "Amenorrhoea (< 6 in 12 months)"
         UNKNOWN = "unknown", "Not recorded"
+
+    class OrthoDecision(models.TextChoices):
+        NOT_RECORDED = "", "Not recorded"
+        CONSERVATIVE = "conservative", "Conservative management"
+        SURGICAL = "surgical", "Surgical management"
 
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
@@ -178,6 +183,35 @@ class Case(models.Model):
         blank=True,
         verbose_name="25(OH)D (nmol/L)",
         validators=[MinValueValidator(0), MaxValueValidator(500)],
+    )
+    # Femoral neck findings and the orthopaedic decision (clinical.md §11; Robertson & Wood,
+    # Sports Med Int Open 2017;1:E58-68), read by the femoral-neck criteria.
+    ortho_decision = models.CharField(
+        max_length=12,
+        choices=OrthoDecision.choices,
+        default=OrthoDecision.NOT_RECORDED,
+        blank=True,
+        verbose_name="Orthopaedic decision",
+    )
+    ortho_decision_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="Orthopaedic decision recorded by",
+    )
+    ortho_decision_on = models.DateField(
+        null=True, blank=True, verbose_name="Orthopaedic decision date"
+    )
+    fracture_line_percent = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        verbose_name="Fracture line (% of the femoral neck width)",
+    )
+    effusion = models.BooleanField(
+        null=True, blank=True, verbose_name="Hip joint effusion on imaging"
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     target_return_on = models.DateField(null=True, blank=True)

@@ -31,7 +31,7 @@ LOAD_VIEWERS = CLINICAL_ROLES | {Role.COACH, Role.ATHLETE}
 """Roles that see training load, phase and status (not pain diaries, imaging or notes)."""
 
 OWN_ASSESSMENT_TESTS: dict[str, frozenset[str]] = {
-    Role.NUTRITIONIST: frozenset({"bone_health_cra"}),
+    Role.NUTRITIONIST: frozenset({"bone_health_cra", "triad_incomplete", "reds_screen"}),
     Role.PSYCHOLOGIST: frozenset({"readiness_iprrs", "tsk11"}),
 }
 """Tests that nutritionists and psychologists record themselves (their own assessments)."""
@@ -432,3 +432,14 @@ def can_read_template_library(user: User | None) -> bool:
 
 def can_edit_template_library(user: User | None) -> bool:
     return can_read_template_library(user) and user.kind in TEMPLATE_LIBRARY_EDITORS
+
+
+# ================================================================================================
+# Femoral neck findings and the orthopaedic decision (issue 22). Appended section.
+# ================================================================================================
+
+
+def can_record_orthopaedic_decision(user: User | None, case: Case) -> bool:
+    """The orthopaedic decision (and the imaging findings behind it) is a clinician's: the lead
+    clinician or a clinician on the case, not a physiotherapist."""
+    return role_on(user, case) in {Role.LEAD_CLINICIAN, Role.CLINICIAN}

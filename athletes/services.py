@@ -27,7 +27,7 @@ from rehab.errors import ApplicationError
 from . import permissions
 from .audit import audited
 from .models import Athlete, CareTeamMember, Case, ErasureRecord, SharingConsent, Team, User
-from .sites import BY_CODE, HIGH, site_risk
+from .sites import BY_CODE, HIGH, grading_errors, site_risk
 
 
 def athlete_create(
@@ -73,6 +73,11 @@ def case_open(
     """
     if site not in BY_CODE:
         raise ApplicationError("Unknown injury site.", {"site": "Choose a site from the list."})
+    errors = grading_errors(
+        site, details.get("grading_system") or Case.GradingSystem.NONE, details.get("grade")
+    )
+    if errors:
+        raise ApplicationError("The grading scale does not fit the site.", errors)
     default_risk = site_risk(site)
     if risk is None:
         risk = default_risk

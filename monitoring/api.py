@@ -20,6 +20,7 @@ from django.core.validators import (
     MinValueValidator,
     ProhibitNullCharactersValidator,
 )
+from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils.dateparse import parse_datetime
 from django_filters import rest_framework as filters
@@ -45,6 +46,7 @@ from athletes import permissions
 from athletes.api_scopes import ApiScope, scope_for
 from athletes.models import Case
 from protocols.api import PlanRefClinicalSerializer, PlanRefSerializer
+from protocols.criteria_case import SCREEN_TESTS
 from protocols.models import Activity, Plan
 from rehab.api import (
     IDEMPOTENCY_CONFLICT,
@@ -62,7 +64,7 @@ from rehab.api import (
 )
 from rehab.errors import ApplicationError
 
-from . import fhir, ingest, services
+from . import care_rules, care_services, fhir, ingest, services
 from .models import ActivitySession, Assessment, DailyLog, DeviceMetric, Flag, Source
 from .services import LOG_FIELDS, SESSION_FIELDS
 
@@ -480,6 +482,56 @@ class AssessmentInputSerializer(serializers.Serializer):
         case = view.scope.case(data["case"].pk)
         if not permissions.can_record_assessment(view.request.user, case, data["test"]):
             raise ValidationError({"test": "Your role on this case does not record this test."})
+        if data["test"] in SCREEN_TESTS:
+            raise ValidationError(
+                {
+                    "test": "The Triad score and the REDs screen are computed from their items: "
+                    "record them item by item with the bone-health review, not as a typed total."
+                }
+            )
+        return data
+
+
+class FemoralNeckSerializer(serializers.Serializer):
+    ortho_decision = serializers.ChoiceField(
+        choices=["conservative", "surgical"], required=False, allow_null=True
+    )
+    decided_on = serializers.DateField(required=False, allow_null=True)
+    fracture_line_percent = serializers.IntegerField(
+        min_value=0, max_value=100, required=False, allow_null=True
+    )
+    effusion = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class BoneHealthReviewSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    energy = serializers.IntegerField(min_value=0, max_value=2, required=False, allow_null=True)
+    bmi = serializers.IntegerField(min_value=0, max_value=2, required=False, allow_null=True)
+    menarche = serializers.IntegerField(min_value=0, max_value=2, required=False, allow_null=True)
+    menses = serializers.IntegerField(min_value=0, max_value=2, required=False, allow_null=True)
+    bmd = serializers.IntegerField(min_value=0, max_value=2, required=False, allow_null=True)
+    bsi = serializers.IntegerField(min_value=0, max_value=2, required=False, allow_null=True)
+    vitamin_d_nmol_l = serializers.DecimalField(
+        max_digits=5, decimal_places=1, min_value=0, max_value=500, required=False, allow_null=True
+    )
+    calcium_mg = serializers.IntegerField(
+        min_value=0, max_value=5000, required=False, allow_null=True
+    )
+    intake_concerns = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+    reds_result = serializers.ChoiceField(
+        choices=["negative", "positive"], required=False, allow_null=True
+    )
+    reds_indicators = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(care_rules.REDS_INDICATORS)),
+        required=False,
+    )
+
+    def validate(self, data):
+        scored = any(data.get(k) is not None for k in care_rules.CRA_COMPONENTS)
+        if not scored and not data.get("reds_result"):
+            raise ValidationError(
+                {"energy": "Score the Triad items, or send a REDs screen (reds_result)."}
+            )
         return data
 
 
@@ -1364,7 +1416,11 @@ class CaseViewSet(athletes_api.CaseViewSetBase):
     clinical_serializer_class = CaseClinicalSerializer
     summary_serializer_class = CaseSummarySerializer
     serializer_class = CaseSummarySerializer
-    action_predicates = {"fhir": permissions.can_view_clinical}
+    action_predicates = {
+        "fhir": permissions.can_view_clinical,
+        "femoral_neck": permissions.can_record_orthopaedic_decision,
+        "bone_health_review": permissions.can_record_bone_health_review,
+    }
 
     def get_queryset(self):
         return (
@@ -1387,6 +1443,98 @@ class CaseViewSet(athletes_api.CaseViewSetBase):
                 ),
             )
         )
+
+    @extend_schema(
+        summary="Record femoral neck findings and the orthopaedic decision",
+        description="The case's clinicians only (not physiotherapists). A fracture line over "
+        "50% of the neck width or an effusion is a red flag (urgent referral); on the tension "
+        "side, weight bearing beyond touch-down waits for a recorded decision (Robertson & "
+        "Wood 2017). Send any of the fields; `decided_on` with `ortho_decision`.",
+        request=FemoralNeckSerializer,
+        responses={200: CaseClinicalSerializer},
+        examples=[
+            OpenApiExample(
+                "A conservative decision and the MRI findings",
+                value={
+                    "ortho_decision": "conservative",
+                    "decided_on": "2026-11-20",
+                    "fracture_line_percent": 30,
+                    "effusion": False,
+                },
+                request_only=True,
+            )
+        ],
+    )
+    @action(detail=True, methods=["post"], url_path="femoral-neck")
+    def femoral_neck(self, request, pk=None, format=None):
+        case = self.get_object()
+        data = FemoralNeckSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        care_services.femoral_neck_record(case=case, by=request.user, **data.validated_data)
+        case.refresh_from_db()
+        return Response(CaseClinicalSerializer(case, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        summary="Record a bone-health review (Triad items and/or a REDs screen)",
+        description="The Triad cumulative risk score is computed from its items (0-2 each; "
+        "items left out are not scored, and the score is then incomplete, never a clearance; "
+        "the menstrual items only for women). The Triad tool is validated in women only: for "
+        "men send a REDs screen (`reds_result` with its `reds_indicators`). A restricted "
+        "score or a positive REDs screen flags the case for the clinical team.",
+        request=BoneHealthReviewSerializer,
+        responses={201: AssessmentSerializer(many=True)},
+        examples=[
+            OpenApiExample(
+                "A woman's Triad assessment",
+                value={
+                    "date": "2026-11-20",
+                    "energy": 1,
+                    "bmi": 0,
+                    "menarche": 0,
+                    "menses": 1,
+                    "bmd": 0,
+                    "bsi": 1,
+                },
+                request_only=True,
+            ),
+            OpenApiExample(
+                "A man's REDs screen",
+                value={"date": "2026-11-20", "reds_result": "negative", "reds_indicators": []},
+                request_only=True,
+            ),
+        ],
+    )
+    @action(detail=True, methods=["post"], url_path="bone-health-reviews")
+    def bone_health_review(self, request, pk=None, format=None):
+        case = self.get_object()
+        data = BoneHealthReviewSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        points = {key: v.get(key) for key in care_rules.CRA_COMPONENTS}
+        made = []
+        with transaction.atomic():
+            if any(value is not None for value in points.values()):
+                triad, _ = care_services.bone_health_review_record(
+                    case=case,
+                    by=request.user,
+                    date=v["date"],
+                    points=points,
+                    vitamin_d_nmol_l=v.get("vitamin_d_nmol_l"),
+                    calcium_mg=v.get("calcium_mg"),
+                    intake_concerns=v.get("intake_concerns", ""),
+                )
+                made.append(triad)
+            if v.get("reds_result"):
+                made.append(
+                    care_services.reds_screen_record(
+                        case=case,
+                        by=request.user,
+                        date=v["date"],
+                        positive=v["reds_result"] == "positive",
+                        indicators=v.get("reds_indicators", []),
+                    )
+                )
+        return Response(AssessmentSerializer(made, many=True).data, status=201)
 
     @extend_schema(
         summary="Export a case as a FHIR R4 Bundle",

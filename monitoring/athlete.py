@@ -392,11 +392,20 @@ def _goal_text(kind: str, p: Mapping[str, Any], noun: str) -> str:
 
 
 def _goal_status(
-    kind: str, met: bool | None, observed: Any, threshold: Any, test: str | None = None
+    kind: str,
+    met: bool | None,
+    observed: Any,
+    threshold: Any,
+    test: str | None = None,
+    logged: tuple[int, int] | None = None,
 ) -> str:
-    """How far along the athlete is, in a few words."""
+    """How far along the athlete is, in a few words. ``logged``: the days logged in a window
+    that must be logged, and the days it needs."""
     if met is True:
         return "Done"
+    if met is None and logged is not None:
+        have, need = logged
+        return f"{_plural(have, 'day')} logged so far, {_n(need)} needed: keep logging"
     if kind == "min_days_in_phase" and observed is not None:
         left = int(threshold) - int(observed)
         return f"Day {int(observed)} of {int(threshold)}: {_plural(left, 'day')} to go"
@@ -455,6 +464,7 @@ def goals(evaluation: Evaluation, phase: PlanPhase) -> Goals:
                 result.observed,
                 result.threshold,
                 result.params.get("test"),
+                None if result.logged is None else (result.logged, result.needed or 0),
             ),
             met=result.met,
         )
@@ -527,8 +537,8 @@ def severe_pain(
     The day's pain during or after activity is the highest of its log and its sessions. Impact
     work is what the engine's severe-pain rule counts (`criteria.impact_days`): a session of an
     impact activity that day or, for the log's own "during / after" answers on a day without a
-    session, a phase that prescribes weight-bearing work. The evaluation raises the red flag; this lets the athlete's
-    pages say "stop" at once.
+    session, a phase that prescribes weight-bearing work. The evaluation raises the red flag;
+    this lets the athlete's pages say "stop" at once.
     """
     if plan is None:
         return None

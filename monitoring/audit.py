@@ -300,6 +300,16 @@ CASE_FIELDS: dict[str, tuple[str, Callable[[Any], str]]] = {
     "status": ("Status", _choice(Case.Status.choices)),
     "target_return_on": ("Target return", lambda v: _date(v) if v else "—"),
     "returned_on": ("Returned on", lambda v: _date(v) if v else "—"),
+    "ortho_decision": ("Orthopaedic decision", _choice(Case.OrthoDecision.choices)),
+    "ortho_decision_on": ("Orthopaedic decision date", lambda v: _date(v) if v else "—"),
+    "fracture_line_percent": (
+        "Fracture line (% of the femoral neck)",
+        lambda v: "—" if v is None else f"{v}%",
+    ),
+    "effusion": (
+        "Hip joint effusion",
+        lambda v: "not recorded" if v is None else "yes" if v else "no",
+    ),
 }
 
 

@@ -52,12 +52,21 @@ SEX_SPECIFIC = frozenset({"menarche", "menses"})
 
 @dataclass(frozen=True)
 class CraResult:
-    total: int
+    total: int  # of the items scored; a clearance only when nothing is missing
     scored: int  # how many components were scored
-    clearance: str  # "full" | "provisional" | "restricted"
+    clearance: str  # "full" | "provisional" | "restricted" | "incomplete"
+    missing: tuple[str, ...] = ()  # required components not scored
+    points: tuple[tuple[str, int], ...] = ()  # the points counted, trabecular rule applied
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
 
     @property
     def clearance_label(self) -> str:
+        if self.missing:
+            names = ", ".join(CRA_COMPONENTS[k][0].lower() for k in self.missing)
+            return f"Incomplete, not a clearance (not scored: {names})"
         return {
             "full": "Full clearance (0–1)",
             "provisional": "Provisional or limited clearance (2–5)",
@@ -65,22 +74,55 @@ class CraResult:
         }[self.clearance]
 
 
-def triad_cra(points: Mapping[str, int | None]) -> CraResult:
-    """The cumulative risk score from component points (0–2 each; None when not applicable,
-    e.g. the menstrual items for a male athlete). Total 0–1 full clearance, 2–5 provisional or
-    limited, 6 or more restricted (De Souza et al. 2014)."""
-    total = 0
-    scored = 0
+def triad_cra(
+    points: Mapping[str, int | None], *, sex: str = "female", trabecular_site: bool = False
+) -> CraResult:
+    """The cumulative risk score computed from its component points (0–2 each; None when not
+    scored). Total 0–1 full clearance, 2–5 provisional or limited, 6 or more restricted
+    (De Souza et al. 2014).
+
+    Every component is required; the menstrual ones only for a female athlete (not applicable
+    otherwise). With a required component missing the score is "incomplete": never a
+    clearance (clinical.md §11). A stress injury at a trabecular site (femoral neck, sacrum,
+    pelvis) scores 2 on the stress-reaction item by itself.
+    """
+    counted: dict[str, int] = {}
     for key in CRA_COMPONENTS:
         value = points.get(key)
         if value is None:
             continue
         if value not in (0, 1, 2):
             raise ValueError(f"{key}: points are 0, 1 or 2.")
-        total += value
-        scored += 1
-    clearance = "full" if total <= 1 else "provisional" if total <= 5 else "restricted"
-    return CraResult(total=total, scored=scored, clearance=clearance)
+        counted[key] = value
+    if trabecular_site:
+        counted["bsi"] = 2
+    required = [k for k in CRA_COMPONENTS if sex == "female" or k not in SEX_SPECIFIC]
+    missing = tuple(k for k in required if k not in counted)
+    total = sum(counted.values())
+    if missing:
+        clearance = "incomplete"
+    else:
+        clearance = "full" if total <= 1 else "provisional" if total <= 5 else "restricted"
+    return CraResult(
+        total=total,
+        scored=len(counted),
+        clearance=clearance,
+        missing=missing,
+        points=tuple((k, counted[k]) for k in CRA_COMPONENTS if k in counted),
+    )
+
+
+# IOC REDs CAT2 primary indicators that a simple REDs screen records (Mountjoy et al., BJSM
+# 2023;57:1073); any one present makes the screen positive. The full REDs CAT2 comes with the
+# bone-health work-up.
+REDS_INDICATORS: dict[str, str] = {
+    "low_ea": "Low energy availability or disordered eating",
+    "bsi_history": "≥ 1 high-risk (femoral neck, sacrum, pelvis) or ≥ 2 low-risk bone stress "
+    "injuries in 2 years, or ≥ 6 months out with a BSI",
+    "low_bmd": "Low bone mineral density (Z-score ≤ −1)",
+    "hormones": "Low testosterone, or menstrual dysfunction (primary or secondary amenorrhoea)",
+    "weight_loss": "Recent weight loss or low body weight for the sport",
+}
 
 
 MENSES_TO_STATUS = {0: "regular", 1: "oligomenorrhea", 2: "amenorrhea"}

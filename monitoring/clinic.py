@@ -51,6 +51,7 @@ FLAG_TONE = {
     "load_spike": "amber",
     "missing_logs": "grey",
     "ready_to_advance": "green",
+    "bone_health": "amber",
 }
 FLAG_SHORT = {
     "red_flag": "Red flag",
@@ -58,6 +59,7 @@ FLAG_SHORT = {
     "load_spike": "Load spike",
     "missing_logs": "Missing logs",
     "ready_to_advance": "Ready to advance",
+    "bone_health": "Bone-health screen",
 }
 
 
@@ -318,6 +320,9 @@ def case_implications(data: Mapping[str, Any], *, suggest: bool = True) -> Impli
         vitamin_d_nmol_l=_decimal(data.get("vitamin_d_nmol_l")),
     )
     items: list[Implication] = []
+    # Whether a conservative variant exists for the site: only then is it "suggested first".
+    candidates = templates_for_case(case)
+    has_conservative = any(t.conservative for t in candidates)
     if risk == HIGH:
         why = "chosen by the clinician" if raised and info.risk != HIGH else "a high-risk site"
         items.append(
@@ -337,8 +342,13 @@ def case_implications(data: Mapping[str, Any], *, suggest: bool = True) -> Impli
                 "amber",
                 f"Grade {grade}: a conservative template",
                 "Higher grades take longer to return (grade 3: 12–16 weeks of relative rest "
-                "before return; grade 4: 16 weeks or more). The conservative variant is "
-                "suggested first.",
+                "before return; grade 4: 16 weeks or more). "
+                + (
+                    "The conservative variant is suggested first."
+                    if has_conservative
+                    else f"No conservative variant exists for the {info.label.lower()}: "
+                    "lengthen the phases when you build the plan."
+                ),
             )
         )
     positive = case.red_s_screen == Case.Screen.POSITIVE or case.menstrual_status in {
@@ -349,8 +359,16 @@ def case_implications(data: Mapping[str, Any], *, suggest: bool = True) -> Impli
         items.append(
             Implication(
                 "amber",
-                "Bone-health risk factors: a conservative template",
-                "; ".join(bone) + ". The conservative variant is suggested first.",
+                "Bone-health risk factors: a conservative plan",
+                "; ".join(bone)
+                + ". "
+                + (
+                    "The conservative variant is suggested first."
+                    if has_conservative
+                    else f"No conservative variant exists for the {info.label.lower()}: the "
+                    "plan drafted adds a bone-health screen gate before impact (the latest "
+                    "screen must clear)."
+                ),
             )
         )
     low_vit_d = case.vitamin_d_nmol_l is not None and case.vitamin_d_nmol_l < 75
@@ -376,9 +394,11 @@ def case_implications(data: Mapping[str, Any], *, suggest: bool = True) -> Impli
         items.append(
             Implication(
                 "info",
-                "Trabecular site: screen bone health",
-                f"{info.label} is a trabecular site linked to low energy availability; a "
-                "RED-S / Triad screen is recommended if not done.",
+                "Trabecular site: the bone-health screen is required",
+                f"{info.label} is a trabecular site linked to low energy availability: it "
+                "scores 2 points on the Triad assessment by itself, and the plan drafted gates "
+                "impact on a bone-health screen (a complete Triad score for women, a REDs "
+                "screen for men).",
             )
         )
     elif case.red_s_screen == Case.Screen.NOT_SCREENED and not positive:
@@ -404,7 +424,7 @@ def case_implications(data: Mapping[str, Any], *, suggest: bool = True) -> Impli
         if info.return_days_ci:
             typical += f" (95% CI {info.return_days_ci[0]}–{info.return_days_ci[1]})"
         typical += ", pooled data of Hoenig et al. 2023."
-    templates = tuple(templates_for_case(case)[:3]) if suggest else ()
+    templates = tuple(candidates[:3]) if suggest else ()
     return Implications(
         site_label=info.label,
         risk=risk,

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from athletes.models import Athlete, CareTeamMember, Case, Team, User
 from athletes.services import athlete_create, case_open
+from athletes.sites import grading_systems_for
 from protocols import services as plan_services
 from protocols.models import Plan, ProtocolTemplate
 
@@ -211,7 +212,7 @@ def _case(spec: DemoAthlete, team: Team, users: dict[str, User], today: dt.date)
         site=spec.site,
         side=spec.side,
         grade=spec.grade,
-        grading_system=Case.GradingSystem.FREDERICSON,
+        grading_system=grading_systems_for(spec.site)[0],  # Fredericson at the tibia only
         diagnosed_on=plan_start - dt.timedelta(days=3),
         imaging_on=plan_start - dt.timedelta(days=4),
         created_by=clinician,

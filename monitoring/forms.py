@@ -102,6 +102,41 @@ class AssessmentForm(ClinicForm):
         ]
 
 
+class FemoralNeckForm(ClinicForm):
+    """Femoral neck findings and the orthopaedic decision (``care_services.femoral_neck_record``;
+    Robertson & Wood 2017): the criteria read them as case facts."""
+
+    fracture_line_percent = forms.IntegerField(
+        label="Fracture line (% of the neck width)",
+        required=False,
+        min_value=0,
+        max_value=100,
+        help_text="Over 50% is a red flag: urgent referral.",
+    )
+    effusion = forms.TypedChoiceField(
+        label="Hip joint effusion",
+        required=False,
+        choices=[("", "Not recorded"), ("yes", "Yes"), ("no", "No")],
+        coerce=lambda v: v == "yes",
+        empty_value=None,
+    )
+    ortho_decision = forms.ChoiceField(
+        label="Orthopaedic decision",
+        required=False,
+        choices=[
+            ("", "Not recorded yet"),
+            ("conservative", "Conservative"),
+            ("surgical", "Surgical"),
+        ],
+        help_text="Tension side: weight bearing beyond touch-down waits for it.",
+    )
+    decided_on = forms.DateField(label="Decided on", required=False)
+
+    def __init__(self, *args, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decided_on"].widget = _date_input(today)
+
+
 class DecisionForm(ClinicForm):
     """A clinician's decision on the phase under way, with the evaluation they were shown.
 

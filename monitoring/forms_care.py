@@ -12,7 +12,7 @@ from django import forms
 from athletes.models import CareTeamMember
 from athletes.permissions import can_be_addressed
 
-from .care_rules import CRA_COMPONENTS, SEX_SPECIFIC
+from .care_rules import CRA_COMPONENTS, REDS_INDICATORS, SEX_SPECIFIC
 from .models import Flag
 from .models_care import CaseNote, NotificationSetting, Review
 
@@ -111,8 +111,11 @@ class GoalForm(CareForm):
 
 
 class BoneHealthReviewForm(CareForm):
-    """The energy-availability / bone-health review, scored as the Triad cumulative risk
-    assessment (De Souza et al. 2014); the menstrual items only where relevant."""
+    """The energy-availability / bone-health review: the Triad cumulative risk assessment (De
+    Souza et al. 2014), scored item by item (the total is computed, never typed; the menstrual
+    items only for women), and a simple REDs screen (IOC REDs CAT2 primary indicators, Mountjoy
+    et al. 2023). The Triad tool is validated in women only: for a man it is labelled so and
+    optional, and the REDs screen is the one the plan's gates read."""
 
     date = forms.DateField(label="Date of the review")
     vitamin_d_nmol_l = forms.DecimalField(
@@ -136,27 +139,62 @@ class BoneHealthReviewForm(CareForm):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    reds_result = forms.ChoiceField(
+        label="REDs screen",
+        required=False,
+        choices=[("", "Not done"), ("negative", "Negative"), ("positive", "Positive")],
+        help_text="IOC REDs CAT2 primary indicators and your judgement (Mountjoy et al. 2023).",
+    )
+    reds_indicators = forms.MultipleChoiceField(
+        label="REDs indicators present",
+        required=False,
+        choices=list(REDS_INDICATORS.items()),
+        widget=forms.CheckboxSelectMultiple,
+    )
 
-    def __init__(self, *args, today: dt.date, **kwargs):
+    def __init__(self, *args, today: dt.date, sex: str = "female", **kwargs):
         super().__init__(*args, **kwargs)
+        self.sex = sex
+        self.triad_validated = sex == "female"
         self.fields["date"].widget = _date(max_day=today)
         self.fields["date"].initial = today
         for key, (label, meanings) in CRA_COMPONENTS.items():
-            empty = "Not applicable" if key in SEX_SPECIFIC else "Not scored"
+            empty = "Not applicable" if key in SEX_SPECIFIC and sex != "female" else "Not scored"
+            if not self.triad_validated:
+                label = f"{label} (Triad: not validated in men)"
             self.fields[key] = forms.TypedChoiceField(
                 label=label,
-                required=key == "energy",
+                required=False,
                 coerce=int,
                 empty_value=None,
                 choices=[("", empty)] + [(n, f"{n} — {m}") for n, m in enumerate(meanings)],
+            )
+        if not self.triad_validated:
+            self.fields["reds_result"].help_text = (
+                "The screen for a man: the Triad tool is validated in women only. "
+                + self.fields["reds_result"].help_text
             )
 
     @property
     def component_fields(self):
         return [self[key] for key in CRA_COMPONENTS]
 
+    @property
+    def reds_fields(self):
+        return [self["reds_result"], self["reds_indicators"]]
+
     def points(self) -> dict[str, int | None]:
         return {key: self.cleaned_data.get(key) for key in CRA_COMPONENTS}
+
+    def clean(self):
+        data = super().clean()
+        scored = any(data.get(key) is not None for key in CRA_COMPONENTS)
+        if not scored and not data.get("reds_result"):
+            if self.triad_validated:
+                self.add_error("energy", "Score the Triad items, or record a REDs screen.")
+            else:
+                self.add_error("reds_result", "Record the REDs screen (or score the Triad).")
+        return data
 
 
 class CardForm(CareForm):

@@ -251,6 +251,11 @@ class Assessment(models.Model):
         READINESS_IPRRS = "readiness_iprrs", "I-PRRS psychological readiness (0–60)"
         TSK11 = "tsk11", "TSK-11 fear of movement (11–44)"
         BONE_HEALTH_CRA = "bone_health_cra", "Triad cumulative risk score (0–12)"
+        TRIAD_INCOMPLETE = (
+            "triad_incomplete",
+            "Triad cumulative risk score, incomplete (not a clearance)",
+        )
+        REDS_SCREEN = "reds_screen", "REDs screen (1 positive, 0 negative)"
         IMAGING_HEALING = "imaging_healing", "Imaging: healing confirmed"
         FOOT_CONTACTS = "foot_contacts", "Pain-free foot contacts (count)"
 
@@ -264,6 +269,8 @@ class Assessment(models.Model):
         "readiness_iprrs": (0, 60, False),
         "tsk11": (11, 44, True),
         "bone_health_cra": (0, 12, True),
+        "triad_incomplete": (0, 12, True),
+        "reds_screen": (0, 1, True),
         "imaging_healing": (0, 1, True),
         "foot_contacts": (0, 10000, True),
     }
@@ -348,6 +355,10 @@ class Flag(models.Model):
         RED_FLAG = "red_flag", "Red flag — review needed"
         MISSING_LOGS = "missing_logs", "Missing logs"
         LOAD_SPIKE = "load_spike", "Load spike"
+        # Raised by a bone-health screen (a restricted Triad score or a positive REDs
+        # screen), not by the evaluation: it stays until a clinician or a clear screen
+        # resolves it.
+        BONE_HEALTH = "bone_health", "Bone-health screen — clinical team review"
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
@@ -359,6 +370,7 @@ class Flag(models.Model):
     SEVERITY = {
         "red_flag": 0,
         "regression": 1,
+        "bone_health": 2,
         "load_spike": 2,
         "missing_logs": 3,
         "ready_to_advance": 4,

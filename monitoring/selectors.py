@@ -20,6 +20,7 @@ from django.db.models import (
     FloatField,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     TextField,
@@ -29,7 +30,9 @@ from django.db.models.functions import Cast, NullIf
 
 from athletes import permissions
 from athletes.models import Athlete, CareTeamMember, Case
+from protocols.criteria_case import SCREEN_TESTS
 from protocols.gating import (
+    CASE_FACTS,
     AssessmentEntry,
     LogEntry,
     PhaseSpec,
@@ -164,11 +167,12 @@ def _session_rows(athlete_ids: list[int], start: dt.date, end: dt.date) -> Query
 
 
 def _assessment_rows(case_ids: list[int], start: dt.date, end: dt.date) -> QuerySet:
-    """``ASSESSMENT_COLUMNS`` rows by day: the later of two same-day results wins, every time."""
+    """``ASSESSMENT_COLUMNS`` rows by day: the later of two same-day results wins, every time.
+    The bone-health screens are read from any day (a screen is the case's, not a phase's: the
+    ``bone_health_screen`` criterion decides how recent one must be)."""
     return (
-        Assessment.objects.filter(
-            any_of(Assessment, "case_id", case_ids), date__gte=start, date__lte=end
-        )
+        Assessment.objects.filter(any_of(Assessment, "case_id", case_ids), date__lte=end)
+        .filter(Q(date__gte=start) | Q(test__in=sorted(SCREEN_TESTS)))
         .order_by("date", "id")
         .values_list(*ASSESSMENT_COLUMNS)
     )
@@ -214,8 +218,24 @@ def active_plans(case_ids: Iterable[int] | None = None) -> QuerySet[Plan]:
 # ``_spec_for``), and of the phase before it (a regression proposes stepping back to it).
 _READ: tuple[tuple[type, str, tuple[str, ...]], ...] = (
     (Plan, "", ("id", "case_id", "status", "current_phase_id", "started_on", "red_pain_limit")),
-    (Case, "case__", ("id", "athlete_id", "risk", "status", "site", "side")),
-    (Athlete, "case__athlete__", ("id", "first_name", "last_name")),
+    (
+        Case,
+        "case__",
+        (
+            "id",
+            "athlete_id",
+            "risk",
+            "status",
+            "site",
+            "side",
+            "red_s_screen",
+            "ortho_decision",
+            "ortho_decision_on",
+            "fracture_line_percent",
+            "effusion",
+        ),
+    ),
+    (Athlete, "case__athlete__", ("id", "first_name", "last_name", "sex")),
     (
         PlanPhase,
         "current_phase__",
@@ -253,6 +273,10 @@ _READ_COLUMNS = [
 ]
 _AT = {path: index for index, path in enumerate(_READ_COLUMNS)}  # where a value sits in a row
 _GATES_AT = len(_READ_COLUMNS)
+# Where each of ``gating.CASE_FACTS`` sits in a row (the sex is the athlete's).
+_FACTS_AT = tuple(
+    (name, _AT["case__athlete__sex" if name == "sex" else f"case__{name}"]) for name in CASE_FACTS
+)
 _PREVIOUS_AT = _GATES_AT + 3
 
 
@@ -477,9 +501,18 @@ def chunk_snapshots(case_ids: Sequence[int], today: dt.date) -> list[CaseContext
             judged_from=row[judged_at],
             red_pain_limit=row[limit_at],
             impact_phase=row[impact_at] != Impact.NONE,
+            facts={name: row[at] for name, at in _FACTS_AT},
         )
         contexts.append(CaseContext(row, _row_spec(row), snapshot))
     return contexts
+
+
+def case_facts(case: Case, sex: str | None = None) -> dict:
+    """``gating.CASE_FACTS`` of a case instance (its athlete's sex given, or read from the
+    athlete when the case holds it)."""
+    if sex is None:
+        sex = case.athlete.sex
+    return {name: sex if name == "sex" else getattr(case, name) for name in CASE_FACTS}
 
 
 def case_snapshot(case_id: int, today: dt.date) -> CaseContext | None:

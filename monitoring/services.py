@@ -25,6 +25,7 @@ from athletes import audit, permissions
 from athletes.audit import audited
 from athletes.models import Athlete, Case, User
 from protocols.criteria import get_kind
+from protocols.criteria_case import SCREEN_TESTS
 from protocols.gating import Evaluation, evaluate
 from protocols.models import PlanPhase
 from rehab.db import prepared_cursor
@@ -324,11 +325,22 @@ def assessment_record(
     pain: int | None = None,
     notes: str = "",
     today: dt.date | None = None,
+    screen: bool = False,
 ) -> Assessment:
+    """Record a test result. The bone-health screens (``SCREEN_TESTS``) are computed from
+    their items by ``care_services`` (``screen=True``): their raw value cannot be typed."""
     today = today or athlete_today()
     _check_date(date, today=today)
     if test not in Assessment.RANGES:
         raise ApplicationError("Unknown test.", {"test": "Choose a test from the list."})
+    if test in SCREEN_TESTS and not screen:
+        raise ApplicationError(
+            "A bone-health screen is computed from its items.",
+            {
+                "test": "The Triad score and the REDs screen are recorded item by item with "
+                "the bone-health review, not as a typed total."
+            },
+        )
     if not permissions.can_record_assessment(assessed_by, case, test):
         raise ApplicationError("You may not record this assessment on this case.")
     low, high, whole = Assessment.RANGES[test]
@@ -409,7 +421,10 @@ COACH_MESSAGES = {
     Flag.Kind.READY_TO_ADVANCE: "May be ready for the next phase, pending clinician review.",
     Flag.Kind.MISSING_LOGS: "Daily logs are missing.",
     Flag.Kind.LOAD_SPIKE: "Training load rose sharply; check the plan with the medical team.",
+    Flag.Kind.BONE_HEALTH: "Under review by the medical team.",
 }
+# Flags that screens raise, not the evaluation: reconciling never resolves them.
+NOT_EVALUATED = frozenset({Flag.Kind.BONE_HEALTH})
 
 
 def _wanted_flags(ctx: selectors.CaseContext, evaluation: Evaluation) -> dict[str, dict]:
@@ -549,6 +564,8 @@ def reconcile_flags(
     for flag in existing:
         stale_phase = flag.phase_id != ctx.phase_id
         if flag.kind == Flag.Kind.RED_FLAG and not stale_phase:
+            continue
+        if flag.kind in NOT_EVALUATED:
             continue
         if stale_phase or flag.kind not in wanted:
             resolution = "Resolved by the evaluation: " + (

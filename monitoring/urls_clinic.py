@@ -18,6 +18,7 @@ urlpatterns = [
     path("cases/<int:case_id>/start-date/", views.case_start_date, name="case_start_date"),
     path("cases/<int:case_id>/undo-decision/", views.case_undo_decision, name="case_undo"),
     path("cases/<int:case_id>/assessments/", views.assessment_new, name="assessment_new"),
+    path("cases/<int:case_id>/femoral-neck/", views.femoral_neck_new, name="femoral_neck_new"),
     path(
         "cases/<int:case_id>/flags/<int:flag_id>/acknowledge/",
         views.flag_acknowledge,

@@ -20,13 +20,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from athletes.models import Case, User
+from athletes.models import Athlete, Case, User
 from athletes.sites import BY_CODE
 from protocols import criteria
 from protocols import services as plan_services
+from protocols.criteria_case import SCREEN_TESTS
 from protocols.gating import (
     RED_PAIN_LIMIT,
     AssessmentEntry,
@@ -35,7 +36,7 @@ from protocols.gating import (
     SessionEntry,
     Snapshot,
 )
-from protocols.models import PhaseTransition, Plan, PlanEdit, PlanPhase, ProtocolTemplate
+from protocols.models import Impact, PhaseTransition, Plan, PlanEdit, PlanPhase, ProtocolTemplate
 from protocols.projection import Timeline, return_ranges, timeline
 from protocols.replay import Comparison, Period, compare, trial_case
 from protocols.selectors import phase_spec
@@ -43,7 +44,13 @@ from protocols.whatif_models import TemplateTrial
 from rehab.errors import ApplicationError
 
 from .models import ActivitySession, Assessment, DailyLog
-from .selectors import ASSESSMENT_COLUMNS, LOAD_HISTORY_DAYS, LOG_COLUMNS, SESSION_COLUMNS
+from .selectors import (
+    ASSESSMENT_COLUMNS,
+    LOAD_HISTORY_DAYS,
+    LOG_COLUMNS,
+    SESSION_COLUMNS,
+    case_facts,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -174,13 +181,15 @@ def _load(
     assessments: dict[int, list[tuple]] = defaultdict(list)
     # In the order recorded: of two results of a test on one day, the later one counts.
     for row in (
-        Assessment.objects.filter(
-            case_id__in=[c.pk for c in cases], date__gte=earliest, date__lte=end
-        )
+        Assessment.objects.filter(case_id__in=[c.pk for c in cases], date__lte=end)
+        .filter(Q(date__gte=earliest) | Q(test__in=sorted(SCREEN_TESTS)))
         .order_by("date", "pk")
         .values_list(*ASSESSMENT_COLUMNS)
     ):
         assessments[row[0]].append(row)
+    # The athlete's sex is a case fact; read only for cases loaded without their athlete.
+    unread = {c.athlete_id for c in cases if not Case.athlete.is_cached(c)}
+    sexes = dict(Athlete.objects.filter(pk__in=unread).values_list("pk", "sex")) if unread else {}
     out = {}
     for case in cases:
         first = starts[case.pk] - dt.timedelta(days=LOAD_HISTORY_DAYS)
@@ -191,11 +200,14 @@ def _load(
             assessments=tuple(_assessment_entry(r) for r in assessments[case.pk]),
             high_risk_site=case.risk == Case.Risk.HIGH,
             red_pain_limit=(red_pain_limits or {}).get(case.pk, RED_PAIN_LIMIT),
+            facts=case_facts(case, sexes.get(case.athlete_id)),  # cached athlete: no query
         )
     return out
 
 
-def _redate(base: Snapshot, start: dt.date, signed_off_on: dt.date | None) -> Snapshot:
+def _redate(
+    base: Snapshot, start: dt.date, signed_off_on: dt.date | None, *, impact_phase: bool
+) -> Snapshot:
     first = start - dt.timedelta(days=LOAD_HISTORY_DAYS)
     return Snapshot(
         phase_started_on=start,
@@ -205,6 +217,8 @@ def _redate(base: Snapshot, start: dt.date, signed_off_on: dt.date | None) -> Sn
         signed_off_on=signed_off_on,
         high_risk_site=base.high_risk_site,
         red_pain_limit=base.red_pain_limit,
+        facts=base.facts,
+        impact_phase=impact_phase,
     )
 
 
@@ -295,7 +309,10 @@ def replay_context(case: Case, *, today: dt.date, phase_id: int | None = None) -
         [case], {case.pk: ctx.chosen.start}, ctx.chosen.end, {case.pk: plan.red_pain_limit}
     )[case.pk]
     ctx.snapshot = _redate(
-        base, ctx.chosen.start, _signed_in(ctx.chosen.phase, ctx.chosen.start, ctx.chosen.end)
+        base,
+        ctx.chosen.start,
+        _signed_in(ctx.chosen.phase, ctx.chosen.start, ctx.chosen.end),
+        impact_phase=ctx.chosen.phase.impact != Impact.NONE,
     )
     return ctx
 
@@ -446,6 +463,7 @@ def _trial_chunk(
                             start,
                             end,
                             _signed_in(phase, start, end),
+                            phase.impact != Impact.NONE,
                         )
                     )
         except criteria.CriterionError:

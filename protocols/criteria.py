@@ -300,6 +300,9 @@ class CriterionResult:
     sentence: str
     red_flag: bool = False
     unit: str = ""  # of `observed` and `threshold`: "/10", "days", "reports", "%"...
+    # A window that must be logged: the days logged in it and the days needed (else None)
+    logged: int | None = None
+    needed: int | None = None
 
     @property
     def fired(self) -> bool:
@@ -325,6 +328,8 @@ class CriterionResult:
             "sentence": self.sentence,
             "red_flag": self.red_flag,
             "unit": self.unit,
+            "logged": self.logged,
+            "needed": self.needed,
         }
 
     def to_json(self) -> str:
@@ -336,7 +341,8 @@ class CriterionResult:
             f'"observed": {_json_scalar(self.observed)}, '
             f'"threshold": {_json_scalar(self.threshold)}, '
             f'"sentence": {_json_str(self.sentence)}, "red_flag": {_json_scalar(self.red_flag)}, '
-            f'"unit": {_json_str(self.unit)}}}'
+            f'"unit": {_json_str(self.unit)}, "logged": {_json_scalar(self.logged)}, '
+            f'"needed": {_json_scalar(self.needed)}}}'
         )
 
     @classmethod
@@ -351,6 +357,8 @@ class CriterionResult:
             sentence=data["sentence"],
             red_flag=bool(data.get("red_flag", False)),
             unit=data.get("unit") or "",
+            logged=data.get("logged"),
+            needed=data.get("needed"),
         )
 
 
@@ -360,6 +368,8 @@ class Measure(NamedTuple):
     threshold: Number | str | None
     sentence: str
     unit: str = ""
+    logged: int | None = None  # days logged in a window that must be logged
+    needed: int | None = None  # days it needs
 
 
 # Units written against the number ("3/10", "30%"); any other follows a space ("2 days").
@@ -574,6 +584,8 @@ class Kind:
             sentence=m.sentence,
             red_flag=m.met is True and self.is_red_flag(p, snapshot.high_risk_site),
             unit=m.unit,
+            logged=m.logged,
+            needed=m.needed,
         )
 
     def earliest_met(
@@ -748,7 +760,7 @@ class PainMax(Kind):
                 f"Not enough data: {what} logged on {len(pairs)} of {_plural(w.length, 'day')} "
                 f"{w.text()}, {needed} needed; the limit is {p['max']}/10."
             )
-            return Measure(None, None, p["max"], why, "/10")
+            return Measure(None, None, p["max"], why, "/10", len(pairs), needed)
         why = (
             f"{_cap(what)} peaked at {_num(peak)}/10 {w.text()} "
             f"({len(pairs)} of {_plural(w.length, 'day')} logged); the limit is {p['max']}/10."
@@ -923,7 +935,7 @@ class _ReportedKind(Kind):
                 f"Not enough data: {self.recorded} recorded on {logged} {w.text()}, "
                 f"{w.needed} needed."
             )
-            return Measure(None, None, 0, why, "reports")
+            return Measure(None, None, 0, why, "reports", len(known), w.needed)
         why = f"No {noun} reported {w.text()} ({logged})."
         return Measure(self.role == "advance", 0, 0, why, "reports")
 
@@ -1557,7 +1569,7 @@ class LoadSpike(Kind):
     )
     help = (
         "A caution only, never a gate: the ratio predicts injury barely better than chance "
-        "(Impellizzeri et al. 2020)."
+        "(Impellizzeri et al., Sports Med 2021)."
     )
 
     def sentence(self, p: Mapping[str, Any]) -> str:
@@ -1587,6 +1599,9 @@ class LoadSpike(Kind):
         )
         return Measure(ratio >= ratio_limit - _EPS, round(ratio, 2), ratio_limit, why)
 
+
+# Kinds that read the case's facts and screens register themselves last (criteria_case).
+from protocols import criteria_case  # noqa: E402, F401
 
 ADVANCE_KINDS: tuple[str, ...] = tuple(k.kind for k in kinds_for("advance"))
 REGRESS_KINDS: tuple[str, ...] = tuple(k.kind for k in kinds_for("regress"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from operator import itemgetter
@@ -105,6 +105,21 @@ def merge_day_pain(logs: Iterable[LogEntry], sessions: Iterable[SessionEntry]) -
     return [chosen[day] for day in sorted(chosen)]
 
 
+# The case's recorded facts that criteria may read (``Snapshot.facts``), by name: the
+# snapshot builders read these fields of the case (with the athlete's sex) in the query that
+# loads the plan, so every fact recorded reaches the rules that concern it.
+CASE_FACTS: tuple[str, ...] = (
+    "site",
+    "side",
+    "sex",
+    "red_s_screen",
+    "ortho_decision",
+    "ortho_decision_on",
+    "fracture_line_percent",
+    "effusion",
+)
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """What the engine may read for one case and phase. Records may come in any order and may
@@ -126,6 +141,7 @@ class Snapshot:
     # The phase prescribes weight-bearing work (its impact is not "none"): a daily log's pain
     # during or after activity is pain with impact work even when no session was recorded.
     impact_phase: bool = False
+    facts: Mapping[str, Any] = field(default_factory=dict)  # named in CASE_FACTS
 
     def __post_init__(self) -> None:
         for name in ("logs", "sessions", "assessments"):
@@ -144,6 +160,7 @@ class Snapshot:
         judged_from: date | None = None,
         red_pain_limit: int = RED_PAIN_LIMIT,
         impact_phase: bool = False,
+        facts: Mapping[str, Any] | None = None,
     ) -> Snapshot:
         """A snapshot of records already in order: `logs` by day with one per day, `sessions`
         by day (as the database returns them with ``ORDER BY date``). The same snapshot as the
@@ -158,6 +175,7 @@ class Snapshot:
             judged_from=judged_from,
             red_pain_limit=red_pain_limit,
             impact_phase=impact_phase,
+            facts=facts or {},
         )
         first = itemgetter(0)
         snapshot.__dict__["_daily_log_days"] = (list(map(first, logs)), list(logs))

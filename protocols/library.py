@@ -153,6 +153,17 @@ CITATIONS: dict[str, str] = {
         "cortex managed with a brace and modified rest or a surgical nail; recovery often "
         "takes 8 months or more."
     ),
+    "robertson_wood2017": (
+        "Robertson GA, Wood AM. Lower limb stress fractures in sport: optimising their "
+        "management and outcome. World J Orthop 2017;8(3):242-55. Supports: the patella is a "
+        "high-risk site for a stress fracture."
+    ),
+    "batt2001_rest": (
+        "Batt ME, Kemp S, Kerslake R. Delayed union stress fractures of the anterior tibia: "
+        "conservative management. Br J Sports Med 2001;35(1):74-7. Supports: pneumatic bracing "
+        "with modified rest, unrestricted activity at a mean of 12 months; no default "
+        "non-weight-bearing until imaging shows healing."
+    ),
     "lareau2015": (
         "Lareau CR, Hsu AR, Anderson RB. Return to play in National Football League players "
         "after operative Jones fracture treatment. Foot Ankle Int 2016;37(1):8-16 (online "
@@ -181,10 +192,11 @@ CITATIONS: dict[str, str] = {
         "smarter and harder? Br J Sports Med 2016;50(5):273-80. Supports: acute:chronic ratio "
         "0.8-1.3 as the 'sweet spot' and 1.5 or more as the 'danger zone'."
     ),
-    "impellizzeri2020": (
-        "Impellizzeri FM, et al. Critique of the acute:chronic workload ratio. Sports Med "
-        "2020. Supports: the ratio predicts injury barely better than chance, so it is shown "
-        "as a trend and a warning, never used as a gate."
+    "impellizzeri2021": (
+        "Impellizzeri FM, et al. What role do chronic workloads play in the acute to chronic "
+        "workload ratio? Time to dismiss ACWR and its underlying theory. Sports Med "
+        "2021;51(3):581-92. Supports: the ratio predicts injury barely better than chance, so "
+        "it is shown as a trend and a warning, never used as a gate."
     ),
     "buist2008": (
         "Buist I, Bredeweg SW, van Mechelen W, et al. No effect of a graded training program "
@@ -293,7 +305,7 @@ def _load_spike() -> list[dict[str, Any]]:
 
 
 PAIN_CITES = ["gallatin_graver2019", "ouh2024", "silbernagel2007"]
-LOAD_CITES = ["foster2001", "williams2017", "gabbett2016", "impellizzeri2020"]
+LOAD_CITES = ["foster2001", "williams2017", "gabbett2016", "impellizzeri2021"]
 
 PAIN_RULES_LOW = (
     "Pain rules: advance on pain 0-1/10, hold (repeat the stage) at 2/10, step back a stage "
@@ -319,7 +331,7 @@ PAIN_RULES_HIGH = (
 LOAD_NOTE = (
     "The load-spike warning (EWMA acute:chronic session-RPE load of 1.5 or more; Foster 2001, "
     "Williams 2017, Gabbett 2016) is a caution only, never a gate: the ratio predicts injury "
-    "barely better than chance (Impellizzeri 2020)."
+    "barely better than chance (Impellizzeri 2021)."
 )
 
 BONE_HEALTH_NOTE = (
@@ -379,8 +391,11 @@ def _template(
     conservative: bool,
     citations: list[str],
     phases: list[dict[str, Any]],
+    version: int = 1,
 ) -> dict[str, Any]:
-    """A template; its citations are its own plus every phase's, in first-seen order."""
+    """A template; its citations are its own plus every phase's, in first-seen order. A
+    template whose phases change gets the next version: installing it retires the previous
+    one, and running plans keep the phases they were drafted with."""
     keys = list(citations)
     for phase in phases:
         keys.extend(phase["citations"])
@@ -391,7 +406,7 @@ def _template(
         "sites": sites,
         "risk": risk,
         "conservative": conservative,
-        "version": 1,
+        "version": version,
         "citations": list(dict.fromkeys(keys)),
         "phases": phases,
     }
@@ -1850,13 +1865,15 @@ NAVICULAR = _template(
     "navicular",
     "High-risk BSI: navicular",
     "For a navicular bone stress injury or stress fracture treated without surgery. Six to "
-    "eight weeks non-weight-bearing in a cast, then a boot until pain-free, with imaging "
-    "evidence of healing, no tenderness over the navicular and a clinician's sign-off before "
-    "each step; pooled return to sport is 127 days (95% CI 102-151). Refer to a surgeon when "
-    "conservative care fails.",
+    "eight weeks non-weight-bearing in a cast, then a boot until pain-free, with union judged "
+    "clinically (no tenderness at the N spot, pain-free weight bearing) and a clinician's "
+    "sign-off before each step; CT is the clinician's option, not a default gate. Pooled "
+    "return to sport is 127 days (95% CI 102-151); refer to a surgeon when conservative care "
+    "fails.",
     sites=["navicular"],
     risk="high",
     conservative=False,
+    version=2,
     citations=["hoenig2023", "diehl2006", "fowler2010", "khan1992"],
     phases=[
         _phase(
@@ -1884,7 +1901,6 @@ NAVICULAR = _template(
                 ),
             ],
             advance=[
-                _c("assessment", test="imaging_healing", min=1),
                 _c("assessment", test="tenderness", max=0),
                 _c("pain_max", field="rest", max=0, days=7),
                 _c("no_night_pain", days=7),
@@ -1904,11 +1920,12 @@ NAVICULAR = _template(
                 "A non-weight-bearing cast for 6-8 weeks is first-line care; weight-bearing "
                 "treatment is not recommended (Fowler 2010). With at least 6 weeks "
                 "non-weight-bearing 86% returned, against 26% with limited weight bearing "
-                "(Khan 1992). At cast removal: palpate the navicular for tenderness and "
-                "confirm healing on imaging (CT is commonly used); radiological healing at a "
-                "high-risk site is a usual component before running (George 2024), and "
-                f"requiring it at this step is {CLINIC_PROTOCOL}. Record imaging and "
-                "tenderness during this phase, within 14 days of the decision. Screen bone "
+                "(Khan 1992). Union is judged clinically: at cast removal, no tenderness at the "
+                '"N spot" (the proximal dorsal navicular), and pain-free weight bearing in '
+                "the boot phase that follows. CT healing does not necessarily mirror clinical "
+                "union (Khan 1992): CT is the clinician's option, not a default gate (add an "
+                "imaging criterion to the plan when wanted). Record the tenderness test during "
+                "this phase, within 14 days of the decision. Screen bone "
                 "health now (De Souza 2014; Mountjoy 2023; Burke 2018; Larson-Meyer 2015). "
                 + PAIN_RULES_HIGH
             ),
@@ -2168,33 +2185,138 @@ FEMORAL_NECK = _template(
     ],
 )
 
+# --- 6b. anterior tibial cortex -----------------------------------------------------------------
+
+ANTERIOR_TIBIA = _template(
+    "anterior-tibia",
+    "High-risk BSI: anterior tibial cortex",
+    "For a stress fracture of the anterior tibial cortex (the dreaded black line) managed "
+    "without surgery: a pneumatic brace and modified rest, as Batt et al. managed delayed "
+    "union, with no non-weight-bearing phase by default and union judged clinically (no "
+    "tenderness over the anterior cortex, pain-free activity). Recovery is long: "
+    "unrestricted activity at a mean of 12 months (Batt 2001); an intramedullary nail is the "
+    "surgeon's option when it does not heal.",
+    sites=["anterior_tibia"],
+    risk="high",
+    conservative=False,
+    citations=["diehl2006", "batt2001_rest", "hoenig2023"],
+    phases=[
+        _phase(
+            "Brace and modified rest",
+            "Let the anterior cortex heal in a pneumatic brace, walking for daily life only.",
+            min_days=42,
+            typical_days=84,
+            weight_bearing="fwb",
+            crutches=False,
+            impact="low",
+            prescriptions=[
+                _rx(
+                    "walk",
+                    20,
+                    7,
+                    "daily-life walking in the brace, pain 0 of 10",
+                    "Pneumatic leg brace for walking; crutches only if walking hurts.",
+                ),
+                _rx("swim", 30, 3, "RPE 4-6 of 10", "Pull buoy; no push-offs with the leg."),
+                _rx("cycle", 20, 3, "RPE 3-5 of 10", "Stationary bike only if pain-free."),
+                _strength(
+                    30,
+                    3,
+                    "RPE 4-6 of 10",
+                    "Hip, trunk and upper body; calf and foot work without pain.",
+                ),
+            ],
+            advance=[
+                _c("assessment", test="tenderness", max=0),
+                _c("pain_max", field="any", max=0, days=7),
+                _c("no_night_pain", days=7),
+                _c("clinician_signoff"),
+            ],
+            regress=_regress_high(),
+            warn=[],
+            citations=["batt2001_rest", "george2024", *BONE_HEALTH_CITES, *PAIN_CITES],
+            notes=(
+                "Pneumatic bracing with modified rest (Batt 2001): no default "
+                'non-weight-bearing and no default "until imaging shows healing" gate; union '
+                "is judged clinically (no tenderness over the anterior cortex, pain-free "
+                "walking). Imaging is the clinician's option (add an imaging criterion to the "
+                f"plan when wanted). The 6-week minimum is {CLINIC_PROTOCOL}. Screen bone "
+                "health now (De Souza 2014; Mountjoy 2023; Burke 2018; Larson-Meyer 2015). "
+                + PAIN_RULES_HIGH
+            ),
+        ),
+        _phase(
+            "Full weight bearing and cross-training",
+            "Walk out of the brace pain-free and rebuild fitness and strength without impact.",
+            min_days=14,
+            typical_days=28,
+            weight_bearing="fwb",
+            crutches=False,
+            impact="none",
+            prescriptions=[
+                _rx("cycle", 30, 3, "RPE 4-5 of 10, steady", "Stop if pain appears."),
+                _aqua_jog(),
+                _strength(
+                    30,
+                    3,
+                    "RPE 5-6 of 10, 2-3 sets of 8-15",
+                    "Progressive calf, thigh and hip strength.",
+                ),
+            ],
+            advance=[
+                _c("pain_max", field="any", max=0, days=7),
+                _c("assessment", test="tenderness", max=0),
+                _c("no_night_pain", days=7),
+                _c("clinician_signoff"),
+            ],
+            regress=_regress_high(),
+            warn=_load_spike(),
+            citations=["batt2001_rest", "george2024", *PAIN_CITES, *LOAD_CITES],
+            notes=(
+                "Wean from the brace when walking is pain-free and the anterior cortex is not "
+                f"tender (George 2024). The 14-day minimum is {CLINIC_PROTOCOL}. "
+                + LOAD_NOTE
+                + " "
+                + PAIN_RULES_HIGH
+            ),
+        ),
+        *_high_risk_late_phases(
+            walk_min=14,
+            walk_typical=21,
+            heel_raise=True,
+            tenderness=True,
+            bone_health=False,
+            extra_walk_note="Recovery at the anterior tibia is long (Batt 2001): go slowly. ",
+        ),
+    ],
+)
+
 # --- 7. other high-risk sites -----------------------------------------------------------------
 
 HIGH_RISK_GENERAL = _template(
     "high-risk-general",
-    "High-risk BSI: general (anterior tibia, medial malleolus, talus, 5th and 2nd metatarsal, "
-    "sesamoids)",
-    "For a high-risk bone stress injury without a dedicated template: anterior tibial cortex, "
-    "medial malleolus, lateral process of the talus, proximal 5th metatarsal, 2nd metatarsal "
-    "base or great-toe sesamoids, managed conservatively or after fixation with the surgeon's "
+    "High-risk BSI: general (medial malleolus, talus, 5th and 2nd metatarsal, sesamoids, patella)",
+    "For a high-risk bone stress injury without a dedicated template: medial malleolus, "
+    "lateral process of the talus, proximal 5th metatarsal, 2nd metatarsal base, great-toe "
+    "sesamoids or patella, managed conservatively or after fixation with the surgeon's "
     "agreement. A protected non-weight-bearing phase, then a boot and progressive weight "
     "bearing, with imaging-confirmed healing, no bony tenderness and a clinician's sign-off "
-    "before every step. The reference gives no pooled return time for these sites: anterior "
-    "tibial cortex injuries often take 8 months or more (Batt 2001); after screw fixation of "
-    "the proximal 5th metatarsal athletes returned in 8-10 weeks (Lareau 2015).",
+    "before every step. The reference gives no pooled return time for these sites; after "
+    "screw fixation of the proximal 5th metatarsal athletes returned in 8-10 weeks (Lareau "
+    "2015).",
     sites=[
-        "anterior_tibia",
         "medial_malleolus",
         "talus",
         "mt5_proximal",
         "mt2_base",
         "sesamoid",
-        "navicular",
+        "patella",
         "femoral_neck_tension",
     ],
     risk="high",
     conservative=False,
-    citations=["diehl2006", "hoenig2023", "batt2001", "lareau2015"],
+    version=2,
+    citations=["diehl2006", "hoenig2023", "lareau2015", "robertson_wood2017"],
     phases=[
         _phase(
             "Protected, non-weight-bearing",
@@ -2231,6 +2353,7 @@ HIGH_RISK_GENERAL = _template(
             warn=[],
             citations=[
                 "batt2001",
+                "robertson_wood2017",
                 "lareau2015",
                 "medscape_flinn2014",
                 "george2024",
@@ -2239,14 +2362,14 @@ HIGH_RISK_GENERAL = _template(
                 *PAIN_CITES,
             ],
             notes=(
-                "Offloading depends on the site: anterior tibial cortex, a brace with modified "
-                "rest or an intramedullary nail, recovery often 8 months or more (Batt 2001); "
-                "proximal 5th metatarsal, surgical fixation is often advised in athletes, "
-                "with return 8-10 weeks after screw fixation (Lareau 2015); femoral neck "
+                "Offloading depends on the site: the anterior tibial cortex has its own plan "
+                "(brace and modified rest, Batt 2001); patella, a high-risk site (Robertson & "
+                "Wood 2017); proximal 5th metatarsal, surgical fixation is often advised in "
+                "athletes, with return 8-10 weeks after screw fixation (Lareau 2015); femoral neck "
                 "tension side, urgent surgical referral (Medscape; prefer the femoral-neck "
-                "plan); navicular, prefer the navicular plan. Lengthen the phases for the "
-                "anterior tibia. Imaging-confirmed healing and no bony tenderness before "
-                "weight bearing (George 2024: radiological healing at high-risk sites) are "
+                "plan); navicular, use the navicular plan. Imaging-confirmed healing and no "
+                "bony tenderness before weight bearing (George 2024: radiological healing at "
+                "high-risk sites) are "
                 f"gates of this plan; the 4-week minimum is {CLINIC_PROTOCOL}. Screen bone "
                 "health now (De Souza 2014; Mountjoy 2023; Burke 2018; Larson-Meyer 2015). "
                 + PAIN_RULES_HIGH
@@ -2347,6 +2470,7 @@ TEMPLATES: tuple[dict[str, Any], ...] = (
     LOW_RISK_GENERAL,
     NAVICULAR,
     FEMORAL_NECK,
+    ANTERIOR_TIBIA,
     HIGH_RISK_GENERAL,
 )
 

@@ -125,6 +125,9 @@ GRADE_RETURN_DAYS: dict[int, tuple[int, int | None]] = {
     4: (112, None),
 }
 MRI_GRADING = frozenset({"fredericson", "arendt"})
+# The scale a case was graded on, as the rest-before-return text quotes it. Kaeding–Miller has
+# no rest-before-return table of its own: no range is shown for it.
+SCALE_NAMES = {"fredericson": "Fredericson", "arendt": "Arendt", "kaeding_miller": "Kaeding–Miller"}
 
 
 @dataclass(frozen=True)
@@ -169,14 +172,15 @@ def return_ranges(
         )
     if grade in GRADE_RETURN_DAYS and grading_system in MRI_GRADING:
         low, high = GRADE_RETURN_DAYS[grade]
-        out.append(
-            ReturnRange(
-                f"Rest before return for MRI grade {grade}",
-                low,
-                high,
-                None,
-                "Arendt grading, as summarised by Radiopaedia",
+        scale = SCALE_NAMES[grading_system]
+        source = "Arendt grading, as summarised by Radiopaedia"
+        if grading_system != "arendt":
+            source = (
+                f"Rest before return by Arendt grade, as summarised by Radiopaedia, read for "
+                f"{scale} grade {grade} (the two MRI scales' grades 1-4 correspond)"
             )
+        out.append(
+            ReturnRange(f"Rest before return for {scale} grade {grade}", low, high, None, source)
         )
     return out
 

@@ -201,6 +201,7 @@ class Period:
     start: dt.date
     end: dt.date
     signed_off_on: dt.date | None = None
+    impact_phase: bool = False  # the phase prescribes weight-bearing work (Snapshot.impact_phase)
 
 
 @dataclass(frozen=True)
@@ -282,6 +283,8 @@ def trial_case(
             signed_off_on=period.signed_off_on,
             high_risk_site=base.high_risk_site,
             red_pain_limit=base.red_pain_limit,
+            facts=base.facts,
+            impact_phase=period.impact_phase,
         )
         spec = draft[period.order - 1]
         result = compare(

@@ -209,7 +209,8 @@ def acwr_ewma(loads: Sequence[float], *, acute: int = 7, chronic: int = 28) -> f
     """EWMA acute:chronic ratio on the last day of a daily-load series (rest days as 0).
 
     Gabbett (BJSM 2016): 0.8–1.3 "sweet spot", ≥ 1.5 "danger"; it predicts injury barely better
-    than chance (Impellizzeri et al., Sports Med 2020), so use it as a caution, never a gate.
+    than chance (Impellizzeri et al., Sports Med 2021;51:581-92), so use it as a caution, never
+    a gate.
     """
     if not loads:
         return None

@@ -22,7 +22,7 @@ from athletes.models import Case, User
 from athletes.sites import BY_CODE, HIGH
 from rehab.errors import ApplicationError
 
-from . import criteria, signals
+from . import criteria, signals, site_rules
 from .models import (
     Activity,
     Impact,
@@ -349,8 +349,15 @@ def plan_create(*, case: Case, template: ProtocolTemplate, created_by: User) -> 
             )
     except IntegrityError:
         raise ApplicationError("This case already has a plan being drafted.") from None
+    # The site's and the screens' rules, whatever the template (protocols.site_rules).
+    phases = site_rules.apply(
+        [p.spec_fields() for p in template.phases.order_by("order")],
+        site=case.site,
+        bone_health_risk=bool(case.bone_health_flags),
+        conservative_template=template.conservative,
+    )
     bulk_create_with_history(  # each phase's first version, for later diffs
-        [PlanPhase(plan=plan, **p.spec_fields()) for p in template.phases.order_by("order")],
+        [PlanPhase(plan=plan, **fields) for fields in phases],
         PlanPhase,
         default_user=created_by,
         default_change_reason=f"Copied from template “{template.name}” v{template.version}"[:100],

@@ -13,6 +13,7 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -84,7 +85,9 @@ def _forms(request, page: care.Timeline, bound: dict | None = None) -> dict:
     if can["set_goal"] and page.phase is not None:
         forms["goal_form"] = bound.get("goal") or GoalForm(today=today)
     if can["bone_health"]:
-        forms["bone_form"] = bound.get("bone") or BoneHealthReviewForm(today=today)
+        forms["bone_form"] = bound.get("bone") or BoneHealthReviewForm(
+            today=today, sex=page.case.athlete.sex
+        )
     return forms
 
 
@@ -311,27 +314,39 @@ def bone_health_new(request, case_id: int):
     if not permissions.can_record_bone_health_review(request.user, case):
         raise PermissionDenied("You may not record a bone-health review on this case.")
     today = _today()
-    form = BoneHealthReviewForm(request.POST, today=today)
+    form = BoneHealthReviewForm(request.POST, today=today, sex=case.athlete.sex)
     if form.is_valid():
         data = form.cleaned_data
+        points = form.points()
+        said = []
         try:
-            _, result = care_services.bone_health_review_record(
-                case=case,
-                by=request.user,
-                date=data["date"],
-                points=form.points(),
-                vitamin_d_nmol_l=data["vitamin_d_nmol_l"],
-                calcium_mg=data["calcium_mg"],
-                intake_concerns=data["intake_concerns"],
-                today=today,
-            )
+            with transaction.atomic():
+                if any(v is not None for v in points.values()):
+                    _, result = care_services.bone_health_review_record(
+                        case=case,
+                        by=request.user,
+                        date=data["date"],
+                        points=points,
+                        vitamin_d_nmol_l=data["vitamin_d_nmol_l"],
+                        calcium_mg=data["calcium_mg"],
+                        intake_concerns=data["intake_concerns"],
+                        today=today,
+                    )
+                    said.append(f"Triad score {result.total} ({result.clearance_label})")
+                if data["reds_result"]:
+                    care_services.reds_screen_record(
+                        case=case,
+                        by=request.user,
+                        date=data["date"],
+                        positive=data["reds_result"] == "positive",
+                        indicators=data["reds_indicators"],
+                        today=today,
+                    )
+                    said.append(f"REDs screen {data['reds_result']}")
         except ApplicationError as exc:
             exc.add_to_form(form)
         else:
-            messages.success(
-                request,
-                f"Bone-health review recorded: score {result.total} ({result.clearance_label}).",
-            )
+            messages.success(request, "Bone-health review recorded: " + "; ".join(said) + ".")
             return redirect(_url(case.pk, "timeline"))
     return _render_timeline(request, case, bound={"bone": form}, status=400)
 

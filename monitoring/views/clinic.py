@@ -22,15 +22,18 @@ from athletes.forms import NewCaseForm
 from athletes.models import Case
 from athletes.selectors import case_for_user
 from athletes.services import athlete_create, case_open
+from athletes.sites import FEMORAL_NECK_SITES
 from protocols import services as plan_services
+from protocols.criteria_case import SCREEN_TESTS
 from rehab.errors import ApplicationError
 
-from .. import clinic, decisions, services
+from .. import care_services, clinic, decisions, services
 from ..forms import (
     AssessmentForm,
     CaseFilterForm,
     ContactForm,
     DecisionForm,
+    FemoralNeckForm,
     FlagResolveForm,
     SignOffForm,
     StartDateForm,
@@ -183,7 +186,13 @@ def case(request, case_id: int):
 
 
 def _assessment_tests(user, case) -> list[str]:
-    return [t for t in Assessment.Test.values if permissions.can_record_assessment(user, case, t)]
+    """The tests the person may type a result for (the bone-health screens are scored item by
+    item with the bone-health review instead)."""
+    return [
+        t
+        for t in Assessment.Test.values
+        if t not in SCREEN_TESTS and permissions.can_record_assessment(user, case, t)
+    ]
 
 
 def _render_case(request, page: clinic.CasePage, *, forms: dict | None = None, status=200):
@@ -209,6 +218,10 @@ def _render_case(request, page: clinic.CasePage, *, forms: dict | None = None, s
     if page.can["assess"]:
         context["assessment_form"] = forms.get("assessment") or AssessmentForm(
             tests=_assessment_tests(user, case), today=page.today
+        )
+    if case.site in FEMORAL_NECK_SITES and permissions.can_record_orthopaedic_decision(user, case):
+        context["femoral_neck_form"] = forms.get("femoral_neck") or FemoralNeckForm(
+            today=page.today
         )
     failed = forms.get("resolve")
     context["flag_items"] = [
@@ -345,6 +358,36 @@ def case_sign_off(request, case_id: int):
             services.request_evaluation([case.pk])
             messages.success(request, f"“{page.phase.name}” signed off.")
     return redirect(_case_url(case.pk, "evaluation"))
+
+
+@login_required
+@require_POST
+def femoral_neck_new(request, case_id: int):
+    """A clinician records femoral neck findings and the orthopaedic decision."""
+    case = _clinic_case(request, case_id)
+    if not permissions.can_record_orthopaedic_decision(request.user, case):
+        raise PermissionDenied("Only the case's clinicians record orthopaedic findings.")
+    today = _today()
+    form = FemoralNeckForm(request.POST, today=today)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            care_services.femoral_neck_record(
+                case=case,
+                by=request.user,
+                ortho_decision=data["ortho_decision"] or None,
+                decided_on=data["decided_on"],
+                fracture_line_percent=data["fracture_line_percent"],
+                effusion=data["effusion"],
+                today=today,
+            )
+        except ApplicationError as exc:
+            exc.add_to_form(form)
+        else:
+            messages.success(request, "Femoral neck findings recorded.")
+            return redirect(_case_url(case.pk, "femoral-neck"))
+    page = clinic.case_page(request.user, case, today=today, with_charts=False)
+    return _render_case(request, page, forms={"femoral_neck": form}, status=400)
 
 
 @login_required

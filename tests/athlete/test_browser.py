@@ -58,7 +58,7 @@ class Taps:
 
 @pytest.fixture
 def maya(transactional_db):
-    """An athlete on day 10 of her walk-run phase who logged the 4 days before today."""
+    """An athlete on day 10 of her walk-run phase who logged the 5 days before today."""
     today = timezone.localdate()
     clinician = UserFactory(username="dana", kind="clinician")
     user = UserFactory(username="maya", kind="athlete", first_name="Maya")
@@ -66,7 +66,7 @@ def maya(transactional_db):
     case.care_team.create(user=clinician, role="lead_clinician")
     case.care_team.create(user=user, role="athlete")
     running_plan(case, clinician, started_on=today - dt.timedelta(days=10), phase=2)
-    for n in range(1, 5):
+    for n in range(1, 6):
         services.daily_log_record(
             athlete=case.athlete,
             date=today - dt.timedelta(days=n),
@@ -163,11 +163,11 @@ def test_log_today_in_a_few_taps_edit_it_and_see_progress_change(
     ).to_be_visible()
     page.screenshot(path=artifacts / "athlete-today.png", full_page=True)
 
-    # What's next, before: the pain goal is waiting for a fifth log.
+    # What's next, before: the pain goal is waiting for logs (6 of the 7 days, clinical.md §11).
     page.goto(f"{live_server.url}/me/next/")
     pain_goal = page.locator(".goal", has_text="Pain during running at 2/10 or below")
     expect(pain_goal).to_have_class("goal is-unknown")
-    expect(pain_goal).to_contain_text("4 logs so far, 5 needed")
+    expect(pain_goal).to_contain_text("5 days logged so far, 6 needed")
     page.screenshot(path=artifacts / "athlete-next-before.png", full_page=True)
     page.goto(f"{live_server.url}/me/progress/")
     page.wait_for_function("document.querySelector('.js-plotly-plot')?.data")
@@ -198,7 +198,7 @@ def test_log_today_in_a_few_taps_edit_it_and_see_progress_change(
     session = ActivitySession.objects.get(athlete=athlete, date=today)
     assert (session.activity, session.minutes, session.rpe) == ("walk_run", 30, 4)
 
-    # What's next, after: five logs at 1/10, so the pain goal is done.
+    # What's next, after: six logs at 1/10 in 7 days, so the pain goal is done.
     page.goto(f"{live_server.url}/me/next/")
     done = page.locator(".goal.is-met", has_text="Pain during running at 2/10 or below")
     expect(done).to_be_visible()
@@ -216,7 +216,7 @@ def test_log_today_in_a_few_taps_edit_it_and_see_progress_change(
     option(page, "pain_during", "3").tap()
     page.get_by_role("button", name="Save today's log").tap()
     expect(page.get_by_role("heading", name="Logged")).to_be_visible()
-    assert DailyLog.objects.filter(athlete=athlete).count() == 5
+    assert DailyLog.objects.filter(athlete=athlete).count() == 6
     assert DailyLog.objects.get(athlete=athlete, date=today).pain_during == 3
     assert ActivitySession.objects.filter(athlete=athlete, date=today).count() == 1
 
@@ -314,7 +314,7 @@ def test_a_log_made_offline_is_kept_and_sent_once_back_online(
     # The same log sent once more (a flaky connection) still leaves one log and one session.
     page.evaluate(RESEND, today.isoformat())
     assert page.evaluate("window.rehabOutbox.pending()") == []
-    assert DailyLog.objects.filter(athlete=athlete).count() == 5
+    assert DailyLog.objects.filter(athlete=athlete).count() == 6
     assert ActivitySession.objects.filter(athlete=athlete, date=today).count() == 1
 
     # Logging out leaves no page of the athlete's cached on the phone.

@@ -133,7 +133,7 @@ def test_goals_split_open_and_met_with_plain_status():
     assert texts[hop] == "Not checked yet in this stage"
     # At most one missing day in seven: 6 logs, not the 5 of the template's minimum.
     pain = "Pain during running at 2/10 or below on every day you log for 7 days (at least 6 logs)"
-    assert texts[pain] == "Not enough logs yet to tell: keep logging"
+    assert texts[pain] == "3 days logged so far, 6 needed: keep logging"
     assert goals.met == []
 
 

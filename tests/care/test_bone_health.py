@@ -27,8 +27,11 @@ BONE_HEALTH = next(
 
 
 def test_the_score_follows_de_souza_2014():
-    assert care_rules.triad_cra({"energy": 1}).clearance == "full"
-    result = care_rules.triad_cra({"energy": 1, "bmi": 1, "menses": 2, "bsi": 1})
+    # One item scored is not a clearance: the score is incomplete (clinical.md §11).
+    assert care_rules.triad_cra({"energy": 1}).clearance == "incomplete"
+    result = care_rules.triad_cra(
+        {"energy": 1, "bmi": 1, "menarche": 0, "menses": 2, "bmd": 0, "bsi": 1}
+    )
     assert (result.total, result.clearance) == (5, "provisional")
     assert care_rules.triad_cra(dict.fromkeys(care_rules.CRA_COMPONENTS, 1)).clearance == (
         "restricted"
@@ -47,7 +50,7 @@ def test_the_nutritionist_records_a_review_that_feeds_the_criterion(client, case
             "bmi": "0",
             "menarche": "0",
             "menses": "1",
-            "bmd": "",
+            "bmd": "0",
             "bsi": "1",
             "vitamin_d_nmol_l": "62",
             "calcium_mg": "800",

@@ -23,7 +23,9 @@ def _expected_next(case: Case) -> str:
 
 def test_a_new_athlete_and_case_are_opened_and_the_plan_builder_is_next(client, clinician, frozen):
     client.force_login(clinician)
-    response = client.post(reverse("clinic:case_new"), {**NEW_CASE, "site": "navicular"})
+    response = client.post(
+        reverse("clinic:case_new"), {**NEW_CASE, "site": "navicular", "grading_system": "arendt"}
+    )
     case = Case.objects.get(athlete__first_name="Ada", athlete__last_name="Quinn")
     assert response.status_code == 302 and response.url == _expected_next(case)
     assert case.risk == "high" and case.grade == 2 and case.created_by == clinician
@@ -47,6 +49,7 @@ def test_an_existing_athlete_of_mine_gets_a_second_case(client, case, clinician,
         "first_name": "",
         "last_name": "",
         "site": "fibula",
+        "grading_system": "arendt",  # Fredericson is a tibial scale
     }
     response = client.post(reverse("clinic:case_new"), data)
     assert response.status_code == 302

@@ -260,7 +260,8 @@ def test_clinical_roles_may_use_every_action(client, request, case, plan, flagge
 @pytest.mark.parametrize(
     ("who", "test", "allowed"),
     [
-        ("nutritionist", "bone_health_cra", True),
+        # A Triad total is computed from its items (the bone-health review), never typed.
+        ("nutritionist", "bone_health_cra", False),
         ("nutritionist", "single_leg_hop", False),
         ("psychologist", "tsk11", True),
         ("psychologist", "readiness_iprrs", True),
@@ -303,6 +304,7 @@ def test_a_nutritionist_sees_only_their_own_assessments(client, case, plan, team
         assessed_by=team["nutritionist"],
         notes="Rosa's CRA",
         today=TODAY,
+        screen=True,
     )
     client.force_login(team["nutritionist"])
     html = client.get(reverse("clinic:case", args=[case.pk])).content.decode()

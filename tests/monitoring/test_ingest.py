@@ -155,6 +155,16 @@ def test_assessment_validation_per_test(walk_run, case, clinician, nutritionist)
             assessed_by=nutritionist,
             today=TODAY,
         )
+    with pytest.raises(ApplicationError) as err:  # a Triad total is computed, never typed
+        services.assessment_record(
+            case=case,
+            test="bone_health_cra",
+            value=2,
+            date=TODAY,
+            assessed_by=nutritionist,
+            today=TODAY,
+        )
+    assert "test" in err.value.errors
     services.assessment_record(
         case=case,
         test="bone_health_cra",
@@ -162,6 +172,7 @@ def test_assessment_validation_per_test(walk_run, case, clinician, nutritionist)
         date=TODAY,
         assessed_by=nutritionist,
         today=TODAY,
+        screen=True,
     )
     assert Assessment.objects.count() == 2
 

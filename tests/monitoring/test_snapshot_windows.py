@@ -4,6 +4,7 @@ history, and the database's cut is the same as the portable one."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -54,14 +55,12 @@ def _whole_history(ctx: selectors.CaseContext) -> Snapshot:
         .order_by("date", "id")
         .values_list(*selectors.ASSESSMENT_COLUMNS[1:])
     ]
-    return Snapshot(
-        phase_started_on=ctx.phase.started_on or TODAY,
-        logs=logs,
-        sessions=sessions,
-        assessments=assessments,
-        signed_off_on=ctx.phase.signed_off_on,
-        high_risk_site=ctx.case.risk == Case.Risk.HIGH,
-    )
+    # Everything else (sign-off, risk, red limit, judged-from day, case facts, the phase's impact)
+    # as the windows' snapshot has it: only the records' reach differs.
+    whole = dataclasses.replace(ctx.snapshot, logs=logs, sessions=sessions, assessments=assessments)
+    assert whole.phase_started_on == (ctx.phase.started_on or TODAY)
+    assert whole.high_risk_site == (ctx.case.risk == Case.Risk.HIGH)
+    return whole
 
 
 @pytest.fixture

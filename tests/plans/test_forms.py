@@ -49,6 +49,9 @@ GOOD: dict[str, dict] = {
     "swelling": {"days": 6},
     "load_spike": {"ratio": 1.3, "min_history_days": 28},
     "severe_pain": {"limit": 6, "days": 2},
+    "orthopaedic_decision": {},
+    "femoral_neck_findings": {"max_percent": 40},
+    "bone_health_screen": {"max_score": 4, "within_days": 180},
 }
 KINDS = sorted(criteria.REGISTRY)
 

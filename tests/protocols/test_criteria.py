@@ -11,6 +11,7 @@ import pytest
 from protocols import criteria
 from protocols.criteria import CriterionError, get_kind, kinds_for, validate, validate_list
 from protocols.gating import AssessmentEntry, LogEntry, SessionEntry, Snapshot
+from tests.protocols import criteria_case_tables as case_tables
 
 START = date(2025, 3, 3)
 TODAY = date(2025, 3, 23)  # day 20 of the phase
@@ -49,6 +50,7 @@ def run(item: dict[str, Any], snapshot: Snapshot, today: date = TODAY) -> criter
 
 
 ALL_KINDS = sorted(criteria.REGISTRY)
+NO_PARAMETERS = {"clinician_signoff", "orthopaedic_decision"}
 
 
 # === declarations ==============================================================================
@@ -66,6 +68,8 @@ def test_registry_holds_the_kinds_of_the_contract():
         "assessment",
         "weekly_load_increase",
         "clinician_signoff",
+        "orthopaedic_decision",
+        "bone_health_screen",
     }
     assert set(criteria.REGRESS_KINDS) == {
         "pain_above",
@@ -76,6 +80,7 @@ def test_registry_holds_the_kinds_of_the_contract():
         "night_pain",
         "swelling",
         "severe_pain",
+        "femoral_neck_findings",
     }
     assert set(criteria.WARNING_KINDS) == {"load_spike"}
 
@@ -134,12 +139,13 @@ DEFAULTS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "load_spike": ({}, {"ratio": 1.5, "min_history_days": 21}),
     "severe_pain": ({}, {"limit": None, "days": 2}),
 }
+DEFAULTS.update(case_tables.DEFAULTS)
 
 
 def test_the_tables_cover_every_kind():
     assert set(DEFAULTS) == set(ALL_KINDS)
-    assert set(BAD_TYPE) == set(ALL_KINDS) - {"clinician_signoff"}  # no parameters to mistype
-    assert {case[0] for case in OUT_OF_RANGE} == set(ALL_KINDS) - {"clinician_signoff"}
+    assert set(BAD_TYPE) == set(ALL_KINDS) - NO_PARAMETERS  # no parameters to mistype
+    assert {case[0] for case in OUT_OF_RANGE} == set(ALL_KINDS) - NO_PARAMETERS
     assert set(EVALUATIONS) == set(ALL_KINDS)
 
 
@@ -200,6 +206,7 @@ BAD_TYPE: dict[str, tuple[dict[str, Any], str, str]] = {
     "load_spike": ({"ratio": True}, "ratio", "Caution ratio must be a number."),
     "severe_pain": ({"limit": 5.5}, "limit", "Red pain limit must be a whole number."),
 }
+BAD_TYPE.update(case_tables.BAD_TYPE)
 
 
 @pytest.mark.parametrize("name", sorted(BAD_TYPE))
@@ -306,6 +313,7 @@ OUT_OF_RANGE: list[tuple[str, dict[str, Any], str, str]] = [
         "Days of history needed must be between 7 and 365.",
     ),
 ]
+OUT_OF_RANGE += case_tables.OUT_OF_RANGE
 
 
 @pytest.mark.parametrize(("name", "params", "field", "message"), OUT_OF_RANGE)
@@ -507,6 +515,7 @@ DESCRIPTIONS: list[tuple[dict[str, Any], str]] = [
         "Warns when the acute:chronic training load ratio (EWMA, 7 and 28 days) is 1.5 or more.",
     ),
 ]
+DESCRIPTIONS += case_tables.DESCRIPTIONS
 
 
 @pytest.mark.parametrize(("item", "sentence"), DESCRIPTIONS)
@@ -806,6 +815,7 @@ EVALUATIONS: dict[str, list[Case]] = {
     ],
 }
 # fmt: on
+EVALUATIONS.update(case_tables.EVALUATIONS)
 
 CASES = [
     pytest.param(name, *case[1:], id=f"{name}: {case[0]}")

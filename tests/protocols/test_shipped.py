@@ -41,7 +41,8 @@ def test_installing_again_changes_nothing():
         ("navicular", False, "navicular"),
         ("metatarsal_shaft", False, "metatarsal-shaft"),
         ("calcaneus", False, "low-risk-general"),
-        ("anterior_tibia", False, "high-risk-general"),
+        ("anterior_tibia", False, "anterior-tibia"),
+        ("patella", False, "high-risk-general"),
         ("femoral_neck_compression", False, "femoral-neck"),
     ],
 )

@@ -106,6 +106,11 @@ def url_for(route: Route, world: dict, which: str) -> str:
         basename = max((b for b in by_basename if name.startswith(b + "-")), key=len, default="")
     if route.api and basename in by_basename:
         values["pk"] = by_basename[basename].pk
+    elif route.api:  # an action named in several words: "case-femoral-neck"
+        name = route.name.removeprefix("api:")
+        owner = max((b for b in by_basename if name.startswith(f"{b}-")), key=len, default=None)
+        if owner is not None:
+            values["pk"] = by_basename[owner].pk
     kwargs = {param: values[param] for param in route.params}
     return reverse(route.name, kwargs=kwargs)
 

@@ -148,6 +148,15 @@ MATRIX: dict[str, Expect] = {
         nutritionist=400,  # they record their own kinds of test: the empty form is invalid
         psychologist=400,
     ),
+    "clinic:femoral_neck_new": expect(
+        "POST",
+        anonymous=LOGIN,
+        everyone=404,
+        foreign=404,
+        clinician=400,  # an empty form records nothing
+        physio=403,  # the orthopaedic decision is a clinician's
+        **CASE_ACTION_REFUSED,
+    ),
     "clinic:flag_acknowledge": expect(
         "POST",
         anonymous=LOGIN,
@@ -315,6 +324,12 @@ MATRIX: dict[str, Expect] = {
     "api:case-detail": api_read(),
     "api:case-fhir": api_read(
         coach=403, nutritionist=403, psychologist=403, integration=403, **CLINICAL, athlete=200
+    ),
+    # Femoral neck findings and the orthopaedic decision: the case's clinicians only; an
+    # empty body records nothing (400). Bone-health reviews: clinical roles and the nutritionist.
+    "api:case-femoral-neck": api_action(everyone=403, clinician=400),
+    "api:case-bone-health-review": api_action(
+        everyone=403, clinician=400, physio=400, nutritionist=400
     ),
     "api:care-team-member-list": api_read(),
     "api:care-team-member-detail": api_read(),

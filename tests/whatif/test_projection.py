@@ -100,7 +100,7 @@ def test_a_typical_return_past_the_grade_range_is_said():
     # 24 Dec is day 57: inside the site's 27–61 days, after grade 2's 21–42.
     assert tl.running_long == (
         "The typical projected return (24 Dec 2026, day 57) falls after the usual range "
-        "(Rest before return for MRI grade 2: up to 42 days).",
+        "(Rest before return for Fredericson grade 2: up to 42 days).",
     )
 
 

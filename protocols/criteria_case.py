@@ -1,0 +1,235 @@
+"""Criterion kinds that read the case's recorded facts (``Snapshot.facts``, named in
+``gating.CASE_FACTS``) and its bone-health screens (see docs/criteria.md).
+
+Registered at the end of ``protocols.criteria``'s registry (imported there before the kind
+lists are made). Same conventions as the kinds there: three-valued results, unknown is never
+met, and each result states what was observed and the threshold in the criterion's unit.
+
+- ``orthopaedic_decision``: a clinician-only gate; a femoral neck (tension side) phase beyond
+  touch-down weight bearing needs a recorded orthopaedic decision, surgical or conservative.
+- ``femoral_neck_findings``: a fracture line over 50% of the neck width or a joint effusion
+  recorded on the case is a red flag (urgent referral).
+- ``bone_health_screen``: the latest bone-health screen clears the athlete: a complete Triad
+  cumulative risk score at most 5 (women), or a negative REDs screen. A Triad score with
+  items missing is "incomplete", unknown to the gate, never clearance; for men the Triad
+  tool is not validated and the REDs screen is read.
+Sources: Robertson & Wood, "Femoral neck stress fractures in sport", Sports Med Int Open
+2017;1:E58-68; De Souza et al., BJSM 2014;48:289; Mountjoy et al., BJSM 2023;57:1073
+(clinical.md §10-11).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from protocols import criteria as _criteria
+from protocols.criteria import Kind, Measure, Param, _num, _plural, register
+
+if TYPE_CHECKING:
+    from protocols.gating import Snapshot
+
+# Assessment tests written by the bone-health screen services, never typed as a raw value.
+TRIAD_TEST = "bone_health_cra"  # a complete Triad cumulative risk score
+TRIAD_INCOMPLETE_TEST = "triad_incomplete"  # a Triad assessment with items not scored
+REDS_TEST = "reds_screen"  # 1 positive, 0 negative
+SCREEN_TESTS: frozenset[str] = frozenset({TRIAD_TEST, TRIAD_INCOMPLETE_TEST, REDS_TEST})
+
+_DECISIONS = {"conservative": "conservative management", "surgical": "surgical management"}
+
+
+def _fact(snapshot: Snapshot, name: str, default: Any = KeyError) -> Any:
+    facts = snapshot.facts or {}
+    if name in facts:
+        return facts[name]
+    if default is KeyError:
+        raise KeyError(name)
+    return default
+
+
+@register
+class OrthopaedicDecision(Kind):
+    kind = "orthopaedic_decision"
+    label = "Orthopaedic decision recorded"
+    role = "advance"
+    params = ()
+    help = (
+        "Femoral neck, tension side: no weight bearing beyond touch-down until an orthopaedic "
+        "decision (surgical or conservative) is recorded on the case by a clinician "
+        "(Robertson & Wood 2017)."
+    )
+
+    def sentence(self, p: Mapping[str, Any]) -> str:
+        return "An orthopaedic decision (surgical or conservative) is recorded on the case."
+
+    def measure(self, p: Mapping[str, Any], snapshot: Snapshot, today: date) -> Measure:
+        try:
+            decision = _fact(snapshot, "ortho_decision")
+        except KeyError:
+            return Measure(
+                None,
+                None,
+                "recorded",
+                "Not enough data: the case's orthopaedic decision was not read.",
+            )
+        on = _fact(snapshot, "ortho_decision_on", None)
+        if decision in _DECISIONS and (on is None or on <= today):
+            when = f" on {on.isoformat()}" if on else ""
+            why = f"Orthopaedic decision recorded{when}: {_DECISIONS[decision]}."
+            return Measure(True, decision, "recorded", why)
+        why = (
+            "No orthopaedic decision is recorded on the case: weight bearing beyond touch-down "
+            "waits for it."
+        )
+        return Measure(False, None, "recorded", why)
+
+
+@register
+class FemoralNeckFindings(Kind):
+    kind = "femoral_neck_findings"
+    label = "Femoral neck: fracture line or effusion"
+    role = "regress"
+    params = (
+        Param(
+            "max_percent",
+            "int",
+            "Fracture line limit (% of the neck width)",
+            default=50,
+            min=1,
+            max=100,
+            help="A fracture line over this share of the neck width is a red flag "
+            "(Robertson & Wood 2017: over 50%).",
+        ),
+    )
+    help = (
+        "A fracture line over 50% of the femoral neck width or a hip joint effusion recorded "
+        "on the case: urgent orthopaedic referral (Robertson & Wood 2017)."
+    )
+
+    def sentence(self, p: Mapping[str, Any]) -> str:
+        return (
+            f"A fracture line over {p['max_percent']}% of the femoral neck width or a joint "
+            "effusion is recorded on the case: urgent orthopaedic referral."
+        )
+
+    def is_red_flag(self, p: Mapping[str, Any], high_risk_site: bool) -> bool:
+        return True
+
+    def measure(self, p: Mapping[str, Any], snapshot: Snapshot, today: date) -> Measure:
+        limit = p["max_percent"]
+        line = _fact(snapshot, "fracture_line_percent", None)
+        effusion = _fact(snapshot, "effusion", None)
+        found = []
+        if line is not None and line > limit:
+            found.append(f"a fracture line across {line}% of the neck width")
+        if effusion:
+            found.append("a hip joint effusion")
+        if found:
+            why = (
+                "Recorded on the case: "
+                + " and ".join(found)
+                + f" (limit {limit}%): urgent orthopaedic referral."
+            )
+            return Measure(True, line, limit, why, "%")
+        if line is None or effusion is None:
+            missing = [
+                name
+                for name, value in (("the fracture line", line), ("effusion", effusion))
+                if value is None
+            ]
+            why = f"Not enough data: {' and '.join(missing)} not recorded on the case."
+            return Measure(None, None, limit, why, "%")
+        why = f"Fracture line {line}% of the neck width (limit {limit}%), no effusion recorded."
+        return Measure(False, line, limit, why, "%")
+
+
+@register
+class BoneHealthScreen(Kind):
+    kind = "bone_health_screen"
+    label = "Bone-health screen clears"
+    role = "advance"
+    params = (
+        Param(
+            "max_score",
+            "int",
+            "Triad score at most",
+            default=5,
+            min=0,
+            max=12,
+            help="Highest complete Triad cumulative risk score that clears (De Souza 2014: "
+            "0-1 full, 2-5 provisional or limited, 6 or more restricted).",
+        ),
+        Param(
+            "within_days",
+            "int",
+            "Within days",
+            default=365,
+            min=1,
+            max=730,
+            help="Only a screen this recent counts (from any phase of the plan).",
+        ),
+    )
+    help = (
+        "The latest bone-health screen clears the athlete: a complete Triad cumulative risk "
+        "score (women; De Souza 2014) or a negative REDs screen (Mountjoy 2023; the Triad tool "
+        "is validated in women only). An incomplete Triad score is unknown, never clearance."
+    )
+
+    def sentence(self, p: Mapping[str, Any]) -> str:
+        return (
+            f"Bone-health screen {_period_text(p['within_days'])}: a complete Triad cumulative "
+            f"risk score of at most {p['max_score']} (women) or a negative REDs screen."
+        )
+
+    def measure(self, p: Mapping[str, Any], snapshot: Snapshot, today: date) -> Measure:
+        limit = p["max_score"]
+        start = today - timedelta(days=p["within_days"] - 1)
+        male = _fact(snapshot, "sex", None) == "male"
+        screens = [a for a in snapshot.assessments if a.test in SCREEN_TESTS]
+        screens = [a for a in screens if start <= a.day <= today]
+        if male:
+            triad_only = [a for a in screens if a.test != REDS_TEST]
+            screens = [a for a in screens if a.test == REDS_TEST]
+        if not screens:
+            if male and triad_only:
+                why = (
+                    "Not enough data: the Triad score is not validated in men; record a REDs "
+                    "screen."
+                )
+            else:
+                why = (
+                    f"Not enough data: no bone-health screen (Triad or REDs) "
+                    f"{_period_text(p['within_days'])}."
+                )
+            return Measure(None, None, limit, why, "points")
+        latest = max(screens, key=lambda a: a.day)  # stable: the last given of a day wins
+        latest = [a for a in screens if a.day == latest.day][-1]
+        when = latest.day.isoformat()
+        if latest.test == REDS_TEST:
+            if latest.value >= 1:
+                return Measure(False, "positive", "negative", f"REDs screen positive on {when}.")
+            return Measure(True, "negative", "negative", f"REDs screen negative on {when}.")
+        if latest.test == TRIAD_INCOMPLETE_TEST:
+            why = (
+                f"Not enough data: the Triad assessment of {when} is incomplete (items not "
+                f"scored; {_num(latest.value)} points so far): not a clearance."
+            )
+            return Measure(None, None, limit, why, "points")
+        score = latest.value
+        band = "restricted" if score >= 6 else "provisional" if score >= 2 else "full clearance"
+        why = (
+            f"Triad cumulative risk score {_num(score)} on {when} ({band}); at most {limit} clears."
+        )
+        return Measure(score <= limit, score, limit, why, "points")
+
+
+def _period_text(days: int) -> str:
+    return f"in the last {_plural(days, 'day')}"
+
+
+# ``protocols.criteria`` imports this module before making its kind lists; imported first, this
+# module is still empty then: the lists are made again now that its kinds are registered.
+_criteria.ADVANCE_KINDS = tuple(k.kind for k in _criteria.kinds_for("advance"))
+_criteria.REGRESS_KINDS = tuple(k.kind for k in _criteria.kinds_for("regress"))
+_criteria.WARNING_KINDS = tuple(k.kind for k in _criteria.kinds_for("warning"))

@@ -779,7 +779,8 @@ def transition_undo(*, plan: Plan, undone_by: User, reason: str) -> PhaseTransit
     The phases' dates and the current phase become what the earlier decisions made them; a
     completed plan and its case become active again. The decision is removed from the plan's
     decisions and kept in the audit trail: its history row (who undid it and why) and a
-    ``PlanEdit`` that quotes it. A sign-off cleared by an undone step back is not restored.
+    ``PlanEdit`` that quotes it. An undone step back's "judged from" day is cleared; a sign-off
+    it cleared is not restored.
     Returns the undone decision (no longer saved).
     """
     plan = Plan.objects.select_for_update().select_related("case__athlete").get(pk=plan.pk)
@@ -810,6 +811,11 @@ def transition_undo(*, plan: Plan, undone_by: User, reason: str) -> PhaseTransit
             plan.save(update_fields=fields)
     except IntegrityError:
         raise ApplicationError("This case has another active plan now.") from None
+    # An undone step back no longer judges its phase from a later day; every phase's earliest
+    # "ready" day is the evaluation's to recompute.
+    if last.kind == PhaseTransition.Kind.REGRESS and last.to_phase_id:
+        PlanPhase.objects.filter(pk=last.to_phase_id).update(judged_from=None)
+    PlanPhase.objects.filter(plan=plan).update(ready_from=None)
     PlanEdit.objects.create(
         plan=plan,
         edited_by=undone_by,

@@ -228,6 +228,8 @@ def test_undoing_a_step_back_restores_the_phase_it_left(client, case, clinician,
             effective_on=dt.date(2026, 10, day),
             to_phase=target,
         )
+    phases[1].refresh_from_db()
+    assert phases[1].judged_from == dt.date(2026, 10, 16)  # judged from the day after
     client.force_login(clinician)
     page = client.get(reverse("clinic:case", args=[case.pk])).content.decode()
     assert "Undo the last decision" in page and "Correct the start date" in page
@@ -242,6 +244,7 @@ def test_undoing_a_step_back_restores_the_phase_it_left(client, case, clinician,
         phase.refresh_from_db()
     assert phases[2].started_on == dt.date(2026, 10, 10) and phases[2].ended_on is None
     assert phases[1].ended_on == dt.date(2026, 10, 10)
+    assert phases[1].judged_from is None  # the undone step back judges nothing any more
     assert not plan.transitions.filter(kind="regress").exists()
     page = client.get(reverse("clinic:case", args=[case.pk])).content.decode()
     assert "Stepped back on the wrong athlete&#x27;s plan." in page

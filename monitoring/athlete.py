@@ -259,12 +259,12 @@ def _limit_line(what: str, keep: int | None, over: int | None) -> str | None:
         return f"{_cap(what)} must stay at {keep if over is None else over}/10 or below."
     if keep is None:
         return (
-            f"{_cap(what)} must stay at {over}/10 or below: if it goes higher, stop and take it "
-            "easy."
+            f"{_cap(what)} must stay at {over}/10 or below: if it goes higher, stop the session "
+            "and take the rest of the day easy."
         )
     return (
-        f"{_cap(what)} must stay at {keep}/10 or below to move on; above {over}/10, stop and "
-        "take it easy."
+        f"{_cap(what)} must stay at {keep}/10 or below to move on; above {over}/10, stop the "
+        "session and take the rest of the day easy."
     )
 
 
@@ -279,10 +279,10 @@ def pain_limits(phase: PlanPhase | None, red_limit: int | None = None) -> list[s
     if phase is None:
         return []
     noun = main_activity_noun(phase)
-    if red_limit is not None and phase.impact in {Impact.MODERATE, Impact.HIGH}:
+    if red_limit is not None and phase.impact != Impact.NONE:  # as criteria.impact_days
         red = [
             f"Pain of {red_limit}/10 or more during or after {noun}: stop and contact your "
-            "clinical team."
+            "clinical team, whatever the limits below say."
         ]
         return red + pain_limits(phase)
     goal: dict[str, int] = {}
@@ -565,20 +565,34 @@ def log_messages(
     evaluation: Evaluation | None,
     phase: PlanPhase | None,
     severe: SevereFinding | None = None,
+    open_red_flag: bool = False,
 ) -> list[Message]:
     """What the evaluation has to say to the athlete right after a log, in plain words.
 
     ``severe`` (``severe_pain``) is the day's pain at or above the plan's red limit with impact
     work: a stop, whatever the evaluation (the red flag it raises may not be stored yet), never
-    "take today easy".
+    "take today easy". ``open_red_flag``: a red flag is open on the case (what Today shows as a
+    stop): the answer keeps the stop, and never says "great work", until the clinical team has
+    reviewed it, even when this log is calm.
     """
     if phase is None or (evaluation is None and severe is None):
         return []
     out: list[Message] = []
     red = list(evaluation.red_flags) if evaluation is not None else []
+    if severe is not None:  # said once, with its number
+        red = [r for r in red if r.kind != "severe_pain"]
     words = [_RED_WORDS.get(r.kind, "A warning sign") for r in red]
     if severe is not None:
         words.insert(0, f"Pain of {severe.pain}/10 with impact work")
+    if not words and open_red_flag:
+        out.append(
+            Message(
+                "stop",
+                "Still a stop: your clinical team is reviewing what you reported",
+                f"Something you reported is open with your clinical team. Please "
+                f"{_stop_what(phase)} until they contact you. {URGENT_CARE}",
+            )
+        )
     if words:
         what = "; ".join(dict.fromkeys(words))
         out.append(
@@ -604,7 +618,7 @@ def log_messages(
         out.append(
             Message(
                 "good",
-                "Great work: you have met every goal of this stage",
+                "Great work: you have met the goals your plan checks for this stage",
                 "Your clinician will review the next step with you. Keep to your current plan "
                 "until they do.",
             )
@@ -683,6 +697,15 @@ def clinical_contacts(case: Case) -> list[Contact]:
     ]
 
 
+def has_open_red_flag(case: Case | None) -> bool:
+    """Whether a red flag is unresolved on the case, whatever rule raised it (one query)."""
+    if case is None:
+        return False
+    return Flag.objects.filter(
+        case=case, kind=Flag.Kind.RED_FLAG, status__in=Flag.UNRESOLVED
+    ).exists()
+
+
 def stop_notice(ctx: AthleteContext, log: DailyLog | None = None) -> StopNotice | None:
     """Today's stop message, or None: an unresolved red flag on the case (whatever rule raised
     it), or today's log reporting severe pain with impact work (the flag it raises may not be
@@ -690,9 +713,7 @@ def stop_notice(ctx: AthleteContext, log: DailyLog | None = None) -> StopNotice 
     """
     if ctx.case is None:
         return None
-    red = Flag.objects.filter(
-        case=ctx.case, kind=Flag.Kind.RED_FLAG, status__in=Flag.UNRESOLVED
-    ).exists()
+    red = has_open_red_flag(ctx.case)
     reason = "Something you reported needs your clinical team's review." if red else ""
     if not red and log is not None and log.date == ctx.today and ctx.plan is not None:
         sessions = ActivitySession.objects.filter(athlete=ctx.athlete, date=ctx.today)

@@ -151,6 +151,14 @@ def seed(*, today: dt.date | None = None, stdout=None) -> dict[str, User]:
     return users
 
 
+# The phone and e-mail the demo's clinicians chose to share with their athletes (a stop on an
+# athlete's Today lists them); fictional numbers (Ofcom's range for drama, 020 7946 0xxx).
+DEMO_SHARED_CONTACTS = {
+    "clinician": ("+44 20 7946 0018", "sports.clinic@demo.rehab.invalid"),
+    "physio": ("+44 20 7946 0042", ""),
+}
+
+
 def _users() -> dict[str, User]:
     users = {}
     for username, first, last, kind in DEMO_USERS:
@@ -165,6 +173,8 @@ def _users() -> dict[str, User]:
         )
         if created:
             user.set_password(DEMO_PASSWORD)
+            if username in DEMO_SHARED_CONTACTS:  # what /clinic/contact/ shares with athletes
+                user.contact_phone, user.contact_email = DEMO_SHARED_CONTACTS[username]
             user.save()
         users[username] = user
     admin, created = User.objects.get_or_create(

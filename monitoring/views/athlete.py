@@ -146,7 +146,9 @@ def logged(request, ctx: pages.AthleteContext, day: str):
     evaluation = pages.evaluate_context(ctx)
     sessions = ActivitySession.objects.filter(athlete=ctx.athlete, date=date)
     severe = pages.severe_pain(ctx.plan, ctx.phase, log, sessions)
-    notes = pages.log_messages(evaluation, ctx.phase, severe)
+    notes = pages.log_messages(
+        evaluation, ctx.phase, severe, open_red_flag=pages.has_open_red_flag(ctx.case)
+    )
     stop = any(note.level == "stop" for note in notes)
     context = _base(
         ctx,

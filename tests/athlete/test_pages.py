@@ -66,8 +66,8 @@ def test_today_shows_the_phase_prescription_limits_and_log_status(client, maya):
     assert "You may walk normally" in page and "no sprinting" in page
     # pain_max during ≤ 2 to advance and pain_above during > 5 to step back
     assert (
-        "Pain during running must stay at 2/10 or below to move on; above 5/10, stop and "
-        "take it easy." in page
+        "Pain during running must stay at 2/10 or below to move on; above 5/10, stop the "
+        "session and take the rest of the day easy." in page
     )
     assert "Sharp pain or pain that wakes you at night: stop and tell your clinician" in page
     assert "Today's log isn't done yet" in page

@@ -43,8 +43,8 @@ def test_pain_limits_from_pain_max_and_pain_above():
         )
     )
     assert lines == [
-        "Pain during running must stay at 2/10 or below to move on; above 5/10, stop and take "
-        "it easy."
+        "Pain during running must stay at 2/10 or below to move on; above 5/10, stop the session "
+        "and take the rest of the day easy."
     ]
 
 
@@ -55,7 +55,8 @@ def test_pain_limits_alone():
     assert pages.pain_limits(
         phase(regress_when=[{"kind": "pain_above", "field": "after", "above": 2}])
     ) == [
-        "Pain after running must stay at 2/10 or below: if it goes higher, stop and take it easy."
+        "Pain after running must stay at 2/10 or below: if it goes higher, stop the session and "
+        "take the rest of the day easy."
     ]
 
 
@@ -86,8 +87,8 @@ def test_a_general_pain_goal_applies_to_each_measure_with_a_stop_rule():
     )
     assert lines == [
         "Pain at rest must stay at 1/10 or below.",
-        "Pain during running must stay at 1/10 or below to move on; above 2/10, stop and take "
-        "it easy.",
+        "Pain during running must stay at 1/10 or below to move on; above 2/10, stop the session "
+        "and take the rest of the day easy.",
         "Pain after running must stay at 1/10 or below.",
         "Pain the next morning must stay at 1/10 or below.",
     ]

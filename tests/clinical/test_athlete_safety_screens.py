@@ -151,6 +151,36 @@ def test_seven_of_ten_during_running_says_stop_not_take_it_easy(client, maya):
     assert "pain of 7/10 with impact work today" in html
 
 
+def test_a_calm_edit_keeps_the_stop_while_the_red_flag_is_open(client, maya, case):
+    """20 Nov: maya logs 7/10 during her walk-run; the evaluation opens a red flag. She edits
+    the day to a calm one (0/10). The rules now judge the calm day, but the flag is open until
+    her clinical team reviews it: the answer keeps the stop, as Today does, and never says
+    "great work"."""
+    client.force_login(maya)
+    data = {
+        "pain_rest": "1",
+        "pain_during": "7",
+        "pain_after": "6",
+        "pain_character": "dull",
+        "localized": "no",
+        "night_pain": "no",
+        "swelling": "no",
+        "activity": "walk_run",
+        "minutes": "30",
+        "rpe": "5",
+    }
+    client.post(reverse("athlete:log"), data)
+    services.case_evaluate(case_id=case.pk, today=TODAY)
+    assert Flag.objects.filter(case=case, kind="red_flag", status__in=Flag.UNRESOLVED).exists()
+    calm = {**data, "pain_rest": "0", "pain_during": "0", "pain_after": "0", "pain_character": ""}
+    calm["pain_character"] = "none"
+    html = client.post(reverse("athlete:log"), calm, follow=True).content.decode()
+    assert "Great work" not in html
+    assert "Still a stop: your clinical team is reviewing what you reported" in html
+    assert URGENT in html and "+44 20 7946 0000" in html
+    assert "Stop: no running" in today_page(client, maya)
+
+
 def test_session_pain_counts_and_the_limit_is_the_plans(client, maya, case):
     """Pain 4/10 during a run is below the default limit (5/10): no stop. The clinician lowers
     the plan's red limit to 4: the same day now says stop. Pain recorded with a session (a

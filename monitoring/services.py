@@ -559,6 +559,11 @@ def reconcile_flags(
     """
     wanted = _wanted_flags(ctx, evaluation)
     current = {f.kind: f for f in existing if f.phase_id == ctx.phase_id}
+    if Flag.Kind.RED_FLAG in current:
+        # A red flag stays open until a clinician resolves it: until then the phase is not
+        # "ready to advance", whatever today's data say (the clinician, the coach and the
+        # athlete would otherwise read "stop" and "ready" side by side).
+        wanted.pop(Flag.Kind.READY_TO_ADVANCE, None)
     opened: list[Flag] = []
     payload: dict | None = None
     for flag in existing:

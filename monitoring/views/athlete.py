@@ -167,7 +167,10 @@ def logged(request, ctx: pages.AthleteContext, day: str):
 def whats_next(request, ctx: pages.AthleteContext):
     evaluation = pages.evaluate_context(ctx)
     goals = pages.goals(evaluation, ctx.phase) if evaluation and ctx.phase else None
-    context = _base(ctx, "next", goals=goals, step=pages.next_step(ctx))
+    log = pages.day_log(ctx.athlete, ctx.today) if ctx.can_log else None
+    context = _base(
+        ctx, "next", goals=goals, step=pages.next_step(ctx), stop=pages.stop_notice(ctx, log)
+    )
     return render(request, "athlete/next.html", context)
 
 

@@ -179,6 +179,13 @@ def test_a_calm_edit_keeps_the_stop_while_the_red_flag_is_open(client, maya, cas
     assert "Still a stop: your clinical team is reviewing what you reported" in html
     assert URGENT in html and "+44 20 7946 0000" in html
     assert "Stop: no running" in today_page(client, maya)
+    # Nor is the phase "ready to advance" beside the open red flag, for anyone
+    services.case_evaluate(case_id=case.pk, today=TODAY)
+    assert not Flag.objects.filter(
+        case=case, kind="ready_to_advance", status__in=Flag.UNRESOLVED
+    ).exists()
+    nxt = client.get(reverse("athlete:next")).content.decode()
+    assert 'id="stop"' in nxt and URGENT in nxt
 
 
 def test_session_pain_counts_and_the_limit_is_the_plans(client, maya, case):
@@ -263,3 +270,29 @@ def test_a_clinician_chooses_what_to_share(client, case, clinician, coach):
     )
     client.force_login(coach)
     assert client.get(url).status_code == 404
+
+
+def test_no_ready_to_advance_beside_an_open_red_flag(db):
+    """The demo's Maya is ready to advance (her criteria met). A red flag opens on her case, say
+    from a report since edited away: until a clinician resolves it, the evaluation neither keeps
+    nor raises "ready to advance"; once resolved, "ready" comes back."""
+    from monitoring import demo
+
+    today = services.athlete_today()
+    demo.seed(today=today)
+    maya_case = Flag.objects.get(kind="ready_to_advance", status__in=Flag.UNRESOLVED).case
+    plan = maya_case.plans.get(status="active")
+    red = Flag.objects.create(
+        case=maya_case,
+        phase=plan.current_phase,
+        kind="red_flag",
+        title="Red flag: severe pain with impact work",
+        message="Pain reached 7/10.",
+        evaluation={},
+    )
+    services.case_evaluate(case_id=maya_case.pk, today=today)
+    unresolved = Flag.objects.filter(case=maya_case, status__in=Flag.UNRESOLVED)
+    assert set(unresolved.values_list("kind", flat=True)) == {"red_flag"}
+    Flag.objects.filter(pk=red.pk).update(status="resolved")
+    services.case_evaluate(case_id=maya_case.pk, today=today)
+    assert unresolved.filter(kind="ready_to_advance").exists()

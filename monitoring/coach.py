@@ -630,6 +630,7 @@ class PhaseRow(NamedTuple):
     weight_bearing: str
     crutches: bool
     plan_id: int
+    ready_from: dt.date | None  # the latest evaluation's earliest end (the projection reads it)
 
 
 PHASE_ROW_COLUMNS = (
@@ -644,6 +645,7 @@ PHASE_ROW_COLUMNS = (
     "weight_bearing",
     "crutches",
     "plan_id",
+    "ready_from",
 )
 
 

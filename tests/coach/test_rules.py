@@ -396,3 +396,28 @@ def test_board_dates_follow_the_language():
         assert french == c._esc(date_filter(day, "j M Y"))
     assert french != "3 May 2026"  # the cache keeps each language's text apart
     assert c.BoardFormat().date(day, "j M Y") == "3 May 2026"
+
+
+def test_the_board_projects_the_return_as_the_athlete_page_does(db):
+    """The board and the coach's athlete page give each athlete the same expected return: both
+    read the latest evaluation's earliest end of the phase under way (PlanPhase.ready_from), so
+    an unmet criterion with a duration pushes the board's dates too (a board a week early had a
+    coach expect athletes back too soon)."""
+    from django.utils import timezone
+
+    from athletes.models import User
+    from monitoring import coach, demo
+    from protocols.models import PlanPhase
+
+    today = timezone.localdate()
+    demo.seed(today=today)
+    assert PlanPhase.objects.filter(ready_from__isnull=False).exists()
+    user = User.objects.get(username="coach")
+    rows = coach.board_facts(user, today=today)
+    assert rows
+    for row in rows:
+        page = coach.athlete_view(user, row.case_id, today=today).facts
+        assert (row.earliest_return, row.typical_return) == (
+            page.earliest_return,
+            page.typical_return,
+        ), row.case_id

@@ -2,7 +2,7 @@
 
 An item is a JSON object, `{"kind": "pain_max", "field": "during", "max": 2}`. Each kind declares
 its parameters (for form builders), validates and completes them, describes its rule in one plain
-sentence and evaluates it against a `protocols.gating.Snapshot` on a given day.
+sentence and evaluates it against a `protocols.engine.records.Snapshot` on a given day.
 
 Results are three-valued: `met` is True, False or None (unknown: not enough data). Unknown is
 never met. For regression rules and warnings `met=True` means the rule fired.
@@ -15,12 +15,10 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple
+from typing import Any, ClassVar, Literal, NamedTuple
 
-from protocols import series
-
-if TYPE_CHECKING:
-    from protocols.gating import LogEntry, Snapshot
+from protocols.engine import series
+from protocols.engine.records import LogEntry, Snapshot
 
 Role = Literal["advance", "regress", "warning"]
 ROLES: tuple[Role, ...] = ("advance", "regress", "warning")
@@ -1598,38 +1596,3 @@ class LoadSpike(Kind):
             f"the caution level is {_num(ratio_limit, 2)}."
         )
         return Measure(ratio >= ratio_limit - _EPS, round(ratio, 2), ratio_limit, why)
-
-
-# Kinds that read the case's facts and screens register themselves last (criteria_case).
-from protocols import criteria_case  # noqa: E402, F401
-
-ADVANCE_KINDS: tuple[str, ...] = tuple(k.kind for k in kinds_for("advance"))
-REGRESS_KINDS: tuple[str, ...] = tuple(k.kind for k in kinds_for("regress"))
-WARNING_KINDS: tuple[str, ...] = tuple(k.kind for k in kinds_for("warning"))
-
-__all__ = [
-    "ADVANCE_KINDS",
-    "NON_IMPACT_ACTIVITIES",
-    "impact_days",
-    "is_impact_activity",
-    "format_value",
-    "ASSESSMENT_TESTS",
-    "PAIN_FIELDS",
-    "REGISTRY",
-    "REGRESS_KINDS",
-    "ROLES",
-    "WARNING_KINDS",
-    "CriterionError",
-    "CriterionResult",
-    "Kind",
-    "Measure",
-    "Param",
-    "Window",
-    "describe",
-    "evaluate",
-    "get_kind",
-    "kinds_for",
-    "pain_value",
-    "validate",
-    "validate_list",
-]

@@ -1,12 +1,17 @@
 """The layout's import rules that import-linter's contracts do not state: no import cycle among
-the modules of the rules engine (``protocols.engine``).
+the modules of the rules engine (``protocols.engine``), and every criterion kind registered.
 
 A cycle exists exactly when some module imports a module that leads back to it, so each direct
 import inside the engine is checked for a chain back to its importer.
 """
 
+import inspect
+
 import grimp
 import pytest
+
+from protocols.engine import criteria
+from protocols.engine.criteria import assessments, case_facts, load, pain, phase, symptoms
 
 ENGINE = "protocols.engine"
 
@@ -38,3 +43,16 @@ def test_a_cycle_in_the_engine_is_found():
     records, gating = "protocols.engine.records", "protocols.engine.gating"
     graph.add_import(importer=records, imported=gating)
     assert (records, gating, records) in engine_cycles(graph)
+
+
+def test_every_kind_of_the_criteria_families_is_registered():
+    """The package registers the kinds by name, in one list: a kind class left out of it would
+    never be offered or evaluated."""
+    defined = {
+        cls.kind
+        for module in (phase, pain, symptoms, assessments, load, case_facts)
+        for name, cls in inspect.getmembers(module, inspect.isclass)
+        if issubclass(cls, criteria.Kind) and cls.__module__ == module.__name__
+        if not name.startswith("_")
+    }
+    assert defined == set(criteria.REGISTRY)

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from protocols.engine.criteria.base import Kind, Measure, Param, _num, _plural, register
+from protocols.engine.criteria.base import Kind, Measure, Param, _num, _plural
 from protocols.engine.records import Snapshot
 
 # Assessment tests written by the bone-health screen services, never typed as a raw value.
@@ -46,7 +46,6 @@ def _fact(snapshot: Snapshot, name: str, default: Any = KeyError) -> Any:
     return default
 
 
-@register
 class OrthopaedicDecision(Kind):
     kind = "orthopaedic_decision"
     label = "Orthopaedic decision recorded"
@@ -83,7 +82,6 @@ class OrthopaedicDecision(Kind):
         return Measure(False, None, "recorded", why)
 
 
-@register
 class FemoralNeckFindings(Kind):
     kind = "femoral_neck_findings"
     label = "Femoral neck: fracture line or effusion"
@@ -142,7 +140,6 @@ class FemoralNeckFindings(Kind):
         return Measure(False, line, limit, why, "%")
 
 
-@register
 class BoneHealthScreen(Kind):
     kind = "bone_health_screen"
     label = "Bone-health screen clears"

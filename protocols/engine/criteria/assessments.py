@@ -1,4 +1,5 @@
-"""Criterion kinds that read clinical assessments (hop tests, strength and the like).
+"""Criterion kinds that read recorded assessments: a test's result (hops, heel raises, strength
+symmetry, tenderness, imaging healing, ...) within limits, and the pain during it.
 
 Registered by ``protocols.engine.criteria`` (see docs/criteria.md).
 """

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from monitoring import selectors, services, tasks
 from monitoring.models import CaseEvaluation, Flag, Notification
-from protocols.gating import Evaluation
+from protocols.engine.gating import Evaluation
 
 from .report import Figure, Report
 

@@ -46,7 +46,7 @@ from athletes import permissions
 from athletes.api_scopes import ApiScope, scope_for
 from athletes.models import Case
 from protocols.api import PlanRefClinicalSerializer, PlanRefSerializer
-from protocols.criteria_case import SCREEN_TESTS
+from protocols.engine.criteria.case_facts import SCREEN_TESTS
 from protocols.models import Activity, Plan
 from rehab.api import (
     IDEMPOTENCY_CONFLICT,

@@ -4,7 +4,7 @@ Reads (``athlete_for_user``, ``context_for``, ``progress_data`` ...) take the lo
 never an athlete id, so an athlete can only ever reach their own data. The writes of these pages
 (``log_day_record``, the reminder preference) wrap the ingest services of ``monitoring.services``
 in one transaction each. The plain-language texts rewrite the criteria language
-(``protocols.criteria``) for athletes: no jargon, no abbreviations, what to do.
+(``protocols.engine.criteria``) for athletes: no jargon, no abbreviations, what to do.
 """
 
 from __future__ import annotations
@@ -24,10 +24,11 @@ from django.utils import timezone
 from athletes import permissions
 from athletes.models import Athlete, CareTeamMember, Case, User
 from athletes.selectors import cases_for_user
-from protocols import criteria
-from protocols.gating import Evaluation, LogEntry, SessionEntry, evaluate
+from protocols.engine import criteria
+from protocols.engine.gating import Evaluation, evaluate
+from protocols.engine.projection import Projection, project
+from protocols.engine.records import LogEntry, SessionEntry
 from protocols.models import Activity, Impact, Plan, PlanPhase, WeightBearing
-from protocols.projection import Projection, project
 
 from . import charts, metrics, selectors, services
 from .models import ActivitySession, DailyLog, Flag, ReminderPreference, Source

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from athletes.models import CareTeamMember, Case, SharingConsent, User
-from protocols import criteria
+from protocols.engine import criteria
 from protocols.models import Activity, Impact, PhaseTransition, Plan, PlanPhase, WeightBearing
 
 from .models import Assessment, Flag

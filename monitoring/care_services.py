@@ -19,7 +19,7 @@ from django.utils import timezone
 from athletes import permissions
 from athletes.models import CareTeamMember, Case, User
 from athletes.sites import TRABECULAR_SITES
-from protocols.criteria_case import REDS_TEST, TRIAD_INCOMPLETE_TEST, TRIAD_TEST
+from protocols.engine.criteria.case_facts import REDS_TEST, TRIAD_INCOMPLETE_TEST, TRIAD_TEST
 from protocols.models import PhaseTemplate, Plan, PlanPhase
 from rehab.errors import ApplicationError
 
@@ -594,7 +594,7 @@ def femoral_neck_record(
     joint effusion) and the orthopaedic decision (surgical or conservative, who and when).
 
     Only the case's clinicians record them; the evaluation reads them as case
-    facts (``gating.CASE_FACTS``): the ``orthopaedic_decision`` gate and the
+    facts (``records.CASE_FACTS``): the ``orthopaedic_decision`` gate and the
     ``femoral_neck_findings`` red flag (Robertson & Wood 2017)."""
     if not permissions.can_record_orthopaedic_decision(by, case):
         raise ApplicationError("Only the case's clinicians record orthopaedic findings.")

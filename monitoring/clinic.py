@@ -25,10 +25,11 @@ from athletes import permissions
 from athletes.models import Athlete, CareTeamMember, Case, Team, User
 from athletes.selectors import cases_for_user
 from athletes.sites import BY_CODE, HIGH, TRABECULAR_SITES, site_risk
-from protocols import criteria
-from protocols.gating import Evaluation, LogEntry, SessionEntry, evaluate
+from protocols.engine import criteria
+from protocols.engine.gating import Evaluation, evaluate
+from protocols.engine.projection import Projection, project
+from protocols.engine.records import LogEntry, SessionEntry
 from protocols.models import Impact, PhaseTransition, Plan, PlanEdit, PlanPhase, WeightBearing
-from protocols.projection import Projection, project
 from protocols.selectors import templates_for_case
 from rehab.errors import ApplicationError
 

@@ -43,8 +43,8 @@ from athletes import permissions
 from athletes.models import Case, User
 from athletes.selectors import cases_for_user
 from athletes.sites import BY_CODE
-from protocols import projection
-from protocols.gating import SessionEntry
+from protocols.engine import projection
+from protocols.engine.records import SessionEntry
 from protocols.models import Activity, Impact, PhaseTransition, Plan, PlanPhase, WeightBearing
 from protocols.wording import intensity_without_pain
 from rehab.db import any_of

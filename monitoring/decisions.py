@@ -17,7 +17,7 @@ from django.conf import settings
 
 from athletes.models import User
 from protocols import services as plan_services
-from protocols.gating import Evaluation, evaluate
+from protocols.engine.gating import Evaluation, evaluate
 from protocols.models import PhaseTransition, Plan, PlanPhase
 from rehab.errors import ApplicationError
 

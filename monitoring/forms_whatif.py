@@ -12,7 +12,8 @@ from typing import Any
 
 from django import forms
 
-from protocols import criteria
+from protocols.engine import criteria
+from protocols.engine.gating import PhaseSpec
 from protocols.forms import (
     LISTS_BY_NAME,
     MAX_ROWS,
@@ -21,7 +22,6 @@ from protocols.forms import (
     criterion_form,
     parse_op,
 )
-from protocols.gating import PhaseSpec
 
 PREFIX = "ph-0"
 LISTS = ("advance_when", "regress_when")

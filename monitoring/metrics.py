@@ -1,4 +1,4 @@
-"""Metrics for screens and charts, built on the pure arithmetic of ``protocols.series``.
+"""Metrics for screens and charts, built on the pure arithmetic of ``protocols.engine.series``.
 
 Pure: records in, numbers out; no ORM, no clock. Daily series keep gaps as gaps (None), so a
 chart shows a missing log as a break, not as a zero.
@@ -10,8 +10,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from protocols import series
-from protocols.gating import LogEntry, SessionEntry
+from protocols.engine import series
+from protocols.engine.records import LogEntry, SessionEntry
 
 PAIN_FIELDS = ("pain_rest", "pain_during", "pain_after", "pain_next_morning")
 ACWR_SWEET_SPOT = (0.8, 1.3)  # Gabbett, BJSM 2016;50:273-80

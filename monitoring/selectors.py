@@ -30,15 +30,9 @@ from django.db.models.functions import Cast, NullIf
 
 from athletes import permissions
 from athletes.models import Athlete, CareTeamMember, Case
-from protocols.criteria_case import SCREEN_TESTS
-from protocols.gating import (
-    CASE_FACTS,
-    AssessmentEntry,
-    LogEntry,
-    PhaseSpec,
-    SessionEntry,
-    Snapshot,
-)
+from protocols.engine.criteria.case_facts import SCREEN_TESTS
+from protocols.engine.gating import PhaseSpec
+from protocols.engine.records import CASE_FACTS, AssessmentEntry, LogEntry, SessionEntry, Snapshot
 from protocols.models import Impact, Plan, PlanPhase
 from rehab.db import any_of, kept_rows, prepared_cursor
 
@@ -273,7 +267,7 @@ _READ_COLUMNS = [
 ]
 _AT = {path: index for index, path in enumerate(_READ_COLUMNS)}  # where a value sits in a row
 _GATES_AT = len(_READ_COLUMNS)
-# Where each of ``gating.CASE_FACTS`` sits in a row (the sex is the athlete's).
+# Where each of ``records.CASE_FACTS`` sits in a row (the sex is the athlete's).
 _FACTS_AT = tuple(
     (name, _AT["case__athlete__sex" if name == "sex" else f"case__{name}"]) for name in CASE_FACTS
 )
@@ -508,7 +502,7 @@ def chunk_snapshots(case_ids: Sequence[int], today: dt.date) -> list[CaseContext
 
 
 def case_facts(case: Case, sex: str | None = None) -> dict:
-    """``gating.CASE_FACTS`` of a case instance (its athlete's sex given, or read from the
+    """``records.CASE_FACTS`` of a case instance (its athlete's sex given, or read from the
     athlete when the case holds it)."""
     if sex is None:
         sex = case.athlete.sex

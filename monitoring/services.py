@@ -24,9 +24,9 @@ from django.utils import timezone
 from athletes import audit, permissions
 from athletes.audit import audited
 from athletes.models import Athlete, Case, User
-from protocols.criteria import get_kind
-from protocols.criteria_case import SCREEN_TESTS
-from protocols.gating import Evaluation, evaluate
+from protocols.engine.criteria import get_kind
+from protocols.engine.criteria.case_facts import SCREEN_TESTS
+from protocols.engine.gating import Evaluation, evaluate
 from protocols.models import PlanPhase
 from rehab.db import prepared_cursor
 from rehab.errors import ApplicationError

@@ -2,8 +2,8 @@
 drafts tried on past cases (docs/whatif.md).
 
 Reads load what they need in a constant number of queries; the days are evaluated by
-``protocols.replay``, which calls ``protocols.gating.evaluate`` — the function the live
-evaluation calls — on snapshots built from the same columns as ``selectors.case_snapshot``.
+``protocols.engine.replay``, which calls ``protocols.engine.gating.evaluate`` — the function the
+live evaluation calls — on snapshots built from the same columns as ``selectors.case_snapshot``.
 Nothing here changes a plan, except ``replay_save``, which records a ``PlanEdit`` with a reason
 through ``protocols.services``.
 """
@@ -25,20 +25,20 @@ from django.utils import timezone
 
 from athletes.models import Athlete, Case, User
 from athletes.sites import BY_CODE
-from protocols import criteria
 from protocols import services as plan_services
-from protocols.criteria_case import SCREEN_TESTS
-from protocols.gating import (
+from protocols.engine import criteria
+from protocols.engine.criteria.case_facts import SCREEN_TESTS
+from protocols.engine.gating import PhaseSpec
+from protocols.engine.projection import Timeline, return_ranges, timeline
+from protocols.engine.records import (
     RED_PAIN_LIMIT,
     AssessmentEntry,
     LogEntry,
-    PhaseSpec,
     SessionEntry,
     Snapshot,
 )
+from protocols.engine.replay import Comparison, Period, compare, trial_case
 from protocols.models import Impact, PhaseTransition, Plan, PlanEdit, PlanPhase, ProtocolTemplate
-from protocols.projection import Timeline, return_ranges, timeline
-from protocols.replay import Comparison, Period, compare, trial_case
 from protocols.selectors import phase_spec
 from protocols.whatif_models import TemplateTrial
 from rehab.errors import ApplicationError

@@ -27,6 +27,7 @@ from rest_framework.response import Response
 
 from athletes import permissions
 from athletes.sites import SITE_CHOICES
+from protocols.engine.projection import project
 from rehab.api import (
     IDEMPOTENCY_CONFLICT,
     IDEMPOTENCY_KEY,
@@ -41,7 +42,6 @@ from rehab.api import (
 
 from . import services
 from .models import PhaseTemplate, PhaseTransition, Plan, PlanPhase, ProtocolTemplate
-from .projection import project
 from .wording import intensity_without_pain
 
 # --- templates ----------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Forms of the plan builder and the template library: a person never sees or types JSON.
 
-- **Criterion forms** are generated from the criteria registry (``protocols.criteria``): each
+- **Criterion forms** are generated from the criteria registry (``protocols.engine.criteria``): each
   kind's declared parameters become inputs of the right type. The fields only read what was typed;
   the kind's own ``validate`` decides, and each of its messages is shown next to the input it is
   about (``CriterionError`` keys are parameter names).
@@ -28,8 +28,9 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.urls import reverse_lazy
 
 from athletes.sites import SITE_CHOICES
+from protocols.engine import criteria, projection
 
-from . import criteria, projection, services
+from . import services
 from .models import Activity, Impact, PhaseFields, ProtocolTemplate, WeightBearing
 
 # --- criterion forms --------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 A plan copies its template's phases when it is made, so later template edits never change it.
 The criteria lists (``advance_when``, ``regress_when``, ``warn_when``) hold items of the criteria
-language (``protocols.criteria``, docs/criteria.md); services validate them before saving.
+language (``protocols.engine.criteria``, docs/criteria.md); services validate them before saving.
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ from django.db.models import Prefetch, QuerySet
 
 from athletes.models import Case
 from athletes.sites import HIGH
+from protocols.engine.gating import PhaseSpec
 
-from .gating import PhaseSpec
 from .models import PhaseTemplate, Plan, PlanPhase, ProtocolTemplate
 
 

@@ -20,9 +20,10 @@ from athletes import permissions
 from athletes.audit import audited
 from athletes.models import Case, User
 from athletes.sites import BY_CODE, HIGH
+from protocols.engine import criteria
 from rehab.errors import ApplicationError
 
-from . import criteria, signals, site_rules
+from . import signals, site_rules
 from .models import (
     Activity,
     Impact,

@@ -35,9 +35,10 @@ from athletes import permissions
 from athletes.models import Case, User
 from athletes.selectors import case_for_user
 from athletes.sites import BY_CODE, HIGH
+from protocols.engine import criteria
 from rehab.errors import ApplicationError
 
-from . import criteria, services
+from . import services
 from .forms import (
     LISTS_BY_NAME,
     NEW_PHASE,

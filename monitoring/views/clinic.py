@@ -24,7 +24,7 @@ from athletes.selectors import case_for_user
 from athletes.services import athlete_create, case_open
 from athletes.sites import FEMORAL_NECK_SITES
 from protocols import services as plan_services
-from protocols.criteria_case import SCREEN_TESTS
+from protocols.engine.criteria.case_facts import SCREEN_TESTS
 from rehab.errors import ApplicationError
 
 from .. import care_services, clinic, decisions, services

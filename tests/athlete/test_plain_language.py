@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from monitoring import athlete as pages
-from protocols.gating import LogEntry, PhaseSpec, Snapshot, evaluate
+from protocols.engine.gating import PhaseSpec, evaluate
+from protocols.engine.records import LogEntry, Snapshot
 from protocols.models import PlanPhase
 from tests.plans import WALK_RUN
 

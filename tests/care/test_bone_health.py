@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from monitoring import care_rules, selectors, services
 from monitoring.models import Assessment
-from protocols.gating import evaluate
+from protocols.engine.gating import evaluate
 from protocols.library import get_template
 
 from .conftest import TODAY

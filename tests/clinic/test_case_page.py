@@ -365,7 +365,7 @@ def test_describe_changes_covers_every_kind_of_change():
 
 
 def _night_pain() -> str:
-    from protocols import criteria
+    from protocols.engine import criteria
 
     return criteria.describe({"kind": "night_pain"})
 

@@ -24,11 +24,12 @@ from hypothesis import strategies as st
 from monitoring import athlete as athlete_pages
 from monitoring import services
 from monitoring.models import Flag
-from protocols import criteria, series
 from protocols import services as plan_services
-from protocols.gating import LogEntry, PhaseSpec, SessionEntry, Snapshot, evaluate
+from protocols.engine import criteria, series
+from protocols.engine.gating import PhaseSpec, evaluate
+from protocols.engine.projection import project
+from protocols.engine.records import LogEntry, SessionEntry, Snapshot
 from protocols.models import Plan, PlanPhase
-from protocols.projection import project
 from rehab.errors import ApplicationError
 from tests.plans import running_plan
 

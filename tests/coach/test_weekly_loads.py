@@ -10,7 +10,7 @@ import pytest
 
 from monitoring import coach, metrics
 from monitoring.models import ActivitySession
-from protocols.gating import SessionEntry
+from protocols.engine.records import SessionEntry
 from protocols.models import Activity
 from tests.factories import AthleteFactory
 

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from monitoring import charts, metrics
-from protocols.gating import LogEntry, SessionEntry
+from protocols.engine.records import LogEntry, SessionEntry
 
 D = dt.date(2026, 11, 1)
 

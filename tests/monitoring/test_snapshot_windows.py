@@ -13,7 +13,8 @@ from athletes.models import Case
 from bench.data import generate
 from monitoring import selectors
 from monitoring.models import ActivitySession, Assessment, DailyLog
-from protocols.gating import AssessmentEntry, LogEntry, SessionEntry, Snapshot, evaluate
+from protocols.engine.gating import evaluate
+from protocols.engine.records import AssessmentEntry, LogEntry, SessionEntry, Snapshot
 from protocols.models import PlanPhase
 from rehab import db
 

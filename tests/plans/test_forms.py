@@ -11,7 +11,8 @@ import re
 import pytest
 from django.template.loader import render_to_string
 
-from protocols import criteria, services
+from protocols import services
+from protocols.engine import criteria
 from protocols.forms import (
     CRITERIA_LISTS,
     PhaseForm,

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from athletes.models import User
-from protocols import criteria
+from protocols.engine import criteria
 from protocols.models import ProtocolTemplate
 from tests.factories import UserFactory
 from tests.plans.conftest import make_template

@@ -1,12 +1,12 @@
 """The contract tables of tests/protocols/test_criteria.py for the kinds that read the case's
-facts and screens (protocols/criteria_case.py), merged into that module's tables."""
+facts and screens (protocols/engine/criteria/case_facts.py), merged into that module's tables."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import Any
 
-from protocols.gating import AssessmentEntry, Snapshot
+from protocols.engine.records import AssessmentEntry, Snapshot
 
 START = date(2025, 3, 3)
 TODAY = date(2025, 3, 23)

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from protocols import criteria
-from protocols.criteria import CriterionError, get_kind, kinds_for, validate, validate_list
-from protocols.gating import AssessmentEntry, LogEntry, SessionEntry, Snapshot
+from protocols.engine import criteria
+from protocols.engine.criteria import CriterionError, get_kind, kinds_for, validate, validate_list
+from protocols.engine.records import AssessmentEntry, LogEntry, SessionEntry, Snapshot
 from tests.protocols import criteria_case_tables as case_tables
 
 START = date(2025, 3, 3)

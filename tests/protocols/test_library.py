@@ -623,12 +623,12 @@ def test_suggest_rejects_unknown_sites():
         suggest("elbow", risk_factors=False)
 
 
-# --- the criteria registry (protocols/criteria.py) --------------------------------------------
+# --- the criteria registry (protocols/engine/criteria/) ------------------------------------------
 
 
 @pytest.mark.parametrize("slug,index,phase", ALL_PHASES, ids=PHASE_IDS)
 def test_criteria_validate_with_the_registry(slug, index, phase):
-    criteria = pytest.importorskip("protocols.criteria")
+    criteria = pytest.importorskip("protocols.engine.criteria")
     for key, (role, _) in ROLES.items():
         try:
             criteria.validate_list(phase[key], role)

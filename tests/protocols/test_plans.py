@@ -6,8 +6,8 @@ import pytest
 from django.db import IntegrityError
 
 from protocols import services
+from protocols.engine.projection import project
 from protocols.models import PhaseTransition, Plan, PlanEdit, ProtocolTemplate
-from protocols.projection import project
 from rehab.errors import ApplicationError
 from tests.plans import PHASES, published_template, running_plan
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from protocols import series
+from protocols.engine import series
 
 D = date(2025, 3, 10)
 

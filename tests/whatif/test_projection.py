@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from types import SimpleNamespace
 
-from protocols.projection import return_ranges, timeline
+from protocols.engine.projection import return_ranges, timeline
 
 D = dt.date
 TODAY = D(2026, 11, 20)

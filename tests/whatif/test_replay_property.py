@@ -21,8 +21,9 @@ from hypothesis import strategies as st
 from monitoring import services, whatif
 from monitoring.models import ActivitySession, Assessment, DailyLog
 from monitoring.selectors import LOAD_HISTORY_DAYS
-from protocols.gating import AssessmentEntry, LogEntry, PhaseSpec, SessionEntry, Snapshot, evaluate
-from protocols.replay import evaluations, replay
+from protocols.engine.gating import PhaseSpec, evaluate
+from protocols.engine.records import AssessmentEntry, LogEntry, SessionEntry, Snapshot
+from protocols.engine.replay import evaluations, replay
 from tests.plans import WALK_RUN
 
 from .conftest import STARTED, TODAY

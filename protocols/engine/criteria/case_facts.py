@@ -1,9 +1,10 @@
 """Criterion kinds that read the case's recorded facts (``Snapshot.facts``, named in
-``gating.CASE_FACTS``) and its bone-health screens (see docs/criteria.md).
+``records.CASE_FACTS``) and its bone-health screens (see docs/criteria.md).
 
-Registered at the end of ``protocols.criteria``'s registry (imported there before the kind
-lists are made). Same conventions as the kinds there: three-valued results, unknown is never
-met, and each result states what was observed and the threshold in the criterion's unit.
+Registered in the criteria registry by ``protocols.engine.criteria``, which imports every
+family before making its kind lists. Same conventions as the kinds there: three-valued results,
+unknown is never met, and each result states what was observed and the threshold in the
+criterion's unit.
 
 - ``orthopaedic_decision``: a clinician-only gate; a femoral neck (tension side) phase beyond
   touch-down weight bearing needs a recorded orthopaedic decision, surgical or conservative.
@@ -22,13 +23,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from protocols import criteria as _criteria
-from protocols.criteria import Kind, Measure, Param, _num, _plural, register
-
-if TYPE_CHECKING:
-    from protocols.gating import Snapshot
+from protocols.engine.criteria.base import Kind, Measure, Param, _num, _plural
+from protocols.engine.records import Snapshot
 
 # Assessment tests written by the bone-health screen services, never typed as a raw value.
 TRIAD_TEST = "bone_health_cra"  # a complete Triad cumulative risk score
@@ -48,7 +46,6 @@ def _fact(snapshot: Snapshot, name: str, default: Any = KeyError) -> Any:
     return default
 
 
-@register
 class OrthopaedicDecision(Kind):
     kind = "orthopaedic_decision"
     label = "Orthopaedic decision recorded"
@@ -85,7 +82,6 @@ class OrthopaedicDecision(Kind):
         return Measure(False, None, "recorded", why)
 
 
-@register
 class FemoralNeckFindings(Kind):
     kind = "femoral_neck_findings"
     label = "Femoral neck: fracture line or effusion"
@@ -144,7 +140,6 @@ class FemoralNeckFindings(Kind):
         return Measure(False, line, limit, why, "%")
 
 
-@register
 class BoneHealthScreen(Kind):
     kind = "bone_health_screen"
     label = "Bone-health screen clears"
@@ -226,10 +221,3 @@ class BoneHealthScreen(Kind):
 
 def _period_text(days: int) -> str:
     return f"in the last {_plural(days, 'day')}"
-
-
-# ``protocols.criteria`` imports this module before making its kind lists; imported first, this
-# module is still empty then: the lists are made again now that its kinds are registered.
-_criteria.ADVANCE_KINDS = tuple(k.kind for k in _criteria.kinds_for("advance"))
-_criteria.REGRESS_KINDS = tuple(k.kind for k in _criteria.kinds_for("regress"))
-_criteria.WARNING_KINDS = tuple(k.kind for k in _criteria.kinds_for("warning"))

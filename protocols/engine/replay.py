@@ -12,7 +12,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .gating import Evaluation, PhaseSpec, Snapshot, evaluate
+from .gating import Evaluation, PhaseSpec, evaluate
+from .records import Snapshot
 from .series import day_range
 
 

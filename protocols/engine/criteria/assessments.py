@@ -1,0 +1,124 @@
+"""Criterion kinds that read recorded assessments: a test's result (hops, heel raises, strength
+symmetry, tenderness, imaging healing, ...) within limits, and the pain during it.
+
+Registered by ``protocols.engine.criteria`` (see docs/criteria.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from protocols.engine.criteria.base import (
+    _TEST_LABEL,
+    _TEST_RANGE,
+    ASSESSMENT_TESTS,
+    Kind,
+    Measure,
+    Number,
+    Param,
+    Window,
+    _num,
+    _period,
+)
+from protocols.engine.records import Snapshot
+
+
+class Assessment(Kind):
+    kind = "assessment"
+    label = "Assessment result"
+    role = "advance"
+    params = (
+        Param("test", "choice", "Test", required=True, choices=ASSESSMENT_TESTS),
+        Param("min", "float", "Minimum result", help="Lowest acceptable result (inclusive)."),
+        Param("max", "float", "Maximum result", help="Highest acceptable result (inclusive)."),
+        Param(
+            "max_pain",
+            "int",
+            "Pain maximum during the test",
+            min=0,
+            max=10,
+            help="Optional: highest pain (0–10) allowed during the test.",
+        ),
+        Param(
+            "within_days",
+            "int",
+            "Within days",
+            default=14,
+            min=1,
+            max=365,
+            help="Only a result this recent counts (never before the phase began).",
+        ),
+    )
+
+    def complete(self, cleaned: dict[str, Any]) -> dict[str, str]:
+        low, high = cleaned["min"], cleaned["max"]
+        if low is None and high is None:
+            return {"min": "Give a minimum result, a maximum result or both."}
+        floor, ceiling = _TEST_RANGE.get(cleaned["test"], (0, None))
+        label = _TEST_LABEL[cleaned["test"]]
+        errors: dict[str, str] = {}
+        for name, value in (("min", low), ("max", high)):
+            if value is None:
+                continue
+            if value < floor or (ceiling is not None and value > ceiling):
+                span = (
+                    f"between {_num(floor)} and {_num(ceiling)}"
+                    if ceiling is not None
+                    else (f"at least {_num(floor)}")
+                )
+                errors[name] = f"{label}: the result must be {span}."
+        if not errors and low is not None and high is not None and low > high:
+            errors["max"] = "The maximum result cannot be below the minimum."
+        return errors
+
+    def _bounds(self, p: Mapping[str, Any]) -> str:
+        low, high = p["min"], p["max"]
+        if low is not None and high is not None:
+            return f"between {_num(low)} and {_num(high)}"
+        if low is not None:
+            return f"at least {_num(low)}"
+        return f"at most {_num(high)}"
+
+    def _threshold(self, p: Mapping[str, Any]) -> Number | str:
+        if p["min"] is not None and p["max"] is not None:
+            return f"{_num(p['min'])}–{_num(p['max'])}"
+        return p["min"] if p["min"] is not None else p["max"]
+
+    def sentence(self, p: Mapping[str, Any]) -> str:
+        pain = "" if p["max_pain"] is None else f", with pain at most {p['max_pain']}/10"
+        return (
+            f"{_TEST_LABEL[p['test']]}: latest result {_period(p['within_days'])} "
+            f"{self._bounds(p)}{pain}."
+        )
+
+    def measure(self, p: Mapping[str, Any], snapshot: Snapshot, today: date) -> Measure:
+        w = Window.ending(snapshot, today, p["within_days"])
+        label = _TEST_LABEL[p["test"]]
+        found = [a for a in snapshot.assessments_between(w.start, w.end) if a.test == p["test"]]
+        threshold = self._threshold(p)
+        if not found:
+            return Measure(None, None, threshold, f"Not enough data: no {label} result {w.text()}.")
+        latest = found[-1]
+        value, when = latest.value, latest.day.isoformat()
+        inside = (p["min"] is None or value >= p["min"]) and (p["max"] is None or value <= p["max"])
+        if not inside:
+            why = f"{label}: {_num(value)} on {when}; {self._bounds(p)} needed."
+            return Measure(False, value, threshold, why)
+        if p["max_pain"] is not None:
+            if latest.pain is None:
+                why = (
+                    f"Not enough data: {label} ({_num(value)} on {when}) has no pain rating; "
+                    f"pain at most {p['max_pain']}/10 is needed."
+                )
+                return Measure(None, None, threshold, why)
+            if latest.pain > p["max_pain"]:
+                why = (
+                    f"{label}: {_num(value)} on {when} with pain {_num(latest.pain)}/10; "
+                    f"the pain limit is {p['max_pain']}/10."
+                )
+                return Measure(False, value, threshold, why)
+        pain = "" if latest.pain is None else f" with pain {_num(latest.pain)}/10"
+        why = f"{label}: {_num(value)} on {when}{pain}; {self._bounds(p)} needed."
+        return Measure(True, value, threshold, why)

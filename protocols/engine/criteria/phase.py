@@ -1,0 +1,84 @@
+"""Criterion kinds of the phase itself: time in the phase, logging adherence and the
+clinician's sign-off.
+
+Registered by ``protocols.engine.criteria`` (see docs/criteria.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import Any
+
+from protocols.engine import series
+from protocols.engine.criteria.base import (
+    Kind,
+    Measure,
+    Param,
+    Window,
+    _days,
+    _period,
+    _plural,
+)
+from protocols.engine.records import Snapshot
+
+
+class MinDaysInPhase(Kind):
+    kind = "min_days_in_phase"
+    label = "Minimum days in phase"
+    role = "advance"
+    params = (Param("days", "int", "Minimum days", required=True, min=1, max=365),)
+
+    def sentence(self, p: Mapping[str, Any]) -> str:
+        return f"At least {_plural(p['days'], 'day')} in this phase."
+
+    def measure(self, p: Mapping[str, Any], snapshot: Snapshot, today: date) -> Measure:
+        spent = max(0, (today - snapshot.phase_started_on).days)
+        why = f"{_plural(spent, 'day')} in this phase; the minimum is {p['days']}."
+        return Measure(spent >= p["days"], spent, p["days"], why, "days")
+
+    def earliest_met(self, p, snapshot, today, result):
+        return snapshot.phase_started_on + timedelta(days=p["days"])
+
+
+class Adherence(Kind):
+    kind = "adherence"
+    label = "Logging adherence"
+    role = "advance"
+    params = (
+        Param("min_logs", "int", "Minimum logs", required=True, min=1, max=90),
+        _days(None),
+    )
+
+    def complete(self, cleaned: dict[str, Any]) -> dict[str, str]:
+        if cleaned["min_logs"] > cleaned["days"]:
+            return {"min_logs": "Minimum logs cannot be more than the number of days."}
+        return {}
+
+    def sentence(self, p: Mapping[str, Any]) -> str:
+        return f"At least {_plural(p['min_logs'], 'daily log')} {_period(p['days'])}."
+
+    def measure(self, p: Mapping[str, Any], snapshot: Snapshot, today: date) -> Measure:
+        w = Window.ending(snapshot, today, p["days"])
+        days = (log.day for log in snapshot.logs)
+        count = series.adherence(days, today, p["days"], not_before=snapshot.began_on)
+        why = f"{_plural(count, 'daily log')} {w.text()}; {p['min_logs']} needed."
+        return Measure(count >= p["min_logs"], count, p["min_logs"], why, "logs")
+
+
+class ClinicianSignoff(Kind):
+    kind = "clinician_signoff"
+    label = "Clinician sign-off"
+    role = "advance"
+    params = ()
+
+    def sentence(self, p: Mapping[str, Any]) -> str:
+        return "A clinician has signed this phase off."
+
+    def measure(self, p: Mapping[str, Any], snapshot: Snapshot, today: date) -> Measure:
+        signed = snapshot.signed_off_on
+        if signed is not None and snapshot.phase_started_on <= signed <= today:
+            iso = signed.isoformat()
+            why = f"A clinician signed this phase off on {iso}."
+            return Measure(True, iso, "signed off", why)
+        return Measure(False, None, "signed off", "No clinician has signed this phase off yet.")

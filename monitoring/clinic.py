@@ -335,6 +335,17 @@ def case_implications(data: Mapping[str, Any], *, suggest: bool = True) -> Impli
                 "rule that fires raises a red flag for review.",
             )
         )
+    if site == "femoral_neck_tension":
+        items.append(
+            Implication(
+                "red",
+                "Tension-side femoral neck: non-weight-bearing and an urgent orthopaedic referral",
+                "Refer today (displacement risk). No phase beyond touch-down weight bearing "
+                "starts until the orthopaedic decision is recorded on the case; a fracture line "
+                "over 50% of the neck or an effusion, once recorded, raises a red flag "
+                "(clinical.md §11; Medscape).",
+            )
+        )
     grade = case.grade or 0
     bone = case.bone_health_flags
     if grade >= 3:
@@ -847,6 +858,11 @@ TRANSITION_TONE = {
 
 
 def _transition_title(t: PhaseTransition) -> str:
+    title = _transition_words(t)
+    return f"{title} (override: against the evaluation)" if t.overridden else title
+
+
+def _transition_words(t: PhaseTransition) -> str:
     label = t.get_kind_display()
     if t.kind == PhaseTransition.Kind.START and t.to_phase:
         return f"Plan started in “{t.to_phase.name}”"
@@ -868,7 +884,7 @@ def history(transitions: Iterable[PhaseTransition], edits: Iterable[PlanEdit]) -
             reason=t.reason,
             effective_on=t.effective_on,
             evaluation=stored_evaluation_view(t.evaluation),
-            tone=TRANSITION_TONE.get(t.kind, ""),
+            tone="override" if t.overridden else TRANSITION_TONE.get(t.kind, ""),
         )
         for t in transitions
     ]

@@ -103,5 +103,6 @@ def phase_decide(
         evaluation=record,
         to_phase=to_phase,
         expected_phase_id=expected_phase_id,
+        overridden=why is not None,
         **extra,
     )

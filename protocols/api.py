@@ -374,7 +374,7 @@ class TransitionSerializer(serializers.ModelSerializer):
         model = PhaseTransition
         fields = [
             "id", "plan", "kind", "from_phase", "to_phase", "effective_on", "decided_at",
-            "decided_by", "reason",
+            "decided_by", "reason", "overridden",
         ]  # fmt: skip
         read_only_fields = fields
 

@@ -280,6 +280,11 @@ class PhaseTransition(models.Model):
     )
     reason = models.TextField()
     evaluation = models.JSONField(null=True, blank=True)
+    overridden = models.BooleanField(
+        default=False,
+        help_text="Decided against the evaluation (not ready, or a red flag open): the "
+        "clinician confirmed the override, with the reason.",
+    )
     history = HistoricalRecords()
 
     class Meta:

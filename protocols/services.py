@@ -527,8 +527,10 @@ def transition_decide(
     to_phase: PlanPhase | None = None,
     expected_phase_id: int | None = None,
     judged_from: dt.date | None = None,
+    overridden: bool = False,
 ) -> PhaseTransition:
-    """Record a clinician's decision: advance, step back, hold or complete.
+    """Record a clinician's decision: advance, step back, hold or complete. ``overridden``: the
+    decision goes against the evaluation and the clinician confirmed it (kept on the record).
 
     ``expected_phase_id`` is the phase the person was looking at: if the plan has moved on
     since (another clinician, a repeated submission), nothing changes and they are told.
@@ -603,6 +605,7 @@ def transition_decide(
         decided_by=decided_by,
         reason=reason.strip(),
         evaluation=evaluation,
+        overridden=overridden,
     )
     if kind == PhaseTransition.Kind.HOLD:
         return transition

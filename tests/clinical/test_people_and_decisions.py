@@ -98,6 +98,12 @@ def test_api_advance_with_an_open_red_flag_needs_the_override(plan, case, clinic
     assert transition.evaluation["day"] == TODAY.isoformat()
     assert transition.evaluation["ready"] is False
     assert "night_pain" in [r["kind"] for r in transition.evaluation["red_flags"]]
+    # The record says it was an override, for the API and on the case's history
+    assert transition.overridden is True and done.json()["overridden"] is True
+    from monitoring import clinic
+
+    (item,) = [i for i in clinic.history([transition], []) if i.kind == "transition"]
+    assert item.title.endswith("(override: against the evaluation)") and item.tone == "override"
 
 
 def test_api_advance_with_criteria_unmet_needs_the_override_hold_does_not(plan, clinician):
@@ -109,7 +115,8 @@ def test_api_advance_with_criteria_unmet_needs_the_override_hold_does_not(plan, 
     assert refused.status_code == 400
     assert "does not recommend" in refused.json()["errors"]["override"][0]
     hold = {"kind": "hold", "reason": "Another week.", "effective_on": str(TODAY)}
-    assert client.post(transitions_url(plan), hold, format="json").status_code == 201
+    held = client.post(transitions_url(plan), hold, format="json")
+    assert held.status_code == 201 and held.json()["overridden"] is False
 
 
 def test_completing_the_plan_needs_the_override_too(case, clinician, athlete_user):

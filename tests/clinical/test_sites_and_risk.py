@@ -207,3 +207,25 @@ def test_the_case_page_records_the_decision_for_a_femoral_neck_only(client, dr):
     tibia = h.open_case(dr, "posteromedial_tibia", diagnosed_on=DIAGNOSED)
     other = client.get(reverse("clinic:case", args=[tibia.pk])).content.decode()
     assert "Femoral neck: findings" not in other
+
+
+def test_a_tension_side_case_says_urgent_referral_from_the_first_page(dr, client):
+    """The new-case panel, then the case page until the orthopaedic decision is recorded, say
+    what the tension side calls for: non-weight-bearing and an urgent orthopaedic referral
+    (clinical.md, Medscape). Once the decision is recorded the header no longer asks for it."""
+    from monitoring import clinic
+
+    panel = clinic.case_implications({"site": "femoral_neck_tension"})
+    assert any("urgent orthopaedic referral" in i.title for i in panel.items)
+    assert not any(
+        "urgent orthopaedic referral" in i.title
+        for i in clinic.case_implications({"site": "femoral_neck_compression"}).items
+    )
+    case = h.open_case(dr, "femoral_neck_tension", diagnosed_on=DIAGNOSED)
+    client.force_login(dr)
+    url = reverse("clinic:case", args=[case.pk])
+    assert 'data-testid="ortho-referral"' in client.get(url).content.decode()
+    care_services.femoral_neck_record(
+        case=case, by=dr, ortho_decision="conservative", decided_on=TODAY, today=TODAY
+    )
+    assert 'data-testid="ortho-referral"' not in client.get(url).content.decode()

@@ -698,6 +698,32 @@ def clinical_contacts(case: Case) -> list[Contact]:
     ]
 
 
+@dataclass(frozen=True)
+class OfflineStop:
+    """What the log page needs to say "stop" on the phone when a log is kept offline: the plan's
+    red limit, whether the phase is weight-bearing, the activities without impact (as
+    ``criteria.impact_days`` counts them) and the clinical team to contact."""
+
+    red_limit: int
+    impact_phase: bool
+    non_impact: str  # space-separated activity codes, rest included
+    contacts: list[Contact]
+
+
+def offline_stop(ctx: AthleteContext) -> OfflineStop | None:
+    """The stop the log page shows by itself when a log is saved on the phone offline: severe
+    pain with impact work, sharp pain or night pain (the evaluation's red flags from one day's
+    log) cannot wait for the connection to come back. One query (the team)."""
+    if ctx.plan is None or ctx.phase is None or ctx.case is None:
+        return None
+    return OfflineStop(
+        red_limit=ctx.plan.red_pain_limit,
+        impact_phase=ctx.phase.impact != Impact.NONE,
+        non_impact=" ".join(sorted({*criteria.NON_IMPACT_ACTIVITIES, REST})),
+        contacts=clinical_contacts(ctx.case),
+    )
+
+
 def has_open_red_flag(case: Case | None) -> bool:
     """Whether a red flag is unresolved on the case, whatever rule raised it (one query)."""
     if case is None:

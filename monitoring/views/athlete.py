@@ -127,6 +127,7 @@ def log(request, ctx: pages.AthleteContext, day: str | None = None):
         mode=mode,
         data=data,
         action=reverse("athlete:log", args=[date.isoformat()]),
+        offline_stop=pages.offline_stop(ctx),
     )
     return render(request, "athlete/log.html", context, status=status)
 

@@ -86,9 +86,37 @@
     clientErrors.focus();
   }
 
+  /* The stop the server would give (red flags from one day's log), said on the phone while the
+     log waits offline: pain at or above the plan's red limit during or after impact work, sharp
+     pain, night pain. The page carries the limit, the phase's impact and the team to call. */
+  function offlineStop() {
+    var box = document.getElementById("offline-stop");
+    if (!box) return;
+    var data = new FormData(form);
+    var limit = parseInt(box.dataset.redLimit, 10);
+    var nonImpact = (box.dataset.nonImpact || "").split(" ");
+    var activity = data.get("activity") || "";
+    var impact = activity && nonImpact.indexOf(activity) === -1;
+    if (!impact && box.dataset.impactPhase === "1") impact = !activity || activity === "rest";
+    var pains = ["pain_during", "pain_after"].map(function (name) {
+      var value = parseInt(data.get(name), 10);
+      return isNaN(value) ? -1 : value;
+    });
+    var worst = Math.max.apply(null, pains);
+    var reasons = [];
+    if (impact && worst >= limit) {
+      reasons.push("You reported pain of " + worst + "/10 with impact work (your plan's limit is " + limit + "/10).");
+    }
+    if (data.get("pain_character") === "sharp") reasons.push("You reported sharp pain.");
+    if (data.get("night_pain") === "yes") reasons.push("You reported pain at night.");
+    box.hidden = !reasons.length;
+    box.querySelector("[data-offline-reason]").textContent = reasons.join(" ");
+  }
+
   function keepOnPhone() {
     var date = logDate();
     outbox.put(date, urlFor(date), entries());
+    offlineStop();
     form.hidden = true;
     if (clientErrors) clientErrors.hidden = true;
     savedPanel.hidden = false;

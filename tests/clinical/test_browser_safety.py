@@ -93,7 +93,8 @@ def option(page: Page, name: str, value: str):
 def test_a_log_sent_from_the_outbox_shows_its_advice(
     browser, browser_context_args, live_server, maya, artifacts
 ):
-    """Without signal maya logs her walk-run with pain 7/10 during it. Back online, the log is
+    """Without signal maya logs her walk-run with pain 7/10 during it. The phone says stop at
+    once, whom to contact and urgent care (it cannot wait for a signal). Back online, the log is
     sent, and the page says what it means: stop running, whom to contact, urgent care."""
     today = timezone.localdate()
     context = browser.new_context(**browser_context_args, timezone_id="Europe/London")
@@ -117,6 +118,12 @@ def test_a_log_sent_from_the_outbox_shows_its_advice(
         option(page, name, value).tap()
     page.get_by_role("button", name="Save today's log").tap()
     expect(page.locator("#saved-offline")).to_be_visible()
+    offline = page.locator("#offline-stop")
+    expect(offline).to_be_visible()
+    expect(offline).to_contain_text("You reported pain of 7/10 with impact work")
+    expect(offline).to_contain_text(URGENT)
+    expect(offline.get_by_role("link", name="+44 20 7946 0000")).to_be_visible()
+    page.screenshot(path=artifacts / "clinical-offline-stop.png", full_page=True)
     assert not DailyLog.objects.filter(athlete=maya.athlete_profile, date=today).exists()
 
     context.set_offline(False)

@@ -99,6 +99,13 @@ class PainMax(Kind):
                 f"Not enough data: {what} logged on {len(pairs)} of {_plural(w.length, 'day')} "
                 f"{w.text()}, {needed} needed; the limit is {p['max']}/10."
             )
+            if needed > w.length:  # a window clipped at the phase's start: too young to judge
+                why = (
+                    f"Not enough data yet: {what} logged on {len(pairs)} of "
+                    f"{_plural(w.length, 'day')} {w.text()}; {_plural(needed, 'logged day')} "
+                    f"are needed, so it can be judged once the phase has run that long; the "
+                    f"limit is {p['max']}/10."
+                )
             return Measure(None, None, p["max"], why, "/10", len(pairs), needed)
         why = (
             f"{_cap(what)} peaked at {_num(peak)}/10 {w.text()} "

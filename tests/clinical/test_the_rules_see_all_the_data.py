@@ -538,12 +538,12 @@ def test_14_the_engine_and_the_athletes_answer_agree_on_impact_work(
 
 def test_3_a_phase_too_young_for_its_window_says_so():
     """A phase that began 4 days ago (1 to 4 Oct), every day logged pain-free: a 7-day pain goal
-    needing 6 logged days cannot be judged yet. The result is unknown and says why, not
-    "4 of 4 days logged, 6 needed" as if logs were missing."""
+    needing at least 5 logged days (its minimum) cannot be judged yet. The result is unknown and
+    says why, not "4 of 4 days logged, 5 needed" as if logs were missing."""
     today = dt.date(2026, 10, 4)
     logs = [LogEntry(dt.date(2026, 10, d), pain_during=0) for d in range(1, 5)]
     snapshot = Snapshot(phase_started_on=dt.date(2026, 10, 1), logs=logs)
     kind = criteria.get_kind("pain_max")
     result = kind.evaluate({"field": "during", "max": 2, "days": 7}, snapshot, today)
-    assert result.met is None and (result.logged, result.needed) == (4, 6)
+    assert result.met is None and (result.logged, result.needed) == (4, 5)
     assert "can be judged once the phase has run that long" in result.sentence

@@ -409,7 +409,8 @@ def _goal_status(
         return f"{_plural(have, 'day')} logged so far, {_n(need)} needed: keep logging"
     if kind == "min_days_in_phase" and observed is not None:
         left = int(threshold) - int(observed)
-        return f"Day {int(observed)} of {int(threshold)}: {_plural(left, 'day')} to go"
+        done = _plural(int(observed), "day")
+        return f"{done} done of {int(threshold)}: {_plural(left, 'day')} to go"
     if met is None:
         if kind in {"pain_max", "adherence"} and observed is not None and threshold is not None:
             return f"{_plural(observed, 'log')} so far, {_n(threshold)} needed: keep logging"

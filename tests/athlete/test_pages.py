@@ -122,7 +122,7 @@ def test_whats_next_lists_open_and_met_criteria_and_the_projection(client, maya)
     # walk-run: min 14 days, typical 21, started on PHASE_START (10 days ago)
     assert "Expected between" in page and "24 November" in page and "1 December" in page
     assert "Earliest if every goal is met" in page
-    assert "At least 14 days in this stage" in page and "Day 10 of 14: 4 days to go" in page
+    assert "At least 14 days in this stage" in page and "10 days done of 14: 4 days to go" in page
     assert "10 single-leg hops with pain at 2/10 or less, checked by your clinician" in page
     assert "Not checked yet in this stage" in page
     assert "Pain during running at 2/10 or below on every day you log for 7 days" in page

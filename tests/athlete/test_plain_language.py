@@ -130,7 +130,7 @@ def test_goals_split_open_and_met_with_plain_status():
     logs = [LogEntry(day=DAY - dt.timedelta(days=n), pain_during=1) for n in range(3)]
     goals = pages.goals(run(walk_run, logs), walk_run)
     texts = {g.text: g.status for g in goals.open}
-    assert texts["At least 14 days in this stage"] == "Day 10 of 14: 4 days to go"
+    assert texts["At least 14 days in this stage"] == "10 days done of 14: 4 days to go"
     hop = "10 single-leg hops with pain at 2/10 or less, checked by your clinician"
     assert texts[hop] == "Not checked yet in this stage"
     # At most one missing day in seven: 6 logs, not the 5 of the template's minimum.

@@ -4,11 +4,12 @@ blocks and validate every phase's criteria with the criteria registry.
 Files: `citations.yaml` (key -> full reference), `returns.yaml` (pooled return-to-sport times by
 site), `blocks.yaml` (named building blocks) and `templates/NN-<slug>.yaml` (one template each,
 in shipping order). In a template, a string `"@name"` stands for the block `name`: a criteria
-set or a citation group is spliced into its list, a prescription line or a note fragment takes
-its place. A phase's notes may be a list of strings, joined without a separator. The loader adds
-what every template shares: `min_days_in_phase` (= `min_days`) leads the advance criteria, phase
-citations are de-duplicated, and a template's citations are its own plus every phase's, in
-first-seen order. A file that does not validate raises `LibraryError` naming the file and item.
+set or a citation group is spliced into its list; a whole phase, a prescription line, a goal or
+a note fragment takes its place. A phase's notes may be a list of strings, joined without a
+separator. The loader adds what every template shares: `min_days_in_phase` (= `min_days`)
+leads the advance criteria, phase citations are de-duplicated, and a template's citations are
+its own plus every phase's, in first-seen order. A file that does not validate raises
+`LibraryError` naming the file and the item.
 """
 
 from __future__ import annotations
@@ -88,6 +89,7 @@ def _phase(raw: dict[str, Any], blocks: _Blocks, where: str) -> dict[str, Any]:
         raise LibraryError(f"{where}: unknown fields {sorted(unknown)}.")
     phase = {
         **{k: raw[k] for k in PHASE_FIELDS[:7]},
+        "goal": blocks.text(raw["goal"], where),
         "prescriptions": [dict(r) for r in blocks.splice(raw.get("prescriptions"), where)],
         "advance_when": [
             {"kind": "min_days_in_phase", "days": raw["min_days"]},
@@ -113,7 +115,7 @@ def _template(path: Path, blocks: _Blocks, citations: dict[str, str]) -> dict[st
         raise LibraryError(f"{path.name}: missing fields {missing}.")
     phases = [
         _phase(p, blocks, f"{path.name}, phase {n} ({p.get('name', '?')})")
-        for n, p in enumerate(raw["phases"], start=1)
+        for n, p in enumerate(blocks.splice(raw["phases"], path.name), start=1)
     ]
     keys = [*blocks.splice(raw.get("citations"), path.name)]
     for phase in phases:

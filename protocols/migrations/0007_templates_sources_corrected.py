@@ -4,10 +4,15 @@ Batt 2001), the general high-risk plan v2 (patella in, anterior tibia and navicu
 Installing a new version retires the previous one; running plans keep their phases.
 
 The Impellizzeri reference is corrected in place wherever it was stored: a citation's text,
-not a clinical change.
+not a clinical change. The templates come from a frozen snapshot of the library
+(shipped_templates_0007.json), never from the library's current code.
 """
 
+import json
+from pathlib import Path
+
 from django.db import migrations
+from django.utils import timezone
 
 OLD_CITATION = (
     "Impellizzeri FM, et al. Critique of the acute:chronic workload ratio. Sports Med "
@@ -21,6 +26,28 @@ NEW_CITATION = (
     "it is shown as a trend and a warning, never used as a gate."
 )
 OLD_NOTE, NEW_NOTE = "(Impellizzeri 2020)", "(Impellizzeri 2021)"
+
+
+SNAPSHOT = Path(__file__).with_name("shipped_templates_0007.json")
+
+
+def install_snapshot(template_model, phase_model) -> None:
+    """Install the templates of the frozen snapshot that are not there yet (a frozen copy of
+    the install service: later edits to the library or the service never change it).
+    Installing a new version of a slug retires the published one."""
+    now = timezone.now()
+    for spec in json.loads(SNAPSHOT.read_text(encoding="utf-8")):
+        if template_model.objects.filter(slug=spec["slug"], version=spec["version"]).exists():
+            continue
+        template_model.objects.filter(slug=spec["slug"], status="published").update(
+            status="retired"
+        )
+        phases = spec.pop("phases")
+        template = template_model.objects.create(
+            **spec, status="published", shipped=True, published_at=now
+        )
+        for order, phase in enumerate(phases, start=1):
+            phase_model.objects.create(template=template, order=order, **phase)
 
 
 def _fix(model, *, notes: bool) -> None:
@@ -37,14 +64,12 @@ def _fix(model, *, notes: bool) -> None:
 
 
 def forwards(apps, schema_editor):
-    from protocols.services import install_shipped_templates
-
     template = apps.get_model("protocols", "ProtocolTemplate")
     phase = apps.get_model("protocols", "PhaseTemplate")
     _fix(template, notes=False)
     _fix(phase, notes=True)
     _fix(apps.get_model("protocols", "PlanPhase"), notes=True)
-    install_shipped_templates(template, phase)
+    install_snapshot(template, phase)
 
 
 class Migration(migrations.Migration):

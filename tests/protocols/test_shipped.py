@@ -55,3 +55,17 @@ def test_suggested_templates_fit_the_site_and_risk(site, risk_factors, first):
     assert all(case.site in t.sites for t in suggestions)
     if case.risk == "high":
         assert all(t.risk == "high" for t in suggestions)
+
+
+@pytest.mark.django_db
+def test_the_install_command_installs_what_is_missing():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    ProtocolTemplate.objects.filter(slug="navicular").delete()
+    out = StringIO()
+    call_command("install_templates", stdout=out)
+    assert "1 shipped template(s) installed." in out.getvalue()
+    call_command("install_templates", stdout=out)
+    assert "0 shipped template(s) installed." in out.getvalue()

@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 
 from protocols.models import Activity
 
+from . import schema
 from .athlete import REST
 from .models import DailyLog, ReminderPreference
 
@@ -135,23 +136,9 @@ def _hooper(name: str) -> ScaleField:
 
 
 ACTIVITY_CHOICES = [(REST, "Rest day — no training"), *Activity.choices]
-LOG_FIELDS = (
-    "pain_rest",
-    "pain_during",
-    "pain_after",
-    "pain_character",
-    "localized",
-    "pain_location",
-    "night_pain",
-    "swelling",
-    "pain_lasted_hours",
-    "sleep_hours",
-    "sleep_quality",
-    "fatigue",
-    "soreness",
-    "stress",
-    "mood",
-)
+# What the athlete's daily form asks: every log field of the schema but the next-morning pain
+# (given only when its field was shown), the device's step count and the note.
+LOG_FIELDS = tuple(f for f in schema.LOG_FIELDS if f not in {"pain_next_morning", "steps", "note"})
 
 
 class DailyLogForm(forms.Form):

@@ -136,9 +136,9 @@ def _hooper(name: str) -> ScaleField:
 
 
 ACTIVITY_CHOICES = [(REST, "Rest day — no training"), *Activity.choices]
-# What the athlete's daily form asks: every log field of the schema but the next-morning pain
-# (given only when its field was shown), the device's step count and the note.
-LOG_FIELDS = tuple(f for f in schema.LOG_FIELDS if f not in {"pain_next_morning", "steps", "note"})
+# What the athlete's daily form gives the services: the schema's form fields but the
+# next-morning pain, given only when its field was shown (see ``DailyLogForm.log_fields``).
+LOG_FIELDS = tuple(f for f in schema.LOG_FORM_FIELDS if f != "pain_next_morning")
 
 
 class DailyLogForm(forms.Form):

@@ -32,6 +32,8 @@ class Field:
     clinical_only: bool = False  # hidden from coaches and integration accounts
     record: str | None = None  # the engine record's field it becomes; None: not read by rules
     read: Read = "as_is"
+    on_form: bool = True  # asked by the athlete's daily form (not: a device's or a note)
+    wellbeing: bool = False  # how the athlete slept and felt: the form carries it over a day
 
 
 def _nrs(name: str, *, record: bool = True, clinical_only: bool = False) -> Field:
@@ -47,7 +49,7 @@ def _nrs(name: str, *, record: bool = True, clinical_only: bool = False) -> Fiel
 
 
 def _hooper(name: str) -> Field:
-    return Field(name, "hooper", 1, 7)
+    return Field(name, "hooper", 1, 7, wellbeing=True)
 
 
 # The daily log (monitoring.models.DailyLog), in the API's order.
@@ -63,13 +65,13 @@ LOG: tuple[Field, ...] = (
     Field("swelling", "bool", record="swelling"),
     Field("pain_lasted_hours", "hours", 0, 168, record="pain_lasted_hours", read="float"),
     _hooper("fatigue"),
-    Field("sleep_hours", "hours", 0, 24),
+    Field("sleep_hours", "hours", 0, 24, wellbeing=True),
     _hooper("sleep_quality"),
     _hooper("stress"),
     _hooper("mood"),
     _hooper("soreness"),
-    Field("steps", "count", 0),
-    Field("note", "text", high=2000),
+    Field("steps", "count", 0, on_form=False),
+    Field("note", "text", high=2000, on_form=False),
 )
 
 # The activity session (monitoring.models.ActivitySession), in the API's order.
@@ -101,6 +103,8 @@ FHIR_PAIN_CONTEXTS = {
 LOG_FIELDS: tuple[str, ...] = tuple(f.name for f in LOG)
 SESSION_FIELDS: tuple[str, ...] = tuple(f.name for f in SESSION)
 LOG_PAIN_FIELDS: tuple[str, ...] = tuple(f.name for f in LOG if f.pain)
+LOG_FORM_FIELDS: tuple[str, ...] = tuple(f.name for f in LOG if f.on_form)
+LOG_WELLBEING_FIELDS: tuple[str, ...] = tuple(f.name for f in LOG if f.wellbeing)
 SESSION_CLINICAL_ONLY: tuple[str, ...] = tuple(f.name for f in SESSION if f.clinical_only)
 LOG_DECIMAL_FIELDS: tuple[str, ...] = tuple(f.name for f in LOG if f.kind == "hours")
 LOG_TEXT_FIELDS: tuple[str, ...] = tuple(f.name for f in LOG if f.kind in {"text", "choice"})

@@ -10,7 +10,18 @@ import datetime as dt
 import pytest
 from django.core.validators import MaxValueValidator, MinValueValidator
 
-from monitoring import api, fhir, forms_athlete, ingest, schema, selectors, services, whatif
+from monitoring import (
+    api,
+    athlete,
+    fhir,
+    forms_athlete,
+    ingest,
+    metrics,
+    schema,
+    selectors,
+    services,
+    whatif,
+)
 from monitoring.models import ActivitySession, DailyLog
 from protocols.engine.records import LogEntry, SessionEntry
 
@@ -79,8 +90,13 @@ def test_each_consumer_reads_the_schema():
     assert schema.SESSION_CLINICAL_ONLY == ("pain_during", "pain_after", "note")
     assert fhir._LOG_ITEMS == schema.LOG_FIELDS
     assert tuple(fhir.PAIN_CONTEXTS) == schema.LOG_PAIN_FIELDS
-    assert set(forms_athlete.LOG_FIELDS) <= set(schema.LOG_FIELDS)
-    assert set(forms_athlete.DailyLogForm.base_fields) >= set(forms_athlete.LOG_FIELDS)
+    # The athlete's daily form asks exactly the schema's form fields.
+    form = set(forms_athlete.DailyLogForm.base_fields) & set(schema.LOG_FIELDS)
+    assert form == set(schema.LOG_FORM_FIELDS)
+    assert set(forms_athlete.LOG_FIELDS) == form - {"pain_next_morning"}
+    assert athlete.WELLBEING_FIELDS == schema.LOG_WELLBEING_FIELDS
+    assert set(schema.LOG_WELLBEING_FIELDS) <= form
+    assert metrics.PAIN_FIELDS == DailyLog.PAIN_FIELDS == schema.LOG_PAIN_FIELDS
 
 
 def test_the_record_columns_are_the_records_fields_by_name():

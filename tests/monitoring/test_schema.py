@@ -182,3 +182,19 @@ def test_the_what_if_read_gives_each_value_its_own_field(recorded):
     )
     assert whatif._log_entry(log_row) == EXPECTED_LOG
     assert whatif._session_entry(session_row) == EXPECTED_SESSION
+
+
+def test_the_benchmarks_raw_baseline_writes_the_schemas_log_fields_by_name():
+    from bench import ingest as bench_ingest
+
+    now = dt.datetime(2026, 10, 1, tzinfo=dt.UTC)
+    (batch,) = bench_ingest._items([7], total=1, first_day=DAY)
+    (row,) = bench_ingest._raw_rows([batch], 3, now)
+    written = dict(zip(bench_ingest.RAW_COLUMNS, row, strict=True))
+    item = batch[0]
+    assert bench_ingest.RAW_COLUMNS[2:-4] == schema.LOG_FIELDS
+    assert written["athlete_id"] == 7 and written["date"] == DAY
+    for name in ("pain_rest", "pain_during", "pain_after", "fatigue", "steps", "soreness"):
+        assert written[name] == item[name], name
+    assert str(written["sleep_hours"]) == item["sleep_hours"]
+    assert written["pain_next_morning"] is None and written["note"] == ""

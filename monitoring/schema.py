@@ -107,6 +107,7 @@ LOG_FORM_FIELDS: tuple[str, ...] = tuple(f.name for f in LOG if f.on_form)
 LOG_WELLBEING_FIELDS: tuple[str, ...] = tuple(f.name for f in LOG if f.wellbeing)
 SESSION_CLINICAL_ONLY: tuple[str, ...] = tuple(f.name for f in SESSION if f.clinical_only)
 LOG_DECIMAL_FIELDS: tuple[str, ...] = tuple(f.name for f in LOG if f.kind == "hours")
+SESSION_DECIMAL_FIELDS: tuple[str, ...] = tuple(f.name for f in SESSION if f.kind == "km")
 LOG_TEXT_FIELDS: tuple[str, ...] = tuple(f.name for f in LOG if f.kind in {"text", "choice"})
 SESSION_TEXT_FIELDS: tuple[str, ...] = tuple(
     f.name for f in SESSION if f.kind in {"text", "choice"} and f.name != "activity"

@@ -46,6 +46,7 @@ from .schema import (
     LOG_DECIMAL_FIELDS,
     LOG_FIELDS,
     LOG_TEXT_FIELDS,
+    SESSION_DECIMAL_FIELDS,
     SESSION_FIELDS,
     SESSION_TEXT_FIELDS,
 )
@@ -209,8 +210,9 @@ def activity_session_record(
         raise ApplicationError("Unknown fields.", {f: "Not a session field." for f in unknown})
     cases = _active_cases_for_logging(athlete, submitted_by)
     values = {k: ("" if v is None and k in SESSION_TEXT_FIELDS else v) for k, v in fields.items()}
-    if "distance_km" in values:
-        values["distance_km"] = _decimal(values["distance_km"], "distance_km")
+    for key in SESSION_DECIMAL_FIELDS:
+        if key in values:
+            values[key] = _decimal(values[key], key)
     probe = ActivitySession(
         athlete=athlete, date=date, source=source, external_id=external_id, **values
     )

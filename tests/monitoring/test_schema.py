@@ -89,6 +89,18 @@ def test_each_consumer_reads_the_schema():
     assert set(schema.SESSION_FIELDS) - set(coach) == set(schema.SESSION_CLINICAL_ONLY)
     assert schema.SESSION_CLINICAL_ONLY == ("pain_during", "pain_after", "note")
     assert fhir._LOG_ITEMS == schema.LOG_FIELDS
+    # Decimals are the models' decimal fields (the write paths parse them as such).
+    for model, declared, decimals in (
+        (DailyLog, schema.LOG, schema.LOG_DECIMAL_FIELDS),
+        (ActivitySession, schema.SESSION, schema.SESSION_DECIMAL_FIELDS),
+    ):
+        names = {f.name for f in declared}
+        model_decimals = {
+            f.name
+            for f in model._meta.concrete_fields
+            if f.get_internal_type() == "DecimalField" and f.name in names
+        }
+        assert set(decimals) == model_decimals
     assert tuple(fhir.PAIN_CONTEXTS) == schema.LOG_PAIN_FIELDS
     # The athlete's daily form asks exactly the schema's form fields.
     form = set(forms_athlete.DailyLogForm.base_fields) & set(schema.LOG_FIELDS)

@@ -20,6 +20,7 @@ import psycopg
 from django.db import connection
 
 from athletes.models import Athlete, User
+from monitoring import schema
 from monitoring.models import DailyLog
 
 from .report import Figure, Report
@@ -27,11 +28,11 @@ from .server import gunicorn, token_for
 
 BATCH = 1000  # the API's limit per request
 
+# The raw baseline writes every column the API's write path writes: the schema's log fields
+# between the key and the bookkeeping.
 RAW_COLUMNS = (
-    "athlete_id", "date", "pain_rest", "pain_during", "pain_after", "pain_character",
-    "localized", "pain_location", "night_pain", "swelling", "fatigue", "sleep_hours",
-    "sleep_quality", "stress", "mood", "soreness", "steps", "note", "source",
-    "submitted_by_id", "created_at", "updated_at",
+    "athlete_id", "date", *schema.LOG_FIELDS, "source", "submitted_by_id", "created_at",
+    "updated_at",
 )  # fmt: skip
 RAW_UPSERT = (
     f"INSERT INTO monitoring_dailylog ({', '.join(RAW_COLUMNS)}) "
@@ -102,32 +103,25 @@ def _warm_up(http, athlete_ids: list[int], *, before: dt.date) -> None:
     DailyLog.objects.filter(date__in=warm_days).delete()
 
 
+def _raw_value(item: dict, field: schema.Field):
+    """An item's value of a log field as the database stores it (an omitted text is empty)."""
+    value = item.get(field.name)
+    if value is None:
+        return "" if field.kind in {"text", "choice"} else None
+    return Decimal(value) if field.kind == "hours" else value
+
+
 def _raw_rows(requests, submitted_by: int, now: dt.datetime) -> list[tuple]:
     return [
         (
             i["athlete"],
             dt.date.fromisoformat(i["date"]),
-            i["pain_rest"],
-            i["pain_during"],
-            i["pain_after"],
-            i["pain_character"],
-            None,
-            "",
-            i["night_pain"],
-            i["swelling"],
-            i["fatigue"],
-            Decimal(i["sleep_hours"]),
-            i["sleep_quality"],
-            i["stress"],
-            i["mood"],
-            i["soreness"],
-            i["steps"],
-            "",
+            *(_raw_value(i, f) for f in schema.LOG),
             "api",
             submitted_by,
             now,
             now,
-        )  # fmt: skip
+        )
         for batch in requests
         for i in batch
     ]

@@ -43,10 +43,7 @@ def raw_fetch(today: dt.date) -> tuple[float, int]:
         "JOIN protocols_planphase ph ON ph.id = p.current_phase_id "
         "WHERE p.status = 'active' AND c.status = 'active'"
     )
-    log_columns = (
-        "l.date, l.pain_rest, l.pain_during, l.pain_after, l.pain_next_morning, "
-        "l.pain_character, l.localized, l.night_pain, l.swelling, l.pain_lasted_hours"
-    )
+    log_columns = ", ".join(f"l.{name}" for name in selectors.LOG_COLUMNS[1:])
     queries = [
         "SELECT p.id, p.case_id, c.athlete_id, c.risk, ph.id, ph.started_on, ph.signed_off_on, "
         "ph.min_days, ph.advance_when, ph.regress_when, ph.warn_when FROM protocols_plan p "
@@ -89,8 +86,7 @@ def whole_window_fetch(today: dt.date) -> tuple[float, int]:
         for table, columns in (
             (
                 "monitoring_dailylog",
-                "athlete_id, date, pain_rest, pain_during, pain_after, pain_next_morning, "
-                "pain_character, localized, night_pain, swelling, pain_lasted_hours",
+                ", ".join(selectors.LOG_COLUMNS),
             ),
             ("monitoring_activitysession", "athlete_id, date, activity, minutes, rpe, pain_during"),
         ):

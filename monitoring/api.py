@@ -66,7 +66,7 @@ from rehab.errors import ApplicationError
 
 from . import care_rules, care_services, fhir, ingest, services
 from .models import ActivitySession, Assessment, DailyLog, DeviceMetric, Flag, Source
-from .services import LOG_FIELDS, SESSION_FIELDS
+from .schema import LOG_FIELDS, SESSION_CLINICAL_ONLY, SESSION_FIELDS
 
 # --- input: one item of an upsert --------------------------------------------------------------
 
@@ -402,9 +402,6 @@ DAILY_LOG_RESPONSE = PolymorphicProxySerializer(
     serializers=[DailyLogClinicalSerializer, DailyLogReceiptSerializer],
     resource_type_field_name="access",
 )
-
-
-SESSION_CLINICAL_ONLY = ("pain_during", "pain_after", "note")
 
 
 class SessionClinicalSerializer(serializers.ModelSerializer):

@@ -30,7 +30,7 @@ from protocols.engine.projection import Projection, project
 from protocols.engine.records import LogEntry, SessionEntry
 from protocols.models import Activity, Impact, Plan, PlanPhase, WeightBearing
 
-from . import charts, metrics, selectors, services
+from . import charts, metrics, schema, selectors, services
 from .models import ActivitySession, DailyLog, Flag, ReminderPreference, Source
 
 EDITABLE_DAYS = 7
@@ -870,7 +870,7 @@ def log_form_data(athlete: Athlete, day: dt.date) -> LogFormData:
     )
 
 
-WELLBEING_FIELDS = ("sleep_hours", "sleep_quality", "fatigue", "soreness", "stress", "mood")
+WELLBEING_FIELDS = schema.LOG_WELLBEING_FIELDS
 
 
 def log_initial(data: LogFormData, phase: PlanPhase | None) -> dict[str, Any]:
@@ -880,19 +880,7 @@ def log_initial(data: LogFormData, phase: PlanPhase | None) -> dict[str, Any]:
     initial: dict[str, Any] = {}
     log = data.log
     if log is not None:
-        for name in (
-            "pain_rest",
-            "pain_during",
-            "pain_after",
-            "pain_next_morning",
-            "pain_character",
-            "localized",
-            "pain_location",
-            "night_pain",
-            "swelling",
-            "pain_lasted_hours",
-            *WELLBEING_FIELDS,
-        ):
+        for name in schema.LOG_FORM_FIELDS:
             initial[name] = getattr(log, name)
     elif data.previous is not None:
         for name in WELLBEING_FIELDS:

@@ -36,6 +36,7 @@ from django.utils import timezone
 from athletes.models import Athlete, Case
 from protocols.models import Plan, PlanPhase
 
+from . import schema
 from .models import ActivitySession, Assessment, DailyLog
 
 LOINC = "http://loinc.org"
@@ -55,12 +56,7 @@ STRESS_FRACTURE_SNOMED = {
     "code": "240197007",
     "display": "Stress fracture (disorder)",
 }
-PAIN_CONTEXTS = {
-    "pain_rest": "Pain at rest",
-    "pain_during": "Pain during activity",
-    "pain_after": "Pain after activity",
-    "pain_next_morning": "Pain the next morning",
-}
+PAIN_CONTEXTS = schema.FHIR_PAIN_CONTEXTS
 GENDER = {"female": "female", "male": "male", "other": "other", "unknown": "unknown"}
 CONDITION_STATUS = {"active": "active", "returned": "resolved", "closed": "inactive"}
 PLAN_STATUS = {"active": "active", "completed": "completed", "stopped": "revoked"}
@@ -271,11 +267,7 @@ def _questionnaire_response(log: DailyLog, patient: str, base: str) -> dict:
     }
 
 
-_LOG_ITEMS = (
-    "pain_rest", "pain_during", "pain_after", "pain_next_morning", "pain_character",
-    "localized", "pain_location", "night_pain", "swelling", "pain_lasted_hours", "fatigue",
-    "sleep_hours", "sleep_quality", "stress", "mood", "soreness", "steps", "note",
-)  # fmt: skip
+_LOG_ITEMS = schema.LOG_FIELDS
 
 
 def _category(code: str) -> list[dict]:

@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 
 from protocols.models import Activity
 
+from . import schema
 from .athlete import REST
 from .models import DailyLog, ReminderPreference
 
@@ -135,23 +136,9 @@ def _hooper(name: str) -> ScaleField:
 
 
 ACTIVITY_CHOICES = [(REST, "Rest day — no training"), *Activity.choices]
-LOG_FIELDS = (
-    "pain_rest",
-    "pain_during",
-    "pain_after",
-    "pain_character",
-    "localized",
-    "pain_location",
-    "night_pain",
-    "swelling",
-    "pain_lasted_hours",
-    "sleep_hours",
-    "sleep_quality",
-    "fatigue",
-    "soreness",
-    "stress",
-    "mood",
-)
+# What the athlete's daily form gives the services: the schema's form fields but the
+# next-morning pain, given only when its field was shown (see ``DailyLogForm.log_fields``).
+LOG_FIELDS = tuple(f for f in schema.LOG_FORM_FIELDS if f != "pain_next_morning")
 
 
 class DailyLogForm(forms.Form):

@@ -41,10 +41,16 @@ from rehab.errors import ApplicationError
 
 from .bulk import history_create, insert, new_instances
 from .models import ActivitySession, DailyLog, DeviceMetric, Source
+from .schema import (
+    LOG_DECIMAL_FIELDS,
+    LOG_FIELDS,
+    LOG_TEXT_FIELDS,
+    SESSION_DECIMAL_FIELDS,
+    SESSION_FIELDS,
+    SESSION_TEXT_FIELDS,
+)
 from .services import (
     EARLIEST_DATE,
-    LOG_FIELDS,
-    SESSION_FIELDS,
     _check_date,
     _decimal,
     _full_clean,
@@ -154,10 +160,10 @@ def daily_logs_upsert(
         fields = {k: v for k, v in item.items() if k not in {"athlete", "date"}}
         _reject_unknown(fields, LOG_FIELDS, "Not a daily-log field.")
         values = dict(fields)
-        for key in ("pain_lasted_hours", "sleep_hours"):
+        for key in LOG_DECIMAL_FIELDS:
             if key in values:
                 values[key] = _decimal(values[key], key)
-        for key in ("pain_location", "note", "pain_character"):
+        for key in LOG_TEXT_FIELDS:
             if key in values and values[key] is None:
                 values[key] = ""
         if values.get("pain_character") == DailyLog.PainCharacter.NONE:
@@ -228,11 +234,11 @@ def activity_sessions_upsert(
         }
         _reject_unknown(fields, SESSION_FIELDS, "Not a session field.")
         values = {
-            k: ("" if v is None and k in {"surface", "footwear", "note"} else v)
-            for k, v in fields.items()
+            k: ("" if v is None and k in SESSION_TEXT_FIELDS else v) for k, v in fields.items()
         }
-        if "distance_km" in values:
-            values["distance_km"] = _decimal(values["distance_km"], "distance_km")
+        for key in SESSION_DECIMAL_FIELDS:
+            if key in values:
+                values[key] = _decimal(values[key], key)
         probe = ActivitySession(
             athlete_id=athlete_id, date=day, source=source, external_id=external_id, **values
         )

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from protocols.engine import series
 from protocols.engine.records import LogEntry, SessionEntry
 
-PAIN_FIELDS = ("pain_rest", "pain_during", "pain_after", "pain_next_morning")
+from . import schema
+
+PAIN_FIELDS = schema.LOG_PAIN_FIELDS
 ACWR_SWEET_SPOT = (0.8, 1.3)  # Gabbett, BJSM 2016;50:273-80
 ACWR_DANGER = 1.5
 

@@ -16,6 +16,8 @@ from simple_history.models import HistoricalRecords
 from athletes.models import Athlete, Case
 from protocols.models import Activity, PlanPhase
 
+from . import schema
+
 
 def _nrs(verbose_name: str) -> models.PositiveSmallIntegerField:
     """A 0–10 numeric rating scale for pain."""
@@ -97,7 +99,7 @@ class DailyLog(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
-    PAIN_FIELDS = ("pain_rest", "pain_during", "pain_after", "pain_next_morning")
+    PAIN_FIELDS = schema.LOG_PAIN_FIELDS
 
     class Meta:
         ordering = ["-date"]
@@ -108,7 +110,7 @@ class DailyLog(models.Model):
                     condition=Q(**{f"{f}__isnull": True}) | Q(**{f"{f}__lte": 10}),
                     name=f"dailylog_{f}_0_10",
                 )
-                for f in ("pain_rest", "pain_during", "pain_after", "pain_next_morning")
+                for f in schema.LOG_PAIN_FIELDS
             ],
         ]
 

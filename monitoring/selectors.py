@@ -36,6 +36,7 @@ from protocols.engine.records import CASE_FACTS, AssessmentEntry, LogEntry, Sess
 from protocols.models import Impact, Plan, PlanPhase
 from rehab.db import any_of, kept_rows, prepared_cursor
 
+from . import schema
 from .models import ActivitySession, Assessment, DailyLog, Flag
 
 # Days of history loaded before the phase start: enough for the EWMA chronic load (28 days)
@@ -116,18 +117,35 @@ class CaseContext:
         return self._previous[0]
 
 
-LOG_COLUMNS = (
-    "athlete_id", "date", "pain_rest", "pain_during", "pain_after", "pain_next_morning",
-    "pain_character", "localized", "night_pain", "swelling", "pain_lasted_hours",
-)  # fmt: skip
-SESSION_COLUMNS = (
-    "athlete_id", "date", "activity", "minutes", "rpe", "pain_during", "pain_after",
-)  # fmt: skip
+# The columns read for the engine's records, in the records' field order, derived from the
+# schema by record field name: a row past its athlete id (or case id) is the record as it stands.
+LOG_READ = schema.record_columns("log", LogEntry._fields)
+SESSION_READ = schema.record_columns("session", SessionEntry._fields)
+LOG_COLUMNS = ("athlete_id", "date", *(f.name for f in LOG_READ))
+SESSION_COLUMNS = ("athlete_id", "date", *(f.name for f in SESSION_READ))
 ASSESSMENT_COLUMNS = ("case_id", "date", "test", "value", "pain")
 
 
 _new = tuple.__new__  # a named tuple from a row in one C call
 _first = itemgetter(0)
+
+
+def _orm_read(field: schema.Field):
+    """A schema field's column as the engine reads it, converted by the database."""
+    if field.read == "blank_is_none":
+        return NullIf(field.name, Value(""))
+    if field.read == "float":
+        return Cast(field.name, FloatField())
+    return field.name
+
+
+def _sql_read(field: schema.Field, column: str) -> str:
+    """``_orm_read`` in SQL, for the hand-written window reads."""
+    if field.read == "blank_is_none":
+        return f"NULLIF({column}, '')"
+    if field.read == "float":
+        return f"{column}::float8"
+    return column
 
 
 def _log_rows(athlete_ids: list[int], start: dt.date, end: dt.date) -> QuerySet:
@@ -139,12 +157,8 @@ def _log_rows(athlete_ids: list[int], start: dt.date, end: dt.date) -> QuerySet:
             any_of(DailyLog, "athlete_id", athlete_ids), date__gte=start, date__lte=end
         )
         .order_by("athlete_id", "date")
-        .values_list(
-            "athlete_id", "date", "pain_rest", "pain_during", "pain_after", "pain_next_morning",
-            NullIf("pain_character", Value("")), "localized", "night_pain", "swelling",
-            Cast("pain_lasted_hours", FloatField()),
-        )
-    )  # fmt: skip
+        .values_list("athlete_id", "date", *(_orm_read(f) for f in LOG_READ))
+    )
 
 
 def _session_rows(athlete_ids: list[int], start: dt.date, end: dt.date) -> QuerySet:
@@ -156,7 +170,7 @@ def _session_rows(athlete_ids: list[int], start: dt.date, end: dt.date) -> Query
             date__lte=end,
         )
         .order_by("athlete_id", "date", "id")
-        .values_list(*SESSION_COLUMNS)
+        .values_list("athlete_id", "date", *(_orm_read(f) for f in SESSION_READ))
     )
 
 
@@ -368,20 +382,7 @@ def _windowed_sql() -> dict[str, str]:
         return f"{alias}.{qn(model._meta.get_field(name).column)}"
 
     log = {name: col(DailyLog, name, "d") for name in LOG_COLUMNS}
-    log_select = ", ".join(
-        [
-            log["date"],
-            log["pain_rest"],
-            log["pain_during"],
-            log["pain_after"],
-            log["pain_next_morning"],
-            f"NULLIF({log['pain_character']}, '')",
-            log["localized"],
-            log["night_pain"],
-            log["swelling"],
-            f"{log['pain_lasted_hours']}::float8",
-        ]
-    )
+    log_select = ", ".join([log["date"], *(_sql_read(f, log[f.name]) for f in LOG_READ)])
     # Identifiers come from the models' metadata, quoted; every value goes as a parameter.
     logs = (
         "SELECT w.case_id, l.* FROM unnest(%s::bigint[], %s::bigint[], %s::date[], %s::date[]) "  # noqa: S608
@@ -396,7 +397,7 @@ def _windowed_sql() -> dict[str, str]:
     s = {name: col(ActivitySession, name, "s") for name in (*SESSION_COLUMNS, "id")}
     sessions = (
         "SELECT w.case_id, "  # noqa: S608
-        + ", ".join(s[name] for name in SESSION_COLUMNS[1:])
+        + ", ".join([s["date"], *(_sql_read(f, s[f.name]) for f in SESSION_READ)])
         + " FROM unnest(%s::bigint[], %s::bigint[], %s::date[], %s::date[]) "
         "AS w(case_id, athlete_id, phase_start, history_start) "
         f"JOIN {table(ActivitySession)} s ON {s['athlete_id']} = w.athlete_id "

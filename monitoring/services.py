@@ -42,18 +42,17 @@ from .models import (
     Notification,
     Source,
 )
+from .schema import (
+    LOG_DECIMAL_FIELDS,
+    LOG_FIELDS,
+    LOG_TEXT_FIELDS,
+    SESSION_DECIMAL_FIELDS,
+    SESSION_FIELDS,
+    SESSION_TEXT_FIELDS,
+)
 
 logger = logging.getLogger(__name__)
 
-LOG_FIELDS = (
-    "pain_rest", "pain_during", "pain_after", "pain_next_morning", "pain_character",
-    "localized", "pain_location", "night_pain", "swelling", "pain_lasted_hours", "fatigue",
-    "sleep_hours", "sleep_quality", "stress", "mood", "soreness", "steps", "note",
-)  # fmt: skip
-SESSION_FIELDS = (
-    "activity", "minutes", "rpe", "distance_km", "ground_contacts", "steps", "surface",
-    "footwear", "pain_during", "pain_after", "note",
-)  # fmt: skip
 EARLIEST_DATE = dt.date(2000, 1, 1)
 
 
@@ -166,10 +165,10 @@ def daily_log_record(
         raise ApplicationError("Unknown fields.", {f: "Not a daily-log field." for f in unknown})
     cases = _active_cases_for_logging(athlete, submitted_by)
     values = dict(fields)
-    for key in ("pain_lasted_hours", "sleep_hours"):
+    for key in LOG_DECIMAL_FIELDS:
         if key in values:
             values[key] = _decimal(values[key], key)
-    for key in ("pain_location", "note", "pain_character"):
+    for key in LOG_TEXT_FIELDS:
         if key in values and values[key] is None:
             values[key] = ""
     if values.get("pain_character") == DailyLog.PainCharacter.NONE:
@@ -210,12 +209,10 @@ def activity_session_record(
     if unknown:
         raise ApplicationError("Unknown fields.", {f: "Not a session field." for f in unknown})
     cases = _active_cases_for_logging(athlete, submitted_by)
-    values = {
-        k: ("" if v is None and k in {"surface", "footwear", "note"} else v)
-        for k, v in fields.items()
-    }
-    if "distance_km" in values:
-        values["distance_km"] = _decimal(values["distance_km"], "distance_km")
+    values = {k: ("" if v is None and k in SESSION_TEXT_FIELDS else v) for k, v in fields.items()}
+    for key in SESSION_DECIMAL_FIELDS:
+        if key in values:
+            values[key] = _decimal(values[key], key)
     probe = ActivitySession(
         athlete=athlete, date=date, source=source, external_id=external_id, **values
     )

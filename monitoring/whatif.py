@@ -43,12 +43,15 @@ from protocols.selectors import phase_spec
 from protocols.whatif_models import TemplateTrial
 from rehab.errors import ApplicationError
 
+from . import schema
 from .models import ActivitySession, Assessment, DailyLog
 from .selectors import (
     ASSESSMENT_COLUMNS,
     LOAD_HISTORY_DAYS,
     LOG_COLUMNS,
+    LOG_READ,
     SESSION_COLUMNS,
+    SESSION_READ,
     case_facts,
 )
 
@@ -126,27 +129,18 @@ def _signed_in(phase: PlanPhase, start: dt.date, end: dt.date) -> dt.date | None
 
 def _log_entry(row: tuple) -> LogEntry:
     """A row of ``LOG_COLUMNS`` as the engine reads it (as ``selectors`` builds it for the live
-    evaluation; tests/whatif prove the two give the same evaluations)."""
+    evaluation; tests/whatif prove the two give the same evaluations), field by field by name."""
     values = dict(zip(LOG_COLUMNS, row, strict=True))
-    lasted = values["pain_lasted_hours"]
     return LogEntry(
-        day=values["date"],
-        pain_rest=values["pain_rest"],
-        pain_during=values["pain_during"],
-        pain_after=values["pain_after"],
-        pain_next_morning=values["pain_next_morning"],
-        pain_character=values["pain_character"] or None,
-        localized=values["localized"],
-        night_pain=values["night_pain"],
-        swelling=values["swelling"],
-        pain_lasted_hours=float(lasted) if lasted is not None else None,
+        day=values["date"], **{f.record: schema.as_read(f, values[f.name]) for f in LOG_READ}
     )
 
 
 def _session_entry(row: tuple) -> SessionEntry:
-    _, day, activity, minutes, rpe, during, after = row
+    """A row of ``SESSION_COLUMNS`` as the engine reads it, field by field by name."""
+    values = dict(zip(SESSION_COLUMNS, row, strict=True))
     return SessionEntry(
-        day=day, activity=activity, minutes=minutes, rpe=rpe, pain_during=during, pain_after=after
+        day=values["date"], **{f.record: schema.as_read(f, values[f.name]) for f in SESSION_READ}
     )
 
 

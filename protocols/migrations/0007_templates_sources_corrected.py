@@ -8,11 +8,10 @@ not a clinical change. The templates come from a frozen snapshot of the library
 (shipped_templates_0007.json), never from the library's current code.
 """
 
-import json
-from pathlib import Path
 
 from django.db import migrations
-from django.utils import timezone
+
+from ._shipped import install_snapshot
 
 OLD_CITATION = (
     "Impellizzeri FM, et al. Critique of the acute:chronic workload ratio. Sports Med "
@@ -26,28 +25,6 @@ NEW_CITATION = (
     "it is shown as a trend and a warning, never used as a gate."
 )
 OLD_NOTE, NEW_NOTE = "(Impellizzeri 2020)", "(Impellizzeri 2021)"
-
-
-SNAPSHOT = Path(__file__).with_name("shipped_templates_0007.json")
-
-
-def install_snapshot(template_model, phase_model) -> None:
-    """Install the templates of the frozen snapshot that are not there yet (a frozen copy of
-    the install service: later edits to the library or the service never change it).
-    Installing a new version of a slug retires the published one."""
-    now = timezone.now()
-    for spec in json.loads(SNAPSHOT.read_text(encoding="utf-8")):
-        if template_model.objects.filter(slug=spec["slug"], version=spec["version"]).exists():
-            continue
-        template_model.objects.filter(slug=spec["slug"], status="published").update(
-            status="retired"
-        )
-        phases = spec.pop("phases")
-        template = template_model.objects.create(
-            **spec, status="published", shipped=True, published_at=now
-        )
-        for order, phase in enumerate(phases, start=1):
-            phase_model.objects.create(template=template, order=order, **phase)
 
 
 def _fix(model, *, notes: bool) -> None:

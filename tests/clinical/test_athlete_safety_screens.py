@@ -24,6 +24,19 @@ from tests.plans import published_template, running_plan
 
 TODAY = dt.date(2026, 11, 20)
 URGENT = "If you cannot bear weight or the pain is severe, seek urgent care."
+# Today's log form as maya fills it: a 30-minute walk-run with pain 7/10 during it
+SEVERE_WALK_RUN = {
+    "pain_rest": "1",
+    "pain_during": "7",
+    "pain_after": "6",
+    "pain_character": "dull",
+    "localized": "no",
+    "night_pain": "no",
+    "swelling": "no",
+    "activity": "walk_run",
+    "minutes": "30",
+    "rpe": "5",
+}
 
 
 @pytest.fixture
@@ -126,18 +139,7 @@ def test_seven_of_ten_during_running_says_stop_not_take_it_easy(client, maya):
     stop running", never "take today easy", and Today stops at once, before any
     evaluation has stored the flag."""
     client.force_login(maya)
-    data = {
-        "pain_rest": "1",
-        "pain_during": "7",
-        "pain_after": "6",
-        "pain_character": "dull",
-        "localized": "no",
-        "night_pain": "no",
-        "swelling": "no",
-        "activity": "walk_run",
-        "minutes": "30",
-        "rpe": "5",
-    }
+    data = dict(SEVERE_WALK_RUN)
     response = client.post(reverse("athlete:log"), data, follow=True)
     html = response.content.decode()
     assert response.status_code == 200 and "Logged" in html
@@ -157,18 +159,7 @@ def test_a_calm_edit_keeps_the_stop_while_the_red_flag_is_open(client, maya, cas
     her clinical team reviews it: the answer keeps the stop, as Today does, and never says
     "great work"."""
     client.force_login(maya)
-    data = {
-        "pain_rest": "1",
-        "pain_during": "7",
-        "pain_after": "6",
-        "pain_character": "dull",
-        "localized": "no",
-        "night_pain": "no",
-        "swelling": "no",
-        "activity": "walk_run",
-        "minutes": "30",
-        "rpe": "5",
-    }
+    data = dict(SEVERE_WALK_RUN)
     client.post(reverse("athlete:log"), data)
     services.case_evaluate(case_id=case.pk, today=TODAY)
     assert Flag.objects.filter(case=case, kind="red_flag", status__in=Flag.UNRESOLVED).exists()

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Athlete, CareTeamMember, Case, IntegrationGrant, Team, User
+from athletes.models import Athlete, CareTeamMember, Case, IntegrationGrant, Team, User
 
 
 @admin.register(User)
@@ -83,7 +83,7 @@ class IntegrationGrantAdmin(admin.ModelAdmin):
 
 # --- consent and data rights (issue 11) --------------------------------------------------------
 
-from .models import ErasureRecord, SharingConsent  # noqa: E402
+from athletes.models import ErasureRecord, SharingConsent  # noqa: E402
 
 
 @admin.register(SharingConsent)

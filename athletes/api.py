@@ -19,6 +19,9 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
+from athletes import permissions, services
+from athletes.api_scopes import api_cases
+from athletes.models import Athlete, CareTeamMember, Case, Team, User
 from rehab.api import (
     AccessViewMixin,
     IdFilter,
@@ -28,10 +31,6 @@ from rehab.api import (
     clinical_access,
     summary_access,
 )
-
-from . import permissions, services
-from .api_scopes import api_cases
-from .models import Athlete, CareTeamMember, Case, Team, User
 
 # --- serializers --------------------------------------------------------------------------------
 

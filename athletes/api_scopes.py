@@ -23,10 +23,9 @@ from django.db.models.base import ModelState
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from athletes import permissions
+from athletes.models import Athlete, CareTeamMember, Case, IntegrationGrant, User
 from rehab.db import any_of, kept_rows
-
-from . import permissions
-from .models import Athlete, CareTeamMember, Case, IntegrationGrant, User
 
 Predicate = Callable[[User, Case], bool]
 

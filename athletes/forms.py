@@ -12,8 +12,8 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
-from .models import Athlete, Case, Team
-from .sites import HIGH, SITES
+from athletes.models import Athlete, Case, Team
+from athletes.sites import HIGH, SITES
 
 
 def _date_input() -> forms.DateInput:

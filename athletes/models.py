@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from .sites import HIGH, LOW, SITE_CHOICES, site_risk
+from athletes.sites import HIGH, LOW, SITE_CHOICES, site_risk
 
 
 class User(AbstractUser):

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .models import CareTeamMember
+from athletes.models import CareTeamMember
 
 if TYPE_CHECKING:
-    from .models import Case, User
+    from athletes.models import Case, User
 
 Role = CareTeamMember.Role
 
@@ -346,7 +346,7 @@ DATA_RIGHTS_ROLES = frozenset({Role.LEAD_CLINICIAN})
 
 def consent_withdrawn(athlete_id: int, role: str) -> bool:
     """Has the athlete withdrawn consent to share with this role? (one query)"""
-    from .models import SharingConsent
+    from athletes.models import SharingConsent
 
     return SharingConsent.objects.filter(athlete_id=athlete_id, role=role, given=False).exists()
 
@@ -356,7 +356,7 @@ def members_with_consent(queryset=None):
     case withdrew consent for. Every query of "who is on this case" goes through it."""
     from django.db.models import Exists, OuterRef
 
-    from .models import SharingConsent
+    from athletes.models import SharingConsent
 
     withdrawn = SharingConsent.objects.filter(
         athlete_id=OuterRef("case__athlete_id"), role=OuterRef("role"), given=False
@@ -390,7 +390,7 @@ def _leads_every_case(user: User, case: Case) -> bool:
     """Data rights act on the whole athlete, so the person must lead each of their cases."""
     cache: dict[int, bool] = case.__dict__.setdefault("_leads_all_cache", {})
     if user.pk not in cache:
-        from .models import Case as CaseModel
+        from athletes.models import Case as CaseModel
 
         led = CareTeamMember.objects.filter(user=user, role__in=DATA_RIGHTS_ROLES)
         others = CaseModel.objects.filter(athlete_id=case.athlete_id).exclude(

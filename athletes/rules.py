@@ -5,7 +5,7 @@
 
 import rules
 
-from . import permissions
+from athletes import permissions
 
 
 def _wrap(predicate):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.http import Http404
 
-from . import permissions
-from .models import CareTeamMember, Case, User
+from athletes import permissions
+from athletes.models import CareTeamMember, Case, User
 
 
 def cases_for_user(user: User) -> QuerySet[Case]:

@@ -22,12 +22,11 @@ from django.db import IntegrityError, models, router, transaction
 from django.db.models import PROTECT, ProtectedError, Q
 from django.utils import timezone
 
+from athletes import permissions
+from athletes.audit import audited
+from athletes.models import Athlete, CareTeamMember, Case, ErasureRecord, SharingConsent, Team, User
+from athletes.sites import BY_CODE, HIGH, grading_errors, site_risk
 from rehab.errors import ApplicationError
-
-from . import permissions
-from .audit import audited
-from .models import Athlete, CareTeamMember, Case, ErasureRecord, SharingConsent, Team, User
-from .sites import BY_CODE, HIGH, grading_errors, site_risk
 
 
 def athlete_create(

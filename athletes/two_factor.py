@@ -35,7 +35,7 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
-from .models import User
+from athletes.models import User
 
 SESSION_KEY = "rehab_two_factor"
 """True in the session of a person who turned the second factor on."""

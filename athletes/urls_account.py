@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import two_factor
+from athletes import two_factor
 
 app_name = "account"
 urlpatterns = [

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import (
+from monitoring.models import (
     ActivitySession,
     Assessment,
     CaseEvaluation,
@@ -85,7 +85,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 # Care-team notes, reviews, goals and education cards (monitoring.models_care).
-from .models_care import CaseNote, EducationCard, Goal, NotificationSetting, Review  # noqa: E402
+from monitoring.models_care import CaseNote, EducationCard, Goal, NotificationSetting, Review  # noqa: E402
 
 
 @admin.register(CaseNote)

@@ -45,6 +45,9 @@ from athletes import api as athletes_api
 from athletes import permissions
 from athletes.api_scopes import ApiScope, scope_for
 from athletes.models import Case
+from monitoring import care_rules, care_services, fhir, ingest, services
+from monitoring.models import ActivitySession, Assessment, DailyLog, DeviceMetric, Flag, Source
+from monitoring.schema import LOG_FIELDS, SESSION_CLINICAL_ONLY, SESSION_FIELDS
 from protocols.api import PlanRefClinicalSerializer, PlanRefSerializer
 from protocols.engine.criteria.case_facts import SCREEN_TESTS
 from protocols.models import Activity, Plan
@@ -63,10 +66,6 @@ from rehab.api import (
     summary_access,
 )
 from rehab.errors import ApplicationError
-
-from . import care_rules, care_services, fhir, ingest, services
-from .models import ActivitySession, Assessment, DailyLog, DeviceMetric, Flag, Source
-from .schema import LOG_FIELDS, SESSION_CLINICAL_ONLY, SESSION_FIELDS
 
 # --- input: one item of an upsert --------------------------------------------------------------
 
@@ -1551,7 +1550,7 @@ class CaseViewSet(athletes_api.CaseViewSetBase):
     @action(detail=True, methods=["get"], renderer_classes=[FHIRRenderer, JSONRenderer])
     def fhir(self, request, pk=None, format=None):
         case = self.get_object()
-        from .care import readable_notes  # the same audience rule as the pages (issue 12)
+        from monitoring.care import readable_notes  # the same audience rule as the pages (issue 12)
 
         return Response(
             fhir.case_bundle(

@@ -15,11 +15,10 @@ from rest_framework.response import Response
 
 from athletes import permissions
 from athletes.models import Case, User
+from monitoring import care, care_services
+from monitoring.models import Flag
+from monitoring.models_care import CaseNote, Goal, Review
 from rehab.api import ErrorSerializer, ScopedCaseFilter, ScopedViewMixin, idempotent
-
-from . import care, care_services
-from .models import Flag
-from .models_care import CaseNote, Goal, Review
 
 # --- examples ----------------------------------------------------------------------------------
 

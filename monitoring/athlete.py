@@ -24,14 +24,13 @@ from django.utils import timezone
 from athletes import permissions
 from athletes.models import Athlete, CareTeamMember, Case, User
 from athletes.selectors import cases_for_user
+from monitoring import charts, metrics, schema, selectors, services
+from monitoring.models import ActivitySession, DailyLog, Flag, ReminderPreference, Source
 from protocols.engine import criteria
 from protocols.engine.gating import Evaluation, evaluate
 from protocols.engine.projection import Projection, project
 from protocols.engine.records import LogEntry, SessionEntry
 from protocols.models import Activity, Impact, Plan, PlanPhase, WeightBearing
-
-from . import charts, metrics, schema, selectors, services
-from .models import ActivitySession, DailyLog, Flag, ReminderPreference, Source
 
 EDITABLE_DAYS = 7
 """Today and the 6 days before: the days an athlete may still add or change a log."""

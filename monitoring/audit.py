@@ -17,10 +17,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from athletes.models import CareTeamMember, Case, SharingConsent, User
+from monitoring.models import Assessment, Flag
 from protocols.engine import criteria
 from protocols.models import Activity, Impact, PhaseTransition, Plan, PlanPhase, WeightBearing
-
-from .models import Assessment, Flag
 
 AUTOMATIC = "Automatic evaluation"
 UNKNOWN_PERSON = "Not recorded"

@@ -14,11 +14,10 @@ from django.utils import timezone
 
 from athletes import permissions
 from athletes.models import CareTeamMember, Case, User
+from monitoring import care_rules, care_services, charts, metrics
+from monitoring.models import Assessment, DailyLog, Flag
+from monitoring.models_care import CaseNote, EducationCard, Goal, Review
 from protocols.models import PhaseTemplate, PhaseTransition, Plan, PlanPhase
-
-from . import care_rules, care_services, charts, metrics
-from .models import Assessment, DailyLog, Flag
-from .models_care import CaseNote, EducationCard, Goal, Review
 
 TIMELINE_LIMIT = 200  # items of each kind, newest first
 AUDIENCE_SHORT = {"clinical": "Clinical only", "team": "Care team", "athlete": "Team + athlete"}

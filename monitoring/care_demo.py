@@ -9,11 +9,10 @@ from django.db import transaction
 from django.test import override_settings
 
 from athletes.models import Case, User
+from monitoring import care_services
+from monitoring.models import Flag
+from monitoring.models_care import Goal, Review
 from protocols.models import Plan
-
-from . import care_services
-from .models import Flag
-from .models_care import Goal, Review
 
 
 def seed_care(case_ids: list[int], users: dict[str, User], today: dt.date) -> None:

@@ -19,14 +19,13 @@ from django.utils import timezone
 from athletes import permissions
 from athletes.models import CareTeamMember, Case, User
 from athletes.sites import TRABECULAR_SITES
+from monitoring import care_rules, selectors
+from monitoring.models import Flag, Notification
+from monitoring.models_care import CaseNote, EducationCard, Goal, NotificationSetting, Review
+from monitoring.services import assessment_record, athlete_today, request_evaluation
 from protocols.engine.criteria.case_facts import REDS_TEST, TRIAD_INCOMPLETE_TEST, TRIAD_TEST
 from protocols.models import PhaseTemplate, Plan, PlanPhase
 from rehab.errors import ApplicationError
-
-from . import care_rules, selectors
-from .models import Flag, Notification
-from .models_care import CaseNote, EducationCard, Goal, NotificationSetting, Review
-from .services import assessment_record, athlete_today, request_evaluation
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +36,7 @@ REVIEW_HORIZON_DAYS = 730
 
 def _enqueue(task_name: str, *args: Any) -> None:
     def send() -> None:
-        from . import care_tasks
+        from monitoring import care_tasks
 
         try:
             getattr(care_tasks, task_name).delay(*args)

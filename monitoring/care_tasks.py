@@ -14,10 +14,9 @@ from django.urls import reverse
 
 from athletes import permissions
 from athletes.models import CareTeamMember, User
-
-from . import care, care_services
-from .models_care import CaseNote
-from .services import athlete_today
+from monitoring import care, care_services
+from monitoring.models_care import CaseNote
+from monitoring.services import athlete_today
 
 # As in monitoring.tasks (which imports this module: no import back from it).
 RETRY = {

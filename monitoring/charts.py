@@ -23,7 +23,7 @@ from typing import Any
 
 import plotly.io as pio
 
-from .metrics import ACWR_DANGER, ACWR_SWEET_SPOT
+from monitoring.metrics import ACWR_DANGER, ACWR_SWEET_SPOT
 
 PAIN_COLOURS = {
     "pain_rest": "#7a5af8",

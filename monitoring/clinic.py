@@ -25,6 +25,9 @@ from athletes import permissions
 from athletes.models import Athlete, CareTeamMember, Case, Team, User
 from athletes.selectors import cases_for_user
 from athletes.sites import BY_CODE, HIGH, TRABECULAR_SITES, site_risk
+from monitoring import charts, metrics, selectors
+from monitoring.models import ActivitySession, Assessment, DailyLog, Flag
+from monitoring.models_care import CaseNote
 from protocols.engine import criteria
 from protocols.engine.gating import Evaluation, evaluate
 from protocols.engine.projection import Projection, project
@@ -32,10 +35,6 @@ from protocols.engine.records import LogEntry, SessionEntry
 from protocols.models import Impact, PhaseTransition, Plan, PlanEdit, PlanPhase, WeightBearing
 from protocols.selectors import templates_for_case
 from rehab.errors import ApplicationError
-
-from . import charts, metrics, selectors
-from .models import ActivitySession, Assessment, DailyLog, Flag
-from .models_care import CaseNote
 
 # How far back the case page's charts reach at most, and the load history before the chart's
 # first day that the EWMA acute:chronic ratio needs to settle (its chronic window is 28 days).

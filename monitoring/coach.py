@@ -43,14 +43,13 @@ from athletes import permissions
 from athletes.models import Case, User
 from athletes.selectors import cases_for_user
 from athletes.sites import BY_CODE
+from monitoring import charts, metrics
+from monitoring.models import ActivitySession, CaseEvaluation, DailyLog, Flag
 from protocols.engine import projection
 from protocols.engine.records import SessionEntry
 from protocols.models import Activity, Impact, PhaseTransition, Plan, PlanPhase, WeightBearing
 from protocols.wording import intensity_without_pain
 from rehab.db import any_of
-
-from . import charts, metrics
-from .models import ActivitySession, CaseEvaluation, DailyLog, Flag
 
 Role = permissions.Role
 

@@ -16,13 +16,12 @@ from typing import Any
 from django.conf import settings
 
 from athletes.models import User
+from monitoring import selectors
+from monitoring.models import Flag
 from protocols import services as plan_services
 from protocols.engine.gating import Evaluation, evaluate
 from protocols.models import PhaseTransition, Plan, PlanPhase
 from rehab.errors import ApplicationError
-
-from . import selectors
-from .models import Flag
 
 MOVING_ON = frozenset({PhaseTransition.Kind.ADVANCE, PhaseTransition.Kind.COMPLETE})
 

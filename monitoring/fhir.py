@@ -34,10 +34,9 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from athletes.models import Athlete, Case
+from monitoring import schema
+from monitoring.models import ActivitySession, Assessment, DailyLog
 from protocols.models import Plan, PlanPhase
-
-from . import schema
-from .models import ActivitySession, Assessment, DailyLog
 
 LOINC = "http://loinc.org"
 SNOMED = "http://snomed.info/sct"

@@ -13,11 +13,10 @@ from django import forms
 from django.core import signing
 
 from athletes.models import Case
+from monitoring.clinic import unsign_evaluation
+from monitoring.decisions import override_needed
+from monitoring.models import Assessment, Flag
 from protocols.models import PhaseTransition, PlanPhase
-
-from .clinic import unsign_evaluation
-from .decisions import override_needed
-from .models import Assessment, Flag
 
 
 def _date_input(today: dt.date | None = None) -> forms.DateInput:

@@ -14,11 +14,10 @@ from django import forms
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from monitoring import schema
+from monitoring.athlete import REST
+from monitoring.models import DailyLog, ReminderPreference
 from protocols.models import Activity
-
-from . import schema
-from .athlete import REST
-from .models import DailyLog, ReminderPreference
 
 PAIN_WORDS = {0: "no pain", 1: "very mild", 3: "mild", 5: "moderate", 7: "severe", 10: "worst"}
 EFFORT_WORDS = {

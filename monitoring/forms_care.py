@@ -11,10 +11,9 @@ from django import forms
 
 from athletes.models import CareTeamMember
 from athletes.permissions import can_be_addressed
-
-from .care_rules import CRA_COMPONENTS, REDS_INDICATORS, SEX_SPECIFIC
-from .models import Flag
-from .models_care import CaseNote, NotificationSetting, Review
+from monitoring.care_rules import CRA_COMPONENTS, REDS_INDICATORS, SEX_SPECIFIC
+from monitoring.models import Flag
+from monitoring.models_care import CaseNote, NotificationSetting, Review
 
 
 class CareForm(forms.Form):

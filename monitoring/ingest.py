@@ -36,12 +36,9 @@ from django.utils import timezone
 
 from athletes.api_scopes import ApiScope
 from athletes.models import User
-from rehab.db import MAX_ID, is_id
-from rehab.errors import ApplicationError
-
-from .bulk import history_create, insert, new_instances
-from .models import ActivitySession, DailyLog, DeviceMetric, Source
-from .schema import (
+from monitoring.bulk import history_create, insert, new_instances
+from monitoring.models import ActivitySession, DailyLog, DeviceMetric, Source
+from monitoring.schema import (
     LOG_DECIMAL_FIELDS,
     LOG_FIELDS,
     LOG_TEXT_FIELDS,
@@ -49,7 +46,7 @@ from .schema import (
     SESSION_FIELDS,
     SESSION_TEXT_FIELDS,
 )
-from .services import (
+from monitoring.services import (
     EARLIEST_DATE,
     _check_date,
     _decimal,
@@ -57,6 +54,8 @@ from .services import (
     athlete_today,
     request_evaluation,
 )
+from rehab.db import MAX_ID, is_id
+from rehab.errors import ApplicationError
 
 logger = logging.getLogger(__name__)
 

@@ -10,10 +10,9 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from monitoring import schema
 from protocols.engine import series
 from protocols.engine.records import LogEntry, SessionEntry
-
-from . import schema
 
 PAIN_FIELDS = schema.LOG_PAIN_FIELDS
 ACWR_SWEET_SPOT = (0.8, 1.3)  # Gabbett, BJSM 2016;50:273-80

@@ -14,9 +14,8 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from athletes.models import Athlete, Case
+from monitoring import schema
 from protocols.models import Activity, PlanPhase
-
-from . import schema
 
 
 def _nrs(verbose_name: str) -> models.PositiveSmallIntegerField:
@@ -517,10 +516,3 @@ class ReminderPreference(models.Model):
 
 
 # Appended: care-team notes, reviews, goals, education cards, notification settings (issue 12).
-from .models_care import (  # noqa: E402, F401
-    CaseNote,
-    EducationCard,
-    Goal,
-    NotificationSetting,
-    Review,
-)

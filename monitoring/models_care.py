@@ -187,7 +187,7 @@ class NotificationSetting(models.Model):
 
 def _keep_cards(sender, template, old_phases, **kwargs):
     """A template's phases are about to be replaced by copies: carry their cards over."""
-    from .care_services import cards_restore, cards_snapshot
+    from monitoring.care_services import cards_restore, cards_snapshot
 
     snapshot = cards_snapshot(old_phases)
     return lambda new_phases: cards_restore(snapshot, new_phases)

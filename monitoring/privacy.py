@@ -10,8 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from athletes.models import Athlete, CareTeamMember, Case, SharingConsent
-
-from .audit import ROLE_PLURALS
+from monitoring.audit import ROLE_PLURALS
 
 Role = CareTeamMember.Role
 

@@ -30,14 +30,13 @@ from django.db.models.functions import Cast, NullIf
 
 from athletes import permissions
 from athletes.models import Athlete, CareTeamMember, Case
+from monitoring import schema
+from monitoring.models import ActivitySession, Assessment, DailyLog, Flag
 from protocols.engine.criteria.case_facts import SCREEN_TESTS
 from protocols.engine.gating import PhaseSpec
 from protocols.engine.records import CASE_FACTS, AssessmentEntry, LogEntry, SessionEntry, Snapshot
 from protocols.models import Impact, Plan, PlanPhase
 from rehab.db import any_of, kept_rows, prepared_cursor
-
-from . import schema
-from .models import ActivitySession, Assessment, DailyLog, Flag
 
 # Days of history loaded before the phase start: enough for the EWMA chronic load (28 days)
 # to settle and for the missing-log count; criteria themselves never look before the phase.

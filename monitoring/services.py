@@ -24,15 +24,8 @@ from django.utils import timezone
 from athletes import audit, permissions
 from athletes.audit import audited
 from athletes.models import Athlete, Case, User
-from protocols.engine.criteria import get_kind
-from protocols.engine.criteria.case_facts import SCREEN_TESTS
-from protocols.engine.gating import Evaluation, evaluate
-from protocols.models import PlanPhase
-from rehab.db import prepared_cursor
-from rehab.errors import ApplicationError
-
-from . import bulk, selectors
-from .models import (
+from monitoring import bulk, selectors
+from monitoring.models import (
     ActivitySession,
     Assessment,
     CaseEvaluation,
@@ -42,7 +35,7 @@ from .models import (
     Notification,
     Source,
 )
-from .schema import (
+from monitoring.schema import (
     LOG_DECIMAL_FIELDS,
     LOG_FIELDS,
     LOG_TEXT_FIELDS,
@@ -50,6 +43,12 @@ from .schema import (
     SESSION_FIELDS,
     SESSION_TEXT_FIELDS,
 )
+from protocols.engine.criteria import get_kind
+from protocols.engine.criteria.case_facts import SCREEN_TESTS
+from protocols.engine.gating import Evaluation, evaluate
+from protocols.models import PlanPhase
+from rehab.db import prepared_cursor
+from rehab.errors import ApplicationError
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +123,7 @@ def request_evaluation(case_ids: Iterable[int]) -> None:
 
 
 def _enqueue(case_ids: Sequence[int]) -> None:
-    from .tasks import evaluate_case, evaluate_case_chunk
+    from monitoring.tasks import evaluate_case, evaluate_case_chunk
 
     if len(case_ids) > EVALUATE_ONE_BY_ONE_MAX:
         size = settings.REHAB_EVALUATION_CHUNK
@@ -634,7 +633,7 @@ def _notify_many(
     ids = [f.pk for f in urgent]
 
     def send() -> None:
-        from .tasks import send_flags_emails
+        from monitoring.tasks import send_flags_emails
 
         try:
             send_flags_emails.delay(ids)
@@ -693,7 +692,7 @@ def _notify_worse(
     Notification.objects.bulk_create(notices, ignore_conflicts=True)
 
     def send() -> None:
-        from .tasks import send_worse_emails
+        from monitoring.tasks import send_worse_emails
 
         try:
             send_worse_emails.delay(items)

@@ -11,8 +11,8 @@ from django.conf import settings
 from django.core.mail import get_connection, send_mass_mail
 from django.db import InterfaceError, OperationalError
 
-from . import selectors, services, whatif
-from .models import Flag
+from monitoring import selectors, services, whatif
+from monitoring.models import Flag
 
 logger = logging.getLogger(__name__)
 
@@ -162,7 +162,7 @@ def send_log_reminders(now: str | None = None) -> int:
     from django.db import transaction
     from django.utils import timezone
 
-    from . import athlete
+    from monitoring import athlete
 
     moment = dt.datetime.fromisoformat(now) if now else timezone.now()
     today = timezone.localdate(moment)
@@ -203,4 +203,4 @@ def template_trial_run(trial_id: int, day: str | None = None) -> str:
 
 
 # Care-team e-mails (notes addressed to someone, overdue reviews): registered from their module.
-from .care_tasks import send_note_email, send_overdue_review_emails  # noqa: E402, F401
+from monitoring.care_tasks import send_note_email, send_overdue_review_emails  # noqa: E402, F401

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import athlete as views
+from monitoring.views import athlete as views
 
 app_name = "athlete"
 urlpatterns = [
@@ -18,6 +18,6 @@ urlpatterns = [
     path("sw.js", views.service_worker, name="sw"),
 ]
 
-from .urls_privacy import athlete_urlpatterns as privacy_urlpatterns  # noqa: E402
+from monitoring.urls_privacy import athlete_urlpatterns as privacy_urlpatterns  # noqa: E402
 
 urlpatterns += privacy_urlpatterns  # the athlete's sharing (consent) page

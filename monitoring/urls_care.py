@@ -3,7 +3,7 @@ review, a template's education cards and each person's notification settings."""
 
 from django.urls import path
 
-from .views import care as views
+from monitoring.views import care as views
 
 app_name = "care"
 urlpatterns = [

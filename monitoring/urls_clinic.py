@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import clinic as views
+from monitoring.views import clinic as views
 
 app_name = "clinic"
 urlpatterns = [
@@ -31,6 +31,6 @@ urlpatterns = [
     ),
 ]
 
-from .urls_privacy import clinic_urlpatterns as privacy_urlpatterns  # noqa: E402
+from monitoring.urls_privacy import clinic_urlpatterns as privacy_urlpatterns  # noqa: E402
 
 urlpatterns += privacy_urlpatterns  # consent, data rights, the record of changes

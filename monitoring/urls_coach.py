@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import coach as views
+from monitoring.views import coach as views
 
 app_name = "coach"
 urlpatterns = [

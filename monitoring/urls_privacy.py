@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import privacy as views
+from monitoring.views import privacy as views
 
 clinic_urlpatterns = [
     path("cases/<int:case_id>/privacy/", views.case_privacy, name="case_privacy"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import whatif as views
+from monitoring.views import whatif as views
 
 app_name = "whatif"
 urlpatterns = [

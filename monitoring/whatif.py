@@ -25,6 +25,17 @@ from django.utils import timezone
 
 from athletes.models import Athlete, Case, User
 from athletes.sites import BY_CODE
+from monitoring import schema
+from monitoring.models import ActivitySession, Assessment, DailyLog
+from monitoring.selectors import (
+    ASSESSMENT_COLUMNS,
+    LOAD_HISTORY_DAYS,
+    LOG_COLUMNS,
+    LOG_READ,
+    SESSION_COLUMNS,
+    SESSION_READ,
+    case_facts,
+)
 from protocols import services as plan_services
 from protocols.engine import criteria
 from protocols.engine.criteria.case_facts import SCREEN_TESTS
@@ -42,18 +53,6 @@ from protocols.models import Impact, PhaseTransition, Plan, PlanEdit, PlanPhase,
 from protocols.selectors import phase_spec
 from protocols.whatif_models import TemplateTrial
 from rehab.errors import ApplicationError
-
-from . import schema
-from .models import ActivitySession, Assessment, DailyLog
-from .selectors import (
-    ASSESSMENT_COLUMNS,
-    LOAD_HISTORY_DAYS,
-    LOG_COLUMNS,
-    LOG_READ,
-    SESSION_COLUMNS,
-    SESSION_READ,
-    case_facts,
-)
 
 logger = logging.getLogger(__name__)
 
@@ -351,7 +350,7 @@ def replay_save(
         plan=ctx.plan, phases=phases, edited_by=edited_by, reason=reason.strip()
     )
     if edit is not None and ctx.plan.status == Plan.Status.ACTIVE:
-        from .services import request_evaluation
+        from monitoring.services import request_evaluation
 
         request_evaluation([ctx.case.pk])
     return edit
@@ -398,7 +397,7 @@ def trial_request(*, template: ProtocolTemplate, requested_by: User) -> Template
     )
 
     def enqueue() -> None:
-        from .tasks import template_trial_run
+        from monitoring.tasks import template_trial_run
 
         try:
             template_trial_run.delay(trial.pk)

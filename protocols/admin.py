@@ -1,7 +1,14 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import PhaseTemplate, PhaseTransition, Plan, PlanEdit, PlanPhase, ProtocolTemplate
+from protocols.models import (
+    PhaseTemplate,
+    PhaseTransition,
+    Plan,
+    PlanEdit,
+    PlanPhase,
+    ProtocolTemplate,
+)
 
 
 class PhaseTemplateInline(admin.StackedInline):

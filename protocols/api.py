@@ -27,7 +27,10 @@ from rest_framework.response import Response
 
 from athletes import permissions
 from athletes.sites import SITE_CHOICES
+from protocols import services
 from protocols.engine.projection import project
+from protocols.models import PhaseTemplate, PhaseTransition, Plan, PlanPhase, ProtocolTemplate
+from protocols.wording import intensity_without_pain
 from rehab.api import (
     IDEMPOTENCY_CONFLICT,
     IDEMPOTENCY_KEY,
@@ -39,10 +42,6 @@ from rehab.api import (
     idempotent,
     summary_access,
 )
-
-from . import services
-from .models import PhaseTemplate, PhaseTransition, Plan, PlanPhase, ProtocolTemplate
-from .wording import intensity_without_pain
 
 # --- templates ----------------------------------------------------------------------------------
 

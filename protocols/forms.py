@@ -28,10 +28,9 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.urls import reverse_lazy
 
 from athletes.sites import SITE_CHOICES
+from protocols import services
 from protocols.engine import criteria, projection
-
-from . import services
-from .models import Activity, Impact, PhaseFields, ProtocolTemplate, WeightBearing
+from protocols.models import Activity, Impact, PhaseFields, ProtocolTemplate, WeightBearing
 
 # --- criterion forms --------------------------------------------------------------------------
 

@@ -313,4 +313,4 @@ class PlanEdit(models.Model):
         return f"Plan edit by {self.edited_by} on {self.edited_at:%Y-%m-%d}"
 
 
-from .whatif_models import TemplateTrial  # noqa: E402, F401 — what-if trials of template drafts
+from protocols.whatif_models import TemplateTrial  # noqa: E402, F401 — what-if trials of template drafts

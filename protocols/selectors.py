@@ -7,8 +7,7 @@ from django.db.models import Prefetch, QuerySet
 from athletes.models import Case
 from athletes.sites import HIGH
 from protocols.engine.gating import PhaseSpec
-
-from .models import PhaseTemplate, Plan, PlanPhase, ProtocolTemplate
+from protocols.models import PhaseTemplate, Plan, PlanPhase, ProtocolTemplate
 
 
 def phase_spec(phase: PlanPhase | PhaseTemplate) -> PhaseSpec:

@@ -20,11 +20,9 @@ from athletes import permissions
 from athletes.audit import audited
 from athletes.models import Case, User
 from athletes.sites import BY_CODE, HIGH
+from protocols import signals, site_rules
 from protocols.engine import criteria
-from rehab.errors import ApplicationError
-
-from . import signals, site_rules
-from .models import (
+from protocols.models import (
     Activity,
     Impact,
     PhaseTemplate,
@@ -35,6 +33,7 @@ from .models import (
     ProtocolTemplate,
     WeightBearing,
 )
+from rehab.errors import ApplicationError
 
 PHASE_FIELDS = PlanPhase.COPIED_FIELDS
 PRESCRIPTION_KEYS = ("activity", "minutes", "sessions_per_week", "intensity", "notes")
@@ -254,7 +253,7 @@ def install_shipped_templates(
     Returns how many templates were installed; running it again installs none.
     """
     if library is None:
-        from .library import CITATIONS, TEMPLATES
+        from protocols.library import CITATIONS, TEMPLATES
 
         library = [
             {

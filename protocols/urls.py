@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from protocols import views
 
 app_name = "plans"
 urlpatterns = [

@@ -35,11 +35,9 @@ from athletes import permissions
 from athletes.models import Case, User
 from athletes.selectors import case_for_user
 from athletes.sites import BY_CODE, HIGH
+from protocols import services
 from protocols.engine import criteria
-from rehab.errors import ApplicationError
-
-from . import services
-from .forms import (
+from protocols.forms import (
     LISTS_BY_NAME,
     NEW_PHASE,
     PhasesEditor,
@@ -50,8 +48,9 @@ from .forms import (
     parse_op,
     stored_phase_dicts,
 )
-from .models import Activity, PhaseTemplate, Plan, PlanPhase, ProtocolTemplate
-from .selectors import templates_for_case
+from protocols.models import Activity, PhaseTemplate, Plan, PlanPhase, ProtocolTemplate
+from protocols.selectors import templates_for_case
+from rehab.errors import ApplicationError
 
 # --- who may use the template library ----------------------------------------------------------
 

@@ -21,8 +21,7 @@ from monitoring.api import (
 )
 from monitoring.api_care import GoalViewSet, NoteViewSet, ReviewViewSet
 from protocols.api import PlanViewSet, ProtocolTemplateViewSet
-
-from .api import TokenView, router
+from rehab.api import TokenView, router
 
 router.register("athletes", AthleteViewSet, basename="athlete")
 router.register("cases", CaseViewSet, basename="case")

@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from .busy import handler500 as busy_or_server_error
-from .health import healthz
-from .views import home
+from rehab.busy import handler500 as busy_or_server_error
+from rehab.health import healthz
+from rehab.views import home
 
 urlpatterns = [
     path("", home, name="home"),

@@ -9,9 +9,8 @@ from django import template
 
 from athletes import permissions
 from athletes.selectors import cases_for_user
-
-from .. import care
-from ..services import athlete_today
+from monitoring import care
+from monitoring.services import athlete_today
 
 register = template.Library()
 
@@ -81,7 +80,7 @@ def care_athlete_today(context, ctx):
 def care_athlete_goals(context, ctx):
     """The athlete's own goals for the phase on "What's next", with ticks and a form to add one.
     One query."""
-    from ..forms_care import GoalForm
+    from monitoring.forms_care import GoalForm
 
     user = context["request"].user
     case = ctx.case

@@ -24,12 +24,8 @@ from django.views.decorators.http import require_GET, require_POST
 from athletes import permissions
 from athletes.models import User
 from athletes.selectors import case_for_user
-from protocols.models import PhaseTemplate, ProtocolTemplate
-from protocols.views import can_edit_templates, can_view_templates
-from rehab.errors import ApplicationError
-
-from .. import care, care_services, clinic, services
-from ..forms_care import (
+from monitoring import care, care_services, clinic, services
+from monitoring.forms_care import (
     BoneHealthReviewForm,
     CardForm,
     GoalForm,
@@ -37,7 +33,10 @@ from ..forms_care import (
     NotificationSettingsForm,
     ReviewForm,
 )
-from ..models_care import EducationCard, Goal, Review
+from monitoring.models_care import EducationCard, Goal, Review
+from protocols.models import PhaseTemplate, ProtocolTemplate
+from protocols.views import can_edit_templates, can_view_templates
+from rehab.errors import ApplicationError
 
 
 def _case(request, case_id: int):

@@ -23,12 +23,8 @@ from athletes.models import Case
 from athletes.selectors import case_for_user
 from athletes.services import athlete_create, case_open
 from athletes.sites import FEMORAL_NECK_SITES
-from protocols import services as plan_services
-from protocols.engine.criteria.case_facts import SCREEN_TESTS
-from rehab.errors import ApplicationError
-
-from .. import care_services, clinic, decisions, services
-from ..forms import (
+from monitoring import care_services, clinic, decisions, services
+from monitoring.forms import (
     AssessmentForm,
     CaseFilterForm,
     ContactForm,
@@ -39,7 +35,10 @@ from ..forms import (
     StartDateForm,
     UndoDecisionForm,
 )
-from ..models import Assessment, Flag
+from monitoring.models import Assessment, Flag
+from protocols import services as plan_services
+from protocols.engine.criteria.case_facts import SCREEN_TESTS
+from rehab.errors import ApplicationError
 
 
 def _clinic_case(request, case_id: int):

@@ -15,8 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from athletes.models import Team
-
-from .. import coach
+from monitoring import coach
 
 
 def _board(request):

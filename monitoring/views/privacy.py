@@ -26,11 +26,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from athletes import permissions, services
 from athletes.selectors import case_for_user
+from monitoring import audit, clinic, privacy
+from monitoring.athlete import AthleteContext
+from monitoring.views.athlete import athlete_page
 from rehab.errors import ApplicationError
-
-from .. import audit, clinic, privacy
-from ..athlete import AthleteContext
-from .athlete import athlete_page
 
 PANEL_ENTRIES = 15
 """How many of the latest changes the case page shows; the record page shows all."""

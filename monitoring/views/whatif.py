@@ -23,15 +23,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from athletes import permissions
 from athletes.models import Case
+from monitoring import clinic, whatif
+from monitoring.charts import CONFIG
+from monitoring.forms_whatif import ReplayEditor
+from monitoring.views.clinic import _clinic_case, _today
 from protocols.models import ProtocolTemplate
 from protocols.views import can_edit_templates
 from protocols.whatif_models import TemplateTrial
 from rehab.errors import ApplicationError
-
-from .. import clinic, whatif
-from ..charts import CONFIG
-from ..forms_whatif import ReplayEditor
-from .clinic import _clinic_case, _today
 
 
 def _int(value) -> int | None:

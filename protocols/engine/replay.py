@@ -12,9 +12,9 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .gating import Evaluation, PhaseSpec, evaluate
-from .records import Snapshot
-from .series import day_range
+from protocols.engine.gating import Evaluation, PhaseSpec, evaluate
+from protocols.engine.records import Snapshot
+from protocols.engine.series import day_range
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,7 @@ import copy
 from typing import Any, NamedTuple
 
 from athletes.sites import SITE_RISK, SITES, TRABECULAR_SITES
-
-from .loader import LibraryError, load
+from protocols.library.loader import LibraryError, load
 
 __all__ = [
     "CITATIONS",

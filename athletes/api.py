@@ -3,7 +3,8 @@
 A coach, a nutritionist, a psychologist or an integration account gets the summary view of a
 case and of its athlete: no site, grade, imaging, risk factors or date of birth. Which view is
 decided per object by `permissions.can_view_clinical`; the `access` field says which it is.
-`monitoring.api` extends the case endpoint with the plan, the open flags and the FHIR export.
+`monitoring.api.records` extends the case endpoint with the plan, the open flags and the FHIR
+export.
 """
 
 from __future__ import annotations
@@ -280,7 +281,8 @@ class AthleteViewSet(ScopedViewMixin, AccessViewMixin, viewsets.ReadOnlyModelVie
 
 
 class CaseViewSetBase(ScopedViewMixin, AccessViewMixin, viewsets.ReadOnlyModelViewSet):
-    """Cases you are on; `monitoring.api.CaseViewSet` adds the plan, flags and FHIR export."""
+    """Cases you are on; `monitoring.api.records.CaseViewSet` adds the plan, flags and FHIR
+    export."""
 
     clinical_serializer_class = CaseClinicalSerializer
     summary_serializer_class = CaseSummarySerializer

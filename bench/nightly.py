@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from monitoring import selectors, services, tasks
+from monitoring.evaluation import selectors, services, tasks
 from monitoring.models import CaseEvaluation, Flag, Notification
 from protocols.engine.gating import Evaluation
 

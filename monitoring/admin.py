@@ -84,8 +84,8 @@ class NotificationAdmin(admin.ModelAdmin):
     raw_id_fields = ("recipient", "case", "flag")
 
 
-# Care-team notes, reviews, goals and education cards (monitoring.models_care).
-from monitoring.models_care import CaseNote, EducationCard, Goal, NotificationSetting, Review  # noqa: E402
+# Care-team notes, reviews, goals and education cards (monitoring.models.care).
+from monitoring.models.care import CaseNote, EducationCard, Goal, NotificationSetting, Review  # noqa: E402
 
 
 @admin.register(CaseNote)

@@ -21,7 +21,7 @@ from django.utils import timezone
 from athletes.models import Athlete, CareTeamMember, Case, Team, User
 from athletes.services import athlete_create, case_open
 from athletes.sites import grading_systems_for
-from monitoring import services
+from monitoring.evaluation import services
 from monitoring.models import ActivitySession, Assessment, DailyLog, Source
 from protocols import services as plan_services
 from protocols.models import Plan, ProtocolTemplate
@@ -144,7 +144,7 @@ def seed(*, today: dt.date | None = None, stdout=None) -> dict[str, User]:
                     case_ids.append(case.pk)
         if case_ids:
             services.cases_evaluate(case_ids=case_ids, today=today)
-            from monitoring.care_demo import seed_care
+            from monitoring.care.demo import seed_care
 
             seed_care(case_ids, users, today)  # notes, reviews and goals
     return users

@@ -89,7 +89,7 @@ SESSION: tuple[Field, ...] = (
     Field("note", "text", high=2000, clinical_only=True),
 )
 
-# The FHIR QuestionnaireResponse items of a daily log: every log field (monitoring.fhir).
+# The FHIR QuestionnaireResponse items of a daily log: every log field (monitoring.api.fhir).
 # The 0–10 pain ratings are also Observations coded LOINC 72514-3, with a local context code.
 FHIR_PAIN_CONTEXTS = {
     "pain_rest": "Pain at rest",

@@ -522,7 +522,9 @@ class PlanViewSet(ScopedViewMixin, AccessViewMixin, viewsets.ReadOnlyModelViewSe
         plan = self.get_object()
         data = TransitionInputSerializer(data=request.data, plan=plan)
         data.is_valid(raise_exception=True)
-        from monitoring import decisions  # the rules the case page's form follows as well
+        from monitoring.evaluation import (
+            decisions,  # the rules the case page's form follows as well
+        )
 
         values = dict(data.validated_data)
         today = _today()

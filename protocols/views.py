@@ -77,7 +77,8 @@ def _forbidden(request: HttpRequest, message: str, back: str | None = None) -> H
 def _builder_case(request: HttpRequest, case_id: int) -> Case | HttpResponse:
     """The case whose plan the user may build, a 403 page, or 404."""
     case = case_for_user(request.user, case_id)
-    # The same rule as the clinic's case page (monitoring.clinic.may_open_case_page): a coach
+    # The same rule as the clinic's case page
+    # (monitoring.surfaces.clinic.view_models.may_open_case_page): a coach
     # or an integration account has no clinic page of the case at all.
     if not (
         permissions.can_view_clinical(request.user, case)

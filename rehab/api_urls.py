@@ -11,7 +11,8 @@ from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from athletes.api import AthleteViewSet, CareTeamMemberViewSet
-from monitoring.api import (
+from monitoring.api.care import GoalViewSet, NoteViewSet, ReviewViewSet
+from monitoring.api.records import (
     ActivitySessionViewSet,
     AssessmentViewSet,
     CaseViewSet,
@@ -19,7 +20,6 @@ from monitoring.api import (
     DeviceMetricViewSet,
     FlagViewSet,
 )
-from monitoring.api_care import GoalViewSet, NoteViewSet, ReviewViewSet
 from protocols.api import PlanViewSet, ProtocolTemplateViewSet
 from rehab.api import TokenView, router
 

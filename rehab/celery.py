@@ -13,7 +13,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rehab.settings")
 
 app = Celery("rehab")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
+# The task modules live inside packages (monitoring.evaluation.tasks, monitoring.care.tasks);
+# their names stay "monitoring.tasks.*" so queued tasks survive the move.
+app.autodiscover_tasks(lambda: ["monitoring.evaluation", "monitoring.care"])
 
 app.conf.beat_schedule = {
     # 02:15 every night: evaluate every active case against its current phase's gates.

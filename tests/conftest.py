@@ -198,8 +198,8 @@ def pytest_runtest_teardown(item, nextitem):
         return  # (after the last test the test database is gone: nothing to put back)
     from pytest_django.plugin import blocking_manager_key
 
-    from monitoring.education import attach_shipped_cards
-    from monitoring.models_care import EducationCard
+    from monitoring.care.education import attach_shipped_cards
+    from monitoring.models.care import EducationCard
     from protocols.models import PhaseTemplate, ProtocolTemplate
     from protocols.services import install_shipped_templates
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 
 def attach_cards(apps, schema_editor):
-    from monitoring.education import attach_shipped_cards
+    from monitoring.care.education import attach_shipped_cards
 
     attach_shipped_cards(
         apps.get_model("protocols", "ProtocolTemplate"),

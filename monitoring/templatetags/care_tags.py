@@ -9,8 +9,8 @@ from django import template
 
 from athletes import permissions
 from athletes.selectors import cases_for_user
-from monitoring import care
-from monitoring.services import athlete_today
+from monitoring.care import selectors as care
+from monitoring.evaluation.services import athlete_today
 
 register = template.Library()
 
@@ -80,7 +80,7 @@ def care_athlete_today(context, ctx):
 def care_athlete_goals(context, ctx):
     """The athlete's own goals for the phase on "What's next", with ticks and a form to add one.
     One query."""
-    from monitoring.forms_care import GoalForm
+    from monitoring.surfaces.care.forms import GoalForm
 
     user = context["request"].user
     case = ctx.case

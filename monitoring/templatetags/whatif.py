@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import template
 
-from monitoring import whatif
+from monitoring.evaluation import whatif
 
 register = template.Library()
 

@@ -70,7 +70,7 @@ def _script():
 def test_the_guides_script_pushes_a_day_and_reads_the_flags(
     live_server, plan, case, integration, capsys, monkeypatch
 ):
-    monkeypatch.setattr("monitoring.tasks.evaluate_case.delay", lambda case_id: None)
+    monkeypatch.setattr("monitoring.evaluation.tasks.evaluate_case.delay", lambda case_id: None)
     Flag.objects.create(
         case=case,
         phase=plan.current_phase,

@@ -59,7 +59,7 @@ def session(case, n, **fields):
 def queued(monkeypatch):
     """The case ids whose evaluation was queued (the Celery task's delay, recorded)."""
     calls: list[int] = []
-    monkeypatch.setattr("monitoring.tasks.evaluate_case.delay", calls.append)
+    monkeypatch.setattr("monitoring.evaluation.tasks.evaluate_case.delay", calls.append)
     return calls
 
 

@@ -48,7 +48,7 @@ def test_identical_requests_at_once_leave_one_row_per_key(
     api, plan, case, integration, monkeypatch, url, model, make
 ):
     queued: list[int] = []
-    monkeypatch.setattr("monitoring.tasks.evaluate_case.delay", queued.append)
+    monkeypatch.setattr("monitoring.evaluation.tasks.evaluate_case.delay", queued.append)
     items = [make(case, n) for n in range(1, 16)]
     items.append({**make(case, 16), "athlete": 0})  # invalid in every request
     clients = [api(integration) for _ in range(4)]
@@ -86,7 +86,7 @@ def test_an_insert_that_loses_the_race_reads_again_and_compares(
     from django.db import transaction
     from django.utils.dateparse import parse_datetime
 
-    monkeypatch.setattr("monitoring.tasks.evaluate_case.delay", lambda case_id: None)
+    monkeypatch.setattr("monitoring.evaluation.tasks.evaluate_case.delay", lambda case_id: None)
     first, second = sample(case, 1), sample(case, 2)
     client = api(integration)
     assert client.get("/api/v1/device-metrics/").status_code == 200  # URLs and views loaded
@@ -100,7 +100,7 @@ def test_an_insert_that_loses_the_race_reads_again_and_compares(
 
     retries: list[str] = []
     monkeypatch.setattr(
-        "monitoring.ingest.logger.info", lambda message, *args: retries.append(message % args)
+        "monitoring.ingest.bulk.logger.info", lambda message, *args: retries.append(message % args)
     )
     with transaction.atomic():
         DeviceMetric.objects.create(

@@ -30,7 +30,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from monitoring.models import ActivitySession, Assessment, DailyLog, DeviceMetric, Flag
-from monitoring.models_care import CaseNote, Goal, Review
+from monitoring.models.care import CaseNote, Goal, Review
 from tests.conftest import ARTIFACTS
 
 from .conftest import TODAY

@@ -16,7 +16,7 @@ from rest_framework.exceptions import ValidationError
 from athletes import permissions
 from athletes.api_scopes import ApiScope, api_cases, light_api_cases
 from athletes.models import SharingConsent
-from monitoring import api as monitoring_api
+from monitoring.api import records as monitoring_api
 from monitoring.models import DailyLog
 
 from .conftest import TODAY

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from monitoring import services
+from monitoring.evaluation import services
 from tests.factories import AthleteFactory, CaseFactory, UserFactory
 from tests.plans import published_template, running_plan
 

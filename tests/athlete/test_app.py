@@ -48,7 +48,7 @@ def test_the_service_worker_is_served_from_me_for_its_scope(client, db):
 
 
 def test_the_cache_name_follows_the_shell_files(client, db, monkeypatch):
-    from monitoring.views import athlete as views
+    from monitoring.surfaces.athlete import views
 
     first = views._shell_version()
     monkeypatch.setattr(views, "SW_VERSION", "changed")

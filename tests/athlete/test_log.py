@@ -8,8 +8,8 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
-from monitoring import athlete as pages
 from monitoring.models import ActivitySession, DailyLog, Source
+from monitoring.surfaces.athlete import view_models as pages
 from rehab.errors import ApplicationError
 
 from .conftest import TODAY, form_data, log

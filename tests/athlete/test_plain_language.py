@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from monitoring import athlete as pages
+from monitoring.surfaces.athlete import view_models as pages
 from protocols.engine.gating import PhaseSpec, evaluate
 from protocols.engine.records import LogEntry, Snapshot
 from protocols.models import PlanPhase

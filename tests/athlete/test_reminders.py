@@ -9,9 +9,9 @@ from django.core import mail
 from django.urls import reverse
 
 from athletes.models import Case
-from monitoring import athlete as pages
+from monitoring import reminders
+from monitoring.evaluation.tasks import send_log_reminders
 from monitoring.models import ReminderPreference
-from monitoring.tasks import send_log_reminders
 from rehab.celery import app
 
 from .conftest import TODAY, at, log
@@ -47,13 +47,13 @@ def test_no_reminder_when_today_is_logged(maya, ben):
 
 
 def test_no_reminder_when_opted_out(maya, ben):
-    pages.reminder_preference_update(user=maya, enabled=False, time_of_day=dt.time(19))
+    reminders.reminder_preference_update(user=maya, enabled=False, time_of_day=dt.time(19))
     assert run(21) == 1
     assert [m.to[0] for m in mail.outbox] == [ben.email]
 
 
 def test_the_chosen_time_is_respected(maya):
-    pages.reminder_preference_update(user=maya, enabled=True, time_of_day=dt.time(7, 30))
+    reminders.reminder_preference_update(user=maya, enabled=True, time_of_day=dt.time(7, 30))
     assert run(7, 15) == 0
     assert run(7, 30) == 1
     assert ReminderPreference.objects.get(user=maya).last_sent_on == TODAY
@@ -61,7 +61,7 @@ def test_the_chosen_time_is_respected(maya):
 
 def test_changing_the_time_after_a_reminder_does_not_send_a_second(maya):
     assert run(19) == 1
-    pages.reminder_preference_update(user=maya, enabled=True, time_of_day=dt.time(20))
+    reminders.reminder_preference_update(user=maya, enabled=True, time_of_day=dt.time(20))
     assert run(20, 15) == 0
     assert len(mail.outbox) == 1
 
@@ -80,9 +80,9 @@ def test_staff_are_never_reminded(clinician, coach, maya):
 
 
 def test_a_claim_is_taken_once(maya):
-    assert pages.reminder_claim(user_id=maya.pk, today=TODAY) is True
-    assert pages.reminder_claim(user_id=maya.pk, today=TODAY) is False
-    assert pages.reminder_claim(user_id=maya.pk, today=TODAY + dt.timedelta(days=1)) is True
+    assert reminders.reminder_claim(user_id=maya.pk, today=TODAY) is True
+    assert reminders.reminder_claim(user_id=maya.pk, today=TODAY) is False
+    assert reminders.reminder_claim(user_id=maya.pk, today=TODAY + dt.timedelta(days=1)) is True
 
 
 def test_a_failed_send_releases_the_claim(maya, monkeypatch):

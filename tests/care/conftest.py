@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.core.cache import cache
 
-from monitoring import care_services
+from monitoring.care import services as care_services
 from tests.plans import running_plan
 
 TODAY = dt.date(2026, 11, 20)

@@ -10,8 +10,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from athletes import permissions
-from monitoring import care_services
-from monitoring.models_care import CaseNote
+from monitoring.care import services as care_services
+from monitoring.models.care import CaseNote
 from rehab.errors import ApplicationError
 
 from .conftest import BODY, READS

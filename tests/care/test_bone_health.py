@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from monitoring import care_rules, selectors, services
+from monitoring.care import rules as care_rules
+from monitoring.evaluation import selectors, services
 from monitoring.models import Assessment
 from protocols.engine.gating import evaluate
 from protocols.library import get_template

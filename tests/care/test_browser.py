@@ -12,8 +12,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from athletes.models import CareTeamMember, User
-from monitoring import education, services
-from monitoring.models_care import CaseNote, EducationCard, Goal, Review
+from monitoring.care import education
+from monitoring.evaluation import services
+from monitoring.models.care import CaseNote, EducationCard, Goal, Review
 from protocols import services as plan_services
 from protocols.models import PhaseTemplate, ProtocolTemplate
 from tests.athlete.test_browser import axe_serious

@@ -7,8 +7,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from monitoring import care, care_services, education
-from monitoring.models_care import EducationCard, Goal
+from monitoring.care import education
+from monitoring.care import selectors as care
+from monitoring.care import services as care_services
+from monitoring.models.care import EducationCard, Goal
 from protocols import services as plan_services
 from protocols.models import PhaseTemplate, ProtocolTemplate
 from rehab.errors import ApplicationError

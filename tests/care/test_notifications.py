@@ -9,8 +9,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from monitoring import care_services, care_tasks
-from monitoring.models_care import NotificationSetting, Review
+from monitoring.care import services as care_services
+from monitoring.care import tasks as care_tasks
+from monitoring.models.care import NotificationSetting, Review
 
 from .conftest import TODAY
 

@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from monitoring import services
+from monitoring.evaluation import services
 from monitoring.models import Assessment, Flag
-from monitoring.models_care import CaseNote, Goal, Review
+from monitoring.models.care import CaseNote, Goal, Review
 
 from .conftest import TODAY
 

@@ -10,8 +10,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from monitoring import care_services
-from monitoring.models_care import Review
+from monitoring.care import services as care_services
+from monitoring.models.care import Review
 from rehab.errors import ApplicationError
 from tests.plans import running_plan
 

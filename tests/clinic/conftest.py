@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from monitoring import services
+from monitoring.evaluation import services
 from tests.plans import published_template, running_plan  # noqa: F401 — used by the tests
 
 TODAY = dt.date(2026, 11, 20)

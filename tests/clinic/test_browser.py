@@ -12,7 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from playwright.sync_api import Page, expect
 
 from athletes.models import CareTeamMember, Case, User
-from monitoring import services
+from monitoring.evaluation import services
 from tests.factories import AthleteFactory, CaseFactory
 
 from .conftest import published_template, raise_red_flag, running_plan

@@ -6,8 +6,8 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 
 from athletes.models import Athlete, CareTeamMember, Case
-from monitoring import clinic
-from monitoring.views import clinic as views
+from monitoring.surfaces.clinic import view_models as clinic
+from monitoring.surfaces.clinic import views
 from rehab.errors import ApplicationError
 from tests.factories import AthleteFactory, CaseFactory
 

@@ -8,8 +8,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from monitoring import clinic
 from monitoring.models import Assessment, Flag
+from monitoring.surfaces.clinic import view_models as clinic
 from protocols import services as plan_services
 from protocols.models import PhaseTransition, Plan, PlanEdit
 
@@ -283,7 +283,7 @@ def test_without_an_active_plan_the_page_says_so_and_links_the_builder(client, c
 
 
 def clinic_url_or_none(name, case_id):
-    from monitoring.views.clinic import _url_or_none
+    from monitoring.surfaces.clinic.views import _url_or_none
 
     return _url_or_none(name, case_id=case_id)
 

@@ -10,8 +10,13 @@ from django.http import QueryDict
 
 from athletes.forms import NewCaseForm
 from athletes.models import Athlete, Team
-from monitoring import clinic
-from monitoring.forms import AssessmentForm, CaseFilterForm, DecisionForm, FlagResolveForm
+from monitoring.surfaces.clinic import view_models as clinic
+from monitoring.surfaces.clinic.forms import (
+    AssessmentForm,
+    CaseFilterForm,
+    DecisionForm,
+    FlagResolveForm,
+)
 from tests.factories import AthleteFactory, CaseFactory
 
 from .conftest import TODAY, raise_red_flag

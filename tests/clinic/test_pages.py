@@ -285,7 +285,7 @@ def test_nutritionists_and_psychologists_record_their_own_tests_only(
 
 
 def test_a_nutritionist_sees_only_their_own_assessments(client, case, plan, team):
-    from monitoring import services
+    from monitoring.evaluation import services
 
     services.assessment_record(
         case=case,

@@ -8,7 +8,7 @@ import datetime as dt
 
 from athletes.models import CareTeamMember, Case, User
 from athletes.services import case_open
-from monitoring import services as monitoring_services
+from monitoring.evaluation import services as monitoring_services
 from protocols import services as plan_services
 from protocols.models import Plan, PlanPhase, ProtocolTemplate
 from tests.factories import AthleteFactory, UserFactory

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from monitoring import services
+from monitoring.evaluation import services
 from monitoring.models import Flag
 from tests.factories import UserFactory
 from tests.plans import published_template, running_plan

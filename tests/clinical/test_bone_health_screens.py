@@ -16,8 +16,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from monitoring import clinic
 from monitoring.models import Assessment, Flag, Notification
+from monitoring.surfaces.clinic import view_models as clinic
 
 from . import helpers_b as h
 

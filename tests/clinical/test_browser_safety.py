@@ -14,7 +14,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from monitoring import services
+from monitoring.evaluation import services
 from monitoring.models import DailyLog, Flag
 from tests.browser import log_in
 from tests.factories import CaseFactory, UserFactory

@@ -16,7 +16,7 @@ from django.urls import reverse
 from athletes.forms import NewCaseForm
 from athletes.models import Case
 from athletes.sites import grading_systems_for
-from monitoring import whatif
+from monitoring.evaluation import whatif
 from rehab.errors import ApplicationError
 
 from . import helpers_b as h

@@ -15,7 +15,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from monitoring import services as monitoring_services
+from monitoring.evaluation import services as monitoring_services
 from protocols import services as plan_services
 from protocols.library import CITATIONS, get_template
 from protocols.models import ProtocolTemplate

@@ -20,7 +20,7 @@ from rest_framework.test import APIClient
 
 from athletes.forms import NewCaseForm
 from athletes.services import case_open
-from monitoring import services
+from monitoring.evaluation import services
 from monitoring.models import Flag
 from protocols import services as plan_services
 from protocols.models import PhaseTransition, Plan, PlanEdit
@@ -100,7 +100,7 @@ def test_api_advance_with_an_open_red_flag_needs_the_override(plan, case, clinic
     assert "night_pain" in [r["kind"] for r in transition.evaluation["red_flags"]]
     # The record says it was an override, for the API and on the case's history
     assert transition.overridden is True and done.json()["overridden"] is True
-    from monitoring import clinic
+    from monitoring.surfaces.clinic import view_models as clinic
 
     (item,) = [i for i in clinic.history([transition], []) if i.kind == "transition"]
     assert item.title.endswith("(override: against the evaluation)") and item.tone == "override"
@@ -286,7 +286,7 @@ def test_a_worse_report_on_an_open_red_flag_is_news(
     twice."""
     from django.core import mail
 
-    from monitoring import tasks
+    from monitoring.evaluation import tasks
     from monitoring.models import Notification
 
     monkeypatch.setattr(tasks.send_flags_emails, "delay", tasks.send_flags_emails)
@@ -331,7 +331,7 @@ def test_resolving_a_red_flag_does_not_make_the_athlete_on_track(
     board turned to "On track" until the next evaluation reopened a flag). The coach never sees
     the clinical detail. A week of quiet logs later the evaluation no longer fires and the
     status leaves "Under review"."""
-    from monitoring import coach as boards
+    from monitoring.surfaces.coach import view_models as boards
 
     for n in range(1, 6):
         log(case, athlete_user, TODAY - dt.timedelta(days=n), night_pain=(n == 1))

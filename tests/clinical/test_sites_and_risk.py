@@ -16,7 +16,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from monitoring import care_services
+from monitoring.care import services as care_services
 from monitoring.models import Flag
 from protocols.selectors import templates_for_case
 from rehab.errors import ApplicationError
@@ -213,7 +213,7 @@ def test_a_tension_side_case_says_urgent_referral_from_the_first_page(dr, client
     """The new-case panel, then the case page until the orthopaedic decision is recorded, say
     what the tension side calls for: non-weight-bearing and an urgent orthopaedic referral
     (clinical.md, Medscape). Once the decision is recorded the header no longer asks for it."""
-    from monitoring import clinic
+    from monitoring.surfaces.clinic import view_models as clinic
 
     panel = clinic.case_implications({"site": "femoral_neck_tension"})
     assert any("urgent orthopaedic referral" in i.title for i in panel.items)

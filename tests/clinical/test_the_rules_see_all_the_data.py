@@ -2,7 +2,7 @@
 it, and every result says what it was judged against.
 
 Each story runs through the services the app uses (logs and sessions recorded by
-``monitoring.services``, the evaluation by ``services.case_evaluate``, decisions by
+``monitoring.evaluation.services``, the evaluation by ``services.case_evaluate``, decisions by
 ``protocols.services.transition_decide``) on fixed dates. Sources: clinical.md §7 (bone is
 stricter: no pain is expected at the injury site), §8 (session-RPE load, Foster et al. 2001) and
 §11 (load is the sum of a day's sessions; pain recorded with a session counts; completeness).
@@ -21,9 +21,9 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from monitoring import athlete as athlete_pages
-from monitoring import services
+from monitoring.evaluation import services
 from monitoring.models import Flag
+from monitoring.surfaces.athlete import view_models as athlete_pages
 from protocols import services as plan_services
 from protocols.engine import criteria, series
 from protocols.engine.gating import PhaseSpec, evaluate
@@ -508,8 +508,8 @@ def test_14_a_log_without_a_session_in_a_running_phase_is_impact_work(walk_run, 
     """An integration sends only the daily log: pain during activity 6/10 in the walk-run phase,
     no session. The activity can only have been the phase's own, weight-bearing work: a red flag
     in the evaluation and a stop in the athlete's answer, the same judgement."""
-    from monitoring.athlete import severe_pain
     from monitoring.models import DailyLog
+    from monitoring.surfaces.athlete.view_models import severe_pain
 
     log(case, athlete_user, 7, pain_during=6)
     assert result(evaluate_on(case, 7), "severe_pain").met is True
@@ -526,8 +526,8 @@ def test_14_a_log_without_a_session_in_a_running_phase_is_impact_work(walk_run, 
 def test_14_the_engine_and_the_athletes_answer_agree_on_impact_work(
     walk_run, case, athlete_user, activity, pain, expected
 ):
-    from monitoring.athlete import severe_pain
     from monitoring.models import ActivitySession
+    from monitoring.surfaces.athlete.view_models import severe_pain
 
     session(case, athlete_user, 7, activity=activity, pain_during=pain)
     assert (result(evaluate_on(case, 7), "severe_pain").met is True) is expected

@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 
 from athletes import permissions
-from monitoring import coach as c
 from monitoring.models import ActivitySession, DailyLog, Flag
+from monitoring.surfaces.coach import view_models as c
 from tests.coach.conftest import D0, TODAY
 
 HEADER = [

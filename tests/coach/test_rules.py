@@ -11,7 +11,7 @@ from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import floatformat
 from django.utils import translation
 
-from monitoring import coach as c
+from monitoring.surfaces.coach import view_models as c
 from protocols.library import TEMPLATES
 
 TODAY = dt.date(2026, 11, 20)
@@ -406,7 +406,8 @@ def test_the_board_projects_the_return_as_the_athlete_page_does(db):
     from django.utils import timezone
 
     from athletes.models import User
-    from monitoring import coach, demo
+    from monitoring import demo
+    from monitoring.surfaces.coach import view_models as coach
     from protocols.models import PlanPhase
 
     today = timezone.localdate()

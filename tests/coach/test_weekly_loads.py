@@ -8,8 +8,9 @@ import random
 
 import pytest
 
-from monitoring import coach, metrics
+from monitoring import metrics
 from monitoring.models import ActivitySession
+from monitoring.surfaces.coach import view_models as coach
 from protocols.engine.records import SessionEntry
 from protocols.models import Activity
 from tests.factories import AthleteFactory

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from monitoring import services
+from monitoring.evaluation import services
 from tests.plans import running_plan
 
 D0 = dt.date(2026, 10, 1)  # the walk-run phase starts here

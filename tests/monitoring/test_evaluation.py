@@ -6,7 +6,7 @@ import smtplib
 import pytest
 from django.core.mail.backends import locmem
 
-from monitoring import services, tasks
+from monitoring.evaluation import services, tasks
 from monitoring.models import CaseEvaluation, Flag, Notification
 
 from .conftest import D0, log_days
@@ -252,7 +252,7 @@ def test_chunk_reads_compile_once_and_give_the_orms_rows(walk_run, case, athlete
     the rows are those the ORM gives for the same querysets, chunk after chunk."""
     from django.db import connection
 
-    from monitoring import selectors
+    from monitoring.evaluation import selectors
     from protocols.models import Plan
     from rehab import db
 
@@ -278,7 +278,7 @@ def test_chunk_reads_compile_once_and_give_the_orms_rows(walk_run, case, athlete
 def test_the_flags_to_reconcile_are_the_unresolved_flags_without_their_evaluation(
     walk_run, case, athlete_user, clinician
 ):
-    from monitoring import selectors
+    from monitoring.evaluation import selectors
 
     log_days(case, athlete_user, [0], pain_during=1, night_pain=True)
     evaluate(case, 0)
@@ -308,7 +308,7 @@ def test_the_clinical_team_is_that_of_the_care_team_query(case, athlete_user):
 
     from athletes import permissions
     from athletes.models import SharingConsent
-    from monitoring import selectors
+    from monitoring.evaluation import selectors
     from tests.factories import CareTeamMemberFactory, CaseFactory, UserFactory
 
     other = CaseFactory()
@@ -344,7 +344,7 @@ def test_the_clinical_team_is_that_of_the_care_team_query(case, athlete_user):
     }
     assert selectors.clinical_team([]) == []
     # who is e-mailed of an overdue review: the same people, with an address
-    from monitoring import care_services
+    from monitoring.care import services as care_services
 
     teams = care_services.clinical_team_ids([case.pk, other.pk])
     assert teams == {

@@ -6,7 +6,7 @@ import kombu.pools
 import pytest
 from django.utils import timezone
 
-from monitoring import services
+from monitoring.evaluation import services
 from monitoring.models import ActivitySession, Assessment, DailyLog, DeviceMetric
 from rehab.errors import ApplicationError
 
@@ -181,7 +181,7 @@ def test_a_write_queues_one_evaluation_per_case_after_commit(
     walk_run, case, athlete_user, django_capture_on_commit_callbacks, monkeypatch
 ):
     queued = []
-    monkeypatch.setattr("monitoring.tasks.evaluate_case.delay", queued.append)
+    monkeypatch.setattr("monitoring.evaluation.tasks.evaluate_case.delay", queued.append)
     with django_capture_on_commit_callbacks(execute=True):
         record(case, athlete_user, pain_during=1)
         assert queued == []  # nothing before the commit

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from monitoring import selectors, services
+from monitoring.evaluation import selectors, services
 from tests.factories import AthleteFactory, CaseFactory, UserFactory
 from tests.plans import published_template, running_plan
 

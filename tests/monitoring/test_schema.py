@@ -10,19 +10,14 @@ import datetime as dt
 import pytest
 from django.core.validators import MaxValueValidator, MinValueValidator
 
-from monitoring import (
-    api,
-    athlete,
-    fhir,
-    forms_athlete,
-    ingest,
-    metrics,
-    schema,
-    selectors,
-    services,
-    whatif,
-)
+from monitoring import metrics, schema
+from monitoring.api import fhir
+from monitoring.api import records as api
+from monitoring.evaluation import selectors, services, whatif
+from monitoring.ingest import bulk as ingest
 from monitoring.models import ActivitySession, DailyLog
+from monitoring.surfaces.athlete import forms as forms_athlete
+from monitoring.surfaces.athlete import view_models as athlete
 from protocols.engine.records import LogEntry, SessionEntry
 
 from .conftest import D0

@@ -11,7 +11,7 @@ import pytest
 
 from athletes.models import Case
 from bench.data import generate
-from monitoring import selectors
+from monitoring.evaluation import selectors
 from monitoring.models import ActivitySession, Assessment, DailyLog
 from protocols.engine.gating import evaluate
 from protocols.engine.records import AssessmentEntry, LogEntry, SessionEntry, Snapshot
@@ -170,7 +170,7 @@ def test_without_prepared_statements_the_reads_and_writes_are_the_same(cases, se
     statements, bound on the server, unprepared; the same snapshots and evaluations stored."""
     from django.db import connection
 
-    from monitoring import services
+    from monitoring.evaluation import services
     from monitoring.models import CaseEvaluation
 
     prepared = {ctx.case_id: ctx.snapshot for ctx in selectors.chunk_snapshots(cases, TODAY)}
@@ -221,7 +221,7 @@ def test_a_chunk_leaves_the_collector_nothing_to_walk(cases):
     still alive, on every chunk: about a twentieth of the evaluation's CPU time)."""
     import gc
 
-    from monitoring import services
+    from monitoring.evaluation import services
 
     services.cases_evaluate(case_ids=cases, today=TODAY)  # the caches it keeps, filled
     during, passes = [], []

@@ -9,7 +9,7 @@ from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.utils import timezone
 
-from monitoring import services, tasks
+from monitoring.evaluation import services, tasks
 from monitoring.models import Flag
 from rehab.celery import app
 from tests.plans import running_plan

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from monitoring import services, tasks
+from monitoring.evaluation import services, tasks
 from monitoring.models import CaseEvaluation, DailyLog, Flag
 from tests.factories import AthleteFactory, CaseFactory, UserFactory
 from tests.plans import published_template, running_plan

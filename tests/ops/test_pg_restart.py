@@ -109,10 +109,10 @@ def test_the_next_task_after_a_restart_succeeds(persistent, dana):
     """A worker keeps its connection between tasks and checks it before the next task uses it
     (``rehab.celery``: as Django does around requests), so a restart between tasks leaves
     nothing dead behind; one during a task raises OperationalError, which the tasks retry
-    (``monitoring.tasks.TRANSIENT``)."""
+    (``monitoring.evaluation.tasks.TRANSIENT``)."""
     if settings.CELERY_TASK_ALWAYS_EAGER:
         pytest.fail("This test needs Redis: run it with REDIS_URL set (make test does).")
-    from monitoring.tasks import TRANSIENT, evaluate_active_cases
+    from monitoring.evaluation.tasks import TRANSIENT, evaluate_active_cases
 
     assert OperationalError in TRANSIENT
     with _worker():

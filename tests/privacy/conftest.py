@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 
 from athletes import services as athlete_services
 from athletes.models import CareTeamMember
-from monitoring import services
+from monitoring.evaluation import services
 from monitoring.models import DeviceMetric, Flag
 from protocols import services as plan_services
 from tests.factories import AthleteFactory, CaseFactory, UserFactory

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from athletes import services as athlete_services
 from monitoring import audit
-from monitoring import services as monitoring_services
+from monitoring.evaluation import services as monitoring_services
 from monitoring.models import DailyLog
 from protocols import services as plan_services
 from tests.factories import UserFactory

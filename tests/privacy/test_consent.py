@@ -16,9 +16,9 @@ from athletes import permissions
 from athletes import services as athlete_services
 from athletes.models import CareTeamMember, SharingConsent
 from athletes.selectors import cases_for_user
-from monitoring import clinic
+from monitoring.evaluation.services import _notify
 from monitoring.models import Flag, Notification
-from monitoring.services import _notify
+from monitoring.surfaces.clinic import view_models as clinic
 from rehab.errors import ApplicationError
 from tests.factories import AthleteFactory, UserFactory
 

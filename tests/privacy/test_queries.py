@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from athletes import services as athlete_services
-from monitoring import services as monitoring_services
+from monitoring.evaluation import services as monitoring_services
 from protocols import services as plan_services
 from tests.factories import UserFactory
 

@@ -6,6 +6,7 @@ import inside the engine is checked for a chain back to its importer.
 """
 
 import inspect
+from pathlib import Path
 
 import grimp
 import pytest
@@ -56,3 +57,42 @@ def test_every_kind_of_the_criteria_families_is_registered():
         if not name.startswith("_")
     }
     assert defined == set(criteria.REGISTRY)
+
+
+# --- the whole code base -------------------------------------------------------------------------
+
+APPS = ("rehab", "athletes", "protocols", "monitoring")
+ROOT = Path(__file__).resolve().parents[2]
+MAX_LINES = 500
+
+
+def app_modules() -> list[Path]:
+    """Every Python module of the apps, migrations aside."""
+    return sorted(
+        path
+        for app in APPS
+        for path in (ROOT / app).rglob("*.py")
+        if "migrations" not in path.relative_to(ROOT).parts
+    )
+
+
+@pytest.fixture(scope="module")
+def app_graph() -> grimp.ImportGraph:
+    return grimp.build_graph(*APPS, cache_dir=None)
+
+
+def cycles(graph: grimp.ImportGraph, modules: set[str]) -> list[tuple[str, ...]]:
+    """Every cycle through a direct import between two of ``modules``, as the chain of modules
+    from the importer back to itself."""
+    found = []
+    for importer in sorted(modules):
+        for imported in sorted(graph.find_modules_directly_imported_by(importer) & modules):
+            back = graph.find_shortest_chain(importer=imported, imported=importer)
+            if back is not None:
+                found.append((importer, *back))
+    return found
+
+
+def test_no_module_of_the_apps_is_in_an_import_cycle(app_graph):
+    modules = {m for m in app_graph.modules if m.split(".")[0] in APPS and ".migrations" not in m}
+    assert cycles(app_graph, modules) == []

@@ -64,7 +64,7 @@ def _rows(case, user, *, tag: str, note: str) -> dict:
 
 def _care_rows(case, plan, user, *, note: str) -> dict:
     """A note for the clinical roles only, a review, a goal and a finished template trial."""
-    from monitoring.models_care import CaseNote, Goal, Review
+    from monitoring.models.care import CaseNote, Goal, Review
     from protocols.whatif_models import TemplateTrial
 
     return {

@@ -12,7 +12,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from monitoring import ingest
+from monitoring.ingest import bulk as ingest
 
 pytestmark = pytest.mark.django_db
 

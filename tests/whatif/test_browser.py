@@ -14,7 +14,8 @@ from django.conf import settings
 from playwright.sync_api import Page, expect
 
 from athletes.models import CareTeamMember, User
-from monitoring import demo, services
+from monitoring import demo
+from monitoring.evaluation import services
 from monitoring.models import Assessment
 from protocols import services as plan_services
 from protocols.models import ProtocolTemplate

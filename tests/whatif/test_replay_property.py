@@ -2,8 +2,8 @@
 evaluation gives (property tests over generated log histories).
 
 Two levels: the pure replay against ``gating.evaluate`` on the snapshot the live evaluation
-builds for that day; and the stored case, replayed through ``monitoring.whatif``, against
-``monitoring.services.case_evaluate`` run for each day of the phase.
+builds for that day; and the stored case, replayed through ``monitoring.evaluation.whatif``, against
+``monitoring.evaluation.services.case_evaluate`` run for each day of the phase.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from monitoring import services, whatif
+from monitoring.evaluation import services, whatif
+from monitoring.evaluation.selectors import LOAD_HISTORY_DAYS
 from monitoring.models import ActivitySession, Assessment, DailyLog
-from monitoring.selectors import LOAD_HISTORY_DAYS
 from protocols.engine.gating import PhaseSpec, evaluate
 from protocols.engine.records import AssessmentEntry, LogEntry, SessionEntry, Snapshot
 from protocols.engine.replay import evaluations, replay
@@ -91,7 +91,8 @@ def _entries(logs: dict, sessions: list, hops: list, start: dt.date):
 
 
 def _live_snapshot(logs, sessions, assessments, start: dt.date, today: dt.date) -> Snapshot:
-    """What ``monitoring.selectors.chunk_snapshots`` gives the live evaluation on ``today``."""
+    """What ``monitoring.evaluation.selectors.chunk_snapshots`` gives the live evaluation on
+    ``today``."""
     first = min(start, today) - dt.timedelta(days=LOAD_HISTORY_DAYS)
     return Snapshot(
         phase_started_on=start,

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from monitoring import tasks, whatif
+from monitoring.evaluation import tasks, whatif
 from protocols import services as plan_services
 from protocols.models import ProtocolTemplate
 from protocols.whatif_models import TemplateTrial

@@ -1,0 +1,589 @@
+"""What if: a case's projection timeline, criteria replayed over its stored logs, and template
+drafts tried on past cases (docs/whatif.md).
+
+Reads load what they need in a constant number of queries; the days are evaluated by
+``protocols.engine.replay``, which calls ``protocols.engine.gating.evaluate`` — the function the
+live evaluation calls — on snapshots built from the same columns as ``selectors.case_snapshot``.
+Nothing here changes a plan, except ``replay_save``, which records a ``PlanEdit`` with a reason
+through ``protocols.services``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from athletes.models import Athlete, Case, User
+from athletes.sites import BY_CODE
+from monitoring import schema
+from monitoring.evaluation.selectors import (
+    ASSESSMENT_COLUMNS,
+    LOAD_HISTORY_DAYS,
+    LOG_COLUMNS,
+    LOG_READ,
+    SESSION_COLUMNS,
+    SESSION_READ,
+    case_facts,
+)
+from monitoring.evaluation.services import request_evaluation
+from monitoring.models import ActivitySession, Assessment, DailyLog
+from protocols import services as plan_services
+from protocols.engine import criteria
+from protocols.engine.criteria.case_facts import SCREEN_TESTS
+from protocols.engine.gating import PhaseSpec
+from protocols.engine.projection import Timeline, return_ranges, timeline
+from protocols.engine.records import (
+    RED_PAIN_LIMIT,
+    AssessmentEntry,
+    LogEntry,
+    SessionEntry,
+    Snapshot,
+)
+from protocols.engine.replay import Comparison, Period, compare, trial_case
+from protocols.models import Impact, PhaseTransition, Plan, PlanEdit, PlanPhase, ProtocolTemplate
+from protocols.selectors import phase_spec
+from protocols.whatif_models import TemplateTrial
+from rehab.errors import ApplicationError
+from rehab.queue import enqueue
+
+logger = logging.getLogger(__name__)
+
+NOT_A_PREDICTION = (
+    "This is a projection from the plan's rules and the data already logged, not a prediction "
+    "of how the bone heals. A clinician decides every phase change."
+)
+TRIAL_SECONDS = 60  # a trial stops with partial results after this long (the task's own limit)
+TRIAL_CHUNK = 50  # cases loaded together: a constant number of queries per chunk
+
+
+# --- the projection timeline -------------------------------------------------------------------
+
+
+def case_timeline(
+    case: Case, phases: Sequence[PlanPhase], plan: Plan | None, *, today: dt.date
+) -> Timeline | None:
+    """The timeline of a case's active plan (no query: phases come loaded)."""
+    if plan is None or plan.status != Plan.Status.ACTIVE or not phases:
+        return None
+    site = BY_CODE.get(case.site)
+    ranges = return_ranges(
+        site_label=site.label if site else case.get_site_display(),
+        typical_days=site.typical_return_days if site else None,
+        ci=site.return_days_ci if site else None,
+        grade=case.grade,
+        grading_system=case.grading_system,
+    )
+    return timeline(
+        phases,
+        today=today,
+        start=plan.started_on,
+        diagnosed_on=case.diagnosed_on,
+        ranges=ranges,
+        returned_on=case.returned_on,
+    )
+
+
+# --- the periods spent in each phase ------------------------------------------------------------
+
+
+def phase_periods(
+    transitions: Iterable[PhaseTransition], plan: Plan, today: dt.date
+) -> list[tuple[int, dt.date, dt.date]]:
+    """(phase id, first day, last day) of each stretch the plan spent in a phase, in order, from
+    its transitions (a phase entered again after a step back has a stretch again). The day of a
+    change counts in both phases: the clinician decided on it with the old phase's evaluation."""
+    out: list[tuple[int, dt.date, dt.date]] = []
+    current: tuple[int, dt.date] | None = None
+    for t in sorted(
+        (t for t in transitions if t.plan_id == plan.pk), key=lambda t: (t.effective_on, t.pk)
+    ):
+        if t.kind == PhaseTransition.Kind.HOLD:
+            continue
+        if current is not None:
+            out.append((current[0], current[1], max(t.effective_on, current[1])))
+            current = None
+        if t.to_phase_id is not None:
+            current = (t.to_phase_id, t.effective_on)
+    if current is not None:
+        end = plan.ended_on or today
+        out.append((current[0], current[1], max(min(end, today), current[1])))
+    return out
+
+
+def _signed_in(phase: PlanPhase, start: dt.date, end: dt.date) -> dt.date | None:
+    signed = phase.signed_off_on
+    return signed if signed is not None and start <= signed <= end else None
+
+
+# --- the data of cases --------------------------------------------------------------------------
+
+
+def _log_entry(row: tuple) -> LogEntry:
+    """A row of ``LOG_COLUMNS`` as the engine reads it (as ``selectors`` builds it for the live
+    evaluation; tests/whatif prove the two give the same evaluations), field by field by name."""
+    values = dict(zip(LOG_COLUMNS, row, strict=True))
+    return LogEntry(
+        day=values["date"], **{f.record: schema.as_read(f, values[f.name]) for f in LOG_READ}
+    )
+
+
+def _session_entry(row: tuple) -> SessionEntry:
+    """A row of ``SESSION_COLUMNS`` as the engine reads it, field by field by name."""
+    values = dict(zip(SESSION_COLUMNS, row, strict=True))
+    return SessionEntry(
+        day=values["date"], **{f.record: schema.as_read(f, values[f.name]) for f in SESSION_READ}
+    )
+
+
+def _assessment_entry(row: tuple) -> AssessmentEntry:
+    _, day, test, value, pain = row
+    return AssessmentEntry(day=day, test=test, value=value, pain=pain)
+
+
+def _load(
+    cases: Sequence[Case],
+    starts: Mapping[int, dt.date],
+    end: dt.date,
+    red_pain_limits: Mapping[int, int] | None = None,
+) -> dict[int, Snapshot]:
+    """Each case's logs, sessions and assessments from its start (less the load history) to
+    ``end``, in three queries, as a snapshot to be re-dated per phase; ``red_pain_limits`` are
+    the plans' red pain limits by case id (default 5/10)."""
+    if not cases:
+        return {}
+    earliest = min(starts.values()) - dt.timedelta(days=LOAD_HISTORY_DAYS)
+    athlete_ids = {c.athlete_id for c in cases}
+    logs: dict[int, list[tuple]] = defaultdict(list)
+    for row in DailyLog.objects.filter(
+        athlete_id__in=athlete_ids, date__gte=earliest, date__lte=end
+    ).values_list(*LOG_COLUMNS):
+        logs[row[0]].append(row)
+    sessions: dict[int, list[tuple]] = defaultdict(list)
+    for row in ActivitySession.objects.filter(
+        athlete_id__in=athlete_ids, date__gte=earliest, date__lte=end
+    ).values_list(*SESSION_COLUMNS):
+        sessions[row[0]].append(row)
+    assessments: dict[int, list[tuple]] = defaultdict(list)
+    # In the order recorded: of two results of a test on one day, the later one counts.
+    for row in (
+        Assessment.objects.filter(case_id__in=[c.pk for c in cases], date__lte=end)
+        .filter(Q(date__gte=earliest) | Q(test__in=sorted(SCREEN_TESTS)))
+        .order_by("date", "pk")
+        .values_list(*ASSESSMENT_COLUMNS)
+    ):
+        assessments[row[0]].append(row)
+    # The athlete's sex is a case fact; read only for cases loaded without their athlete.
+    unread = {c.athlete_id for c in cases if not Case.athlete.is_cached(c)}
+    sexes = dict(Athlete.objects.filter(pk__in=unread).values_list("pk", "sex")) if unread else {}
+    out = {}
+    for case in cases:
+        first = starts[case.pk] - dt.timedelta(days=LOAD_HISTORY_DAYS)
+        out[case.pk] = Snapshot(
+            phase_started_on=starts[case.pk],
+            logs=tuple(_log_entry(r) for r in logs[case.athlete_id] if r[1] >= first),
+            sessions=tuple(_session_entry(r) for r in sessions[case.athlete_id] if r[1] >= first),
+            assessments=tuple(_assessment_entry(r) for r in assessments[case.pk]),
+            high_risk_site=case.risk == Case.Risk.HIGH,
+            red_pain_limit=(red_pain_limits or {}).get(case.pk, RED_PAIN_LIMIT),
+            facts=case_facts(case, sexes.get(case.athlete_id)),  # cached athlete: no query
+        )
+    return out
+
+
+def _redate(
+    base: Snapshot, start: dt.date, signed_off_on: dt.date | None, *, impact_phase: bool
+) -> Snapshot:
+    first = start - dt.timedelta(days=LOAD_HISTORY_DAYS)
+    return Snapshot(
+        phase_started_on=start,
+        logs=tuple(e for e in base.logs if e.day >= first),
+        sessions=tuple(e for e in base.sessions if e.day >= first),
+        assessments=base.assessments,
+        signed_off_on=signed_off_on,
+        high_risk_site=base.high_risk_site,
+        red_pain_limit=base.red_pain_limit,
+        facts=base.facts,
+        impact_phase=impact_phase,
+    )
+
+
+# --- replaying a criterion change on one case ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReplayPhase:
+    phase: PlanPhase
+    start: dt.date
+    end: dt.date
+    current: bool
+
+    @property
+    def label(self) -> str:
+        when = "under way" if self.current else f"until {self.end:%-d %b}"
+        return f"{self.phase.order}. {self.phase.name} (from {self.start:%-d %b}, {when})"
+
+
+@dataclass
+class ReplayContext:
+    """A case's plan and the phases that can be replayed (those it has spent days in)."""
+
+    case: Case
+    plan: Plan
+    phases: list[PlanPhase]
+    choices: list[ReplayPhase]
+    chosen: ReplayPhase | None = None
+    snapshot: Snapshot | None = None
+
+    @property
+    def editable(self) -> bool:
+        return self.plan.status in {Plan.Status.ACTIVE, Plan.Status.DRAFT}
+
+    @property
+    def spec(self) -> PhaseSpec:
+        assert self.chosen is not None
+        return phase_spec(self.chosen.phase)
+
+
+def replay_context(case: Case, *, today: dt.date, phase_id: int | None = None) -> ReplayContext:
+    """The case's active plan (else its last completed one), the phases it spent days in, and
+    for the chosen one (default: the current phase) its data. Five queries: the plan, its
+    phases, its transitions, then logs, sessions and assessments; raises ``ApplicationError``
+    when the case has no plan that has started."""
+    plans = list(
+        Plan.objects.filter(
+            case=case,
+            status__in=[Plan.Status.ACTIVE, Plan.Status.COMPLETED],
+            started_on__isnull=False,
+        )
+        .prefetch_related(Prefetch("phases", queryset=PlanPhase.objects.order_by("order")))
+        .order_by("-started_on", "-pk")
+    )
+    plan = next((p for p in plans if p.status == Plan.Status.ACTIVE), None) or next(
+        iter(plans), None
+    )
+    if plan is None:
+        raise ApplicationError("This case has no plan under way or completed to replay.")
+    phases = list(plan.phases.all())
+    by_id = {p.pk: p for p in phases}
+    transitions = list(
+        PhaseTransition.objects.filter(plan=plan).only(
+            "id", "plan_id", "kind", "to_phase_id", "effective_on"
+        )
+    )
+    last: dict[int, ReplayPhase] = {}
+    for phase_pk, start, end in phase_periods(transitions, plan, today):
+        if phase_pk in by_id:
+            current = plan.current_phase_id == phase_pk and plan.status == Plan.Status.ACTIVE
+            last[phase_pk] = ReplayPhase(by_id[phase_pk], start, end, current)
+    current_phase = plan.current_phase_id
+    if current_phase in by_id and current_phase not in last and by_id[current_phase].started_on:
+        started = by_id[current_phase].started_on
+        last[current_phase] = ReplayPhase(by_id[current_phase], started, max(today, started), True)
+    choices = sorted(last.values(), key=lambda r: r.phase.order)
+    ctx = ReplayContext(case=case, plan=plan, phases=phases, choices=choices)
+    if phase_id is None:
+        phase_id = (
+            current_phase if current_phase in last else (choices[-1].phase.pk if choices else None)
+        )
+    ctx.chosen = last.get(phase_id) if phase_id is not None else None
+    if ctx.chosen is None:
+        raise ApplicationError(
+            "Choose a phase the case has spent days in.", {"phase": "Choose a phase from the list."}
+        )
+    base = _load(
+        [case], {case.pk: ctx.chosen.start}, ctx.chosen.end, {case.pk: plan.red_pain_limit}
+    )[case.pk]
+    ctx.snapshot = _redate(
+        base,
+        ctx.chosen.start,
+        _signed_in(ctx.chosen.phase, ctx.chosen.start, ctx.chosen.end),
+        impact_phase=ctx.chosen.phase.impact != Impact.NONE,
+    )
+    return ctx
+
+
+def replay_compare(ctx: ReplayContext, changed: PhaseSpec) -> Comparison:
+    """The chosen phase as it is and as changed, every day of its stretch."""
+    assert ctx.chosen is not None and ctx.snapshot is not None
+    return compare(
+        ctx.spec,
+        changed,
+        ctx.snapshot,
+        ctx.chosen.start,
+        ctx.chosen.end,
+        missing_log_days=settings.REHAB_MISSING_LOG_DAYS,
+    )
+
+
+CHANGEABLE = ("min_days", "advance_when", "regress_when")
+
+
+@transaction.atomic
+def replay_save(
+    *, ctx: ReplayContext, changed: Mapping[str, Any], edited_by: User, reason: str
+) -> PlanEdit | None:
+    """Save the replayed change to the plan: ``protocols.services.plan_phases_update`` checks
+    who may, validates and records a ``PlanEdit`` with the reason. None when nothing changed."""
+    assert ctx.chosen is not None
+    if not ctx.editable:
+        raise ApplicationError("A finished plan cannot be changed.")
+    if not reason.strip():
+        raise ApplicationError("Say why the plan changes.", {"reason": "A reason is required."})
+    phases = []
+    for phase in ctx.phases:
+        data: dict[str, Any] = {"id": phase.pk, **phase.spec_fields()}
+        if phase.pk == ctx.chosen.phase.pk:
+            for key in CHANGEABLE:
+                if key in changed:
+                    data[key] = changed[key]
+            data["typical_days"] = max(data["typical_days"], int(data["min_days"]))
+        phases.append(data)
+    edit = plan_services.plan_phases_update(
+        plan=ctx.plan, phases=phases, edited_by=edited_by, reason=reason.strip()
+    )
+    if edit is not None and ctx.plan.status == Plan.Status.ACTIVE:
+        request_evaluation([ctx.case.pk])
+    return edit
+
+
+# --- a template draft tried on past cases -------------------------------------------------------
+
+
+def trial_case_ids(risk: str) -> list[int]:
+    """Active, returned and closed cases of the risk class whose plan has started (1 query)."""
+    return list(
+        Case.objects.filter(
+            risk=risk,
+            status__in=[Case.Status.ACTIVE, Case.Status.RETURNED, Case.Status.CLOSED],
+            plans__started_on__isnull=False,
+        )
+        .distinct()
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def trial_request(*, template: ProtocolTemplate, requested_by: User) -> TemplateTrial:
+    """Queue a trial of a draft once this transaction commits; one runs at a time per draft."""
+    if template.status != ProtocolTemplate.Status.DRAFT:
+        raise ApplicationError("Only a draft is tried on past cases; it is published as it is.")
+    phases = list(template.phases.order_by("order"))
+    try:
+        for phase in phases:
+            phase_spec(phase)
+    except criteria.CriterionError:
+        raise ApplicationError(
+            "The draft has a criterion that is not valid; correct it in the editor first."
+        ) from None
+    if not phases:
+        raise ApplicationError("The draft has no phases to try.")
+    busy = TemplateTrial.objects.filter(
+        template=template, status__in=[TemplateTrial.Status.QUEUED, TemplateTrial.Status.RUNNING]
+    ).first()
+    if busy is not None:
+        return busy
+    trial = TemplateTrial.objects.create(
+        template=template, requested_by=requested_by, risk=template.risk
+    )
+
+    def queue_trial() -> None:
+        try:
+            enqueue("monitoring.tasks.template_trial_run", trial.pk)
+        except Exception:  # broker down: say so on the page rather than wait forever
+            logger.exception("Could not queue template trial %s", trial.pk)
+            TemplateTrial.objects.filter(pk=trial.pk, status=TemplateTrial.Status.QUEUED).update(
+                status=TemplateTrial.Status.FAILED,
+                finished_at=timezone.now(),
+                message="The background worker could not be reached; try again later.",
+            )
+
+    transaction.on_commit(queue_trial)
+    return trial
+
+
+def _case_label(case: Case) -> str:
+    site = BY_CODE.get(case.site)
+    return site.label if site else case.get_site_display()
+
+
+def _trial_chunk(
+    case_ids: Sequence[int], draft: Sequence[PhaseSpec], today: dt.date
+) -> list[dict[str, Any]]:
+    """Results for a chunk of cases in six queries: cases, plans, phases, transitions, then
+    logs, sessions and assessments."""
+    cases = list(Case.objects.filter(pk__in=case_ids).select_related("athlete").order_by("pk"))
+    plans: dict[int, Plan] = {}
+    for plan in (
+        Plan.objects.filter(case_id__in=case_ids, started_on__isnull=False)
+        .exclude(status=Plan.Status.DRAFT)
+        .prefetch_related(Prefetch("phases", queryset=PlanPhase.objects.order_by("order")))
+        .order_by("case_id", "started_on", "pk")
+    ):
+        plans[plan.case_id] = plan  # the latest plan of each case
+    transitions: dict[int, list[PhaseTransition]] = defaultdict(list)
+    for t in PhaseTransition.objects.filter(plan_id__in=[p.pk for p in plans.values()]).only(
+        "id", "plan_id", "kind", "to_phase_id", "effective_on"
+    ):
+        transitions[t.plan_id].append(t)
+    cases = [c for c in cases if c.pk in plans]
+    periods: dict[int, list[Period]] = {}
+    problems: dict[int, str] = {}
+    for case in cases:
+        plan = plans[case.pk]
+        by_id = {p.pk: p for p in plan.phases.all()}
+        rows = []
+        try:
+            for phase_pk, start, end in phase_periods(transitions[plan.pk], plan, today):
+                phase = by_id.get(phase_pk)
+                if phase is not None:
+                    rows.append(
+                        Period(
+                            phase.order,
+                            phase.name,
+                            phase_spec(phase),
+                            start,
+                            end,
+                            _signed_in(phase, start, end),
+                            phase.impact != Impact.NONE,
+                        )
+                    )
+        except criteria.CriterionError:
+            problems[case.pk] = "Its plan has a criterion that is not valid; left out."
+            rows = []
+        periods[case.pk] = rows
+    starts = {c.pk: min((p.start for p in periods[c.pk]), default=today) for c in cases}
+    ends = [p.end for rows in periods.values() for p in rows]
+    limits = {c.pk: plans[c.pk].red_pain_limit for c in cases}
+    data = _load(cases, starts, max(ends, default=today), limits)
+    out = []
+    for case in cases:
+        trials = trial_case(
+            draft,
+            periods[case.pk],
+            data[case.pk],
+            missing_log_days=settings.REHAB_MISSING_LOG_DAYS,
+        )
+        out.append(
+            {
+                "case": case.pk,
+                "athlete": str(case.athlete),
+                "site": _case_label(case),
+                "status": case.get_status_display(),
+                "plan": plans[case.pk].name,
+                "problem": problems.get(case.pk, ""),
+                "phases": [t.to_dict() for t in trials],
+            }
+        )
+    return out
+
+
+def trial_run(*, trial_id: int, today: dt.date | None = None, seconds: float | None = None) -> str:
+    """Run a queued trial: chunk by chunk, saving progress and results as it goes; after
+    ``seconds`` (default ``TRIAL_SECONDS``) it stops with the results so far. Returns the
+    final status. Running it again on a finished trial changes nothing."""
+    today = today or timezone.localdate()
+    deadline = time.monotonic() + (TRIAL_SECONDS if seconds is None else seconds)
+    claimed = TemplateTrial.objects.filter(
+        pk=trial_id, status__in=[TemplateTrial.Status.QUEUED, TemplateTrial.Status.RUNNING]
+    ).update(status=TemplateTrial.Status.RUNNING, started_at=timezone.now())
+    if not claimed:
+        return (
+            TemplateTrial.objects.filter(pk=trial_id).values_list("status", flat=True).first() or ""
+        )
+    trial = TemplateTrial.objects.select_related("template").get(pk=trial_id)
+    draft = [phase_spec(p) for p in trial.template.phases.order_by("order")]
+    ids = trial_case_ids(trial.risk)
+    TemplateTrial.objects.filter(pk=trial_id).update(cases_total=len(ids), cases_done=0, results=[])
+    results: list[dict[str, Any]] = []
+    status = TemplateTrial.Status.DONE
+    for offset in range(0, len(ids), TRIAL_CHUNK):
+        if time.monotonic() > deadline:
+            status = TemplateTrial.Status.PARTIAL
+            break
+        results += _trial_chunk(ids[offset : offset + TRIAL_CHUNK], draft, today)
+        TemplateTrial.objects.filter(pk=trial_id).update(
+            cases_done=min(offset + TRIAL_CHUNK, len(ids)), results=results
+        )
+    message = (
+        ""
+        if status == TemplateTrial.Status.DONE
+        else (
+            f"Stopped at the time limit after {len(results)} of {len(ids)} cases; "
+            "the results below are for those."
+        )
+    )
+    TemplateTrial.objects.filter(pk=trial_id).update(
+        status=status, finished_at=timezone.now(), results=results, message=message
+    )
+    return status
+
+
+def trial_stop(*, trial_id: int, message: str, status: str = TemplateTrial.Status.FAILED) -> None:
+    """End a trial that did not finish (an error, the hard time limit), keeping its results."""
+    TemplateTrial.objects.filter(pk=trial_id).exclude(status__in=TemplateTrial.FINISHED).update(
+        status=status, finished_at=timezone.now(), message=message
+    )
+
+
+# --- the summary of a trial ---------------------------------------------------------------------
+
+
+@dataclass
+class PhaseSummary:
+    order: int
+    name: str
+    compared: int = 0
+    earlier: int = 0
+    later: int = 0
+    same: int = 0
+    never: int = 0  # ready as it was, never under the draft
+    now: int = 0  # ready only under the draft
+    neither: int = 0
+    new_regressions: int = 0
+    gone_regressions: int = 0
+    shifts: list[int] | None = None
+
+    @property
+    def mean_shift(self) -> float | None:
+        return round(sum(self.shifts) / len(self.shifts), 1) if self.shifts else None
+
+
+def trial_summary(trial: TemplateTrial, draft_names: Sequence[str]) -> list[PhaseSummary]:
+    rows = [PhaseSummary(i, name, shifts=[]) for i, name in enumerate(draft_names, start=1)]
+    for case in trial.results or []:
+        for p in case.get("phases", []):
+            if not 1 <= p["order"] <= len(rows):
+                continue
+            row = rows[p["order"] - 1]
+            row.compared += 1
+            setattr(row, p["ready_change"], getattr(row, p["ready_change"]) + 1)
+            if p["shift"] is not None:
+                row.shifts.append(p["shift"])  # type: ignore[union-attr]
+            if p["regression_change"] == "new":
+                row.new_regressions += 1
+            elif p["regression_change"] == "gone":
+                row.gone_regressions += 1
+    return rows
+
+
+def visible_case_ids(user: User, case_ids: Iterable[int]) -> set[int]:
+    """Of these cases, those whose clinical record the user may see (1 query): the others are
+    shown without the athlete's name."""
+    from athletes import permissions
+    from athletes.selectors import cases_for_user
+
+    return {
+        case.pk
+        for case in cases_for_user(user).filter(pk__in=list(case_ids))
+        if permissions.can_view_clinical(user, case)
+    }

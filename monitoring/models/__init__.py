@@ -1,0 +1,36 @@
+"""What athletes, devices and clinicians record, and the flags the evaluation raises.
+
+``records`` holds the logs, sessions, device metrics and assessments; ``flags`` what the
+evaluation raises and keeps; ``care`` the care team's notes, reviews, goals and cards.
+"""
+
+from monitoring.models.care import CaseNote, EducationCard, Goal, NotificationSetting, Review
+from monitoring.models.fields import DocumentField, JSONTextField
+from monitoring.models.flags import CaseEvaluation, Flag, Notification
+from monitoring.models.records import (
+    ActivitySession,
+    Assessment,
+    DailyLog,
+    DeviceMetric,
+    ReminderPreference,
+    Source,
+)
+
+__all__ = [
+    "ActivitySession",
+    "Assessment",
+    "CaseEvaluation",
+    "CaseNote",
+    "DailyLog",
+    "DeviceMetric",
+    "DocumentField",
+    "EducationCard",
+    "Flag",
+    "Goal",
+    "JSONTextField",
+    "Notification",
+    "NotificationSetting",
+    "ReminderPreference",
+    "Review",
+    "Source",
+]

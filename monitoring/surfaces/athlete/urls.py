@@ -1,0 +1,23 @@
+"""URLs of the athlete pages (/me/): today, the daily log, what's next, progress, the app."""
+
+from django.urls import path
+
+from monitoring.surfaces.athlete import views
+
+app_name = "athlete"
+urlpatterns = [
+    path("", views.today, name="today"),
+    path("log/", views.log, name="log"),
+    path("log/<str:day>/", views.log, name="log"),
+    path("log/<str:day>/saved/", views.logged, name="logged"),
+    path("next/", views.whats_next, name="next"),
+    path("progress/", views.progress, name="progress"),
+    path("reminder/", views.reminder, name="reminder"),
+    path("offline/", views.offline, name="offline"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("sw.js", views.service_worker, name="sw"),
+]
+
+from monitoring.surfaces.privacy.urls import athlete_urlpatterns as privacy_urlpatterns  # noqa: E402
+
+urlpatterns += privacy_urlpatterns  # the athlete's sharing (consent) page

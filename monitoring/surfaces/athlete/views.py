@@ -1,0 +1,300 @@
+"""The athlete's pages (/me/): today, the daily log, what's next, progress; the installable app.
+
+Every page works on the logged-in user's own athlete profile (``Athlete.user``) and takes no
+athlete or log id, so another athlete's data cannot be reached by construction. A user without
+an athlete profile gets a plain 404 page that says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from athletes.models import User
+from monitoring import reminders
+from monitoring.models import ActivitySession
+from monitoring.surfaces.athlete import view_models as pages
+from monitoring.surfaces.athlete.forms import DailyLogForm, ReminderForm
+from rehab.errors import ApplicationError
+
+THEME = "#0b6e69"
+
+
+def athlete_page(view):
+    """Log-in required; the view gets the user's ``AthleteContext``. No profile: a 404 page."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            ctx = pages.context_for(request.user)
+        except Http404:
+            # An athlete's login not yet linked to an athlete record: a clear page, not an
+            # error. Anyone else (clinicians, coaches, ...) has no athlete pages: 404.
+            linking = request.user.kind == User.Kind.ATHLETE
+            return render(
+                request,
+                "athlete/no_profile.html",
+                {"linking": linking},
+                status=200 if linking else 404,
+            )
+        return view(request, ctx, *args, **kwargs)
+
+    return wrapper
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except (TypeError, ValueError):
+        raise Http404("No such day.") from None
+
+
+def _base(ctx: pages.AthleteContext, tab: str, **extra) -> dict:
+    return {"ctx": ctx, "tab": tab, "phase": ctx.phase, "today": ctx.today, **extra}
+
+
+@athlete_page
+@require_GET
+def today(request, ctx: pages.AthleteContext):
+    log = pages.day_log(ctx.athlete, ctx.today) if ctx.can_log else None
+    stop = pages.stop_notice(ctx, log)
+    return render(
+        request,
+        "athlete/today.html",
+        _base(
+            ctx,
+            "today",
+            log=log,
+            stop=stop,
+            prescriptions=[] if stop else pages.prescriptions(ctx.phase),
+            allowed=pages.allowed_today(ctx.phase),
+            pain_limits=pages.pain_limits(ctx.phase, ctx.plan.red_pain_limit if ctx.plan else None),
+            reminder=reminders.reminder_for(request.user),
+        ),
+    )
+
+
+@athlete_page
+def log(request, ctx: pages.AthleteContext, day: str | None = None):
+    """The daily log of today (/me/log/) or of a recent day (/me/log/<date>/): a repeat edits."""
+    date = ctx.today if day is None else _day(day)
+    if not pages.is_editable(date, ctx.today):
+        context = _base(ctx, "log", day=date, editable_days=pages.EDITABLE_DAYS)
+        return render(request, "athlete/log_locked.html", context, status=404)
+    if not ctx.can_log:
+        return render(request, "athlete/log.html", _base(ctx, "log", day=date, form=None))
+    mode = "today" if date == ctx.today else "past"
+    data = pages.log_form_data(ctx.athlete, date)
+    initial = pages.log_initial(data, ctx.phase)
+    status = 200
+    if request.method == "POST":
+        form = DailyLogForm(request.POST, mode=mode, initial=initial)
+        if form.is_valid():
+            try:
+                pages.log_day_record(
+                    athlete=ctx.athlete,
+                    user=request.user,
+                    day=date,
+                    log_fields=form.log_fields(),
+                    session_fields=form.session_fields(),
+                    previous_morning=form.previous_morning(),
+                    today=ctx.today,
+                )
+            except ApplicationError as exc:
+                exc.add_to_form(form)
+            else:
+                return redirect("athlete:logged", day=date.isoformat())
+        status = 400
+    else:
+        form = DailyLogForm(mode=mode, initial=initial)
+    context = _base(
+        ctx,
+        "log",
+        day=date,
+        form=form,
+        mode=mode,
+        data=data,
+        action=reverse("athlete:log", args=[date.isoformat()]),
+        offline_stop=pages.offline_stop(ctx),
+    )
+    return render(request, "athlete/log.html", context, status=status)
+
+
+@athlete_page
+@require_GET
+def logged(request, ctx: pages.AthleteContext, day: str):
+    """'Logged', and what the evaluation has to say, computed now and read-only."""
+    date = _day(day)
+    log = pages.day_log(ctx.athlete, date)
+    if log is None:
+        return (
+            redirect("athlete:log", date.isoformat())
+            if pages.is_editable(date, ctx.today)
+            else redirect("athlete:progress")
+        )
+    evaluation = pages.evaluate_context(ctx)
+    sessions = ActivitySession.objects.filter(athlete=ctx.athlete, date=date)
+    severe = pages.severe_pain(ctx.plan, ctx.phase, log, sessions)
+    notes = pages.log_messages(
+        evaluation, ctx.phase, severe, open_red_flag=pages.has_open_red_flag(ctx.case)
+    )
+    stop = any(note.level == "stop" for note in notes)
+    context = _base(
+        ctx,
+        "log",
+        day=date,
+        log=log,
+        notes=notes,
+        contacts=pages.clinical_contacts(ctx.case) if stop and ctx.case else [],
+        editable=pages.is_editable(date, ctx.today),
+    )
+    return render(request, "athlete/logged.html", context)
+
+
+@athlete_page
+@require_GET
+def whats_next(request, ctx: pages.AthleteContext):
+    evaluation = pages.evaluate_context(ctx)
+    goals = pages.goals(evaluation, ctx.phase) if evaluation and ctx.phase else None
+    log = pages.day_log(ctx.athlete, ctx.today) if ctx.can_log else None
+    context = _base(
+        ctx, "next", goals=goals, step=pages.next_step(ctx), stop=pages.stop_notice(ctx, log)
+    )
+    return render(request, "athlete/next.html", context)
+
+
+def _progress(request, ctx: pages.AthleteContext, reminder_form=None, status=200):
+    data = pages.progress_data(ctx) if ctx.can_view_own else None
+    reminder = reminders.reminder_for(request.user)
+    context = _base(
+        ctx,
+        "progress",
+        progress=data,
+        ladder=pages.ladder(ctx),
+        reminder=reminder,
+        reminder_form=reminder_form or ReminderForm(preference=reminder),
+    )
+    return render(request, "athlete/progress.html", context, status=status)
+
+
+@athlete_page
+@require_GET
+def progress(request, ctx: pages.AthleteContext):
+    return _progress(request, ctx)
+
+
+@athlete_page
+@require_POST
+def reminder(request, ctx: pages.AthleteContext):
+    form = ReminderForm(request.POST)
+    if not form.is_valid():
+        return _progress(request, ctx, reminder_form=form, status=400)
+    try:
+        pref = reminders.reminder_preference_update(
+            user=request.user,
+            enabled=form.cleaned_data["enabled"],
+            time_of_day=form.cleaned_data["time_of_day"],
+        )
+    except ApplicationError as exc:
+        exc.add_to_form(form)
+        return _progress(request, ctx, reminder_form=form, status=400)
+    if pref.enabled:
+        messages.success(request, f"Reminder saved: every day at {pref.time_of_day:%H:%M}.")
+    else:
+        messages.success(request, "Daily reminder turned off.")
+    return redirect(reverse("athlete:progress") + "#reminder")
+
+
+# --- the installable app --------------------------------------------------------------------
+
+SHELL = (
+    "css/app.css",
+    "css/athlete.css",
+    "js/athlete.js",
+    "js/athlete-log.js",
+    "django_htmx/htmx-2.min.js",
+    "athlete/icon.svg",
+    "athlete/icon-192.png",
+    "athlete/icon-512.png",
+)
+SW_VERSION = "1"  # bump when sw.js's logic changes; the shell's contents version themselves
+
+
+def _shell_version() -> str:
+    digest = hashlib.sha256(SW_VERSION.encode())
+    for path in SHELL:
+        found = finders.find(path)
+        digest.update(static(path).encode())
+        if found:
+            with open(found, "rb") as handle:
+                digest.update(handle.read())
+    return digest.hexdigest()[:12]
+
+
+@never_cache
+@require_GET
+def service_worker(request):
+    """The service worker, served from /me/ so that its scope covers every athlete page."""
+    context = {
+        "cache_name": f"rehab-athlete-{_shell_version()}",
+        "shell": json.dumps([static(p) for p in SHELL]),
+        "pages": json.dumps(
+            [reverse("athlete:today"), reverse("athlete:log"), reverse("athlete:offline")]
+        ),
+        "offline": reverse("athlete:offline"),
+        "scope": reverse("athlete:today"),
+        "static_prefix": static(""),
+        "login": reverse("login"),
+    }
+    response = render(
+        request, "athlete/sw.js", context, content_type="application/javascript; charset=utf-8"
+    )
+    response["Service-Worker-Allowed"] = reverse("athlete:today")
+    return response
+
+
+@require_GET
+def manifest(request):
+    data = {
+        "name": "rehab — my recovery",
+        "short_name": "rehab",
+        "description": "Today's plan, a daily log in under a minute, and your progress.",
+        "id": reverse("athlete:today"),
+        "start_url": reverse("athlete:today"),
+        "scope": reverse("athlete:today"),
+        "display": "standalone",
+        "orientation": "portrait",
+        "background_color": "#f6f7f9",
+        "theme_color": THEME,
+        "icons": [
+            {"src": static("athlete/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("athlete/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {
+                "src": static("athlete/icon-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+            {"src": static("athlete/icon.svg"), "sizes": "any", "type": "image/svg+xml"},
+        ],
+    }
+    return HttpResponse(json.dumps(data), content_type="application/manifest+json")
+
+
+@require_GET
+def offline(request):
+    """What the service worker shows for a page it has not kept: no personal data."""
+    return render(request, "athlete/offline.html")

@@ -1,0 +1,80 @@
+"""The coach pages: thin views over ``monitoring.surfaces.coach.view_models`` (reads, view models
+and rules).
+
+Every page answers the cases on which the user is the coach: a case they coach is a 200, any
+other case a 404 (``monitoring.surfaces.coach.view_models.coach_case``), whatever their role
+elsewhere.
+"""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from athletes.models import Team
+from monitoring.surfaces.coach import view_models as coach
+
+
+def _board(request):
+    today = timezone.localdate()
+    filters = coach.BoardFilters.from_query(request.GET)
+    everyone = coach.board_facts(request.user, today=today)
+    rows = coach.filter_and_sort(everyone, filters)
+    return today, filters, everyone, rows
+
+
+@login_required
+@require_GET
+def board(request):
+    today, filters, everyone, rows = _board(request)
+    team_ids = {r.team_id for r in everyone if r.team_id}
+    # The coach's teams (Team.staff) and the teams of the athletes they coach: one query.
+    teams = Team.objects.filter(staff=request.user) | Team.objects.filter(pk__in=team_ids)
+    context = {
+        "today": today,
+        "filters": filters,
+        "rows": rows,
+        "groups": coach.board_groups(rows),
+        "total": len(everyone),
+        "counts": coach.light_counts(everyone),
+        "teams": list(teams.distinct().order_by("name")),
+        "sorts": coach.SORTS,
+        "lights": coach.LIGHT_FILTERS,
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "coach/board.html", context)
+
+
+@login_required
+@require_GET
+def board_csv(request):
+    today, _filters, _everyone, rows = _board(request)
+    header, cells = coach.csv_table(rows)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="team-board-{today:%Y-%m-%d}.csv"'
+    response["Cache-Control"] = "no-store"
+    writer = csv.writer(response)
+    writer.writerow(header)
+    writer.writerows(cells)
+    return response
+
+
+@login_required
+@require_GET
+def restrictions(request, case_id: int):
+    today = timezone.localdate()
+    view = coach.restrictions_card(request.user, case_id, today=today)
+    return render(request, "coach/restrictions.html", {"view": view, "today": today})
+
+
+@login_required
+@require_GET
+def athlete(request, case_id: int):
+    today = timezone.localdate()
+    view = coach.athlete_view(request.user, case_id, today=today)
+    return render(request, "coach/athlete.html", {"view": view, "today": today})

@@ -250,105 +250,133 @@ def timeline(user: User, case: Case, *, today: dt.date, with_chart: bool = True)
     """
     can = can_for(user, case)
     page = Timeline(case=case, today=today, role=permissions.role_on(user, case), can=can)
-    items: list[TimelineItem] = []
-    flags_by_id: dict[int, Flag] = {}
-    if can["flags"]:
-        flags = list(
-            Flag.objects.filter(case=case)
-            .select_related("phase")
-            .order_by("-raised_at")[:TIMELINE_LIMIT]
-        )
-        flags_by_id = {f.pk: f for f in flags}
-        for f in flags:
-            items.append(
-                TimelineItem(
-                    at=f.raised_at,
-                    kind="flag",
-                    title=(f.title if can["flag_message"] else f.get_kind_display()),
-                    body=(f.message if can["flag_message"] else (f.coach_message or "")),
-                    tone={"red_flag": "red", "regression": "amber"}.get(f.kind, "grey"),
-                    anchor=f"flag-{f.pk}",
-                    by=f.get_status_display(),
-                )
-            )
-        page.linkable_flags = [f for f in flags if f.status in Flag.UNRESOLVED] + [
-            f for f in flags if f.status not in Flag.UNRESOLVED
-        ][:10]
+    flags = _flags(case) if can["flags"] else []
+    page.linkable_flags = [f for f in flags if f.status in Flag.UNRESOLVED] + [
+        f for f in flags if f.status not in Flag.UNRESOLVED
+    ][:10]
+    items = [_flag_item(f, can) for f in flags]
     if can["audiences"]:
-        for n in readable_notes(user, case)[:TIMELINE_LIMIT]:
-            flag = flags_by_id.get(n.flag_id) if n.flag_id else None
-            items.append(
-                TimelineItem(
-                    at=n.created_at,
-                    kind="note",
-                    title="Note",
-                    body=n.body,
-                    by=str(n.author) if n.author else "A former team member",
-                    tone=AUDIENCE_TONE.get(n.audience, ""),
-                    audience=n.audience,
-                    anchor=f"note-{n.pk}",
-                    flag_id=n.flag_id if flag else None,
-                    flag_title=(
-                        (flag.title if can["flag_message"] else flag.get_kind_display())
-                        if flag
-                        else ""
-                    ),
-                    addressed_to=str(n.addressed_to) if n.addressed_to else "",
-                )
-            )
+        flags_by_id = {f.pk: f for f in flags}
+        items += [
+            _note_item(n, flags_by_id, can) for n in readable_notes(user, case)[:TIMELINE_LIMIT]
+        ]
     if can["phase"]:
-        for t in (
-            PhaseTransition.objects.filter(plan__case=case)
-            .select_related("from_phase", "to_phase", "decided_by")
-            .order_by("-decided_at")[:TIMELINE_LIMIT]
-        ):
-            items.append(
-                TimelineItem(
-                    at=t.decided_at,
-                    kind="transition",
-                    title=_transition_title(t),
-                    body=t.reason if can["reason"] else "",
-                    by=str(t.decided_by) if t.decided_by else "",
-                    tone={"advance": "green", "regress": "amber"}.get(t.kind, "info"),
-                )
-            )
+        items += _transition_items(case, can)
     if can["clinical"] or can["own_assessments"]:
-        assessments = Assessment.objects.filter(case=case).select_related("assessed_by")
-        if not can["clinical"]:
-            assessments = assessments.filter(assessed_by=user)
-        for a in assessments.order_by("-created_at")[:TIMELINE_LIMIT]:
-            items.append(
-                TimelineItem(
-                    at=a.created_at,
-                    kind="assessment",
-                    title=f"{a.get_test_display()}: {a.value:g}",
-                    body=a.notes,
-                    by=str(a.assessed_by) if a.assessed_by else "",
-                    tone="info",
-                )
-            )
+        items += _assessment_items(user, case, can)
     if can["reviews"]:
         page.reviews = list(
             Review.objects.filter(case=case).select_related("done_by").order_by("due_on", "id")
         )
         scheduled = [r for r in page.reviews if r.status == Review.Status.SCHEDULED]
         page.next_review = NextReview(scheduled[0], today) if scheduled else None
-        for r in page.reviews:
-            if r.status == Review.Status.DONE and r.done_on:
-                items.append(
-                    TimelineItem(
-                        at=_start_of(r.done_on),
-                        kind="review",
-                        title=f"Review done: {r.get_kind_display().lower()}"
-                        + (" (booster)" if r.booster else ""),
-                        body=r.note,
-                        by=str(r.done_by) if r.done_by else "",
-                        tone="green",
-                    )
-                )
+        items += [
+            _review_item(r) for r in page.reviews if r.status == Review.Status.DONE and r.done_on
+        ]
     items.sort(key=lambda i: i.at, reverse=True)
     page.items = items
+    _add_phase_panels(page, case, can)
+    if can["write_note"]:
+        page.care_team = list(
+            CareTeamMember.objects.filter(case=case)
+            .exclude(role=CareTeamMember.Role.INTEGRATION)
+            .select_related("user")
+            .order_by("role", "user__last_name")
+        )
+    if with_chart and can["sleep"]:
+        page.sleep_chart = sleep_chart(case, today)
+    return page
 
+
+def _flags(case: Case) -> list[Flag]:
+    return list(
+        Flag.objects.filter(case=case)
+        .select_related("phase")
+        .order_by("-raised_at")[:TIMELINE_LIMIT]
+    )
+
+
+def _flag_title(flag: Flag, can: dict[str, Any]) -> str:
+    return flag.title if can["flag_message"] else flag.get_kind_display()
+
+
+def _flag_item(f: Flag, can: dict[str, Any]) -> TimelineItem:
+    return TimelineItem(
+        at=f.raised_at,
+        kind="flag",
+        title=_flag_title(f, can),
+        body=(f.message if can["flag_message"] else (f.coach_message or "")),
+        tone={"red_flag": "red", "regression": "amber"}.get(f.kind, "grey"),
+        anchor=f"flag-{f.pk}",
+        by=f.get_status_display(),
+    )
+
+
+def _note_item(n: CaseNote, flags_by_id: dict[int, Flag], can: dict[str, Any]) -> TimelineItem:
+    flag = flags_by_id.get(n.flag_id) if n.flag_id else None
+    return TimelineItem(
+        at=n.created_at,
+        kind="note",
+        title="Note",
+        body=n.body,
+        by=str(n.author) if n.author else "A former team member",
+        tone=AUDIENCE_TONE.get(n.audience, ""),
+        audience=n.audience,
+        anchor=f"note-{n.pk}",
+        flag_id=n.flag_id if flag else None,
+        flag_title=_flag_title(flag, can) if flag else "",
+        addressed_to=str(n.addressed_to) if n.addressed_to else "",
+    )
+
+
+def _transition_items(case: Case, can: dict[str, Any]) -> list[TimelineItem]:
+    return [
+        TimelineItem(
+            at=t.decided_at,
+            kind="transition",
+            title=_transition_title(t),
+            body=t.reason if can["reason"] else "",
+            by=str(t.decided_by) if t.decided_by else "",
+            tone={"advance": "green", "regress": "amber"}.get(t.kind, "info"),
+        )
+        for t in PhaseTransition.objects.filter(plan__case=case)
+        .select_related("from_phase", "to_phase", "decided_by")
+        .order_by("-decided_at")[:TIMELINE_LIMIT]
+    ]
+
+
+def _assessment_items(user: User, case: Case, can: dict[str, Any]) -> list[TimelineItem]:
+    """Every assessment for the clinical team; otherwise only the viewer's own."""
+    assessments = Assessment.objects.filter(case=case).select_related("assessed_by")
+    if not can["clinical"]:
+        assessments = assessments.filter(assessed_by=user)
+    return [
+        TimelineItem(
+            at=a.created_at,
+            kind="assessment",
+            title=f"{a.get_test_display()}: {a.value:g}",
+            body=a.notes,
+            by=str(a.assessed_by) if a.assessed_by else "",
+            tone="info",
+        )
+        for a in assessments.order_by("-created_at")[:TIMELINE_LIMIT]
+    ]
+
+
+def _review_item(r: Review) -> TimelineItem:
+    return TimelineItem(
+        at=_start_of(r.done_on),
+        kind="review",
+        title=f"Review done: {r.get_kind_display().lower()}" + (" (booster)" if r.booster else ""),
+        body=r.note,
+        by=str(r.done_by) if r.done_by else "",
+        tone="green",
+    )
+
+
+def _add_phase_panels(page: Timeline, case: Case, can: dict[str, Any]) -> None:
+    """The active plan and its current phase, whether the case is in maintenance (for booster
+    reviews) and the phase's goals, each as far as the viewer may see them."""
     if can["goals"] or can["schedule"]:
         page.plan = (
             Plan.objects.filter(case=case, status=Plan.Status.ACTIVE)
@@ -369,16 +397,6 @@ def timeline(user: User, case: Case, *, today: dt.date, with_chart: bool = True)
         )
     if can["goals"]:
         page.goals = phase_goals(case, page.phase)
-    if can["write_note"]:
-        page.care_team = list(
-            CareTeamMember.objects.filter(case=case)
-            .exclude(role=CareTeamMember.Role.INTEGRATION)
-            .select_related("user")
-            .order_by("role", "user__last_name")
-        )
-    if with_chart and can["sleep"]:
-        page.sleep_chart = sleep_chart(case, today)
-    return page
 
 
 def _transition_title(t: PhaseTransition) -> str:

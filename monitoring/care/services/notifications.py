@@ -1,0 +1,49 @@
+"""Who gets which e-mail: each person's notification settings (everything on unless they opted
+out) and the clinical team of cases."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from athletes.models import User
+from monitoring.evaluation import selectors
+from monitoring.models.care import NotificationSetting
+from rehab.errors import ApplicationError
+
+
+def notification_settings_for(user: User) -> NotificationSetting:
+    """The person's settings (unsaved defaults when they never changed them)."""
+    found = NotificationSetting.objects.filter(user=user).first()
+    return found or NotificationSetting(user=user)
+
+
+def notification_settings_update(*, user: User, **kinds: bool) -> NotificationSetting:
+    unknown = set(kinds) - set(NotificationSetting.KINDS)
+    if unknown:
+        raise ApplicationError("Unknown notification kind.", {k: "Unknown." for k in unknown})
+    setting, _ = NotificationSetting.objects.update_or_create(
+        user=user, defaults={k: bool(v) for k, v in kinds.items()}
+    )
+    return setting
+
+
+def wants(user_ids: Sequence[int], kind: str) -> set[int]:
+    """Of these people, those who get e-mails of this kind (on unless they opted out)."""
+    if kind not in NotificationSetting.KINDS:
+        raise ValueError(kind)
+    off = set(
+        NotificationSetting.objects.filter(user_id__in=list(user_ids), **{kind: False}).values_list(
+            "user_id", flat=True
+        )
+    )
+    return {u for u in user_ids if u not in off}
+
+
+def clinical_team_ids(case_ids: Sequence[int]) -> dict[int, list[int]]:
+    """Case id → active clinical care-team members with an e-mail address, their role not
+    withdrawn by the athlete (``selectors.clinical_team``, one query)."""
+    out: dict[int, list[int]] = {}
+    for case_id, user_id, email in selectors.clinical_team(case_ids):
+        if email:
+            out.setdefault(case_id, []).append(user_id)
+    return out

@@ -1,0 +1,20 @@
+"""Writes of athletes, cases and care teams, of the athlete's consent to share, and the athlete's
+data rights (export and erasure), one module each."""
+
+from athletes.services.cases import athlete_create, care_team_add, care_team_remove, case_open
+from athletes.services.consent import consent_defaults_record, consent_set, consent_state
+from athletes.services.erasure import athlete_erase
+from athletes.services.export import athlete_data, athlete_export
+
+__all__ = [
+    "athlete_create",
+    "athlete_data",
+    "athlete_erase",
+    "athlete_export",
+    "care_team_add",
+    "care_team_remove",
+    "case_open",
+    "consent_defaults_record",
+    "consent_set",
+    "consent_state",
+]

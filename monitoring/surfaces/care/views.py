@@ -23,11 +23,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from athletes import permissions
 from athletes.models import User
-from athletes.selectors import case_for_user
+from athletes.selectors import case_for_user, may_open_clinic_page
 from monitoring.care import selectors as care
 from monitoring.care import services as care_services
 from monitoring.evaluation import services
 from monitoring.models.care import EducationCard, Goal, Review
+from monitoring.navigation import clinic_nav_context
 from monitoring.surfaces.care.forms import (
     BoneHealthReviewForm,
     CardForm,
@@ -36,7 +37,6 @@ from monitoring.surfaces.care.forms import (
     NotificationSettingsForm,
     ReviewForm,
 )
-from monitoring.surfaces.clinic import view_models as clinic
 from protocols.models import PhaseTemplate, ProtocolTemplate
 from protocols.views import can_edit_templates, can_view_templates
 from rehab.errors import ApplicationError
@@ -98,11 +98,11 @@ def _render_timeline(request, case, *, bound: dict | None = None, status: int = 
     base = "coach/base.html" if page.role == "coach" else "clinic/base.html"
     template = "care/athlete_notes.html" if page.role == "athlete" else "care/timeline.html"
     context = {
-        **(clinic.nav_context(request.user) if base == "clinic/base.html" else {}),
+        **(clinic_nav_context(request.user) if base == "clinic/base.html" else {}),
         "page": page,
         "case": case,
         "care_base": base,
-        "clinic_page": clinic.may_open_case_page(request.user, case),
+        "clinic_page": may_open_clinic_page(request.user, case),
         "coach_page": permissions.can_use_coach_view(request.user, case),
         **_forms(request, page, bound),
     }
@@ -432,7 +432,7 @@ def template_cards(request, pk: int):
         request,
         "care/template_cards.html",
         {
-            **clinic.nav_context(request.user),
+            **clinic_nav_context(request.user),
             "template": template,
             "rows": rows,
             "editable": editable,
@@ -464,7 +464,7 @@ def notification_settings(request):
     }.get(user.kind, "clinic/base.html")
     context = {"form": form, "care_base": base, "has_email": bool(user.email), "tab": ""}
     if base == "clinic/base.html":
-        context.update(clinic.nav_context(user))
+        context.update(clinic_nav_context(user))
     template = (
         "care/settings_athlete.html" if user.kind == User.Kind.ATHLETE else "care/settings.html"
     )

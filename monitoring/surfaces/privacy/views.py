@@ -27,9 +27,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from athletes import permissions, services
 from athletes.selectors import case_for_user
 from monitoring import audit
+from monitoring.navigation import clinic_nav_context
 from monitoring.surfaces.athlete.view_models import AthleteContext
 from monitoring.surfaces.athlete.views import athlete_page
-from monitoring.surfaces.clinic import view_models as clinic
 from monitoring.surfaces.privacy import view_models as privacy
 from rehab.errors import ApplicationError
 
@@ -123,7 +123,7 @@ def case_record(request, case_id: int):
     case = _case(request, case_id, permissions.can_view_audit)
     record = audit.case_record(case)
     context = {
-        **clinic.nav_context(request.user),
+        **clinic_nav_context(request.user),
         "case": case,
         "entries": record.entries,
         "total": record.total,
@@ -188,7 +188,7 @@ def case_erase(request, case_id: int):
     else:
         form = EraseForm()
     context = {
-        **clinic.nav_context(request.user),
+        **clinic_nav_context(request.user),
         "case": case,
         "form": form,
         "case_count": case.athlete.cases.count(),

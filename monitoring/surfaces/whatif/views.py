@@ -23,10 +23,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from athletes import permissions
 from athletes.models import Case
+from athletes.selectors import clinic_case_for_user
 from monitoring.charts import CONFIG
 from monitoring.evaluation import whatif
-from monitoring.surfaces.clinic import view_models as clinic
-from monitoring.surfaces.clinic.views import _clinic_case, _today
+from monitoring.evaluation.services import athlete_today
+from monitoring.navigation import clinic_nav_context
 from monitoring.surfaces.whatif.forms import ReplayEditor
 from protocols.models import ProtocolTemplate
 from protocols.views import can_edit_templates
@@ -47,13 +48,13 @@ def _int(value) -> int | None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_replay(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _clinic_case(request, case_id)
+    case = clinic_case_for_user(request.user, case_id)
     if not permissions.can_edit_plan(request.user, case):
         raise PermissionDenied("Only the case's clinicians and physiotherapists replay its plan.")
     data = request.POST if request.method == "POST" else request.GET
     phase_id = _int(data.get("phase"))
     try:
-        ctx = whatif.replay_context(case, today=_today(), phase_id=phase_id)
+        ctx = whatif.replay_context(case, today=athlete_today(), phase_id=phase_id)
     except ApplicationError as exc:
         if phase_id is not None:  # a phase the case never spent days in: ask again
             return redirect(reverse("whatif:case_replay", kwargs={"case_id": case.pk}))
@@ -118,7 +119,7 @@ def _save(request: HttpRequest, ctx: whatif.ReplayContext, editor: ReplayEditor)
 
 
 def _render(request, template: str, context: dict, status: int = 200) -> HttpResponse:
-    return render(request, template, {**clinic.nav_context(request.user), **context}, status=status)
+    return render(request, template, {**clinic_nav_context(request.user), **context}, status=status)
 
 
 # --- a template draft tried on past cases --------------------------------------------------------
@@ -210,7 +211,7 @@ def template_trial(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "clinic/whatif/trial.html",
-        {**clinic.nav_context(request.user), **_trial_context(request, template, trial)},
+        {**clinic_nav_context(request.user), **_trial_context(request, template, trial)},
     )
 
 

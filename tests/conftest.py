@@ -198,12 +198,11 @@ def pytest_runtest_teardown(item, nextitem):
         return  # (after the last test the test database is gone: nothing to put back)
     from pytest_django.plugin import blocking_manager_key
 
-    from monitoring.care.education import attach_shipped_cards
-    from monitoring.models.care import EducationCard
-    from protocols.models import PhaseTemplate, ProtocolTemplate
+    from monitoring.care.services import install_shipped_cards
+    from protocols.models import ProtocolTemplate
     from protocols.services import install_shipped_templates
 
     with item.config.stash[blocking_manager_key].unblock():
         if not ProtocolTemplate.objects.filter(shipped=True).exists():
             install_shipped_templates()
-            attach_shipped_cards(ProtocolTemplate, PhaseTemplate, EducationCard)
+            install_shipped_cards()

@@ -5,15 +5,11 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from ._education import attach_snapshot
+
 
 def attach_cards(apps, schema_editor):
-    from monitoring.care.education import attach_shipped_cards
-
-    attach_shipped_cards(
-        apps.get_model("protocols", "ProtocolTemplate"),
-        apps.get_model("protocols", "PhaseTemplate"),
-        apps.get_model("monitoring", "EducationCard"),
-    )
+    attach_snapshot(apps.get_model("protocols", "PhaseTemplate"), apps.get_model("monitoring", "EducationCard"))
 
 
 class Migration(migrations.Migration):

@@ -12,11 +12,11 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from athletes.models import CareTeamMember, User
-from monitoring.care import education
+from monitoring.care import services as care_services
 from monitoring.evaluation import services
-from monitoring.models.care import CaseNote, EducationCard, Goal, Review
+from monitoring.models.care import CaseNote, Goal, Review
 from protocols import services as plan_services
-from protocols.models import PhaseTemplate, ProtocolTemplate
+from protocols.models import ProtocolTemplate
 from tests.athlete.test_browser import axe_serious
 from tests.browser import log_in
 from tests.factories import AthleteFactory, CaseFactory
@@ -66,7 +66,7 @@ def test_notes_reach_exactly_their_audience(browser: Browser, live_server, artif
         CareTeamMember.objects.create(case=case, user=people[username], role=role)
     # A transactional test may follow others that emptied the tables the migrations filled.
     plan_services.install_shipped_templates()
-    education.attach_shipped_cards(ProtocolTemplate, PhaseTemplate, EducationCard)
+    care_services.install_shipped_cards()
     template = ProtocolTemplate.objects.get(slug="tibia-low-risk", status="published")
     plan = running_plan(
         case, people["dana"], started_on=today - dt.timedelta(days=40), phase=3, template=template

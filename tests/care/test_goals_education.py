@@ -92,15 +92,13 @@ def test_the_shipped_templates_have_their_cards():
         assert card.sources and card.body and len(card.body) <= 2000
 
 
-def test_the_rules_pick_cards_by_phase():
-    keys = [
-        c.key for c in education.cards_for({"order": 1, "weight_bearing": "nwb", "impact": "none"})
-    ]
+def test_the_library_lists_the_cards_of_each_phase():
+    keys = [c.key for c in education.cards_for("navicular", 1)]  # non-weight-bearing
     assert keys == ["offloading", "pain-signals", "fuel-sleep"]
-    keys = [
-        c.key for c in education.cards_for({"order": 4, "weight_bearing": "fwb", "impact": "high"})
-    ]
+    keys = [c.key for c in education.cards_for("tibia-low-risk", 4)]  # impact
     assert keys == ["pain-signals", "next-morning", "flare-up"]
+    assert education.cards_for("tibia-low-risk", 99) == []
+    assert education.cards_for("not-shipped", 1) == []
 
 
 def test_the_athlete_reads_the_card_of_their_phase(client, case, team, frozen):

@@ -16,6 +16,7 @@ from monitoring.care.services.cards import (
     cards_snapshot,
     education_card_delete,
     education_card_save,
+    install_shipped_cards,
 )
 from monitoring.care.services.goals import GOAL_MAX_OPEN, goal_create, goal_tick
 from monitoring.care.services.notes import NOTE_MAX, note_create
@@ -47,6 +48,7 @@ __all__ = [
     "femoral_neck_record",
     "goal_create",
     "goal_tick",
+    "install_shipped_cards",
     "maintenance_state",
     "note_create",
     "notification_settings_for",

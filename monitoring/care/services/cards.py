@@ -1,11 +1,12 @@
-"""Education cards of a template's phases: editing them, and carrying them over when a template's
-phases are replaced by copies."""
+"""Education cards of a template's phases: installing the shipped ones, editing them, and
+carrying them over when a template's phases are replaced by copies."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from athletes.models import User
+from monitoring.care import education
 from monitoring.models.care import EducationCard
 from protocols.models import PhaseTemplate
 from rehab.errors import ApplicationError
@@ -83,4 +84,34 @@ def cards_restore(
             continue
         rows += [EducationCard(phase=new, **c) for c in cards]
     EducationCard.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def install_shipped_cards() -> int:
+    """Attach the shipped cards (``monitoring.care.education``) to the phases of the shipped
+    templates that have none yet: each phase of a template's shipped version gets the cards the
+    library lists for it. Phases of other versions are left alone, and so is a phase that
+    already has cards (shipped or edited). Returns how many cards were created; running it
+    again creates none."""
+    rows = []
+    phases = (
+        PhaseTemplate.objects.filter(template__shipped=True, cards__isnull=True)
+        .select_related("template")
+        .distinct()
+    )
+    for phase in phases:
+        if education.VERSIONS.get(phase.template.slug) != phase.template.version:
+            continue
+        rows += [
+            EducationCard(
+                phase=phase,
+                key=card.key,
+                title=card.title,
+                body=card.body,
+                sources=list(card.sources),
+                order=n,
+            )
+            for n, card in enumerate(education.cards_for(phase.template.slug, phase.order))
+        ]
+    EducationCard.objects.bulk_create(rows)
     return len(rows)

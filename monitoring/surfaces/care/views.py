@@ -102,7 +102,7 @@ def _render_timeline(request, case, *, bound: dict | None = None, status: int = 
         "page": page,
         "case": case,
         "care_base": base,
-        "clinic_page": clinic.may_open_case_page(request.user, case),
+        "clinic_page": permissions.can_open_clinic_case_page(request.user, case),
         "coach_page": permissions.can_use_coach_view(request.user, case),
         **_forms(request, page, bound),
     }

@@ -26,7 +26,7 @@ from athletes.models import Case
 from monitoring.charts import CONFIG
 from monitoring.evaluation import whatif
 from monitoring.surfaces.clinic import view_models as clinic
-from monitoring.surfaces.clinic.views import _clinic_case, _today
+from monitoring.surfaces.clinic.views.common import clinic_case, clinic_today
 from monitoring.surfaces.whatif.forms import ReplayEditor
 from protocols.models import ProtocolTemplate
 from protocols.views import can_edit_templates
@@ -47,13 +47,13 @@ def _int(value) -> int | None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_replay(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _clinic_case(request, case_id)
+    case = clinic_case(request, case_id)
     if not permissions.can_edit_plan(request.user, case):
         raise PermissionDenied("Only the case's clinicians and physiotherapists replay its plan.")
     data = request.POST if request.method == "POST" else request.GET
     phase_id = _int(data.get("phase"))
     try:
-        ctx = whatif.replay_context(case, today=_today(), phase_id=phase_id)
+        ctx = whatif.replay_context(case, today=clinic_today(), phase_id=phase_id)
     except ApplicationError as exc:
         if phase_id is not None:  # a phase the case never spent days in: ask again
             return redirect(reverse("whatif:case_replay", kwargs={"case_id": case.pk}))

@@ -119,15 +119,16 @@ def can_record_assessment(user: User | None, case: Case, test: str | None = None
     return bool(allowed) and (test is None or test in allowed)
 
 
+def can_view_own_assessments(user: User | None, case: Case) -> bool:
+    """Nutritionists and psychologists see the assessments they recorded themselves."""
+    return role_on(user, case) in OWN_ASSESSMENT_TESTS
+
+
 def can_view_assessment(user: User | None, case: Case, *, assessed_by_id: int | None) -> bool:
     """Clinical roles see every assessment; nutritionists and psychologists their own."""
     if can_view_clinical(user, case):
         return True
-    return (
-        role_on(user, case) in OWN_ASSESSMENT_TESTS
-        and user is not None
-        and assessed_by_id == user.pk
-    )
+    return can_view_own_assessments(user, case) and user is not None and assessed_by_id == user.pk
 
 
 def is_own_case(user: User | None, case: Case) -> bool:

@@ -129,6 +129,7 @@ def test_the_clinic_case_page_is_for_clinical_viewers_and_assessors(request, cas
     expected = role in {"clinician", "physio", "athlete_user", "nutritionist", "psychologist"}
     assert p.can_open_clinic_case_page(user, case) is expected
     assert p.is_bone_health_reviewer(user, case) is (role == "nutritionist")
+    assert p.can_view_own_assessments(user, case) is (role in {"nutritionist", "psychologist"})
 
 
 def test_nobody_off_the_care_team_has_the_clinic_case_page(case, outsider):

@@ -38,7 +38,6 @@ from monitoring.surfaces.care.forms import (
 )
 from monitoring.surfaces.clinic import view_models as clinic
 from protocols.models import PhaseTemplate, ProtocolTemplate
-from protocols.views import can_edit_templates, can_view_templates
 from rehab.errors import ApplicationError
 
 
@@ -365,7 +364,7 @@ def _int(value) -> int:
 
 
 def _template(request, pk: int) -> ProtocolTemplate:
-    if not can_view_templates(request.user):
+    if not permissions.can_read_template_library(request.user):
         raise PermissionDenied("The template library is for clinic staff.")
     template = ProtocolTemplate.objects.filter(pk=pk).first()
     if template is None:
@@ -376,7 +375,7 @@ def _template(request, pk: int) -> ProtocolTemplate:
 @login_required
 def template_cards(request, pk: int):
     template = _template(request, pk)
-    editable = can_edit_templates(request.user)
+    editable = permissions.can_edit_template_library(request.user)
     bound_form, bound_key, status = None, None, 200
     if request.method == "POST":
         if not editable:

@@ -1,4 +1,5 @@
-"""URLs of the clinic pages (the plan builder and template library live in protocols.urls)."""
+"""URLs of the clinic pages (the plan builder and template library live in
+``protocols.builder.urls``)."""
 
 from django.urls import path
 

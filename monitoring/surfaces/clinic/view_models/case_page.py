@@ -118,7 +118,7 @@ def permissions_for(user: User, case: Case) -> dict[str, bool]:
         "edit_plan": permissions.can_edit_plan(user, case),
         "flags": permissions.can_manage_flags(user, case),
         "assess": permissions.can_record_assessment(user, case),
-        "own_assessments": permissions.role_on(user, case) in permissions.OWN_ASSESSMENT_TESTS,
+        "own_assessments": permissions.can_view_own_assessments(user, case),
         "sleep": permissions.can_view_field(user, case, "wellbeing"),
         "write_note": any(
             permissions.can_write_note(user, case, audience)

@@ -119,15 +119,16 @@ def can_record_assessment(user: User | None, case: Case, test: str | None = None
     return bool(allowed) and (test is None or test in allowed)
 
 
+def can_view_own_assessments(user: User | None, case: Case) -> bool:
+    """Nutritionists and psychologists see the assessments they recorded themselves."""
+    return role_on(user, case) in OWN_ASSESSMENT_TESTS
+
+
 def can_view_assessment(user: User | None, case: Case, *, assessed_by_id: int | None) -> bool:
     """Clinical roles see every assessment; nutritionists and psychologists their own."""
     if can_view_clinical(user, case):
         return True
-    return (
-        role_on(user, case) in OWN_ASSESSMENT_TESTS
-        and user is not None
-        and assessed_by_id == user.pk
-    )
+    return can_view_own_assessments(user, case) and user is not None and assessed_by_id == user.pk
 
 
 def is_own_case(user: User | None, case: Case) -> bool:
@@ -443,3 +444,46 @@ def can_record_orthopaedic_decision(user: User | None, case: Case) -> bool:
     """The orthopaedic decision (and the imaging findings behind it) is a clinician's: the lead
     clinician or a clinician on the case, not a physiotherapist."""
     return role_on(user, case) in {Role.LEAD_CLINICIAN, Role.CLINICIAN}
+
+
+# ================================================================================================
+# The clinic's pages: who opens a case, who has the clinic's page of a case, who shares a contact
+# with athletes, who uses the account pages. Decided by the person's kind where no case exists
+# to have a role on.
+# ================================================================================================
+
+CASE_OPENERS = frozenset({"clinician", "physio"})
+"""Kinds of user who open cases (and lead them) and whom an athlete's stop message names."""
+
+
+def can_open_case(user: User | None) -> bool:
+    """Clinicians and physiotherapists open cases: no case exists yet to have a role on."""
+    return bool(
+        user is not None and user.is_authenticated and user.is_active and user.kind in CASE_OPENERS
+    )
+
+
+def can_open_clinic_case_page(user: User | None, case: Case) -> bool:
+    """The clinic's case page (and the plan builder under it) is for those who see the clinical
+    record (clinical roles, the athlete on their own case) and for those who record their own
+    assessments there (nutritionist, psychologist). A coach has the coach pages; an integration
+    the API."""
+    return can_view_clinical(user, case) or can_record_assessment(user, case)
+
+
+def can_share_contact(user: User | None) -> bool:
+    """Clinicians and physiotherapists share a phone and an e-mail with the athletes of their
+    cases: the people an athlete's stop message names."""
+    return bool(user is not None and user.is_authenticated and user.kind in CASE_OPENERS)
+
+
+def can_use_account_pages(user: User | None) -> bool:
+    """People who sign in on the pages manage their two-step login and e-mails; an integration
+    account only calls the API."""
+    return user is not None and user.kind != "integration"
+
+
+def is_bone_health_reviewer(user: User | None, case: Case) -> bool:
+    """The nutritionist on the case is the one who records its bone-health reviews (their form
+    opens first for them)."""
+    return role_on(user, case) == Role.NUTRITIONIST

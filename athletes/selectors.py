@@ -34,19 +34,11 @@ def case_for_user(user: User, case_id: int) -> Case:
         raise Http404("No such case.") from None
 
 
-def may_open_clinic_page(user: User, case: Case) -> bool:
-    """The clinic's pages of a case are for those who see the clinical record (clinical roles,
-    the athlete on their own case) and for those who record their own assessments there
-    (nutritionist, psychologist). A coach has the coach pages; an integration the API."""
-    return permissions.can_view_clinical(user, case) or permissions.can_record_assessment(
-        user, case
-    )
-
-
 def clinic_case_for_user(user: User, case_id: int) -> Case:
-    """One case whose clinic pages the user may open (``may_open_clinic_page``), or 404 — the
+    """One case whose clinic pages the user may open
+    (``athletes.permissions.can_open_clinic_case_page``), or 404 — the
     same answer as for a case that does not exist or that the user is not on."""
     case = case_for_user(user, case_id)
-    if not may_open_clinic_page(user, case):
+    if not permissions.can_open_clinic_case_page(user, case):
         raise Http404("No such case.")
     return case

@@ -102,6 +102,35 @@ def test_annotated_cases_answer_roles_without_queries(case, clinician, django_as
         assert p.can_edit_plan(clinician, cases[0])
 
 
-def test_rules_permissions_match_the_predicates(case, coach):
-    assert coach.has_perm("athletes.view_case", case)
-    assert not coach.has_perm("athletes.view_clinical", case)
+def test_object_permissions_come_only_from_the_predicates(case, clinician):
+    """No authentication backend answers object permissions: every check asks the predicates."""
+    assert not clinician.has_perm("athletes.view_case", case)
+    assert p.can_view_case(clinician, case)
+
+
+# the clinic's pages: kind -> allowed, for the predicates decided by the person's kind
+KIND_TABLE = {
+    p.can_open_case: {"clinician", "physio"},
+    p.can_share_contact: {"clinician", "physio"},
+    p.can_use_account_pages: set(ROLES) - {"integration"},
+}
+
+
+@pytest.mark.parametrize("predicate", list(KIND_TABLE), ids=lambda f: f.__name__)
+@pytest.mark.parametrize("role", ROLES)
+def test_kind_predicates(request, predicate, role):
+    user = request.getfixturevalue(role)
+    assert predicate(user) is (role in KIND_TABLE[predicate])
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_clinic_case_page_is_for_clinical_viewers_and_assessors(request, case, role):
+    user = request.getfixturevalue(role)
+    expected = role in {"clinician", "physio", "athlete_user", "nutritionist", "psychologist"}
+    assert p.can_open_clinic_case_page(user, case) is expected
+    assert p.is_bone_health_reviewer(user, case) is (role == "nutritionist")
+    assert p.can_view_own_assessments(user, case) is (role in {"nutritionist", "psychologist"})
+
+
+def test_nobody_off_the_care_team_has_the_clinic_case_page(case, outsider):
+    assert not p.can_open_clinic_case_page(outsider, case)

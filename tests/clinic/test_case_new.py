@@ -7,7 +7,7 @@ from django.urls import NoReverseMatch, reverse
 
 from athletes.models import Athlete, CareTeamMember, Case
 from monitoring.surfaces.clinic import view_models as clinic
-from monitoring.surfaces.clinic import views
+from monitoring.surfaces.clinic.views import case_new as views
 from rehab.errors import ApplicationError
 from tests.factories import AthleteFactory, CaseFactory
 

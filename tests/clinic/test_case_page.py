@@ -283,9 +283,9 @@ def test_without_an_active_plan_the_page_says_so_and_links_the_builder(client, c
 
 
 def clinic_url_or_none(name, case_id):
-    from monitoring.surfaces.clinic.views import _url_or_none
+    from monitoring.surfaces.clinic.views.common import url_or_none
 
-    return _url_or_none(name, case_id=case_id)
+    return url_or_none(name, case_id=case_id)
 
 
 def test_a_missing_url_name_gives_none():
@@ -382,7 +382,7 @@ def test_phase_periods_follow_the_transitions(case, plan, team):
         to_phase=first,
     )
     transitions = list(PhaseTransition.objects.filter(plan=plan).order_by("decided_at", "pk"))
-    periods = clinic._phase_periods(transitions, plan, TODAY)
+    periods = clinic.phase_periods(transitions, plan, TODAY)
     assert [(p.name, p.start, p.end) for p in periods] == [
         ("2. Walk-run", STARTED, dt.date(2026, 11, 10)),
         ("1. Protected loading", dt.date(2026, 11, 10), TODAY + dt.timedelta(days=1)),

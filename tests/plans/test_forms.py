@@ -12,16 +12,11 @@ import pytest
 from django.template.loader import render_to_string
 
 from protocols import services
+from protocols.builder.blocks import CRITERIA_LISTS, parse_op
+from protocols.builder.criterion_forms import criterion_form, criterion_form_class
+from protocols.builder.editor import PhasesEditor
+from protocols.builder.forms import PhaseForm, PrescriptionForm
 from protocols.engine import criteria
-from protocols.forms import (
-    CRITERIA_LISTS,
-    PhaseForm,
-    PhasesEditor,
-    PrescriptionForm,
-    criterion_form,
-    criterion_form_class,
-    parse_op,
-)
 from rehab.errors import ApplicationError
 from tests.plans import PHASES
 from tests.plans.formdata import form_data

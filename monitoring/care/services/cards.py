@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from athletes import permissions
 from athletes.models import User
 from monitoring.care import education
 from monitoring.models.care import EducationCard
@@ -22,9 +23,7 @@ def education_card_save(
     card: EducationCard | None = None,
 ) -> EducationCard:
     """Edit a card of a template's phase, or add one (``card`` None)."""
-    from protocols.views import can_edit_templates
-
-    if not can_edit_templates(by):
+    if not permissions.can_edit_template_library(by):
         raise ApplicationError("Only clinicians and physiotherapists edit education cards.")
     if card is not None and card.phase_id != phase.pk:
         raise ApplicationError("That card belongs to another phase.")
@@ -55,9 +54,7 @@ def education_card_save(
 
 
 def education_card_delete(*, card: EducationCard, by: User) -> None:
-    from protocols.views import can_edit_templates
-
-    if not can_edit_templates(by):
+    if not permissions.can_edit_template_library(by):
         raise ApplicationError("Only clinicians and physiotherapists edit education cards.")
     card.delete()
 

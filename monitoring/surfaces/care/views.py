@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from athletes import permissions
 from athletes.models import User
-from athletes.selectors import case_for_user, may_open_clinic_page
+from athletes.selectors import case_for_user
 from monitoring.care import selectors as care
 from monitoring.care import services as care_services
 from monitoring.evaluation import services
@@ -38,7 +38,6 @@ from monitoring.surfaces.care.forms import (
     ReviewForm,
 )
 from protocols.models import PhaseTemplate, ProtocolTemplate
-from protocols.views import can_edit_templates, can_view_templates
 from rehab.errors import ApplicationError
 
 
@@ -102,7 +101,7 @@ def _render_timeline(request, case, *, bound: dict | None = None, status: int = 
         "page": page,
         "case": case,
         "care_base": base,
-        "clinic_page": may_open_clinic_page(request.user, case),
+        "clinic_page": permissions.can_open_clinic_case_page(request.user, case),
         "coach_page": permissions.can_use_coach_view(request.user, case),
         **_forms(request, page, bound),
     }
@@ -365,7 +364,7 @@ def _int(value) -> int:
 
 
 def _template(request, pk: int) -> ProtocolTemplate:
-    if not can_view_templates(request.user):
+    if not permissions.can_read_template_library(request.user):
         raise PermissionDenied("The template library is for clinic staff.")
     template = ProtocolTemplate.objects.filter(pk=pk).first()
     if template is None:
@@ -376,7 +375,7 @@ def _template(request, pk: int) -> ProtocolTemplate:
 @login_required
 def template_cards(request, pk: int):
     template = _template(request, pk)
-    editable = can_edit_templates(request.user)
+    editable = permissions.can_edit_template_library(request.user)
     bound_form, bound_key, status = None, None, 200
     if request.method == "POST":
         if not editable:

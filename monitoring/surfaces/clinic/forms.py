@@ -15,7 +15,7 @@ from django.core import signing
 from athletes.models import Case
 from monitoring.evaluation.decisions import override_needed
 from monitoring.models import Assessment, Flag
-from monitoring.surfaces.clinic.view_models import unsign_evaluation
+from monitoring.surfaces.clinic.view_models.evaluation import unsign_evaluation
 from protocols.models import PhaseTransition, PlanPhase
 
 

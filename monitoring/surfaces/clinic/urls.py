@@ -1,32 +1,33 @@
-"""URLs of the clinic pages (the plan builder and template library live in protocols.urls)."""
+"""URLs of the clinic pages (the plan builder and template library live in
+``protocols.builder.urls``)."""
 
 from django.urls import path
 
-from monitoring.surfaces.clinic import views
+from monitoring.surfaces.clinic.views import case_new, case_page, cases, flags
 
 app_name = "clinic"
 urlpatterns = [
-    path("", views.cases, name="cases"),
-    path("inbox/", views.inbox, name="inbox"),
-    path("nav-counts/", views.nav_counts, name="nav_counts"),
-    path("contact/", views.contact, name="contact"),
-    path("cases/new/", views.case_new, name="case_new"),
-    path("cases/new/implications/", views.case_implications, name="case_implications"),
-    path("cases/<int:case_id>/", views.case, name="case"),
-    path("cases/<int:case_id>/decide/", views.case_decide, name="case_decide"),
-    path("cases/<int:case_id>/sign-off/", views.case_sign_off, name="case_sign_off"),
-    path("cases/<int:case_id>/start-date/", views.case_start_date, name="case_start_date"),
-    path("cases/<int:case_id>/undo-decision/", views.case_undo_decision, name="case_undo"),
-    path("cases/<int:case_id>/assessments/", views.assessment_new, name="assessment_new"),
-    path("cases/<int:case_id>/femoral-neck/", views.femoral_neck_new, name="femoral_neck_new"),
+    path("", cases.cases, name="cases"),
+    path("inbox/", cases.inbox, name="inbox"),
+    path("nav-counts/", cases.nav_counts, name="nav_counts"),
+    path("contact/", cases.contact, name="contact"),
+    path("cases/new/", case_new.case_new, name="case_new"),
+    path("cases/new/implications/", case_new.case_implications, name="case_implications"),
+    path("cases/<int:case_id>/", case_page.case, name="case"),
+    path("cases/<int:case_id>/decide/", case_page.case_decide, name="case_decide"),
+    path("cases/<int:case_id>/sign-off/", case_page.case_sign_off, name="case_sign_off"),
+    path("cases/<int:case_id>/start-date/", case_page.case_start_date, name="case_start_date"),
+    path("cases/<int:case_id>/undo-decision/", case_page.case_undo_decision, name="case_undo"),
+    path("cases/<int:case_id>/assessments/", case_page.assessment_new, name="assessment_new"),
+    path("cases/<int:case_id>/femoral-neck/", case_page.femoral_neck_new, name="femoral_neck_new"),
     path(
         "cases/<int:case_id>/flags/<int:flag_id>/acknowledge/",
-        views.flag_acknowledge,
+        flags.flag_acknowledge,
         name="flag_acknowledge",
     ),
     path(
         "cases/<int:case_id>/flags/<int:flag_id>/resolve/",
-        views.flag_resolve,
+        flags.flag_resolve,
         name="flag_resolve",
     ),
 ]

@@ -1,7 +1,8 @@
 """The criterion editor of the replay page: the plan builder's own per-kind criterion forms
-(``protocols.forms.criterion_form``), for one phase's minimum days, advance criteria and
-regression rules. Field names follow the builder's (``ph-0-advance_when-<j>``, counts in
-``ph-0-<list>-count``), so its row template and its htmx row redraw work here unchanged.
+(``protocols.builder.criterion_forms.criterion_form``), for one phase's minimum days, advance
+criteria and regression rules. Field names follow the builder's (``ph-0-advance_when-<j>``,
+counts in ``ph-0-<list>-count``), so its row template and its htmx row redraw work here
+unchanged.
 """
 
 from __future__ import annotations
@@ -12,16 +13,10 @@ from typing import Any
 
 from django import forms
 
+from protocols.builder.blocks import LISTS_BY_NAME, MAX_ROWS, CriteriaList, parse_op
+from protocols.builder.criterion_forms import CriterionForm, criterion_form
 from protocols.engine import criteria
 from protocols.engine.gating import PhaseSpec
-from protocols.forms import (
-    LISTS_BY_NAME,
-    MAX_ROWS,
-    CriteriaList,
-    CriterionForm,
-    criterion_form,
-    parse_op,
-)
 
 PREFIX = "ph-0"
 LISTS = ("advance_when", "regress_when")

@@ -4,8 +4,8 @@ Thin: parse the forms, ask the predicates, call ``monitoring.evaluation.whatif``
 - replay and save a change: people who may edit the case's plan
   (``athletes.permissions.can_edit_plan``); anyone off the care team, a coach or an integration
   gets 404 (as on the case page), other members 403;
-- try a template draft: people who may edit templates (``protocols.views.can_edit_templates``);
-  everyone else gets 404.
+- try a template draft: people who may edit templates
+  (``athletes.permissions.can_edit_template_library``); everyone else gets 404.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from monitoring.evaluation.services import athlete_today
 from monitoring.navigation import clinic_nav_context
 from monitoring.surfaces.whatif.forms import ReplayEditor
 from protocols.models import ProtocolTemplate
-from protocols.views import can_edit_templates
 from protocols.whatif_models import TemplateTrial
 from rehab.errors import ApplicationError
 
@@ -126,7 +125,7 @@ def _render(request, template: str, context: dict, status: int = 200) -> HttpRes
 
 
 def _trial_template(request: HttpRequest, pk: int) -> ProtocolTemplate:
-    if not can_edit_templates(request.user):
+    if not permissions.can_edit_template_library(request.user):
         raise Http404("No such page.")
     template = ProtocolTemplate.objects.filter(pk=pk).prefetch_related("phases").first()
     if template is None:

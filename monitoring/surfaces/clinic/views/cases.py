@@ -1,0 +1,98 @@
+"""The clinic's list pages: my cases, the red-flag inbox, the navigation's counts, and the
+contact a clinician shares with athletes."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from athletes import permissions
+from athletes.models import Case
+from monitoring.evaluation.services import athlete_today
+from monitoring.models import Flag
+from monitoring.navigation import red_flag_count
+from monitoring.surfaces.clinic import view_models as clinic
+from monitoring.surfaces.clinic.forms import (
+    CaseFilterForm,
+    ContactForm,
+)
+from monitoring.surfaces.clinic.views.common import render_page
+from rehab.errors import ApplicationError
+
+# --- my cases ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def cases(request):
+    teams = list(clinic.teams_of(request.user))
+    form = CaseFilterForm(request.GET, teams=teams)
+    filters = form.filters()
+    rows = clinic.case_rows(request.user, today=athlete_today(), **filters)
+    filtered = bool(filters["search"] or filters["flag_kind"] or filters["team_id"]) or (
+        filters["status"] != Case.Status.ACTIVE
+    )
+    context = {
+        "rows": rows,
+        "form": form,
+        "filtered": filtered,
+        "teams": teams,
+        "may_open_case": permissions.can_open_case(request.user),
+    }
+    if request.htmx and request.htmx.target == "case-table":
+        return render(request, "clinic/_case_table.html", context)
+    return render_page(request, "clinic/cases.html", context)
+
+
+@login_required
+@require_GET
+def nav_counts(request):
+    """The section's red-flag count, for pages that do not compute it themselves (htmx)."""
+    return render(request, "clinic/_nav_count.html", {"count": red_flag_count(request.user)})
+
+
+# --- the red-flag inbox ------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def inbox(request):
+    flags = clinic.inbox_flags(request.user)
+    red = [f for f in flags if f.kind == Flag.Kind.RED_FLAG]
+    return render_page(
+        request,
+        "clinic/inbox.html",
+        {"red": red, "regressions": [f for f in flags if f.kind != Flag.Kind.RED_FLAG]},
+    )
+
+
+@login_required
+def contact(request):
+    """The phone and e-mail a clinician shares with the athletes of their cases (shown with the
+    stop message of an athlete's Today page)."""
+    if not permissions.can_share_contact(request.user):
+        raise Http404("No such page.")
+    user = request.user
+    initial = {"contact_phone": user.contact_phone, "contact_email": user.contact_email}
+    status = 200
+    if request.method == "POST":
+        form = ContactForm(request.POST, initial=initial)
+        if form.is_valid():
+            try:
+                clinic.contact_update(
+                    user=user,
+                    phone=form.cleaned_data["contact_phone"],
+                    email=form.cleaned_data["contact_email"],
+                )
+            except ApplicationError as exc:
+                exc.add_to_form(form)
+            else:
+                messages.success(request, "Saved: athletes will see what you share.")
+                return redirect("clinic:contact")
+        status = 400
+    else:
+        form = ContactForm(initial=initial)
+    return render_page(request, "clinic/contact.html", {"form": form}, status=status)

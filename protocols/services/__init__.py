@@ -1,0 +1,50 @@
+"""Writes of templates, plans and phase transitions. Every write validates before it saves.
+
+One module per purpose: ``validation`` (phases and prescriptions), ``templates`` (the template
+library), ``plans`` (a case's plan), ``transitions`` (phase decisions) and ``corrections`` (a
+start date, an undone decision). Callers use ``from protocols import services`` and
+``services.plan_create(...)``.
+
+No code path here moves a plan to another phase without a person's decision: every phase change
+is a ``PhaseTransition`` with who, when, why and the evaluation that was shown.
+"""
+
+from protocols.services.corrections import UNDOABLE, plan_start_correct, transition_undo
+from protocols.services.plans import phase_sign_off, plan_create, plan_phases_update, plan_start
+from protocols.services.templates import (
+    install_shipped_templates,
+    template_draft_create,
+    template_draft_update,
+    template_new_draft,
+    template_publish,
+)
+from protocols.services.transitions import JUDGED_FROM_MAX_DAYS, transition_decide
+from protocols.services.validation import (
+    PHASE_FIELDS,
+    PRESCRIPTION_KEYS,
+    phase_clean,
+    phases_clean,
+    prescriptions_clean,
+)
+
+__all__ = [
+    "JUDGED_FROM_MAX_DAYS",
+    "PHASE_FIELDS",
+    "PRESCRIPTION_KEYS",
+    "UNDOABLE",
+    "install_shipped_templates",
+    "phase_clean",
+    "phase_sign_off",
+    "phases_clean",
+    "plan_create",
+    "plan_phases_update",
+    "plan_start",
+    "plan_start_correct",
+    "prescriptions_clean",
+    "template_draft_create",
+    "template_draft_update",
+    "template_new_draft",
+    "template_publish",
+    "transition_decide",
+    "transition_undo",
+]

@@ -10,18 +10,12 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from protocols.engine.criteria.base import (
-    _TEST_LABEL,
-    _TEST_RANGE,
-    ASSESSMENT_TESTS,
-    Kind,
-    Measure,
-    Number,
-    Param,
-    Window,
-    _num,
-    _period,
-)
+from protocols.engine.criteria.base import Kind
+from protocols.engine.criteria.params import Param
+from protocols.engine.criteria.results import Measure
+from protocols.engine.criteria.text import num, period
+from protocols.engine.criteria.vocabulary import ASSESSMENT_TESTS, TEST_LABEL, TEST_RANGE, Number
+from protocols.engine.criteria.windows import Window
 from protocols.engine.records import Snapshot
 
 
@@ -56,17 +50,17 @@ class Assessment(Kind):
         low, high = cleaned["min"], cleaned["max"]
         if low is None and high is None:
             return {"min": "Give a minimum result, a maximum result or both."}
-        floor, ceiling = _TEST_RANGE.get(cleaned["test"], (0, None))
-        label = _TEST_LABEL[cleaned["test"]]
+        floor, ceiling = TEST_RANGE.get(cleaned["test"], (0, None))
+        label = TEST_LABEL[cleaned["test"]]
         errors: dict[str, str] = {}
         for name, value in (("min", low), ("max", high)):
             if value is None:
                 continue
             if value < floor or (ceiling is not None and value > ceiling):
                 span = (
-                    f"between {_num(floor)} and {_num(ceiling)}"
+                    f"between {num(floor)} and {num(ceiling)}"
                     if ceiling is not None
-                    else (f"at least {_num(floor)}")
+                    else (f"at least {num(floor)}")
                 )
                 errors[name] = f"{label}: the result must be {span}."
         if not errors and low is not None and high is not None and low > high:
@@ -76,26 +70,26 @@ class Assessment(Kind):
     def _bounds(self, p: Mapping[str, Any]) -> str:
         low, high = p["min"], p["max"]
         if low is not None and high is not None:
-            return f"between {_num(low)} and {_num(high)}"
+            return f"between {num(low)} and {num(high)}"
         if low is not None:
-            return f"at least {_num(low)}"
-        return f"at most {_num(high)}"
+            return f"at least {num(low)}"
+        return f"at most {num(high)}"
 
     def _threshold(self, p: Mapping[str, Any]) -> Number | str:
         if p["min"] is not None and p["max"] is not None:
-            return f"{_num(p['min'])}–{_num(p['max'])}"
+            return f"{num(p['min'])}–{num(p['max'])}"
         return p["min"] if p["min"] is not None else p["max"]
 
     def sentence(self, p: Mapping[str, Any]) -> str:
         pain = "" if p["max_pain"] is None else f", with pain at most {p['max_pain']}/10"
         return (
-            f"{_TEST_LABEL[p['test']]}: latest result {_period(p['within_days'])} "
+            f"{TEST_LABEL[p['test']]}: latest result {period(p['within_days'])} "
             f"{self._bounds(p)}{pain}."
         )
 
     def measure(self, p: Mapping[str, Any], snapshot: Snapshot, today: date) -> Measure:
         w = Window.ending(snapshot, today, p["within_days"])
-        label = _TEST_LABEL[p["test"]]
+        label = TEST_LABEL[p["test"]]
         found = [a for a in snapshot.assessments_between(w.start, w.end) if a.test == p["test"]]
         threshold = self._threshold(p)
         if not found:
@@ -104,21 +98,21 @@ class Assessment(Kind):
         value, when = latest.value, latest.day.isoformat()
         inside = (p["min"] is None or value >= p["min"]) and (p["max"] is None or value <= p["max"])
         if not inside:
-            why = f"{label}: {_num(value)} on {when}; {self._bounds(p)} needed."
+            why = f"{label}: {num(value)} on {when}; {self._bounds(p)} needed."
             return Measure(False, value, threshold, why)
         if p["max_pain"] is not None:
             if latest.pain is None:
                 why = (
-                    f"Not enough data: {label} ({_num(value)} on {when}) has no pain rating; "
+                    f"Not enough data: {label} ({num(value)} on {when}) has no pain rating; "
                     f"pain at most {p['max_pain']}/10 is needed."
                 )
                 return Measure(None, None, threshold, why)
             if latest.pain > p["max_pain"]:
                 why = (
-                    f"{label}: {_num(value)} on {when} with pain {_num(latest.pain)}/10; "
+                    f"{label}: {num(value)} on {when} with pain {num(latest.pain)}/10; "
                     f"the pain limit is {p['max_pain']}/10."
                 )
                 return Measure(False, value, threshold, why)
-        pain = "" if latest.pain is None else f" with pain {_num(latest.pain)}/10"
-        why = f"{label}: {_num(value)} on {when}{pain}; {self._bounds(p)} needed."
+        pain = "" if latest.pain is None else f" with pain {num(latest.pain)}/10"
+        why = f"{label}: {num(value)} on {when}{pain}; {self._bounds(p)} needed."
         return Measure(True, value, threshold, why)

@@ -12,11 +12,27 @@ from typing import Any
 
 from protocols.engine.criteria.base import Kind
 from protocols.engine.criteria.params import Param
-from protocols.engine.criteria.results import Measure
-from protocols.engine.criteria.text import num, period
+from protocols.engine.criteria.results import CriterionResult, Measure
+from protocols.engine.criteria.text import cap, num, period, plain_number
 from protocols.engine.criteria.vocabulary import ASSESSMENT_TESTS, TEST_LABEL, TEST_RANGE, Number
 from protocols.engine.criteria.windows import Window
 from protocols.engine.records import Snapshot
+
+ATHLETE_TEST_WORDS = {
+    "single_leg_hop": "single-leg hops",
+    "walk_test": "minutes of brisk walking without pain",
+    "heel_raise": "single-leg heel raises",
+    "foot_contacts": "pain-free foot contacts (hops and landings)",
+}
+"""The tests an athlete can count, as they count them ("10 single-leg hops")."""
+ATHLETE_CHECKS = {
+    "tenderness": "No tenderness when your clinician presses on the bone",
+    "readiness_iprrs": "Feeling ready to return (readiness questionnaire with your team)",
+    "tsk11": "Confidence in moving (a short questionnaire with your team)",
+    "bone_health_cra": "A bone-health check with your team",
+    "imaging_healing": "A scan showing the bone has healed",
+}
+"""The tests the team scores, as the athlete's goal."""
 
 
 class Assessment(Kind):
@@ -116,3 +132,24 @@ class Assessment(Kind):
         pain = "" if latest.pain is None else f" with pain {num(latest.pain)}/10"
         why = f"{label}: {num(value)} on {when}{pain}; {self._bounds(p)} needed."
         return Measure(True, value, threshold, why)
+
+    def athlete_goal(self, p: Mapping[str, Any], noun: str) -> str:
+        test, low = p.get("test"), p.get("min")
+        if test in ATHLETE_TEST_WORDS and low is not None:
+            text = f"{plain_number(low)} {ATHLETE_TEST_WORDS[test]}"
+            if p.get("max_pain") is not None:
+                text += f" with pain at {plain_number(p['max_pain'])}/10 or less"
+            return cap(text) + ", checked by your clinician"
+        if test == "strength_symmetry":
+            if low is None:
+                return "Strength of both legs checked by your clinician"
+            return f"Strength of the injured leg at least {plain_number(low)}% of the other leg"
+        return ATHLETE_CHECKS.get(test, "A check with your clinician")
+
+    def athlete_progress(self, result: CriterionResult) -> str:
+        if result.met is None:
+            return "Not checked yet in this stage"
+        counted = result.params.get("test") in ATHLETE_TEST_WORDS
+        if counted and result.observed is not None:
+            return f"Not there yet: {plain_number(result.observed)} at the last check"
+        return "Not there yet at the last check"

@@ -54,6 +54,7 @@ class SeverePain(Kind):
     kind = "severe_pain"
     label = "Severe pain with impact work"
     role = "regress"
+    athlete_red_warning = "Severe pain with running or jumping"
     params = (
         Param(
             "limit",

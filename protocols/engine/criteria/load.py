@@ -13,8 +13,8 @@ from typing import Any
 from protocols.engine import series
 from protocols.engine.criteria.base import Kind
 from protocols.engine.criteria.params import Param
-from protocols.engine.criteria.results import Measure
-from protocols.engine.criteria.text import num, plural
+from protocols.engine.criteria.results import CriterionResult, Measure
+from protocols.engine.criteria.text import num, plain_number, plural
 from protocols.engine.criteria.vocabulary import EPS
 from protocols.engine.records import Snapshot
 
@@ -83,11 +83,26 @@ class WeeklyLoadIncrease(Kind):
         )
         return Measure(change <= limit + EPS, round(change, 1), limit, why, "%")
 
+    def athlete_goal(self, p: Mapping[str, Any], noun: str) -> str:
+        most = plain_number(p["max_percent"])
+        return f"Build training gradually: at most {most}% more than the week before"
+
+    def athlete_progress(self, result: CriterionResult) -> str:
+        if result.met is None:
+            return "Needs two weeks of sessions with an effort rating"
+        if result.observed is None:
+            return super().athlete_progress(result)
+        return f"Up {plain_number(result.observed)}% this week"
+
 
 class LoadSpike(Kind):
     kind = "load_spike"
     label = "Training load spike"
     role = "warning"
+    athlete_advice = (
+        "Your training has gone up quickly",
+        "Stick to the plan and don't add extra sessions this week.",
+    )
     params = (
         Param(
             "ratio",

@@ -12,10 +12,20 @@ from datetime import date, timedelta
 from typing import Any
 
 from protocols.engine import series
-from protocols.engine.criteria.base import Kind
+from protocols.engine.criteria.base import Kind, PainLimit
 from protocols.engine.criteria.params import Param, days_param, field_param, regress_days_param
-from protocols.engine.criteria.results import Measure
-from protocols.engine.criteria.text import PAIN_TEXT, cap, num, period, plural
+from protocols.engine.criteria.results import CriterionResult, Measure
+from protocols.engine.criteria.text import (
+    PAIN_TEXT,
+    cap,
+    count,
+    logs_so_far,
+    num,
+    pain_words,
+    period,
+    plain_number,
+    plural,
+)
 from protocols.engine.criteria.windows import Window, latest_peak, pain_pairs
 from protocols.engine.records import Snapshot
 
@@ -108,6 +118,27 @@ class PainMax(Kind):
         # The window must have moved past the last day above the limit.
         return max(over) + timedelta(days=p["days"]) if over else None
 
+    def athlete_goal(self, p: Mapping[str, Any], noun: str) -> str:
+        what = cap(pain_words(p["field"], noun))
+        if p["days"] == 1:
+            return f"{what} at {p['max']}/10 or below today"
+        return (
+            f"{what} at {p['max']}/10 or below on every day you log for "
+            f"{p['days']} days (at least {count(pain_max_logs_needed(p), 'log')})"
+        )
+
+    def athlete_progress(self, result: CriterionResult) -> str:
+        if result.observed is None:
+            return super().athlete_progress(result)
+        if result.met is None:
+            if result.threshold is None:
+                return super().athlete_progress(result)
+            return logs_so_far(result.observed, result.threshold)
+        return f"Your pain reached {plain_number(result.observed)}/10 recently"
+
+    def athlete_pain_limit(self, p: Mapping[str, Any]) -> PainLimit:
+        return PainLimit(p["field"], keep=p["max"])
+
 
 class PainFreeStreak(Kind):
     kind = "pain_free_streak"
@@ -164,11 +195,25 @@ class PainFreeStreak(Kind):
         run = series.streak(zero_days, today, not_before=snapshot.began_on)
         return today + timedelta(days=p["days"] - run)
 
+    def athlete_goal(self, p: Mapping[str, Any], noun: str) -> str:
+        what = "pain" if p["field"] == "any" else pain_words(p["field"], noun)
+        return f"No {what} for {count(p['days'], 'day')} in a row"
+
+    def athlete_progress(self, result: CriterionResult) -> str:
+        if result.met is None or result.observed is None:
+            return super().athlete_progress(result)
+        return f"{count(result.observed, 'pain-free day')} in a row so far"
+
+    def athlete_rule(self, p: Mapping[str, Any], noun: str) -> str:
+        return f"Aim for {count(p['days'], 'day')} in a row with no pain at all."
+
 
 class PainAbove(Kind):
     kind = "pain_above"
     label = "Pain above"
     role = "regress"
+    athlete_warning = "Your pain is above your plan's limit"
+    athlete_red_warning = "Pain above your plan's limit"
     params = (
         field_param(None),
         Param(
@@ -206,11 +251,16 @@ class PainAbove(Kind):
         why = f"{cap(what)} peaked at {num(peak)}/10 {w.text()}; the limit is {p['above']}/10."
         return Measure(False, peak, p["above"], why, "/10")
 
+    def athlete_pain_limit(self, p: Mapping[str, Any]) -> PainLimit:
+        return PainLimit(p["field"], stop=p["above"])
+
 
 class PainPersisting(Kind):
     kind = "pain_persisting"
     label = "Pain lasting after activity"
     role = "regress"
+    athlete_warning = "Your pain after exercise is lasting too long"
+    athlete_red_warning = "Pain lasting too long after exercise"
     params = (
         Param(
             "hours",
@@ -255,3 +305,7 @@ class PainPersisting(Kind):
             f"the limit is {num(limit)} hours."
         )
         return Measure(False, longest, limit, why, "hours")
+
+    def athlete_rule(self, p: Mapping[str, Any], noun: str) -> str:
+        hours = plain_number(p.get("hours", 24))
+        return f"Any pain after exercise should settle within {hours} hours."

@@ -13,14 +13,8 @@ from typing import Any
 from protocols.engine import series
 from protocols.engine.criteria.base import Kind
 from protocols.engine.criteria.params import Param, field_param, regress_days_param
-from protocols.engine.criteria.results import Measure
-from protocols.engine.criteria.text import (
-    PAIN_TEXT,
-    num,
-    period,
-    plural,
-    points,
-)
+from protocols.engine.criteria.results import CriterionResult, Measure
+from protocols.engine.criteria.text import PAIN_TEXT, cap, num, pain_words, period, plural, points
 from protocols.engine.criteria.vocabulary import EPS, MIN_LOGS_PER_WEEK
 from protocols.engine.criteria.windows import Window, pain_value
 from protocols.engine.records import Snapshot
@@ -86,11 +80,19 @@ class PainNotRising(Kind):
         )
         return Measure(now <= limit + EPS, round(now, 2), round(limit, 2), why, "/10")
 
+    def athlete_goal(self, p: Mapping[str, Any], noun: str) -> str:
+        return f"{cap(pain_words(p['field'], noun))} not rising from one week to the next"
+
+    def athlete_progress(self, result: CriterionResult) -> str:
+        return "It rose this week" if result.met is False else super().athlete_progress(result)
+
 
 class PainRising(Kind):
     kind = "pain_rising"
     label = "Pain rising week over week"
     role = "regress"
+    athlete_warning = "Your pain has been rising this week"
+    athlete_red_warning = "Pain rising this week"
     params = (
         field_param("during"),
         Param(
@@ -136,6 +138,8 @@ class NextMorningWorse(Kind):
     kind = "next_morning_worse"
     label = "Worse the next morning"
     role = "regress"
+    athlete_warning = "Your pain was worse the next morning"
+    athlete_red_warning = "Pain worse the next morning"
     params = (
         Param(
             "by",
@@ -177,3 +181,6 @@ class NextMorningWorse(Kind):
         )
         why = f"{text}, a change of {num(rise)}; the limit is a rise of {num(p['by'])}."
         return Measure(rise >= p["by"] - EPS, rise, p["by"], why, "points")
+
+    def athlete_rule(self, p: Mapping[str, Any], noun: str) -> str:
+        return "Pain should not be worse the next morning than it was the day before."

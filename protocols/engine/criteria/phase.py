@@ -13,8 +13,8 @@ from typing import Any
 from protocols.engine import series
 from protocols.engine.criteria.base import Kind
 from protocols.engine.criteria.params import Param, days_param
-from protocols.engine.criteria.results import Measure
-from protocols.engine.criteria.text import period, plural
+from protocols.engine.criteria.results import CriterionResult, Measure
+from protocols.engine.criteria.text import count, logs_so_far, period, plural
 from protocols.engine.criteria.windows import Window
 from protocols.engine.records import Snapshot
 
@@ -35,6 +35,15 @@ class MinDaysInPhase(Kind):
 
     def earliest_met(self, p, snapshot, today, result):
         return snapshot.phase_started_on + timedelta(days=p["days"])
+
+    def athlete_goal(self, p: Mapping[str, Any], noun: str) -> str:
+        return f"At least {count(p['days'], 'day')} in this stage"
+
+    def athlete_progress(self, result: CriterionResult) -> str:
+        if result.observed is None:
+            return super().athlete_progress(result)
+        spent, needed = int(result.observed), int(result.threshold)
+        return f"{count(spent, 'day')} done of {needed}: {count(needed - spent, 'day')} to go"
 
 
 class Adherence(Kind):
@@ -61,6 +70,18 @@ class Adherence(Kind):
         why = f"{plural(count, 'daily log')} {w.text()}; {p['min_logs']} needed."
         return Measure(count >= p["min_logs"], count, p["min_logs"], why, "logs")
 
+    def athlete_goal(self, p: Mapping[str, Any], noun: str) -> str:
+        return f"A log on at least {p['min_logs']} of the last {p['days']} days"
+
+    def athlete_progress(self, result: CriterionResult) -> str:
+        if result.observed is None:
+            return super().athlete_progress(result)
+        if result.met is None:
+            if result.threshold is None:
+                return super().athlete_progress(result)
+            return logs_so_far(result.observed, result.threshold)
+        return f"{count(result.observed, 'log')} so far"
+
 
 class ClinicianSignoff(Kind):
     kind = "clinician_signoff"
@@ -78,3 +99,11 @@ class ClinicianSignoff(Kind):
             why = f"A clinician signed this phase off on {iso}."
             return Measure(True, iso, "signed off", why)
         return Measure(False, None, "signed off", "No clinician has signed this phase off yet.")
+
+    def athlete_goal(self, p: Mapping[str, Any], noun: str) -> str:
+        return "Your clinician signs this stage off"
+
+    def athlete_progress(self, result: CriterionResult) -> str:
+        if result.met is None:
+            return super().athlete_progress(result)
+        return "Not yet: your clinician will do this at a review"

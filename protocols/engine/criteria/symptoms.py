@@ -11,8 +11,8 @@ from typing import Any, ClassVar
 
 from protocols.engine.criteria.base import Kind
 from protocols.engine.criteria.params import Param, days_param, regress_days_param
-from protocols.engine.criteria.results import Measure
-from protocols.engine.criteria.text import cap, period, plural
+from protocols.engine.criteria.results import CriterionResult, Measure
+from protocols.engine.criteria.text import cap, count, period, plural
 from protocols.engine.criteria.windows import Window
 from protocols.engine.records import LogEntry, Snapshot
 
@@ -71,6 +71,9 @@ class _ReportedKind(Kind):
         # The first day whose window no longer holds the last report.
         return max(yes) + timedelta(days=p["days"]) if yes else None
 
+    def athlete_progress(self, result: CriterionResult) -> str:
+        return "Reported recently" if result.met is False else super().athlete_progress(result)
+
 
 class NoSharpPain(_ReportedKind):
     kind = "no_sharp_pain"
@@ -79,6 +82,9 @@ class NoSharpPain(_ReportedKind):
     params = (days_param(7),)
     noun = "sharp pain"
     recorded = "the character of the pain"
+
+    def athlete_goal(self, p: Mapping[str, Any], noun: str) -> str:
+        return f"No sharp pain for {count(p['days'], 'day')}"
 
     def reports(self, log: LogEntry, p: Mapping[str, Any]) -> bool | None:
         return None if log.pain_character is None else log.pain_character == "sharp"
@@ -91,6 +97,9 @@ class NoNightPain(_ReportedKind):
     params = (days_param(7),)
     noun = "night pain"
     recorded = "night pain"
+
+    def athlete_goal(self, p: Mapping[str, Any], noun: str) -> str:
+        return f"No pain at night for {count(p['days'], 'day')}"
 
     def reports(self, log: LogEntry, p: Mapping[str, Any]) -> bool | None:
         return log.night_pain
@@ -112,6 +121,8 @@ class SharpPain(_ReportedKind):
     )
     noun = "sharp pain"
     recorded = "the character of the pain"
+    athlete_red_warning = "Sharp pain reported"
+    athlete_red_symptom = "sharp pain"
 
     def noun_for(self, p: Mapping[str, Any]) -> str:
         return "sharp, localized pain" if p["localized_only"] else "sharp pain"
@@ -136,6 +147,8 @@ class NightPain(_ReportedKind):
     params = (regress_days_param(),)
     noun = "night pain"
     recorded = "night pain"
+    athlete_red_warning = "Pain at night reported"
+    athlete_red_symptom = "pain that wakes you at night"
 
     def reports(self, log: LogEntry, p: Mapping[str, Any]) -> bool | None:
         return log.night_pain
@@ -151,6 +164,10 @@ class Swelling(_ReportedKind):
     params = (regress_days_param(),)
     noun = "swelling"
     recorded = "swelling"
+    athlete_warning = "You reported swelling"
+
+    def athlete_rule(self, p: Mapping[str, Any], noun: str) -> str:
+        return "If the injured area swells, take it easy and tell your clinician."
 
     def reports(self, log: LogEntry, p: Mapping[str, Any]) -> bool | None:
         return log.swelling

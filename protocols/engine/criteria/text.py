@@ -82,3 +82,8 @@ def pain_words(field: str, noun: str) -> str:
         "next_morning": "pain the next morning",
         "any": "any pain",
     }[field]
+
+
+def logs_so_far(logged: Number, needed: Number) -> str:
+    """A goal waiting for logs: '3 logs so far, 5 needed: keep logging'."""
+    return f"{count(logged, 'log')} so far, {plain_number(needed)} needed: keep logging"

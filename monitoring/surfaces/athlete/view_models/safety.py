@@ -16,6 +16,51 @@ from monitoring.surfaces.athlete.view_models.log import REST
 from protocols.engine import criteria
 from protocols.models import Impact, Plan, PlanPhase
 
+
+@dataclass(frozen=True)
+class SevereFinding:
+    """Pain at or above the plan's red limit during or after impact work on one day."""
+
+    day: dt.date
+    pain: int
+    limit: int
+
+
+def severe_pain(
+    plan: Plan | None,
+    phase: PlanPhase | None,
+    log: DailyLog | None,
+    sessions: Iterable[ActivitySession],
+) -> SevereFinding | None:
+    """The day's severe pain with impact work, judged from what was just recorded.
+
+    The day's pain during or after activity is the highest of its log and its sessions. Impact
+    work is what the engine's severe-pain rule counts (`criteria.impact_days`): a session of an
+    impact activity that day or, for the log's own "during / after" answers on a day without a
+    session, a phase that prescribes weight-bearing work. The evaluation raises the red flag;
+    this lets the athlete's pages say "stop" at once.
+    """
+    if plan is None:
+        return None
+    limit = plan.red_pain_limit
+    sessions = list(sessions)
+    impact_phase = phase is not None and phase.impact != Impact.NONE
+    pains: list[int] = []
+    if log is not None and (
+        (impact_phase and not sessions)
+        or any(criteria.is_impact_activity(s.activity) for s in sessions)
+    ):
+        pains += [v for v in (log.pain_during, log.pain_after) if v is not None]
+    for s in sessions:
+        if criteria.is_impact_activity(s.activity):
+            pains += [v for v in (s.pain_during, s.pain_after) if v is not None]
+    worst = max(pains, default=None)
+    if worst is None or worst < limit:
+        return None
+    day = log.date if log is not None else sessions[0].date
+    return SevereFinding(day=day, pain=worst, limit=limit)
+
+
 URGENT_CARE = "If you cannot bear weight or the pain is severe, seek urgent care."
 """What every stop adds."""
 
@@ -123,47 +168,3 @@ def stop_notice(ctx: AthleteContext, log: DailyLog | None = None) -> StopNotice 
     if not reason:
         return None
     return StopNotice(reason=reason, contacts=clinical_contacts(ctx.case))
-
-
-@dataclass(frozen=True)
-class SevereFinding:
-    """Pain at or above the plan's red limit during or after impact work on one day."""
-
-    day: dt.date
-    pain: int
-    limit: int
-
-
-def severe_pain(
-    plan: Plan | None,
-    phase: PlanPhase | None,
-    log: DailyLog | None,
-    sessions: Iterable[ActivitySession],
-) -> SevereFinding | None:
-    """The day's severe pain with impact work, judged from what was just recorded.
-
-    The day's pain during or after activity is the highest of its log and its sessions. Impact
-    work is what the engine's severe-pain rule counts (`criteria.impact_days`): a session of an
-    impact activity that day or, for the log's own "during / after" answers on a day without a
-    session, a phase that prescribes weight-bearing work. The evaluation raises the red flag;
-    this lets the athlete's pages say "stop" at once.
-    """
-    if plan is None:
-        return None
-    limit = plan.red_pain_limit
-    sessions = list(sessions)
-    impact_phase = phase is not None and phase.impact != Impact.NONE
-    pains: list[int] = []
-    if log is not None and (
-        (impact_phase and not sessions)
-        or any(criteria.is_impact_activity(s.activity) for s in sessions)
-    ):
-        pains += [v for v in (log.pain_during, log.pain_after) if v is not None]
-    for s in sessions:
-        if criteria.is_impact_activity(s.activity):
-            pains += [v for v in (s.pain_during, s.pain_after) if v is not None]
-    worst = max(pains, default=None)
-    if worst is None or worst < limit:
-        return None
-    day = log.date if log is not None else sessions[0].date
-    return SevereFinding(day=day, pain=worst, limit=limit)

@@ -2,5 +2,6 @@
 
 ``records`` (what the engine reads), ``criteria`` (the criterion kinds by family and their
 registry), ``gating`` (a phase's evaluation on a day), ``series`` (arithmetic on dated values),
-``projection`` and ``replay``.
+``projection``, ``replay`` and ``wording`` (each kind's words for the athlete, gathered over a
+phase or an evaluation; the clinician reads each kind's sentence).
 """

@@ -19,8 +19,8 @@ from protocols.engine.criteria import (
     get_kind,
     validate_list,
 )
-from protocols.engine.criteria.base import _json_scalar as _scalar
-from protocols.engine.criteria.base import _json_str as _str
+from protocols.engine.criteria.results import json_scalar as _scalar
+from protocols.engine.criteria.results import json_str as _str
 from protocols.engine.records import Snapshot
 
 # --- the phase ---------------------------------------------------------------------------------

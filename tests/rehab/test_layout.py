@@ -12,7 +12,16 @@ import grimp
 import pytest
 
 from protocols.engine import criteria
-from protocols.engine.criteria import assessments, case_facts, load, pain, phase, symptoms
+from protocols.engine.criteria import (
+    assessments,
+    case_facts,
+    impact,
+    load,
+    pain,
+    pain_trend,
+    phase,
+    symptoms,
+)
 
 ENGINE = "protocols.engine"
 
@@ -51,7 +60,7 @@ def test_every_kind_of_the_criteria_families_is_registered():
     never be offered or evaluated."""
     defined = {
         cls.kind
-        for module in (phase, pain, symptoms, assessments, load, case_facts)
+        for module in (phase, pain, pain_trend, impact, symptoms, assessments, load, case_facts)
         for name, cls in inspect.getmembers(module, inspect.isclass)
         if issubclass(cls, criteria.Kind) and cls.__module__ == module.__name__
         if not name.startswith("_")

@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 
 from monitoring import schema
 from monitoring.models import DailyLog, ReminderPreference
-from monitoring.surfaces.athlete.view_models import REST
+from monitoring.surfaces.athlete.view_models.log import REST
 from protocols.models import Activity
 
 PAIN_WORDS = {0: "no pain", 1: "very mild", 3: "mild", 5: "moderate", 7: "severe", 10: "worst"}

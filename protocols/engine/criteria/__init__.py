@@ -1,49 +1,63 @@
 """The criteria language: a registry of typed criterion kinds (see docs/criteria.md).
 
-``base`` holds what every kind shares (parameters, results, windows, the ``Kind`` class and the
-registry's functions); the kinds live by family in ``phase`` (time in phase, logging, sign-off),
-``pain``, ``symptoms``, ``assessments``, ``load`` and ``case_facts`` (the case's recorded facts
-and bone-health screens). This package registers every kind, in the order below, then makes the
-kind lists by role.
+``base`` holds the ``Kind`` class and the registry's functions; what kinds are made of is in
+``vocabulary`` (roles, pain measures, tests), ``params`` (declared parameters), ``results``
+(what judging gives), ``windows`` (the days judged) and ``text`` (how numbers and pain measures
+are written, for clinicians and athletes). The kinds live by family in ``phase`` (time in phase,
+logging, sign-off), ``pain`` (limits, streaks, pain that lasts), ``pain_trend`` (pain over the
+weeks and the next morning), ``impact`` (severe pain with impact work), ``symptoms``,
+``assessments``, ``load`` and ``case_facts`` (the case's recorded facts and bone-health
+screens). This package registers every kind, in the order below, then makes the kind lists by
+role.
 """
 
-from protocols.engine.criteria import assessments, case_facts, load, pain, phase, symptoms
+from protocols.engine.criteria import (
+    assessments,
+    case_facts,
+    impact,
+    load,
+    pain,
+    pain_trend,
+    phase,
+    symptoms,
+)
 from protocols.engine.criteria.base import (
-    ASSESSMENT_TESTS,
-    PAIN_CHARACTERS,
-    PAIN_FIELDS,
     REGISTRY,
-    ROLES,
     CriterionError,
-    CriterionResult,
     Kind,
-    Measure,
-    Param,
-    Role,
-    Window,
+    PainLimit,
     describe,
     evaluate,
-    format_value,
     get_kind,
     kinds_for,
-    pain_value,
     register,
     validate,
     validate_list,
 )
-from protocols.engine.criteria.pain import (
+from protocols.engine.criteria.impact import (
     NON_IMPACT_ACTIVITIES,
+    SeverePain,
     impact_days,
     is_impact_activity,
-    pain_max_logs_needed,
 )
+from protocols.engine.criteria.pain import pain_max_logs_needed
+from protocols.engine.criteria.params import Param
+from protocols.engine.criteria.results import CriterionResult, Measure, format_value
+from protocols.engine.criteria.vocabulary import (
+    ASSESSMENT_TESTS,
+    PAIN_CHARACTERS,
+    PAIN_FIELDS,
+    ROLES,
+    Role,
+)
+from protocols.engine.criteria.windows import Window, pain_value
 
 # Every kind, in the order forms offer them (within a role, the first is a new row's kind).
 for _kind in (
     phase.MinDaysInPhase,
     pain.PainMax,
     pain.PainFreeStreak,
-    pain.PainNotRising,
+    pain_trend.PainNotRising,
     symptoms.NoSharpPain,
     symptoms.NoNightPain,
     phase.Adherence,
@@ -52,12 +66,12 @@ for _kind in (
     phase.ClinicianSignoff,
     pain.PainAbove,
     pain.PainPersisting,
-    pain.PainRising,
-    pain.NextMorningWorse,
+    pain_trend.PainRising,
+    pain_trend.NextMorningWorse,
     symptoms.SharpPain,
     symptoms.NightPain,
     symptoms.Swelling,
-    pain.SeverePain,
+    impact.SeverePain,
     load.LoadSpike,
     case_facts.OrthopaedicDecision,
     case_facts.FemoralNeckFindings,
@@ -83,8 +97,10 @@ __all__ = [
     "CriterionResult",
     "Kind",
     "Measure",
+    "PainLimit",
     "Param",
     "Role",
+    "SeverePain",
     "Window",
     "describe",
     "evaluate",

@@ -25,7 +25,10 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from protocols.engine.criteria.base import Kind, Measure, Param, _num, _plural
+from protocols.engine.criteria.base import Kind
+from protocols.engine.criteria.params import Param
+from protocols.engine.criteria.results import Measure
+from protocols.engine.criteria.text import num, plural
 from protocols.engine.records import Snapshot
 
 # Assessment tests written by the bone-health screen services, never typed as a raw value.
@@ -208,16 +211,16 @@ class BoneHealthScreen(Kind):
         if latest.test == TRIAD_INCOMPLETE_TEST:
             why = (
                 f"Not enough data: the Triad assessment of {when} is incomplete (items not "
-                f"scored; {_num(latest.value)} points so far): not a clearance."
+                f"scored; {num(latest.value)} points so far): not a clearance."
             )
             return Measure(None, None, limit, why, "points")
         score = latest.value
         band = "restricted" if score >= 6 else "provisional" if score >= 2 else "full clearance"
         why = (
-            f"Triad cumulative risk score {_num(score)} on {when} ({band}); at most {limit} clears."
+            f"Triad cumulative risk score {num(score)} on {when} ({band}); at most {limit} clears."
         )
         return Measure(score <= limit, score, limit, why, "points")
 
 
 def _period_text(days: int) -> str:
-    return f"in the last {_plural(days, 'day')}"
+    return f"in the last {plural(days, 'day')}"

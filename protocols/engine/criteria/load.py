@@ -11,14 +11,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from protocols.engine import series
-from protocols.engine.criteria.base import (
-    _EPS,
-    Kind,
-    Measure,
-    Param,
-    _num,
-    _plural,
-)
+from protocols.engine.criteria.base import Kind
+from protocols.engine.criteria.params import Param
+from protocols.engine.criteria.results import CriterionResult, Measure
+from protocols.engine.criteria.text import num, plain_number, plural
+from protocols.engine.criteria.vocabulary import EPS
 from protocols.engine.records import Snapshot
 
 
@@ -45,7 +42,7 @@ class WeeklyLoadIncrease(Kind):
 
     def sentence(self, p: Mapping[str, Any]) -> str:
         return (
-            f"Training load (session RPE) of the last 7 days at most {_num(p['max_percent'])}% "
+            f"Training load (session RPE) of the last 7 days at most {num(p['max_percent'])}% "
             f"above the 7 days before."
         )
 
@@ -55,7 +52,7 @@ class WeeklyLoadIncrease(Kind):
         if snapshot.phase_started_on > first:
             began = max(0, (today - snapshot.phase_started_on).days)
             why = (
-                f"Not enough data: the phase began {_plural(began, 'day')} ago; two full weeks "
+                f"Not enough data: the phase began {plural(began, 'day')} ago; two full weeks "
                 f"of sessions are needed."
             )
             return Measure(None, None, limit, why, "%")
@@ -63,7 +60,7 @@ class WeeklyLoadIncrease(Kind):
         unrated = sum(1 for _, load in loads if load is None)
         if unrated:
             why = (
-                f"Not enough data: {_plural(unrated, 'session')} in the last 14 days "
+                f"Not enough data: {plural(unrated, 'session')} in the last 14 days "
                 f"{'has' if unrated == 1 else 'have'} no effort rating (RPE)."
             )
             return Measure(None, None, limit, why, "%")
@@ -75,22 +72,37 @@ class WeeklyLoadIncrease(Kind):
                 return Measure(None, None, limit, why, "%")
             why = (
                 f"Training load rose from none to {now:,.0f} AU this week; "
-                f"the limit is {_num(limit)}%."
+                f"the limit is {num(limit)}%."
             )
             return Measure(False, None, limit, why, "%")
         change = (now - before) / before * 100
         verb = "rose" if change > 0 else "fell" if change < 0 else "changed"
         why = (
-            f"Training load {verb} by {_num(abs(change))}% week over week "
-            f"({now:,.0f} against {before:,.0f} AU); the limit is {_num(limit)}%."
+            f"Training load {verb} by {num(abs(change))}% week over week "
+            f"({now:,.0f} against {before:,.0f} AU); the limit is {num(limit)}%."
         )
-        return Measure(change <= limit + _EPS, round(change, 1), limit, why, "%")
+        return Measure(change <= limit + EPS, round(change, 1), limit, why, "%")
+
+    def athlete_goal(self, p: Mapping[str, Any], noun: str) -> str:
+        most = plain_number(p["max_percent"])
+        return f"Build training gradually: at most {most}% more than the week before"
+
+    def athlete_progress(self, result: CriterionResult) -> str:
+        if result.met is None:
+            return "Needs two weeks of sessions with an effort rating"
+        if result.observed is None:
+            return super().athlete_progress(result)
+        return f"Up {plain_number(result.observed)}% this week"
 
 
 class LoadSpike(Kind):
     kind = "load_spike"
     label = "Training load spike"
     role = "warning"
+    athlete_advice = (
+        "Your training has gone up quickly",
+        "Stick to the plan and don't add extra sessions this week.",
+    )
     params = (
         Param(
             "ratio",
@@ -119,7 +131,7 @@ class LoadSpike(Kind):
     def sentence(self, p: Mapping[str, Any]) -> str:
         return (
             f"Warns when the acute:chronic training load ratio (EWMA, 7 and 28 days) is "
-            f"{_num(p['ratio'], 2)} or more."
+            f"{num(p['ratio'], 2)} or more."
         )
 
     def measure(self, p: Mapping[str, Any], snapshot: Snapshot, today: date) -> Measure:
@@ -129,7 +141,7 @@ class LoadSpike(Kind):
         ratio_limit = p["ratio"]
         if history < p["min_history_days"]:
             why = (
-                f"Not enough data: {_plural(history, 'day')} of training load history, "
+                f"Not enough data: {plural(history, 'day')} of training load history, "
                 f"{p['min_history_days']} needed."
             )
             return Measure(None, None, ratio_limit, why)
@@ -138,7 +150,7 @@ class LoadSpike(Kind):
                 None, None, ratio_limit, "Not enough data: no chronic training load to compare."
             )
         why = (
-            f"Acute:chronic load ratio (EWMA 7/28 days) is {_num(ratio, 2)}; "
-            f"the caution level is {_num(ratio_limit, 2)}."
+            f"Acute:chronic load ratio (EWMA 7/28 days) is {num(ratio, 2)}; "
+            f"the caution level is {num(ratio_limit, 2)}."
         )
-        return Measure(ratio >= ratio_limit - _EPS, round(ratio, 2), ratio_limit, why)
+        return Measure(ratio >= ratio_limit - EPS, round(ratio, 2), ratio_limit, why)

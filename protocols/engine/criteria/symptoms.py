@@ -9,17 +9,11 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any, ClassVar
 
-from protocols.engine.criteria.base import (
-    Kind,
-    Measure,
-    Param,
-    Window,
-    _cap,
-    _days,
-    _period,
-    _plural,
-    _regress_days,
-)
+from protocols.engine.criteria.base import Kind
+from protocols.engine.criteria.params import Param, days_param, regress_days_param
+from protocols.engine.criteria.results import CriterionResult, Measure
+from protocols.engine.criteria.text import cap, count, period, plural
+from protocols.engine.criteria.windows import Window
 from protocols.engine.records import LogEntry, Snapshot
 
 
@@ -37,8 +31,8 @@ class _ReportedKind(Kind):
 
     def sentence(self, p: Mapping[str, Any]) -> str:
         if self.role == "advance":
-            return f"No {self.noun_for(p)} reported {_period(p['days'])}."
-        return f"Fires when {self.noun_for(p)} is reported {_period(p['days'])}."
+            return f"No {self.noun_for(p)} reported {period(p['days'])}."
+        return f"Fires when {self.noun_for(p)} is reported {period(p['days'])}."
 
     def measure(self, p: Mapping[str, Any], snapshot: Snapshot, today: date) -> Measure:
         w = Window.ending(snapshot, today, p["days"])
@@ -53,12 +47,12 @@ class _ReportedKind(Kind):
         if yes:
             when = yes[-1].isoformat()
             times = "" if len(yes) == 1 else f" ({len(yes)} reports)"
-            why = f"{_cap(noun)} was reported on {when}, {w.text()}{times}."
+            why = f"{cap(noun)} was reported on {when}, {w.text()}{times}."
             return Measure(self.role != "advance", len(yes), 0, why, "reports")
         if not known:
             why = f"Not enough data: no log records {self.recorded} {w.text()}."
             return Measure(None, None, 0, why, "reports")
-        logged = f"{len(known)} of {_plural(w.length, 'day')} logged"
+        logged = f"{len(known)} of {plural(w.length, 'day')} logged"
         if self.role == "advance" and len(known) < w.needed:
             # A window judged free of a symptom must have been logged (clinical.md §11).
             why = (
@@ -77,14 +71,20 @@ class _ReportedKind(Kind):
         # The first day whose window no longer holds the last report.
         return max(yes) + timedelta(days=p["days"]) if yes else None
 
+    def athlete_progress(self, result: CriterionResult) -> str:
+        return "Reported recently" if result.met is False else super().athlete_progress(result)
+
 
 class NoSharpPain(_ReportedKind):
     kind = "no_sharp_pain"
     label = "No sharp pain"
     role = "advance"
-    params = (_days(7),)
+    params = (days_param(7),)
     noun = "sharp pain"
     recorded = "the character of the pain"
+
+    def athlete_goal(self, p: Mapping[str, Any], noun: str) -> str:
+        return f"No sharp pain for {count(p['days'], 'day')}"
 
     def reports(self, log: LogEntry, p: Mapping[str, Any]) -> bool | None:
         return None if log.pain_character is None else log.pain_character == "sharp"
@@ -94,9 +94,12 @@ class NoNightPain(_ReportedKind):
     kind = "no_night_pain"
     label = "No night pain"
     role = "advance"
-    params = (_days(7),)
+    params = (days_param(7),)
     noun = "night pain"
     recorded = "night pain"
+
+    def athlete_goal(self, p: Mapping[str, Any], noun: str) -> str:
+        return f"No pain at night for {count(p['days'], 'day')}"
 
     def reports(self, log: LogEntry, p: Mapping[str, Any]) -> bool | None:
         return log.night_pain
@@ -107,7 +110,7 @@ class SharpPain(_ReportedKind):
     label = "Sharp pain"
     role = "regress"
     params = (
-        _regress_days(),
+        regress_days_param(),
         Param(
             "localized_only",
             "bool",
@@ -118,6 +121,8 @@ class SharpPain(_ReportedKind):
     )
     noun = "sharp pain"
     recorded = "the character of the pain"
+    athlete_red_warning = "Sharp pain reported"
+    athlete_red_symptom = "sharp pain"
 
     def noun_for(self, p: Mapping[str, Any]) -> str:
         return "sharp, localized pain" if p["localized_only"] else "sharp pain"
@@ -139,9 +144,11 @@ class NightPain(_ReportedKind):
     kind = "night_pain"
     label = "Night pain"
     role = "regress"
-    params = (_regress_days(),)
+    params = (regress_days_param(),)
     noun = "night pain"
     recorded = "night pain"
+    athlete_red_warning = "Pain at night reported"
+    athlete_red_symptom = "pain that wakes you at night"
 
     def reports(self, log: LogEntry, p: Mapping[str, Any]) -> bool | None:
         return log.night_pain
@@ -154,9 +161,13 @@ class Swelling(_ReportedKind):
     kind = "swelling"
     label = "Swelling"
     role = "regress"
-    params = (_regress_days(),)
+    params = (regress_days_param(),)
     noun = "swelling"
     recorded = "swelling"
+    athlete_warning = "You reported swelling"
+
+    def athlete_rule(self, p: Mapping[str, Any], noun: str) -> str:
+        return "If the injured area swells, take it easy and tell your clinician."
 
     def reports(self, log: LogEntry, p: Mapping[str, Any]) -> bool | None:
         return log.swelling

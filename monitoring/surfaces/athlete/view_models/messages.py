@@ -1,0 +1,105 @@
+"""What the athlete is told right after a log: a stop, a caution, good news or nothing to
+worry about, from the evaluation and the day's severe pain (each kind's words from
+``protocols.engine.wording``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from monitoring.surfaces.athlete.view_models.safety import URGENT_CARE, SevereFinding
+from monitoring.surfaces.athlete.view_models.today import main_activity_noun
+from protocols.engine import criteria, wording
+from protocols.engine.gating import Evaluation
+from protocols.models import Impact, PlanPhase
+
+
+@dataclass(frozen=True)
+class Message:
+    """What the evaluation says to the athlete after a log."""
+
+    level: str  # "stop" | "caution" | "good" | "info"
+    title: str
+    text: str
+
+
+def stop_what(phase: PlanPhase | None) -> str:
+    """What the athlete stops until the team contacts them."""
+    runs = main_activity_noun(phase) == "running" or (phase and phase.impact == Impact.HIGH)
+    return "stop running" if runs else "rest from exercise that loads the leg"
+
+
+def log_messages(
+    evaluation: Evaluation | None,
+    phase: PlanPhase | None,
+    severe: SevereFinding | None = None,
+    open_red_flag: bool = False,
+) -> list[Message]:
+    """What the evaluation has to say to the athlete right after a log, in plain words.
+
+    ``severe`` (``severe_pain``) is the day's pain at or above the plan's red limit with impact
+    work: a stop, whatever the evaluation (the red flag it raises may not be stored yet), never
+    "take today easy". ``open_red_flag``: a red flag is open on the case (what Today shows as a
+    stop): the answer keeps the stop, and never says "great work", until the clinical team has
+    reviewed it, even when this log is calm.
+    """
+    if phase is None or (evaluation is None and severe is None):
+        return []
+    out: list[Message] = []
+    red = list(evaluation.red_flags) if evaluation is not None else []
+    if severe is not None:  # said once, with its number
+        red = [r for r in red if r.kind != criteria.SeverePain.kind]
+    words = wording.athlete_warnings(red, red=True)
+    if severe is not None:
+        words.insert(0, f"Pain of {severe.pain}/10 with impact work")
+    if not words and open_red_flag:
+        out.append(
+            Message(
+                "stop",
+                "Still a stop: your clinical team is reviewing what you reported",
+                f"Something you reported is open with your clinical team. Please "
+                f"{stop_what(phase)} until they contact you. {URGENT_CARE}",
+            )
+        )
+    if words:
+        what = "; ".join(dict.fromkeys(words))
+        out.append(
+            Message(
+                "stop",
+                f"{what} — your clinician has been notified",
+                f"Please {stop_what(phase)} until they contact you. {URGENT_CARE}",
+            )
+        )
+    if evaluation is None:
+        return out
+    plain = [r for r in evaluation.fired if not r.red_flag]
+    if plain and not out:
+        what = "; ".join(wording.athlete_warnings(plain))
+        out.append(
+            Message(
+                "caution",
+                what,
+                "Take today easy and repeat the previous stage; your clinician will review.",
+            )
+        )
+    if not out and evaluation.ready:
+        out.append(
+            Message(
+                "good",
+                "Great work: you have met the goals your plan checks for this stage",
+                "Your clinician will review the next step with you. Keep to your current plan "
+                "until they do.",
+            )
+        )
+    for title, advice in wording.athlete_advice(evaluation.warnings):
+        out.append(Message("caution", title, advice))
+    if not out:
+        done = sum(1 for r in evaluation.advance if r.met is True)
+        out.append(
+            Message(
+                "info",
+                "Nothing to worry about today",
+                f"You have met {done} of the {len(evaluation.advance)} goals of this stage. "
+                "Keep going with today's plan.",
+            )
+        )
+    return out

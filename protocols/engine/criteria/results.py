@@ -1,0 +1,185 @@
+"""What judging a criterion gives: the ``Measure`` a kind takes and the ``CriterionResult`` it
+makes of it, their JSON, and observed values and thresholds written in their unit."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, NamedTuple
+
+from protocols.engine.criteria.text import num
+from protocols.engine.criteria.vocabulary import Number, Role
+
+
+def json_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+_dumps = json.dumps
+json_str = json.encoder.encode_basestring_ascii  # what json.dumps writes a string with
+
+
+def json_scalar(value: Any) -> str:
+    """``json.dumps(json_value(value))`` for the values a result holds, written directly."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    cls = type(value)
+    if cls is str:
+        return json_str(value)
+    if cls is int:
+        return int.__repr__(value)
+    if cls is float and math.isfinite(value):
+        return float.__repr__(value)
+    return _dumps(json_value(value))
+
+
+# JSON copies of parameter dicts, and their text once asked for, by the dict they copy (kept
+# alive here, so that its id is not reused): a compiled phase spec gives every case's result of
+# one criterion the same dict.
+_JSON_PARAMS: dict[int, list] = {}
+
+
+def _json_params_entry(params: Mapping[str, Any]) -> list:
+    """[params, its JSON-ready copy, the copy's JSON text or None until asked for]."""
+    cached = _JSON_PARAMS.get(id(params))
+    if cached is None or cached[0] is not params:
+        if len(_JSON_PARAMS) >= 4096:
+            _JSON_PARAMS.clear()
+        copy = {k: json_value(v) for k, v in params.items()}
+        cached = _JSON_PARAMS[id(params)] = [params, copy, None]
+    return cached
+
+
+def _json_params(params: Mapping[str, Any]) -> dict[str, Any]:
+    """A new JSON-ready copy of `params` (dates as ISO text)."""
+    return dict(_json_params_entry(params)[1])
+
+
+def _json_params_text(params: Mapping[str, Any]) -> str:
+    """``json.dumps(_json_params(params))``, once per parameter dict."""
+    entry = _json_params_entry(params)
+    if entry[2] is None:
+        entry[2] = _dumps(entry[1])
+    return entry[2]
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    """The outcome of one criterion on one day; `met=None` means unknown (never met)."""
+
+    kind: str
+    params: dict[str, Any]
+    role: Role
+    met: bool | None
+    observed: Number | str | None
+    threshold: Number | str | None
+    sentence: str
+    red_flag: bool = False
+    unit: str = ""  # of `observed` and `threshold`: "/10", "days", "reports", "%"...
+    # A window that must be logged: the days logged in it and the days needed (else None)
+    logged: int | None = None
+    needed: int | None = None
+
+    @property
+    def fired(self) -> bool:
+        return self.met is True
+
+    @property
+    def observed_text(self) -> str:
+        """The observed value with its unit ("3/10", "2 reports"); "—" when unknown."""
+        return format_value(self.observed, self.unit)
+
+    @property
+    def threshold_text(self) -> str:
+        return format_value(self.threshold, self.unit)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "params": _json_params(self.params),
+            "role": self.role,
+            "met": self.met,
+            "observed": json_value(self.observed),
+            "threshold": json_value(self.threshold),
+            "sentence": self.sentence,
+            "red_flag": self.red_flag,
+            "unit": self.unit,
+            "logged": self.logged,
+            "needed": self.needed,
+        }
+
+    def to_json(self) -> str:
+        """``json.dumps(self.to_dict())``, the same text, written without the dictionary (a
+        nightly run encodes some thirty thousand results)."""
+        return (
+            f'{{"kind": {json_str(self.kind)}, "params": {_json_params_text(self.params)}, '
+            f'"role": {json_str(self.role)}, "met": {json_scalar(self.met)}, '
+            f'"observed": {json_scalar(self.observed)}, '
+            f'"threshold": {json_scalar(self.threshold)}, '
+            f'"sentence": {json_str(self.sentence)}, "red_flag": {json_scalar(self.red_flag)}, '
+            f'"unit": {json_str(self.unit)}, "logged": {json_scalar(self.logged)}, '
+            f'"needed": {json_scalar(self.needed)}}}'
+        )
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CriterionResult:
+        return cls(
+            kind=data["kind"],
+            params=dict(data["params"]),
+            role=data["role"],
+            met=data["met"],
+            observed=data["observed"],
+            threshold=data["threshold"],
+            sentence=data["sentence"],
+            red_flag=bool(data.get("red_flag", False)),
+            unit=data.get("unit") or "",
+            logged=data.get("logged"),
+            needed=data.get("needed"),
+        )
+
+
+class Measure(NamedTuple):
+    met: bool | None
+    observed: Number | str | None
+    threshold: Number | str | None
+    sentence: str
+    unit: str = ""
+    logged: int | None = None  # days logged in a window that must be logged
+    needed: int | None = None  # days it needs
+
+
+# Units written against the number ("3/10", "30%"); any other follows a space ("2 days").
+_TIGHT_UNITS = ("/10", "%")
+_SINGULAR = {"days": "day", "reports": "report", "logs": "log", "hours": "hour", "points": "point"}
+
+
+def format_value(value: Any, unit: str = "") -> str:
+    """An observed value or a threshold as a clinician reads it, in its unit: "3/10", "0
+    reports", "7 days", "30%"; a date as "4 Dec 2026"; "—" when unknown (no data)."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        text = num(value, 2)
+        if not unit:
+            return text
+        if unit in _TIGHT_UNITS:
+            return f"{text}{unit}"
+        word = _SINGULAR.get(unit, unit) if text == "1" else unit
+        return f"{text} {word}"
+    if isinstance(value, date):
+        return f"{value.day} {value:%b %Y}"
+    text = str(value)
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return text
+    return f"{day.day} {day:%b %Y}"

@@ -73,7 +73,7 @@ def light_api_cases(user: User, athletes: frozenset[int] | None = None) -> list[
     if not user.is_authenticated or not user.is_active:
         return []
     alias = Case.objects.db
-    rows = _light_rows(user, None if athletes is None else sorted({int(a) for a in athletes}))
+    rows = light_rows(user, None if athletes is None else sorted({int(a) for a in athletes}))
     case_fields = ("id", "athlete_id", "status")
     athlete_fields = ("id", "user_id")
     make_case, make_athlete = _loaded(Case, case_fields), _loaded(Athlete, athlete_fields)
@@ -86,7 +86,7 @@ def light_api_cases(user: User, athletes: frozenset[int] | None = None) -> list[
     return cases
 
 
-def _light_queryset(user_id: int, athletes: list[int] | None = None, *, kind: str) -> QuerySet:
+def light_queryset(user_id: int, athletes: list[int] | None = None, *, kind: str) -> QuerySet:
     """``api_cases`` of the active user ``user_id`` (of this ``kind``), with ``LIGHT_COLUMNS``,
     of these athletes only if given: it reads nothing else of the user."""
     cases = api_cases(User(pk=user_id, kind=kind, is_active=True))
@@ -95,20 +95,20 @@ def _light_queryset(user_id: int, athletes: list[int] | None = None, *, kind: st
     return cases.values_list(*LIGHT_COLUMNS)
 
 
-_PROBE_ID = 9_007_199_254_740_881  # a user id no statement holds otherwise
+PROBE_ID = 9_007_199_254_740_881  # a user id no statement holds otherwise
 
 
-def _light_rows(user: User, athletes: list[int] | None) -> list[tuple]:
-    """The rows of ``_light_queryset`` for the user: each write reads its caller's scope, and
+def light_rows(user: User, athletes: list[int] | None) -> list[tuple]:
+    """The rows of ``light_queryset`` for the user: each write reads its caller's scope, and
     building and planning the statement cost several times what running it does (a single
     log: some 5 ms of 13), so it is kept compiled (``kept_rows``), once per shape (an
     integration account's or anyone else's, all cases or some athletes'), a probe id standing
     in for the caller's."""
     shape = ("light_scope", user.kind == User.Kind.INTEGRATION, athletes is not None)
-    build = functools.partial(_light_queryset, kind=user.kind)
+    build = functools.partial(light_queryset, kind=user.kind)
     if athletes is None:
-        return kept_rows(shape, build, user.pk, probes=(_PROBE_ID,))
-    return kept_rows(shape, build, user.pk, athletes, probes=(_PROBE_ID, []))
+        return kept_rows(shape, build, user.pk, probes=(PROBE_ID,))
+    return kept_rows(shape, build, user.pk, athletes, probes=(PROBE_ID, []))
 
 
 def _loaded(model, names: tuple[str, ...]) -> Callable[[str, tuple], Any]:

@@ -10,17 +10,17 @@ from django.urls import include, path
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from athletes.api import AthleteViewSet, CareTeamMemberViewSet
+from athletes.api.athletes import AthleteViewSet
+from athletes.api.care_team import CareTeamMemberViewSet
+from monitoring.api.assessments import AssessmentViewSet
 from monitoring.api.care import GoalViewSet, NoteViewSet, ReviewViewSet
-from monitoring.api.records import (
-    ActivitySessionViewSet,
-    AssessmentViewSet,
-    CaseViewSet,
-    DailyLogViewSet,
-    DeviceMetricViewSet,
-    FlagViewSet,
-)
-from protocols.api import PlanViewSet, ProtocolTemplateViewSet
+from monitoring.api.cases import CaseViewSet
+from monitoring.api.flags import FlagViewSet
+from monitoring.api.logs import DailyLogViewSet
+from monitoring.api.metrics import DeviceMetricViewSet
+from monitoring.api.plans import PlanViewSet
+from monitoring.api.sessions import ActivitySessionViewSet
+from protocols.api.templates import ProtocolTemplateViewSet
 from rehab.api import TokenView, router
 
 router.register("athletes", AthleteViewSet, basename="athlete")

@@ -14,12 +14,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from athletes import permissions
+from athletes.api.base import ScopedCaseFilter, ScopedViewMixin
 from athletes.models import Case, User
 from monitoring.care import selectors as care
 from monitoring.care import services as care_services
 from monitoring.models import Flag
 from monitoring.models.care import CaseNote, Goal, Review
-from rehab.api import ErrorSerializer, ScopedCaseFilter, ScopedViewMixin, idempotent
+from rehab.api import ErrorSerializer, idempotent
 
 # --- examples ----------------------------------------------------------------------------------
 

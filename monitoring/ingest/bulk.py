@@ -148,9 +148,8 @@ def daily_logs_upsert(
     """Upsert daily logs by athlete + date. An item: `athlete` (id), `date`, log fields.
 
     A field left out keeps its stored value; a field sent as null clears it. `validated`: the
-    items' fields have been through the API's item serializer (`monitoring.api.records`), whose
-    fields
-    carry the model fields' checks (types, ranges, choices, lengths), so the model's field
+    items' fields have been through the API's item serializer (`monitoring.api.logs`), whose
+    fields carry the model fields' checks (types, ranges, choices, lengths), so the model's field
     validation is not run a second time on them.
     """
     today = today or athlete_today()

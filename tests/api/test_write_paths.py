@@ -16,7 +16,10 @@ from rest_framework.exceptions import ValidationError
 from athletes import permissions
 from athletes.api_scopes import ApiScope, api_cases, light_api_cases
 from athletes.models import SharingConsent
-from monitoring.api import records as monitoring_api
+from monitoring.api import validation
+from monitoring.api.logs import DailyLogItemSerializer
+from monitoring.api.metrics import DeviceMetricItemSerializer
+from monitoring.api.sessions import ActivitySessionItemSerializer
 from monitoring.models import DailyLog
 
 from .conftest import TODAY
@@ -123,7 +126,7 @@ def test_a_light_case_is_the_instance_from_db_makes(case, clinician):
 
 
 VALID_ITEMS = {
-    monitoring_api.DailyLogItemSerializer: {
+    DailyLogItemSerializer: {
         "athlete": 5,
         "date": "2026-01-01",
         "pain_rest": 0,
@@ -139,7 +142,7 @@ VALID_ITEMS = {
         "steps": 8000,
         "note": "ok",
     },
-    monitoring_api.ActivitySessionItemSerializer: {
+    ActivitySessionItemSerializer: {
         "athlete": 5,
         "date": "2026-01-01",
         "source": "device",
@@ -151,7 +154,7 @@ VALID_ITEMS = {
         "surface": "",
         "note": "",
     },
-    monitoring_api.DeviceMetricItemSerializer: {
+    DeviceMetricItemSerializer: {
         "athlete": 5,
         "metric": "steps",
         "value": 1000,
@@ -171,8 +174,8 @@ ODD_VALUES = [
 
 @pytest.mark.parametrize("serializer_class", list(VALID_ITEMS), ids=lambda c: c.__name__)
 def test_quick_item_parsing_gives_the_serializers_values_and_errors(serializer_class):
-    parser = monitoring_api._item_parser(serializer_class)
-    assert monitoring_api._quick_parser(parser) is not None
+    parser = validation.item_parser(serializer_class)
+    assert validation.quick_parser(parser) is not None
     names = list(parser.fields)
     rng = random.Random(7)  # noqa: S311 — test data
     for _ in range(3000):
@@ -182,11 +185,11 @@ def test_quick_item_parsing_gives_the_serializers_values_and_errors(serializer_c
                 item.pop(name, None)
             else:
                 item[name] = rng.choice(ODD_VALUES)
-        values, errors = monitoring_api.parse_items([item], parser)
+        values, errors = validation.parse_items([item], parser)
         try:
             expected, expected_errors = parser.run_validation(item), None
         except ValidationError as exc:
-            expected, expected_errors = None, monitoring_api._messages(exc.detail)
+            expected, expected_errors = None, validation.error_messages(exc.detail)
         assert (values[0], errors.get(0)) == (expected, expected_errors), item
         if expected is not None:
             assert [type(v) for v in values[0].values()] == [type(v) for v in expected.values()]
@@ -390,11 +393,11 @@ def test_the_light_scope_statement_is_compiled_once_for_every_caller(
     people = [clinician, physio, integration, team_integration]
     for athletes in (None, [case.athlete_id, foreign_case.athlete_id]):
         for user in people + people[::-1]:
-            rows = api_scopes._light_rows(user, athletes)
-            orm = api_scopes._light_queryset(user.pk, athletes, kind=user.kind)
+            rows = api_scopes.light_rows(user, athletes)
+            orm = api_scopes.light_queryset(user.pk, athletes, kind=user.kind)
             assert sorted(rows) == sorted(orm), user
     statements = {name[1:]: kept for name, kept in db.KEPT.items() if name[0] == "light_scope"}
     assert set(statements) == {(False, False), (False, True), (True, False), (True, True)}
     for (_, some_athletes), (sql, params, (user_slots, *athlete_slots)) in statements.items():
-        assert user_slots and all(params[i] == api_scopes._PROBE_ID for i in user_slots)
+        assert user_slots and all(params[i] == api_scopes.PROBE_ID for i in user_slots)
         assert len(athlete_slots) == some_athletes and ("= ANY(" in sql) == some_athletes

@@ -11,8 +11,7 @@ import pytest
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 from monitoring import metrics, schema
-from monitoring.api import fhir
-from monitoring.api import records as api
+from monitoring.api import fhir, logs, sessions
 from monitoring.evaluation import selectors, services, whatif
 from monitoring.ingest import bulk as ingest
 from monitoring.models import ActivitySession, DailyLog
@@ -73,14 +72,14 @@ def test_each_consumer_reads_the_schema():
     assert services.SESSION_FIELDS is schema.SESSION_FIELDS
     assert ingest.LOG_FIELDS is schema.LOG_FIELDS
     assert ingest.SESSION_FIELDS is schema.SESSION_FIELDS
-    assert api.DailyLogItemSerializer.Meta.fields == ["athlete", "date", *schema.LOG_FIELDS]
-    session_item = api.ActivitySessionItemSerializer.Meta.fields
+    assert logs.DailyLogItemSerializer.Meta.fields == ["athlete", "date", *schema.LOG_FIELDS]
+    session_item = sessions.ActivitySessionItemSerializer.Meta.fields
     assert session_item[4:] == list(schema.SESSION_FIELDS)
-    clinical = api.DailyLogClinicalSerializer.Meta.fields
+    clinical = logs.DailyLogClinicalSerializer.Meta.fields
     assert [f for f in clinical if f in schema.LOG_FIELDS] == list(schema.LOG_FIELDS)
-    full = api.SessionClinicalSerializer.Meta.fields
+    full = sessions.SessionClinicalSerializer.Meta.fields
     assert [f for f in full if f in schema.SESSION_FIELDS] == list(schema.SESSION_FIELDS)
-    coach = api.SessionLoadSerializer.Meta.fields
+    coach = sessions.SessionLoadSerializer.Meta.fields
     assert set(schema.SESSION_FIELDS) - set(coach) == set(schema.SESSION_CLINICAL_ONLY)
     assert schema.SESSION_CLINICAL_ONLY == ("pain_during", "pain_after", "note")
     assert fhir._LOG_ITEMS == schema.LOG_FIELDS

@@ -1,14 +1,7 @@
-"""REST API of protocol templates (read) and plans with their phases (/api/v1/templates/, /plans/).
-
-A plan's phases show everyone on the case what is prescribed; the gating criteria, citations,
-notes and sign-offs only those who may see clinical data (`permissions.can_view_clinical`).
-Clinicians decide phase changes with `POST /plans/{id}/transitions/`: the system only
-recommends, a person decides (`services.transition_decide`).
-"""
+"""/api/v1/plans/: the plans of the caller's cases with their phases and projected return, and
+the corrections of a plan (its start date, its last phase decision)."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -20,151 +13,18 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from athletes import permissions
-from athletes.sites import SITE_CHOICES
+from athletes.api.base import ScopedCaseFilter, ScopedViewMixin
 from protocols import services
+from protocols.api.templates import PhaseTemplateSerializer
 from protocols.engine.projection import project
-from protocols.models import PhaseTemplate, PhaseTransition, Plan, PlanPhase, ProtocolTemplate
+from protocols.models import Plan, PlanPhase
 from protocols.wording import intensity_without_pain
-from rehab.api import (
-    IDEMPOTENCY_CONFLICT,
-    IDEMPOTENCY_KEY,
-    AccessViewMixin,
-    IdFilter,
-    ScopedCaseFilter,
-    ScopedViewMixin,
-    clinical_access,
-    idempotent,
-    summary_access,
-)
-
-# --- templates ----------------------------------------------------------------------------------
-
-CRITERIA_HELP = "Items of the criteria language (docs/criteria.md): a `kind` and its parameters."
-
-
-class PhaseTemplateSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = PhaseTemplate
-        fields = ["id", *PhaseTemplate.COPIED_FIELDS]
-        extra_kwargs = {
-            "advance_when": {"help_text": CRITERIA_HELP},
-            "regress_when": {"help_text": CRITERIA_HELP},
-            "warn_when": {"help_text": CRITERIA_HELP},
-        }
-
-
-class ProtocolTemplateSerializer(serializers.ModelSerializer):
-    sites = serializers.ListField(child=serializers.CharField(), read_only=True)
-    citations = serializers.ListField(child=serializers.CharField(), read_only=True)
-    phases = PhaseTemplateSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = ProtocolTemplate
-        fields = [
-            "id", "slug", "version", "name", "summary", "sites", "risk", "conservative",
-            "status", "shipped", "citations", "published_at", "phases",
-        ]  # fmt: skip
-
-
-class ProtocolTemplateFilter(filters.FilterSet):
-    site = filters.ChoiceFilter(
-        choices=SITE_CHOICES, method="filter_site", help_text="Templates written for this site."
-    )
-    risk = filters.ChoiceFilter(choices=ProtocolTemplate.Risk.choices)
-    conservative = filters.BooleanFilter()
-    status = filters.ChoiceFilter(
-        choices=[
-            (ProtocolTemplate.Status.PUBLISHED, "Published"),
-            (ProtocolTemplate.Status.RETIRED, "Retired"),
-        ]
-    )
-
-    class Meta:
-        model = ProtocolTemplate
-        fields = ["site", "risk", "conservative", "status"]
-
-    def filter_site(self, queryset, name, value):
-        # A JSON list of site codes; the quotes match one whole code (SQLite and PostgreSQL).
-        return queryset.filter(sites__icontains=f'"{value}"')
-
-
-TEMPLATE_EXAMPLE = {
-    "id": 2,
-    "slug": "low-risk-tibia",
-    "version": 1,
-    "name": "Low-risk tibial BSI: return to running",
-    "summary": "Protected loading, then a walk-run progression.",
-    "sites": ["posteromedial_tibia", "fibula"],
-    "risk": "low",
-    "conservative": False,
-    "status": "published",
-    "shipped": True,
-    "citations": ["Oxford University Hospitals NHS, return to running (2024)"],
-    "published_at": "2026-09-01T08:00:00Z",
-    "phases": [
-        {
-            "id": 11,
-            "order": 1,
-            "name": "Protected loading",
-            "goal": "Pain-free walking for daily life.",
-            "min_days": 7,
-            "typical_days": 10,
-            "weight_bearing": "fwb",
-            "crutches": False,
-            "impact": "none",
-            "prescriptions": [{"activity": "walk", "minutes": 20, "sessions_per_week": 7}],
-            "advance_when": [{"kind": "pain_max", "field": "rest", "max": 0, "days": 5}],
-            "regress_when": [{"kind": "night_pain"}],
-            "warn_when": [],
-            "citations": [],
-            "notes": "",
-        }
-    ],
-}
-
-
-class ReadsTemplateLibrary(BasePermission):
-    """The library is for clinic staff (as on the pages): coaches, athletes and integration
-    accounts get 403."""
-
-    message = "The protocol library is for clinic staff."
-
-    def has_permission(self, request, view) -> bool:
-        return permissions.can_read_template_library(request.user)
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="List protocol templates",
-        description="Published and retired templates (drafts stay in the clinic). Filter by "
-        "`site`, `risk`, `conservative`.",
-        examples=[OpenApiExample("A template", value=TEMPLATE_EXAMPLE, response_only=True)],
-    ),
-    retrieve=extend_schema(
-        summary="Get a protocol template",
-        examples=[OpenApiExample("A template", value=TEMPLATE_EXAMPLE, response_only=True)],
-    ),
-)
-class ProtocolTemplateViewSet(ScopedViewMixin, viewsets.ReadOnlyModelViewSet):
-    permission_classes = [IsAuthenticated, ReadsTemplateLibrary]
-    serializer_class = ProtocolTemplateSerializer
-    filterset_class = ProtocolTemplateFilter
-    ordering_fields = ["id", "slug", "version", "name"]
-    ordering = ["slug", "-version"]
-
-    def get_queryset(self):
-        return ProtocolTemplate.objects.filter(
-            status__in=[ProtocolTemplate.Status.PUBLISHED, ProtocolTemplate.Status.RETIRED]
-        ).prefetch_related(Prefetch("phases", queryset=PhaseTemplate.objects.order_by("order")))
-
-
-# --- plans --------------------------------------------------------------------------------------
+from rehab.api import AccessViewMixin, IdFilter, clinical_access, summary_access
 
 
 class PrescriptionSerializer(serializers.Serializer):
@@ -315,50 +175,6 @@ class PlanRefClinicalSerializer(PlanRefSerializer):
         fields = [*PlanRefSerializer.Meta.fields, "name"]
 
 
-class TransitionInputSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(
-        choices=[
-            (PhaseTransition.Kind.ADVANCE, "Advance"),
-            (PhaseTransition.Kind.REGRESS, "Step back"),
-            (PhaseTransition.Kind.HOLD, "Hold in phase"),
-            (PhaseTransition.Kind.COMPLETE, "Complete (returned to sport)"),
-        ]
-    )
-    reason = serializers.CharField(max_length=4000, help_text="Why: kept with the decision.")
-    effective_on = serializers.DateField(
-        required=False, help_text="Default today; not before the current phase started."
-    )
-    judged_from = serializers.DateField(
-        required=False,
-        allow_null=True,
-        help_text="A step back only: the phase stepped back to is judged on data from this day "
-        "on (default the day after the decision takes effect; up to 28 days after it).",
-    )
-    to_phase = serializers.PrimaryKeyRelatedField(
-        queryset=PlanPhase.objects.none(),
-        required=False,
-        allow_null=True,
-        help_text="A phase of this plan; default the next (advance) or previous (step back).",
-    )
-    expected_phase = serializers.IntegerField(
-        required=False,
-        allow_null=True,
-        help_text="The current phase you decided on. If the plan has moved since (a retry, "
-        "another clinician), nothing changes and you get a 400: send it to make retries safe.",
-    )
-    override = serializers.BooleanField(
-        required=False,
-        default=False,
-        help_text="Advance or complete against the recommendation (a criterion not met or "
-        "unknown, or a red flag open): required then, as on the case page, with the reason.",
-    )
-
-    def __init__(self, *args, plan: Plan | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if plan is not None:
-            self.fields["to_phase"].queryset = PlanPhase.objects.filter(plan=plan)
-
-
 class StartDateInputSerializer(serializers.Serializer):
     started_on = serializers.DateField(help_text="The date the plan really started.")
     reason = serializers.CharField(max_length=4000, help_text="Why: kept in the audit trail.")
@@ -366,16 +182,6 @@ class StartDateInputSerializer(serializers.Serializer):
 
 class UndoInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=4000, help_text="Why: kept in the audit trail.")
-
-
-class TransitionSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = PhaseTransition
-        fields = [
-            "id", "plan", "kind", "from_phase", "to_phase", "effective_on", "decided_at",
-            "decided_by", "reason", "overridden",
-        ]  # fmt: skip
-        read_only_fields = fields
 
 
 class PlanFilter(filters.FilterSet):
@@ -442,6 +248,9 @@ PLAN_EXAMPLES = [
 ]
 
 
+# Plans of the caller's cases, and the corrections of a plan; the phase decisions, judged against
+# the case's evaluation, are added by `monitoring.api.plans.PlanViewSet`. (No docstring: the
+# operations' description in the schema is the one the viewset inherits.)
 @extend_schema_view(
     list=extend_schema(
         summary="List plans",
@@ -451,7 +260,7 @@ PLAN_EXAMPLES = [
     ),
     retrieve=extend_schema(summary="Get a plan", responses=PLAN_RESPONSE, examples=PLAN_EXAMPLES),
 )
-class PlanViewSet(ScopedViewMixin, AccessViewMixin, viewsets.ReadOnlyModelViewSet):
+class PlanViewSetBase(ScopedViewMixin, AccessViewMixin, viewsets.ReadOnlyModelViewSet):
     clinical_serializer_class = PlanClinicalSerializer
     summary_serializer_class = PlanSummarySerializer
     serializer_class = PlanSummarySerializer
@@ -459,7 +268,6 @@ class PlanViewSet(ScopedViewMixin, AccessViewMixin, viewsets.ReadOnlyModelViewSe
     ordering_fields = ["id", "started_on", "status"]
     ordering = ["-id"]
     action_predicates = {
-        "transitions": permissions.can_decide_transition,
         "start_date": permissions.can_edit_plan,
         "undo_transition": permissions.can_decide_transition,
     }
@@ -476,71 +284,6 @@ class PlanViewSet(ScopedViewMixin, AccessViewMixin, viewsets.ReadOnlyModelViewSe
 
     def sees_clinical(self, plan: Plan) -> bool:
         return self.scope.allows(permissions.can_view_clinical, plan.case_id)
-
-    @extend_schema(
-        summary="Decide a phase change",
-        description="Advance, step back, hold or complete the plan (clinicians of the case "
-        "only). Send `expected_phase`, or an `Idempotency-Key`: a retry changes nothing. "
-        "Advancing or completing against the recommendation (a criterion not met or unknown, "
-        "or a red flag open) needs `override: true` and the reason, as on the case page (else "
-        "400 with an `override` error). The server keeps its current evaluation with the "
-        "decision.",
-        request=TransitionInputSerializer,
-        parameters=[IDEMPOTENCY_KEY],
-        responses={201: TransitionSerializer, 409: IDEMPOTENCY_CONFLICT},
-        examples=[
-            OpenApiExample(
-                "Advance after review",
-                value={
-                    "kind": "advance",
-                    "reason": "Pain-free walk-run for 7 days; 12 hops without pain.",
-                    "effective_on": "2026-10-29",
-                    "expected_phase": 31,
-                },
-                request_only=True,
-            ),
-            OpenApiExample(
-                "The decision",
-                value={
-                    "id": 55,
-                    "plan": 9,
-                    "kind": "advance",
-                    "from_phase": 31,
-                    "to_phase": 32,
-                    "effective_on": "2026-10-29",
-                    "decided_at": "2026-10-29T10:02:11Z",
-                    "decided_by": 5,
-                    "reason": "Pain-free walk-run for 7 days; 12 hops without pain.",
-                },
-                response_only=True,
-            ),
-        ],
-    )
-    @action(detail=True, methods=["post"])
-    @idempotent
-    def transitions(self, request, pk=None, format=None):
-        plan = self.get_object()
-        data = TransitionInputSerializer(data=request.data, plan=plan)
-        data.is_valid(raise_exception=True)
-        from monitoring.evaluation import (
-            decisions,  # the rules the case page's form follows as well
-        )
-
-        values = dict(data.validated_data)
-        today = _today()
-        transition = decisions.phase_decide(
-            plan=plan,
-            kind=values.pop("kind"),
-            decided_by=request.user,
-            reason=values.pop("reason"),
-            effective_on=values.pop("effective_on", None) or today,
-            today=today,
-            override=values.pop("override", False),
-            to_phase=values.pop("to_phase", None),
-            expected_phase_id=values.pop("expected_phase", None),
-            **values,
-        )
-        return Response(TransitionSerializer(transition).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Correct a plan's start date",
@@ -568,7 +311,7 @@ class PlanViewSet(ScopedViewMixin, AccessViewMixin, viewsets.ReadOnlyModelViewSe
             started_on=data.validated_data["started_on"],
             corrected_by=request.user,
             reason=data.validated_data["reason"],
-            today=_today(),
+            today=timezone.localdate(),
         )
         plan = self.get_queryset().get(pk=plan.pk)
         return Response(PlanClinicalSerializer(plan, context={"request": request}).data)
@@ -600,7 +343,3 @@ class PlanViewSet(ScopedViewMixin, AccessViewMixin, viewsets.ReadOnlyModelViewSe
         )
         plan = self.get_queryset().get(pk=plan.pk)
         return Response(PlanClinicalSerializer(plan, context={"request": request}).data)
-
-
-def _today() -> dt.date:
-    return timezone.localdate()

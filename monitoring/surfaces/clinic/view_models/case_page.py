@@ -30,6 +30,7 @@ from monitoring.surfaces.clinic.view_models.evaluation import (
     sign_evaluation,
 )
 from monitoring.surfaces.clinic.view_models.history import HistoryItem, history
+from protocols.engine import wording
 from protocols.engine.gating import Evaluation, evaluate
 from protocols.engine.projection import Projection, project
 from protocols.engine.records import LogEntry, SessionEntry
@@ -311,9 +312,9 @@ def _chart_start(case: Case, plan: Plan | None, today: dt.date) -> dt.date:
 
 def _pain_limit(phase: PlanPhase | None) -> float | None:
     """The current phase's limit for pain during activity, when it has one (a dotted line)."""
-    for item in (phase.advance_when or []) if phase else []:
-        if item.get("kind") == "pain_max" and item.get("field", "during") == "during":
-            return float(item.get("max", 0))
+    for level in wording.pain_levels(phase.advance_when or []) if phase else []:
+        if level.field == "during" and level.keep is not None:
+            return float(level.keep)
     return None
 
 

@@ -223,7 +223,7 @@ def run_floor(
     nights wrote what the real ones did.
     """
     kept: dict[int, Evaluation] = {}
-    evaluate_contexts, evaluate = services._evaluate_contexts, services.evaluate
+    evaluate_contexts, evaluate = services.evaluate_contexts, services.evaluate
 
     def chunks(*, keep: bool):
         """``_evaluate_contexts`` with each case's evaluation kept (``keep``), else the kept

@@ -143,7 +143,7 @@ def send_worse_emails(items: list[list]) -> int:
     emails = _clinical_emails({flag.case_id for flag in flags})
     messages = []
     for flag in flags:
-        what = services.worse_words([k for k in by_flag[flag.pk].split(",") if k])
+        what = flags.worse_words([k for k in by_flag[flag.pk].split(",") if k])
         subject = f"[rehab] {flag.case.athlete}: worse — {what}"[:200]
         body = (
             f"New since the last notice: {what}.\n\n{flag.message}\n\nOpen the case to "

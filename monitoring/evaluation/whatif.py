@@ -26,6 +26,7 @@ from django.utils import timezone
 from athletes.models import Athlete, Case, User
 from athletes.sites import BY_CODE
 from monitoring import schema
+from monitoring.evaluation.queue import request_evaluation
 from monitoring.evaluation.selectors import (
     ASSESSMENT_COLUMNS,
     LOAD_HISTORY_DAYS,
@@ -35,7 +36,6 @@ from monitoring.evaluation.selectors import (
     SESSION_READ,
     case_facts,
 )
-from monitoring.evaluation.services import request_evaluation
 from monitoring.models import ActivitySession, Assessment, DailyLog
 from protocols import services as plan_services
 from protocols.engine import criteria

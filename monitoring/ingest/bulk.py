@@ -15,11 +15,10 @@ What an integrator can rely on:
   caller's transaction) and is retried: the second time the other request's rows are there,
   locked and compared like any other.
 - **Evaluations are queued once per affected case** (only for items that changed something),
-  when the transaction commits (`services.request_evaluation`).
+  when the transaction commits (`monitoring.evaluation.queue.request_evaluation`).
 
-The checks are those of `monitoring.evaluation.services` (dates, ranges through the models'
-validators,
-who may record for whom); who may record includes integration accounts' team grants
+The checks and values are those of single items (`monitoring.ingest.checks`: dates, ranges
+through the models' validators); who may record includes integration accounts' team grants
 (`athletes.api_scopes`).
 """
 
@@ -28,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,23 +37,16 @@ from django.utils import timezone
 from athletes.api_scopes import ApiScope
 from athletes.models import User
 from monitoring.bulk import history_create, insert, new_instances
-from monitoring.evaluation.services import (
+from monitoring.evaluation.queue import request_evaluation
+from monitoring.ingest.checks import (
     EARLIEST_DATE,
-    _check_date,
-    _decimal,
-    _full_clean,
     athlete_today,
-    request_evaluation,
+    check_date,
+    full_clean,
+    log_values,
+    session_values,
 )
 from monitoring.models import ActivitySession, DailyLog, DeviceMetric, Source
-from monitoring.schema import (
-    LOG_DECIMAL_FIELDS,
-    LOG_FIELDS,
-    LOG_TEXT_FIELDS,
-    SESSION_DECIMAL_FIELDS,
-    SESSION_FIELDS,
-    SESSION_TEXT_FIELDS,
-)
 from rehab.db import MAX_ID, is_id
 from rehab.errors import ApplicationError
 
@@ -157,22 +149,12 @@ def daily_logs_upsert(
 
     def clean(item: Mapping[str, Any], loggable) -> _Row:
         athlete_id = _athlete(item, loggable)
-        day = _check_date(item.get("date"), today=today)
-        fields = {k: v for k, v in item.items() if k not in {"athlete", "date"}}
-        _reject_unknown(fields, LOG_FIELDS, "Not a daily-log field.")
-        values = dict(fields)
-        for key in LOG_DECIMAL_FIELDS:
-            if key in values:
-                values[key] = _decimal(values[key], key)
-        for key in LOG_TEXT_FIELDS:
-            if key in values and values[key] is None:
-                values[key] = ""
-        if values.get("pain_character") == DailyLog.PainCharacter.NONE:
-            values.setdefault("localized", None)  # no pain, so no "pain at one spot"
+        day = check_date(item.get("date"), today=today)
+        values = log_values({k: v for k, v in item.items() if k not in {"athlete", "date"}})
         if validated:
             return _Row(0, (athlete_id, day), athlete_id, values)
         probe = DailyLog(athlete_id=athlete_id, date=day, source=source, **values)
-        _full_clean(probe, exclude=["athlete", "submitted_by"])
+        full_clean(probe, exclude=["athlete", "submitted_by"])
         return _Row(0, (athlete_id, day), athlete_id, {k: getattr(probe, k) for k in values})
 
     make = new_instances(DailyLog)
@@ -222,7 +204,7 @@ def activity_sessions_upsert(
 
     def clean(item: Mapping[str, Any], loggable) -> _Row:
         athlete_id = _athlete(item, loggable)
-        day = _check_date(item.get("date"), today=today)
+        day = check_date(item.get("date"), today=today)
         source = item.get("source") or Source.DEVICE
         external_id = str(item.get("external_id") or "").strip()
         if not external_id:
@@ -233,17 +215,11 @@ def activity_sessions_upsert(
         fields = {
             k: v for k, v in item.items() if k not in {"athlete", "date", "source", "external_id"}
         }
-        _reject_unknown(fields, SESSION_FIELDS, "Not a session field.")
-        values = {
-            k: ("" if v is None and k in SESSION_TEXT_FIELDS else v) for k, v in fields.items()
-        }
-        for key in SESSION_DECIMAL_FIELDS:
-            if key in values:
-                values[key] = _decimal(values[key], key)
+        values = session_values(fields)
         probe = ActivitySession(
             athlete_id=athlete_id, date=day, source=source, external_id=external_id, **values
         )
-        _full_clean(probe, exclude=["athlete", "submitted_by"])
+        full_clean(probe, exclude=["athlete", "submitted_by"])
         cleaned = {k: getattr(probe, k) for k in values}
         cleaned["date"] = day
         return _Row(0, (source, external_id), athlete_id, cleaned)
@@ -338,7 +314,7 @@ def device_metrics_upsert(
             source=source,
             external_id=external_id,
         )
-        _full_clean(probe, exclude=["athlete"])
+        full_clean(probe, exclude=["athlete"])
         values = {"metric": metric, "value": value, "unit": unit, "recorded_at": recorded_at}
         values["date"] = day
         return _Row(0, (source, external_id), athlete_id, values)
@@ -389,12 +365,6 @@ def _athlete(item: Mapping[str, Any], loggable: Mapping[int, list[int]]) -> int:
         # The same answer for an athlete who does not exist: nothing is revealed.
         raise ApplicationError("Not your athlete.", {"athlete": NOT_YOURS})
     return athlete_id
-
-
-def _reject_unknown(fields: Iterable[str], known: Sequence[str], message: str) -> None:
-    unknown = set(fields) - set(known)
-    if unknown:
-        raise ApplicationError("Unknown fields.", {f: message for f in sorted(unknown)})
 
 
 def _ingest(

@@ -13,8 +13,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from monitoring import metrics, schema
 from monitoring.api import fhir
 from monitoring.api import records as api
-from monitoring.evaluation import selectors, services, whatif
-from monitoring.ingest import bulk as ingest
+from monitoring.evaluation import selectors, whatif
+from monitoring.ingest import checks, items
 from monitoring.models import ActivitySession, DailyLog
 from monitoring.surfaces.athlete import forms as forms_athlete
 from monitoring.surfaces.athlete import view_models as athlete
@@ -69,10 +69,10 @@ def test_pain_ratings_are_the_models_and_the_databases():
 
 
 def test_each_consumer_reads_the_schema():
-    assert services.LOG_FIELDS is schema.LOG_FIELDS
-    assert services.SESSION_FIELDS is schema.SESSION_FIELDS
-    assert ingest.LOG_FIELDS is schema.LOG_FIELDS
-    assert ingest.SESSION_FIELDS is schema.SESSION_FIELDS
+    assert checks.LOG_FIELDS is schema.LOG_FIELDS
+    assert checks.SESSION_FIELDS is schema.SESSION_FIELDS
+    assert items.LOG_FIELDS is schema.LOG_FIELDS
+    assert items.SESSION_FIELDS is schema.SESSION_FIELDS
     assert api.DailyLogItemSerializer.Meta.fields == ["athlete", "date", *schema.LOG_FIELDS]
     session_item = api.ActivitySessionItemSerializer.Meta.fields
     assert session_item[4:] == list(schema.SESSION_FIELDS)
@@ -156,10 +156,10 @@ EXPECTED_SESSION = SessionEntry(day=DAY, **SESSION_VALUES)
 
 @pytest.fixture
 def recorded(walk_run, case, athlete_user):
-    services.daily_log_record(
+    items.daily_log_record(
         athlete=case.athlete, date=DAY, submitted_by=athlete_user, fields=LOG_VALUES, today=TODAY
     )
-    services.activity_session_record(
+    items.activity_session_record(
         athlete=case.athlete,
         date=DAY,
         submitted_by=athlete_user,

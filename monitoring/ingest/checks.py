@@ -5,6 +5,7 @@ daily-log and session values as the models store them."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from athletes import permissions
 from athletes.models import Athlete, Case, User
-from monitoring.models import DailyLog
+from monitoring.models import DailyLog, DeviceMetric
 from monitoring.schema import (
     LOG_DECIMAL_FIELDS,
     LOG_FIELDS,
@@ -114,3 +115,60 @@ def active_cases_for_logging(athlete: Athlete, user: User) -> list[Case]:
             {"athlete": "Not an athlete of an active case you are on."},
         )
     return allowed
+
+
+def sample_values(item: Mapping[str, Any], today: dt.date) -> dict[str, Any]:
+    """A wearable sample's values as stored (metric, value, unit, recorded at, date, source,
+    external id), every field's problem reported at once."""
+    errors: dict[str, str] = {}
+    metric = item.get("metric")
+    unit = DeviceMetric.UNITS.get(metric or "")
+    if unit is None:
+        errors["metric"] = "Unknown metric."
+    elif item.get("unit") not in (None, "", unit):
+        errors["unit"] = f"{metric} is recorded in {unit}."
+    recorded_at = item.get("recorded_at")
+    day = _sample_day(recorded_at, today, errors)
+    value = _sample_value(item.get("value"), errors)
+    source = str(item.get("source") or "").strip()
+    external_id = str(item.get("external_id") or "").strip()
+    if not source:
+        errors["source"] = "Name the device or service the sample comes from."
+    if not external_id:
+        errors["external_id"] = "Give the sample's id in your system: it makes retries safe."
+    if errors:
+        raise ApplicationError("Invalid sample.", errors)
+    return {
+        "metric": metric,
+        "value": value,
+        "unit": unit,
+        "recorded_at": recorded_at,
+        "date": day,
+        "source": source,
+        "external_id": external_id,
+    }
+
+
+def _sample_day(recorded_at: Any, today: dt.date, errors: dict[str, str]) -> dt.date | None:
+    """The day of an aware ``recorded_at`` in the clinic's time zone, or None with its error."""
+    if not isinstance(recorded_at, dt.datetime) or timezone.is_naive(recorded_at):
+        errors["recorded_at"] = "Give a date and time with its time zone."
+        return None
+    day = timezone.localdate(recorded_at)
+    if day > today:
+        errors["recorded_at"] = "Samples cannot be from the future."
+    elif day < EARLIEST_DATE:
+        errors["recorded_at"] = "Date too far in the past: check the year."
+    return day
+
+
+def _sample_value(raw: Any, errors: dict[str, str]) -> float | None:
+    """A sample's value as a float from 0 to 10,000,000, or None with its error."""
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        errors["value"] = "Enter a number."
+        return None
+    if not math.isfinite(value) or value < 0 or value > 1e7:
+        errors["value"] = "Out of range (0 to 10,000,000)."
+    return value

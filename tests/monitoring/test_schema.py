@@ -13,7 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from monitoring import metrics, schema
 from monitoring.api import fhir
 from monitoring.api import records as api
-from monitoring.evaluation import selectors, whatif
+from monitoring.evaluation import selectors, sql, whatif
 from monitoring.ingest import checks, items
 from monitoring.models import ActivitySession, DailyLog
 from monitoring.surfaces.athlete import forms as forms_athlete
@@ -107,17 +107,17 @@ def test_each_consumer_reads_the_schema():
 
 
 def test_the_record_columns_are_the_records_fields_by_name():
-    assert selectors.LOG_COLUMNS[:2] == ("athlete_id", "date")
+    assert sql.LOG_COLUMNS[:2] == ("athlete_id", "date")
     assert LogEntry._fields[0] == "day" and SessionEntry._fields[0] == "day"
-    logs = [f.record for f in selectors.LOG_READ]
-    sessions = [f.record for f in selectors.SESSION_READ]
+    logs = [f.record for f in sql.LOG_READ]
+    sessions = [f.record for f in sql.SESSION_READ]
     assert logs == list(LogEntry._fields[1:])
     assert sessions == list(SessionEntry._fields[1:])
     # Each column is the schema field that maps to that record field.
     by_record = {f.record: f.name for f in schema.LOG if f.record}
-    assert list(selectors.LOG_COLUMNS[2:]) == [by_record[r] for r in LogEntry._fields[1:]]
+    assert list(sql.LOG_COLUMNS[2:]) == [by_record[r] for r in LogEntry._fields[1:]]
     by_record = {f.record: f.name for f in schema.SESSION if f.record}
-    assert list(selectors.SESSION_COLUMNS[2:]) == [by_record[r] for r in SessionEntry._fields[1:]]
+    assert list(sql.SESSION_COLUMNS[2:]) == [by_record[r] for r in SessionEntry._fields[1:]]
 
 
 def test_a_record_field_without_its_column_is_refused_at_import():
@@ -181,14 +181,35 @@ def test_the_nightly_read_gives_each_value_its_own_field(recorded):
 
 
 def test_the_what_if_read_gives_each_value_its_own_field(recorded):
-    (log_row,) = DailyLog.objects.filter(athlete=recorded.athlete).values_list(
-        *selectors.LOG_COLUMNS
-    )
+    (log_row,) = DailyLog.objects.filter(athlete=recorded.athlete).values_list(*sql.LOG_COLUMNS)
     (session_row,) = ActivitySession.objects.filter(athlete=recorded.athlete).values_list(
-        *selectors.SESSION_COLUMNS
+        *sql.SESSION_COLUMNS
     )
-    assert whatif._log_entry(log_row) == EXPECTED_LOG
-    assert whatif._session_entry(session_row) == EXPECTED_SESSION
+    assert whatif.log_entry(log_row) == EXPECTED_LOG
+    assert whatif.session_entry(session_row) == EXPECTED_SESSION
+
+
+def test_raw_rows_become_records_by_column_name_in_any_select_order(recorded):
+    """The hand-written reads name each column after the record field it fills
+    (``sql.records``): a SELECT list in another order still gives each pain rating its own
+    field, and a column left out is an error, not a shifted value."""
+    from django.db import connection
+
+    reads = [f"{sql.sql_read(f, f.name)} AS {f.record}" for f in reversed(sql.LOG_READ)]
+    statement = (
+        f"SELECT {', '.join(reads)}, date AS day, %s AS case_id "  # noqa: S608
+        f"FROM {DailyLog._meta.db_table} WHERE athlete_id = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [recorded.pk, recorded.athlete_id])
+        names = [column[0] for column in cursor.description]
+        rows = cursor.fetchall()
+    assert names[0] == "pain_lasted_hours" and names[-2:] == ["day", "case_id"]
+    assert sql.records(names, rows, LogEntry) == {recorded.pk: (EXPECTED_LOG,)}
+    assert EXPECTED_LOG.pain_rest != EXPECTED_LOG.pain_during
+    without_rest = [name if name != "pain_rest" else "other" for name in names]
+    with pytest.raises(LookupError, match="pain_rest"):
+        sql.records(without_rest, rows, LogEntry)
 
 
 def test_the_benchmarks_raw_baseline_writes_the_schemas_log_fields_by_name():

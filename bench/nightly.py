@@ -20,6 +20,7 @@ from django.db import connection
 from django.utils import timezone
 
 from monitoring.evaluation import selectors, services, tasks
+from monitoring.evaluation.sql import LOG_COLUMNS
 from monitoring.models import CaseEvaluation, Flag, Notification
 from protocols.engine.gating import Evaluation
 
@@ -43,7 +44,7 @@ def raw_fetch(today: dt.date) -> tuple[float, int]:
         "JOIN protocols_planphase ph ON ph.id = p.current_phase_id "
         "WHERE p.status = 'active' AND c.status = 'active'"
     )
-    log_columns = ", ".join(f"l.{name}" for name in selectors.LOG_COLUMNS[1:])
+    log_columns = ", ".join(f"l.{name}" for name in LOG_COLUMNS[1:])
     queries = [
         "SELECT p.id, p.case_id, c.athlete_id, c.risk, ph.id, ph.started_on, ph.signed_off_on, "
         "ph.min_days, ph.advance_when, ph.regress_when, ph.warn_when FROM protocols_plan p "
@@ -86,7 +87,7 @@ def whole_window_fetch(today: dt.date) -> tuple[float, int]:
         for table, columns in (
             (
                 "monitoring_dailylog",
-                ", ".join(selectors.LOG_COLUMNS),
+                ", ".join(LOG_COLUMNS),
             ),
             ("monitoring_activitysession", "athlete_id, date, activity, minutes, rpe, pain_during"),
         ):

@@ -135,7 +135,7 @@ def _orm_read(field: schema.Field):
     return field.name
 
 
-def _log_rows(athlete_ids: list[int], start: dt.date, end: dt.date) -> QuerySet:
+def log_rows(athlete_ids: list[int], start: dt.date, end: dt.date) -> QuerySet:
     """``LOG_COLUMNS`` rows by athlete and day, converted by the database as the engine reads
     them (no pain character is None, hours are floats), so that a row past its athlete id is a
     ``LogEntry`` as it stands."""
@@ -148,7 +148,7 @@ def _log_rows(athlete_ids: list[int], start: dt.date, end: dt.date) -> QuerySet:
     )
 
 
-def _session_rows(athlete_ids: list[int], start: dt.date, end: dt.date) -> QuerySet:
+def session_rows(athlete_ids: list[int], start: dt.date, end: dt.date) -> QuerySet:
     """``SESSION_COLUMNS`` rows by athlete and day (same-day sessions in the order recorded)."""
     return (
         ActivitySession.objects.filter(
@@ -333,7 +333,7 @@ def _since(records: list, start: dt.date) -> tuple:
     return tuple(records[bisect_left(records, start, key=_first) :])
 
 
-def _windows(rows: list[tuple], today: dt.date) -> list[tuple[int, int, dt.date, dt.date]]:
+def case_windows(rows: list[tuple], today: dt.date) -> list[tuple[int, int, dt.date, dt.date]]:
     """(case id, athlete id, phase start, history start) of each ``_plan_rows`` row: logs are
     read from the phase start (no criterion looks before it; the latest log before it, within
     the history, only says when the athlete last logged), sessions from the history start."""
@@ -347,27 +347,27 @@ def _windows(rows: list[tuple], today: dt.date) -> list[tuple[int, int, dt.date,
     return out
 
 
-def _logs_and_sessions(
+def logs_and_sessions(
     windows: list[tuple[int, int, dt.date, dt.date]], today: dt.date
 ) -> tuple[dict[int, tuple], dict[int, tuple]]:
     """Each case's logs (from its phase start, led by the latest log before it within the
-    history) and sessions (from its history start), by case id, for ``_windows``. On
+    history) and sessions (from its history start), by case id, for ``case_windows``. On
     PostgreSQL each case's windows are cut by the database (two statements,
-    ``sql``); elsewhere by ``_cut_windows``."""
+    ``sql``); elsewhere by ``cut_windows``."""
     if connection.vendor != "postgresql":
-        return _cut_windows(windows, today)
+        return cut_windows(windows, today)
     return sql.logs_and_sessions(windows, today)
 
 
-def _cut_windows(
+def cut_windows(
     windows: list[tuple[int, int, dt.date, dt.date]], today: dt.date
 ) -> tuple[dict[int, tuple], dict[int, tuple]]:
-    """``_logs_and_sessions`` through the ORM: the athletes' rows from the earliest history
+    """``logs_and_sessions`` through the ORM: the athletes' rows from the earliest history
     start, cut to each case's windows in Python."""
     earliest = min(history for _, _, _, history in windows)
     athlete_ids = sorted({athlete_id for _, athlete_id, _, _ in windows})
-    all_logs = _by_athlete(list(_log_rows(athlete_ids, earliest, today)), LogEntry)
-    all_sessions = _by_athlete(list(_session_rows(athlete_ids, earliest, today)), SessionEntry)
+    all_logs = _by_athlete(list(log_rows(athlete_ids, earliest, today)), LogEntry)
+    all_sessions = _by_athlete(list(session_rows(athlete_ids, earliest, today)), SessionEntry)
     logs, sessions = {}, {}
     for case_id, athlete_id, began, history in windows:
         mine = all_logs.get(athlete_id, [])
@@ -395,8 +395,8 @@ def chunk_snapshots(case_ids: Sequence[int], today: dt.date) -> list[CaseContext
     rows = kept_rows("plans", _plan_rows, list(case_ids))
     if not rows:
         return []
-    windows = _windows(rows, today)
-    logs, sessions = _logs_and_sessions(windows, today)
+    windows = case_windows(rows, today)
+    logs, sessions = logs_and_sessions(windows, today)
     earliest = min(history for _, _, _, history in windows)
     assessments: dict[int, list[AssessmentEntry]] = defaultdict(list)
     for case_id, *values in kept_rows(

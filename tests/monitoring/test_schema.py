@@ -175,7 +175,7 @@ def test_the_nightly_read_gives_each_value_its_own_field(recorded):
     assert ctx.snapshot.sessions[-1] == EXPECTED_SESSION
     # The portable (non-PostgreSQL) read, the same rows through the ORM.
     windows = [(recorded.pk, recorded.athlete_id, D0, D0 - dt.timedelta(days=30))]
-    logs, sessions = selectors._cut_windows(windows, TODAY)
+    logs, sessions = selectors.cut_windows(windows, TODAY)
     assert logs[recorded.pk][-1] == EXPECTED_LOG
     assert sessions[recorded.pk][-1] == EXPECTED_SESSION
 
@@ -216,8 +216,8 @@ def test_the_benchmarks_raw_baseline_writes_the_schemas_log_fields_by_name():
     from bench import ingest as bench_ingest
 
     now = dt.datetime(2026, 10, 1, tzinfo=dt.UTC)
-    (batch,) = bench_ingest._items([7], total=1, first_day=DAY)
-    (row,) = bench_ingest._raw_rows([batch], 3, now)
+    (batch,) = bench_ingest.log_items([7], total=1, first_day=DAY)
+    (row,) = bench_ingest.raw_rows([batch], 3, now)
     written = dict(zip(bench_ingest.RAW_COLUMNS, row, strict=True))
     item = batch[0]
     assert bench_ingest.RAW_COLUMNS[2:-4] == schema.LOG_FIELDS

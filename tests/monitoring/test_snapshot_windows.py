@@ -130,8 +130,8 @@ def test_the_windows_evaluate_as_the_whole_history(cases):
 
 def test_the_databases_cut_is_the_portable_one(cases):
     contexts = selectors.chunk_snapshots(cases, TODAY)
-    windows = selectors._windows([ctx.row for ctx in contexts], TODAY)
-    assert selectors._logs_and_sessions(windows, TODAY) == selectors._cut_windows(windows, TODAY)
+    windows = selectors.case_windows([ctx.row for ctx in contexts], TODAY)
+    assert selectors.logs_and_sessions(windows, TODAY) == selectors.cut_windows(windows, TODAY)
     g, h = cases[6:8]
     shared = {ctx.case.pk: ctx.snapshot for ctx in contexts if ctx.case.pk in (g, h)}
     # One athlete, two cases: each its own windows of the same rows.

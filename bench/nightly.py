@@ -227,7 +227,7 @@ def run_floor(
     evaluate_contexts, evaluate = services.evaluate_contexts, services.evaluate
 
     def chunks(*, keep: bool):
-        """``_evaluate_contexts`` with each case's evaluation kept (``keep``), else the kept
+        """``evaluate_contexts`` with each case's evaluation kept (``keep``), else the kept
         one handed over in place of ``evaluate``."""
 
         def chunk(contexts, day, existing):
@@ -244,7 +244,7 @@ def run_floor(
 
         return chunk
 
-    with mock.patch.object(services, "_evaluate_contexts", chunks(keep=True)):
+    with mock.patch.object(services, "evaluate_contexts", chunks(keep=True)):
         tasks.evaluate_active_cases(today.isoformat())
     texts = {id(evaluation): evaluation.to_json() for evaluation in kept.values()}
 
@@ -252,7 +252,7 @@ def run_floor(
         if first:
             _as_generated()
         with (
-            mock.patch.object(services, "_evaluate_contexts", chunks(keep=False)),
+            mock.patch.object(services, "evaluate_contexts", chunks(keep=False)),
             mock.patch.object(Evaluation, "to_json", lambda self: texts[id(self)]),
         ):
             began = time.perf_counter()

@@ -44,7 +44,7 @@ RAW_UPSERT = (
 )
 
 
-def _items(athlete_ids: list[int], *, total: int, first_day: dt.date, seed: int = 11):
+def log_items(athlete_ids: list[int], *, total: int, first_day: dt.date, seed: int = 11):
     """``total`` log items, day by day going back from ``first_day``, one per athlete a day."""
     rng = random.Random(seed)  # noqa: S311 — synthetic data
     batch = min(BATCH, len(athlete_ids))
@@ -88,7 +88,7 @@ def _warm_up(http, athlete_ids: list[int], *, before: dt.date) -> None:
 
     warm_days = [before - dt.timedelta(days=n) for n in (1, 2)]
     batches = [
-        _items(athlete_ids[:50], total=min(50, len(athlete_ids)), first_day=day, seed=n)[0]
+        log_items(athlete_ids[:50], total=min(50, len(athlete_ids)), first_day=day, seed=n)[0]
         for n, day in enumerate(warm_days)
     ]
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -111,7 +111,7 @@ def _raw_value(item: dict, field: schema.Field):
     return Decimal(value) if field.kind == "hours" else value
 
 
-def _raw_rows(requests, submitted_by: int, now: dt.datetime) -> list[tuple]:
+def raw_rows(requests, submitted_by: int, now: dt.datetime) -> list[tuple]:
     return [
         (
             i["athlete"],
@@ -145,10 +145,10 @@ def run_ingest(report: Report, *, scale: float, history_days: int, redis_url: st
     from django.utils import timezone
 
     first_day = timezone.localdate() - dt.timedelta(days=history_days + 1)
-    requests = _items(athlete_ids, total=total, first_day=first_day)
+    requests = log_items(athlete_ids, total=total, first_day=first_day)
     days = sorted({dt.date.fromisoformat(b[0]["date"]) for b in requests})
 
-    rows = _raw_rows(requests, clinician.pk, timezone.now())
+    rows = raw_rows(requests, clinician.pk, timezone.now())
 
     def delete_rows() -> None:
         DailyLog.objects.filter(date__in=days, athlete_id__in=athlete_ids).delete()

@@ -20,6 +20,7 @@ from django.db import connection
 from django.utils import timezone
 
 from monitoring.evaluation import selectors, services, tasks
+from monitoring.evaluation.sql import LOG_COLUMNS
 from monitoring.models import CaseEvaluation, Flag, Notification
 from protocols.engine.gating import Evaluation
 
@@ -43,7 +44,7 @@ def raw_fetch(today: dt.date) -> tuple[float, int]:
         "JOIN protocols_planphase ph ON ph.id = p.current_phase_id "
         "WHERE p.status = 'active' AND c.status = 'active'"
     )
-    log_columns = ", ".join(f"l.{name}" for name in selectors.LOG_COLUMNS[1:])
+    log_columns = ", ".join(f"l.{name}" for name in LOG_COLUMNS[1:])
     queries = [
         "SELECT p.id, p.case_id, c.athlete_id, c.risk, ph.id, ph.started_on, ph.signed_off_on, "
         "ph.min_days, ph.advance_when, ph.regress_when, ph.warn_when FROM protocols_plan p "
@@ -86,7 +87,7 @@ def whole_window_fetch(today: dt.date) -> tuple[float, int]:
         for table, columns in (
             (
                 "monitoring_dailylog",
-                ", ".join(selectors.LOG_COLUMNS),
+                ", ".join(LOG_COLUMNS),
             ),
             ("monitoring_activitysession", "athlete_id, date, activity, minutes, rpe, pain_during"),
         ):
@@ -223,10 +224,10 @@ def run_floor(
     nights wrote what the real ones did.
     """
     kept: dict[int, Evaluation] = {}
-    evaluate_contexts, evaluate = services._evaluate_contexts, services.evaluate
+    evaluate_contexts, evaluate = services.evaluate_contexts, services.evaluate
 
     def chunks(*, keep: bool):
-        """``_evaluate_contexts`` with each case's evaluation kept (``keep``), else the kept
+        """``evaluate_contexts`` with each case's evaluation kept (``keep``), else the kept
         one handed over in place of ``evaluate``."""
 
         def chunk(contexts, day, existing):
@@ -243,7 +244,7 @@ def run_floor(
 
         return chunk
 
-    with mock.patch.object(services, "_evaluate_contexts", chunks(keep=True)):
+    with mock.patch.object(services, "evaluate_contexts", chunks(keep=True)):
         tasks.evaluate_active_cases(today.isoformat())
     texts = {id(evaluation): evaluation.to_json() for evaluation in kept.values()}
 
@@ -251,7 +252,7 @@ def run_floor(
         if first:
             _as_generated()
         with (
-            mock.patch.object(services, "_evaluate_contexts", chunks(keep=False)),
+            mock.patch.object(services, "evaluate_contexts", chunks(keep=False)),
             mock.patch.object(Evaluation, "to_json", lambda self: texts[id(self)]),
         ):
             began = time.perf_counter()

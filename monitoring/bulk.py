@@ -120,49 +120,19 @@ def insert(model, objs: list[models.Model]) -> list[models.Model]:
     opts = model._meta
     pk = opts.pk
     fields = [f for f in opts.concrete_fields if f is not pk]
-    if (
-        len(objs) <= 1
-        or connection.vendor != "postgresql"
-        or type(pk) not in _INTEGER_FIELDS
-        or opts.parents
-        or any(obj.pk is not None for obj in objs)
-        or any(
-            getattr(f, "generated", False) or (hasattr(f, "get_placeholder") and not _is_json(f))
-            for f in fields
-        )
-        or any(
-            (f.target_field if f.is_relation else f).get_internal_type()
-            not in connection.data_types
-            for f in fields
-        )
-    ):
+    if not _insertable(model, objs, fields):
         return model.objects.bulk_create(objs)
     plain = [_plain_type(f) for f in fields]
     json_fields = [_is_json(f) for f in fields]
     rows: list[list] = []
     for obj in objs:
         obj._prepare_related_fields_for_save(operation_name="bulk_create")
-        row = []
-        for model_field, kind, is_json in zip(fields, plain, json_fields, strict=True):
-            value = model_field.pre_save(obj, True)
-            if is_json:
-                if value is None or hasattr(value, "resolve_expression"):
-                    return model.objects.bulk_create(objs)
-                if model_field.encoder is not None:  # what the field sends, with its encoder
-                    value = json.loads(json.dumps(value, cls=model_field.encoder))
-                row.append(value)
-                continue
-            if value is not None and not (
-                type(value) is kind
-                and (kind is not Decimal or value.is_finite())
-                and (kind is not dt.datetime or timezone.is_aware(value))
-            ):
-                if hasattr(value, "resolve_expression"):  # bulk_create compiles expressions
-                    return model.objects.bulk_create(objs)
-                value = model_field.get_db_prep_save(value, connection)
-                if hasattr(value, "as_sql"):
-                    return model.objects.bulk_create(objs)
-            row.append(value)
+        row = [
+            _json_value(f, obj) if is_json else _plain_value(f, obj, kind)
+            for f, kind, is_json in zip(fields, plain, json_fields, strict=True)
+        ]
+        if any(value is _FALLBACK for value in row):
+            return model.objects.bulk_create(objs)
         rows.append(row)
     try:
         document = json.dumps(rows, default=_json_default, allow_nan=False)
@@ -190,6 +160,58 @@ def insert(model, objs: list[models.Model]) -> list[models.Model]:
         obj._state.adding = False
         obj._state.db = connection.alias
     return objs
+
+
+_FALLBACK = object()
+"""A value ``insert`` leaves to bulk_create (an expression, SQL NULL in a JSON column)."""
+
+
+def _insertable(model, objs: list[models.Model], fields: list[models.Field]) -> bool:
+    """Whether ``insert`` writes these rows itself: more than one new row of a model on
+    PostgreSQL with an integer key, no parents, and fields it knows how to send."""
+    opts = model._meta
+    return not (
+        len(objs) <= 1
+        or connection.vendor != "postgresql"
+        or type(opts.pk) not in _INTEGER_FIELDS
+        or opts.parents
+        or any(obj.pk is not None for obj in objs)
+        or any(
+            getattr(f, "generated", False) or (hasattr(f, "get_placeholder") and not _is_json(f))
+            for f in fields
+        )
+        or any(
+            (f.target_field if f.is_relation else f).get_internal_type()
+            not in connection.data_types
+            for f in fields
+        )
+    )
+
+
+def _json_value(model_field: models.JSONField, obj: models.Model) -> Any:
+    """A JSON field's value as its element of the rows' document, or ``_FALLBACK``."""
+    value = model_field.pre_save(obj, True)
+    if value is None or hasattr(value, "resolve_expression"):
+        return _FALLBACK
+    if model_field.encoder is not None:  # what the field sends, with its encoder
+        value = json.loads(json.dumps(value, cls=model_field.encoder))
+    return value
+
+
+def _plain_value(model_field: models.Field, obj: models.Model, kind: type | None) -> Any:
+    """A field's value as it is when it is of its plain type (see ``_PLAIN_TYPES``), else as
+    its field prepares it; ``_FALLBACK`` for an expression."""
+    value = model_field.pre_save(obj, True)
+    if value is None or (
+        type(value) is kind
+        and (kind is not Decimal or value.is_finite())
+        and (kind is not dt.datetime or timezone.is_aware(value))
+    ):
+        return value
+    if hasattr(value, "resolve_expression"):  # bulk_create compiles expressions
+        return _FALLBACK
+    value = model_field.get_db_prep_save(value, connection)
+    return _FALLBACK if hasattr(value, "as_sql") else value
 
 
 HISTORY_COLUMNS = frozenset(

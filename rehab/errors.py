@@ -55,5 +55,28 @@ def api_exception_handler(exc, context):
         return Response({"detail": exc.message, "errors": exc.errors}, status=400)
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, drf_exceptions.ValidationError):
-        response.data = {"detail": "Invalid input.", "errors": response.data}
+        response.data = {"detail": "Invalid input.", "errors": flat_errors(response.data)}
     return response
+
+
+def flat_errors(data, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's error detail as messages by field, as the API documents them: a nested field's
+    messages under ``field.key`` (a list field's item: ``field.<index>``), a non-field error
+    under ``non_field_errors``."""
+    if isinstance(data, Mapping):
+        out: dict[str, list[str]] = {}
+        for key, value in data.items():
+            out.update(flat_errors(value, f"{prefix}.{key}" if prefix else str(key)))
+        return out
+    key = prefix or "non_field_errors"
+    if isinstance(data, Sequence) and not isinstance(data, str):
+        if all(isinstance(item, str) for item in data):
+            return {key: [str(item) for item in data]}
+        out = {}
+        for index, item in enumerate(data):
+            if isinstance(item, str):
+                out.setdefault(key, []).append(str(item))
+            elif item:  # an empty entry is a list item without errors
+                out.update(flat_errors(item, f"{key}.{index}"))
+        return out
+    return {key: [str(data)]}

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from athletes import permissions
 from athletes.api.base import ScopedCaseFilter, ScopedViewMixin
 from athletes.models import Case
-from monitoring.evaluation import services
+from monitoring.ingest.items import assessment_record
 from monitoring.models import Assessment
 from protocols.engine.criteria.case_facts import SCREEN_TESTS
 from rehab.api import IDEMPOTENCY_CONFLICT, IDEMPOTENCY_KEY, IdFilter, idempotent
@@ -144,7 +144,7 @@ class AssessmentViewSet(ScopedViewMixin, mixins.CreateModelMixin, viewsets.ReadO
         data = AssessmentInputSerializer(data=request.data, context={"view": self})
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        assessment = services.assessment_record(
+        assessment = assessment_record(
             case=self.scope.case(values["case"].pk),
             test=values["test"],
             value=values["value"],

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 
 from athletes import permissions
 from athletes.api.base import ScopedCaseFilter, ScopedViewMixin
-from monitoring.evaluation import services
+from monitoring.evaluation.flags import flag_acknowledge, flag_resolve
 from monitoring.models import Flag
 from rehab.api import (
     IDEMPOTENCY_CONFLICT,
@@ -191,7 +191,7 @@ class FlagViewSet(ScopedViewMixin, AccessViewMixin, viewsets.ReadOnlyModelViewSe
 
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None, format=None):
-        flag = services.flag_acknowledge(flag=self._with_case(self.get_object()), by=request.user)
+        flag = flag_acknowledge(flag=self._with_case(self.get_object()), by=request.user)
         return Response(FlagClinicalSerializer(flag).data)
 
     @action(detail=True, methods=["post"])
@@ -200,7 +200,7 @@ class FlagViewSet(ScopedViewMixin, AccessViewMixin, viewsets.ReadOnlyModelViewSe
         flag = self._with_case(self.get_object())  # 404 / 403 before the input is looked at
         data = FlagResolveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        flag = services.flag_resolve(
+        flag = flag_resolve(
             flag=flag,
             by=request.user,
             resolution=data.validated_data["resolution"],

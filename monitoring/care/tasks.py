@@ -16,7 +16,7 @@ from athletes import permissions
 from athletes.models import CareTeamMember, User
 from monitoring.care import selectors as care
 from monitoring.care import services as care_services
-from monitoring.evaluation.services import athlete_today
+from monitoring.ingest.checks import athlete_today
 from monitoring.models.care import CaseNote
 
 # As in monitoring.evaluation.tasks (which imports this module: no import back from it).

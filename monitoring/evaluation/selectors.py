@@ -31,12 +31,18 @@ from django.db.models.functions import Cast, NullIf
 from athletes import permissions
 from athletes.models import Athlete, CareTeamMember, Case
 from monitoring import schema
+from monitoring.evaluation import sql
+from monitoring.evaluation.sql import (
+    ASSESSMENT_COLUMNS,
+    LOG_READ,
+    SESSION_READ,
+)
 from monitoring.models import ActivitySession, Assessment, DailyLog, Flag
 from protocols.engine.criteria.case_facts import SCREEN_TESTS
 from protocols.engine.gating import PhaseSpec
 from protocols.engine.records import CASE_FACTS, AssessmentEntry, LogEntry, SessionEntry, Snapshot
 from protocols.models import Impact, Plan, PlanPhase
-from rehab.db import any_of, kept_rows, prepared_cursor
+from rehab.db import any_of, kept_rows
 
 # Days of history loaded before the phase start: enough for the EWMA chronic load (28 days)
 # to settle and for the missing-log count; criteria themselves never look before the phase.
@@ -116,15 +122,6 @@ class CaseContext:
         return self._previous[0]
 
 
-# The columns read for the engine's records, in the records' field order, derived from the
-# schema by record field name: a row past its athlete id (or case id) is the record as it stands.
-LOG_READ = schema.record_columns("log", LogEntry._fields)
-SESSION_READ = schema.record_columns("session", SessionEntry._fields)
-LOG_COLUMNS = ("athlete_id", "date", *(f.name for f in LOG_READ))
-SESSION_COLUMNS = ("athlete_id", "date", *(f.name for f in SESSION_READ))
-ASSESSMENT_COLUMNS = ("case_id", "date", "test", "value", "pain")
-
-
 _new = tuple.__new__  # a named tuple from a row in one C call
 _first = itemgetter(0)
 
@@ -138,16 +135,7 @@ def _orm_read(field: schema.Field):
     return field.name
 
 
-def _sql_read(field: schema.Field, column: str) -> str:
-    """``_orm_read`` in SQL, for the hand-written window reads."""
-    if field.read == "blank_is_none":
-        return f"NULLIF({column}, '')"
-    if field.read == "float":
-        return f"{column}::float8"
-    return column
-
-
-def _log_rows(athlete_ids: list[int], start: dt.date, end: dt.date) -> QuerySet:
+def log_rows(athlete_ids: list[int], start: dt.date, end: dt.date) -> QuerySet:
     """``LOG_COLUMNS`` rows by athlete and day, converted by the database as the engine reads
     them (no pain character is None, hours are floats), so that a row past its athlete id is a
     ``LogEntry`` as it stands."""
@@ -160,7 +148,7 @@ def _log_rows(athlete_ids: list[int], start: dt.date, end: dt.date) -> QuerySet:
     )
 
 
-def _session_rows(athlete_ids: list[int], start: dt.date, end: dt.date) -> QuerySet:
+def session_rows(athlete_ids: list[int], start: dt.date, end: dt.date) -> QuerySet:
     """``SESSION_COLUMNS`` rows by athlete and day (same-day sessions in the order recorded)."""
     return (
         ActivitySession.objects.filter(
@@ -345,7 +333,7 @@ def _since(records: list, start: dt.date) -> tuple:
     return tuple(records[bisect_left(records, start, key=_first) :])
 
 
-def _windows(rows: list[tuple], today: dt.date) -> list[tuple[int, int, dt.date, dt.date]]:
+def case_windows(rows: list[tuple], today: dt.date) -> list[tuple[int, int, dt.date, dt.date]]:
     """(case id, athlete id, phase start, history start) of each ``_plan_rows`` row: logs are
     read from the phase start (no criterion looks before it; the latest log before it, within
     the history, only says when the athlete last logged), sessions from the history start."""
@@ -359,90 +347,27 @@ def _windows(rows: list[tuple], today: dt.date) -> list[tuple[int, int, dt.date,
     return out
 
 
-def _case_rows(sql: str, windows: list[tuple], today: dt.date) -> list[tuple]:
-    """Rows of a per-case window statement (``_WINDOWED``): its first column the case id,
-    ordered by case and day. The windows go as four parallel arrays, one parameter each
-    whatever the chunk's size."""
-    arrays = [list(column) for column in zip(*windows, strict=True)]
-    with prepared_cursor() as cursor:
-        cursor.execute(sql, [*arrays, today])
-        return cursor.fetchall()
-
-
-def _windowed_sql() -> dict[str, str]:
-    """The per-case window reads of ``chunk_snapshots`` on PostgreSQL, written from the models'
-    tables and columns (see ``_case_rows``)."""
-    qn = connection.ops.quote_name
-
-    def table(model: type) -> str:
-        return qn(model._meta.db_table)
-
-    def col(model: type, name: str, alias: str) -> str:
-        return f"{alias}.{qn(model._meta.get_field(name).column)}"
-
-    log = {name: col(DailyLog, name, "d") for name in LOG_COLUMNS}
-    log_select = ", ".join([log["date"], *(_sql_read(f, log[f.name]) for f in LOG_READ)])
-    # Identifiers come from the models' metadata, quoted; every value goes as a parameter.
-    logs = (
-        "SELECT w.case_id, l.* FROM unnest(%s::bigint[], %s::bigint[], %s::date[], %s::date[]) "  # noqa: S608
-        "AS w(case_id, athlete_id, phase_start, history_start) CROSS JOIN LATERAL ("
-        f"(SELECT {log_select} FROM {table(DailyLog)} d WHERE {log['athlete_id']} = w.athlete_id "
-        f"AND {log['date']} < w.phase_start AND {log['date']} >= w.history_start "
-        f"ORDER BY {log['date']} DESC LIMIT 1) UNION ALL "
-        f"(SELECT {log_select} FROM {table(DailyLog)} d WHERE {log['athlete_id']} = w.athlete_id "
-        f"AND {log['date']} >= w.phase_start AND {log['date']} <= %s)"
-        ") AS l ORDER BY 1, 2"
-    )
-    s = {name: col(ActivitySession, name, "s") for name in (*SESSION_COLUMNS, "id")}
-    sessions = (
-        "SELECT w.case_id, "  # noqa: S608
-        + ", ".join([s["date"], *(_sql_read(f, s[f.name]) for f in SESSION_READ)])
-        + " FROM unnest(%s::bigint[], %s::bigint[], %s::date[], %s::date[]) "
-        "AS w(case_id, athlete_id, phase_start, history_start) "
-        f"JOIN {table(ActivitySession)} s ON {s['athlete_id']} = w.athlete_id "
-        f"AND {s['date']} >= w.history_start AND {s['date']} <= %s "
-        f"ORDER BY w.case_id, {s['date']}, {s['id']}"
-    )
-    return {"logs": logs, "sessions": sessions}
-
-
-_WINDOWED: dict[str, str] = {}
-
-
-def _by_case(rows: list[tuple], make: type) -> dict[int, tuple]:
-    """Rows ordered by case id (first column) into tuples of ``make`` records by case."""
-    return {
-        case_id: tuple([_new(make, row[1:]) for row in group])
-        for case_id, group in groupby(rows, _first)
-    }
-
-
-def _logs_and_sessions(
+def logs_and_sessions(
     windows: list[tuple[int, int, dt.date, dt.date]], today: dt.date
 ) -> tuple[dict[int, tuple], dict[int, tuple]]:
     """Each case's logs (from its phase start, led by the latest log before it within the
-    history) and sessions (from its history start), by case id, for ``_windows``. On
-    PostgreSQL each case's windows are cut by the database (two statements); elsewhere by
-    ``_cut_windows``."""
+    history) and sessions (from its history start), by case id, for ``case_windows``. On
+    PostgreSQL each case's windows are cut by the database (two statements,
+    ``sql``); elsewhere by ``cut_windows``."""
     if connection.vendor != "postgresql":
-        return _cut_windows(windows, today)
-    if not _WINDOWED:
-        _WINDOWED.update(_windowed_sql())
-    logs = _by_case(_case_rows(_WINDOWED["logs"], windows, today), LogEntry)
-    sessions = _by_case(_case_rows(_WINDOWED["sessions"], windows, today), SessionEntry)
-    ids = [case_id for case_id, _, _, _ in windows]
-    return {i: logs.get(i, ()) for i in ids}, {i: sessions.get(i, ()) for i in ids}
+        return cut_windows(windows, today)
+    return sql.logs_and_sessions(windows, today)
 
 
-def _cut_windows(
+def cut_windows(
     windows: list[tuple[int, int, dt.date, dt.date]], today: dt.date
 ) -> tuple[dict[int, tuple], dict[int, tuple]]:
-    """``_logs_and_sessions`` through the ORM: the athletes' rows from the earliest history
+    """``logs_and_sessions`` through the ORM: the athletes' rows from the earliest history
     start, cut to each case's windows in Python."""
     earliest = min(history for _, _, _, history in windows)
     athlete_ids = sorted({athlete_id for _, athlete_id, _, _ in windows})
-    all_logs = _by_athlete(list(_log_rows(athlete_ids, earliest, today)), LogEntry)
-    all_sessions = _by_athlete(list(_session_rows(athlete_ids, earliest, today)), SessionEntry)
+    all_logs = _by_athlete(list(log_rows(athlete_ids, earliest, today)), LogEntry)
+    all_sessions = _by_athlete(list(session_rows(athlete_ids, earliest, today)), SessionEntry)
     logs, sessions = {}, {}
     for case_id, athlete_id, began, history in windows:
         mine = all_logs.get(athlete_id, [])
@@ -470,8 +395,8 @@ def chunk_snapshots(case_ids: Sequence[int], today: dt.date) -> list[CaseContext
     rows = kept_rows("plans", _plan_rows, list(case_ids))
     if not rows:
         return []
-    windows = _windows(rows, today)
-    logs, sessions = _logs_and_sessions(windows, today)
+    windows = case_windows(rows, today)
+    logs, sessions = logs_and_sessions(windows, today)
     earliest = min(history for _, _, _, history in windows)
     assessments: dict[int, list[AssessmentEntry]] = defaultdict(list)
     for case_id, *values in kept_rows(

@@ -12,7 +12,9 @@ from django.core.mail import get_connection, send_mass_mail
 from django.db import InterfaceError, OperationalError
 
 from monitoring import reminders
-from monitoring.evaluation import selectors, services, whatif
+from monitoring.evaluation import selectors, services, whatif_trials
+from monitoring.evaluation.flags import worse_words
+from monitoring.ingest.checks import athlete_today
 from monitoring.models import Flag
 
 logger = logging.getLogger(__name__)
@@ -60,7 +62,7 @@ def chunk_size(cases: int) -> int:
 @shared_task(name="monitoring.tasks.evaluate_active_cases", **RETRY)
 def evaluate_active_cases(day: str | None = None) -> int:
     """Nightly: fan every active case out in chunks of at most ``REHAB_EVALUATION_CHUNK``."""
-    day = day or services.athlete_today().isoformat()
+    day = day or athlete_today().isoformat()
     ids = selectors.active_case_ids()
     size = chunk_size(len(ids))
     for start in range(0, len(ids), size):
@@ -143,7 +145,7 @@ def send_worse_emails(items: list[list]) -> int:
     emails = _clinical_emails({flag.case_id for flag in flags})
     messages = []
     for flag in flags:
-        what = services.worse_words([k for k in by_flag[flag.pk].split(",") if k])
+        what = worse_words([k for k in by_flag[flag.pk].split(",") if k])
         subject = f"[rehab] {flag.case.athlete}: worse — {what}"[:200]
         body = (
             f"New since the last notice: {what}.\n\n{flag.message}\n\nOpen the case to "
@@ -180,22 +182,24 @@ def send_log_reminders(now: str | None = None) -> int:
 
 @shared_task(
     name="monitoring.tasks.template_trial_run",
-    soft_time_limit=whatif.TRIAL_SECONDS + 30,
-    time_limit=whatif.TRIAL_SECONDS + 60,
+    soft_time_limit=whatif_trials.TRIAL_SECONDS + 30,
+    time_limit=whatif_trials.TRIAL_SECONDS + 60,
 )
 def template_trial_run(trial_id: int, day: str | None = None) -> str:
     """Try a template draft on past cases (docs/whatif.md). Bounded: the service stops with
-    partial results after ``whatif.TRIAL_SECONDS``; the soft limit catches a chunk that runs
+    partial results after ``whatif_trials.TRIAL_SECONDS``; the soft limit catches a chunk that runs
     over. Not retried: a rerun is asked for on the page."""
     try:
-        return whatif.trial_run(trial_id=trial_id, today=_day(day))
+        return whatif_trials.trial_run(trial_id=trial_id, today=_day(day))
     except SoftTimeLimitExceeded:
-        whatif.trial_stop(
+        whatif_trials.trial_stop(
             trial_id=trial_id,
             message="Stopped at the time limit; the results below are for the cases done.",
             status="partial",
         )
         return "partial"
     except Exception:
-        whatif.trial_stop(trial_id=trial_id, message="The trial failed; the error was logged.")
+        whatif_trials.trial_stop(
+            trial_id=trial_id, message="The trial failed; the error was logged."
+        )
         raise

@@ -5,14 +5,14 @@ Reads load what they need in a constant number of queries; the days are evaluate
 ``protocols.engine.replay``, which calls ``protocols.engine.gating.evaluate`` — the function the
 live evaluation calls — on snapshots built from the same columns as ``selectors.case_snapshot``.
 Nothing here changes a plan, except ``replay_save``, which records a ``PlanEdit`` with a reason
-through ``protocols.services``.
+through ``protocols.services``. Template drafts tried on past cases are
+``monitoring.evaluation.whatif_trials``'s; its request and summary are named here too, for the
+what-if pages.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -21,24 +21,21 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch, Q
-from django.utils import timezone
 
 from athletes.models import Athlete, Case, User
 from athletes.sites import BY_CODE
 from monitoring import schema
-from monitoring.evaluation.selectors import (
+from monitoring.evaluation.queue import request_evaluation
+from monitoring.evaluation.selectors import LOAD_HISTORY_DAYS, case_facts
+from monitoring.evaluation.sql import (
     ASSESSMENT_COLUMNS,
-    LOAD_HISTORY_DAYS,
     LOG_COLUMNS,
     LOG_READ,
     SESSION_COLUMNS,
     SESSION_READ,
-    case_facts,
 )
-from monitoring.evaluation.services import request_evaluation
 from monitoring.models import ActivitySession, Assessment, DailyLog
 from protocols import services as plan_services
-from protocols.engine import criteria
 from protocols.engine.criteria.case_facts import SCREEN_TESTS
 from protocols.engine.gating import PhaseSpec
 from protocols.engine.projection import Timeline, return_ranges, timeline
@@ -49,21 +46,15 @@ from protocols.engine.records import (
     SessionEntry,
     Snapshot,
 )
-from protocols.engine.replay import Comparison, Period, compare, trial_case
-from protocols.models import Impact, PhaseTransition, Plan, PlanEdit, PlanPhase, ProtocolTemplate
+from protocols.engine.replay import Comparison, compare
+from protocols.models import Impact, PhaseTransition, Plan, PlanEdit, PlanPhase
 from protocols.selectors import phase_spec
-from protocols.whatif_models import TemplateTrial
 from rehab.errors import ApplicationError
-from rehab.queue import enqueue
-
-logger = logging.getLogger(__name__)
 
 NOT_A_PREDICTION = (
     "This is a projection from the plan's rules and the data already logged, not a prediction "
     "of how the bone heals. A clinician decides every phase change."
 )
-TRIAL_SECONDS = 60  # a trial stops with partial results after this long (the task's own limit)
-TRIAL_CHUNK = 50  # cases loaded together: a constant number of queries per chunk
 
 
 # --- the projection timeline -------------------------------------------------------------------
@@ -120,7 +111,7 @@ def phase_periods(
     return out
 
 
-def _signed_in(phase: PlanPhase, start: dt.date, end: dt.date) -> dt.date | None:
+def signed_in(phase: PlanPhase, start: dt.date, end: dt.date) -> dt.date | None:
     signed = phase.signed_off_on
     return signed if signed is not None and start <= signed <= end else None
 
@@ -128,7 +119,7 @@ def _signed_in(phase: PlanPhase, start: dt.date, end: dt.date) -> dt.date | None
 # --- the data of cases --------------------------------------------------------------------------
 
 
-def _log_entry(row: tuple) -> LogEntry:
+def log_entry(row: tuple) -> LogEntry:
     """A row of ``LOG_COLUMNS`` as the engine reads it (as ``selectors`` builds it for the live
     evaluation; tests/whatif prove the two give the same evaluations), field by field by name."""
     values = dict(zip(LOG_COLUMNS, row, strict=True))
@@ -137,7 +128,7 @@ def _log_entry(row: tuple) -> LogEntry:
     )
 
 
-def _session_entry(row: tuple) -> SessionEntry:
+def session_entry(row: tuple) -> SessionEntry:
     """A row of ``SESSION_COLUMNS`` as the engine reads it, field by field by name."""
     values = dict(zip(SESSION_COLUMNS, row, strict=True))
     return SessionEntry(
@@ -150,7 +141,7 @@ def _assessment_entry(row: tuple) -> AssessmentEntry:
     return AssessmentEntry(day=day, test=test, value=value, pain=pain)
 
 
-def _load(
+def load_snapshots(
     cases: Sequence[Case],
     starts: Mapping[int, dt.date],
     end: dt.date,
@@ -190,8 +181,8 @@ def _load(
         first = starts[case.pk] - dt.timedelta(days=LOAD_HISTORY_DAYS)
         out[case.pk] = Snapshot(
             phase_started_on=starts[case.pk],
-            logs=tuple(_log_entry(r) for r in logs[case.athlete_id] if r[1] >= first),
-            sessions=tuple(_session_entry(r) for r in sessions[case.athlete_id] if r[1] >= first),
+            logs=tuple(log_entry(r) for r in logs[case.athlete_id] if r[1] >= first),
+            sessions=tuple(session_entry(r) for r in sessions[case.athlete_id] if r[1] >= first),
             assessments=tuple(_assessment_entry(r) for r in assessments[case.pk]),
             high_risk_site=case.risk == Case.Risk.HIGH,
             red_pain_limit=(red_pain_limits or {}).get(case.pk, RED_PAIN_LIMIT),
@@ -300,13 +291,13 @@ def replay_context(case: Case, *, today: dt.date, phase_id: int | None = None) -
         raise ApplicationError(
             "Choose a phase the case has spent days in.", {"phase": "Choose a phase from the list."}
         )
-    base = _load(
+    base = load_snapshots(
         [case], {case.pk: ctx.chosen.start}, ctx.chosen.end, {case.pk: plan.red_pain_limit}
     )[case.pk]
     ctx.snapshot = _redate(
         base,
         ctx.chosen.start,
-        _signed_in(ctx.chosen.phase, ctx.chosen.start, ctx.chosen.end),
+        signed_in(ctx.chosen.phase, ctx.chosen.start, ctx.chosen.end),
         impact_phase=ctx.chosen.phase.impact != Impact.NONE,
     )
     return ctx
@@ -354,226 +345,6 @@ def replay_save(
     if edit is not None and ctx.plan.status == Plan.Status.ACTIVE:
         request_evaluation([ctx.case.pk])
     return edit
-
-
-# --- a template draft tried on past cases -------------------------------------------------------
-
-
-def trial_case_ids(risk: str) -> list[int]:
-    """Active, returned and closed cases of the risk class whose plan has started (1 query)."""
-    return list(
-        Case.objects.filter(
-            risk=risk,
-            status__in=[Case.Status.ACTIVE, Case.Status.RETURNED, Case.Status.CLOSED],
-            plans__started_on__isnull=False,
-        )
-        .distinct()
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-
-
-def trial_request(*, template: ProtocolTemplate, requested_by: User) -> TemplateTrial:
-    """Queue a trial of a draft once this transaction commits; one runs at a time per draft."""
-    if template.status != ProtocolTemplate.Status.DRAFT:
-        raise ApplicationError("Only a draft is tried on past cases; it is published as it is.")
-    phases = list(template.phases.order_by("order"))
-    try:
-        for phase in phases:
-            phase_spec(phase)
-    except criteria.CriterionError:
-        raise ApplicationError(
-            "The draft has a criterion that is not valid; correct it in the editor first."
-        ) from None
-    if not phases:
-        raise ApplicationError("The draft has no phases to try.")
-    busy = TemplateTrial.objects.filter(
-        template=template, status__in=[TemplateTrial.Status.QUEUED, TemplateTrial.Status.RUNNING]
-    ).first()
-    if busy is not None:
-        return busy
-    trial = TemplateTrial.objects.create(
-        template=template, requested_by=requested_by, risk=template.risk
-    )
-
-    def queue_trial() -> None:
-        try:
-            enqueue("monitoring.tasks.template_trial_run", trial.pk)
-        except Exception:  # broker down: say so on the page rather than wait forever
-            logger.exception("Could not queue template trial %s", trial.pk)
-            TemplateTrial.objects.filter(pk=trial.pk, status=TemplateTrial.Status.QUEUED).update(
-                status=TemplateTrial.Status.FAILED,
-                finished_at=timezone.now(),
-                message="The background worker could not be reached; try again later.",
-            )
-
-    transaction.on_commit(queue_trial)
-    return trial
-
-
-def _case_label(case: Case) -> str:
-    site = BY_CODE.get(case.site)
-    return site.label if site else case.get_site_display()
-
-
-def _trial_chunk(
-    case_ids: Sequence[int], draft: Sequence[PhaseSpec], today: dt.date
-) -> list[dict[str, Any]]:
-    """Results for a chunk of cases in six queries: cases, plans, phases, transitions, then
-    logs, sessions and assessments."""
-    cases = list(Case.objects.filter(pk__in=case_ids).select_related("athlete").order_by("pk"))
-    plans: dict[int, Plan] = {}
-    for plan in (
-        Plan.objects.filter(case_id__in=case_ids, started_on__isnull=False)
-        .exclude(status=Plan.Status.DRAFT)
-        .prefetch_related(Prefetch("phases", queryset=PlanPhase.objects.order_by("order")))
-        .order_by("case_id", "started_on", "pk")
-    ):
-        plans[plan.case_id] = plan  # the latest plan of each case
-    transitions: dict[int, list[PhaseTransition]] = defaultdict(list)
-    for t in PhaseTransition.objects.filter(plan_id__in=[p.pk for p in plans.values()]).only(
-        "id", "plan_id", "kind", "to_phase_id", "effective_on"
-    ):
-        transitions[t.plan_id].append(t)
-    cases = [c for c in cases if c.pk in plans]
-    periods: dict[int, list[Period]] = {}
-    problems: dict[int, str] = {}
-    for case in cases:
-        plan = plans[case.pk]
-        by_id = {p.pk: p for p in plan.phases.all()}
-        rows = []
-        try:
-            for phase_pk, start, end in phase_periods(transitions[plan.pk], plan, today):
-                phase = by_id.get(phase_pk)
-                if phase is not None:
-                    rows.append(
-                        Period(
-                            phase.order,
-                            phase.name,
-                            phase_spec(phase),
-                            start,
-                            end,
-                            _signed_in(phase, start, end),
-                            phase.impact != Impact.NONE,
-                        )
-                    )
-        except criteria.CriterionError:
-            problems[case.pk] = "Its plan has a criterion that is not valid; left out."
-            rows = []
-        periods[case.pk] = rows
-    starts = {c.pk: min((p.start for p in periods[c.pk]), default=today) for c in cases}
-    ends = [p.end for rows in periods.values() for p in rows]
-    limits = {c.pk: plans[c.pk].red_pain_limit for c in cases}
-    data = _load(cases, starts, max(ends, default=today), limits)
-    out = []
-    for case in cases:
-        trials = trial_case(
-            draft,
-            periods[case.pk],
-            data[case.pk],
-            missing_log_days=settings.REHAB_MISSING_LOG_DAYS,
-        )
-        out.append(
-            {
-                "case": case.pk,
-                "athlete": str(case.athlete),
-                "site": _case_label(case),
-                "status": case.get_status_display(),
-                "plan": plans[case.pk].name,
-                "problem": problems.get(case.pk, ""),
-                "phases": [t.to_dict() for t in trials],
-            }
-        )
-    return out
-
-
-def trial_run(*, trial_id: int, today: dt.date | None = None, seconds: float | None = None) -> str:
-    """Run a queued trial: chunk by chunk, saving progress and results as it goes; after
-    ``seconds`` (default ``TRIAL_SECONDS``) it stops with the results so far. Returns the
-    final status. Running it again on a finished trial changes nothing."""
-    today = today or timezone.localdate()
-    deadline = time.monotonic() + (TRIAL_SECONDS if seconds is None else seconds)
-    claimed = TemplateTrial.objects.filter(
-        pk=trial_id, status__in=[TemplateTrial.Status.QUEUED, TemplateTrial.Status.RUNNING]
-    ).update(status=TemplateTrial.Status.RUNNING, started_at=timezone.now())
-    if not claimed:
-        return (
-            TemplateTrial.objects.filter(pk=trial_id).values_list("status", flat=True).first() or ""
-        )
-    trial = TemplateTrial.objects.select_related("template").get(pk=trial_id)
-    draft = [phase_spec(p) for p in trial.template.phases.order_by("order")]
-    ids = trial_case_ids(trial.risk)
-    TemplateTrial.objects.filter(pk=trial_id).update(cases_total=len(ids), cases_done=0, results=[])
-    results: list[dict[str, Any]] = []
-    status = TemplateTrial.Status.DONE
-    for offset in range(0, len(ids), TRIAL_CHUNK):
-        if time.monotonic() > deadline:
-            status = TemplateTrial.Status.PARTIAL
-            break
-        results += _trial_chunk(ids[offset : offset + TRIAL_CHUNK], draft, today)
-        TemplateTrial.objects.filter(pk=trial_id).update(
-            cases_done=min(offset + TRIAL_CHUNK, len(ids)), results=results
-        )
-    message = (
-        ""
-        if status == TemplateTrial.Status.DONE
-        else (
-            f"Stopped at the time limit after {len(results)} of {len(ids)} cases; "
-            "the results below are for those."
-        )
-    )
-    TemplateTrial.objects.filter(pk=trial_id).update(
-        status=status, finished_at=timezone.now(), results=results, message=message
-    )
-    return status
-
-
-def trial_stop(*, trial_id: int, message: str, status: str = TemplateTrial.Status.FAILED) -> None:
-    """End a trial that did not finish (an error, the hard time limit), keeping its results."""
-    TemplateTrial.objects.filter(pk=trial_id).exclude(status__in=TemplateTrial.FINISHED).update(
-        status=status, finished_at=timezone.now(), message=message
-    )
-
-
-# --- the summary of a trial ---------------------------------------------------------------------
-
-
-@dataclass
-class PhaseSummary:
-    order: int
-    name: str
-    compared: int = 0
-    earlier: int = 0
-    later: int = 0
-    same: int = 0
-    never: int = 0  # ready as it was, never under the draft
-    now: int = 0  # ready only under the draft
-    neither: int = 0
-    new_regressions: int = 0
-    gone_regressions: int = 0
-    shifts: list[int] | None = None
-
-    @property
-    def mean_shift(self) -> float | None:
-        return round(sum(self.shifts) / len(self.shifts), 1) if self.shifts else None
-
-
-def trial_summary(trial: TemplateTrial, draft_names: Sequence[str]) -> list[PhaseSummary]:
-    rows = [PhaseSummary(i, name, shifts=[]) for i, name in enumerate(draft_names, start=1)]
-    for case in trial.results or []:
-        for p in case.get("phases", []):
-            if not 1 <= p["order"] <= len(rows):
-                continue
-            row = rows[p["order"] - 1]
-            row.compared += 1
-            setattr(row, p["ready_change"], getattr(row, p["ready_change"]) + 1)
-            if p["shift"] is not None:
-                row.shifts.append(p["shift"])  # type: ignore[union-attr]
-            if p["regression_change"] == "new":
-                row.new_regressions += 1
-            elif p["regression_change"] == "gone":
-                row.gone_regressions += 1
-    return rows
 
 
 def visible_case_ids(user: User, case_ids: Iterable[int]) -> set[int]:

@@ -15,57 +15,48 @@ What an integrator can rely on:
   caller's transaction) and is retried: the second time the other request's rows are there,
   locked and compared like any other.
 - **Evaluations are queued once per affected case** (only for items that changed something),
-  when the transaction commits (`services.request_evaluation`).
+  when the transaction commits (`monitoring.evaluation.queue.request_evaluation`).
 
-The checks are those of `monitoring.evaluation.services` (dates, ranges through the models'
-validators,
-who may record for whom); who may record includes integration accounts' team grants
+The checks and values are those of single items (`monitoring.ingest.checks`: dates, ranges
+through the models' validators); who may record includes integration accounts' team grants
 (`athletes.api_scopes`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, models, transaction
-from django.utils import timezone
+from django.db import models
 
 from athletes.api_scopes import ApiScope
 from athletes.models import User
-from monitoring.bulk import history_create, insert, new_instances
-from monitoring.evaluation.services import (
-    EARLIEST_DATE,
-    _check_date,
-    _decimal,
-    _full_clean,
+from monitoring.bulk import new_instances
+from monitoring.ingest.checks import (
     athlete_today,
-    request_evaluation,
+    check_date,
+    full_clean,
+    log_values,
+    sample_values,
+    session_values,
+)
+from monitoring.ingest.writer import (
+    CREATED,
+    INVALID,
+    UNCHANGED,
+    UPDATED,
+    Errors,
+    Row,
+    Writer,
 )
 from monitoring.models import ActivitySession, DailyLog, DeviceMetric, Source
-from monitoring.schema import (
-    LOG_DECIMAL_FIELDS,
-    LOG_FIELDS,
-    LOG_TEXT_FIELDS,
-    SESSION_DECIMAL_FIELDS,
-    SESSION_FIELDS,
-    SESSION_TEXT_FIELDS,
-)
 from rehab.db import MAX_ID, is_id
 from rehab.errors import ApplicationError
 
-logger = logging.getLogger(__name__)
-
 MAX_ITEMS = 1000
-RACE_RETRIES = 3
 NOT_YOURS = "Not an athlete of an active case you may record data for."
-
-CREATED, UPDATED, UNCHANGED, INVALID = "created", "updated", "unchanged", "invalid"
-Errors = dict[str, list[str]]
 
 
 @dataclass
@@ -122,16 +113,6 @@ def _items(n: int) -> str:
     return f"{n} item" if n == 1 else f"{n} items"
 
 
-@dataclass(frozen=True)
-class _Row:
-    """A valid item: its natural key, its athlete and the values to store."""
-
-    index: int
-    key: tuple
-    athlete_id: int
-    values: dict[str, Any]
-
-
 # --- the three kinds --------------------------------------------------------------------------
 
 
@@ -154,29 +135,19 @@ def daily_logs_upsert(
     """
     today = today or athlete_today()
 
-    def clean(item: Mapping[str, Any], loggable) -> _Row:
+    def clean(item: Mapping[str, Any], loggable) -> Row:
         athlete_id = _athlete(item, loggable)
-        day = _check_date(item.get("date"), today=today)
-        fields = {k: v for k, v in item.items() if k not in {"athlete", "date"}}
-        _reject_unknown(fields, LOG_FIELDS, "Not a daily-log field.")
-        values = dict(fields)
-        for key in LOG_DECIMAL_FIELDS:
-            if key in values:
-                values[key] = _decimal(values[key], key)
-        for key in LOG_TEXT_FIELDS:
-            if key in values and values[key] is None:
-                values[key] = ""
-        if values.get("pain_character") == DailyLog.PainCharacter.NONE:
-            values.setdefault("localized", None)  # no pain, so no "pain at one spot"
+        day = check_date(item.get("date"), today=today)
+        values = log_values({k: v for k, v in item.items() if k not in {"athlete", "date"}})
         if validated:
-            return _Row(0, (athlete_id, day), athlete_id, values)
+            return Row(0, (athlete_id, day), athlete_id, values)
         probe = DailyLog(athlete_id=athlete_id, date=day, source=source, **values)
-        _full_clean(probe, exclude=["athlete", "submitted_by"])
-        return _Row(0, (athlete_id, day), athlete_id, {k: getattr(probe, k) for k in values})
+        full_clean(probe, exclude=["athlete", "submitted_by"])
+        return Row(0, (athlete_id, day), athlete_id, {k: getattr(probe, k) for k in values})
 
     make = new_instances(DailyLog)
 
-    def build(row: _Row) -> DailyLog:
+    def build(row: Row) -> DailyLog:
         return make(
             athlete_id=row.athlete_id,
             date=row.key[1],
@@ -219,9 +190,9 @@ def activity_sessions_upsert(
     """
     today = today or athlete_today()
 
-    def clean(item: Mapping[str, Any], loggable) -> _Row:
+    def clean(item: Mapping[str, Any], loggable) -> Row:
         athlete_id = _athlete(item, loggable)
-        day = _check_date(item.get("date"), today=today)
+        day = check_date(item.get("date"), today=today)
         source = item.get("source") or Source.DEVICE
         external_id = str(item.get("external_id") or "").strip()
         if not external_id:
@@ -232,24 +203,18 @@ def activity_sessions_upsert(
         fields = {
             k: v for k, v in item.items() if k not in {"athlete", "date", "source", "external_id"}
         }
-        _reject_unknown(fields, SESSION_FIELDS, "Not a session field.")
-        values = {
-            k: ("" if v is None and k in SESSION_TEXT_FIELDS else v) for k, v in fields.items()
-        }
-        for key in SESSION_DECIMAL_FIELDS:
-            if key in values:
-                values[key] = _decimal(values[key], key)
+        values = session_values(fields)
         probe = ActivitySession(
             athlete_id=athlete_id, date=day, source=source, external_id=external_id, **values
         )
-        _full_clean(probe, exclude=["athlete", "submitted_by"])
+        full_clean(probe, exclude=["athlete", "submitted_by"])
         cleaned = {k: getattr(probe, k) for k in values}
         cleaned["date"] = day
-        return _Row(0, (source, external_id), athlete_id, cleaned)
+        return Row(0, (source, external_id), athlete_id, cleaned)
 
     make = new_instances(ActivitySession)
 
-    def build(row: _Row) -> ActivitySession:
+    def build(row: Row) -> ActivitySession:
         source, external_id = row.key
         return make(
             athlete_id=row.athlete_id,
@@ -293,56 +258,14 @@ def device_metrics_upsert(
     """
     today = today or athlete_today()
 
-    def clean(item: Mapping[str, Any], loggable) -> _Row:
+    def clean(item: Mapping[str, Any], loggable) -> Row:
         athlete_id = _athlete(item, loggable)
-        errors: dict[str, str] = {}
-        metric = item.get("metric")
-        unit = DeviceMetric.UNITS.get(metric or "")
-        if unit is None:
-            errors["metric"] = "Unknown metric."
-        elif item.get("unit") not in (None, "", unit):
-            errors["unit"] = f"{metric} is recorded in {unit}."
-        recorded_at = item.get("recorded_at")
-        day = None
-        if not isinstance(recorded_at, dt.datetime) or timezone.is_naive(recorded_at):
-            errors["recorded_at"] = "Give a date and time with its time zone."
-        else:
-            day = timezone.localdate(recorded_at)
-            if day > today:
-                errors["recorded_at"] = "Samples cannot be from the future."
-            elif day < EARLIEST_DATE:
-                errors["recorded_at"] = "Date too far in the past: check the year."
-        try:
-            value = float(item.get("value"))
-        except (TypeError, ValueError):
-            errors["value"] = "Enter a number."
-        else:
-            if not math.isfinite(value) or value < 0 or value > 1e7:
-                errors["value"] = "Out of range (0 to 10,000,000)."
-        source = str(item.get("source") or "").strip()
-        external_id = str(item.get("external_id") or "").strip()
-        if not source:
-            errors["source"] = "Name the device or service the sample comes from."
-        if not external_id:
-            errors["external_id"] = "Give the sample's id in your system: it makes retries safe."
-        if errors:
-            raise ApplicationError("Invalid sample.", errors)
-        probe = DeviceMetric(
-            athlete_id=athlete_id,
-            metric=metric,
-            value=value,
-            unit=unit,
-            recorded_at=recorded_at,
-            date=day,
-            source=source,
-            external_id=external_id,
-        )
-        _full_clean(probe, exclude=["athlete"])
-        values = {"metric": metric, "value": value, "unit": unit, "recorded_at": recorded_at}
-        values["date"] = day
-        return _Row(0, (source, external_id), athlete_id, values)
+        sample = sample_values(item, today)
+        full_clean(DeviceMetric(athlete_id=athlete_id, **sample), exclude=["athlete"])
+        key = (sample.pop("source"), sample.pop("external_id"))
+        return Row(0, key, athlete_id, sample)
 
-    def build(row: _Row) -> DeviceMetric:
+    def build(row: Row) -> DeviceMetric:
         source, external_id = row.key
         return DeviceMetric(
             athlete_id=row.athlete_id, source=source, external_id=external_id, **row.values
@@ -390,28 +313,38 @@ def _athlete(item: Mapping[str, Any], loggable: Mapping[int, list[int]]) -> int:
     return athlete_id
 
 
-def _reject_unknown(fields: Iterable[str], known: Sequence[str], message: str) -> None:
-    unknown = set(fields) - set(known)
-    if unknown:
-        raise ApplicationError("Unknown fields.", {f: message for f in sorted(unknown)})
-
-
 def _ingest(
     *,
     items: Sequence[Mapping[str, Any] | None],
     invalid: Mapping[int, Errors] | None,
     submitted_by: User,
-    clean: Callable[[Mapping[str, Any], Mapping[int, list[int]]], _Row],
+    clean: Callable[[Mapping[str, Any], Mapping[int, list[int]]], Row],
     duplicate: tuple[str, str],
-    model: type[models.Model],
-    lookup: Callable[[list[_Row]], dict[str, Any]],
-    key_of: Callable[[Any], tuple],
-    build: Callable[[_Row], models.Model],
-    on_update: Mapping[str, Any],
-    history: bool = False,
-    other_athlete: str | None = None,
     scope: ApiScope | None = None,
+    **write: Any,
 ) -> BulkOutcome:
+    """Judge each item, then write the valid ones (``Writer``) and queue the evaluations of the
+    cases they changed."""
+    _check_count(items)
+    # The API passes the request's scope (its cases are loaded once per request, and the
+    # response reads them again); anyone else's scope is not the submitter's.
+    if scope is None or scope.user.pk != submitted_by.pk:
+        scope = ApiScope(submitted_by, light=True)
+    scope.only_athletes({_athlete_id(item) for item in items} - {None})
+    loggable = scope.loggable_cases()
+    outcomes, rows = _judge(items, invalid, clean, loggable, duplicate)
+    stored: dict[int, models.Model] = {}
+    queued: list[int] = []
+    if rows:
+        writer = Writer(user=submitted_by, **write)
+        written, stored, queued = writer.write_retrying(rows, loggable)
+        for index, (status, obj, errors) in written.items():
+            outcomes[index] = ItemOutcome(index, status, obj.pk if obj else None, errors)
+    results = [outcomes[i] for i in range(len(items))]
+    return BulkOutcome(results=results, evaluations_queued=queued, objects=stored)
+
+
+def _check_count(items: Sequence[Any]) -> None:
     if len(items) > MAX_ITEMS:
         raise ApplicationError(
             f"At most {MAX_ITEMS:,} items per request.",
@@ -419,14 +352,19 @@ def _ingest(
         )
     if not items:
         raise ApplicationError("No items.", {"items": "Send at least one item."})
-    # The API passes the request's scope (its cases are loaded once per request, and the
-    # response reads them again); anyone else's scope is not the submitter's.
-    if scope is None or scope.user.pk != submitted_by.pk:
-        scope = ApiScope(submitted_by, light=True)
-    scope.only_athletes({_athlete_id(item) for item in items} - {None})
-    loggable = scope.loggable_cases()
+
+
+def _judge(
+    items: Sequence[Mapping[str, Any] | None],
+    invalid: Mapping[int, Errors] | None,
+    clean: Callable[[Mapping[str, Any], Mapping[int, list[int]]], Row],
+    loggable: Mapping[int, list[int]],
+    duplicate: tuple[str, str],
+) -> tuple[dict[int, ItemOutcome], list[Row]]:
+    """The invalid items' outcomes by index, and the valid items as rows (the first item of a
+    natural key; a later one is invalid)."""
     outcomes: dict[int, ItemOutcome] = {}
-    rows: list[_Row] = []
+    rows: list[Row] = []
     first_of_key: dict[tuple, int] = {}
     for index, item in enumerate(items):
         if invalid and index in invalid:
@@ -449,109 +387,5 @@ def _ingest(
             )
             continue
         first_of_key[row.key] = index
-        rows.append(_Row(index, row.key, row.athlete_id, row.values))
-    stored: dict[int, models.Model] = {}
-    queued: list[int] = []
-    if rows:
-        for attempt in range(RACE_RETRIES):
-            try:
-                # One transaction (a savepoint within a caller's): a conflict rolls it back
-                # whole and the next attempt starts afresh, without a savepoint of its own.
-                with transaction.atomic():
-                    try:
-                        written, stored = _write(
-                            rows,
-                            model=model,
-                            lookup=lookup,
-                            key_of=key_of,
-                            build=build,
-                            on_update=on_update,
-                            history=history,
-                            user=submitted_by,
-                            other_athlete=other_athlete or "Already stored for another athlete.",
-                        )
-                    except IntegrityError as exc:
-                        raise _Conflict from exc
-                    changed_athletes = {
-                        r.athlete_id for r in rows if written[r.index][0] in {CREATED, UPDATED}
-                    }
-                    queued = sorted({c for a in changed_athletes for c in loggable.get(a, [])})
-                    request_evaluation(queued)
-                break
-            except _Conflict:
-                # A concurrent request inserted some of the same keys and has committed:
-                # read again, now with its rows, and compare.
-                logger.info(
-                    "%s: a concurrent request stored the same keys; reading again.",
-                    model.__name__,
-                )
-                if attempt == RACE_RETRIES - 1:
-                    raise ApplicationError(
-                        "Other requests keep writing the same records; retry in a moment."
-                    ) from None
-        for index, (status, obj, errors) in written.items():
-            outcomes[index] = ItemOutcome(index, status, obj.pk if obj else None, errors)
-    results = [outcomes[i] for i in range(len(items))]
-    return BulkOutcome(results=results, evaluations_queued=queued, objects=stored)
-
-
-class _Conflict(Exception):
-    """An insert met a row a concurrent request has committed meanwhile."""
-
-
-def _write(rows, *, model, lookup, key_of, build, on_update, history, user, other_athlete):
-    """Lock the stored rows of these keys, then insert, update or leave each."""
-    found = model.objects.select_for_update().filter(**lookup(rows)).order_by("pk")
-    by_key: dict[tuple, list] = {}
-    for obj in found:
-        by_key.setdefault(key_of(obj), []).append(obj)
-    written: dict[int, tuple[str, Any, Errors]] = {}
-    stored: dict[int, models.Model] = {}
-    to_create: list[tuple[_Row, models.Model]] = []
-    to_update: list[models.Model] = []
-    update_fields: set[str] = set()
-    now = timezone.now()
-    for row in rows:
-        candidates = by_key.get(row.key, [])
-        obj = next((o for o in candidates if o.athlete_id == row.athlete_id), None)
-        if obj is None and candidates:
-            written[row.index] = (INVALID, None, {"external_id": [other_athlete]})
-            continue
-        if obj is None:
-            to_create.append((row, build(row)))
-            continue
-        changed = [name for name, value in row.values.items() if getattr(obj, name) != value]
-        if not changed:
-            written[row.index] = (UNCHANGED, obj, {})
-            stored[row.index] = obj
-            continue
-        for name in changed:
-            setattr(obj, name, row.values[name])
-        for name, value in on_update.items():
-            setattr(obj, name, value)
-        update_fields.update(changed, on_update)
-        if hasattr(obj, "updated_at"):
-            obj.updated_at = now
-            update_fields.add("updated_at")
-        to_update.append(obj)
-        written[row.index] = (UPDATED, obj, {})
-        stored[row.index] = obj
-    if to_create:
-        # Sorted by key so that concurrent requests take the unique-index locks in one order.
-        to_create.sort(key=lambda pair: tuple(str(part) for part in pair[0].key))
-        objs = insert(model, [obj for _, obj in to_create])
-        if history:
-            history_create(model, objs, history_type="+", user=user)
-        for (row, _), obj in zip(to_create, objs, strict=True):
-            written[row.index] = (CREATED, obj, {})
-            stored[row.index] = obj
-    if to_update:
-        fields = sorted(update_fields)
-        if len(to_update) == 1:  # a plain UPDATE; bulk_update's CASE is for many rows
-            obj = to_update[0]
-            model.objects.filter(pk=obj.pk).update(**{name: getattr(obj, name) for name in fields})
-        else:
-            model.objects.bulk_update(to_update, fields)
-        if history:
-            history_create(model, to_update, history_type="~", user=user)
-    return written, stored
+        rows.append(Row(index, row.key, row.athlete_id, row.values))
+    return outcomes, rows

@@ -10,7 +10,7 @@ from django import template
 from athletes import permissions
 from athletes.selectors import cases_for_user
 from monitoring.care import selectors as care
-from monitoring.evaluation.services import athlete_today
+from monitoring.ingest.checks import athlete_today
 
 register = template.Library()
 

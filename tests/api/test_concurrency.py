@@ -100,7 +100,8 @@ def test_an_insert_that_loses_the_race_reads_again_and_compares(
 
     retries: list[str] = []
     monkeypatch.setattr(
-        "monitoring.ingest.bulk.logger.info", lambda message, *args: retries.append(message % args)
+        "monitoring.ingest.writer.logger.info",
+        lambda message, *args: retries.append(message % args),
     )
     with transaction.atomic():
         DeviceMetric.objects.create(

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from monitoring.evaluation import services
+from monitoring.ingest.items import activity_session_record, daily_log_record
 from tests.factories import AthleteFactory, CaseFactory, UserFactory
 from tests.plans import published_template, running_plan
 
@@ -60,11 +60,9 @@ def log(user, day: dt.date, session: dict | None = None, **fields):
     """Record a day for the user's own athlete, as the services would from any source."""
     athlete = user.athlete_profile
     fields = {"pain_rest": 0, "pain_during": 0, "pain_after": 0, **fields}
-    services.daily_log_record(
-        athlete=athlete, date=day, submitted_by=user, fields=fields, today=TODAY
-    )
+    daily_log_record(athlete=athlete, date=day, submitted_by=user, fields=fields, today=TODAY)
     if session:
-        services.activity_session_record(
+        activity_session_record(
             athlete=athlete, date=day, submitted_by=user, fields=session, today=TODAY
         )
 

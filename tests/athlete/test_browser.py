@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from monitoring.evaluation import services
+from monitoring.ingest.items import activity_session_record, daily_log_record
 from monitoring.models import ActivitySession, DailyLog
 from tests.browser import log_in as browser_log_in
 from tests.factories import CaseFactory, UserFactory
@@ -67,7 +67,7 @@ def maya(transactional_db):
     case.care_team.create(user=user, role="athlete")
     running_plan(case, clinician, started_on=today - dt.timedelta(days=10), phase=2)
     for n in range(1, 6):
-        services.daily_log_record(
+        daily_log_record(
             athlete=case.athlete,
             date=today - dt.timedelta(days=n),
             submitted_by=user,
@@ -85,7 +85,7 @@ def maya(transactional_db):
                 "mood": 2,
             },
         )
-        services.activity_session_record(
+        activity_session_record(
             athlete=case.athlete,
             date=today - dt.timedelta(days=n),
             submitted_by=user,

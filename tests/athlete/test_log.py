@@ -8,7 +8,7 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
-from monitoring.evaluation import services
+from monitoring.surfaces.athlete.view_models import log as log_model
 from monitoring.models import ActivitySession, DailyLog, Source
 from rehab.errors import ApplicationError
 
@@ -120,7 +120,7 @@ def test_a_refused_session_saves_no_log_either(client, maya):
     """One transaction: the service refusing the session rolls the day's log back."""
     client.force_login(maya)
     refusal = ApplicationError("No.", {"minutes": "Too long for this phase."})
-    with mock.patch.object(services, "activity_session_record", side_effect=refusal):
+    with mock.patch.object(log_model, "activity_session_record", side_effect=refusal):
         response = client.post(LOG_URL, form_data())
     assert response.status_code == 400
     assert "Too long for this phase." in response.content.decode()

@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 
 from monitoring.care import rules as care_rules
-from monitoring.evaluation import selectors, services
+from monitoring.evaluation import selectors
+from monitoring.ingest.items import daily_log_record
 from monitoring.models import Assessment
 from protocols.engine.gating import evaluate
 from protocols.library import get_template
@@ -96,7 +97,7 @@ def test_others_do_not_record_it(role, client, case, team, plan):
 
 def test_sleep_is_charted_beside_pain_for_clinical_viewers(client, case, team, plan):
     for n in range(5):
-        services.daily_log_record(
+        daily_log_record(
             athlete=case.athlete,
             date=TODAY - dt.timedelta(days=n),
             submitted_by=team["athlete"],

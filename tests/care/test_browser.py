@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from athletes.models import CareTeamMember, User
 from monitoring.care import services as care_services
-from monitoring.evaluation import services
+from monitoring.ingest.checks import athlete_today
 from monitoring.models.care import CaseNote, Goal, Review
 from protocols import services as plan_services
 from protocols.models import ProtocolTemplate
@@ -48,7 +48,7 @@ def _login(page: Page, live_server, username: str) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_notes_reach_exactly_their_audience(browser: Browser, live_server, artifacts):
-    today = services.athlete_today()
+    today = athlete_today()
     people = {}
     for username, first, kind in (
         ("dana", "Dana", "clinician"),

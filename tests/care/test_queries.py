@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from monitoring.evaluation import services
+from monitoring.ingest.items import daily_log_record
 from monitoring.models import Assessment, Flag
 from monitoring.models.care import CaseNote, Goal, Review
 
@@ -48,7 +48,7 @@ def _fill(case, team, plan, n: int) -> None:
         Goal(case=case, phase=plan.current_phase, text=f"Goal {i}") for i in range(n)
     )
     for i in range(min(n, 28)):
-        services.daily_log_record(
+        daily_log_record(
             athlete=case.athlete,
             date=TODAY - dt.timedelta(days=i),
             submitted_by=team["athlete"],

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 
 from monitoring.evaluation import services
+from monitoring.ingest.items import activity_session_record, daily_log_record
 from tests.plans import published_template, running_plan  # noqa: F401 — used by the tests
 
 TODAY = dt.date(2026, 11, 20)
@@ -44,7 +45,7 @@ def plan(case, team, frozen):
 def log_days(case, user, days: int, *, end: dt.date = TODAY, **fields):
     """One daily log a day for the ``days`` days up to ``end``, each with ``fields``."""
     for n in range(days):
-        services.daily_log_record(
+        daily_log_record(
             athlete=case.athlete,
             date=end - dt.timedelta(days=n),
             submitted_by=user,
@@ -55,7 +56,7 @@ def log_days(case, user, days: int, *, end: dt.date = TODAY, **fields):
 
 def sessions(case, user, days: int, *, end: dt.date = TODAY, minutes: int = 30, rpe: int = 3):
     for n in range(days):
-        services.activity_session_record(
+        activity_session_record(
             athlete=case.athlete,
             date=end - dt.timedelta(days=n),
             submitted_by=user,

@@ -12,7 +12,8 @@ from django.urls import NoReverseMatch, reverse
 from playwright.sync_api import Page, expect
 
 from athletes.models import CareTeamMember, Case, User
-from monitoring.evaluation import services
+from monitoring.ingest.checks import athlete_today
+from monitoring.ingest.items import daily_log_record
 from tests.factories import AthleteFactory, CaseFactory
 
 from .conftest import published_template, raise_red_flag, running_plan
@@ -41,7 +42,7 @@ def desktop(browser, live_server) -> Page:
 @pytest.mark.django_db(transaction=True)
 def test_a_clinician_opens_a_case_and_decides_on_a_flag(desktop: Page, live_server, artifacts):
     page = desktop
-    today = services.athlete_today()
+    today = athlete_today()
     dana = User.objects.create_user(
         "dana", password="s3cret-pass", first_name="Dana", last_name="Okafor", kind="clinician"
     )
@@ -99,7 +100,7 @@ def test_a_clinician_opens_a_case_and_decides_on_a_flag(desktop: Page, live_serv
     running_plan(case, dana, started_on=today - dt.timedelta(days=19), phase=2, template=template)
     raise_red_flag(case, dana, today=today)
     for n in range(10):  # and the hours she slept, charted beside her pain
-        services.daily_log_record(
+        daily_log_record(
             athlete=case.athlete,
             date=today - dt.timedelta(days=n),
             submitted_by=dana,

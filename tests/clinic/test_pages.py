@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from monitoring.ingest.items import assessment_record
 from monitoring.models import Assessment, Flag
 from protocols.models import PhaseTransition
 
@@ -285,9 +286,8 @@ def test_nutritionists_and_psychologists_record_their_own_tests_only(
 
 
 def test_a_nutritionist_sees_only_their_own_assessments(client, case, plan, team):
-    from monitoring.evaluation import services
 
-    services.assessment_record(
+    assessment_record(
         case=case,
         test="single_leg_hop",
         value=14,
@@ -296,7 +296,7 @@ def test_a_nutritionist_sees_only_their_own_assessments(client, case, plan, team
         notes="Clinician's hop test",
         today=TODAY,
     )
-    services.assessment_record(
+    assessment_record(
         case=case,
         test="bone_health_cra",
         value=3,

@@ -9,6 +9,7 @@ import datetime as dt
 from athletes.models import CareTeamMember, Case, User
 from athletes.services import case_open
 from monitoring.evaluation import services as monitoring_services
+from monitoring.ingest.items import daily_log_record
 from protocols import services as plan_services
 from protocols.models import Plan, PlanPhase, ProtocolTemplate
 from tests.factories import AthleteFactory, UserFactory
@@ -57,9 +58,7 @@ def move_to(plan: Plan, order: int, on: dt.date) -> PlanPhase:
 
 
 def log(case: Case, day: dt.date, by: User, **fields) -> None:
-    monitoring_services.daily_log_record(
-        athlete=case.athlete, date=day, submitted_by=by, fields=fields, today=day
-    )
+    daily_log_record(athlete=case.athlete, date=day, submitted_by=by, fields=fields, today=day)
 
 
 def evaluate(case: Case, today: dt.date):

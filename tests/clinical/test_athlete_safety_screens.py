@@ -18,6 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from monitoring.evaluation import services
+from monitoring.evaluation.flags import flag_acknowledge, flag_resolve
+from monitoring.ingest.checks import athlete_today
+from monitoring.ingest.items import activity_session_record, daily_log_record
 from monitoring.models import Flag
 from tests.factories import UserFactory
 from tests.plans import published_template, running_plan
@@ -63,7 +66,7 @@ def maya(case, clinician, athlete_user, today):
 def log(user, day, *, session=None, **fields):
     athlete = user.athlete_profile
     base = {"pain_rest": 0, "pain_during": 1, "pain_after": 1, "pain_character": "dull"}
-    services.daily_log_record(
+    daily_log_record(
         athlete=athlete,
         date=day,
         submitted_by=user,
@@ -71,7 +74,7 @@ def log(user, day, *, session=None, **fields):
         today=TODAY,
     )
     if session:
-        services.activity_session_record(
+        activity_session_record(
             athlete=athlete, date=day, submitted_by=user, fields=session, today=TODAY
         )
 
@@ -111,9 +114,9 @@ def test_open_red_flag_stops_the_running_plan_and_says_whom_to_call(client, maya
     # Acknowledged is still unresolved: the stop stays until a clinician resolves the flag.
     flag = Flag.objects.get(case=case, kind=Flag.Kind.RED_FLAG)
     clinician = case.care_team.get(role="lead_clinician").user
-    services.flag_acknowledge(flag=flag, by=clinician)
+    flag_acknowledge(flag=flag, by=clinician)
     assert 'id="stop"' in today_page(client, maya)
-    services.flag_resolve(flag=flag, by=clinician, resolution="Seen in clinic: no fracture.")
+    flag_resolve(flag=flag, by=clinician, resolution="Seen in clinic: no fracture.")
     html = today_page(client, maya)
     assert 'id="stop"' not in html and "30 min" in html
 
@@ -269,7 +272,7 @@ def test_no_ready_to_advance_beside_an_open_red_flag(db):
     nor raises "ready to advance"; once resolved, "ready" comes back."""
     from monitoring import demo
 
-    today = services.athlete_today()
+    today = athlete_today()
     demo.seed(today=today)
     maya_case = Flag.objects.get(kind="ready_to_advance", status__in=Flag.UNRESOLVED).case
     plan = maya_case.plans.get(status="active")

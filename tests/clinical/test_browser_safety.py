@@ -15,6 +15,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from monitoring.evaluation import services
+from monitoring.ingest.items import daily_log_record
 from monitoring.models import DailyLog, Flag
 from tests.browser import log_in
 from tests.factories import CaseFactory, UserFactory
@@ -61,7 +62,7 @@ def test_today_with_an_open_red_flag_says_stop_and_whom_to_call(
     no walk-run prescription, dana's name and phone, and when to seek urgent care."""
     today = timezone.localdate()
     case = maya.athlete_profile.cases.get()
-    services.daily_log_record(
+    daily_log_record(
         athlete=case.athlete,
         date=today - dt.timedelta(days=1),
         submitted_by=maya,

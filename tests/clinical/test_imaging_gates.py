@@ -15,7 +15,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from monitoring.evaluation import services as monitoring_services
+from monitoring.ingest.items import assessment_record
 from protocols import services as plan_services
 from protocols.library import CITATIONS, get_template
 from protocols.models import ProtocolTemplate
@@ -52,7 +52,7 @@ def test_navicular_union_is_judged_clinically_without_a_ct_gate(dr):
     assert "N spot" in cast.notes and "clinician's option" in cast.notes
     for day in range(7):
         h.log(case, TODAY - dt.timedelta(days=day), dr, pain_rest=0, night_pain=False)
-    monitoring_services.assessment_record(
+    assessment_record(
         case=case, test="tenderness", value=0, date=TODAY, assessed_by=dr, today=TODAY
     )
     plan_services.phase_sign_off(phase=cast, signed_by=dr, on=TODAY)

@@ -21,6 +21,8 @@ from rest_framework.test import APIClient
 from athletes.forms import NewCaseForm
 from athletes.services import case_open
 from monitoring.evaluation import services
+from monitoring.evaluation.flags import flag_resolve
+from monitoring.ingest.items import daily_log_record
 from monitoring.models import Flag
 from protocols import services as plan_services
 from protocols.models import PhaseTransition, Plan, PlanEdit
@@ -54,7 +56,7 @@ def plan(case, clinician, athlete_user):
 
 
 def log(case, user, day, **fields):
-    services.daily_log_record(
+    daily_log_record(
         athlete=case.athlete,
         date=day,
         submitted_by=user,
@@ -343,7 +345,7 @@ def test_resolving_a_red_flag_does_not_make_the_athlete_on_track(
 
     assert status().label == "Under review"
     flag = Flag.objects.get(case=case, kind="red_flag")
-    services.flag_resolve(flag=flag, by=clinician, resolution="Called: a knock, no bone pain.")
+    flag_resolve(flag=flag, by=clinician, resolution="Called: a knock, no bone pain.")
     assert not Flag.objects.filter(case=case, status__in=Flag.UNRESOLVED, kind="red_flag")
     assert status().label == "Under review"
     client.force_login(coach)
@@ -354,7 +356,7 @@ def test_resolving_a_red_flag_does_not_make_the_athlete_on_track(
 
     later = TODAY + dt.timedelta(days=8)
     for n in range(0, 8):
-        services.daily_log_record(
+        daily_log_record(
             athlete=case.athlete,
             date=later - dt.timedelta(days=n),
             submitted_by=athlete_user,

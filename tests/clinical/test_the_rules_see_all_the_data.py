@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from monitoring.evaluation import services
+from monitoring.ingest.items import activity_session_record, daily_log_record
 from monitoring.models import Flag
 from monitoring.surfaces.athlete import view_models as athlete_pages
 from protocols import services as plan_services
@@ -80,13 +81,13 @@ def plan_with(clinician, case, *, advance_when, regress_when=(), phase=2) -> Pla
 
 
 def log(case, user, n: int, **fields: Any) -> None:
-    services.daily_log_record(
+    daily_log_record(
         athlete=case.athlete, date=day(n), submitted_by=user, fields=fields, today=day(n)
     )
 
 
 def session(case, user, n: int, activity="walk_run", minutes=30, rpe=4, **fields: Any) -> None:
-    services.activity_session_record(
+    activity_session_record(
         athlete=case.athlete,
         date=day(n),
         submitted_by=user,
@@ -165,7 +166,7 @@ def test_2_a_painful_session_without_a_daily_log_is_not_ready(case, clinician, a
     )
     for n in range(14):
         log(case, athlete_user, n, pain_during=0, pain_rest=0)
-    services.activity_session_record(
+    activity_session_record(
         athlete=case.athlete,
         date=day(14),
         submitted_by=athlete_user,

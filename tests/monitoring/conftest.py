@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from monitoring.evaluation import services
+from monitoring.ingest import items
 from tests.plans import running_plan
 
 D0 = dt.date(2026, 10, 1)  # the walk-run phase starts here
@@ -17,7 +17,7 @@ def walk_run(case, clinician, physio, coach, athlete_user):
 def log_days(case, user, days, **fields):
     """One log a day for ``days`` (offsets from D0), with the same fields each day."""
     for offset in days:
-        services.daily_log_record(
+        items.daily_log_record(
             athlete=case.athlete,
             date=D0 + dt.timedelta(days=offset),
             submitted_by=user,

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 
 from monitoring.evaluation import services
+from monitoring.ingest import items
 from monitoring.models import DailyLog, Flag
 
 from .conftest import D0, log_days
@@ -38,10 +39,10 @@ def run_together(target, n=2):
 
 
 def test_the_same_log_posted_twice_at_once_keeps_one_row(walk_run, case, athlete_user, monkeypatch):
-    monkeypatch.setattr("monitoring.evaluation.services._enqueue", lambda ids: None)
+    monkeypatch.setattr("monitoring.evaluation.queue.enqueue_evaluations", lambda ids: None)
 
     def post():
-        services.daily_log_record(
+        items.daily_log_record(
             athlete=case.athlete,
             date=D0,
             submitted_by=athlete_user,
@@ -57,7 +58,7 @@ def test_the_same_log_posted_twice_at_once_keeps_one_row(walk_run, case, athlete
 def test_two_evaluations_at_once_keep_one_open_flag_per_kind(
     walk_run, case, athlete_user, monkeypatch
 ):
-    monkeypatch.setattr("monitoring.evaluation.services._enqueue", lambda ids: None)
+    monkeypatch.setattr("monitoring.evaluation.queue.enqueue_evaluations", lambda ids: None)
     log_days(case, athlete_user, range(0, 5), pain_during=7, night_pain=True)
 
     def evaluate():

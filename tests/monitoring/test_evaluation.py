@@ -6,7 +6,8 @@ import smtplib
 import pytest
 from django.core.mail.backends import locmem
 
-from monitoring.evaluation import services, tasks
+from monitoring.evaluation import flags, services, tasks
+from monitoring.ingest import items
 from monitoring.models import CaseEvaluation, Flag, Notification
 
 from .conftest import D0, log_days
@@ -27,7 +28,7 @@ def open_kinds(case):
 
 
 def hop_test(case, clinician, n, hops=12, pain=1):
-    services.assessment_record(
+    items.assessment_record(
         case=case,
         test="single_leg_hop",
         value=hops,
@@ -116,8 +117,8 @@ def test_new_flags_are_emailed_to_the_clinical_team_only(
 
 def test_resolved_flags_are_not_emailed(walk_run, case, athlete_user, clinician, mailoutbox):
     flag = _night_pain_red_flag(case, athlete_user)
-    services.flag_acknowledge(flag=flag, by=clinician)
-    services.flag_resolve(flag=flag, by=clinician, resolution="Seen in clinic.")
+    flags.flag_acknowledge(flag=flag, by=clinician)
+    flags.flag_resolve(flag=flag, by=clinician, resolution="Seen in clinic.")
     assert tasks.send_flags_emails([flag.pk]) == 0
     assert tasks.send_flag_emails(flag.pk) == 0
     assert mailoutbox == []
@@ -154,8 +155,8 @@ def test_red_flags_stay_until_a_clinician_resolves_them(walk_run, case, athlete_
     evaluate(case, 11)
     flag = Flag.objects.get(case=case, kind="red_flag")
     assert flag.status == "open"
-    services.flag_acknowledge(flag=flag, by=clinician)
-    services.flag_resolve(flag=flag, by=clinician, resolution="Seen in clinic; bruise.")
+    flags.flag_acknowledge(flag=flag, by=clinician)
+    flags.flag_resolve(flag=flag, by=clinician, resolution="Seen in clinic; bruise.")
     flag.refresh_from_db()
     assert (flag.status, flag.resolved_by) == ("resolved", clinician)
 
@@ -185,7 +186,7 @@ def test_evaluating_again_changes_nothing(walk_run, case, athlete_user):
 
 def test_load_spike_warns_but_never_holds_or_regresses(walk_run, case, athlete_user):
     for n in range(0, 28):
-        services.activity_session_record(
+        items.activity_session_record(
             athlete=case.athlete,
             date=day(n - 28),
             submitted_by=athlete_user,
@@ -193,7 +194,7 @@ def test_load_spike_warns_but_never_holds_or_regresses(walk_run, case, athlete_u
             fields={"activity": "cycle", "minutes": 30, "rpe": 3},
         )
     for n in range(0, 5):
-        services.activity_session_record(
+        items.activity_session_record(
             athlete=case.athlete,
             date=day(n),
             submitted_by=athlete_user,
@@ -238,7 +239,7 @@ def test_coaches_cannot_manage_flags(walk_run, case, athlete_user, coach):
     from rehab.errors import ApplicationError
 
     with pytest.raises(ApplicationError):
-        services.flag_acknowledge(flag=flag, by=coach)
+        flags.flag_acknowledge(flag=flag, by=coach)
 
 
 def test_nightly_chunk_evaluates_many_cases(walk_run, case, athlete_user):
@@ -270,7 +271,7 @@ def test_chunk_reads_compile_once_and_give_the_orms_rows(walk_run, case, athlete
     assert [entry.day for entry in ctx.snapshot.logs][-6:] == [day(n) for n in range(0, 6)]
     assert [a.test for a in ctx.snapshot.assessments] == ["single_leg_hop"]
     # The logs of the phase (it began on day 0): those the ORM gives for the same columns.
-    orm_logs = list(selectors._log_rows([case.athlete_id], day(0), day(6)))
+    orm_logs = list(selectors.log_rows([case.athlete_id], day(0), day(6)))
     assert [row[1:] for row in orm_logs] == [tuple(entry) for entry in ctx.snapshot.logs]
     assert selectors.chunk_snapshots([999_999], day(6)) == []
 

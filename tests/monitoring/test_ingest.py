@@ -6,7 +6,7 @@ import kombu.pools
 import pytest
 from django.utils import timezone
 
-from monitoring.evaluation import services
+from monitoring.ingest import items
 from monitoring.models import ActivitySession, Assessment, DailyLog, DeviceMetric
 from rehab.errors import ApplicationError
 
@@ -14,7 +14,7 @@ TODAY = dt.date(2026, 10, 20)
 
 
 def record(case, user, day=TODAY, **fields):
-    return services.daily_log_record(
+    return items.daily_log_record(
         athlete=case.athlete, date=day, submitted_by=user, fields=fields, today=TODAY
     )
 
@@ -79,13 +79,13 @@ def test_session_load_and_external_id_idempotency(walk_run, case, integration):
         "today": TODAY,
         "fields": {"activity": "run", "minutes": 30, "rpe": 4, "surface": "track"},
     }
-    session, created = services.activity_session_record(**kwargs)
+    session, created = items.activity_session_record(**kwargs)
     assert created and session.load == 120
-    _, created = services.activity_session_record(**kwargs)
+    _, created = items.activity_session_record(**kwargs)
     assert not created
     assert ActivitySession.objects.count() == 1
     with pytest.raises(ApplicationError) as err:
-        services.activity_session_record(
+        items.activity_session_record(
             **{**kwargs, "external_id": "", "fields": {"activity": "fly", "minutes": 0}}
         )
     assert {"activity", "minutes"} <= set(err.value.errors)
@@ -103,15 +103,15 @@ def test_device_samples_are_stored_once(walk_run, case, integration):
         }
         for i in range(3)
     ]
-    assert services.device_metrics_ingest(
+    assert items.device_metrics_ingest(
         athlete=case.athlete, samples=samples, submitted_by=integration, today=TODAY
     ) == (3, 0)
-    assert services.device_metrics_ingest(
+    assert items.device_metrics_ingest(
         athlete=case.athlete, samples=samples, submitted_by=integration, today=TODAY
     ) == (0, 3)
     assert DeviceMetric.objects.count() == 3
     with pytest.raises(ApplicationError) as err:
-        services.device_metrics_ingest(
+        items.device_metrics_ingest(
             athlete=case.athlete,
             submitted_by=integration,
             today=TODAY,
@@ -130,7 +130,7 @@ def test_device_samples_are_stored_once(walk_run, case, integration):
 
 
 def test_assessment_validation_per_test(walk_run, case, clinician, nutritionist):
-    a = services.assessment_record(
+    a = items.assessment_record(
         case=case,
         test="single_leg_hop",
         value=12,
@@ -142,12 +142,12 @@ def test_assessment_validation_per_test(walk_run, case, clinician, nutritionist)
     assert a.value == 12
     for test, value in (("single_leg_hop", 10.5), ("tenderness", 2), ("tsk11", 5)):
         with pytest.raises(ApplicationError) as err:
-            services.assessment_record(
+            items.assessment_record(
                 case=case, test=test, value=value, date=TODAY, assessed_by=clinician, today=TODAY
             )
         assert "value" in err.value.errors
     with pytest.raises(ApplicationError):
-        services.assessment_record(
+        items.assessment_record(
             case=case,
             test="single_leg_hop",
             value=12,
@@ -156,7 +156,7 @@ def test_assessment_validation_per_test(walk_run, case, clinician, nutritionist)
             today=TODAY,
         )
     with pytest.raises(ApplicationError) as err:  # a Triad total is computed, never typed
-        services.assessment_record(
+        items.assessment_record(
             case=case,
             test="bone_health_cra",
             value=2,
@@ -165,7 +165,7 @@ def test_assessment_validation_per_test(walk_run, case, clinician, nutritionist)
             today=TODAY,
         )
     assert "test" in err.value.errors
-    services.assessment_record(
+    items.assessment_record(
         case=case,
         test="bone_health_cra",
         value=2,

@@ -4,7 +4,8 @@ import datetime as dt
 
 import pytest
 
-from monitoring.evaluation import selectors, services
+from monitoring.evaluation import selectors
+from monitoring.ingest import items
 from tests.factories import AthleteFactory, CaseFactory, UserFactory
 from tests.plans import published_template, running_plan
 
@@ -14,14 +15,14 @@ TODAY = dt.date(2026, 11, 20)
 def fill(case, user, days):
     for n in range(days):
         date = TODAY - dt.timedelta(days=n)
-        services.daily_log_record(
+        items.daily_log_record(
             athlete=case.athlete,
             date=date,
             submitted_by=user,
             fields={"pain_during": n % 3},
             today=TODAY,
         )
-        services.activity_session_record(
+        items.activity_session_record(
             athlete=case.athlete,
             date=date,
             submitted_by=user,
@@ -42,7 +43,7 @@ def make_cases(db):
             case.care_team.create(user=dana, role="lead_clinician")
             running_plan(case, dana, started_on=TODAY - dt.timedelta(days=days), template=template)
             fill(case, dana, days)
-            services.assessment_record(
+            items.assessment_record(
                 case=case,
                 test="single_leg_hop",
                 value=10,

@@ -12,8 +12,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 
 from monitoring import metrics, schema
 from monitoring.api import fhir, logs, sessions
-from monitoring.evaluation import selectors, services, whatif
-from monitoring.ingest import bulk as ingest
+from monitoring.evaluation import selectors, sql, whatif
+from monitoring.ingest import checks, items
 from monitoring.models import ActivitySession, DailyLog
 from monitoring.surfaces.athlete import forms as forms_athlete
 from monitoring.surfaces.athlete import view_models as athlete
@@ -68,10 +68,10 @@ def test_pain_ratings_are_the_models_and_the_databases():
 
 
 def test_each_consumer_reads_the_schema():
-    assert services.LOG_FIELDS is schema.LOG_FIELDS
-    assert services.SESSION_FIELDS is schema.SESSION_FIELDS
-    assert ingest.LOG_FIELDS is schema.LOG_FIELDS
-    assert ingest.SESSION_FIELDS is schema.SESSION_FIELDS
+    assert checks.LOG_FIELDS is schema.LOG_FIELDS
+    assert checks.SESSION_FIELDS is schema.SESSION_FIELDS
+    assert items.LOG_FIELDS is schema.LOG_FIELDS
+    assert items.SESSION_FIELDS is schema.SESSION_FIELDS
     assert logs.DailyLogItemSerializer.Meta.fields == ["athlete", "date", *schema.LOG_FIELDS]
     session_item = sessions.ActivitySessionItemSerializer.Meta.fields
     assert session_item[4:] == list(schema.SESSION_FIELDS)
@@ -106,17 +106,17 @@ def test_each_consumer_reads_the_schema():
 
 
 def test_the_record_columns_are_the_records_fields_by_name():
-    assert selectors.LOG_COLUMNS[:2] == ("athlete_id", "date")
+    assert sql.LOG_COLUMNS[:2] == ("athlete_id", "date")
     assert LogEntry._fields[0] == "day" and SessionEntry._fields[0] == "day"
-    logs = [f.record for f in selectors.LOG_READ]
-    sessions = [f.record for f in selectors.SESSION_READ]
+    logs = [f.record for f in sql.LOG_READ]
+    sessions = [f.record for f in sql.SESSION_READ]
     assert logs == list(LogEntry._fields[1:])
     assert sessions == list(SessionEntry._fields[1:])
     # Each column is the schema field that maps to that record field.
     by_record = {f.record: f.name for f in schema.LOG if f.record}
-    assert list(selectors.LOG_COLUMNS[2:]) == [by_record[r] for r in LogEntry._fields[1:]]
+    assert list(sql.LOG_COLUMNS[2:]) == [by_record[r] for r in LogEntry._fields[1:]]
     by_record = {f.record: f.name for f in schema.SESSION if f.record}
-    assert list(selectors.SESSION_COLUMNS[2:]) == [by_record[r] for r in SessionEntry._fields[1:]]
+    assert list(sql.SESSION_COLUMNS[2:]) == [by_record[r] for r in SessionEntry._fields[1:]]
 
 
 def test_a_record_field_without_its_column_is_refused_at_import():
@@ -155,10 +155,10 @@ EXPECTED_SESSION = SessionEntry(day=DAY, **SESSION_VALUES)
 
 @pytest.fixture
 def recorded(walk_run, case, athlete_user):
-    services.daily_log_record(
+    items.daily_log_record(
         athlete=case.athlete, date=DAY, submitted_by=athlete_user, fields=LOG_VALUES, today=TODAY
     )
-    services.activity_session_record(
+    items.activity_session_record(
         athlete=case.athlete,
         date=DAY,
         submitted_by=athlete_user,
@@ -174,28 +174,49 @@ def test_the_nightly_read_gives_each_value_its_own_field(recorded):
     assert ctx.snapshot.sessions[-1] == EXPECTED_SESSION
     # The portable (non-PostgreSQL) read, the same rows through the ORM.
     windows = [(recorded.pk, recorded.athlete_id, D0, D0 - dt.timedelta(days=30))]
-    logs, sessions = selectors._cut_windows(windows, TODAY)
+    logs, sessions = selectors.cut_windows(windows, TODAY)
     assert logs[recorded.pk][-1] == EXPECTED_LOG
     assert sessions[recorded.pk][-1] == EXPECTED_SESSION
 
 
 def test_the_what_if_read_gives_each_value_its_own_field(recorded):
-    (log_row,) = DailyLog.objects.filter(athlete=recorded.athlete).values_list(
-        *selectors.LOG_COLUMNS
-    )
+    (log_row,) = DailyLog.objects.filter(athlete=recorded.athlete).values_list(*sql.LOG_COLUMNS)
     (session_row,) = ActivitySession.objects.filter(athlete=recorded.athlete).values_list(
-        *selectors.SESSION_COLUMNS
+        *sql.SESSION_COLUMNS
     )
-    assert whatif._log_entry(log_row) == EXPECTED_LOG
-    assert whatif._session_entry(session_row) == EXPECTED_SESSION
+    assert whatif.log_entry(log_row) == EXPECTED_LOG
+    assert whatif.session_entry(session_row) == EXPECTED_SESSION
+
+
+def test_raw_rows_become_records_by_column_name_in_any_select_order(recorded):
+    """The hand-written reads name each column after the record field it fills
+    (``sql.records``): a SELECT list in another order still gives each pain rating its own
+    field, and a column left out is an error, not a shifted value."""
+    from django.db import connection
+
+    reads = [f"{sql.sql_read(f, f.name)} AS {f.record}" for f in reversed(sql.LOG_READ)]
+    statement = (
+        f"SELECT {', '.join(reads)}, date AS day, %s AS case_id "  # noqa: S608
+        f"FROM {DailyLog._meta.db_table} WHERE athlete_id = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [recorded.pk, recorded.athlete_id])
+        names = [column[0] for column in cursor.description]
+        rows = cursor.fetchall()
+    assert names[0] == "pain_lasted_hours" and names[-2:] == ["day", "case_id"]
+    assert sql.records(names, rows, LogEntry) == {recorded.pk: (EXPECTED_LOG,)}
+    assert EXPECTED_LOG.pain_rest != EXPECTED_LOG.pain_during
+    without_rest = [name if name != "pain_rest" else "other" for name in names]
+    with pytest.raises(LookupError, match="pain_rest"):
+        sql.records(without_rest, rows, LogEntry)
 
 
 def test_the_benchmarks_raw_baseline_writes_the_schemas_log_fields_by_name():
     from bench import ingest as bench_ingest
 
     now = dt.datetime(2026, 10, 1, tzinfo=dt.UTC)
-    (batch,) = bench_ingest._items([7], total=1, first_day=DAY)
-    (row,) = bench_ingest._raw_rows([batch], 3, now)
+    (batch,) = bench_ingest.log_items([7], total=1, first_day=DAY)
+    (row,) = bench_ingest.raw_rows([batch], 3, now)
     written = dict(zip(bench_ingest.RAW_COLUMNS, row, strict=True))
     item = batch[0]
     assert bench_ingest.RAW_COLUMNS[2:-4] == schema.LOG_FIELDS

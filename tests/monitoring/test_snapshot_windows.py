@@ -11,7 +11,7 @@ import pytest
 
 from athletes.models import Case
 from bench.data import generate
-from monitoring.evaluation import selectors
+from monitoring.evaluation import selectors, sql
 from monitoring.models import ActivitySession, Assessment, DailyLog
 from protocols.engine.gating import evaluate
 from protocols.engine.records import AssessmentEntry, LogEntry, SessionEntry, Snapshot
@@ -31,7 +31,7 @@ def _whole_history(ctx: selectors.CaseContext) -> Snapshot:
         LogEntry(*row)
         for row in DailyLog.objects.filter(athlete_id=athlete, date__gte=first, date__lte=TODAY)
         .order_by("date")
-        .values_list(*selectors.LOG_COLUMNS[1:])
+        .values_list(*sql.LOG_COLUMNS[1:])
     ]
     logs = [
         log._replace(
@@ -48,13 +48,13 @@ def _whole_history(ctx: selectors.CaseContext) -> Snapshot:
             athlete_id=athlete, date__gte=first, date__lte=TODAY
         )
         .order_by("date", "id")
-        .values_list(*selectors.SESSION_COLUMNS[1:])
+        .values_list(*sql.SESSION_COLUMNS[1:])
     ]
     assessments = [
         AssessmentEntry(*row)
         for row in Assessment.objects.filter(case_id=ctx.case.pk, date__gte=first, date__lte=TODAY)
         .order_by("date", "id")
-        .values_list(*selectors.ASSESSMENT_COLUMNS[1:])
+        .values_list(*sql.ASSESSMENT_COLUMNS[1:])
     ]
     # Everything else (sign-off, risk, red limit, judged-from day, case facts, the phase's impact)
     # as the windows' snapshot has it: only the records' reach differs.
@@ -130,8 +130,8 @@ def test_the_windows_evaluate_as_the_whole_history(cases):
 
 def test_the_databases_cut_is_the_portable_one(cases):
     contexts = selectors.chunk_snapshots(cases, TODAY)
-    windows = selectors._windows([ctx.row for ctx in contexts], TODAY)
-    assert selectors._logs_and_sessions(windows, TODAY) == selectors._cut_windows(windows, TODAY)
+    windows = selectors.case_windows([ctx.row for ctx in contexts], TODAY)
+    assert selectors.logs_and_sessions(windows, TODAY) == selectors.cut_windows(windows, TODAY)
     g, h = cases[6:8]
     shared = {ctx.case.pk: ctx.snapshot for ctx in contexts if ctx.case.pk in (g, h)}
     # One athlete, two cases: each its own windows of the same rows.
@@ -161,7 +161,7 @@ def test_chunk_after_chunk_each_reads_its_own_cases(cases):
     for chunk in (cases[:5], cases[5:9], cases[9:], cases[2:4]):
         got = {ctx.case_id: ctx.snapshot for ctx in selectors.chunk_snapshots(chunk, TODAY)}
         assert got == {case_id: alone[case_id] for case_id in chunk}
-    sql, params, where = db.KEPT["plans"]
+    statement, params, where = db.KEPT["plans"]
     assert max(map(len, where)) == 2  # the ids on the plans' side and the cases' side
 
 

@@ -9,7 +9,8 @@ from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.utils import timezone
 
-from monitoring.evaluation import services, tasks
+from monitoring.evaluation import tasks
+from monitoring.ingest import items
 from monitoring.models import Flag
 from rehab.celery import app
 from tests.plans import running_plan
@@ -38,7 +39,7 @@ def wait_for(query, timeout=20.0):
 def test_writing_a_log_produces_the_flag(worker, case, clinician, athlete_user):
     today = timezone.localdate()
     running_plan(case, clinician, started_on=today - dt.timedelta(days=3), phase=2)
-    services.daily_log_record(
+    items.daily_log_record(
         athlete=case.athlete,
         date=today,
         submitted_by=athlete_user,

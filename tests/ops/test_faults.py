@@ -13,7 +13,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from monitoring.evaluation import services, tasks
+from monitoring.evaluation import tasks
+from monitoring.ingest import items
 from monitoring.models import CaseEvaluation, DailyLog, Flag
 from tests.factories import AthleteFactory, CaseFactory, UserFactory
 from tests.plans import published_template, running_plan
@@ -148,7 +149,7 @@ def test_broker_down_then_the_nightly_run_catches_up(monkeypatch, settings):
     monkeypatch.setattr(tasks.evaluate_case, "delay", broker_down)
     case = CaseFactory._meta.model.objects.get(pk=case_id)
     user = case.care_team.get().user
-    log, _ = services.daily_log_record(
+    log, _ = items.daily_log_record(
         athlete=case.athlete,
         date=timezone.localdate(),
         submitted_by=user,

@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 
 from athletes import services as athlete_services
 from athletes.models import CareTeamMember
-from monitoring.evaluation import services
+from monitoring.ingest.items import activity_session_record, assessment_record, daily_log_record
 from monitoring.models import DeviceMetric, Flag
 from protocols import services as plan_services
 from tests.factories import AthleteFactory, CaseFactory, UserFactory
@@ -56,14 +56,14 @@ def fill(case, lead, athlete_login, *, today: dt.date = TODAY, tag: str = "") ->
         case, lead, started_on=today - dt.timedelta(days=12), phase=2, template=template
     )
     for n in range(3):
-        services.daily_log_record(
+        daily_log_record(
             athlete=case.athlete,
             date=today - dt.timedelta(days=n),
             submitted_by=athlete_login or lead,
             fields={"pain_during": 1, "pain_after": 1, "note": f"diary {tag}{n}"},
             today=today,
         )
-    services.activity_session_record(
+    activity_session_record(
         athlete=case.athlete,
         date=today,
         submitted_by=athlete_login or lead,
@@ -80,7 +80,7 @@ def fill(case, lead, athlete_login, *, today: dt.date = TODAY, tag: str = "") ->
         source="watch",
         external_id=f"watch-{case.pk}",
     )
-    assessment = services.assessment_record(
+    assessment = assessment_record(
         case=case, test="single_leg_hop", value=12, date=today, assessed_by=lead, today=today
     )
     flag = Flag.objects.create(

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from athletes import services as athlete_services
 from monitoring import audit
-from monitoring.evaluation import services as monitoring_services
+from monitoring.evaluation.flags import flag_resolve
 from monitoring.models import DailyLog
 from protocols import services as plan_services
 from tests.factories import UserFactory
@@ -67,9 +67,7 @@ def test_the_record_covers_team_assessments_flags_consent_and_the_case(
     newcomer = UserFactory(username="noor", kind="physio")
     athlete_services.care_team_add(case=case, user=newcomer, role="physio", added_by=clinician)
     athlete_services.care_team_add(case=case, user=newcomer, role="clinician", added_by=clinician)
-    monitoring_services.flag_resolve(
-        flag=records["flag"], by=clinician, resolution="Logged by phone with the athlete"
-    )
+    flag_resolve(flag=records["flag"], by=clinician, resolution="Logged by phone with the athlete")
     athlete_services.consent_set(
         athlete=case.athlete, role="coach", given=False, changed_by=athlete_user
     )

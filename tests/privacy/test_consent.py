@@ -16,7 +16,7 @@ from athletes import permissions
 from athletes import services as athlete_services
 from athletes.models import CareTeamMember, SharingConsent
 from athletes.selectors import cases_for_user
-from monitoring.evaluation.services import _notify
+from monitoring.evaluation.flags import notify_case
 from monitoring.models import Flag, Notification
 from monitoring.navigation import red_flag_count
 from monitoring.surfaces.clinic import view_models as clinic
@@ -119,7 +119,7 @@ def test_a_withdrawn_clinical_role_gets_no_red_flags_inbox_or_notifications(
     assert red_flag_count(physio) == 0
     assert clinic.inbox_flags(physio) == []
     assert red_flag_count(clinician) == 1
-    _notify(list(Flag.objects.filter(kind="red_flag")), case)
+    notify_case(list(Flag.objects.filter(kind="red_flag")), case)
     recipients = set(Notification.objects.values_list("recipient_id", flat=True))
     assert clinician.pk in recipients and physio.pk not in recipients
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from athletes import services as athlete_services
-from monitoring.evaluation import services as monitoring_services
+from monitoring.ingest.items import assessment_record
 from protocols import services as plan_services
 from tests.factories import UserFactory
 
@@ -24,7 +24,7 @@ def grow(case, records, clinician, athlete_user, n: int) -> None:
         plan_services.transition_decide(
             plan=plan, kind="hold", decided_by=clinician, reason=f"Hold {i}", effective_on=TODAY
         )
-        monitoring_services.assessment_record(
+        assessment_record(
             case=case, test="single_leg_hop", value=10 + i % 5, date=TODAY, assessed_by=clinician
         )
         member = UserFactory(username=f"guest-{n}-{i}", kind="physio")

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from athletes.models import CareTeamMember, User
 from monitoring import demo
-from monitoring.evaluation import services
+from monitoring.ingest.checks import athlete_today
 from monitoring.models import Assessment
 from protocols import services as plan_services
 from protocols.models import ProtocolTemplate
@@ -55,7 +55,7 @@ def test_a_clinician_lowers_a_pain_limit_and_sees_readiness_move(
     desktop: Page, live_server, artifacts
 ):
     page = desktop
-    today = services.athlete_today()
+    today = athlete_today()
     started = today - dt.timedelta(days=19)
     dana = User.objects.create_user(
         "dana", password="s3cret-pass", first_name="Dana", last_name="Okafor", kind="clinician"
@@ -118,7 +118,7 @@ def test_a_draft_template_is_tried_on_the_demo_cases(
     desktop: Page, live_server, artifacts, celery_worker
 ):
     page = desktop
-    users = demo.seed(today=services.athlete_today())
+    users = demo.seed(today=athlete_today())
     published = ProtocolTemplate.objects.get(slug="tibia-low-risk", status="published")
     draft = plan_services.template_new_draft(template=published, created_by=users["clinician"])
     # A stricter draft: every pain limit to advance one point lower.
@@ -158,7 +158,7 @@ def test_a_draft_template_is_tried_on_the_demo_cases(
 @pytest.mark.django_db(transaction=True)
 def test_the_athlete_reads_the_timeline_on_a_phone(page: Page, live_server, artifacts):
     """The default phone viewport (390×844): the timeline fits the screen's width."""
-    users = demo.seed(today=services.athlete_today())
+    users = demo.seed(today=athlete_today())
     log_in(page, live_server, "athlete", demo.DEMO_PASSWORD)
     assert users["athlete"].kind == "athlete"
     page.goto(f"{live_server.url}/me/next/")

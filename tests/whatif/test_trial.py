@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from monitoring.evaluation import tasks, whatif
+from monitoring.evaluation import tasks, whatif_trials
 from protocols import services as plan_services
 from protocols.models import ProtocolTemplate
 from protocols.whatif_models import TemplateTrial
@@ -52,23 +52,23 @@ def test_the_trial_finds_readiness_two_days_later(draft, team, walk_run_logs, ca
     walk_run = by_order[2]
     assert (walk_run["ready_as_was"], walk_run["ready_draft"]) == ("2026-11-15", "2026-11-17")
     assert (walk_run["shift"], walk_run["ready_change"]) == (2, "later")
-    summary = whatif.trial_summary(trial, [p["name"] for p in PHASES])
+    summary = whatif_trials.trial_summary(trial, [p["name"] for p in PHASES])
     assert (summary[1].compared, summary[1].later, summary[1].mean_shift) == (1, 1, 2.0)
     # Run again: a finished trial is left as it is.
     assert tasks.template_trial_run(trial.pk) == "done"
 
 
 def test_cases_of_the_other_risk_class_are_left_out(draft, team, walk_run_logs, case):
-    assert whatif.trial_case_ids("low") == [case.pk]
+    assert whatif_trials.trial_case_ids("low") == [case.pk]
     case.site, case.risk = "navicular", "high"
     case.save()
-    assert whatif.trial_case_ids("low") == []
-    assert whatif.trial_case_ids("high") == [case.pk]
+    assert whatif_trials.trial_case_ids("low") == []
+    assert whatif_trials.trial_case_ids("high") == [case.pk]
 
 
 def test_the_trial_stops_at_its_time_limit_with_partial_results(draft, walk_run_logs):
     trial = TemplateTrial.objects.create(template=draft, risk=draft.risk)
-    assert whatif.trial_run(trial_id=trial.pk, seconds=-1) == "partial"
+    assert whatif_trials.trial_run(trial_id=trial.pk, seconds=-1) == "partial"
     trial.refresh_from_db()
     assert trial.status == "partial" and trial.results == []
     assert "time limit" in trial.message
@@ -80,7 +80,7 @@ def test_a_broken_trial_says_so(draft, monkeypatch):
     def boom(**kwargs):
         raise RuntimeError("database on fire")
 
-    monkeypatch.setattr(whatif, "trial_case_ids", lambda risk: boom())
+    monkeypatch.setattr(whatif_trials, "trial_case_ids", lambda risk: boom())
     with pytest.raises(RuntimeError):
         tasks.template_trial_run(trial.pk)
     trial.refresh_from_db()

@@ -17,7 +17,8 @@ from athletes.models import Case, User
 from athletes.sites import TRABECULAR_SITES
 from monitoring.care import rules as care_rules
 from monitoring.evaluation import selectors
-from monitoring.evaluation.services import assessment_record, request_evaluation
+from monitoring.evaluation.queue import request_evaluation
+from monitoring.ingest.items import assessment_record
 from monitoring.models import Flag, Notification
 from protocols.engine.criteria.case_facts import REDS_TEST, TRIAD_INCOMPLETE_TEST, TRIAD_TEST
 from protocols.models import Plan

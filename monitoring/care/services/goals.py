@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from athletes import permissions
 from athletes.models import Case, User
-from monitoring.evaluation.services import athlete_today
+from monitoring.ingest.checks import athlete_today
 from monitoring.models.care import Goal
 from protocols.models import Plan
 from rehab.errors import ApplicationError

@@ -10,7 +10,7 @@ from django.db import transaction
 from athletes import permissions
 from athletes.models import Case, User
 from monitoring.care import rules as care_rules
-from monitoring.evaluation.services import athlete_today
+from monitoring.ingest.checks import athlete_today
 from monitoring.models.care import Review
 from protocols.models import Plan, PlanPhase
 from rehab.errors import ApplicationError

@@ -26,7 +26,7 @@ from athletes.models import User
 from athletes.selectors import case_for_user
 from monitoring.care import selectors as care
 from monitoring.care import services as care_services
-from monitoring.evaluation import services
+from monitoring.ingest.checks import athlete_today
 from monitoring.models.care import EducationCard, Goal, Review
 from monitoring.navigation import clinic_nav_context
 from monitoring.surfaces.care.forms import (
@@ -49,7 +49,7 @@ def _case(request, case_id: int):
 
 
 def _today():
-    return services.athlete_today()
+    return athlete_today()
 
 
 def _next(request, default: str) -> str:

@@ -25,8 +25,8 @@ from athletes import permissions
 from athletes.models import Case
 from athletes.selectors import clinic_case_for_user
 from monitoring.charts import CONFIG
-from monitoring.evaluation import whatif
-from monitoring.evaluation.services import athlete_today
+from monitoring.evaluation import whatif, whatif_trials
+from monitoring.ingest.checks import athlete_today
 from monitoring.navigation import clinic_nav_context
 from monitoring.surfaces.whatif.forms import ReplayEditor
 from protocols.models import ProtocolTemplate
@@ -182,7 +182,7 @@ def _trial_context(request: HttpRequest, template: ProtocolTemplate, trial: Temp
     }
     if trial is not None and trial.results:
         visible = whatif.visible_case_ids(request.user, (r["case"] for r in trial.results))
-        context["summary"] = summary = whatif.trial_summary(trial, names)
+        context["summary"] = summary = whatif_trials.trial_summary(trial, names)
         context["totals"] = {
             key: sum(getattr(row, key) for row in summary)
             for key in ("compared", "earlier", "later", "new_regressions", "gone_regressions")
@@ -202,7 +202,7 @@ def template_trial(request: HttpRequest, pk: int) -> HttpResponse:
     here = reverse("whatif:template_trial", kwargs={"pk": template.pk})
     if request.method == "POST":
         try:
-            whatif.trial_request(template=template, requested_by=request.user)
+            whatif_trials.trial_request(template=template, requested_by=request.user)
         except ApplicationError as exc:
             messages.error(request, exc.message)
         return redirect(here)

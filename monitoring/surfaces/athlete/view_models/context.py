@@ -12,7 +12,7 @@ from django.http import Http404
 from athletes import permissions
 from athletes.models import Athlete, Case, User
 from athletes.selectors import cases_for_user
-from monitoring.evaluation import services
+from monitoring.ingest.checks import athlete_today
 from protocols.models import Plan, PlanPhase
 
 EDITABLE_DAYS = 7
@@ -66,7 +66,7 @@ def context_for(user: User, today: dt.date | None = None) -> AthleteContext:
 
     With several active cases, the one with an active plan and the latest diagnosis wins.
     """
-    today = today or services.athlete_today()
+    today = today or athlete_today()
     athlete = athlete_for_user(user)
     plans = Plan.objects.filter(status=Plan.Status.ACTIVE).select_related("current_phase")
     plans = plans.prefetch_related(Prefetch("phases", queryset=PlanPhase.objects.order_by("order")))

@@ -13,7 +13,12 @@ from django.db import transaction
 
 from athletes.models import Athlete, User
 from monitoring import schema
-from monitoring.evaluation import services
+from monitoring.ingest.checks import athlete_today
+from monitoring.ingest.items import (
+    activity_session_delete,
+    activity_session_record,
+    daily_log_record,
+)
 from monitoring.models import ActivitySession, DailyLog, Source
 from protocols.models import PlanPhase
 
@@ -113,16 +118,16 @@ def log_day_record(
 ) -> DailyLog:
     """Record one day from the athlete's form, all or nothing (one transaction).
 
-    - the day's log is upserted (a repeat edits it: ``services.daily_log_record``);
+    - the day's log is upserted (a repeat edits it: ``daily_log_record``);
     - ``previous_morning`` ("this morning") is the next-morning pain of the day before, stored
       on that day's log when there is one (it never creates a log for a day not logged);
     - the session is the day's one web session (``web_session_id``): recorded or updated, and
       removed when the athlete says they rested.
     Raises ``ApplicationError`` with field errors; then nothing is saved.
     """
-    today = today or services.athlete_today()
+    today = today or athlete_today()
     with transaction.atomic():
-        log, _ = services.daily_log_record(
+        log, _ = daily_log_record(
             athlete=athlete, date=day, submitted_by=user, fields=log_fields, today=today
         )
         if previous_morning is not None:
@@ -132,7 +137,7 @@ def log_day_record(
                 .first()
             )
             if before is not None and before.pain_next_morning != previous_morning:
-                services.daily_log_record(
+                daily_log_record(
                     athlete=athlete,
                     date=before.date,
                     submitted_by=user,
@@ -142,7 +147,7 @@ def log_day_record(
                 )
         external_id = web_session_id(day)
         if session_fields:
-            services.activity_session_record(
+            activity_session_record(
                 athlete=athlete,
                 date=day,
                 submitted_by=user,
@@ -156,5 +161,5 @@ def log_day_record(
                 athlete=athlete, source=Source.WEB, external_id=external_id
             ).first()
             if existing is not None:
-                services.activity_session_delete(session=existing, deleted_by=user)
+                activity_session_delete(session=existing, deleted_by=user)
     return log

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from athletes import permissions
 from athletes.forms import NewCaseForm
 from athletes.services import athlete_create, case_open
-from monitoring.evaluation.services import athlete_today
+from monitoring.ingest.checks import athlete_today
 from monitoring.surfaces.clinic import view_models as clinic
 from monitoring.surfaces.clinic.views.common import render_page, url_or_none
 from rehab.errors import ApplicationError

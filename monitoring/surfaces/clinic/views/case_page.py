@@ -16,8 +16,10 @@ from athletes import permissions
 from athletes.selectors import clinic_case_for_user
 from athletes.sites import FEMORAL_NECK_SITES
 from monitoring.care import services as care_services
-from monitoring.evaluation import decisions, services
-from monitoring.evaluation.services import athlete_today
+from monitoring.evaluation import decisions
+from monitoring.evaluation.queue import request_evaluation
+from monitoring.ingest.checks import athlete_today
+from monitoring.ingest.items import assessment_record
 from monitoring.models import Assessment
 from monitoring.surfaces.clinic import view_models as clinic
 from monitoring.surfaces.clinic.forms import (
@@ -132,7 +134,7 @@ def case_decide(request, case_id: int):
         except ApplicationError as exc:
             exc.add_to_form(form)
         else:
-            services.request_evaluation([case.pk])
+            request_evaluation([case.pk])
             messages.success(request, f"Decision recorded: {transition.get_kind_display()}.")
             return redirect(case_url(case.pk, "history"))
     return render_case(request, page, forms={"decision": form}, status=400)
@@ -153,7 +155,7 @@ def _correction(request, case, form_class, anchor: str, do):
         except ApplicationError as exc:
             exc.add_to_form(form)
         else:
-            services.request_evaluation([case.pk])
+            request_evaluation([case.pk])
             messages.success(request, message)
             return redirect(case_url(case.pk, anchor))
     return render_case(request, page, forms={anchor: form}, status=400)
@@ -215,7 +217,7 @@ def case_sign_off(request, case_id: int):
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
-            services.request_evaluation([case.pk])
+            request_evaluation([case.pk])
             messages.success(request, f"“{page.phase.name}” signed off.")
     return redirect(case_url(case.pk, "evaluation"))
 
@@ -261,7 +263,7 @@ def assessment_new(request, case_id: int):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            assessment = services.assessment_record(
+            assessment = assessment_record(
                 case=case,
                 test=data["test"],
                 value=data["value"],

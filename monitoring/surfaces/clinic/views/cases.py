@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from athletes import permissions
 from athletes.models import Case
-from monitoring.evaluation.services import athlete_today
+from monitoring.ingest.checks import athlete_today
 from monitoring.models import Flag
 from monitoring.navigation import red_flag_count
 from monitoring.surfaces.clinic import view_models as clinic

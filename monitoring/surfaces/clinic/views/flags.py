@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 
 from athletes import permissions
 from athletes.selectors import clinic_case_for_user
-from monitoring.evaluation import services
-from monitoring.evaluation.services import athlete_today
+from monitoring.evaluation import flags as flag_actions
+from monitoring.ingest.checks import athlete_today
 from monitoring.models import Flag
 from monitoring.navigation import red_flag_count
 from monitoring.surfaces.clinic import view_models as clinic
@@ -39,7 +39,7 @@ def _flag(request, case_id: int, flag_id: int):
 def flag_acknowledge(request, case_id: int, flag_id: int):
     case, flag = _flag(request, case_id, flag_id)
     try:
-        services.flag_acknowledge(flag=flag, by=request.user)
+        flag_actions.flag_acknowledge(flag=flag, by=request.user)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -64,7 +64,7 @@ def flag_resolve(request, case_id: int, flag_id: int):
     form = FlagResolveForm(request.POST, prefix=f"flag-{flag.pk}")
     if form.is_valid():
         try:
-            services.flag_resolve(
+            flag_actions.flag_resolve(
                 flag=flag, by=request.user, resolution=form.cleaned_data["resolution"]
             )
         except ApplicationError as exc:

@@ -1,9 +1,9 @@
 """The facts of a case a coach page may show, every one through ``case_facts``.
 
-Which facts a person may see is decided in one place, ``athletes.permissions.
-visible_case_fields``; ``case_facts`` fills a fact only when the viewer may see it (a fact the
-viewer may not see stays None) and reads nothing from the database: the reads are in
-``monitoring.surfaces.coach.queries``.
+Which facts a person may see is decided in one place,
+``athletes.permissions.visible_case_fields``; ``case_facts`` fills a fact only when the viewer
+may see it (a fact the viewer may not see stays None) and reads nothing from the database: the
+reads are in ``monitoring.surfaces.coach.queries``.
 """
 
 from __future__ import annotations

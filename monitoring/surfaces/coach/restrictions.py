@@ -78,6 +78,8 @@ def choice_label(choices, value: str) -> str:
 
 @dataclass(frozen=True)
 class AllowedActivity:
+    """A prescribed activity of the phase, in a coach's words."""
+
     activity: str
     label: str
     minutes: int | None

@@ -51,6 +51,9 @@ class CoachFlag:
 
 @dataclass(frozen=True)
 class Light:
+    """The status light of an athlete: its colour, its label and the reasons, most important
+    first."""
+
     colour: str  # green | amber | red
     label: str
     reasons: tuple[str, ...]
@@ -159,6 +162,8 @@ class PooledRange:
 
 @dataclass(frozen=True)
 class Confidence:
+    """How sure the projected return is: a level and a note saying why."""
+
     level: str  # high | medium | low
     note: str
 

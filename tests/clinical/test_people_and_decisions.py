@@ -333,7 +333,7 @@ def test_resolving_a_red_flag_does_not_make_the_athlete_on_track(
     board turned to "On track" until the next evaluation reopened a flag). The coach never sees
     the clinical detail. A week of quiet logs later the evaluation no longer fires and the
     status leaves "Under review"."""
-    from monitoring.surfaces.coach import view_models as boards
+    from monitoring.surfaces.coach import board as boards
 
     for n in range(1, 6):
         log(case, athlete_user, TODAY - dt.timedelta(days=n), night_pain=(n == 1))

@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from athletes import permissions
 from monitoring.models import ActivitySession, DailyLog, Flag
-from monitoring.surfaces.coach import view_models as c
+from monitoring.surfaces.coach.export import BOARD_COLUMNS, csv_table
+from monitoring.surfaces.coach.facts import CaseFacts
 from tests.coach.conftest import D0, TODAY
 
 HEADER = [
@@ -81,7 +82,7 @@ def test_csv_has_no_clinical_column():
     forbidden = {"site", "side", "grade", "pain", "diagnos", "imaging", "risk", "note", "screen"}
     for title in HEADER:
         assert not any(word in title.lower() for word in forbidden), title
-    for column in c.BOARD_COLUMNS:
+    for column in BOARD_COLUMNS:
         assert column.field in permissions.COACH_VISIBLE_CASE_FIELDS
 
 
@@ -132,13 +133,11 @@ def test_csv_injection(client, logged, case, coach):
 
 
 def test_a_column_appears_only_when_every_row_may_show_its_field():
-    shown = c.CaseFacts(case_id=1, visible=permissions.COACH_VISIBLE_CASE_FIELDS)
-    hidden = c.CaseFacts(
-        case_id=2, visible=permissions.COACH_VISIBLE_CASE_FIELDS - {"training_load"}
-    )
+    shown = CaseFacts(case_id=1, visible=permissions.COACH_VISIBLE_CASE_FIELDS)
+    hidden = CaseFacts(case_id=2, visible=permissions.COACH_VISIBLE_CASE_FIELDS - {"training_load"})
     shown.athlete = hidden.athlete = "A B"
-    header, _ = c.csv_table([shown])
+    header, _ = csv_table([shown])
     assert "Load this week (AU)" in header
-    header, cells = c.csv_table([shown, hidden])
+    header, cells = csv_table([shown, hidden])
     assert "Load this week (AU)" not in header and "Weekly load, last 4 weeks (AU)" not in header
     assert len(cells) == 2 and len(cells[0]) == len(header)

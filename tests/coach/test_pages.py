@@ -200,7 +200,7 @@ def test_board_facts_of_a_lazy_user_are_those_of_the_user(coached, coach):
     from django.utils.functional import SimpleLazyObject
 
     from athletes import permissions
-    from monitoring.surfaces.coach import view_models as board
+    from monitoring.surfaces.coach import board
 
     lazy = SimpleLazyObject(lambda: type(coach).objects.get(pk=coach.pk))
     assert board.board_facts(lazy, today=TODAY) == board.board_facts(coach, today=TODAY)

@@ -8,10 +8,9 @@ from django.urls import reverse
 from athletes.models import Case
 
 # Every page: 1. the session, 2. the user (authentication); then the coached cases (the board's
-# monitoring.surfaces.coach.view_models.board_facts, the other pages' coach_cases): 3. the cases
-# with athlete and
-# team, 4. their active plans with the current phase, 5. the plans' phases, 6. the step backs
-# of the last 14 days, 7. the unresolved flags.
+# monitoring.surfaces.coach.board.board_facts, the other pages' coach_cases): 3. the cases with
+# athlete and team, 4. their active plans with the current phase, 5. the plans' phases, 6. the
+# step backs of the last 14 days, 7. the unresolved flags.
 AUTH = 2
 COACH_CASES = 5
 BOARD = AUTH + COACH_CASES + 3  # 8. last log dates, 9. four weeks of sessions, 10. teams

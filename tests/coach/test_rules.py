@@ -11,7 +11,18 @@ from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import floatformat
 from django.utils import translation
 
-from monitoring.surfaces.coach import view_models as c
+from monitoring.surfaces.coach.board import BoardFilters, board_row, filter_and_sort, group_by_team
+from monitoring.surfaces.coach.export import csv_safe
+from monitoring.surfaces.coach.facts import CaseFacts, sparkline_svg
+from monitoring.surfaces.coach.restrictions import coach_intensity, phase_words, restrictions_for
+from monitoring.surfaces.coach.status import (
+    CoachFlag,
+    Light,
+    PooledRange,
+    pooled_range,
+    return_confidence,
+    status_light,
+)
 from protocols.library import TEMPLATES
 
 TODAY = dt.date(2026, 11, 20)
@@ -26,7 +37,7 @@ def light(**kwargs):
         "last_log_on": TODAY,
         "missing_log_days": 3,
     }
-    return c.status_light(**(base | kwargs))
+    return status_light(**(base | kwargs))
 
 
 # --- the status light ---------------------------------------------------------------------------
@@ -46,14 +57,14 @@ def test_green_on_track():
     ],
 )
 def test_red_under_review_with_the_coach_message(kind, message):
-    result = light(flags=[c.CoachFlag(kind, "Coach words only.")])
+    result = light(flags=[CoachFlag(kind, "Coach words only.")])
     assert (result.colour, result.label, result.reason) == (
         "red",
         "Under review",
         "Coach words only.",
     )
     # Without a coach message of its own: the default coach wording, never the clinical one.
-    assert light(flags=[c.CoachFlag(kind, "")]).reason == message
+    assert light(flags=[CoachFlag(kind, "")]).reason == message
 
 
 def test_red_stepped_back_in_the_last_14_days():
@@ -80,7 +91,7 @@ def test_the_latest_step_back_is_the_one_told():
 
 def test_under_review_and_stepped_back_give_both_reasons_review_first():
     result = light(
-        flags=[c.CoachFlag("red_flag", "Review.")],
+        flags=[CoachFlag("red_flag", "Review.")],
         step_backs=[(TODAY - dt.timedelta(days=3), "Walking")],
     )
     assert result.label == "Under review"
@@ -88,7 +99,7 @@ def test_under_review_and_stepped_back_give_both_reasons_review_first():
 
 
 def test_red_beats_amber():
-    result = light(flags=[c.CoachFlag("load_spike", "Spike."), c.CoachFlag("regression", "Back.")])
+    result = light(flags=[CoachFlag("load_spike", "Spike."), CoachFlag("regression", "Back.")])
     assert result.colour == "red" and result.reasons == ("Back.",)
 
 
@@ -101,7 +112,7 @@ def test_red_beats_amber():
     ],
 )
 def test_amber_flags(kind, default):
-    result = light(flags=[c.CoachFlag(kind, "")])
+    result = light(flags=[CoachFlag(kind, "")])
     assert (result.colour, result.label, result.reason) == ("amber", "Attention", default)
 
 
@@ -121,7 +132,7 @@ def test_amber_missing_logs_follows_the_engines_rule_without_a_flag():
     # A phase that began yesterday has not missed three days yet.
     assert light(last_log_on=None, phase_started_on=TODAY - dt.timedelta(days=1)).colour == "green"
     # The flag says it already: not twice.
-    flagged = light(last_log_on=None, flags=[c.CoachFlag("missing_logs", "Missing.")])
+    flagged = light(last_log_on=None, flags=[CoachFlag("missing_logs", "Missing.")])
     assert flagged.reasons == ("Missing.",)
 
 
@@ -133,7 +144,7 @@ def test_amber_without_a_plan():
 
 def test_amber_reasons_most_important_first():
     result = light(
-        flags=[c.CoachFlag("ready_to_advance", "Ready."), c.CoachFlag("load_spike", "Spike.")],
+        flags=[CoachFlag("ready_to_advance", "Ready."), CoachFlag("load_spike", "Spike.")],
         phase_started_on=TODAY - dt.timedelta(days=20),
     )
     assert result.reasons[0] == "Spike." and result.reasons[-1] == "Ready."
@@ -142,10 +153,10 @@ def test_amber_reasons_most_important_first():
 
 # --- return confidence --------------------------------------------------------------------------
 
-GREEN = c.Light("green", "On track", ())
-AMBER = c.Light("amber", "Attention", ("x",))
-RED = c.Light("red", "Under review", ("x",))
-POOLED = c.PooledRange(dt.date(2027, 1, 1), dt.date(2027, 1, 20), dt.date(2027, 2, 1))
+GREEN = Light("green", "On track", ())
+AMBER = Light("amber", "Attention", ("x",))
+RED = Light("red", "Under review", ("x",))
+POOLED = PooledRange(dt.date(2027, 1, 1), dt.date(2027, 1, 20), dt.date(2027, 2, 1))
 
 
 @pytest.mark.parametrize(
@@ -161,18 +172,16 @@ POOLED = c.PooledRange(dt.date(2027, 1, 1), dt.date(2027, 1, 20), dt.date(2027, 
     ],
 )
 def test_return_confidence(lamp, has_plan, typical, pooled, level):
-    result = c.return_confidence(
-        light=lamp, has_plan=has_plan, typical_return=typical, pooled=pooled
-    )
+    result = return_confidence(light=lamp, has_plan=has_plan, typical_return=typical, pooled=pooled)
     assert result.level == level
     assert result.note and result.label == f"{level.capitalize()} confidence"
 
 
 def test_pooled_range_from_the_site_figures():
-    rng = c.pooled_range("navicular", dt.date(2026, 1, 1))  # 127 days (95% CI 102-151)
-    assert rng == c.PooledRange(dt.date(2026, 4, 13), dt.date(2026, 5, 8), dt.date(2026, 6, 1))
-    assert c.pooled_range("talus", dt.date(2026, 1, 1)) is None  # no pooled figure
-    assert c.pooled_range("navicular", None) is None
+    rng = pooled_range("navicular", dt.date(2026, 1, 1))  # 127 days (95% CI 102-151)
+    assert rng == PooledRange(dt.date(2026, 4, 13), dt.date(2026, 5, 8), dt.date(2026, 6, 1))
+    assert pooled_range("talus", dt.date(2026, 1, 1)) is None  # no pooled figure
+    assert pooled_range("navicular", None) is None
 
 
 # --- restrictions -------------------------------------------------------------------------------
@@ -198,7 +207,7 @@ def rx(activity, minutes=30, sessions=3, intensity="RPE 3-4 of 10"):
 
 
 def test_no_impact_rules_out_walking_running_and_jumping():
-    result = c.restrictions_for(phase("none", prescriptions=[rx("cycle"), rx("swim")]))
+    result = restrictions_for(phase("none", prescriptions=[rx("cycle"), rx("swim")]))
     assert [a.label for a in result.allowed] == ["Cycling", "Swimming"]
     assert result.allowed[0].minutes == 30 and result.allowed[0].sessions_per_week == 3
     assert result.not_allowed == (
@@ -214,37 +223,37 @@ def test_no_impact_rules_out_walking_running_and_jumping():
 
 
 def test_low_impact_allows_walking_not_running():
-    result = c.restrictions_for(phase("low", prescriptions=[rx("walk")]))
+    result = restrictions_for(phase("low", prescriptions=[rx("walk")]))
     assert "Walking for exercise (everyday walking is fine)" not in result.not_allowed
     assert "Continuous running" in result.not_allowed
     assert "Jumping, hopping, bounding or plyometrics" in result.not_allowed
 
 
 def test_moderate_impact_walk_run_phase():
-    result = c.restrictions_for(phase("moderate", prescriptions=[rx("walk_run")]))
+    result = restrictions_for(phase("moderate", prescriptions=[rx("walk_run")]))
     assert "Continuous running (not in this phase yet)" in result.not_allowed
     assert "Walk-run intervals or jogging" not in " ".join(result.not_allowed)
     assert "Jumping, hopping, bounding or plyometrics" in result.not_allowed
 
 
 def test_high_impact_rules_nothing_out_that_it_prescribes():
-    result = c.restrictions_for(
+    result = restrictions_for(
         phase("high", prescriptions=[rx("run"), rx("plyometrics"), rx("sport_specific")])
     )
     assert result.not_allowed == ("Walk-run intervals or jogging (not in this phase yet)",)
 
 
 def test_weight_bearing_and_crutches():
-    result = c.restrictions_for(phase("none", "nwb", True, [rx("strength")]))
+    result = restrictions_for(phase("none", "nwb", True, [rx("strength")]))
     assert result.not_allowed[0] == "Any training standing on the injured leg unless prescribed"
     assert result.crutches and result.weight_bearing_label == "Non-weight-bearing"
     assert "Crutches for every step" in result.weight_bearing_words
-    boot = c.restrictions_for(phase("low", "boot", False, [rx("walk")]))
+    boot = restrictions_for(phase("low", "boot", False, [rx("walk")]))
     assert boot.weight_bearing_words == "Walking boot for all walking and standing."
 
 
 def test_under_review_puts_impact_work_on_hold():
-    result = c.restrictions_for(
+    result = restrictions_for(
         phase("moderate", prescriptions=[rx("walk_run"), rx("cycle")]), hold_message="Review."
     )
     assert [(a.activity, a.on_hold) for a in result.allowed] == [
@@ -270,21 +279,21 @@ def test_under_review_puts_impact_work_on_hold():
     ],
 )
 def test_coach_intensity_drops_pain_limits(text, coach):
-    assert c.coach_intensity(text) == coach
+    assert coach_intensity(text) == coach
 
 
 def test_no_shipped_phase_gives_a_coach_a_pain_limit():
     for template in TEMPLATES:
         for spec in template["phases"]:
-            result = c.restrictions_for(SimpleNamespace(**spec))
+            result = restrictions_for(SimpleNamespace(**spec))
             for allowed in result.allowed:
                 assert "pain" not in allowed.intensity.lower(), (template["slug"], spec["name"])
             assert result.allowed, (template["slug"], spec["name"])
 
 
 def test_phase_words():
-    assert c.phase_words(phase("none", "nwb", True)) == "No impact · non-weight-bearing · crutches"
-    assert c.phase_words(phase("moderate")) == "Moderate impact"
+    assert phase_words(phase("none", "nwb", True)) == "No impact · non-weight-bearing · crutches"
+    assert phase_words(phase("moderate")) == "Moderate impact"
 
 
 # --- CSV cells and the sparkline ----------------------------------------------------------------
@@ -306,7 +315,7 @@ def test_phase_words():
     ],
 )
 def test_csv_safe(value, cell):
-    assert c.csv_safe(value) == cell
+    assert csv_safe(value) == cell
 
 
 def test_sparkline_is_labelled_and_scaled():
@@ -314,22 +323,22 @@ def test_sparkline_is_labelled_and_scaled():
         (TODAY - dt.timedelta(days=7 * i), v)
         for i, v in zip(range(3, -1, -1), [0, 100, 200, 400], strict=True)
     ]
-    svg = str(c.sparkline_svg(weeks))
+    svg = str(sparkline_svg(weeks))
     assert svg.startswith('<svg class="spark"') and svg.count("<rect") == 4
     assert 'aria-label="Weekly training load, last 4 weeks: 0, 100, 200, 400 AU"' in svg
     assert 'class="spark-bar spark-empty"' in svg  # a week without load still shows a stub
     assert 'height="26.0"' in svg  # the biggest week fills the height (28 - 2)
-    assert c.sparkline_svg([]) == ""
+    assert sparkline_svg([]) == ""
 
 
 # --- filters and groups -------------------------------------------------------------------------
 
 
 def facts(case_id, last, team=None, colour="green", typical=None, phase_number=1):
-    row = c.CaseFacts(case_id=case_id, visible=frozenset())
+    row = CaseFacts(case_id=case_id, visible=frozenset())
     row.athlete, row.first_name, row.last_name = f"A {last}", "A", last
     row.team, row.team_id = team, (hash(team) % 1000 if team else None)
-    row.light = c.Light(colour, colour, ())
+    row.light = Light(colour, colour, ())
     row.typical_return = typical
     row.has_plan, row.phase_number, row.phase_count = True, phase_number, 4
     return row
@@ -341,7 +350,7 @@ def test_filter_and_sort():
         facts(2, "Amin", "Rivers", "red", dt.date(2027, 3, 1), 1),
         facts(3, "Cole", "Lakes", "amber", None, 2),
     ]
-    by = lambda **q: [r.case_id for r in c.filter_and_sort(rows, c.BoardFilters.from_query(q))]  # noqa: E731
+    by = lambda **q: [r.case_id for r in filter_and_sort(rows, BoardFilters.from_query(q))]  # noqa: E731
     assert by() == [2, 3, 1]  # red, amber, green
     assert by(sort="name") == [2, 1, 3]
     assert by(sort="return") == [1, 2, 3]  # unknown dates last
@@ -354,7 +363,7 @@ def test_filter_and_sort():
 
 def test_group_by_team_keeps_order_and_puts_no_team_last():
     rows = [facts(1, "B", None), facts(2, "A", "Rivers"), facts(3, "C", "Lakes")]
-    groups = c.group_by_team(rows)
+    groups = group_by_team(rows)
     assert [(name, [r.case_id for r in rs]) for name, rs in groups] == [
         ("Lakes", [3]),
         ("Rivers", [2]),
@@ -362,7 +371,14 @@ def test_group_by_team_keeps_order_and_puts_no_team_last():
     ]
 
 
-# --- the board's formatting: the template filters' text, made once ------------------------------
+# --- the board's rows: the template filters' text ------------------------------------------------
+
+
+def load_row(value, last_week=100.0):
+    """A board row of an athlete whose load went from ``last_week`` to ``value`` AU."""
+    row = CaseFacts(case_id=1, visible=frozenset({"training_load"}))
+    row.weeks = [(TODAY - dt.timedelta(days=7), last_week), (TODAY, value)]
+    return board_row(row)
 
 
 @pytest.mark.parametrize(
@@ -370,32 +386,34 @@ def test_group_by_team_keeps_order_and_puts_no_team_last():
     [0.0, -0.0, -0.4, -0.5, 0.5, 1.5, 2.5, -2.5, 12.49999, 12.5, 99.95, -100.0, 123456.5, 1e16,
      -3.3333333333333335, 33.33333333333333, float("nan"), float("inf")],
 )  # fmt: skip
-def test_rounded_is_floatformat(value):
-    fmt = c.BoardFormat()
-    assert fmt.rounded(value) == c._esc(floatformat(value, 0))
-    assert fmt.rounded(value) == fmt.rounded(value)  # the second time from the page's cache
+def test_the_weekly_load_is_floatformat(value):
+    assert load_row(value).week_load == floatformat(value, 0)
 
 
-def test_rounded_on_random_values():
+def test_the_load_change_is_floatformat_with_its_sign():
     import random
 
     rng = random.Random(3)
-    fmt = c.BoardFormat()
-    values = [rng.uniform(-150, 400) for _ in range(2000)]
+    values = [rng.uniform(0, 400) for _ in range(2000)]
     values += [round(v * 2) / 2 for v in values[:500]]  # halves: rounded up, away from zero
     for value in values:
-        assert fmt.rounded(value) == c._esc(floatformat(value, 0)), value
-        assert fmt.whole(value) == c._esc(floatformat(value, 0)), value
+        row = load_row(value)
+        change = (value - 100.0) / 100.0 * 100
+        assert row.week_load == floatformat(value, 0), value
+        assert row.load_change == ("+" if change >= 0 else "") + floatformat(change, 0), value
+        assert row.load_change_class == ("change-up" if change > 30 else "muted"), value
+    assert load_row(50.0, last_week=0.0).load_change == ""  # nothing to compare with
 
 
 def test_board_dates_follow_the_language():
     day = dt.date(2026, 5, 3)
-    assert c.BoardFormat().date(day, "j M Y") == c._esc(date_filter(day, "j M Y")) == "3 May 2026"
+    row = CaseFacts(case_id=1, visible=frozenset(), typical_return=day)
+    assert board_row(row).typical_return == date_filter(day, "j M Y") == "3 May 2026"
     with translation.override("fr"):
-        french = c.BoardFormat().date(day, "j M Y")
-        assert french == c._esc(date_filter(day, "j M Y"))
-    assert french != "3 May 2026"  # the cache keeps each language's text apart
-    assert c.BoardFormat().date(day, "j M Y") == "3 May 2026"
+        french = board_row(row).typical_return
+        assert french == date_filter(day, "j M Y")
+    assert french != "3 May 2026"
+    assert board_row(row).typical_return == "3 May 2026"
 
 
 def test_the_board_projects_the_return_as_the_athlete_page_does(db):
@@ -407,17 +425,18 @@ def test_the_board_projects_the_return_as_the_athlete_page_does(db):
 
     from athletes.models import User
     from monitoring import demo
-    from monitoring.surfaces.coach import view_models as coach
+    from monitoring.surfaces.coach.athlete_view import athlete_view
+    from monitoring.surfaces.coach.board import board_facts
     from protocols.models import PlanPhase
 
     today = timezone.localdate()
     demo.seed(today=today)
     assert PlanPhase.objects.filter(ready_from__isnull=False).exists()
     user = User.objects.get(username="coach")
-    rows = coach.board_facts(user, today=today)
+    rows = board_facts(user, today=today)
     assert rows
     for row in rows:
-        page = coach.athlete_view(user, row.case_id, today=today).facts
+        page = athlete_view(user, row.case_id, today=today).facts
         assert (row.earliest_return, row.typical_return) == (
             page.earliest_return,
             page.typical_return,

@@ -10,13 +10,14 @@ import pytest
 
 from monitoring import metrics
 from monitoring.models import ActivitySession
-from monitoring.surfaces.coach import view_models as coach
+from monitoring.surfaces.coach.facts import SPARK_WEEKS
+from monitoring.surfaces.coach.queries import weekly_session_loads
 from protocols.engine.records import SessionEntry
 from protocols.models import Activity
 from tests.factories import AthleteFactory
 
 END = dt.date(2026, 11, 20)
-WEEKS = coach.SPARK_WEEKS
+WEEKS = SPARK_WEEKS
 
 
 def _python(sessions: list[ActivitySession]) -> list[tuple[dt.date, float]]:
@@ -42,7 +43,7 @@ def test_the_database_sums_the_weeks_as_python_does():
     ]
     ActivitySession.objects.bulk_create(sessions)
 
-    loads = coach.weekly_session_loads([a.pk for a in athletes], END, WEEKS)
+    loads = weekly_session_loads([a.pk for a in athletes], END, WEEKS)
 
     for athlete in athletes:
         own = [s for s in sessions if s.athlete_id == athlete.pk]
@@ -76,7 +77,7 @@ def test_edges_of_the_weeks():
         ActivitySession(athlete=a, date=day, activity="bike", minutes=m, rpe=rpe)
         for a, day, m, rpe in rows
     )
-    loads = coach.weekly_session_loads([athlete.pk, other.pk], END, WEEKS)
+    loads = weekly_session_loads([athlete.pk, other.pk], END, WEEKS)
     assert [total for _, total in loads[athlete.pk]] == [130.0, 6000.0, 0.0, 255.0]
     assert [total for _, total in loads[other.pk]] == [0.0] * WEEKS
     assert loads[athlete.pk][0][0] == first

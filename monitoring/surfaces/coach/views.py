@@ -1,8 +1,8 @@
-"""The coach pages: thin views over ``monitoring.surfaces.coach.view_models`` (reads, view models
-and rules).
+"""The coach pages: thin views over the coach view models (``board``, ``export`` and
+``athlete_view`` of this package).
 
 Every page answers the cases on which the user is the coach: a case they coach is a 200, any
-other case a 404 (``monitoring.surfaces.coach.view_models.coach_case``), whatever their role
+other case a 404 (``monitoring.surfaces.coach.queries.coach_case``), whatever their role
 elsewhere.
 """
 
@@ -17,14 +17,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from athletes.models import Team
-from monitoring.surfaces.coach import view_models as coach
+from monitoring.surfaces.coach import athlete_view as pages
+from monitoring.surfaces.coach import board as coach_board
+from monitoring.surfaces.coach import export
 
 
 def _board(request):
     today = timezone.localdate()
-    filters = coach.BoardFilters.from_query(request.GET)
-    everyone = coach.board_facts(request.user, today=today)
-    rows = coach.filter_and_sort(everyone, filters)
+    filters = coach_board.BoardFilters.from_query(request.GET)
+    everyone = coach_board.board_facts(request.user, today=today)
+    rows = coach_board.filter_and_sort(everyone, filters)
     return today, filters, everyone, rows
 
 
@@ -39,12 +41,12 @@ def board(request):
         "today": today,
         "filters": filters,
         "rows": rows,
-        "groups": coach.board_groups(rows),
+        "groups": coach_board.board_groups(rows),
         "total": len(everyone),
-        "counts": coach.light_counts(everyone),
+        "counts": coach_board.light_counts(everyone),
         "teams": list(teams.distinct().order_by("name")),
-        "sorts": coach.SORTS,
-        "lights": coach.LIGHT_FILTERS,
+        "sorts": coach_board.SORTS,
+        "lights": coach_board.LIGHT_FILTERS,
         "query": request.GET.urlencode(),
     }
     return render(request, "coach/board.html", context)
@@ -54,7 +56,7 @@ def board(request):
 @require_GET
 def board_csv(request):
     today, _filters, _everyone, rows = _board(request)
-    header, cells = coach.csv_table(rows)
+    header, cells = export.csv_table(rows)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="team-board-{today:%Y-%m-%d}.csv"'
     response["Cache-Control"] = "no-store"
@@ -68,7 +70,7 @@ def board_csv(request):
 @require_GET
 def restrictions(request, case_id: int):
     today = timezone.localdate()
-    view = coach.restrictions_card(request.user, case_id, today=today)
+    view = pages.restrictions_card(request.user, case_id, today=today)
     return render(request, "coach/restrictions.html", {"view": view, "today": today})
 
 
@@ -76,5 +78,5 @@ def restrictions(request, case_id: int):
 @require_GET
 def athlete(request, case_id: int):
     today = timezone.localdate()
-    view = coach.athlete_view(request.user, case_id, today=today)
+    view = pages.athlete_view(request.user, case_id, today=today)
     return render(request, "coach/athlete.html", {"view": view, "today": today})

@@ -8,8 +8,8 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
-from monitoring.surfaces.athlete.view_models import log as log_model
 from monitoring.models import ActivitySession, DailyLog, Source
+from monitoring.surfaces.athlete.view_models import log as log_model
 from rehab.errors import ApplicationError
 
 from .conftest import TODAY, form_data, log

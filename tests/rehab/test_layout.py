@@ -5,6 +5,7 @@ A cycle exists exactly when some module imports a module that leads back to it, 
 import inside the engine is checked for a chain back to its importer.
 """
 
+import ast
 import inspect
 from pathlib import Path
 
@@ -105,3 +106,67 @@ def cycles(graph: grimp.ImportGraph, modules: set[str]) -> list[tuple[str, ...]]
 def test_no_module_of_the_apps_is_in_an_import_cycle(app_graph):
     modules = {m for m in app_graph.modules if m.split(".")[0] in APPS and ".migrations" not in m}
     assert cycles(app_graph, modules) == []
+
+
+def test_no_app_module_is_over_500_lines():
+    long = {
+        str(path.relative_to(ROOT)): n
+        for path in app_modules()
+        if (n := len(path.read_text().splitlines())) > MAX_LINES
+    }
+    assert long == {}
+
+
+def is_module(dotted: str) -> bool:
+    path = ROOT.joinpath(*dotted.split("."))
+    return path.with_suffix(".py").exists() or (path / "__init__.py").exists()
+
+
+def private_imports(path: Path) -> list[str]:
+    """``from a.b import _name`` and ``b._name`` where ``b`` is an imported app module: uses of
+    another module's private names."""
+    tree = ast.parse(path.read_text())
+    modules, found = set(), []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module.split(".")[0] not in APPS:
+                continue
+            for alias in node.names:
+                if alias.name.startswith("_") and not alias.name.startswith("__"):
+                    found.append(f"{node.module}.{alias.name}")
+                elif is_module(f"{node.module}.{alias.name}"):
+                    modules.add(alias.asname or alias.name)
+        elif isinstance(node, ast.Import):
+            modules.update(a.asname or a.name for a in node.names if a.name.split(".")[0] in APPS)
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in modules
+            and node.attr.startswith("_")
+            and not node.attr.startswith("__")
+        ):
+            found.append(f"{node.value.id}.{node.attr}")
+    return found
+
+
+def test_no_module_uses_another_modules_private_names():
+    used = {
+        str(path.relative_to(ROOT)): names
+        for path in app_modules()
+        if (names := private_imports(path))
+    }
+    assert used == {}
+
+
+def test_a_private_import_is_found(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text(
+        "from monitoring.evaluation.services import _enqueue\n"
+        "from monitoring.care import rules\n"
+        "rules._hidden\n"
+    )
+    assert private_imports(module) == [
+        "monitoring.evaluation.services._enqueue",
+        "rules._hidden",
+    ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from monitoring.surfaces.athlete import views
+from monitoring.surfaces.athlete import sharing, views
 
 app_name = "athlete"
 urlpatterns = [
@@ -16,8 +16,5 @@ urlpatterns = [
     path("offline/", views.offline, name="offline"),
     path("manifest.webmanifest", views.manifest, name="manifest"),
     path("sw.js", views.service_worker, name="sw"),
+    path("sharing/", sharing.sharing, name="sharing"),
 ]
-
-from monitoring.surfaces.privacy.urls import athlete_urlpatterns as privacy_urlpatterns  # noqa: E402
-
-urlpatterns += privacy_urlpatterns  # the athlete's sharing (consent) page

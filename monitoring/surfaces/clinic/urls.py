@@ -31,7 +31,3 @@ urlpatterns = [
         name="flag_resolve",
     ),
 ]
-
-from monitoring.surfaces.privacy.urls import clinic_urlpatterns as privacy_urlpatterns  # noqa: E402
-
-urlpatterns += privacy_urlpatterns  # consent, data rights, the record of changes

@@ -1,16 +1,13 @@
-"""URLs of the consent and data-rights pages, added to the clinic's and the athlete's URLs."""
+"""URLs of the clinic's consent and data-rights pages (``rehab.urls`` mounts them in the clinic's
+namespace)."""
 
 from django.urls import path
 
 from monitoring.surfaces.privacy import views
 
-clinic_urlpatterns = [
+urlpatterns = [
     path("cases/<int:case_id>/privacy/", views.case_privacy, name="case_privacy"),
     path("cases/<int:case_id>/record/", views.case_record, name="case_record"),
     path("cases/<int:case_id>/export/", views.case_export, name="case_export"),
     path("cases/<int:case_id>/erase/", views.case_erase, name="case_erase"),
-]
-
-athlete_urlpatterns = [
-    path("sharing/", views.sharing, name="sharing"),
 ]

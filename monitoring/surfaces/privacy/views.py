@@ -1,11 +1,11 @@
-"""Consent and data rights pages, and the case's record of changes.
+"""The clinic's consent and data rights pages, and the case's record of changes (the
+athlete's own sharing page is ``monitoring.surfaces.athlete.sharing``).
 
 Thin: every view finds the case through ``athletes.selectors.case_for_user`` (404 for a person who
 is not on the care team, or whose role the athlete withdrew consent for), asks one predicate of
 ``athletes.permissions`` (404 again when it does not hold: the page does not exist for them),
 then calls one service or reader.
 
-- ``/me/sharing/`` — the athlete gives or withdraws consent per care-team role (phone-first).
 - ``/clinic/cases/<id>/privacy/`` — the case page's panel (loaded into the page by htmx): who the
   athlete shares with, export / erase buttons, the latest changes.
 - ``/clinic/cases/<id>/record/`` — the whole record of changes.
@@ -21,16 +21,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from athletes import permissions, services
 from athletes.selectors import case_for_user
 from monitoring import audit
+from monitoring import sharing as privacy
 from monitoring.navigation import clinic_nav_context
-from monitoring.surfaces.athlete.view_models import AthleteContext
-from monitoring.surfaces.athlete.views import athlete_page
-from monitoring.surfaces.privacy import view_models as privacy
 from rehab.errors import ApplicationError
 
 PANEL_ENTRIES = 15
@@ -46,53 +43,6 @@ def _case(request, case_id: int, predicate):
 
 def _may_open_panel(user, case) -> bool:
     return permissions.can_view_consent(user, case) or permissions.can_view_audit(user, case)
-
-
-# --- the athlete's page ----------------------------------------------------------------------
-
-
-class ConsentForm(forms.Form):
-    role = forms.ChoiceField(choices=[(r, r) for r in sorted(permissions.CONSENT_ROLES)])
-    given = forms.TypedChoiceField(choices=[("1", "Share"), ("0", "Stop sharing")], coerce=int)
-
-
-@athlete_page
-@never_cache
-@require_http_methods(["GET", "POST"])
-def sharing(request, ctx: AthleteContext):
-    status = 200
-    if request.method == "POST":
-        form = ConsentForm(request.POST)
-        if form.is_valid():
-            try:
-                consent = services.consent_set(
-                    athlete=ctx.athlete,
-                    role=form.cleaned_data["role"],
-                    given=bool(form.cleaned_data["given"]),
-                    changed_by=request.user,
-                )
-            except ApplicationError as exc:
-                messages.error(request, exc.message)
-                status = 400
-            else:
-                group = audit.ROLE_PLURALS[consent.role]
-                messages.success(
-                    request,
-                    f"Your data is shared with {group} again."
-                    if consent.given
-                    else f"Stopped: {group} no longer see your data.",
-                )
-                return redirect("athlete:sharing")
-        else:
-            messages.error(request, "Choose a role and whether to share with it.")
-            status = 400
-    page = privacy.sharing(ctx.athlete)
-    return render(
-        request,
-        "athlete/sharing.html",
-        {"ctx": ctx, "tab": "sharing", "today": ctx.today, "page": page},
-        status=status,
-    )
 
 
 # --- the case page's panel and the record of changes -----------------------------------------

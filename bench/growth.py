@@ -20,7 +20,7 @@ from .data import generate
 from .report import Figure, Report
 
 GOAL = 1.25
-NIGHTS = 3
+NIGHTS = 5  # a night of 2,000 cases lasts a second or two: a moment of other load moves it
 SMALL_SHARE = 5  # the smaller size is a fifth of the larger
 
 

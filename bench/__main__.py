@@ -3,6 +3,8 @@
 Creates its own PostgreSQL database (``rehab_bench`` by default, dropped and made anew), fills
 it with seeded synthetic data, and prints one JSON line per figure and a table at the end.
 Scale 1 is the size the goals are stated for (10,000 active cases with 90 days of logs).
+The growth benchmark runs last, on the database made anew, at ``--growth-scale`` (1 unless
+given: the size its goal is stated for, whatever ``--scale``).
 """
 
 from __future__ import annotations
@@ -12,7 +14,19 @@ import os
 import sys
 import time
 
-BENCHMARKS = ("nightly", "ingest", "pages", "latency", "scale_out")
+BENCHMARKS = ("nightly", "ingest", "pages", "latency", "scale_out", "growth")
+
+
+def fresh_database(server: str, name: str) -> None:
+    """Drop the database ``name`` (closing its sessions) and create it empty."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,6 +47,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="with nightly: the nights again with the criteria taking no time (their floor)",
     )
+    parser.add_argument(
+        "--growth-scale",
+        type=float,
+        default=1.0,
+        help="the growth benchmark's larger size (its smaller is a fifth); the default is 1",
+    )
     parser.add_argument("--server", default="postgres://postgres:postgres@127.0.0.1:5432")
     parser.add_argument("--database", default="rehab_bench")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/9")
@@ -41,14 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     if only - set(BENCHMARKS):
         parser.error(f"unknown benchmark(s): {', '.join(sorted(only - set(BENCHMARKS)))}")
 
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(f"{args.server}/postgres", autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(args.database))
-        )
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(args.database)))
+    fresh_database(args.server, args.database)
     os.environ.update(
         {
             "DJANGO_SETTINGS_MODULE": "rehab.settings",
@@ -64,6 +77,31 @@ def main(argv: list[str] | None = None) -> int:
 
     django.setup()
     from django.core.management import call_command
+
+    from .report import Report
+
+    report = Report()
+    call_command("migrate", verbosity=0)
+    if only - {"growth"}:
+        run_seeded(report, args, only)
+    if "growth" in only:
+        from django.db import connections
+        from django.utils import timezone
+
+        from .growth import run_growth
+
+        if only - {"growth"}:  # growth starts from a database without cases
+            connections.close_all()
+            fresh_database(args.server, args.database)
+            call_command("migrate", verbosity=0)
+        run_growth(report, scale=args.growth_scale, days=args.days, today=timezone.localdate())
+    print(report.table(), file=sys.stderr)
+    return 0
+
+
+def run_seeded(report, args: argparse.Namespace, only: set[str]) -> None:
+    """The benchmarks on the data seeded at ``--scale``: nightly, scale-out, ingest, pages,
+    latency (those of ``only``)."""
     from django.utils import timezone
 
     from .data import generate
@@ -71,10 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     from .latency import run_latency
     from .nightly import run_floor, run_in_process, run_scale_out
     from .pages import run_pages
-    from .report import Figure, Report
+    from .report import Figure
 
-    report = Report()
-    call_command("migrate", verbosity=0)
     today = timezone.localdate()
     cases = max(1, round(10_000 * args.scale))
     began = time.perf_counter()
@@ -111,8 +147,6 @@ def main(argv: list[str] | None = None) -> int:
         run_pages(report, scale=args.scale, today=today)
     if "latency" in only:
         run_latency(report, scale=args.scale, today=today, redis_url=args.redis)
-    print(report.table(), file=sys.stderr)
-    return 0
 
 
 if __name__ == "__main__":

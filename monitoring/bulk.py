@@ -1,23 +1,27 @@
-"""Many-row inserts and their history rows, for the write paths that handle thousands of rows
-(bulk API requests, the nightly evaluation's flags).
+"""The one fast path of the many-row writes (bulk API requests, the nightly evaluation's new
+flags): ``insert`` stores what ``Model.objects.bulk_create`` stores and ``history_create`` what
+simple-history's ``bulk_history_create`` records, in one statement each and with less work per
+row; anything either does not cover goes to the library itself. Tests compare both with the
+library (``tests/api/test_write_paths.py``).
 
-``insert`` stores what ``bulk_create`` stores and ``history_create`` what simple-history's
-``bulk_history_create`` records, in one statement each and with less work per row; anything
-either does not cover goes to the library itself. Tests compare both with the library.
+Measured on PostgreSQL with 1,000 new daily logs and their history rows in one transaction:
+``bulk_create_with_history`` takes 175 ms, ``insert`` and ``history_create`` 57 ms (``insert``
+48 ms against ``bulk_create``'s 93 ms; the history copied in SQL 9 ms against 82 ms built and
+sent per row). Through the API the library's path took the bulk ingest from about a third of
+plain psycopg's rate to 0.14 of it, under the benchmark's floor of a quarter
+(``python -m bench --only ingest``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, models
-from django.db.models import signals
-from django.db.models.base import ModelState
 from django.utils import timezone
 from simple_history.utils import get_change_reason_from_object
 
@@ -64,44 +68,6 @@ def _json_default(value: Any) -> str:
     if isinstance(value, Decimal):
         return str(value)
     raise TypeError(f"{type(value).__name__} is not sent as JSON")
-
-
-def new_instances(model: type[models.Model]) -> Callable[..., models.Model]:
-    """A maker of new, unsaved instances: ``make(**values)`` is ``model(**values)`` for the
-    keyword arguments a write passes, field attnames (``athlete_id``, ``date``) and related
-    objects by field name (``submitted_by=user``), at a fraction of the cost (a bulk write
-    makes up to a thousand).
-
-    The instance is as ``Model.__init__`` leaves it: every concrete field's value in its
-    ``__dict__`` (the one given, or the field's default, computed for each instance), a
-    related object assigned through its descriptor as ``__init__`` assigns it, the state
-    adding. Anything else (a property, an unknown name, a value for both a relation and its
-    attname) and models with ``pre_init`` or ``post_init`` receivers go through
-    ``model(**values)``.
-    """
-    if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
-        return model
-    fields = [(f.attname, f) for f in model._meta.concrete_fields]
-    attnames = {attname for attname, _ in fields}
-    relations = {f.name: f for f in model._meta.concrete_fields if f.is_relation}
-    new = object.__new__
-
-    def make(**values: Any) -> models.Model:
-        related: dict[str, Any] = {}
-        for name in relations.keys() & values.keys():
-            related[name] = values.pop(name)
-        if values.keys() - attnames or any(relations[name].attname in values for name in related):
-            return model(**values, **related)
-        obj = new(model)
-        obj._state = ModelState()
-        data = obj.__dict__
-        for attname, f in fields:
-            data[attname] = values[attname] if attname in values else f.get_default()
-        for name, other in related.items():
-            setattr(obj, name, other)  # the relation's descriptor, as __init__ assigns it
-        return obj
-
-    return make
 
 
 def insert(model, objs: list[models.Model]) -> list[models.Model]:

@@ -33,7 +33,6 @@ from django.db import models
 
 from athletes.api_scopes import ApiScope
 from athletes.models import User
-from monitoring.bulk import new_instances
 from monitoring.ingest.checks import (
     athlete_today,
     check_date,
@@ -145,10 +144,8 @@ def daily_logs_upsert(
         full_clean(probe, exclude=["athlete", "submitted_by"])
         return Row(0, (athlete_id, day), athlete_id, {k: getattr(probe, k) for k in values})
 
-    make = new_instances(DailyLog)
-
     def build(row: Row) -> DailyLog:
-        return make(
+        return DailyLog(
             athlete_id=row.athlete_id,
             date=row.key[1],
             source=source,
@@ -212,11 +209,9 @@ def activity_sessions_upsert(
         cleaned["date"] = day
         return Row(0, (source, external_id), athlete_id, cleaned)
 
-    make = new_instances(ActivitySession)
-
     def build(row: Row) -> ActivitySession:
         source, external_id = row.key
-        return make(
+        return ActivitySession(
             athlete_id=row.athlete_id,
             source=source,
             external_id=external_id,

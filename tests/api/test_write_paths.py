@@ -321,65 +321,6 @@ def test_the_quick_insert_of_json_documents_and_their_history_match_the_library(
     }
 
 
-@pytest.mark.parametrize("model_name", ["DailyLog", "ActivitySession", "DeviceMetric"])
-def test_a_new_instance_is_the_one_the_model_makes(model_name, case, clinician):
-    """``bulk.new_instances(model)(**values)`` leaves an instance as ``model(**values)`` does:
-    the same field values (given or each field's default), the related object cached, new and
-    of no database; and it saves as that one does."""
-    from monitoring import bulk, models
-
-    model = getattr(models, model_name)
-    make = bulk.new_instances(model)
-    day = TODAY - dt.timedelta(days=3)
-    given = {
-        "DailyLog": {"pain_during": 2, "sleep_hours": Decimal("7.5"), "note": "ok"},
-        "ActivitySession": {"activity": "bike", "minutes": 40, "rpe": 5, "date": day},
-        "DeviceMetric": {
-            "metric": "steps",
-            "value": 5400.0,
-            "unit": "steps",
-            "recorded_at": timezone.now(),
-            "date": day,
-        },
-    }[model_name]
-    if model_name == "DailyLog":
-        given["date"] = day
-    values = {"athlete_id": case.athlete_id, **given}
-    if model_name != "DeviceMetric":
-        values["submitted_by"] = clinician  # a related object, by the field's name
-    values["source"] = "api"
-
-    mine, theirs = make(**values), model(**values)
-    assert type(mine) is model
-    assert {k: v for k, v in vars(mine).items() if k != "_state"} == {
-        k: v for k, v in vars(theirs).items() if k != "_state"
-    }
-    assert mine._state.fields_cache == theirs._state.fields_cache
-    assert (mine._state.adding, mine._state.db) == (theirs._state.adding, theirs._state.db)
-    assert mine._state.adding
-    if "submitted_by" in values:
-        assert mine.submitted_by is clinician and mine.submitted_by_id == clinician.pk
-    # Each instance gets its own defaults (a callable default is called for each).
-    assert make(**values).__dict__ is not mine.__dict__
-    mine.save()
-    assert model.objects.filter(pk=mine.pk, athlete_id=case.athlete_id).exists()
-
-
-def test_a_new_instance_of_anything_else_is_the_model_s_own(case, clinician):
-    """Names the fast maker does not take go to the model's constructor, which takes or refuses
-    them as ever."""
-    from monitoring import bulk
-
-    make = bulk.new_instances(DailyLog)
-    with pytest.raises(TypeError):
-        make(athlete_id=case.athlete_id, date=TODAY, no_such_field=1)
-    with pytest.raises(ValueError, match="must be a"):  # the relation's own check
-        make(athlete_id=case.athlete_id, submitted_by=case.athlete, date=TODAY)
-    both = {"athlete_id": case.athlete_id, "athlete": case.athlete, "date": TODAY}
-    assert vars(make(**both)).keys() == vars(DailyLog(**both)).keys()
-    assert make(**both).athlete_id == DailyLog(**both).athlete_id == case.athlete_id
-
-
 def test_the_light_scope_statement_is_compiled_once_for_every_caller(
     case, clinician, physio, integration, team_integration, foreign_case
 ):

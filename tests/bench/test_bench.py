@@ -96,3 +96,17 @@ def test_scale_out_runs_real_workers_at_tiny_scale():
         assert len(figure["note"].split(": ")[1].split(", ")) == 5
     assert figures["scale_out.speedup_2_workers"]["goal"] == ">= 1.7"
     assert "scale_out.speedup_2_workers" in result.stderr  # the table
+
+
+def test_growth_runs_at_tiny_scale():
+    """The growth benchmark seeds a fifth of its cases, times their next nights, seeds the rest
+    and times all of theirs: one figure, seconds per case of the larger over the smaller."""
+    result, figures = _bench(
+        "growth", "bench_growth", redis=False, extra=("--growth-scale", "0.002")
+    )
+    figure = figures["nightly.growth"]
+    assert figure["value"] > 0 and figure["unit"] == "ratio"
+    assert figure["goal"] == "<= 1.25"
+    assert "of 20," in figure["note"] and "of 4;" in figure["note"]
+    assert "setup.generate_s" not in figures  # only the growth benchmark's own seeding
+    assert "nightly.growth" in result.stderr  # the table

@@ -50,8 +50,10 @@ def role_on(user: User | None, case: Case) -> str | None:
     prefetched = getattr(case, "_prefetched_objects_cache", {})
     if "care_team" in prefetched:
         role = next((m.role for m in case.care_team.all() if m.user_id == user.pk), None)
-        if role in CONSENT_ROLES and consent_withdrawn(case.athlete_id, role):
-            role = None  # the athlete withdrew consent for this role (see below)
+        if role is not None and role != Role.LEAD_CLINICIAN:
+            withheld = {role, user.kind} & CONSENT_ROLES  # the role, and the person's kind
+            if any(consent_withdrawn(case.athlete_id, r) for r in withheld):
+                role = None  # the athlete withdrew consent for this role (see below)
     else:
         role = (
             members_with_consent()
@@ -353,17 +355,21 @@ def consent_withdrawn(athlete_id: int, role: str) -> bool:
 
 
 def members_with_consent(queryset=None):
-    """Care-team memberships that give access: all but those whose role the athlete of the
-    case withdrew consent for. Every query of "who is on this case" goes through it."""
-    from django.db.models import Exists, OuterRef
+    """Care-team memberships that give access: all but those whose role, or whose person's kind
+    (a coach is bound by the consent for coaches whatever role they were given), the athlete of
+    the case withdrew consent for; the lead clinician is never withheld. Every query of "who is
+    on this case" goes through it."""
+    from django.db.models import Exists, OuterRef, Q
 
     from athletes.models import SharingConsent
 
     withdrawn = SharingConsent.objects.filter(
-        athlete_id=OuterRef("case__athlete_id"), role=OuterRef("role"), given=False
+        Q(role=OuterRef("role")) | Q(role=OuterRef("user__kind")),
+        athlete_id=OuterRef("case__athlete_id"),
+        given=False,
     )
     base = CareTeamMember.objects.all() if queryset is None else queryset
-    return base.filter(~Exists(withdrawn))
+    return base.filter(Q(role=Role.LEAD_CLINICIAN) | ~Exists(withdrawn))
 
 
 def can_view_audit(user: User | None, case: Case) -> bool:

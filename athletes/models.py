@@ -292,6 +292,19 @@ class CareTeamMember(models.Model):
         PSYCHOLOGIST = "psychologist", "Psychologist"
         INTEGRATION = "integration", "Integration account"
 
+    # Which kind of user may hold each role: a role is a person's job on the case, and what it
+    # lets them see follows from it (a coach is never an integration account or a clinician).
+    KINDS_BY_ROLE: dict[str, frozenset[str]] = {
+        Role.LEAD_CLINICIAN: frozenset({"clinician", "physio"}),
+        Role.CLINICIAN: frozenset({"clinician"}),
+        Role.PHYSIO: frozenset({"physio"}),
+        Role.COACH: frozenset({"coach"}),
+        Role.ATHLETE: frozenset({"athlete"}),
+        Role.NUTRITIONIST: frozenset({"nutritionist"}),
+        Role.PSYCHOLOGIST: frozenset({"psychologist"}),
+        Role.INTEGRATION: frozenset({"integration"}),
+    }
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="care_team")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="care_roles"
@@ -315,6 +328,29 @@ class CareTeamMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} on case {self.case_id}"
+
+    @classmethod
+    def roles_for(cls, kind: str) -> list[str]:
+        """The roles a user of this kind may hold on a case."""
+        return [role for role, kinds in cls.KINDS_BY_ROLE.items() if kind in kinds]
+
+    @classmethod
+    def role_error(cls, user, role: str) -> str | None:
+        """Why ``user`` may not hold ``role`` on a case, or None when they may."""
+        if user.kind in cls.KINDS_BY_ROLE.get(role, ()):
+            return None
+        roles = ", ".join(str(cls.Role(r).label).lower() for r in cls.roles_for(user.kind))
+        return (
+            f"{user.get_kind_display()} accounts cannot hold the role "
+            f"{cls.Role(role).label.lower()}" + (f"; they may be: {roles}." if roles else ".")
+        )
+
+    def clean(self) -> None:
+        super().clean()
+        if self.user_id and self.role in self.KINDS_BY_ROLE:
+            error = self.role_error(self.user, self.role)
+            if error:
+                raise ValidationError({"role": error})
 
 
 class IntegrationGrant(models.Model):

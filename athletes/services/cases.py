@@ -71,6 +71,9 @@ def case_open(
             "A high-risk site cannot be treated as low risk.",
             {"risk": f"{BY_CODE[site].label} is a high-risk site for healing complications."},
         )
+    role_error = CareTeamMember.role_error(created_by, creator_role)
+    if role_error:
+        raise ApplicationError(role_error, {"role": role_error})
     case = Case(
         athlete=athlete,
         site=site,
@@ -102,6 +105,9 @@ def care_team_add(*, case: Case, user: User, role: str, added_by: User) -> CareT
         raise ApplicationError("You may not change this care team.")
     if role not in CareTeamMember.Role.values:
         raise ApplicationError("Unknown role.", {"role": "Choose a role from the list."})
+    role_error = CareTeamMember.role_error(user, role)
+    if role_error:
+        raise ApplicationError(role_error, {"role": role_error})
     if role == CareTeamMember.Role.ATHLETE and case.athlete.user_id != user.pk:
         raise ApplicationError(
             "Only the athlete's own login can hold the athlete role.", {"role": "Not this user."}

@@ -44,6 +44,7 @@ from athletes.permissions.fields import (
 )
 from athletes.permissions.pages import (
     CASE_OPENERS,
+    CLINIC_KINDS,
     TEMPLATE_LIBRARY_EDITORS,
     TEMPLATE_LIBRARY_READERS,
     can_edit_template_library,
@@ -52,6 +53,8 @@ from athletes.permissions.pages import (
     can_read_template_library,
     can_share_contact,
     can_use_account_pages,
+    can_use_clinic,
+    can_use_coach_pages,
     is_bone_health_reviewer,
 )
 from athletes.permissions.roles import (
@@ -87,6 +90,7 @@ __all__ = [
     "CASE_SUMMARY_FIELDS",
     "CLINICAL_CASE_FIELDS",
     "CLINICAL_ROLES",
+    "CLINIC_KINDS",
     "COACH_VISIBLE_CASE_FIELDS",
     "CONSENT_ROLES",
     "DATA_RIGHTS_ROLES",
@@ -122,6 +126,8 @@ __all__ = [
     "can_share_contact",
     "can_tick_goal",
     "can_use_account_pages",
+    "can_use_clinic",
+    "can_use_coach_pages",
     "can_use_coach_view",
     "can_view_assessment",
     "can_view_audit",

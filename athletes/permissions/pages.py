@@ -48,12 +48,34 @@ def can_open_case(user: User | None) -> bool:
     )
 
 
+CLINIC_KINDS = frozenset({"clinician", "physio", "nutritionist", "psychologist"})
+"""Kinds of user whose pages are the clinic's."""
+
+
+def can_use_clinic(user: User | None) -> bool:
+    """The clinic's pages are for clinic staff. A coach has the coach pages, an athlete their
+    own pages (/me/), an integration account the API: for them the clinic's pages send them to
+    their own place, and a case's clinic pages do not exist."""
+    return bool(
+        user is not None and user.is_authenticated and user.is_active and user.kind in CLINIC_KINDS
+    )
+
+
+def can_use_coach_pages(user: User | None) -> bool:
+    """The team board and its export are a coach's."""
+    return bool(
+        user is not None and user.is_authenticated and user.is_active and user.kind == "coach"
+    )
+
+
 def can_open_clinic_case_page(user: User | None, case: Case) -> bool:
-    """The clinic's case page (and the plan builder under it) is for those who see the clinical
-    record (clinical roles, the athlete on their own case) and for those who record their own
-    assessments there (nutritionist, psychologist). A coach has the coach pages; an integration
-    the API."""
-    return can_view_clinical(user, case) or can_record_assessment(user, case)
+    """The clinic's case page (and the plan builder, the replay and the privacy pages under it)
+    is for clinic staff who see the clinical record (clinical roles) or record their own
+    assessments there (nutritionist, psychologist). The athlete sees their own record on their
+    own pages, a coach on the coach pages, an integration account through the API."""
+    return can_use_clinic(user) and (
+        can_view_clinical(user, case) or can_record_assessment(user, case)
+    )
 
 
 def can_share_contact(user: User | None) -> bool:

@@ -49,7 +49,7 @@ def test_the_athlete_reads_only_notes_written_for_them(client, case, team, notes
         assert BODY["team"] not in html and BODY["clinical"] not in html, url
 
 
-@pytest.mark.parametrize("role", ["clinician", "nutritionist", "psychologist", "athlete"])
+@pytest.mark.parametrize("role", ["clinician", "nutritionist", "psychologist"])
 def test_the_case_page_panel_shows_exactly_the_readable_notes(role, client, case, team, notes):
     client.force_login(team[role])
     html = client.get(reverse("clinic:case", kwargs={"case_id": case.pk})).content.decode()

@@ -56,6 +56,9 @@ def test_list_pages_by_person(request, client, coached, case, other_coach, who, 
         assert response.status_code == 302
         assert response.url.startswith(reverse("login"))
         return
+    if who in {"clinician", "athlete_user"}:  # the team board is a coach's: sent home
+        assert response.status_code == 302 and response.url == reverse("home")
+        return
     assert response.status_code == 200
     assert (case.athlete.full_name.encode() in response.content) is shows
 

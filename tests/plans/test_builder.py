@@ -51,7 +51,7 @@ def test_clinicians_and_physios_build_the_plan(client, request, role, tibia_temp
     assert b"Tibia test protocol" in response.content
 
 
-@pytest.mark.parametrize("role", ["athlete_user", "nutritionist", "psychologist"])
+@pytest.mark.parametrize("role", ["nutritionist", "psychologist"])
 def test_other_care_team_roles_are_refused(client, request, role, case, tibia_template):
     client.force_login(request.getfixturevalue(role))
     response = client.get(builder_url(case))
@@ -63,7 +63,7 @@ def test_other_care_team_roles_are_refused(client, request, role, case, tibia_te
     assert client.post(projection, {}).status_code == 403
 
 
-@pytest.mark.parametrize("role", ["outsider", "coach", "integration"])
+@pytest.mark.parametrize("role", ["outsider", "coach", "integration", "athlete_user"])
 def test_people_off_the_care_team_and_coaches_get_404(client, request, role, case, tibia_template):
     """A coach or an integration account has no clinic page of the case (as on the case page)."""
     client.force_login(request.getfixturevalue(role))

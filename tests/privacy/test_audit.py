@@ -110,12 +110,11 @@ def test_only_clinical_roles_see_the_record(
     for user in (coach, nutritionist, psychologist, athlete_user):
         client.force_login(user)
         assert client.get(reverse("clinic:case_record", args=[case.pk])).status_code == 404
-    # The athlete's own panel shows their sharing choices, not the record.
+    # The athlete has no clinic page of the case: their sharing choices are on /me/sharing/.
     client.force_login(athlete_user)
-    panel = client.get(reverse("clinic:case_privacy", args=[case.pk]))
-    assert panel.status_code == 200
-    body = panel.content.decode()
-    assert "Record of changes" not in body and "Change who sees your data" in body
+    assert client.get(reverse("clinic:case_privacy", args=[case.pk])).status_code == 404
+    body = client.get(reverse("athlete:sharing")).content.decode()
+    assert "Record of changes" not in body
 
 
 NEW_VIEWS = [

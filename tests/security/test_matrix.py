@@ -77,9 +77,14 @@ CARE_TEAM = {**CLINICAL, "nutritionist": 200, "psychologist": 200}
 ON_CASE = {**CARE_TEAM, "coach": 200, "athlete": 200, "integration": 200}
 OWN_LOG_READERS = {**CLINICAL, "athlete": 200, "integration": 200}  # pain diaries
 
-# The case's own people may act; the athlete, nutritionist and psychologist may see the case but
-# not act on it (403); people who may not see it at all get 404, like the foreign case.
-CASE_ACTION_REFUSED = {"athlete": 403, "nutritionist": 403, "psychologist": 403}
+# The case's own people may act; the nutritionist and psychologist may see the case but not act
+# on it (403); people who may not see it at all get 404, like the foreign case, and so does the
+# athlete: a case's clinic pages are not theirs (their own record is on /me/).
+CASE_ACTION_REFUSED = {"nutritionist": 403, "psychologist": 403}
+
+# A page that is not for a person's kind sends them to their own home (the clinic's lists for a
+# coach, an athlete or an integration account; the team board for anyone but a coach).
+ELSEWHERE = 302
 
 # The Django admin: nobody in the matrix is staff, so every admin page sends them to its login.
 ADMIN = expect(anonymous=302, everyone=302)
@@ -94,12 +99,16 @@ MATRIX: dict[str, Expect] = {
     "logout": expect("POST", anonymous=302, everyone=302),
     "healthz": expect(anonymous=200, everyone=200),
     # --- the clinic (lists show only the person's own cases) ------------------------------------
-    "clinic:cases": expect(anonymous=LOGIN, everyone=200),
-    "clinic:inbox": expect(anonymous=LOGIN, everyone=200),
-    "clinic:nav_counts": expect(anonymous=LOGIN, everyone=200),
-    "clinic:case_new": expect(anonymous=LOGIN, everyone=403, **CLINICAL),
-    "clinic:case_implications": expect(anonymous=LOGIN, everyone=403, **CLINICAL),
-    "clinic:case": expect(anonymous=LOGIN, everyone=404, foreign=404, athlete=200, **CARE_TEAM),
+    "clinic:cases": expect(anonymous=LOGIN, everyone=ELSEWHERE, **CARE_TEAM),
+    "clinic:inbox": expect(anonymous=LOGIN, everyone=ELSEWHERE, **CARE_TEAM),
+    "clinic:nav_counts": expect(anonymous=LOGIN, everyone=ELSEWHERE, **CARE_TEAM),
+    "clinic:case_new": expect(
+        anonymous=LOGIN, everyone=ELSEWHERE, nutritionist=403, psychologist=403, **CLINICAL
+    ),
+    "clinic:case_implications": expect(
+        anonymous=LOGIN, everyone=ELSEWHERE, nutritionist=403, psychologist=403, **CLINICAL
+    ),
+    "clinic:case": expect(anonymous=LOGIN, everyone=404, foreign=404, **CARE_TEAM),
     "clinic:case_decide": expect(
         "POST",
         anonymous=LOGIN,
@@ -109,7 +118,9 @@ MATRIX: dict[str, Expect] = {
         physio=400,
         **CASE_ACTION_REFUSED,
     ),
-    "clinic:contact": expect(anonymous=LOGIN, everyone=404, **CLINICAL),
+    "clinic:contact": expect(
+        anonymous=LOGIN, everyone=ELSEWHERE, nutritionist=404, psychologist=404, **CLINICAL
+    ),
     "clinic:case_start_date": expect(
         "POST",
         anonymous=LOGIN,
@@ -144,7 +155,6 @@ MATRIX: dict[str, Expect] = {
         foreign=404,
         clinician=400,
         physio=400,
-        athlete=403,
         nutritionist=400,  # they record their own kinds of test: the empty form is invalid
         psychologist=400,
     ),
@@ -298,9 +308,7 @@ MATRIX: dict[str, Expect] = {
     "athlete:sharing": expect(anonymous=LOGIN, everyone=404, athlete=200),  # consent per role
     # --- consent, data rights and the record of changes (the lead clinician leads every case
     # of the athlete here, so the data rights are theirs) ----------------------------------------
-    "clinic:case_privacy": expect(
-        anonymous=LOGIN, everyone=404, foreign=404, athlete=200, **CLINICAL
-    ),
+    "clinic:case_privacy": expect(anonymous=LOGIN, everyone=404, foreign=404, **CLINICAL),
     "clinic:case_record": expect(anonymous=LOGIN, everyone=404, foreign=404, **CLINICAL),
     "clinic:case_export": expect("POST", anonymous=LOGIN, everyone=404, foreign=404, clinician=200),
     "clinic:case_erase": expect(anonymous=LOGIN, everyone=404, foreign=404, clinician=200),
@@ -309,8 +317,8 @@ MATRIX: dict[str, Expect] = {
     "athlete:manifest": expect(anonymous=200, everyone=200),
     "athlete:sw": expect(anonymous=200, everyone=200),
     # --- the coach's pages ----------------------------------------------------------------------
-    "coach:board": expect(anonymous=LOGIN, everyone=200),  # a board of the person's athletes
-    "coach:board_csv": expect(anonymous=LOGIN, everyone=200),
+    "coach:board": expect(anonymous=LOGIN, everyone=ELSEWHERE, coach=200),
+    "coach:board_csv": expect(anonymous=LOGIN, everyone=ELSEWHERE, coach=200),
     "coach:athlete": expect(anonymous=LOGIN, everyone=404, foreign=404, coach=200),
     "coach:restrictions": expect(anonymous=LOGIN, everyone=404, foreign=404, coach=200),
     # --- the API: schema and docs are public (they describe, they hold no data) ----------------

@@ -9,13 +9,15 @@ elsewhere.
 from __future__ import annotations
 
 import csv
+from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from athletes import permissions
 from athletes.models import Team
 from monitoring.surfaces.coach import athlete_view as pages
 from monitoring.surfaces.coach import board as coach_board
@@ -30,7 +32,21 @@ def _board(request):
     return today, filters, everyone, rows
 
 
-@login_required
+def coach_page(view):
+    """Log-in required; a person who is not a coach (``athletes.permissions.can_use_coach_pages``)
+    is sent to their own home."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not permissions.can_use_coach_pages(request.user):
+            return redirect("home")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@coach_page
 @require_GET
 def board(request):
     today, filters, everyone, rows = _board(request)
@@ -52,7 +68,7 @@ def board(request):
     return render(request, "coach/board.html", context)
 
 
-@login_required
+@coach_page
 @require_GET
 def board_csv(request):
     today, _filters, _everyone, rows = _board(request)

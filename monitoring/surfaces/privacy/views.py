@@ -35,6 +35,8 @@ PANEL_ENTRIES = 15
 
 
 def _case(request, case_id: int, predicate):
+    if not permissions.can_use_clinic(request.user):  # the athlete's own page is /me/sharing/
+        raise Http404("No such case.")
     case = case_for_user(request.user, case_id)
     if not predicate(request.user, case):
         raise Http404("No such case.")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -15,7 +14,7 @@ from athletes.forms import NewCaseForm
 from athletes.services import athlete_create, case_open
 from monitoring.ingest.checks import athlete_today
 from monitoring.surfaces.clinic import view_models as clinic
-from monitoring.surfaces.clinic.views.common import render_page, url_or_none
+from monitoring.surfaces.clinic.views.common import clinic_page, render_page, url_or_none
 from rehab.errors import ApplicationError
 
 # --- new athlete and case ----------------------------------------------------------------------
@@ -30,7 +29,7 @@ def _new_case_form(request, data=None) -> NewCaseForm:
     )
 
 
-@login_required
+@clinic_page
 def case_new(request):
     if not permissions.can_open_case(request.user):
         raise PermissionDenied("Only clinicians and physiotherapists open cases.")
@@ -76,7 +75,7 @@ def _open_case(request, form: NewCaseForm):
         )
 
 
-@login_required
+@clinic_page
 @require_GET
 def case_implications(request):
     """What the chosen site and risk factors imply (htmx, as the form is filled in)."""

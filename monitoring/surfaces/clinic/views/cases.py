@@ -4,7 +4,6 @@ contact a clinician shares with athletes."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
@@ -19,13 +18,13 @@ from monitoring.surfaces.clinic.forms import (
     CaseFilterForm,
     ContactForm,
 )
-from monitoring.surfaces.clinic.views.common import render_page
+from monitoring.surfaces.clinic.views.common import clinic_page, render_page
 from rehab.errors import ApplicationError
 
 # --- my cases ------------------------------------------------------------------------------------
 
 
-@login_required
+@clinic_page
 @require_GET
 def cases(request):
     teams = list(clinic.teams_of(request.user))
@@ -47,7 +46,7 @@ def cases(request):
     return render_page(request, "clinic/cases.html", context)
 
 
-@login_required
+@clinic_page
 @require_GET
 def nav_counts(request):
     """The section's red-flag count, for pages that do not compute it themselves (htmx)."""
@@ -57,7 +56,7 @@ def nav_counts(request):
 # --- the red-flag inbox ------------------------------------------------------------------------
 
 
-@login_required
+@clinic_page
 @require_GET
 def inbox(request):
     flags = clinic.inbox_flags(request.user)
@@ -69,7 +68,7 @@ def inbox(request):
     )
 
 
-@login_required
+@clinic_page
 def contact(request):
     """The phone and e-mail a clinician shares with the athletes of their cases (shown with the
     stop message of an athlete's Today page)."""

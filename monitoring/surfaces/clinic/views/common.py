@@ -4,11 +4,15 @@ case a user may open here is ``athletes.selectors.clinic_case_for_user``; the cl
 
 from __future__ import annotations
 
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from athletes import permissions
 from monitoring.navigation import clinic_nav_context
 
 
@@ -36,3 +40,17 @@ def next_url(request: HttpRequest, default: str) -> str:
 
 def case_url(case_id: int, anchor: str = "") -> str:
     return reverse("clinic:case", kwargs={"case_id": case_id}) + (f"#{anchor}" if anchor else "")
+
+
+def clinic_page(view):
+    """Log-in required; a person whose pages are not the clinic's (a coach, an athlete, an
+    integration account: ``athletes.permissions.can_use_clinic``) is sent to their own home."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not permissions.can_use_clinic(request.user):
+            return redirect("home")
+        return view(request, *args, **kwargs)
+
+    return wrapper

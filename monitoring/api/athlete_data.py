@@ -13,6 +13,7 @@ from collections.abc import Callable
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from athletes.api.base import ScopedCaseFilter
@@ -183,6 +184,8 @@ class IngestViewMixin:
             raise ApplicationError("Send one item as a JSON object.")
         outcome = self._upsert([request.data])
         result = outcome.results[0]
+        if result.status == ingest.NOT_FOUND:  # not theirs, or no such athlete: one answer
+            raise NotFound(ingest.NOT_YOURS)
         if result.status == ingest.INVALID:
             raise ApplicationError("Invalid input.", result.errors)
         obj = outcome.objects[0]
@@ -205,7 +208,7 @@ class IngestViewMixin:
                 "Send only `items` at the top level.", {name: "Unknown field." for name in unknown}
             )
         outcome = self._upsert(request.data["items"])
-        invalid = outcome.count(ingest.INVALID)
+        invalid = outcome.refused
         if invalid == len(outcome.results):
             raise ApplicationError(outcome.detail, outcome.errors)
         code = 207 if invalid else 200

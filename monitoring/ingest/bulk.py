@@ -56,6 +56,13 @@ from rehab.errors import ApplicationError
 
 MAX_ITEMS = 1000
 NOT_YOURS = "Not an athlete of an active case you may record data for."
+NOT_FOUND = "not_found"
+"""An item's status when its athlete is not one the caller may record for, or does not exist:
+the two are not told apart."""
+
+
+class NotYours(ApplicationError):
+    """An item names an athlete the caller may not record for (or none that exists)."""
 
 
 @dataclass
@@ -78,6 +85,11 @@ class BulkOutcome:
         return sum(1 for r in self.results if r.status == status)
 
     @property
+    def refused(self) -> int:
+        """Items not stored: invalid, or naming an athlete the caller may not record for."""
+        return self.count(INVALID) + self.count(NOT_FOUND)
+
+    @property
     def errors(self) -> Errors:
         """Messages by `items.<index>.<field>`, the shared error format's keys."""
         return {
@@ -92,7 +104,7 @@ class BulkOutcome:
 
     @property
     def detail(self) -> str:
-        total, invalid = len(self.results), self.count(INVALID)
+        total, invalid = len(self.results), self.refused
         if total and invalid == total:
             return "Nothing was stored: every item is invalid (see errors)."
         valid = total - invalid
@@ -304,7 +316,7 @@ def _athlete(item: Mapping[str, Any], loggable: Mapping[int, list[int]]) -> int:
         raise ApplicationError("Not an id.", {"athlete": f"An id is from 1 to {MAX_ID}."})
     if athlete_id is None or athlete_id not in loggable:
         # The same answer for an athlete who does not exist: nothing is revealed.
-        raise ApplicationError("Not your athlete.", {"athlete": NOT_YOURS})
+        raise NotYours("Not your athlete.", {"athlete": NOT_YOURS})
     return athlete_id
 
 
@@ -372,6 +384,9 @@ def _judge(
             continue
         try:
             row = clean(item, loggable)
+        except NotYours as exc:
+            outcomes[index] = ItemOutcome(index, NOT_FOUND, errors=exc.errors)
+            continue
         except ApplicationError as exc:
             outcomes[index] = ItemOutcome(index, INVALID, errors=exc.errors or {})
             continue

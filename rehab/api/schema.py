@@ -139,11 +139,17 @@ def _camel(name: str) -> str:
 
 class BulkItemResultSerializer(serializers.Serializer):
     index = serializers.IntegerField(help_text="The item's position in `items`, from 0.")
-    status = serializers.ChoiceField(choices=["created", "updated", "unchanged", "invalid"])
-    id = serializers.IntegerField(allow_null=True, help_text="The stored row; null if invalid.")
+    status = serializers.ChoiceField(
+        choices=["created", "updated", "unchanged", "invalid", "not_found"],
+        help_text=(
+            "`not_found`: the item's athlete is not one you may record data for, or does not "
+            "exist (the two are not told apart); not stored."
+        ),
+    )
+    id = serializers.IntegerField(allow_null=True, help_text="The stored row; null if not stored.")
     errors = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),
-        help_text="For an invalid item: messages by field.",
+        help_text="For an item not stored: messages by field.",
     )
 
 
@@ -154,7 +160,9 @@ class BulkResultSerializer(serializers.Serializer):
     created = serializers.IntegerField(min_value=0)
     updated = serializers.IntegerField(min_value=0)
     unchanged = serializers.IntegerField(min_value=0)
-    invalid = serializers.IntegerField(min_value=0)
+    invalid = serializers.IntegerField(
+        min_value=0, help_text="Items not stored: invalid, or `not_found` (see `results`)."
+    )
     evaluations_queued = serializers.ListField(
         child=serializers.IntegerField(),
         help_text="Cases whose evaluation was queued (once per case, only when data changed).",

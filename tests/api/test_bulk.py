@@ -79,7 +79,7 @@ def test_mixed_items_store_the_valid_ones_and_report_the_rest_by_index(
     assert response.status_code == 207
     body = response.json()
     assert [r["status"] for r in body["results"]] == [
-        "created", "invalid", "invalid", "invalid", "invalid", "invalid", "created",
+        "created", "invalid", "invalid", "invalid", "invalid", "not_found", "created",
     ]  # fmt: skip
     assert (body["created"], body["updated"], body["unchanged"], body["invalid"]) == (2, 0, 0, 5)
     assert set(body["errors"]) == {

@@ -337,10 +337,10 @@ def test_recording_a_day(request, api, world, case, who):
     if who in CLINICAL | {"integration", "team_integration"}:
         assert response.status_code == 201, response.content
         assert response["Upsert-Result"] == "created"
-    else:  # the same answer whether the athlete exists or not
-        assert response.status_code == 400
-        assert response.json()["errors"] == {
-            "athlete": ["Not an athlete of an active case you may record data for."]
+    else:  # the same answer whether the athlete exists or not: not found
+        assert response.status_code == 404
+        assert response.json() == {
+            "detail": "Not an athlete of an active case you may record data for."
         }
 
 
@@ -362,7 +362,7 @@ def test_nobody_ingests_for_a_foreign_athlete(request, api, world, foreign_case,
         },
         format="json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 400  # nothing stored
     assert "items.0.athlete" in response.json()["errors"]
 
 

@@ -3,10 +3,13 @@
 Each data field of ``DailyLog`` and ``ActivitySession`` that an athlete, a device or an
 integration records is declared here, in the order the API lists it: its kind and range, whether
 it is a pain rating, whether it is clinical-only (hidden from coaches and integration accounts),
-its FHIR questionnaire item, and the field of ``protocols.engine.records.LogEntry`` /
-``SessionEntry`` it becomes when the rules engine reads it. The API's serializers, the write
-path's field check, FHIR, the selectors' row mapping and the benchmark read their lists from
-here (``tests/monitoring/test_schema.py`` checks they agree with it and with the models).
+and the field of ``protocols.engine.records.LogEntry`` / ``SessionEntry`` it becomes when the
+rules engine reads it. The API's serializers, the write path's field check, FHIR's questionnaire
+items (their text is the model field's ``verbose_name``), the selectors' row mapping and the
+ingest benchmark's raw baseline read their lists from here (``tests/monitoring/test_schema.py``
+checks they agree with it and with the models). A new field also needs its model field and
+migration, its place on the athlete's form (``monitoring/surfaces/athlete/forms.py`` and
+``templates/athlete/log.html``) and, for the rules to read it, a field of the engine's record.
 
 Pure Python (no Django): the engine-facing record mapping can be checked without a database.
 """

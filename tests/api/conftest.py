@@ -47,7 +47,7 @@ def api():
 
 @pytest.fixture
 def plan(case, clinician, physio, coach, athlete_user, clock):
-    """The case's active plan, in its walk-run phase since D0 (see tests/plans.py)."""
+    """The case's active plan, in its walk-run phase since D0 (see tests/plans/__init__.py)."""
     return running_plan(case, clinician, started_on=D0, phase=2)
 
 

@@ -35,7 +35,7 @@ def template(clinician):
 
 @pytest.fixture
 def plan(case, clinician, athlete_user, template):
-    """Maya's plan, in its walk-run phase (tests/plans.py) since PHASE_START."""
+    """Maya's plan, in its walk-run phase (tests/plans/__init__.py) since PHASE_START."""
     return running_plan(case, clinician, started_on=PHASE_START, phase=2, template=template)
 
 

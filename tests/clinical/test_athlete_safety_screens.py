@@ -1,6 +1,6 @@
 """What the athlete's screens say when something is wrong (issue 22, items 12 and 14).
 
-Stories in dates: maya is on day 10 of her walk-run phase (tests/plans.py) on 20 November 2026.
+Stories in dates: maya is on day 10 of her walk-run phase (``tests.plans``) on 20 November 2026.
 A red flag means "stop and contact the clinical team" (clinical.md §11; OUH 2024, Gallatin &
 Graver 2019: no pain is expected at the injury site, pain at or above the plan's red limit during
 or after impact work is a reason to stop), so Today must not keep showing the running plan.

@@ -135,7 +135,7 @@ def test_completing_the_plan_needs_the_override_too(case, clinician, athlete_use
 
 
 def test_the_page_refuses_the_same_decision(client, plan, case, clinician):
-    """The case page's form and the API follow the same rule (monitoring/decisions.py)."""
+    """The case page's form and the API follow one rule (monitoring/evaluation/decisions.py)."""
     client.force_login(clinician)
     html = client.get(reverse("clinic:case", args=[case.pk])).content.decode()
     assert 'name="override"' in html

@@ -10,7 +10,7 @@ D0 = dt.date(2026, 10, 1)  # the walk-run phase starts here
 
 @pytest.fixture
 def walk_run(case, clinician, physio, coach, athlete_user):
-    """The case's plan, in its walk-run phase since D0 (see tests/plans.py)."""
+    """The case's plan, in its walk-run phase since D0 (see tests/plans/__init__.py)."""
     return running_plan(case, clinician, started_on=D0, phase=2)
 
 

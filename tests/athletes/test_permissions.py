@@ -113,6 +113,8 @@ KIND_TABLE = {
     p.can_open_case: {"clinician", "physio"},
     p.can_share_contact: {"clinician", "physio"},
     p.can_use_account_pages: set(ROLES) - {"integration"},
+    p.can_use_clinic: {"clinician", "physio", "nutritionist", "psychologist"},
+    p.can_use_coach_pages: {"coach"},
 }
 
 
@@ -125,8 +127,9 @@ def test_kind_predicates(request, predicate, role):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_the_clinic_case_page_is_for_clinical_viewers_and_assessors(request, case, role):
+    """Clinic staff on the case; not the athlete, whose own record is on their pages (/me/)."""
     user = request.getfixturevalue(role)
-    expected = role in {"clinician", "physio", "athlete_user", "nutritionist", "psychologist"}
+    expected = role in {"clinician", "physio", "nutritionist", "psychologist"}
     assert p.can_open_clinic_case_page(user, case) is expected
     assert p.is_bone_health_reviewer(user, case) is (role == "nutritionist")
     assert p.can_view_own_assessments(user, case) is (role in {"nutritionist", "psychologist"})

@@ -462,3 +462,6 @@ class ErasureRecord(models.Model):
 
     def __str__(self) -> str:
         return f"Athlete record #{self.former_athlete_id} erased {self.erased_at:%Y-%m-%d}"
+
+
+from athletes.access_models import AccessRecord  # noqa: E402, F401 — the access log

@@ -6,7 +6,7 @@ from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.http import Http404
 
 from athletes import permissions
-from athletes.models import CareTeamMember, Case, User
+from athletes.models import AccessRecord, CareTeamMember, Case, User
 
 
 def cases_for_user(user: User) -> QuerySet[Case]:
@@ -42,3 +42,23 @@ def clinic_case_for_user(user: User, case_id: int) -> Case:
     if not permissions.can_open_clinic_case_page(user, case):
         raise Http404("No such case.")
     return case
+
+
+ACCESS_SHOWN = 100
+"""How many of the latest access records a page lists."""
+
+
+def access_records(*, case: Case | None = None, athlete_id: int | None = None) -> list:
+    """The latest reads of a case's (or of all an athlete's cases') clinical data, newest first:
+    one query."""
+
+    rows = AccessRecord.objects.select_related("case")
+    if case is not None:
+        rows = rows.filter(case=case)
+    else:
+        rows = rows.filter(athlete_id=athlete_id)
+    labels = dict(CareTeamMember.Role.choices)
+    shown = list(rows[:ACCESS_SHOWN])
+    for row in shown:
+        row.role_label = str(labels.get(row.role, row.role))
+    return shown

@@ -15,7 +15,7 @@ app = Celery("rehab")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # The task modules live inside packages (monitoring.evaluation.tasks, monitoring.care.tasks);
 # their names stay "monitoring.tasks.*" so queued tasks survive the move.
-app.autodiscover_tasks(lambda: ["monitoring.evaluation", "monitoring.care"])
+app.autodiscover_tasks(lambda: ["athletes", "monitoring.evaluation", "monitoring.care"])
 
 app.conf.beat_schedule = {
     # 02:15 every night: evaluate every active case against its current phase's gates.
@@ -32,6 +32,11 @@ app.conf.beat_schedule = {
     "send-overdue-review-emails": {
         "task": "monitoring.tasks.send_overdue_review_emails",
         "schedule": crontab(hour=7, minute=30),
+    },
+    # 03:40 every night: forget access records older than REHAB_ACCESS_LOG_DAYS.
+    "prune-access-records": {
+        "task": "athletes.tasks.prune_access_records",
+        "schedule": crontab(hour=3, minute=40),
     },
 }
 

@@ -343,6 +343,9 @@ LOGGING = {
 
 # Domain settings.
 REHAB_MISSING_LOG_DAYS = env.int("REHAB_MISSING_LOG_DAYS", default=3)
+# How long the access log (who looked at which athlete's clinical data) is kept: six years by
+# default, the retention HIPAA asks of its documentation (45 CFR 164.316(b)(2)).
+REHAB_ACCESS_LOG_DAYS = env.int("REHAB_ACCESS_LOG_DAYS", default=6 * 366)
 REHAB_EVALUATION_CHUNK = env.int("REHAB_EVALUATION_CHUNK", default=200)
 # The evaluation's statements, run for every chunk, are prepared once per database connection.
 # Turn off behind a pooler that hands a session's statements to another (PgBouncer in

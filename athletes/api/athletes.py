@@ -12,31 +12,36 @@ from drf_spectacular.utils import (
 from rest_framework import serializers, viewsets
 
 from athletes import permissions
-from athletes.api.base import ScopedCaseFilter, ScopedViewMixin
+from athletes.api.base import ClassifiedSerializer, ScopedCaseFilter, ScopedViewMixin
 from athletes.models import Athlete, Team
+from athletes.permissions.classification import FieldClass
 from rehab.api import AccessViewMixin, IdFilter, clinical_access, summary_access
 
 
-class TeamRefSerializer(serializers.ModelSerializer):
+class TeamRefSerializer(ClassifiedSerializer):
     class Meta:
         model = Team
+        reader = "summary"
         fields = ["id", "name", "sport"]
 
 
-class AthleteRefSerializer(serializers.ModelSerializer):
+class AthleteRefSerializer(ClassifiedSerializer):
     class Meta:
         model = Athlete
+        reader = "summary"
         fields = ["id", "first_name", "last_name"]
 
 
-class AthleteSummarySerializer(serializers.ModelSerializer):
+class AthleteSummarySerializer(ClassifiedSerializer):
     access = summary_access()
     team = TeamRefSerializer(allow_null=True)
     cases = serializers.SerializerMethodField(help_text="Ids of this athlete's cases you see.")
 
     class Meta:
         model = Athlete
+        reader = "summary"
         fields = ["access", "id", "first_name", "last_name", "sport", "team", "cases"]
+        field_classes = {"cases": FieldClass.COACH_SAFE}
 
     def get_cases(self, athlete: Athlete) -> list[int]:
         return sorted(c.pk for c in self.context["view"].scope.cases_of_athlete(athlete.pk))
@@ -46,6 +51,7 @@ class AthleteClinicalSerializer(AthleteSummarySerializer):
     access = clinical_access()
 
     class Meta(AthleteSummarySerializer.Meta):
+        reader = "clinical"
         fields = [*AthleteSummarySerializer.Meta.fields, "date_of_birth", "sex"]
 
 

@@ -9,18 +9,21 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from athletes import permissions, services
-from athletes.api.base import ScopedCaseFilter, ScopedViewMixin
+from athletes.api.base import ClassifiedSerializer, ScopedCaseFilter, ScopedViewMixin
 from athletes.models import CareTeamMember, Case, User
+from athletes.permissions.classification import FieldClass
 from rehab.api import SlugRelatedField
 
 
-class CareTeamMemberSerializer(serializers.ModelSerializer):
+class CareTeamMemberSerializer(ClassifiedSerializer):
     username = serializers.CharField(source="user.username", read_only=True)
     name = serializers.SerializerMethodField()
 
     class Meta:
         model = CareTeamMember
+        reader = "summary"
         fields = ["id", "case", "user", "username", "name", "role", "added_at"]
+        field_classes = {"name": FieldClass.COACH_SAFE}
         read_only_fields = fields
 
     def get_name(self, member: CareTeamMember) -> str:

@@ -8,20 +8,22 @@ from rest_framework import serializers, viewsets
 
 from athletes import permissions
 from athletes.api.athletes import ATHLETE_REF_EXAMPLE, AthleteRefSerializer
-from athletes.api.base import ScopedViewMixin
+from athletes.api.base import ClassifiedSerializer, ScopedViewMixin
 from athletes.api.care_team import MEMBER_EXAMPLE, CareTeamMemberSerializer
 from athletes.api_scopes import api_cases
 from athletes.models import CareTeamMember, Case
+from athletes.permissions.classification import FieldClass
 from rehab.api import AccessViewMixin, IdFilter, clinical_access, summary_access
 
 
-class CaseSummarySerializer(serializers.ModelSerializer):
+class CaseSummarySerializer(ClassifiedSerializer):
     access = summary_access()
     athlete = AthleteRefSerializer()
     care_team = CareTeamMemberSerializer(many=True)
 
     class Meta:
         model = Case
+        reader = "summary"
         fields = [
             "access", "id", "athlete", "status", "target_return_on", "returned_on", "care_team"
         ]  # fmt: skip
@@ -33,6 +35,8 @@ class CaseClinicalSerializer(CaseSummarySerializer):
     bone_health_flags = serializers.ListField(child=serializers.CharField(), read_only=True)
 
     class Meta(CaseSummarySerializer.Meta):
+        reader = "clinical"
+        field_classes = {"bone_health_flags": FieldClass.CLINICAL}
         fields = [
             *CaseSummarySerializer.Meta.fields,
             "site",

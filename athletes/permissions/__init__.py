@@ -30,6 +30,7 @@ from athletes.permissions.consent import (
     can_erase_athlete,
     can_export_athlete,
     can_manage_consent,
+    can_view_access_log,
     can_view_audit,
     can_view_consent,
 )
@@ -129,6 +130,7 @@ __all__ = [
     "can_use_clinic",
     "can_use_coach_pages",
     "can_use_coach_view",
+    "can_view_access_log",
     "can_view_assessment",
     "can_view_audit",
     "can_view_case",

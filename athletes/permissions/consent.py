@@ -38,6 +38,11 @@ def can_view_audit(user: User | None, case: Case) -> bool:
     return role_on(user, case) in AUDIT_VIEWERS
 
 
+def can_view_access_log(user: User | None, case: Case) -> bool:
+    """Read who looked at the case's clinical data, when and from where: the lead clinician."""
+    return role_on(user, case) == Role.LEAD_CLINICIAN
+
+
 def can_view_consent(user: User | None, case: Case) -> bool:
     """See which roles the athlete shares their data with (clinical roles; the athlete)."""
     return can_view_clinical(user, case)

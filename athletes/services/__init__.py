@@ -1,6 +1,7 @@
 """Writes of athletes, cases and care teams, of the athlete's consent to share, and the athlete's
 data rights (export and erasure), one module each."""
 
+from athletes.services.access import prune_access_records, record_access
 from athletes.services.cases import athlete_create, care_team_add, care_team_remove, case_open
 from athletes.services.consent import consent_defaults_record, consent_set, consent_state
 from athletes.services.erasure import athlete_erase
@@ -17,4 +18,6 @@ __all__ = [
     "consent_defaults_record",
     "consent_set",
     "consent_state",
+    "prune_access_records",
+    "record_access",
 ]

@@ -12,7 +12,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from athletes import permissions
-from athletes.api.base import ScopedCaseFilter, ScopedViewMixin
+from athletes.api.base import ClassifiedSerializer, ScopedCaseFilter, ScopedViewMixin
 from athletes.models import Case
 from monitoring.ingest.items import assessment_record
 from monitoring.models import Assessment
@@ -20,9 +20,10 @@ from protocols.engine.criteria.case_facts import SCREEN_TESTS
 from rehab.api import IDEMPOTENCY_CONFLICT, IDEMPOTENCY_KEY, IdFilter, idempotent
 
 
-class AssessmentSerializer(serializers.ModelSerializer):
+class AssessmentSerializer(ClassifiedSerializer):
     class Meta:
         model = Assessment
+        reader = "summary"  # every field is the row's: can_view_assessment admits the readers
         fields = [
             "id", "case", "date", "test", "value", "pain", "notes", "assessed_by", "created_at"
         ]  # fmt: skip
@@ -122,6 +123,7 @@ ASSESSMENT_EXAMPLE = {
     ),
 )
 class AssessmentViewSet(ScopedViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    records_access = True  # a detail read is in the access log
     serializer_class = AssessmentSerializer
     filterset_class = AssessmentFilter
     ordering_fields = ["date", "id"]

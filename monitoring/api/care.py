@@ -7,20 +7,34 @@ psychologist and the athlete. Anything else is a 404, as for a case one is not o
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from athletes import permissions
-from athletes.api.base import ScopedCaseFilter, ScopedViewMixin
+from athletes.api.base import ClassifiedSerializer, ScopedCaseFilter, ScopedViewMixin
 from athletes.models import Case, User
+from athletes.permissions.classification import FieldClass
 from monitoring.care import selectors as care
 from monitoring.care import services as care_services
 from monitoring.models import Flag
 from monitoring.models.care import CaseNote, Goal, Review
-from rehab.api import ErrorSerializer, idempotent
+from rehab.api import (
+    AccessViewMixin,
+    ErrorSerializer,
+    clinical_access,
+    idempotent,
+    summary_access,
+)
 
 # --- examples ----------------------------------------------------------------------------------
 
@@ -32,11 +46,15 @@ NOTE = {
 }  # fmt: skip
 NOTE_IN = {"case": 7, "audience": "team", "body": NOTE["body"], "addressed_to": 12}
 REVIEW = {
-    "id": 5, "case": 7, "kind": "visit", "due_on": "2026-11-24", "status": "scheduled",
-    "booster": False, "repeat_weeks": None, "note": "Hop test", "created_at":
+    "access": "clinical", "id": 5, "case": 7, "kind": "visit", "due_on": "2026-11-24",
+    "status": "scheduled", "booster": False, "repeat_weeks": None, "note": "Hop test",
+    "coach_note": "No training that morning.", "created_at":
     "2026-11-20T09:31:00Z", "done_on": None,
 }  # fmt: skip
-REVIEW_IN = {"case": 7, "kind": "visit", "due_on": "2026-11-24", "note": "Hop test"}
+REVIEW_IN = {
+    "case": 7, "kind": "visit", "due_on": "2026-11-24", "note": "Hop test",
+    "coach_note": "No training that morning.",
+}  # fmt: skip
 GOAL = {
     "id": 3, "case": 7, "phase": 31, "text": "30 min brisk walk pain-free by Friday",
     "due_on": "2026-11-27", "done": False, "done_at": None, "created_at": "2026-11-20T09:32:00Z",
@@ -55,12 +73,14 @@ def _in(name: str, value: dict) -> OpenApiExample:
 # --- notes -----------------------------------------------------------------------------------
 
 
-class NoteSerializer(serializers.ModelSerializer):
+class NoteSerializer(ClassifiedSerializer):
     author = serializers.SerializerMethodField(help_text="Who wrote it (empty if they left).")
     addressed_to_name = serializers.SerializerMethodField(help_text="The addressee's name.")
 
     class Meta:
         model = CaseNote
+        reader = "summary"  # the row goes to its audience only (notes_for_cases)
+        field_classes = {"author": FieldClass.ROW, "addressed_to_name": FieldClass.ROW}
         fields = [
             "id", "case", "audience", "body", "author", "addressed_to", "addressed_to_name",
             "flag", "created_at",
@@ -142,6 +162,7 @@ class NoteFilter(filters.FilterSet):
     ),
 )
 class NoteViewSet(ScopedViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    records_access = True  # a detail read is in the access log
     serializer_class = NoteSerializer
     filterset_class = NoteFilter
     ordering_fields = ["created_at", "id"]
@@ -171,14 +192,36 @@ class NoteViewSet(ScopedViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMod
 # --- reviews ---------------------------------------------------------------------------------
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class ReviewSummarySerializer(ClassifiedSerializer):
+    """A review's date and status for the whole care team, with the clinicians' note for them
+    (`coach_note`); its kind and clinical note are the clinical team's."""
+
+    access = summary_access()
+
     class Meta:
         model = Review
+        reader = "summary"
         fields = [
-            "id", "case", "kind", "due_on", "status", "booster", "repeat_weeks", "note",
+            "access", "id", "case", "due_on", "status", "booster", "repeat_weeks", "coach_note",
             "created_at", "done_on",
         ]  # fmt: skip
         read_only_fields = fields
+
+
+class ReviewClinicalSerializer(ReviewSummarySerializer):
+    access = clinical_access()
+
+    class Meta(ReviewSummarySerializer.Meta):
+        reader = "clinical"
+        fields = [*ReviewSummarySerializer.Meta.fields, "kind", "note"]
+        read_only_fields = fields
+
+
+REVIEW_RESPONSE = PolymorphicProxySerializer(
+    component_name="Review",
+    serializers=[ReviewClinicalSerializer, ReviewSummarySerializer],
+    resource_type_field_name="access",
+)
 
 
 class ReviewInputSerializer(serializers.Serializer):
@@ -193,7 +236,15 @@ class ReviewInputSerializer(serializers.Serializer):
     repeat_weeks = serializers.IntegerField(
         min_value=1, max_value=52, required=False, allow_null=True
     )
-    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    note = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, help_text="For the clinical team."
+    )
+    coach_note = serializers.CharField(
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        help_text="For the whole care team, coach included (never clinical detail).",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -215,26 +266,42 @@ class ReviewFilter(filters.FilterSet):
 @extend_schema_view(
     list=extend_schema(
         summary="List reviews",
-        description="Scheduled and past reviews.",
-        examples=[_out("A clinic visit", REVIEW)],
+        description="Scheduled and past reviews. The case's clinical roles and its athlete get "
+        "the clinical view (the kind and the clinical note); the rest of the care team the "
+        "summary: date, status and `coach_note`, the text the clinicians wrote for them.",
+        responses=REVIEW_RESPONSE,
+        examples=[
+            _out("A clinic visit", REVIEW),
+            _out(
+                "The summary view",
+                {k: v for k, v in REVIEW.items() if k not in {"kind", "note"}}
+                | {"access": "summary"},
+            ),
+        ],
     ),
-    retrieve=extend_schema(summary="Get a review", examples=[_out("A review", REVIEW)]),
+    retrieve=extend_schema(
+        summary="Get a review", responses=REVIEW_RESPONSE, examples=[_out("A review", REVIEW)]
+    ),
     create=extend_schema(
         summary="Schedule a review",
         request=ReviewInputSerializer,
-        responses={201: ReviewSerializer, 400: ErrorSerializer},
+        responses={201: ReviewClinicalSerializer, 400: ErrorSerializer},
         examples=[_in("A clinic visit", REVIEW_IN), _out("The review scheduled", REVIEW)],
     ),
     done=extend_schema(
         summary="Mark a review done",
         request=None,
-        responses={200: ReviewSerializer, 400: ErrorSerializer},
+        responses={200: REVIEW_RESPONSE, 400: ErrorSerializer},
         description="A repeating booster schedules its next review; the response is that one.",
         examples=[_out("Done", REVIEW | {"status": "done", "done_on": "2026-11-24"})],
     ),
 )
-class ReviewViewSet(ScopedViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    serializer_class = ReviewSerializer
+class ReviewViewSet(
+    ScopedViewMixin, AccessViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    clinical_serializer_class = ReviewClinicalSerializer
+    summary_serializer_class = ReviewSummarySerializer
+    serializer_class = ReviewSummarySerializer
     filterset_class = ReviewFilter
     ordering_fields = ["due_on", "id"]
     ordering = ["due_on", "id"]
@@ -242,6 +309,13 @@ class ReviewViewSet(ScopedViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyM
 
     def get_queryset(self):
         return Review.objects.filter(case_id__in=self.scope.case_ids(permissions.can_view_reviews))
+
+    def sees_clinical(self, review: Review) -> bool:
+        return review.case_id in self.clinical_cases
+
+    @cached_property
+    def clinical_cases(self) -> set[int]:
+        return self.scope.case_ids(permissions.can_view_clinical)
 
     @idempotent
     def create(self, request, *args, **kwargs):
@@ -256,25 +330,28 @@ class ReviewViewSet(ScopedViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyM
             booster=values.get("booster", False),
             repeat_weeks=values.get("repeat_weeks"),
             note=values.get("note", ""),
+            coach_note=values.get("coach_note", ""),
         )
-        return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+        return Response(ReviewClinicalSerializer(review).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
     def done(self, request, pk=None, format=None):
         review = self.get_object()
         review.case = self.scope.case(review.case_id)
         following = care_services.review_complete(review=review, by=request.user)
-        return Response(ReviewSerializer(following or review).data)
+        return Response(self.represent(following or review))
 
 
 # --- goals -----------------------------------------------------------------------------------
 
 
-class GoalSerializer(serializers.ModelSerializer):
+class GoalSerializer(ClassifiedSerializer):
     done = serializers.SerializerMethodField()
 
     class Meta:
         model = Goal
+        reader = "summary"  # the row goes to can_view_goals's readers only
+        field_classes = {"done": FieldClass.ROW}
         fields = ["id", "case", "phase", "text", "due_on", "done", "done_at", "created_at"]
         read_only_fields = fields
 
@@ -333,6 +410,7 @@ class GoalFilter(filters.FilterSet):
     ),
 )
 class GoalViewSet(ScopedViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    records_access = True  # a detail read is in the access log
     serializer_class = GoalSerializer
     filterset_class = GoalFilter
     ordering_fields = ["created_at", "id"]

@@ -100,6 +100,7 @@ class CaseSummarySerializer(PlanAndFlagsMixin, athlete_cases.CaseSummarySerializ
 
     class Meta(athlete_cases.CaseSummarySerializer.Meta):
         fields = [*athlete_cases.CaseSummarySerializer.Meta.fields, "plan", "open_flags"]
+        field_classes = {"plan": PlanRefSerializer, "open_flags": OpenFlagSerializer}
 
 
 class CaseClinicalSerializer(PlanAndFlagsMixin, athlete_cases.CaseClinicalSerializer):
@@ -110,6 +111,11 @@ class CaseClinicalSerializer(PlanAndFlagsMixin, athlete_cases.CaseClinicalSerial
 
     class Meta(athlete_cases.CaseClinicalSerializer.Meta):
         fields = [*athlete_cases.CaseClinicalSerializer.Meta.fields, "plan", "open_flags"]
+        field_classes = {
+            **athlete_cases.CaseClinicalSerializer.Meta.field_classes,
+            "plan": PlanRefClinicalSerializer,
+            "open_flags": OpenFlagSerializer,
+        }
 
 
 class FHIRRenderer(JSONRenderer):

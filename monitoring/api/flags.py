@@ -17,7 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from athletes import permissions
-from athletes.api.base import ScopedCaseFilter, ScopedViewMixin
+from athletes.api.base import ClassifiedSerializer, ScopedCaseFilter, ScopedViewMixin
 from monitoring.evaluation.flags import flag_acknowledge, flag_resolve
 from monitoring.models import Flag
 from rehab.api import (
@@ -31,11 +31,12 @@ from rehab.api import (
 )
 
 
-class FlagClinicalSerializer(serializers.ModelSerializer):
+class FlagClinicalSerializer(ClassifiedSerializer):
     access = clinical_access()
 
     class Meta:
         model = Flag
+        reader = "clinical"
         fields = [
             "access", "id", "case", "phase", "kind", "status", "title", "message",
             "coach_message", "evaluation", "proposed_phase", "raised_at", "updated_at",
@@ -44,13 +45,14 @@ class FlagClinicalSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class FlagSummarySerializer(serializers.ModelSerializer):
+class FlagSummarySerializer(ClassifiedSerializer):
     """A flag's kind and what a coach may read; no clinical explanation."""
 
     access = summary_access()
 
     class Meta:
         model = Flag
+        reader = "summary"
         fields = [
             "access", "id", "case", "phase", "kind", "status", "coach_message", "raised_at",
             "updated_at", "resolved_at",
@@ -69,9 +71,10 @@ class FlagResolveSerializer(serializers.Serializer):
     resolution = serializers.CharField(max_length=4000, help_text="How it was resolved.")
 
 
-class OpenFlagSerializer(serializers.ModelSerializer):
+class OpenFlagSerializer(ClassifiedSerializer):
     class Meta:
         model = Flag
+        reader = "summary"
         fields = ["id", "kind", "status", "coach_message", "raised_at"]
         read_only_fields = fields
 

@@ -18,7 +18,8 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 
 from athletes import permissions
-from athletes.api.base import ScopedViewMixin
+from athletes.api.base import ClassifiedSerializer, ScopedViewMixin
+from athletes.permissions.classification import FieldClass
 from monitoring.api.athlete_data import (
     BULK_DESCRIPTION,
     BULK_RESPONSES,
@@ -46,7 +47,7 @@ class DailyLogItemSerializer(serializers.ModelSerializer):
 DailyLogBulkSerializer = bulk_request(DailyLogItemSerializer, "DailyLogBulkSerializer")
 
 
-class DailyLogClinicalSerializer(serializers.ModelSerializer):
+class DailyLogClinicalSerializer(ClassifiedSerializer):
     access = clinical_access()
     hooper_index = serializers.IntegerField(
         read_only=True,
@@ -56,6 +57,8 @@ class DailyLogClinicalSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DailyLog
+        reader = "clinical"
+        field_classes = {"hooper_index": FieldClass.CLINICAL}
         fields = [
             "access", "id", "athlete", "date", *LOG_FIELDS, "hooper_index", "source",
             "submitted_by", "created_at", "updated_at",
@@ -63,13 +66,14 @@ class DailyLogClinicalSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DailyLogReceiptSerializer(serializers.ModelSerializer):
+class DailyLogReceiptSerializer(ClassifiedSerializer):
     """That a day is recorded, without its content: for those who record but may not read it."""
 
     access = summary_access()
 
     class Meta:
         model = DailyLog
+        reader = "summary"
         fields = ["access", "id", "athlete", "date", "source", "created_at", "updated_at"]
         read_only_fields = fields
 

@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 
 from athletes import permissions
-from athletes.api.base import ScopedViewMixin
+from athletes.api.base import ClassifiedSerializer, ScopedViewMixin
 from monitoring.api.athlete_data import (
     BULK_DESCRIPTION,
     BULK_RESPONSES,
@@ -64,9 +64,10 @@ class DeviceMetricItemSerializer(serializers.Serializer):
 DeviceMetricBulkSerializer = bulk_request(DeviceMetricItemSerializer, "DeviceMetricBulkSerializer")
 
 
-class DeviceMetricSerializer(serializers.ModelSerializer):
+class DeviceMetricSerializer(ClassifiedSerializer):
     class Meta:
         model = DeviceMetric
+        reader = "summary"
         fields = [
             "id", "athlete", "metric", "value", "unit", "recorded_at", "date", "source",
             "external_id", "created_at",

@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from athletes import permissions
+from athletes.api.base import ClassifiedSerializer
 from monitoring.evaluation import decisions
 from protocols.api.plans import PlanViewSetBase
 from protocols.models import PhaseTransition, Plan, PlanPhase
@@ -61,9 +62,12 @@ class TransitionInputSerializer(serializers.Serializer):
             self.fields["to_phase"].queryset = PlanPhase.objects.filter(plan=plan)
 
 
-class TransitionSerializer(serializers.ModelSerializer):
+class TransitionSerializer(ClassifiedSerializer):
+    """A decision with its reason: written to and read by the case's clinicians."""
+
     class Meta:
         model = PhaseTransition
+        reader = "clinical"
         fields = [
             "id", "plan", "kind", "from_phase", "to_phase", "effective_on", "decided_at",
             "decided_by", "reason", "overridden",

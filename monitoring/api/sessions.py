@@ -17,7 +17,8 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 
 from athletes import permissions
-from athletes.api.base import ScopedViewMixin
+from athletes.api.base import ClassifiedSerializer, ScopedViewMixin
+from athletes.permissions.classification import FieldClass
 from monitoring.api.athlete_data import (
     BULK_DESCRIPTION,
     BULK_RESPONSES,
@@ -56,7 +57,7 @@ ActivitySessionBulkSerializer = bulk_request(
 )
 
 
-class SessionClinicalSerializer(serializers.ModelSerializer):
+class SessionClinicalSerializer(ClassifiedSerializer):
     access = clinical_access()
     load = serializers.IntegerField(
         read_only=True, allow_null=True, help_text="Session-RPE load, AU: RPE × minutes."
@@ -64,6 +65,8 @@ class SessionClinicalSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ActivitySession
+        reader = "clinical"
+        field_classes = {"load": FieldClass.COACH_SAFE}  # RPE × minutes
         fields = [
             "access", "id", "athlete", "date", *SESSION_FIELDS, "load", "source", "external_id",
             "submitted_by", "created_at", "updated_at",
@@ -77,6 +80,7 @@ class SessionLoadSerializer(SessionClinicalSerializer):
     access = summary_access()
 
     class Meta(SessionClinicalSerializer.Meta):
+        reader = "summary"
         fields = [
             f for f in SessionClinicalSerializer.Meta.fields if f not in SESSION_CLINICAL_ONLY
         ]

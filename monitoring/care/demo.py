@@ -54,6 +54,7 @@ def _one(case: Case, users: dict[str, User], today: dt.date) -> None:
         care_services.review_schedule(
             case=case, by=dana, kind="visit", due_on=today + dt.timedelta(days=3), today=today,
             note="Decide on the next phase.",
+            coach_note="Clinic visit that morning: no training before it.",
         )  # fmt: skip
         if phase is not None:
             for text, done in (
@@ -82,7 +83,7 @@ def _one(case: Case, users: dict[str, User], today: dt.date) -> None:
         )
         Review.objects.create(
             case=case, kind="imaging", due_on=today - dt.timedelta(days=2), scheduled_by=dana,
-            note="MRI of the navicular.",
+            note="MRI of the navicular.", coach_note="Appointment in the morning; rest day.",
         )  # fmt: skip
     elif name == "Nina":
         Review.objects.create(

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from athletes import permissions
 from athletes.models import CareTeamMember, Case, User
+from athletes.permissions.classification import can_read
 from monitoring import charts, metrics
 from monitoring.care import rules as care_rules
 from monitoring.models import Assessment, DailyLog, Flag
@@ -235,6 +236,8 @@ def can_for(user: User, case: Case) -> dict[str, Any]:
         "clinical": permissions.can_view_clinical(user, case),
         "own_assessments": permissions.role_on(user, case) in permissions.OWN_ASSESSMENT_TESTS,
         "sleep": permissions.can_view_field(user, case, "wellbeing"),
+        # a review's kind and clinical note (athletes.permissions.classification: clinical)
+        "review_detail": can_read(user, case, "monitoring.Review", "note"),
     }
 
 
@@ -271,7 +274,9 @@ def timeline(user: User, case: Case, *, today: dt.date, with_chart: bool = True)
         scheduled = [r for r in page.reviews if r.status == Review.Status.SCHEDULED]
         page.next_review = NextReview(scheduled[0], today) if scheduled else None
         items += [
-            _review_item(r) for r in page.reviews if r.status == Review.Status.DONE and r.done_on
+            _review_item(r, can)
+            for r in page.reviews
+            if r.status == Review.Status.DONE and r.done_on
         ]
     items.sort(key=lambda i: i.at, reverse=True)
     page.items = items
@@ -363,12 +368,13 @@ def _assessment_items(user: User, case: Case, can: dict[str, Any]) -> list[Timel
     ]
 
 
-def _review_item(r: Review) -> TimelineItem:
+def _review_item(r: Review, can: dict[str, Any]) -> TimelineItem:
+    kind = r.get_kind_display().lower() if can["review_detail"] else "review"
     return TimelineItem(
         at=_start_of(r.done_on),
         kind="review",
-        title=f"Review done: {r.get_kind_display().lower()}" + (" (booster)" if r.booster else ""),
-        body=r.note,
+        title=f"Review done: {kind}" + (" (booster)" if r.booster else ""),
+        body=r.note if can["review_detail"] else r.coach_note,
         by=str(r.done_by) if r.done_by else "",
         tone="green",
     )

@@ -88,7 +88,14 @@ class Review(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(52)],
         help_text="Booster reviews only: schedule the next one this many weeks after this one.",
     )
-    note = models.CharField(max_length=300, blank=True)
+    note = models.CharField(
+        max_length=300, blank=True, help_text="For the clinical team (the coach never reads it)."
+    )
+    coach_note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="For the whole care team, coach included: what they should plan around.",
+    )
     scheduled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django import template
 
 from athletes import permissions
+from athletes.permissions.classification import can_read
 from athletes.selectors import cases_for_user
 from monitoring.care import selectors as care
 from monitoring.ingest.checks import athlete_today
@@ -36,6 +37,7 @@ def care_case_panel(context, case):
         "notes": notes,
         "can_write": permissions.can_write_note(user, case),
         "can_schedule": permissions.can_schedule_review(user, case),
+        "review_detail": can_read(user, case, "monitoring.Review", "kind"),
     }
 
 

@@ -18,7 +18,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from athletes import permissions
-from athletes.api.base import ScopedCaseFilter, ScopedViewMixin
+from athletes.api.base import ClassifiedSerializer, ScopedCaseFilter, ScopedViewMixin
+from athletes.permissions.classification import FieldClass
 from protocols import services
 from protocols.api.templates import PhaseTemplateSerializer
 from protocols.engine.projection import project
@@ -53,7 +54,7 @@ class PrescriptionSummarySerializer(PrescriptionSerializer):
     intensity = SummaryIntensityField(required=False, allow_blank=True)
 
 
-class PhaseSummarySerializer(serializers.ModelSerializer):
+class PhaseSummarySerializer(ClassifiedSerializer):
     """What a phase allows: for everyone on the case (no criteria, notes or citations)."""
 
     state = serializers.SerializerMethodField(help_text="done, current or upcoming.")
@@ -61,8 +62,10 @@ class PhaseSummarySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PlanPhase
+        reader = "summary"
+        field_classes = {"state": FieldClass.COACH_SAFE}
         fields = [
-            "id", "order", "name", "goal", "state", "started_on", "ended_on", "min_days",
+            "id", "order", "name", "state", "started_on", "ended_on", "min_days",
             "typical_days", "weight_bearing", "crutches", "impact", "prescriptions",
         ]  # fmt: skip
 
@@ -76,8 +79,10 @@ class PhaseClinicalSerializer(PhaseSummarySerializer):
     prescriptions = PrescriptionClinicalSerializer(many=True, read_only=True)
 
     class Meta(PhaseSummarySerializer.Meta):
+        reader = "clinical"
         fields = [
             *PhaseSummarySerializer.Meta.fields,
+            "goal",
             "advance_when",
             "regress_when",
             "warn_when",
@@ -97,7 +102,7 @@ class ProjectionSerializer(serializers.Serializer):
     )
 
 
-class PlanSummarySerializer(serializers.ModelSerializer):
+class PlanSummarySerializer(ClassifiedSerializer):
     """A plan without its name (plan names often name the injury site) or its criteria."""
 
     access = summary_access()
@@ -107,6 +112,8 @@ class PlanSummarySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Plan
+        reader = "summary"
+        field_classes = {"projection": FieldClass.COACH_SAFE}
         fields = [
             "access", "id", "case", "athlete", "status", "template", "template_version",
             "started_on", "ended_on", "current_phase", "projection", "phases",
@@ -132,6 +139,7 @@ class PlanClinicalSerializer(PlanSummarySerializer):
     phases = PhaseClinicalSerializer(many=True, read_only=True)
 
     class Meta(PlanSummarySerializer.Meta):
+        reader = "clinical"
         fields = [*PlanSummarySerializer.Meta.fields, "name"]
         read_only_fields = fields
 
@@ -143,35 +151,41 @@ PLAN_RESPONSE = PolymorphicProxySerializer(
 )
 
 
-class CurrentPhaseSerializer(serializers.ModelSerializer):
+class CurrentPhaseSerializer(ClassifiedSerializer):
     prescriptions = PrescriptionSummarySerializer(many=True, read_only=True)
 
     class Meta:
         model = PlanPhase
+        reader = "summary"
         fields = [
             "id", "order", "name", "started_on", "weight_bearing", "crutches", "impact",
             "prescriptions",
         ]  # fmt: skip
 
 
-class PlanRefSerializer(serializers.ModelSerializer):
+class PlanRefSerializer(ClassifiedSerializer):
     """A case's active plan in brief, for the case's summary view (no plan name)."""
 
     current_phase = CurrentPhaseSerializer(allow_null=True, read_only=True)
 
     class Meta:
         model = Plan
+        reader = "summary"
         fields = ["id", "status", "started_on", "current_phase"]
 
 
 class CurrentPhaseClinicalSerializer(CurrentPhaseSerializer):
     prescriptions = PrescriptionSerializer(many=True, read_only=True)
 
+    class Meta(CurrentPhaseSerializer.Meta):
+        reader = "clinical"
+
 
 class PlanRefClinicalSerializer(PlanRefSerializer):
     current_phase = CurrentPhaseClinicalSerializer(allow_null=True, read_only=True)
 
     class Meta(PlanRefSerializer.Meta):
+        reader = "clinical"
         fields = [*PlanRefSerializer.Meta.fields, "name"]
 
 

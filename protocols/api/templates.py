@@ -9,16 +9,17 @@ from rest_framework import serializers, viewsets
 from rest_framework.permissions import BasePermission, IsAuthenticated
 
 from athletes import permissions
-from athletes.api.base import ScopedViewMixin
+from athletes.api.base import ClassifiedSerializer, ScopedViewMixin
 from athletes.sites import SITE_CHOICES
 from protocols.models import PhaseTemplate, ProtocolTemplate
 
 CRITERIA_HELP = "Items of the criteria language (docs/criteria.md): a `kind` and its parameters."
 
 
-class PhaseTemplateSerializer(serializers.ModelSerializer):
+class PhaseTemplateSerializer(ClassifiedSerializer):
     class Meta:
         model = PhaseTemplate
+        reader = "library"
         fields = ["id", *PhaseTemplate.COPIED_FIELDS]
         extra_kwargs = {
             "advance_when": {"help_text": CRITERIA_HELP},
@@ -27,13 +28,14 @@ class PhaseTemplateSerializer(serializers.ModelSerializer):
         }
 
 
-class ProtocolTemplateSerializer(serializers.ModelSerializer):
+class ProtocolTemplateSerializer(ClassifiedSerializer):
     sites = serializers.ListField(child=serializers.CharField(), read_only=True)
     citations = serializers.ListField(child=serializers.CharField(), read_only=True)
     phases = PhaseTemplateSerializer(many=True, read_only=True)
 
     class Meta:
         model = ProtocolTemplate
+        reader = "library"
         fields = [
             "id", "slug", "version", "name", "summary", "sites", "risk", "conservative",
             "status", "shipped", "citations", "published_at", "phases",

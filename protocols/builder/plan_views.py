@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from athletes import permissions
 from athletes.models import Case
+from athletes.services.access import What, record_access
 from athletes.sites import BY_CODE, HIGH
 from protocols import services
 from protocols.builder.access import builder_case, case_url, client_redirect
@@ -177,6 +178,7 @@ def builder(request: HttpRequest, case_id: int) -> HttpResponse:
     case = builder_case(request, case_id)
     if isinstance(case, HttpResponse):
         return case
+    record_access(request, case, What.PLAN)
     today = timezone.localdate()
     plan = _plan_being_built(case)
     if request.method != "POST":

@@ -137,7 +137,9 @@ def test_notes_reach_exactly_their_audience(browser: Browser, live_server, artif
     tablet.screenshot(path=str(artifacts / "care-timeline-coach.png"), full_page=True)
     assert axe_serious(tablet) == []
     tablet.goto(f"{live_server.url}/coach/athletes/{case.pk}/restrictions/")
-    expect(tablet.locator(".scheduled-review")).to_contain_text("clinic visit")
+    # The review's kind and note are clinical; the coach sees that one is booked and when.
+    expect(tablet.locator(".scheduled-review")).to_contain_text("Scheduled: a review on")
+    expect(tablet.locator(".scheduled-review")).not_to_contain_text("clinic visit")
     tablet.screenshot(path=str(artifacts / "care-coach-restrictions.png"), full_page=True)
 
     # --- the athlete, on a phone (the default context) ---------------------------------------

@@ -33,20 +33,34 @@ def _schedule(client, case, **data):
 
 def test_a_clinician_sets_the_next_review_and_everyone_sees_it(client, case, team, plan):
     client.force_login(team["clinician"])
-    response = _schedule(client, case, kind="visit", due_on=DUE.isoformat(), note="Hop test")
+    response = _schedule(
+        client,
+        case,
+        kind="visit",
+        due_on=DUE.isoformat(),
+        note="MRI of the navicular first",
+        coach_note="No training that morning",
+    )
     assert response.status_code == 302
     review = Review.objects.get()
     assert (review.kind, review.due_on, review.scheduled_by) == ("visit", DUE, team["clinician"])
 
     html = client.get(reverse("care:timeline", kwargs={"case_id": case.pk})).content.decode()
     assert "Monday 23 November" in html and "clinic visit" in html
+    assert "MRI of the navicular first" in html and "No training that morning" in html
 
+    # The coach reads the date and the text written for them; the kind and the clinical note
+    # are clinical (athletes.permissions.classification), on the card as on the timeline.
     client.force_login(team["coach"])
     card = client.get(reverse("coach:restrictions", kwargs={"case_id": case.pk}))
     assert card.status_code == 200
-    assert "Scheduled: <strong>clinic visit</strong> on <strong>Monday 23 November" in (
-        card.content.decode()
-    )
+    body = card.content.decode()
+    assert "Scheduled: a <strong>review</strong> on <strong>Monday 23 November" in body
+    assert "No training that morning" in body
+    timeline = client.get(reverse("care:timeline", kwargs={"case_id": case.pk})).content.decode()
+    assert "No training that morning" in timeline
+    for clinical in ("navicular", "MRI", "clinic visit", "Clinic visit"):
+        assert clinical not in body and clinical not in timeline
 
     client.force_login(team["athlete"])
     today = client.get(reverse("athlete:today")).content.decode()

@@ -160,8 +160,8 @@ def test_the_case_page_is_constant_in_logs_flags_assessments_and_transitions(
     # 5 plans, 6 their phases, 7-10 the snapshot (plan, logs, sessions, assessments),
     # 11 transitions, 12 flags, 13 assessments, 14 plan edits, 15 the chart's logs,
     # 16 the chart's sessions, 17 the red-flag count of the navigation, 18-19 the care panel
-    # (next review, latest notes).
-    with django_assert_num_queries(19):
+    # (next review, latest notes), 20 the access log's one insert.
+    with django_assert_num_queries(20):
         response = client.get(reverse("clinic:case", kwargs={"case_id": case.pk}))
     html = response.content.decode()
     assert html.count("Hold 0") == 1 and f"Hold {days - 10}" in html
@@ -180,8 +180,8 @@ def test_the_case_page_of_a_nutritionist_reads_less(
     )
     client.force_login(rosa)
     # session, user, case, care team, plans, phases, her own assessments, nav count; the care
-    # panel: next review, latest notes.
-    with django_assert_num_queries(10):
+    # panel: next review, latest notes; the access log's one insert.
+    with django_assert_num_queries(11):
         response = client.get(reverse("clinic:case", kwargs={"case_id": case.pk}))
     assert "Triad cumulative risk score" in response.content.decode()
 

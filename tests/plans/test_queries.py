@@ -47,9 +47,9 @@ def builder_for(client, clinician, case, today):
 @pytest.mark.parametrize("phases", [4, 12])
 def test_builder_with_a_draft(builder_for, client, phases, django_assert_num_queries):
     url = builder_for(phases)
-    # session, user, case (with the viewer's role), plans, their phases,
+    # session, user, case (with the viewer's role), the access record, plans, their phases,
     # suggested templates, their phases
-    with django_assert_num_queries(_request_queries() + 5):
+    with django_assert_num_queries(_request_queries() + 6):
         response = client.get(url)
     assert len(response.context["editor"].blocks) == phases
 
@@ -57,8 +57,9 @@ def test_builder_with_a_draft(builder_for, client, phases, django_assert_num_que
 @pytest.mark.parametrize("phases", [4, 12])
 def test_builder_of_an_active_plan(builder_for, client, phases, django_assert_num_queries):
     url = builder_for(phases, active=True)
-    # session, user, case, plans, their phases, suggested templates, their phases
-    with django_assert_num_queries(_request_queries() + 5):
+    # session, user, case, the access record, plans, their phases, suggested templates,
+    # their phases
+    with django_assert_num_queries(_request_queries() + 6):
         response = client.get(url)
     assert sum(b.frozen for b in response.context["editor"].blocks) == phases // 2 - 1
 
@@ -69,8 +70,9 @@ def test_builder_suggestions(client, clinician, case, templates, phases, django_
         make_template(clinician, slug=f"s{n}", name=f"Suggested {n}", n_phases=phases)
     client.force_login(clinician)
     url = reverse("plans:builder", kwargs={"case_id": case.pk})
-    # session, user, case, plans (none, so no phase query), templates, their phases
-    with django_assert_num_queries(_request_queries() + 4):
+    # session, user, case, the access record, plans (none, so no phase query), templates,
+    # their phases
+    with django_assert_num_queries(_request_queries() + 5):
         response = client.get(url)
     assert len(response.context["preview"].phases) == phases
 
@@ -82,8 +84,9 @@ def test_builder_save_with_errors(builder_for, client, phases, django_assert_num
     url = builder_for(phases)
     data = form_data(client.get(url).content, "plan-form")
     data.update({"ph-0-advance_when-0-days": "0", "op": "save"})
-    # session, user, case, plans, their phases, suggested templates, their phases
-    with django_assert_num_queries(_request_queries() + 5):
+    # session, user, case, the access record, plans, their phases, suggested templates,
+    # their phases
+    with django_assert_num_queries(_request_queries() + 6):
         response = client.post(url, data)
     assert response.status_code == 200 and response.context["editor"].has_errors
 

@@ -44,8 +44,8 @@ def test_the_panel_is_constant_in_history_rows(
     # 1 session, 2 user, 3 the case (viewer role), 4 whether Dana leads every case of the
     # athlete (export / erase), 5 consents, 6 care-team members of the athlete's cases,
     # 7-14 the history of the case, care team, plans, phases, decisions, assessments, flags and
-    # consents, 15 the names of the people in it.
-    with django_assert_num_queries(15):
+    # consents, 15 the names of the people in it, 16 the access log's one insert.
+    with django_assert_num_queries(16):
         response = client.get(reverse("clinic:case_privacy", args=[case.pk]))
     body = response.content.decode()
     assert body.count('class="hist audit-') == 15  # the latest 15, then a link to them all
@@ -59,8 +59,8 @@ def test_the_record_page_is_constant_in_history_rows(
     grow(case, records, clinician, athlete_user, rounds)
     client.force_login(clinician)
     # 1 session, 2 user, 3 the case, 4-11 the eight history tables, 12 names, 13 the red-flag
-    # count of the navigation.
-    with django_assert_num_queries(13):
+    # count of the navigation, 14 the access log's one insert, 15 who looked (the lead's list).
+    with django_assert_num_queries(15):
         response = client.get(reverse("clinic:case_record", args=[case.pk]))
     body = response.content.decode()
     assert body.count("Decision: Held in phase") == rounds
@@ -71,6 +71,6 @@ def test_the_sharing_page_is_constant(
     client, case, records, athlete_user, django_assert_max_num_queries
 ):
     client.force_login(athlete_user)
-    # session, user, the athlete context (4), consents, care-team members.
-    with django_assert_max_num_queries(8):
+    # session, user, the athlete context (4), consents, care-team members, who looked.
+    with django_assert_max_num_queries(9):
         assert client.get(reverse("athlete:sharing")).status_code == 200

@@ -18,6 +18,7 @@ from tests.coach import conftest as coach
 from tests.coach.conftest import TODAY
 from tests.factories import AthleteFactory, CareTeamMemberFactory, CaseFactory, UserFactory
 from tests.plans import published_template, running_plan
+from tests.security.free_text import seed_clinical_text
 
 # The coach tests' fixtures, used here too: "today" pinned, the team, the case full of clinical
 # detail.
@@ -25,8 +26,19 @@ pinned_today = coach.pinned_today
 team = coach.team
 clinical_case = coach.clinical_case
 
-FOREIGN_MARKERS = ("Xanthippe", "FOREIGN-LOG-NOTE", "FOREIGN-FLAG-MESSAGE", "FOREIGN-ASSESSMENT")
+FOREIGN_MARKERS = (
+    "Xanthippe",
+    "FOREIGN-LOG-NOTE",
+    "FOREIGN-FLAG-MESSAGE",
+    "FOREIGN-ASSESSMENT",
+    "FOREIGN-TEXT",
+    "TXTFOR",
+)
 """Strings that appear only in the foreign case's data."""
+
+OWN_TEXT = "TXTOWN"
+"""The prefix of the markers seeded into the case's clinical free text (``free_text``), beside
+the injury site's words: no one but the case's clinical roles and its athlete may read them."""
 
 
 @pytest.fixture(autouse=True)
@@ -113,7 +125,15 @@ def world(clinical_case, case, clinician, physio, coach, athlete_user, nutrition
     assessment = foreign["assessment"]
     assessment.notes = "FOREIGN-ASSESSMENT"
     assessment.save()
+    # Every clinical free-text field of both cases, in the site's words (issue: tests that read
+    # text): the coach, the integration account, the nutritionist and the psychologist never
+    # read the case's; nobody here reads the foreign case's.
+    text = {
+        "own": seed_clinical_text(case, "Navicular stress fracture of the navicular", OWN_TEXT),
+        "foreign": seed_clinical_text(foreign_case, "FOREIGN-TEXT", "TXTFOR"),
+    }
     return {
+        "text": text,
         "cases": {"own": case, "foreign": foreign_case},
         "rows": {"own": own, "foreign": foreign},
         "users": {

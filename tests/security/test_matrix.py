@@ -7,8 +7,13 @@ anonymous) × the case they are on and a foreign case nobody here is on → the 
 
 - nothing of the foreign case (its athlete's name, its notes, its flag) reaches anyone;
 - nothing clinical of the case (``athletes.permissions.CLINICAL_CASE_FIELDS``, each with a
-  distinctive value, see ``tests/coach/conftest.py``) reaches the coach, and no person sees the
-  distinctive value of a field that ``visible_case_fields`` hides from them.
+  distinctive value, see ``tests/coach/conftest.py``) reaches the coach or the integration
+  account, and no person sees the distinctive value of a field that ``visible_case_fields``
+  hides from them;
+- every clinical free-text field of the case holds the injury site's words and a marker
+  (``tests/security/free_text.py``, from the classification): the coach, the integration
+  account, the nutritionist and the psychologist read none of them; the foreign case's are read
+  by nobody here.
 
 A route missing from ``MATRIX`` fails ``test_every_route_is_declared``: a new URL must say who
 may use it. Requests that write are rolled back, so each person finds the same case.
@@ -24,7 +29,7 @@ import pytest
 from athletes.permissions import CLINICAL_CASE_FIELDS, visible_case_fields
 from tests.coach.conftest import CLINICAL_MARKERS
 from tests.coach.test_no_clinical_fields import _leaks
-from tests.security.conftest import FOREIGN_MARKERS
+from tests.security.conftest import FOREIGN_MARKERS, OWN_TEXT
 from tests.security.matrix import Route, client_for, request, routes, url_for
 
 pytestmark = pytest.mark.django_db
@@ -383,6 +388,9 @@ MATRIX: dict[str, Expect] = {
 FORMAT_VARIANTS = {name for name in MATRIX if name.startswith("api:")}
 
 
+# Who reads only the summary classes of the case (athletes.permissions.classification).
+SUMMARY_READERS = {"coach", "integration", "nutritionist", "psychologist", "anonymous"}
+
 # The clinical values of the case that no page shows by accident (the coach is checked against
 # every marker, generic words included; the others against these).
 UNIQUE_MARKERS = {
@@ -476,6 +484,35 @@ def _body(response) -> str:
     return response.content.decode(errors="replace")
 
 
+def _text_problems(response, body, where, person, which, expected, world, hidden) -> list[str]:
+    """What the answer shows that the person may not read: the foreign case, the case's
+    clinical free text (summary readers), its clinical fields (coach, integration account) or
+    the distinctive value of a field hidden from them."""
+    problems = []
+    if person != "anonymous" or response.status_code == 200:
+        leaked = [m for m in FOREIGN_MARKERS if m in body]
+        if leaked:
+            problems.append(f"{where}: shows the foreign case: {leaked}")
+    if expected.library:
+        return problems
+    if person in SUMMARY_READERS and OWN_TEXT in body:
+        seeded = [f for m, f in world["text"]["own"].items() if m in body]
+        problems.append(f"{where}: shows clinical free text to {person}: {seeded}")
+    if person in {"coach", "integration"}:
+        leaks = _leaks(body)
+        if leaks:
+            problems.append(f"{where}: shows clinical fields to the {person}: {leaks}")
+    elif which == "own":
+        leaks = {
+            f: found
+            for f in hidden[person]
+            if (found := [m for m in UNIQUE_MARKERS.get(f, ()) if m in body])
+        }
+        if leaks:
+            problems.append(f"{where}: shows fields hidden from {person}: {leaks}")
+    return problems
+
+
 @pytest.mark.parametrize("area", [*AREAS, "other"])
 def test_the_matrix(area, world):
     """Every route of the area × every person × own and foreign case: the declared status, no
@@ -496,22 +533,36 @@ def test_the_matrix(area, world):
             if response.status_code != status:
                 problems.append(f"{where}: {response.status_code}, expected {status}")
             body = _body(response)
-            if person != "anonymous" or response.status_code == 200:
-                leaked = [m for m in FOREIGN_MARKERS if m in body]
-                if leaked:
-                    problems.append(f"{where}: shows the foreign case: {leaked}")
-            if person == "coach" and not expected.library:
-                leaks = _leaks(body)
-                if leaks:
-                    problems.append(f"{where}: shows clinical fields to the coach: {leaks}")
-            elif which == "own" and not expected.library:
-                leaks = {
-                    f: found
-                    for f in hidden[person]
-                    if (found := [m for m in UNIQUE_MARKERS.get(f, ()) if m in body])
-                }
-                if leaks:
-                    problems.append(f"{where}: shows fields hidden from {person}: {leaks}")
+            problems += _text_problems(
+                response, body, where, person, which, expected, world, hidden
+            )
     assert problems == [], "\n".join(problems)
     if area != "other":
         assert checked > 0, f"no route in {area}"
+
+
+def test_the_seeded_text_is_real_and_reaches_the_clinical_readers(world):
+    """The markers stand in every clinical free-text field the issue names, and the case's
+    clinician does read them (so their absence for the others means something)."""
+    seeded = set(world["text"]["own"].values())
+    for name in (
+        "monitoring.Review.note",
+        "protocols.PlanPhase.goal",
+        "protocols.PlanPhase.notes",
+        "protocols.PlanPhase.prescriptions[].notes",
+        "protocols.PhaseTransition.reason",
+        "protocols.Plan.name",
+        "monitoring.Flag.title",
+        "monitoring.Flag.message",
+        "monitoring.DailyLog.note",
+        "monitoring.DailyLog.pain_location",
+        "monitoring.ActivitySession.note",
+    ):
+        assert name in seeded, name
+    rows, clinician = world["rows"]["own"], world["users"]["clinician"]
+    api = client_for(clinician, Route("api:", "", ()))
+    marker = {f: m for m, f in world["text"]["own"].items()}
+    review = api.get(f"/api/v1/reviews/{rows['review'].pk}/").content.decode()
+    assert marker["monitoring.Review.note"] in review
+    plan = api.get(f"/api/v1/plans/{rows['plan'].pk}/").content.decode()
+    assert OWN_TEXT in plan and "navicular" in plan

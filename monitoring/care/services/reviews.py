@@ -42,8 +42,11 @@ def review_schedule(
     booster: bool = False,
     repeat_weeks: int | None = None,
     note: str = "",
+    coach_note: str = "",
     today: dt.date | None = None,
 ) -> Review:
+    """Schedule a review. ``note`` is for the clinical team; ``coach_note`` for everyone on the
+    care team (athletes.permissions.classification: the coach reads only the latter)."""
     today = today or athlete_today()
     if not permissions.can_schedule_review(by, case):
         raise ApplicationError("Only the case's clinicians schedule reviews.")
@@ -62,6 +65,8 @@ def review_schedule(
         errors["repeat_weeks"] = "Every 1 to 52 weeks."
     if len(note or "") > 300:
         errors["note"] = "At most 300 characters."
+    if len(coach_note or "") > 300:
+        errors["coach_note"] = "At most 300 characters."
     if errors:
         raise ApplicationError("Please correct the review.", errors)
     if booster and not maintenance_state(case):
@@ -76,6 +81,7 @@ def review_schedule(
         booster=booster,
         repeat_weeks=repeat_weeks if booster else None,
         note=(note or "").strip(),
+        coach_note=(coach_note or "").strip(),
         scheduled_by=by,
     )
 
@@ -108,6 +114,7 @@ def review_complete(
             booster=True,
             repeat_weeks=review.repeat_weeks,
             note=review.note,
+            coach_note=review.coach_note,
             scheduled_by=by,
         )
     return None

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from athletes import permissions, services
+from athletes.selectors import access_records
 from monitoring import audit
 from monitoring.sharing import sharing as sharing_page
 from monitoring.surfaces.athlete.view_models import AthleteContext
@@ -55,9 +56,11 @@ def sharing(request, ctx: AthleteContext):
             messages.error(request, "Choose a role and whether to share with it.")
             status = 400
     page = sharing_page(ctx.athlete)
-    return render(
-        request,
-        "athlete/sharing.html",
-        {"ctx": ctx, "tab": "sharing", "today": ctx.today, "page": page},
-        status=status,
-    )
+    context = {
+        "ctx": ctx,
+        "tab": "sharing",
+        "today": ctx.today,
+        "page": page,
+        "access": access_records(athlete_id=ctx.athlete.pk),
+    }
+    return render(request, "athlete/sharing.html", context, status=status)

@@ -89,7 +89,19 @@ class ReviewForm(CareForm):
         max_value=52,
         help_text="Booster reviews only: the next one is scheduled when this one is done.",
     )
-    note = forms.CharField(label="What for (optional)", required=False, max_length=300)
+    note = forms.CharField(
+        label="What for (optional)",
+        required=False,
+        max_length=300,
+        help_text="For the clinical team only.",
+    )
+    coach_note = forms.CharField(
+        label="For the coach and the whole team (optional)",
+        required=False,
+        max_length=300,
+        help_text="What they should plan around, e.g. “no training that morning”. No clinical "
+        "detail: the coach reads this, and only this, of the review.",
+    )
 
     def __init__(self, *args, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)

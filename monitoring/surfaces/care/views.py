@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from athletes import permissions
 from athletes.models import User
 from athletes.selectors import case_for_user
+from athletes.services.access import What, record_access
 from monitoring.care import selectors as care
 from monitoring.care import services as care_services
 from monitoring.ingest.checks import athlete_today
@@ -111,7 +112,9 @@ def _render_timeline(request, case, *, bound: dict | None = None, status: int = 
 @login_required
 @require_GET
 def timeline(request, case_id: int):
-    return _render_timeline(request, _case(request, case_id))
+    case = _case(request, case_id)
+    record_access(request, case, What.TIMELINE)
+    return _render_timeline(request, case)
 
 
 # --- notes ------------------------------------------------------------------------------------
@@ -157,6 +160,7 @@ def note_new(request, case_id: int):
 def notes_csv(request, case_id: int):
     """The notes this person may read, as CSV: the same audience rule as the pages and API."""
     case = _case(request, case_id)
+    record_access(request, case, What.NOTES_CSV)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"notes-case-{case.pk}-{_today():%Y%m%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -203,6 +207,7 @@ def review_new(request, case_id: int):
                 booster=data["booster"],
                 repeat_weeks=data["repeat_weeks"],
                 note=data["note"],
+                coach_note=data["coach_note"],
                 today=today,
             )
         except ApplicationError as exc:

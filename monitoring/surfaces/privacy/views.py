@@ -24,7 +24,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from athletes import permissions, services
-from athletes.selectors import case_for_user
+from athletes.selectors import access_records, case_for_user
+from athletes.services.access import What, record_access
 from monitoring import audit
 from monitoring import sharing as privacy
 from monitoring.navigation import clinic_nav_context
@@ -55,6 +56,7 @@ def _may_open_panel(user, case) -> bool:
 def case_privacy(request, case_id: int):
     case = _case(request, case_id, _may_open_panel)
     user = request.user
+    record_access(request, case, What.PRIVACY)
     context = {
         "case": case,
         "can_audit": permissions.can_view_audit(user, case),
@@ -73,6 +75,7 @@ def case_privacy(request, case_id: int):
 @require_GET
 def case_record(request, case_id: int):
     case = _case(request, case_id, permissions.can_view_audit)
+    record_access(request, case, What.RECORD)
     record = audit.case_record(case)
     context = {
         **clinic_nav_context(request.user),
@@ -80,6 +83,8 @@ def case_record(request, case_id: int):
         "entries": record.entries,
         "total": record.total,
     }
+    if permissions.can_view_access_log(request.user, case):
+        context["access"] = access_records(case=case)
     return render(request, "clinic/record.html", context)
 
 
@@ -91,6 +96,7 @@ def case_record(request, case_id: int):
 def case_export(request, case_id: int):
     case = _case(request, case_id, permissions.can_export_athlete)
     filename, content = services.athlete_export(case=case, exported_by=request.user)
+    record_access(request, case, What.EXPORT)
     response = HttpResponse(content, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from athletes import permissions
 from athletes.models import Case
 from athletes.selectors import clinic_case_for_user
+from athletes.services.access import What, record_access
 from monitoring.charts import CONFIG
 from monitoring.evaluation import whatif, whatif_trials
 from monitoring.ingest.checks import athlete_today
@@ -50,6 +51,7 @@ def case_replay(request: HttpRequest, case_id: int) -> HttpResponse:
     case = clinic_case_for_user(request.user, case_id)
     if not permissions.can_edit_plan(request.user, case):
         raise PermissionDenied("Only the case's clinicians and physiotherapists replay its plan.")
+    record_access(request, case, What.REPLAY)
     data = request.POST if request.method == "POST" else request.GET
     phase_id = _int(data.get("phase"))
     try:

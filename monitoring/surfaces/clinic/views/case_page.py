@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from athletes import permissions
 from athletes.selectors import clinic_case_for_user
+from athletes.services.access import What, record_access
 from athletes.sites import FEMORAL_NECK_SITES
 from monitoring.care import services as care_services
 from monitoring.evaluation import decisions
@@ -48,6 +49,7 @@ from rehab.errors import ApplicationError
 def case(request, case_id: int):
     case = clinic_case_for_user(request.user, case_id)
     page = clinic.case_page(request.user, case, today=athlete_today())
+    record_access(request, case, What.CASE_PAGE, always=True)  # the site, for every reader
     return render_case(request, page)
 
 

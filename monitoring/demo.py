@@ -18,7 +18,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from athletes.models import Athlete, CareTeamMember, Case, Team, User
+from athletes.models import Athlete, CareTeamMember, Case, Clinic, Team, User
 from athletes.services import athlete_create, case_open
 from athletes.sites import grading_systems_for
 from monitoring.evaluation import services
@@ -127,14 +127,25 @@ DEMO_ATHLETES = [
 ]
 
 
+DEMO_CLINIC = "Riverside Sports Clinic"
+
+
 def seed(*, today: dt.date | None = None, stdout=None) -> dict[str, User]:
     today = today or timezone.localdate()
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
         with transaction.atomic():
             plan_services.install_shipped_templates()  # present after migrate; made sure of
+            clinic, _ = Clinic.objects.get_or_create(name=DEMO_CLINIC)
             users = _users()
+            User.objects.filter(username__in=[*users, "admin"], clinic__isnull=True).update(
+                clinic=clinic
+            )
+            # The demo's lead clinician administers the clinic too (invites staff, sees teams).
+            User.objects.filter(username__in=["clinician", "admin"]).update(is_clinic_admin=True)
+            for user in users.values():
+                user.refresh_from_db(fields=["clinic", "is_clinic_admin"])
             team, _ = Team.objects.get_or_create(
-                name="Riverside Athletics", defaults={"sport": "Mixed"}
+                name="Riverside Athletics", clinic=clinic, defaults={"sport": "Mixed"}
             )
             team.staff.add(users["coach"])
             case_ids = []
@@ -214,6 +225,7 @@ def _case(spec: DemoAthlete, team: Team, users: dict[str, User], today: dt.date)
             team=team,
             date_of_birth=today - dt.timedelta(days=365 * rng.randint(19, 28) + 100),
             user=users["athlete"] if spec.login else None,
+            clinic=team.clinic,
         )
     clinician = users["clinician"]
     case = case_open(

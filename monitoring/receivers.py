@@ -3,7 +3,8 @@ import the services."""
 
 from __future__ import annotations
 
-from monitoring.care.services import cards_restore, cards_snapshot
+from athletes.signals import care_team_changed
+from monitoring.care.services import cards_restore, cards_snapshot, team_change_notify
 from protocols.signals import phases_replacing
 
 
@@ -13,5 +14,11 @@ def keep_cards(sender, template, old_phases, **kwargs):
     return lambda new_phases: cards_restore(snapshot, new_phases)
 
 
+def tell_new_member(sender, case, user, role, change, by, **kwargs):
+    """A person joined a care team, changed role or took the lead: tell them."""
+    team_change_notify(case=case, user=user, role=role, change=change, by=by)
+
+
 def connect() -> None:
     phases_replacing.connect(keep_cards, dispatch_uid="monitoring.education_cards")
+    care_team_changed.connect(tell_new_member, dispatch_uid="monitoring.team_change_notice")

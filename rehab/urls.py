@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from athletes.account.login import LoginView
 from monitoring.surfaces.clinic import urls as clinic_urls
 from monitoring.surfaces.privacy import urls as privacy_urls
 from rehab.busy import handler500 as busy_or_server_error
@@ -10,7 +11,7 @@ from rehab.views import home
 
 urlpatterns = [
     path("", home, name="home"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", healthz, name="healthz"),
     path("account/", include("athletes.urls_account", namespace="account")),

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 
 from athletes.models import User
+from athletes.permissions import needs_clinic_setup
 
 HOMES = {
     User.Kind.CLINICIAN: "clinic:cases",
@@ -18,4 +19,6 @@ HOMES = {
 
 @login_required
 def home(request):
+    if needs_clinic_setup(request.user):
+        return redirect("account:clinic_setup")
     return redirect(HOMES.get(request.user.kind, "clinic:cases"))

@@ -10,9 +10,8 @@ from collections.abc import Callable, Mapping
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from rest_framework import permissions, serializers
 
-from athletes.access_models import AccessRecord
 from athletes.api_scopes import ApiScope, scope_for
-from athletes.models import Athlete
+from athletes.models import AccessRecord, Athlete
 from athletes.permissions.classification import READS, FieldClass, class_of
 from athletes.services.access import record_access
 from rehab.api import CasePredicate, IdFilter, Pagination

@@ -4,7 +4,8 @@ Every page, API endpoint, template and task asks these predicates; none checks r
 ``roles``: who holds which role on a case and what each role may do there (with consent, which
 takes a role away); ``fields``: which facts of a case a person may see; ``care``: notes,
 reviews and goals; ``consent``: consent and data rights; ``pages``: what a person may use by
-their kind (the template library, the clinic's pages).
+their kind (the template library, the clinic's pages); ``clinic``: administration, invitations
+and who may join whose care team.
 """
 
 from athletes.permissions.care import (
@@ -23,6 +24,17 @@ from athletes.permissions.care import (
     can_view_timeline,
     can_write_note,
     note_audiences_for,
+)
+from athletes.permissions.clinic import (
+    STAFF_KINDS,
+    can_administer_clinic,
+    can_invite_athlete,
+    can_join_case,
+    can_manage_teams,
+    can_use_clinic_page,
+    needs_clinic_setup,
+    same_clinic,
+    team_in_clinic,
 )
 from athletes.permissions.consent import (
     AUDIT_VIEWERS,
@@ -85,6 +97,15 @@ from athletes.permissions.roles import (
 )
 
 __all__ = [
+    "STAFF_KINDS",
+    "can_administer_clinic",
+    "can_invite_athlete",
+    "can_join_case",
+    "can_manage_teams",
+    "can_use_clinic_page",
+    "needs_clinic_setup",
+    "same_clinic",
+    "team_in_clinic",
     "ALL_CASE_FIELDS",
     "AUDIT_VIEWERS",
     "CASE_OPENERS",

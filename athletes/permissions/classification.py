@@ -62,12 +62,13 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
         "id": S, "username": S, "first_name": S, "last_name": S, "kind": S,
         "email": A, "contact_phone": A, "contact_email": A,
         "password": I, "last_login": I, "is_superuser": I, "is_staff": I, "is_active": I,
-        "date_joined": I,
+        "date_joined": I, "clinic": S, "is_clinic_admin": S,
     },
-    "athletes.Team": {"id": S, "name": S, "sport": S},
+    "athletes.Clinic": {"id": R, "name": R, "created_at": R},  # its staff (can_use_clinic_page)
+    "athletes.Team": {"id": S, "name": S, "sport": S, "clinic": S},
     "athletes.Athlete": {
         "id": S, "user": S, "first_name": S, "last_name": S, "sport": S, "team": S,
-        "created_at": S, "date_of_birth": A, "sex": A,
+        "created_at": S, "date_of_birth": A, "sex": A, "clinic": S,
     },
     "athletes.Case": {
         "id": S, "athlete": S, "status": S, "target_return_on": S, "returned_on": S,
@@ -194,6 +195,12 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
     "athletes.AccessRecord": {  # the athlete (own) and the case's lead clinician
         "id": A, "case": A, "athlete": A, "user": A, "who": A, "role": A, "at": A, "what": A,
         "path": A, "ip": A,
+    },
+    "athletes.Invitation": {  # its author and the clinic's administrators (may_manage)
+        "id": R, "clinic": R, "email": R, "kind": R, "athlete": R, "case": R, "role": R,
+        "created_by": R, "created_at": R, "sent_at": R, "send_count": R, "expires_at": R,
+        "accepted_at": R, "accepted_user": R, "revoked_at": R, "revoked_by": R,
+        "token_hash": I,
     },
 }  # fmt: skip
 """Model label → field name → class. Historical models (django-simple-history) take their

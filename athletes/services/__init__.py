@@ -2,7 +2,13 @@
 data rights (export and erasure), one module each."""
 
 from athletes.services.access import prune_access_records, record_access
-from athletes.services.cases import athlete_create, care_team_add, care_team_remove, case_open
+from athletes.services.cases import (
+    athlete_create,
+    care_team_add,
+    care_team_hand_over_lead,
+    care_team_remove,
+    case_open,
+)
 from athletes.services.consent import consent_defaults_record, consent_set, consent_state
 from athletes.services.erasure import athlete_erase
 from athletes.services.export import athlete_data, athlete_export
@@ -13,6 +19,7 @@ __all__ = [
     "athlete_erase",
     "athlete_export",
     "care_team_add",
+    "care_team_hand_over_lead",
     "care_team_remove",
     "case_open",
     "consent_defaults_record",

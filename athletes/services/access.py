@@ -1,4 +1,4 @@
-"""Recording who looked at an athlete's clinical data (``athletes.access_models.AccessRecord``).
+"""Recording who looked at an athlete's clinical data (``athletes.models.AccessRecord``).
 
 A page, an API answer or an export that shows a case's clinical data calls ``record_access``
 once it knows the case and the reader may see it. A page that shows clinical data only to the
@@ -15,8 +15,7 @@ import datetime as dt
 from django.conf import settings
 from django.utils import timezone
 
-from athletes.access_models import AccessRecord
-from athletes.models import Case, User
+from athletes.models import AccessRecord, Case, User
 from athletes.permissions import can_view_clinical, is_own_case, role_on
 
 What = AccessRecord.What

@@ -9,8 +9,9 @@ from django.db import IntegrityError, transaction
 
 from athletes import permissions
 from athletes.audit import audited
-from athletes.models import Athlete, CareTeamMember, Case, Team, User
+from athletes.models import Athlete, CareTeamMember, Case, Clinic, Team, User
 from athletes.services.consent import consent_defaults_record
+from athletes.signals import care_team_changed
 from athletes.sites import BY_CODE, HIGH, grading_errors, site_risk
 from rehab.errors import ApplicationError
 
@@ -24,8 +25,12 @@ def athlete_create(
     sport: str = "",
     team: Team | None = None,
     user: User | None = None,
+    clinic: Clinic | None = None,
 ) -> Athlete:
+    if team is not None and clinic is not None and team.clinic_id != clinic.pk:
+        raise ApplicationError("No such team.", {"team": "Choose a team of your clinic."})
     athlete = Athlete(
+        clinic=clinic,
         first_name=first_name.strip(),
         last_name=last_name.strip(),
         date_of_birth=date_of_birth,
@@ -105,24 +110,80 @@ def care_team_add(*, case: Case, user: User, role: str, added_by: User) -> CareT
         raise ApplicationError("You may not change this care team.")
     if role not in CareTeamMember.Role.values:
         raise ApplicationError("Unknown role.", {"role": "Choose a role from the list."})
+    if not permissions.can_join_case(user, case):
+        raise ApplicationError("No such person.", {"user": "No such person in your clinic."})
     role_error = CareTeamMember.role_error(user, role)
     if role_error:
         raise ApplicationError(role_error, {"role": role_error})
+    if role == CareTeamMember.Role.LEAD_CLINICIAN:
+        current = case.care_team.filter(role=role).exclude(user=user).first()
+        if current is not None:
+            raise ApplicationError(
+                f"{current.user} leads this case: hand the lead over instead.",
+                {"role": "The case has a lead clinician; hand the lead over instead."},
+            )
     if role == CareTeamMember.Role.ATHLETE and case.athlete.user_id != user.pk:
         raise ApplicationError(
             "Only the athlete's own login can hold the athlete role.", {"role": "Not this user."}
         )
     try:
         with transaction.atomic():
-            member, _ = CareTeamMember.objects.update_or_create(
+            member, created = CareTeamMember.objects.update_or_create(
                 case=case, user=user, defaults={"role": role, "added_by": added_by}
             )
     except IntegrityError:  # a concurrent add of the same person: theirs stands, then ours
-        member = CareTeamMember.objects.get(case=case, user=user)
+        member, created = CareTeamMember.objects.get(case=case, user=user), False
         member.role = role
         member.save(update_fields=["role"])
     case.__dict__.pop("_role_cache", None)
     consent_defaults_record(case=case, recorded_by=added_by)
+    care_team_changed.send(
+        sender=CareTeamMember,
+        case=case,
+        user=user,
+        role=role,
+        change="added" if created else "role",
+        by=added_by,
+    )
+    return member
+
+
+@transaction.atomic
+@audited(by="by", reason="Lead handed over")
+def care_team_hand_over_lead(*, case: Case, to: User, by: User) -> CareTeamMember:
+    """Make ``to`` the case's lead clinician; the former lead stays on as clinician (or
+    physiotherapist). The lead hands over, or a clinician of the case when it has no lead."""
+    lead = (
+        case.care_team.select_for_update().filter(role=CareTeamMember.Role.LEAD_CLINICIAN).first()
+    )
+    if lead is not None and lead.user_id != by.pk:
+        raise ApplicationError("Only the lead clinician hands over the lead.")
+    if lead is None and not permissions.can_manage_care_team(by, case):
+        raise ApplicationError("You may not change this care team.")
+    if lead is not None and lead.user_id == to.pk:
+        raise ApplicationError(f"{to} already leads this case.")
+    if not permissions.can_join_case(to, case):
+        raise ApplicationError("No such person.", {"user": "No such person in your clinic."})
+    role_error = CareTeamMember.role_error(to, CareTeamMember.Role.LEAD_CLINICIAN)
+    if role_error:
+        raise ApplicationError(role_error, {"user": role_error})
+    if lead is not None:
+        lead.role = (
+            CareTeamMember.Role.PHYSIO
+            if lead.user.kind == User.Kind.PHYSIO
+            else CareTeamMember.Role.CLINICIAN
+        )
+        lead.save(update_fields=["role"])
+    member, _ = CareTeamMember.objects.update_or_create(
+        case=case,
+        user=to,
+        defaults={"role": CareTeamMember.Role.LEAD_CLINICIAN, "added_by": by},
+    )
+    case.__dict__.pop("_role_cache", None)
+    consent_defaults_record(case=case, recorded_by=by)
+    care_team_changed.send(
+        sender=CareTeamMember, case=case, user=to, role=member.role, change="lead", by=by
+    )
     return member
 
 
@@ -133,8 +194,22 @@ def care_team_remove(*, case: Case, user: User, removed_by: User) -> None:
     leads = CareTeamMember.objects.filter(case=case, role__in=permissions.TEAM_MANAGERS)
     if not leads.exclude(user=user).exists():
         raise ApplicationError("A case needs at least one clinician on its care team.")
+    if case.athlete.user_id == user.pk:
+        raise ApplicationError("The athlete stays on their own case.")
+    member = CareTeamMember.objects.filter(case=case, user=user).first()
+    if member is not None and member.role == CareTeamMember.Role.LEAD_CLINICIAN:
+        raise ApplicationError("Hand the lead over before the lead clinician leaves the case.")
     CareTeamMember.objects.filter(case=case, user=user).delete()
     case.__dict__.pop("_role_cache", None)
+    if member is not None:
+        care_team_changed.send(
+            sender=CareTeamMember,
+            case=case,
+            user=user,
+            role=member.role,
+            change="removed",
+            by=removed_by,
+        )
 
 
 def _full_clean(instance) -> None:

@@ -35,3 +35,9 @@ def may_open_case(user) -> bool:
 def may_share_contact(user) -> bool:
     """``athletes.permissions.can_share_contact``."""
     return permissions.can_share_contact(user)
+
+
+@register.filter
+def uses_clinic_page(user) -> bool:
+    """The clinic's page (staff, teams, invitations): its staff and its administrators."""
+    return permissions.can_use_clinic_page(user)

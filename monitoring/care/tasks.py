@@ -17,6 +17,7 @@ from athletes.models import CareTeamMember, User
 from monitoring.care import selectors as care
 from monitoring.care import services as care_services
 from monitoring.ingest.checks import athlete_today
+from monitoring.models import Notification
 from monitoring.models.care import CaseNote
 
 # As in monitoring.evaluation.tasks (which imports this module: no import back from it).
@@ -104,3 +105,13 @@ def send_overdue_review_emails(day: str | None = None) -> int:
             )
             sent += send_mail(subject[:200], body, None, recipients, fail_silently=False)
     return sent
+
+
+@shared_task(name="monitoring.tasks.send_notification_email", **RETRY)
+def send_notification_email(notification_id: int) -> int:
+    """E-mail an in-app notice (a care-team change) to its recipient, with a link home."""
+    notice = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    if notice is None or not notice.recipient.is_active or not notice.recipient.email:
+        return 0
+    body = f"{notice.body}\n\n{_link(reverse('home'))}"
+    return send_mail(f"[rehab] {notice.title}"[:200], body, None, [notice.recipient.email])

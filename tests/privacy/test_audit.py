@@ -66,9 +66,7 @@ def test_the_record_covers_team_assessments_flags_consent_and_the_case(
 ):
     newcomer = UserFactory(username="noor", kind="physio")
     athlete_services.care_team_add(case=case, user=newcomer, role="physio", added_by=clinician)
-    athlete_services.care_team_add(
-        case=case, user=newcomer, role="lead_clinician", added_by=clinician
-    )
+    athlete_services.care_team_hand_over_lead(case=case, to=newcomer, by=clinician)
     flag_resolve(flag=records["flag"], by=clinician, resolution="Logged by phone with the athlete")
     athlete_services.consent_set(
         athlete=case.athlete, role="coach", given=False, changed_by=athlete_user

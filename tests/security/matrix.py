@@ -89,6 +89,12 @@ def url_for(route: Route, world: dict, which: str) -> str:
         "review_id": rows["review"].pk,
         "goal_id": rows["goal"].pk,
         "trial_id": rows["trial"].pk,
+        "user_id": rows["member"].user_id,
+        "athlete_id": case.athlete_id,
+        "invitation_id": 2_000_000_000,  # none: the pages answer as for another clinic's
+        "token": "not-a-link-anyone-was-given",
+        "signed": "not-signed",
+        "uidb64": "MQ",
         "day": (TODAY - dt.timedelta(days=1)).isoformat(),
         "format": "json",
         # Django admin: a model of the project and an object of it

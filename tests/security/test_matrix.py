@@ -190,6 +190,14 @@ MATRIX: dict[str, Expect] = {
         physio=400,
         **CASE_ACTION_REFUSED,
     ),
+    # The care team: the case's managers (lead clinician, clinicians) change it; a refused change
+    # (here: an empty form) comes back to the case page with the reason.
+    "clinic:team_add": expect("POST", anonymous=LOGIN, everyone=404, foreign=404, clinician=302),
+    "clinic:team_role": expect("POST", anonymous=LOGIN, everyone=404, foreign=404, clinician=302),
+    "clinic:team_remove": expect(
+        "POST", anonymous=LOGIN, everyone=404, foreign=404, clinician=302
+    ),
+    "clinic:team_lead": expect("POST", anonymous=LOGIN, everyone=404, foreign=404, clinician=302),
     # --- the plan builder and the template library ----------------------------------------------
     "plans:builder": expect(
         anonymous=LOGIN, everyone=404, foreign=404, **CLINICAL, **CASE_ACTION_REFUSED
@@ -303,6 +311,26 @@ MATRIX: dict[str, Expect] = {
     # --- one's own account ----------------------------------------------------------------------
     "account:two_factor": expect(anonymous=LOGIN, everyone=200, integration=403),
     "account:two_factor_verify": expect(anonymous=LOGIN, everyone=302),  # not turned on: home
+    "account:home": expect(anonymous=LOGIN, everyone=200),
+    "account:email_change": expect(anonymous=LOGIN, everyone=200),
+    "account:email_confirm": expect(anonymous=LOGIN, everyone=302),  # a bad link: say so
+    "account:password_change": expect(anonymous=LOGIN, everyone=200),
+    "account:password_change_done": expect(anonymous=LOGIN, everyone=200),
+    "account:password_reset": expect(anonymous=200, everyone=200),
+    "account:password_reset_done": expect(anonymous=200, everyone=200),
+    "account:password_reset_confirm": expect(anonymous=200, everyone=200),  # "cannot be used"
+    "account:password_reset_complete": expect(anonymous=200, everyone=200),
+    # --- invitations and the clinic's page (nobody here administers a clinic) -------------------
+    "account:invitation": expect(anonymous=410, everyone=410),  # an unknown link: gone
+    "account:clinic": expect(anonymous=LOGIN, everyone=404, **CARE_TEAM),
+    "account:clinic_setup": expect(anonymous=LOGIN, everyone=302),  # not a superuser: the clinic
+    "account:invite_staff": expect("POST", anonymous=LOGIN, everyone=404),
+    "account:invitation_resend": expect("POST", anonymous=LOGIN, everyone=404),
+    "account:invitation_revoke": expect("POST", anonymous=LOGIN, everyone=404),
+    "account:team_create": expect("POST", anonymous=LOGIN, everyone=404),  # no clinic to own it
+    # The athlete's login: their case's clinicians and physio (the athlete has one: it says so).
+    "account:athlete_invite": expect(anonymous=LOGIN, everyone=404, foreign=404, **CLINICAL),
+    "account:athlete_invite_resend": expect("POST", anonymous=LOGIN, everyone=404, foreign=404),
     # --- the athlete's pages (their own case only: nobody else has one here) --------------------
     "athlete:today": expect(anonymous=LOGIN, everyone=404, athlete=200),
     "athlete:log": expect(anonymous=LOGIN, everyone=404, athlete=200),

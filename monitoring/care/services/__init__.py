@@ -24,6 +24,7 @@ from monitoring.care.services.notifications import (
     clinical_team_ids,
     notification_settings_for,
     notification_settings_update,
+    team_change_notify,
     wants,
 )
 from monitoring.care.services.reviews import (
@@ -36,6 +37,7 @@ from monitoring.care.services.reviews import (
 )
 
 __all__ = [
+    "team_change_notify",
     "GOAL_MAX_OPEN",
     "NOTE_MAX",
     "REVIEW_HORIZON_DAYS",

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from monitoring.surfaces.clinic.views import case_new, case_page, cases, flags
+from monitoring.surfaces.clinic.views import care_team, case_new, case_page, cases, flags
 
 app_name = "clinic"
 urlpatterns = [
@@ -20,6 +20,18 @@ urlpatterns = [
     path("cases/<int:case_id>/undo-decision/", case_page.case_undo_decision, name="case_undo"),
     path("cases/<int:case_id>/assessments/", case_page.assessment_new, name="assessment_new"),
     path("cases/<int:case_id>/femoral-neck/", case_page.femoral_neck_new, name="femoral_neck_new"),
+    path("cases/<int:case_id>/team/add/", care_team.member_add, name="team_add"),
+    path("cases/<int:case_id>/team/<int:user_id>/role/", care_team.member_role, name="team_role"),
+    path(
+        "cases/<int:case_id>/team/<int:user_id>/remove/",
+        care_team.member_remove,
+        name="team_remove",
+    ),
+    path(
+        "cases/<int:case_id>/team/<int:user_id>/lead/",
+        care_team.hand_over_lead,
+        name="team_lead",
+    ),
     path(
         "cases/<int:case_id>/flags/<int:flag_id>/acknowledge/",
         flags.flag_acknowledge,

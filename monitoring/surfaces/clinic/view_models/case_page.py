@@ -18,6 +18,7 @@ from monitoring import charts, metrics
 from monitoring.evaluation import selectors
 from monitoring.models import ActivitySession, Assessment, DailyLog, Flag
 from monitoring.models.care import CaseNote
+from monitoring.surfaces.clinic.view_models.care_team import CareTeamPanel, care_team_panel
 from monitoring.surfaces.clinic.view_models.common import (
     day_in_phase,
     fields_shown,
@@ -70,6 +71,7 @@ class CasePage:
     """The plan's last phase decision when it can be undone (advance, step back, hold,
     complete)."""
     care_team: list[CareTeamMember] = field(default_factory=list)
+    team: CareTeamPanel | None = None
     chart_start: dt.date | None = None
     periods: list[charts.PhasePeriod] = field(default_factory=list)
     marks: list[charts.FlagMark] = field(default_factory=list)
@@ -154,6 +156,7 @@ def case_page(user: User, case: Case, *, today: dt.date, with_charts: bool = Tru
         .select_related("user")
         .order_by("role", "user__last_name")
     )
+    page.team = care_team_panel(user, case, page.care_team)
     shown = _add_plans(page)
     if page.plan is not None and page.phase is not None and can["clinical"]:
         _add_evaluation(page)

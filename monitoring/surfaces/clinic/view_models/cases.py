@@ -129,7 +129,10 @@ def athletes_of(user: User) -> QuerySet[Athlete]:
 
 
 def teams_for_new_athlete(user: User) -> QuerySet[Team]:
-    """Teams the user follows as staff or whose athletes they treat."""
+    """The teams of the user's clinic (before clinics: the teams the user follows as staff or
+    whose athletes they treat)."""
+    if user.clinic_id is not None:
+        return Team.objects.filter(clinic_id=user.clinic_id).order_by("name")
     return (
         Team.objects.filter(Q(staff=user) | Q(athletes__cases__care_team__user=user))
         .distinct()

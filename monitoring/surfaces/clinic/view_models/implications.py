@@ -152,7 +152,7 @@ def _screen_positive(case: Case) -> bool:
     }
 
 
-def _referral_reasons(case: Case) -> list[str]:
+def referral_reasons(case: Case) -> list[str]:
     """Why the athlete sees the nutritionist, in words (none: no referral)."""
     reasons = []
     if case.red_s_screen == Case.Screen.POSITIVE:
@@ -167,7 +167,7 @@ def _referral_reasons(case: Case) -> list[str]:
 
 
 def _referral_items(case: Case) -> list[Implication]:
-    reasons = _referral_reasons(case)
+    reasons = referral_reasons(case)
     if not reasons:
         return []
     return [

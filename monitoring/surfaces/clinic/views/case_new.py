@@ -65,7 +65,9 @@ def case_new(request):
 def _open_case(request, form: NewCaseForm):
     """The athlete (when new) and the case in one transaction: nothing is half-saved."""
     with transaction.atomic():
-        athlete = form.cleaned_data["existing_athlete"] or athlete_create(**form.athlete_data())
+        athlete = form.cleaned_data["existing_athlete"] or athlete_create(
+            **form.athlete_data(), clinic=request.user.clinic
+        )
         return case_open(
             athlete=athlete,
             site=form.cleaned_data["site"],

@@ -1,102 +1,16 @@
+"""Cases (one injury episode each), their care teams and integration grants."""
+
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from athletes.models.people import Athlete, Team, User
 from athletes.sites import HIGH, LOW, SITE_CHOICES, site_risk
-
-
-class User(AbstractUser):
-    """A person or an integration account.
-
-    ``kind`` says where the home page sends the user; what a user may see and change on a case
-    is decided by their ``CareTeamMember.role`` on that case (see ``athletes.permissions``).
-    """
-
-    class Kind(models.TextChoices):
-        CLINICIAN = "clinician", "Clinician"
-        PHYSIO = "physio", "Physiotherapist"
-        COACH = "coach", "Coach"
-        ATHLETE = "athlete", "Athlete"
-        NUTRITIONIST = "nutritionist", "Nutritionist"
-        PSYCHOLOGIST = "psychologist", "Psychologist"
-        INTEGRATION = "integration", "Integration account"
-
-    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.CLINICIAN)
-    contact_phone = models.CharField(
-        "Phone for athletes",
-        max_length=40,
-        blank=True,
-        help_text="Shown to the athletes of your cases when they must stop and contact the "
-        "clinical team (an open red flag). Empty: not shared.",
-    )
-    contact_email = models.EmailField(
-        "E-mail for athletes",
-        blank=True,
-        help_text="Shown to the athletes of your cases when they must stop and contact the "
-        "clinical team. Empty: not shared (your login e-mail is never shown).",
-    )
-
-    def __str__(self) -> str:
-        return self.get_full_name() or self.username
-
-
-class Team(models.Model):
-    name = models.CharField(max_length=120, unique=True)
-    sport = models.CharField(max_length=80, blank=True)
-    staff = models.ManyToManyField(
-        settings.AUTH_USER_MODEL,
-        blank=True,
-        related_name="teams",
-        help_text="Coaches and staff who follow this team's athletes.",
-    )
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Athlete(models.Model):
-    class Sex(models.TextChoices):
-        FEMALE = "female", "Female"
-        MALE = "male", "Male"
-        OTHER = "other", "Other"
-        UNKNOWN = "unknown", "Not recorded"
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="athlete_profile",
-        help_text="The athlete's own login, if they have one.",
-    )
-    first_name = models.CharField(max_length=80)
-    last_name = models.CharField(max_length=80)
-    date_of_birth = models.DateField(null=True, blank=True)
-    sex = models.CharField(max_length=8, choices=Sex.choices, default=Sex.UNKNOWN)
-    sport = models.CharField(max_length=80, blank=True)
-    team = models.ForeignKey(
-        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="athletes"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["last_name", "first_name"]
-
-    def __str__(self) -> str:
-        return f"{self.first_name} {self.last_name}"
-
-    @property
-    def full_name(self) -> str:
-        return str(self)
 
 
 class Case(models.Model):
@@ -391,77 +305,3 @@ class IntegrationGrant(models.Model):
 
         if self.user_id and self.user.kind != User.Kind.INTEGRATION:
             raise ValidationError({"user": "Only integration accounts are granted whole teams."})
-
-
-# ================================================================================================
-# Consent and data rights (issue 11). Appended section: the models above are unchanged.
-# ================================================================================================
-
-
-class SharingConsent(models.Model):
-    """An athlete's consent to share their cases with everyone who holds one care-team role.
-
-    ``athletes.permissions`` enforces it: while consent for a role is withdrawn, members with
-    that role on the athlete's cases are treated as not on the care team (404 everywhere). No
-    row means consent given — the default recorded when a case opens or a role joins it (see
-    ``athletes.services.consent_defaults_record``). The lead clinician treats the athlete and
-    is never subject to it. ``history`` keeps every change with who and when.
-    """
-
-    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="sharing_consents")
-    role = models.CharField(max_length=16, choices=CareTeamMember.Role.choices)
-    given = models.BooleanField(default=True)
-    changed_at = models.DateTimeField()
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    history = HistoricalRecords()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["athlete", "role"], name="one_consent_per_athlete_role"
-            ),
-        ]
-        ordering = ["athlete", "role"]
-
-    def __str__(self) -> str:
-        state = "given" if self.given else "withdrawn"
-        return f"{self.athlete}: sharing with {self.get_role_display()} {state}"
-
-
-class ErasureRecord(models.Model):
-    """The audit of an athlete's erasure: who, when, why and how many records of each kind.
-
-    It keeps none of the erased data (no name, no dates of birth, no clinical facts); the former
-    internal id only lets the clinic answer "was record #n erased, and when".
-    """
-
-    erased_at = models.DateTimeField(auto_now_add=True)
-    erased_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    erased_by_name = models.CharField(
-        max_length=160, help_text="Who erased, as named then (the account may go later)."
-    )
-    reason = models.TextField()
-    former_athlete_id = models.PositiveBigIntegerField()
-    case_count = models.PositiveIntegerField(default=0)
-    counts = models.JSONField(default=dict, help_text="Records deleted, by kind.")
-
-    class Meta:
-        ordering = ["-erased_at"]
-
-    def __str__(self) -> str:
-        return f"Athlete record #{self.former_athlete_id} erased {self.erased_at:%Y-%m-%d}"
-
-
-from athletes.access_models import AccessRecord  # noqa: E402, F401 — the access log

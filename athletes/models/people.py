@@ -1,0 +1,130 @@
+"""People and where they belong: the clinic, its users, teams and athletes."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Clinic(models.Model):
+    """The organisation that owns its staff, teams and athletes.
+
+    Staff of one clinic never see another's people: whom one may invite, add to a care team or
+    enrol in a team is always someone of one's own clinic (``athletes.permissions.same_clinic``).
+    A database from before clinics holds every existing row in one clinic (migration 0008).
+    """
+
+    name = models.CharField(max_length=120)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person or an integration account.
+
+    ``kind`` says where the home page sends the user; what a user may see and change on a case
+    is decided by their ``CareTeamMember.role`` on that case (see ``athletes.permissions``).
+    """
+
+    class Kind(models.TextChoices):
+        CLINICIAN = "clinician", "Clinician"
+        PHYSIO = "physio", "Physiotherapist"
+        COACH = "coach", "Coach"
+        ATHLETE = "athlete", "Athlete"
+        NUTRITIONIST = "nutritionist", "Nutritionist"
+        PSYCHOLOGIST = "psychologist", "Psychologist"
+        INTEGRATION = "integration", "Integration account"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.CLINICIAN)
+    clinic = models.ForeignKey(
+        Clinic, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
+    is_clinic_admin = models.BooleanField(
+        "Clinic administrator",
+        default=False,
+        help_text="Invites staff, revokes invitations and manages the clinic's teams.",
+    )
+    contact_phone = models.CharField(
+        "Phone for athletes",
+        max_length=40,
+        blank=True,
+        help_text="Shown to the athletes of your cases when they must stop and contact the "
+        "clinical team (an open red flag). Empty: not shared.",
+    )
+    contact_email = models.EmailField(
+        "E-mail for athletes",
+        blank=True,
+        help_text="Shown to the athletes of your cases when they must stop and contact the "
+        "clinical team. Empty: not shared (your login e-mail is never shown).",
+    )
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Team(models.Model):
+    clinic = models.ForeignKey(
+        Clinic, null=True, blank=True, on_delete=models.PROTECT, related_name="teams"
+    )
+    name = models.CharField(max_length=120)
+    sport = models.CharField(max_length=80, blank=True)
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="teams",
+        help_text="Coaches and staff who follow this team's athletes.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "name"], name="one_team_name_per_clinic"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Athlete(models.Model):
+    class Sex(models.TextChoices):
+        FEMALE = "female", "Female"
+        MALE = "male", "Male"
+        OTHER = "other", "Other"
+        UNKNOWN = "unknown", "Not recorded"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="athlete_profile",
+        help_text="The athlete's own login, if they have one.",
+    )
+    clinic = models.ForeignKey(
+        Clinic, null=True, blank=True, on_delete=models.PROTECT, related_name="athletes"
+    )
+    first_name = models.CharField(max_length=80)
+    last_name = models.CharField(max_length=80)
+    date_of_birth = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=8, choices=Sex.choices, default=Sex.UNKNOWN)
+    sport = models.CharField(max_length=80, blank=True)
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="athletes"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def full_name(self) -> str:
+        return str(self)

@@ -1,0 +1,109 @@
+"""The case page's care team: add a member of the clinic with a role their kind may hold,
+change a role, remove a member, hand the lead over. Each change is recorded (the care team's
+history, with who and why) and the person who joins is notified."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from athletes import permissions
+from athletes.models import CareTeamMember, User
+from athletes.selectors import clinic_case_for_user
+from athletes.services import care_team_add, care_team_hand_over_lead, care_team_remove
+from monitoring.surfaces.clinic.views.common import case_url
+from rehab.errors import ApplicationError
+
+
+def _case(request, case_id: int):
+    case = clinic_case_for_user(request.user, case_id)
+    if not permissions.can_manage_care_team(request.user, case):
+        raise Http404("No such page.")
+    return case
+
+
+def _person(case, user_id) -> User:
+    """Someone of the case's clinic (anyone else does not exist, as far as this page says)."""
+    try:
+        person = User.objects.filter(pk=int(user_id)).first()
+    except (TypeError, ValueError):
+        person = None
+    if person is None or not permissions.can_join_case(person, case):
+        raise ApplicationError("No such person in your clinic.")
+    return person
+
+
+def _back(case):
+    return redirect(case_url(case.pk, "care-team"))
+
+
+@login_required
+@require_POST
+def member_add(request, case_id: int):
+    """``member`` is "<user id>:<role>", as the page offers it."""
+    case = _case(request, case_id)
+    user_id, _, role = (request.POST.get("member") or "").partition(":")
+    try:
+        person = _person(case, user_id)
+        care_team_add(case=case, user=person, role=role, added_by=request.user)
+    except ApplicationError as exc:
+        messages.error(request, _message(exc))
+    else:
+        role_label = str(CareTeamMember.Role(role).label).lower()
+        messages.success(request, f"{person} joined the care team as {role_label}.")
+    return _back(case)
+
+
+@login_required
+@require_POST
+def member_role(request, case_id: int, user_id: int):
+    case = _case(request, case_id)
+    role = request.POST.get("role") or ""
+    try:
+        person = _person(case, user_id)
+        if not case.care_team.filter(user=person).exists():
+            raise ApplicationError(f"{person} is not on this care team.")
+        if role == CareTeamMember.Role.LEAD_CLINICIAN:
+            raise ApplicationError("The lead is handed over, not given as a role.")
+        care_team_add(case=case, user=person, role=role, added_by=request.user)
+    except ApplicationError as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(request, f"{person} is now {CareTeamMember.Role(role).label.lower()}.")
+    return _back(case)
+
+
+@login_required
+@require_POST
+def member_remove(request, case_id: int, user_id: int):
+    case = _case(request, case_id)
+    try:
+        person = _person(case, user_id)
+        care_team_remove(case=case, user=person, removed_by=request.user)
+    except ApplicationError as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(request, f"{person} left the care team.")
+    return _back(case)
+
+
+@login_required
+@require_POST
+def hand_over_lead(request, case_id: int, user_id: int):
+    case = _case(request, case_id)
+    try:
+        person = _person(case, user_id)
+        care_team_hand_over_lead(case=case, to=person, by=request.user)
+    except ApplicationError as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(request, f"{person} now leads this case.")
+    return _back(case)
+
+
+def _message(exc: ApplicationError) -> str:
+    details = [m for messages_ in exc.errors.values() for m in messages_]
+    return details[0] if details and exc.message.startswith(("Please", "Unknown")) else exc.message

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.http import Http404
+from django.utils import timezone
 
 from athletes import permissions
 from athletes.models import AccessRecord, CareTeamMember, Case, User
@@ -45,20 +49,75 @@ def clinic_case_for_user(user: User, case_id: int) -> Case:
 
 
 ACCESS_SHOWN = 100
-"""How many of the latest access records a page lists."""
+"""How many entries (a person's looks at one thing on one day) a page lists."""
+
+ACCESS_READ = 2000
+"""How many of the latest access records are read to make those entries (one query)."""
+
+ATHLETE_WORDS = {
+    AccessRecord.What.CASE_PAGE: "your case page",
+    AccessRecord.What.TIMELINE: "your notes and timeline",
+    AccessRecord.What.RECORD: "the history of changes to your record",
+    AccessRecord.What.PRIVACY: "your sharing settings",
+    AccessRecord.What.PLAN: "your plan, to change it",
+    AccessRecord.What.REPLAY: "your plan, to try a change on your past logs",
+    AccessRecord.What.API: "your clinical data, from a connected system",
+    AccessRecord.What.FHIR: "your record, in the format other clinics' systems read",
+    AccessRecord.What.EXPORT: "a download of all your data",
+    AccessRecord.What.NOTES_CSV: "a download of your notes",
+}
+"""What each kind of look means, in the athlete's words (the staff read the labels)."""
 
 
-def access_records(*, case: Case | None = None, athlete_id: int | None = None) -> list:
-    """The latest reads of a case's (or of all an athlete's cases') clinical data, newest first:
-    one query."""
+@dataclass(frozen=True)
+class AccessEntry:
+    """One person's looks at one thing of a case on one day: how many, first and last."""
 
+    who: str
+    role: str
+    role_label: str
+    what: str
+    what_label: str
+    athlete_words: str
+    case: Case | None
+    first: dt.datetime
+    last: dt.datetime
+    count: int
+    addresses: tuple[str, ...]
+
+
+def access_records(*, case: Case | None = None, athlete_id: int | None = None) -> list[AccessEntry]:
+    """Who looked at a case's (or at all an athlete's cases') clinical data, newest first: each
+    person's looks at one thing on one day make one entry (a busy day is one line). One query."""
     rows = AccessRecord.objects.select_related("case")
-    if case is not None:
-        rows = rows.filter(case=case)
-    else:
-        rows = rows.filter(athlete_id=athlete_id)
+    rows = rows.filter(case=case) if case is not None else rows.filter(athlete_id=athlete_id)
     labels = dict(CareTeamMember.Role.choices)
-    shown = list(rows[:ACCESS_SHOWN])
-    for row in shown:
-        row.role_label = str(labels.get(row.role, row.role))
-    return shown
+    entries: dict[tuple, dict] = {}
+    for row in rows[:ACCESS_READ]:
+        day = timezone.localtime(row.at).date()
+        key = (row.user_id or row.who, row.role, row.what, row.case_id, day)
+        found = entries.get(key)
+        if found is None:
+            if len(entries) == ACCESS_SHOWN:
+                break
+            entries[key] = found = {"row": row, "first": row.at, "count": 0, "ips": []}
+        found["first"] = row.at  # newest first: the last one seen is the earliest
+        found["count"] += 1
+        if row.ip and row.ip not in found["ips"]:
+            found["ips"].append(row.ip)
+    return [
+        AccessEntry(
+            who=e["row"].who,
+            role=e["row"].role,
+            role_label=str(labels.get(e["row"].role, e["row"].role)),
+            what=e["row"].what,
+            what_label=e["row"].get_what_display(),
+            athlete_words=ATHLETE_WORDS.get(e["row"].what, e["row"].get_what_display()),
+            case=e["row"].case,
+            first=e["first"],
+            last=e["row"].at,
+            count=e["count"],
+            addresses=tuple(e["ips"]),
+        )
+        for e in entries.values()
+    ]

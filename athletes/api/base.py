@@ -30,9 +30,9 @@ class ScopedViewMixin:
         return scope_for(self.request)
 
     records_access = False
-    """Reads of this resource are clinical data for whoever may get them (notes, goals,
-    assessments): every detail read is in the access log. Resources with a clinical and a summary
-    view (``AccessViewMixin``) log the clinical reads only."""
+    """Detail reads of this resource (notes, goals, assessments) by the case's clinical readers
+    are in the access log. Resources with a clinical and a summary view (``AccessViewMixin``)
+    log the clinical reads only."""
 
     def case_id_of(self, obj) -> int | None:
         return getattr(obj, "case_id", None)
@@ -44,16 +44,20 @@ class ScopedViewMixin:
         return obj
 
     def _record_access(self, obj) -> None:
+        # A clinical view is clinical for whoever gets it; a note or goal is clinical data only
+        # for the clinical readers (a coach reading a team note reads no clinical data).
         if hasattr(self, "clinical_serializer_class"):
-            clinical = self.sees_clinical(obj)
+            if not self.sees_clinical(obj):
+                return
+            always = True
+        elif self.records_access:
+            always = False
         else:
-            clinical = self.records_access
-        if not clinical:
             return
         case = self._case_of(obj)
         if case is not None:
             what = AccessRecord.What.FHIR if self.action == "fhir" else AccessRecord.What.API
-            record_access(self.request, case, what, always=True)
+            record_access(self.request, case, what, always=always)
 
     def _case_of(self, obj):
         case_id = self.case_id_of(obj)

@@ -135,10 +135,11 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
         "flag": R, "created_at": R,
     },
     "monitoring.Review": {
-        "id": S, "case": S, "due_on": S, "status": S, "booster": S, "repeat_weeks": S,
+        "id": S, "case": S, "due_on": S, "status": S,
         "scheduled_by": S, "created_at": S, "done_on": S, "done_by": S, "coach_note": S,
         "kind": C,  # "imaging" is clinical; the coach sees "a review"
         "note": C,
+        "booster": C, "repeat_weeks": C,  # a bone-health maintenance schedule is clinical
         "overdue_notified_on": I,
     },
     "monitoring.Goal": {

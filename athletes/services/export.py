@@ -44,10 +44,20 @@ def _plain(value: Any) -> Any:
     return value
 
 
+NOT_EXPORTED_FIELDS = {"athletes.accessrecord": frozenset({"ip"})}
+"""Fields that are not the athlete's: the address a staff member read the record from is the
+staff member's (the athlete's own list shows who and when, never where from)."""
+
+
 def _row(obj: models.Model) -> dict[str, Any]:
     if isinstance(obj, User):
         return {name: _plain(getattr(obj, name)) for name in ACCOUNT_FIELDS}
-    return {f.attname: _plain(getattr(obj, f.attname)) for f in obj._meta.concrete_fields}
+    skip = NOT_EXPORTED_FIELDS.get(obj._meta.label_lower, frozenset())
+    return {
+        f.attname: _plain(getattr(obj, f.attname))
+        for f in obj._meta.concrete_fields
+        if f.attname not in skip
+    }
 
 
 def athlete_data(athlete: Athlete) -> dict[str, list[dict[str, Any]]]:

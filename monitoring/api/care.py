@@ -202,8 +202,7 @@ class ReviewSummarySerializer(ClassifiedSerializer):
         model = Review
         reader = "summary"
         fields = [
-            "access", "id", "case", "due_on", "status", "booster", "repeat_weeks", "coach_note",
-            "created_at", "done_on",
+            "access", "id", "case", "due_on", "status", "coach_note", "created_at", "done_on",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -213,7 +212,7 @@ class ReviewClinicalSerializer(ReviewSummarySerializer):
 
     class Meta(ReviewSummarySerializer.Meta):
         reader = "clinical"
-        fields = [*ReviewSummarySerializer.Meta.fields, "kind", "note"]
+        fields = [*ReviewSummarySerializer.Meta.fields, "kind", "note", "booster", "repeat_weeks"]
         read_only_fields = fields
 
 

@@ -112,7 +112,7 @@ def test_the_athlete_sees_who_looked_on_the_sharing_page(
     client.force_login(athlete_user)
     page = client.get(reverse("athlete:sharing")).content.decode()
     assert "Who looked at your record" in page
-    assert physio.get_full_name() in page and "Case page" in page
+    assert physio.get_full_name() in page and "opened your case page" in page
     assert "198.51.100.4" not in page  # the address is for the clinic's audit
 
 
@@ -141,3 +141,45 @@ def test_old_records_are_pruned_after_the_retention(case, records, clinician, se
     assert [r.at for r in _rows(case)] == [now - dt.timedelta(days=29)]
     schedule = {e["task"] for e in celery_app.conf.beat_schedule.values()}
     assert "athletes.tasks.prune_access_records" in schedule
+
+
+def test_a_busy_day_is_one_line_per_person_and_page(client, case, records, clinician, physio):
+    client.force_login(physio)
+    for _ in range(3):
+        client.get(reverse("clinic:case", args=[case.pk]))
+    client.get(reverse("care:timeline", args=[case.pk]))
+    assert len(_rows(case)) == 4  # every look is kept
+    client.force_login(clinician)
+    page = client.get(reverse("clinic:case_record", args=[case.pk])).content.decode()
+    section = page[page.index('id="access"') :]
+    assert section.count('class="access-row"') == 3  # the physio's two pages, the lead's record
+    assert "Case page · 3 times" in section
+
+
+def test_the_case_page_s_sharing_panel_is_not_a_second_look(client, case, records, clinician):
+    client.force_login(clinician)
+    client.get(reverse("clinic:case", args=[case.pk]))
+    client.get(reverse("clinic:case_privacy", args=[case.pk]), HTTP_HX_REQUEST="true")
+    assert [r.what for r in _rows(case)] == ["case_page"]
+    page = client.get(reverse("clinic:case_privacy", args=[case.pk]), HTTP_HX_REQUEST="true")
+    assert "Who looked at this record" in page.content.decode()  # the lead's way to the list
+
+
+def test_a_coach_reading_a_team_note_reads_no_clinical_data(api, case, records, clinician, coach):
+    from monitoring.models import CaseNote
+
+    note = CaseNote.objects.create(
+        case=case, author=clinician, audience=CaseNote.Audience.TEAM, body="Easy week."
+    )
+    assert api(coach).get(f"/api/v1/notes/{note.pk}/").status_code == 200
+    assert _rows(case) == []
+    assert api(clinician).get(f"/api/v1/notes/{note.pk}/").status_code == 200
+    assert [r.what for r in _rows(case)] == ["api"]
+
+
+def test_the_athlete_s_export_does_not_carry_the_staff_s_addresses(client, case, records, physio):
+    client.force_login(physio)
+    client.get(reverse("clinic:case", args=[case.pk]), REMOTE_ADDR="198.51.100.4")
+    rows = services.athlete_data(case.athlete)["athletes.accessrecord"]
+    assert rows and all("ip" not in row for row in rows)
+    assert rows[0]["who"] == physio.get_full_name()

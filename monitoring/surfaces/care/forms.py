@@ -32,7 +32,12 @@ def _date(min_day: dt.date | None = None, max_day: dt.date | None = None) -> for
 
 
 class NoteForm(CareForm):
-    audience = forms.ChoiceField(label="Who may read it", widget=forms.RadioSelect)
+    audience = forms.ChoiceField(
+        label="Who may read it",
+        widget=forms.RadioSelect,
+        help_text="The whole care team includes the coach: keep the diagnosis, imaging, pain "
+        "scores and test results to notes for clinical staff only.",
+    )
     body = forms.CharField(
         label="Note",
         max_length=4000,

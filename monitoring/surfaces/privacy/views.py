@@ -56,10 +56,12 @@ def _may_open_panel(user, case) -> bool:
 def case_privacy(request, case_id: int):
     case = _case(request, case_id, _may_open_panel)
     user = request.user
-    record_access(request, case, What.PRIVACY)
+    if not request.htmx:  # the case page's panel: the case page's own look is recorded
+        record_access(request, case, What.PRIVACY)
     context = {
         "case": case,
         "can_audit": permissions.can_view_audit(user, case),
+        "can_see_access": permissions.can_view_access_log(user, case),
         "can_export": permissions.can_export_athlete(user, case),
         "can_erase": permissions.can_erase_athlete(user, case),
         "is_athlete": permissions.is_own_case(user, case),

@@ -194,9 +194,7 @@ MATRIX: dict[str, Expect] = {
     # (here: an empty form) comes back to the case page with the reason.
     "clinic:team_add": expect("POST", anonymous=LOGIN, everyone=404, foreign=404, clinician=302),
     "clinic:team_role": expect("POST", anonymous=LOGIN, everyone=404, foreign=404, clinician=302),
-    "clinic:team_remove": expect(
-        "POST", anonymous=LOGIN, everyone=404, foreign=404, clinician=302
-    ),
+    "clinic:team_remove": expect("POST", anonymous=LOGIN, everyone=404, foreign=404, clinician=302),
     "clinic:team_lead": expect("POST", anonymous=LOGIN, everyone=404, foreign=404, clinician=302),
     # --- the plan builder and the template library ----------------------------------------------
     "plans:builder": expect(

@@ -65,6 +65,7 @@ ATHLETE_WORDS = {
     AccessRecord.What.FHIR: "your record, in the format other clinics' systems read",
     AccessRecord.What.EXPORT: "a download of all your data",
     AccessRecord.What.NOTES_CSV: "a download of your notes",
+    AccessRecord.What.PRINT: "your plan summary or clearance letter, to print it",
 }
 """What each kind of look means, in the athlete's words (the staff read the labels)."""
 

@@ -26,6 +26,7 @@ class AccessRecord(models.Model):
         FHIR = "fhir", "FHIR export"
         EXPORT = "export", "Export of all data"
         NOTES_CSV = "notes_csv", "Notes export (CSV)"
+        PRINT = "print", "Printed plan summary or letter"
 
     athlete = models.ForeignKey(
         "athletes.Athlete", on_delete=models.CASCADE, related_name="access_records"

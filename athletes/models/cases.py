@@ -62,6 +62,12 @@ class Case(models.Model):
         RETURNED = "returned", "Returned to sport"
         CLOSED = "closed", "Closed"
 
+    class Outcome(models.TextChoices):
+        FULL = "full", "Full return to the previous sport and level"
+        MODIFIED = "modified", "Return with changes (sport, level or volume)"
+        NOT_RETURNED = "not_returned", "No return to the sport"
+        TRANSFERRED = "transferred", "Care transferred elsewhere"
+
     athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="cases")
     site = models.CharField(max_length=32, choices=SITE_CHOICES)
     side = models.CharField(max_length=10, choices=Side.choices, default=Side.LEFT)
@@ -130,6 +136,29 @@ class Case(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     target_return_on = models.DateField(null=True, blank=True)
     returned_on = models.DateField(null=True, blank=True)
+    # The end of the case: discharged on return to sport (the athlete keeps the summary), or
+    # closed because it was opened in error. A re-injury opens a new case linked to this one.
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
+    discharge_summary = models.TextField(
+        blank=True,
+        help_text="For the athlete to keep: what happened, what to keep doing, warning signs.",
+    )
+    discharged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_on = models.DateField(null=True, blank=True)
+    closed_reason = models.TextField(blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    previous_case = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="later_cases",
+        help_text="The athlete's earlier bone stress injury this case follows (a re-injury).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

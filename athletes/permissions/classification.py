@@ -72,7 +72,9 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
     },
     "athletes.Case": {
         "id": S, "athlete": S, "status": S, "target_return_on": S, "returned_on": S,
-        "created_at": S, "created_by": S,
+        "created_at": S, "created_by": S, "outcome": S, "discharged_by": S, "closed_on": S,
+        "closed_by": S,
+        "discharge_summary": C, "closed_reason": C, "previous_case": C,
         "site": C, "side": C, "risk": C, "grade": C, "grading_system": C, "imaging": C,
         "imaging_on": C, "diagnosed_on": C, "prior_bsi_count": C, "red_s_screen": C,
         "menstrual_status": C, "vitamin_d_nmol_l": C, "ortho_decision": C,

@@ -79,6 +79,16 @@ def case_open(
     role_error = CareTeamMember.role_error(created_by, creator_role)
     if role_error:
         raise ApplicationError(role_error, {"role": role_error})
+    # A re-injury: the athlete's latest earlier case (one closed in error does not count) is
+    # linked, and every earlier one counts among the prior bone stress injuries.
+    earlier = (
+        list(athlete.cases.exclude(status=Case.Status.CLOSED).order_by("-diagnosed_on", "-id"))
+        if athlete.pk
+        else []
+    )
+    if earlier:
+        details.setdefault("previous_case", earlier[0])
+        details["prior_bsi_count"] = max(details.get("prior_bsi_count") or 0, len(earlier))
     case = Case(
         athlete=athlete,
         site=site,

@@ -91,7 +91,8 @@ def url_for(route: Route, world: dict, which: str) -> str:
         "trial_id": rows["trial"].pk,
         "user_id": rows["member"].user_id,
         "athlete_id": case.athlete_id,
-        "invitation_id": 2_000_000_000,  # none: the pages answer as for another clinic's
+        "invitation_id": 2_000_000_000,
+        "notification_id": 2_000_000_000,  # none: the pages answer as for another clinic's
         "token": "not-a-link-anyone-was-given",
         "signed": "not-signed",
         "uidb64": "MQ",

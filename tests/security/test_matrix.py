@@ -190,6 +190,28 @@ MATRIX: dict[str, Expect] = {
         physio=400,
         **CASE_ACTION_REFUSED,
     ),
+    # The end of a case (an empty form is refused) and its printed documents (the clearance
+    # letter is written on discharge: none here yet).
+    "clinic:case_discharge": expect(
+        "POST",
+        anonymous=LOGIN,
+        everyone=404,
+        foreign=404,
+        **CASE_ACTION_REFUSED,
+        clinician=400,
+        physio=400,
+    ),
+    "clinic:case_close": expect(
+        "POST",
+        anonymous=LOGIN,
+        everyone=404,
+        foreign=404,
+        **CASE_ACTION_REFUSED,
+        clinician=400,
+        physio=400,
+    ),
+    "clinic:case_summary": expect(anonymous=LOGIN, everyone=404, foreign=404, **CLINICAL),
+    "clinic:case_letter": expect(anonymous=LOGIN, everyone=404, foreign=404),
     # The care team: the case's managers (lead clinician, clinicians) change it; a refused change
     # (here: an empty form) comes back to the case page with the reason.
     "clinic:team_add": expect("POST", anonymous=LOGIN, everyone=404, foreign=404, clinician=302),
@@ -310,6 +332,9 @@ MATRIX: dict[str, Expect] = {
     "account:two_factor": expect(anonymous=LOGIN, everyone=200, integration=403),
     "account:two_factor_verify": expect(anonymous=LOGIN, everyone=302),  # not turned on: home
     "account:home": expect(anonymous=LOGIN, everyone=200),
+    "care:notifications": expect(anonymous=LOGIN, everyone=200),
+    "care:notification_count": expect(anonymous=LOGIN, everyone=200),
+    "care:notification_read": expect("POST", anonymous=LOGIN, everyone=404),  # not theirs
     "account:email_change": expect(anonymous=LOGIN, everyone=200),
     "account:email_confirm": expect(anonymous=LOGIN, everyone=302),  # a bad link: say so
     "account:password_change": expect(anonymous=LOGIN, everyone=200),

@@ -3,11 +3,18 @@ review, a template's education cards and each person's notification settings."""
 
 from django.urls import path
 
-from monitoring.surfaces.care import views
+from monitoring.surfaces.care import notifications, views
 
 app_name = "care"
 urlpatterns = [
     path("settings/", views.notification_settings, name="settings"),
+    path("notifications/", notifications.notifications, name="notifications"),
+    path(
+        "notifications/<int:notification_id>/read/",
+        notifications.notification_read,
+        name="notification_read",
+    ),
+    path("notifications/count/", notifications.notification_count, name="notification_count"),
     path("cases/<int:case_id>/", views.timeline, name="timeline"),
     path("cases/<int:case_id>/notes/", views.note_new, name="note_new"),
     path("cases/<int:case_id>/notes.csv", views.notes_csv, name="notes_csv"),

@@ -318,3 +318,30 @@ class UndoDecisionForm(ClinicForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Give a reason for undoing the decision."},
     )
+
+
+class DischargeForm(ClinicForm):
+    """Discharge on return to sport: the date, the outcome and the summary the athlete keeps."""
+
+    returned_on = forms.DateField(label="Returned to sport on", widget=_date_input())
+    outcome = forms.ChoiceField(label="Outcome", choices=Case.Outcome.choices)
+    summary = forms.CharField(
+        label="Summary for the athlete to keep",
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What happened, what to keep doing, and the warning signs that mean: stop and "
+        "call us. The athlete reads it on their phone; it also goes in the clearance letter.",
+        error_messages={"required": "Write the summary the athlete keeps."},
+    )
+
+
+class CloseCaseForm(ClinicForm):
+    """Close a case opened in error."""
+
+    reason = forms.CharField(
+        label="Why close it?",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="E.g. opened for the wrong athlete, or a duplicate of another case.",
+        error_messages={"required": "Give a reason for closing the case."},
+    )

@@ -3,7 +3,15 @@
 
 from django.urls import path
 
-from monitoring.surfaces.clinic.views import care_team, case_new, case_page, cases, flags
+from monitoring.surfaces.clinic.views import (
+    care_team,
+    case_new,
+    case_page,
+    cases,
+    documents,
+    flags,
+    lifecycle,
+)
 
 app_name = "clinic"
 urlpatterns = [
@@ -20,6 +28,10 @@ urlpatterns = [
     path("cases/<int:case_id>/undo-decision/", case_page.case_undo_decision, name="case_undo"),
     path("cases/<int:case_id>/assessments/", case_page.assessment_new, name="assessment_new"),
     path("cases/<int:case_id>/femoral-neck/", case_page.femoral_neck_new, name="femoral_neck_new"),
+    path("cases/<int:case_id>/discharge/", lifecycle.discharge, name="case_discharge"),
+    path("cases/<int:case_id>/close/", lifecycle.close, name="case_close"),
+    path("cases/<int:case_id>/plan-summary/", documents.summary, name="case_summary"),
+    path("cases/<int:case_id>/clearance-letter/", documents.letter, name="case_letter"),
     path("cases/<int:case_id>/team/add/", care_team.member_add, name="team_add"),
     path("cases/<int:case_id>/team/<int:user_id>/role/", care_team.member_role, name="team_role"),
     path(

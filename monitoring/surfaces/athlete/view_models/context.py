@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Prefetch
 from django.http import Http404
@@ -38,6 +39,18 @@ class AthleteContext:
     today: dt.date
     case: Case | None = None
     plan: Plan | None = None
+
+    @cached_property
+    def discharged(self) -> Case | None:
+        """With no active case: the athlete's latest discharge, whose summary they keep."""
+        if self.case is not None:
+            return None
+        return (
+            Case.objects.filter(athlete=self.athlete, status=Case.Status.RETURNED)
+            .exclude(outcome="")
+            .order_by("-returned_on", "-id")
+            .first()
+        )
 
     @property
     def phase(self) -> PlanPhase | None:

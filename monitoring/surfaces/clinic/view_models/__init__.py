@@ -52,7 +52,7 @@ from monitoring.surfaces.clinic.view_models.implications import (
     Implications,
     case_implications,
 )
-from monitoring.surfaces.clinic.view_models.inbox import inbox_flags
+from monitoring.surfaces.clinic.view_models.inbox import Worklist, inbox_flags, worklist
 
 __all__ = [
     "FLAG_SHORT",
@@ -78,6 +78,8 @@ __all__ = [
     "flag_sort_key",
     "history",
     "inbox_flags",
+    "worklist",
+    "Worklist",
     "kind_label",
     "labelled",
     "permissions_for",

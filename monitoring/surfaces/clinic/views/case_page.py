@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 
 from athletes import permissions
+from athletes.models import Case
 from athletes.selectors import clinic_case_for_user
 from athletes.services.access import What, record_access
 from athletes.sites import FEMORAL_NECK_SITES
@@ -25,7 +26,9 @@ from monitoring.models import Assessment
 from monitoring.surfaces.clinic import view_models as clinic
 from monitoring.surfaces.clinic.forms import (
     AssessmentForm,
+    CloseCaseForm,
     DecisionForm,
+    DischargeForm,
     FemoralNeckForm,
     FlagResolveForm,
     SignOffForm,
@@ -83,6 +86,11 @@ def render_case(request, page: clinic.CasePage, *, forms: dict | None = None, st
         )
     if page.can["decide"] and page.last_decision:
         context["undo_form"] = forms.get("undo") or UndoDecisionForm()
+    if page.can["decide"] and case.status == Case.Status.ACTIVE:
+        context["discharge_form"] = forms.get("discharge") or DischargeForm(
+            initial={"returned_on": page.today}
+        )
+        context["close_form"] = forms.get("close") or CloseCaseForm()
     if page.can["assess"]:
         context["assessment_form"] = forms.get("assessment") or AssessmentForm(
             tests=_assessment_tests(user, case), today=page.today

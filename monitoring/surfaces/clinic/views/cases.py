@@ -6,12 +6,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from athletes import permissions
 from athletes.models import Case
 from monitoring.ingest.checks import athlete_today
-from monitoring.models import Flag
 from monitoring.navigation import red_flag_count
 from monitoring.surfaces.clinic import view_models as clinic
 from monitoring.surfaces.clinic.forms import (
@@ -59,13 +59,10 @@ def nav_counts(request):
 @clinic_page
 @require_GET
 def inbox(request):
-    flags = clinic.inbox_flags(request.user)
-    red = [f for f in flags if f.kind == Flag.Kind.RED_FLAG]
-    return render_page(
-        request,
-        "clinic/inbox.html",
-        {"red": red, "regressions": [f for f in flags if f.kind != Flag.Kind.RED_FLAG]},
-    )
+    """The worklist: every open flag of the user's cases, red flags first; reviews overdue and
+    due; flags resolved in the last week with who resolved them."""
+    work = clinic.worklist(request.user, timezone.now())
+    return render_page(request, "clinic/inbox.html", {"work": work})
 
 
 @clinic_page

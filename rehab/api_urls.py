@@ -12,6 +12,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from athletes.api.athletes import AthleteViewSet
 from athletes.api.care_team import CareTeamMemberViewSet
+from athletes.api.invitations import InvitationViewSet
 from monitoring.api.assessments import AssessmentViewSet
 from monitoring.api.care import GoalViewSet, NoteViewSet, ReviewViewSet
 from monitoring.api.cases import CaseViewSet
@@ -36,6 +37,7 @@ router.register("flags", FlagViewSet, basename="flag")
 router.register("notes", NoteViewSet, basename="note")
 router.register("reviews", ReviewViewSet, basename="review")
 router.register("goals", GoalViewSet, basename="goal")
+router.register("invitations", InvitationViewSet, basename="invitation")
 
 
 class OfflineSwaggerView(SpectacularSwaggerSplitView):

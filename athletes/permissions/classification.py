@@ -202,7 +202,7 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
     "athletes.Invitation": {  # its author and the clinic's administrators (may_manage)
         "id": R, "clinic": R, "email": R, "kind": R, "athlete": R, "case": R, "role": R,
         "created_by": R, "created_at": R, "sent_at": R, "send_count": R, "expires_at": R,
-        "accepted_at": R, "accepted_user": R, "revoked_at": R, "revoked_by": R,
+        "accepted_at": R, "accepted_user": R, "revoked_at": R, "revoked_by": R, "teams": R,
         "token_hash": I,
     },
 }  # fmt: skip

@@ -29,6 +29,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from athletes.models import Athlete, Clinic, Invitation, User
 from monitoring.models import ActivitySession, Assessment, DailyLog, DeviceMetric, Flag
 from monitoring.models.care import CaseNote, Goal, Review
 from tests.conftest import ARTIFACTS
@@ -143,6 +144,19 @@ def seeded(plan, case, clinician, athlete_user):
     note = CaseNote.objects.create(case=case, author=clinician, audience="team", body="…")
     review = Review.objects.create(case=case, kind="call", due_on=TODAY, scheduled_by=clinician)
     goal = Goal.objects.create(case=case, phase=plan.current_phase, text="Walk 30 min")
+    # Everyone in one clinic, the clinician its administrator, with an invitation waiting.
+    clinic = Clinic.objects.create(name="Schema clinic")
+    User.objects.update(clinic=clinic)
+    Athlete.objects.update(clinic=clinic)
+    User.objects.filter(pk=clinician.pk).update(is_clinic_admin=True)
+    invitation = Invitation.objects.create(
+        clinic=clinic,
+        email="waiting@example.org",
+        kind="physio",
+        token_hash="0" * 64,
+        created_by=clinician,
+        expires_at=timezone.now() + dt.timedelta(days=7),
+    )
     token, _ = Token.objects.get_or_create(user=clinician)
     return {
         "token": token.key,
@@ -161,6 +175,7 @@ def seeded(plan, case, clinician, athlete_user):
             "notes": note.pk,
             "reviews": review.pk,
             "goals": goal.pk,
+            "invitations": invitation.pk,
         },
     }
 

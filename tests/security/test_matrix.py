@@ -397,6 +397,11 @@ MATRIX: dict[str, Expect] = {
     ),
     "api:care-team-member-list": api_read(),
     "api:care-team-member-detail": api_read(),
+    # Invitations: each person's own and, for administrators, the clinic's (none here).
+    "api:invitation-list": api_read(foreign=None),
+    "api:invitation-detail": api_read(foreign=None, everyone=404),
+    "api:invitation-revoke": api_action(foreign=None, **dict.fromkeys(PEOPLE, 404)),
+    "api:invitation-send-again": api_action(foreign=None, **dict.fromkeys(PEOPLE, 404)),
     "api:template-list": expect(anonymous=UNAUTHENTICATED, everyone=403, library=True, **CARE_TEAM),
     "api:template-detail": expect(
         anonymous=UNAUTHENTICATED, everyone=403, library=True, foreign=None, **CARE_TEAM

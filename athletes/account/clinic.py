@@ -103,20 +103,8 @@ def invite_staff(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             exc.add_to_form(form)
         else:
-            _sent_message(request, issued)
-            return _clinic_page(request, issued=issued)
+            return _clinic_page(request, issued=issued)  # it says whether the e-mail went
     return _clinic_page(request, invite_form=form, status=400)
-
-
-def _sent_message(request, issued: service.Issued) -> None:
-    email = issued.invitation.email
-    if issued.emailed:
-        messages.success(request, f"Invitation e-mailed to {email}. The link works for 7 days.")
-    else:
-        messages.warning(
-            request,
-            f"The e-mail to {email} could not be sent. Give them the link shown below.",
-        )
 
 
 def _invitation(request, invitation_id: int) -> Invitation:
@@ -138,7 +126,6 @@ def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("account:clinic")
-    _sent_message(request, issued)
     return _clinic_page(request, issued=issued)
 
 

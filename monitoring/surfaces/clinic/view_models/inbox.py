@@ -73,6 +73,11 @@ class Worklist:
     def open_count(self) -> int:
         return sum(len(g.flags) for g in self.groups)
 
+    @property
+    def quiet(self) -> list[str]:
+        """The kinds with nothing open (one line, not a card each)."""
+        return [g.label for g in self.groups if not g.flags]
+
 
 def _mine(user: User):
     return permissions.members_with_consent().filter(

@@ -5,6 +5,7 @@ the decision in the history, and the red-flag inbox — offline, no CDN."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from urllib.parse import urlparse
 
 import pytest
@@ -159,10 +160,10 @@ def test_a_clinician_opens_a_case_and_decides_on_a_flag(desktop: Page, live_serv
     expect(history).to_contain_text("Night pain")
     page.screenshot(path=artifacts / "clinic-case-after-decision.png", full_page=True)
 
-    # The inbox: both red flags, oldest first; acknowledge Jonas's from the list (htmx).
-    page.get_by_role("link", name="Red flags").click()
-    expect(page.get_by_role("heading", name="Red flags", exact=True).first).to_be_visible()
-    rows = page.locator("section").first.locator(".inbox-row")
+    # The worklist: both red flags first, oldest first; acknowledge Jonas's from it (htmx).
+    page.get_by_role("link", name=re.compile("^Worklist")).click()
+    expect(page.get_by_role("heading", name="Worklist", exact=True)).to_be_visible()
+    rows = page.locator("#wl-red_flag-section .inbox-row")
     expect(rows).to_have_count(2)
     expect(rows.first).to_contain_text("Jonas Berg")
     page.screenshot(path=artifacts / "clinic-inbox.png", full_page=True)

@@ -175,7 +175,8 @@ def _referral_items(case: Case) -> list[Implication]:
             "amber",
             "Refer to the nutritionist",
             "Because of " + ", ".join(reasons) + ": energy availability, calcium and "
-            "vitamin D review (REDs). Add the nutritionist to the care team.",
+            "vitamin D review (REDs). The case page offers the clinic's nutritionists as "
+            "one-click adds to the care team.",
         )
     ]
 

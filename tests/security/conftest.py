@@ -33,6 +33,8 @@ FOREIGN_MARKERS = (
     "FOREIGN-ASSESSMENT",
     "FOREIGN-TEXT",
     "TXTFOR",
+    "foreign-invitee@example.org",
+    "Foreign Sports Clinic",
 )
 """Strings that appear only in the foreign case's data."""
 
@@ -89,6 +91,34 @@ def _care_rows(case, plan, user, *, note: str) -> dict:
     }
 
 
+def _clinics(clinician, foreign_case, ffion):
+    """Two clinics: the own case's people (its lead clinician administers it) and the foreign
+    case's, each with an invitation waiting."""
+    from athletes.models import Athlete, Clinic, Invitation, Team, User
+
+    own, other = (
+        Clinic.objects.create(name="Own Sports Clinic"),
+        Clinic.objects.create(name="Foreign Sports Clinic"),
+    )
+    User.objects.update(clinic=own)
+    User.objects.filter(pk=ffion.pk).update(clinic=other)
+    Athlete.objects.update(clinic=own)
+    Athlete.objects.filter(pk=foreign_case.athlete_id).update(clinic=other)
+    Team.objects.update(clinic=own)
+    User.objects.filter(pk=clinician.pk).update(is_clinic_admin=True)
+    week = timezone.now() + dt.timedelta(days=7)
+    return (
+        Invitation.objects.create(
+            clinic=own, email="own-invitee@example.org", kind="physio", token_hash="1" * 64,
+            created_by=clinician, expires_at=week,
+        ),
+        Invitation.objects.create(
+            clinic=other, email="foreign-invitee@example.org", kind="physio",
+            token_hash="2" * 64, created_by=ffion, expires_at=week,
+        ),
+    )  # fmt: skip
+
+
 @pytest.fixture
 def world(clinical_case, case, clinician, physio, coach, athlete_user, nutritionist, psychologist):
     """Both cases with a running plan and one row of every kind; returns the objects by case."""
@@ -132,6 +162,7 @@ def world(clinical_case, case, clinician, physio, coach, athlete_user, nutrition
         "own": seed_clinical_text(case, "Navicular stress fracture of the navicular", OWN_TEXT),
         "foreign": seed_clinical_text(foreign_case, "FOREIGN-TEXT", "TXTFOR"),
     }
+    own["invitation"], foreign["invitation"] = _clinics(clinician, foreign_case, ffion)
     return {
         "text": text,
         "cases": {"own": case, "foreign": foreign_case},

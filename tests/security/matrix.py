@@ -91,7 +91,7 @@ def url_for(route: Route, world: dict, which: str) -> str:
         "trial_id": rows["trial"].pk,
         "user_id": rows["member"].user_id,
         "athlete_id": case.athlete_id,
-        "invitation_id": 2_000_000_000,
+        "invitation_id": rows["invitation"].pk,
         "notification_id": 2_000_000_000,  # none: the pages answer as for another clinic's
         "token": "not-a-link-anyone-was-given",
         "signed": "not-signed",
@@ -111,8 +111,8 @@ def url_for(route: Route, world: dict, which: str) -> str:
         # An action with a dash in its name (plan-start-date): the longest basename it starts with
         name = route.name.removeprefix("api:")
         basename = max((b for b in by_basename if name.startswith(b + "-")), key=len, default="")
-    if route.api and route.name.startswith("api:invitation-"):  # none here: nobody has a clinic
-        values["pk"] = 2_000_000_000
+    if route.api and route.name.startswith("api:invitation-"):
+        values["pk"] = rows["invitation"].pk
     elif route.api and basename in by_basename:
         values["pk"] = by_basename[basename].pk
     elif route.api:  # an action named in several words: "case-femoral-neck"

@@ -343,14 +343,21 @@ MATRIX: dict[str, Expect] = {
     "account:password_reset_done": expect(anonymous=200, everyone=200),
     "account:password_reset_confirm": expect(anonymous=200, everyone=200),  # "cannot be used"
     "account:password_reset_complete": expect(anonymous=200, everyone=200),
-    # --- invitations and the clinic's page (nobody here administers a clinic) -------------------
+    # --- invitations and the clinic's page: the own case's lead clinician administers the own
+    # clinic; the foreign case's people are another clinic's (its invitation does not exist here)
     "account:invitation": expect(anonymous=410, everyone=410),  # an unknown link: gone
     "account:clinic": expect(anonymous=LOGIN, everyone=404, **CARE_TEAM),
     "account:clinic_setup": expect(anonymous=LOGIN, everyone=302),  # not a superuser: the clinic
-    "account:invite_staff": expect("POST", anonymous=LOGIN, everyone=404),
-    "account:invitation_resend": expect("POST", anonymous=LOGIN, everyone=404),
-    "account:invitation_revoke": expect("POST", anonymous=LOGIN, everyone=404),
-    "account:team_create": expect("POST", anonymous=LOGIN, everyone=404),  # no clinic to own it
+    "account:invite_staff": expect("POST", anonymous=LOGIN, everyone=404, clinician=400),
+    "account:invitation_resend": expect(
+        "POST", anonymous=LOGIN, everyone=404, foreign=404, clinician=200
+    ),
+    "account:invitation_revoke": expect(
+        "POST", anonymous=LOGIN, everyone=404, foreign=404, clinician=302
+    ),
+    "account:team_create": expect(
+        "POST", anonymous=LOGIN, everyone=404, clinician=400, physio=400
+    ),  # an empty form; clinicians and physiotherapists create teams
     # The athlete's login: their case's clinicians and physio (the athlete has one: it says so).
     "account:athlete_invite": expect(anonymous=LOGIN, everyone=404, foreign=404, **CLINICAL),
     "account:athlete_invite_resend": expect("POST", anonymous=LOGIN, everyone=404, foreign=404),
@@ -397,11 +404,12 @@ MATRIX: dict[str, Expect] = {
     ),
     "api:care-team-member-list": api_read(),
     "api:care-team-member-detail": api_read(),
-    # Invitations: each person's own and, for administrators, the clinic's (none here).
+    # Invitations: each person's own and, for administrators, the clinic's; another clinic's
+    # do not exist.
     "api:invitation-list": api_read(foreign=None),
-    "api:invitation-detail": api_read(foreign=None, everyone=404),
-    "api:invitation-revoke": api_action(foreign=None, **dict.fromkeys(PEOPLE, 404)),
-    "api:invitation-send-again": api_action(foreign=None, **dict.fromkeys(PEOPLE, 404)),
+    "api:invitation-detail": api_read(everyone=404, clinician=200),
+    "api:invitation-revoke": api_action(**{**dict.fromkeys(PEOPLE, 404), "clinician": 200}),
+    "api:invitation-send-again": api_action(**{**dict.fromkeys(PEOPLE, 404), "clinician": 200}),
     "api:template-list": expect(anonymous=UNAUTHENTICATED, everyone=403, library=True, **CARE_TEAM),
     "api:template-detail": expect(
         anonymous=UNAUTHENTICATED, everyone=403, library=True, foreign=None, **CARE_TEAM

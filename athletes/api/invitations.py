@@ -82,6 +82,16 @@ class InvitationCreateSerializer(serializers.Serializer):
         self.fields["athlete"].queryset = Athlete.objects.filter(clinic_id=user.clinic_id)
         self.fields["case"].queryset = Case.objects.filter(athlete__clinic_id=user.clinic_id)
 
+    def validate(self, attrs):
+        unknown = sorted(set(getattr(self, "initial_data", {}) or {}) - set(self.fields))
+        if unknown:  # a typo must not go unnoticed
+            raise serializers.ValidationError({name: "Unknown field." for name in unknown})
+        if attrs.get("kind") == User.Kind.ATHLETE and not attrs.get("athlete"):
+            raise serializers.ValidationError(
+                {"athlete": "Required for an athlete's invitation: the athlete's id."}
+            )
+        return attrs
+
 
 CREATE_EXAMPLE = OpenApiExample(
     "Invite an athlete",

@@ -136,6 +136,10 @@ def care_team_add(*, case: Case, user: User, role: str, added_by: User) -> CareT
         raise ApplicationError(
             "Only the athlete's own login can hold the athlete role.", {"role": "Not this user."}
         )
+    existing = CareTeamMember.objects.filter(case=case, user=user).first()
+    if existing is not None and existing.role == role:  # nothing changes: nothing to tell
+        existing.unchanged = True
+        return existing
     try:
         with transaction.atomic():
             member, created = CareTeamMember.objects.update_or_create(

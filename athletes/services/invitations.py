@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -111,7 +111,7 @@ def _check_staff(invited_by: User, kind: str, teams: list[Team], case: Case | No
         )
     # Staff come through the administrator, or through a case's clinician for that case.
     if not permissions.can_administer_clinic(invited_by) and case is None:
-        raise ApplicationError("Only the clinic's administrators invite staff.")
+        raise PermissionDenied("Only the clinic's administrators invite staff to the clinic.")
     for team in teams:
         if not permissions.team_in_clinic(team, invited_by):
             raise ApplicationError("No such team.", {"teams": "No such team."})
@@ -128,6 +128,17 @@ def _check_athlete(invited_by: User, athlete: Athlete | None) -> Athlete:
         raise ApplicationError(
             f"{athlete} already has a login.", {"athlete": f"{athlete} already has a login."}
         )
+    now = timezone.now()
+    Invitation.objects.filter(
+        athlete=athlete, accepted_at=None, revoked_at=None, expires_at__lte=now
+    ).update(revoked_at=now, revoked_by=invited_by)
+    waiting = Invitation.objects.filter(athlete=athlete, accepted_at=None, revoked_at=None).first()
+    if waiting is not None:
+        message = (
+            f"{athlete.first_name} has an invitation waiting (sent to {waiting.email}): send it "
+            "again, or revoke it first."
+        )
+        raise ApplicationError(message, {"athlete": message})
     return athlete
 
 
@@ -146,7 +157,7 @@ def invitation_create(
     """Invite ``email`` to the inviter's clinic as ``kind``; e-mail the link unless not ``send``."""
     clinic = invited_by.clinic
     if clinic is None or not invited_by.is_active:
-        raise ApplicationError("Name your clinic before you invite anyone.")
+        raise PermissionDenied("Only the staff of a clinic invite people to it.")
     email = _clean_email(email)
     teams = list(teams)
     if kind == User.Kind.ATHLETE:
@@ -213,9 +224,15 @@ def _send(invitation: Invitation, token: str) -> bool:
 def _open_invitation(invitation: Invitation, by: User) -> Invitation:
     if not permissions.same_clinic(by, invitation.clinic_id) or not may_manage(by, invitation):
         raise ApplicationError("No such invitation.")
-    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    locked = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("athlete")
+        .get(pk=invitation.pk)
+    )
     if not locked.is_open:
         raise ApplicationError(f"This invitation is {locked.status_label.lower()}.")
+    if locked.athlete_id and locked.athlete.user_id:
+        raise ApplicationError(f"{locked.athlete} has a login already.")
     return locked
 
 
@@ -265,6 +282,8 @@ def unusable_reason(invitation: Invitation | None) -> str | None:
             "This link is not valid. It may have been replaced by a newer one: use the link in "
             "the latest e-mail, or ask whoever invited you to send it again."
         )
+    if invitation.is_open and invitation.athlete_id and invitation.athlete.user_id:
+        return "This athlete has a login already. Sign in instead."
     return {
         Invitation.Status.ACCEPTED: "This link has been used already. Sign in instead.",
         Invitation.Status.REVOKED: "This invitation was withdrawn. Ask the clinic for a new one.",
@@ -324,6 +343,9 @@ def _join(invitation: Invitation, user: User, athlete: Athlete | None) -> None:
     if athlete is not None:
         athlete.user = user
         athlete.save(update_fields=["user"])
+        Invitation.objects.filter(athlete=athlete, accepted_at=None, revoked_at=None).exclude(
+            pk=invitation.pk
+        ).update(revoked_at=timezone.now())
         for case in athlete.cases.exclude(status=Case.Status.CLOSED):
             CareTeamMember.objects.get_or_create(
                 case=case,

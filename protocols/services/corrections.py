@@ -153,6 +153,10 @@ def transition_undo(*, plan: Plan, undone_by: User, reason: str) -> PhaseTransit
         raise ApplicationError("There is no phase decision to undo.")
     if plan.status not in (Plan.Status.ACTIVE, Plan.Status.COMPLETED):
         raise ApplicationError("This plan has stopped: its decisions cannot be undone.")
+    if plan.case.outcome or plan.case.status == Case.Status.CLOSED:
+        raise ApplicationError(
+            "This case has ended (discharged or closed): its plan's decisions cannot be undone."
+        )
     phases = list(plan.phases.order_by("order"))
     dates, current = _replay(phases, transitions[:-1])
     _apply_dates(phases, dates)

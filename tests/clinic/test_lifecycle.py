@@ -26,8 +26,10 @@ SUMMARY = "Back to full training. Keep two strength sessions a week. Stop if shi
 
 def _discharge(client, case, **data):
     data = {
-        "returned_on": TODAY.isoformat(), "outcome": "full", "summary": SUMMARY, **data,
+        "returned_on": TODAY.isoformat(), "outcome": "full", "summary": SUMMARY,
+        "before_plan_end": "on", **data,
     }  # fmt: skip
+    data = {f"discharge-{k}": v for k, v in data.items() if v is not None}
     return client.post(reverse("clinic:case_discharge", args=[case.pk]), data)
 
 
@@ -64,7 +66,8 @@ def test_a_discharge_ends_the_plan_the_flags_the_nightly_and_the_reminders(
 @pytest.mark.parametrize(
     ("data", "field", "words"),
     [
-        ({"returned_on": "2026-11-21"}, "returned_on", "on or after its day"),
+        ({"returned_on": "2026-11-21"}, "returned_on", "cannot be in the future"),
+        ({"before_plan_end": None}, "before_plan_end", "phase 2 of 4"),
         ({"returned_on": "2026-09-01"}, "returned_on", "Before the diagnosis"),
         ({"summary": " "}, "summary", "summary the athlete keeps"),
         ({"outcome": "cured"}, "outcome", "valid choice"),
@@ -96,8 +99,8 @@ def test_a_case_opened_in_error_is_closed(client, case, team, plan, frozen):
     Review.objects.create(case=case, kind="visit", due_on=TODAY + dt.timedelta(days=7))
     client.force_login(team["clinician"])
     url = reverse("clinic:case_close", args=[case.pk])
-    assert client.post(url, {"reason": ""}).status_code == 400
-    response = client.post(url, {"reason": "Opened for the wrong athlete"})
+    assert client.post(url, {"close-reason": ""}).status_code == 400
+    response = client.post(url, {"close-reason": "Opened for the wrong athlete"})
     assert response.status_code == 302
     case.refresh_from_db()
     plan.refresh_from_db()
@@ -151,3 +154,34 @@ def test_the_printed_plan_summary_and_the_clearance_letter(client, case, team, p
     assert client.get(reverse("clinic:case_summary", args=[case.pk])).status_code == 404
     assert client.get(letter).status_code == 404
     assert Plan.objects.get(pk=plan.pk).status == "completed"
+
+
+def test_an_ended_case_s_decisions_cannot_be_undone(client, case, team, plan, frozen):
+    from protocols import services as plan_services
+
+    client.force_login(team["clinician"])
+    _discharge(client, case)
+    page = client.get(reverse("clinic:case", args=[case.pk])).content.decode()
+    assert "Undo the last decision" not in page and "End the case" not in page
+    response = client.post(reverse("clinic:case_undo", args=[case.pk]), {"reason": "Oops"})
+    assert response.status_code in {302, 400}
+    case.refresh_from_db()
+    assert case.status == "returned" and case.outcome == "full"
+    with pytest.raises(Exception, match="has ended"):
+        plan_services.transition_undo(plan=plan, undone_by=team["clinician"], reason="Oops")
+
+
+def test_a_plan_completed_by_its_last_decision_is_then_discharged(client, case, team, frozen):
+    """The last phase's "complete" decision returns the case to sport; the discharge (outcome,
+    summary, letter) follows on the case page."""
+    from tests.plans import running_plan
+
+    plan = running_plan(case, team["clinician"], started_on=TODAY - dt.timedelta(days=40), phase=4)
+    Case.objects.filter(pk=case.pk).update(status="returned", returned_on=TODAY)
+    Plan.objects.filter(pk=plan.pk).update(status="completed", current_phase=None)
+    client.force_login(team["clinician"])
+    page = client.get(reverse("clinic:case", args=[case.pk])).content.decode()
+    assert "Discharge on return to sport" in page
+    assert _discharge(client, case, before_plan_end=None).status_code == 302
+    case.refresh_from_db()
+    assert case.outcome == "full" and case.discharge_summary == SUMMARY

@@ -12,6 +12,8 @@ from playwright.sync_api import Page
 from athletes.models import CareTeamMember
 from monitoring.care.services.lifecycle import case_discharge
 from monitoring.ingest.checks import athlete_today
+from protocols import services as plan_services
+from protocols.models import ProtocolTemplate
 from tests.browser import log_in
 from tests.factories import CaseFactory, UserFactory
 from tests.plans import running_plan
@@ -41,15 +43,25 @@ def test_the_plan_summary_and_the_letter_print_on_one_or_two_a4_pages(
     )  # fmt: skip
     case = CaseFactory(diagnosed_on=today - dt.timedelta(days=60))
     CareTeamMember.objects.create(case=case, user=dana, role="lead_clinician")
-    running_plan(case, dana, started_on=today - dt.timedelta(days=40), phase=3)
+    # The longest shipped plan for the site: seven phases, each with its rules.
+    plan_services.install_shipped_templates()
+    template = ProtocolTemplate.objects.get(slug="tibia-low-risk", status="published")
+    assert template.phases.count() >= 7
+    running_plan(case, dana, started_on=today - dt.timedelta(days=40), phase=3, template=template)
     log_in(page, live_server, "dana", "s3cret-pass")
     page.goto(f"{live_server.url}/clinic/cases/{case.pk}/plan-summary/")
     page.screenshot(path=artifacts / "print-plan-summary.png", full_page=True)
+    page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
+    page.emulate_media(media="print")
+    page.screenshot(path=artifacts / "print-plan-summary-as-printed.png", full_page=True)
     pdf = page.pdf(format="A4", print_background=True)
     (artifacts / "print-plan-summary.pdf").write_bytes(pdf)
     assert 1 <= _pages(pdf) <= 2
 
-    case_discharge(case=case, by=dana, returned_on=today, outcome="full", summary=SUMMARY)
+    case_discharge(
+        case=case, by=dana, returned_on=today, outcome="full", summary=SUMMARY,
+        before_plan_end=True,
+    )  # fmt: skip
     page.goto(f"{live_server.url}/clinic/cases/{case.pk}/clearance-letter/")
     page.screenshot(path=artifacts / "print-clearance-letter.png", full_page=True)
     pdf = page.pdf(format="A4", print_background=True)

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
@@ -175,7 +176,7 @@ def test_only_administrators_invite_staff(client, home):
         reverse("account:invite_staff"), {"email": "x@example.org", "kind": "coach"}
     )
     assert response.status_code == 404
-    with pytest.raises(ApplicationError):
+    with pytest.raises(PermissionDenied):
         service.invitation_create(email="x@example.org", kind="coach", invited_by=home["lead"])
     assert not Invitation.objects.exists()
 
@@ -246,3 +247,35 @@ def test_the_first_superuser_names_the_clinic_and_administers_it(client, db):
     assert root.clinic.name == "Harbour Sports Medicine" and root.is_clinic_admin
     page = client.get(reverse("account:clinic")).content.decode()
     assert "Invite a staff member" in page
+
+
+def test_one_open_invitation_per_athlete_and_accepting_ends_the_others(client, home):
+    first = service.invitation_create(
+        email="noor@example.org", kind="athlete", invited_by=home["lead"], athlete=home["athlete"]
+    )
+    with pytest.raises(ApplicationError, match="has an invitation waiting"):
+        service.invitation_create(
+            email="noor.other@example.org", kind="athlete", invited_by=home["lead"],
+            athlete=home["athlete"],
+        )  # fmt: skip
+    # An older one made some other way (before this rule) is ended when one is accepted.
+    stray = Invitation.objects.create(
+        clinic=home["clinic"], email="stray@example.org", kind="athlete", athlete=home["athlete"],
+        token_hash="f" * 64, expires_at=timezone.now() + dt.timedelta(days=3),
+    )  # fmt: skip
+    service.invitation_accept(token=first.token, password=PASSWORD)
+    stray.refresh_from_db()
+    assert stray.status == "revoked"
+    with pytest.raises(ApplicationError):
+        service.invitation_resend(invitation=stray, by=home["lead"])
+
+
+def test_the_same_person_added_twice_changes_nothing_and_tells_nobody(home):
+    from athletes.services import care_team_add
+    from monitoring.models import Notification
+    from tests.factories import UserFactory
+
+    physio = UserFactory(username="north-physio", kind="physio", clinic=home["clinic"])
+    care_team_add(case=home["case"], user=physio, role="physio", added_by=home["lead"])
+    again = care_team_add(case=home["case"], user=physio, role="physio", added_by=home["lead"])
+    assert again.unchanged and Notification.objects.filter(recipient=physio).count() == 1

@@ -66,7 +66,7 @@ def test_an_integration_account_invites_athletes_of_its_teams_only(home, club):
     )
     assert refused.status_code == 400 and "athlete" in refused.json()["errors"]
     staff = api.post("/api/v1/invitations/", {"email": "y@example.org", "kind": "physio"})
-    assert staff.status_code == 400
+    assert staff.status_code == 403  # not theirs to do
     assert Invitation.objects.count() == 1
 
 
@@ -78,6 +78,8 @@ def test_an_integration_account_invites_athletes_of_its_teams_only(home, club):
         ({"email": "a@example.org", "kind": "coach", "teams": [999999]}, "teams"),
         ({"email": "north-lead@example.org", "kind": "coach"}, "email"),
         ({"email": "a@example.org", "kind": "coach", "case": "x"}, "case"),
+        ({"email": "a@example.org", "kind": "coach", "tems": [1]}, "tems"),  # unknown: a typo
+        ({"email": "a@example.org", "kind": "athlete"}, "athlete"),
     ],
 )
 def test_bad_input_is_a_400_with_the_field_and_creates_nothing(home, data, field):

@@ -23,13 +23,35 @@ from protocols.models import Plan
 from rehab.errors import ApplicationError
 
 
+def can_end(case: Case) -> bool:
+    """Active, or returned to sport by its plan's last decision but not yet discharged."""
+    return case.status == Case.Status.ACTIVE or (
+        case.status == Case.Status.RETURNED and not case.outcome
+    )
+
+
 def _open_case(case: Case, by: User) -> Case:
     if not permissions.can_decide_transition(by, case):
         raise ApplicationError("Only the case's clinicians and physiotherapists end a case.")
     locked = Case.objects.select_for_update().get(pk=case.pk)
-    if locked.status != Case.Status.ACTIVE:
+    if not can_end(locked):
         raise ApplicationError(f"This case is {locked.get_status_display().lower()} already.")
     return locked
+
+
+def _early(case: Case) -> str | None:
+    """The plan's phase when it is not the last one (a discharge before the plan's end)."""
+    plan = (
+        Plan.objects.filter(case=case, status=Plan.Status.ACTIVE)
+        .select_related("current_phase")
+        .first()
+    )
+    if plan is None or plan.current_phase is None:
+        return None
+    count = plan.phases.count()
+    if plan.current_phase.order < count:
+        return f"phase {plan.current_phase.order} of {count}, “{plan.current_phase.name}”"
+    return None
 
 
 def _end_plans(case: Case, *, on: dt.date, completed: bool) -> None:
@@ -52,11 +74,25 @@ def _resolve_flags(case: Case, by: User, why: str) -> None:
 @transaction.atomic
 @audited(by="by", reason="Discharged on return to sport")
 def case_discharge(
-    *, case: Case, by: User, returned_on: dt.date, outcome: str, summary: str
+    *,
+    case: Case,
+    by: User,
+    returned_on: dt.date,
+    outcome: str,
+    summary: str,
+    before_plan_end: bool = False,
 ) -> Case:
-    """Discharge on return to sport: the date, the outcome and a summary the athlete keeps."""
+    """Discharge on return to sport: the date, the outcome and a summary the athlete keeps. A
+    plan not in its last phase is discharged only when the clinician says so
+    (``before_plan_end``): the system recommends; a clinician decides, knowingly."""
     locked = _open_case(case, by)
     errors = {}
+    early = _early(locked)
+    if early and not before_plan_end:
+        errors["before_plan_end"] = (
+            f"The plan is in {early}, not its last phase: tick this to discharge before the "
+            "plan's end, and say why in the summary."
+        )
     if outcome not in Case.Outcome.values:
         errors["outcome"] = "Choose the outcome."
     if not (summary or "").strip():
@@ -65,7 +101,7 @@ def case_discharge(
     if returned_on is None:
         errors["returned_on"] = "Enter the date."
     elif returned_on > today:
-        errors["returned_on"] = "A discharge is recorded on or after its day."
+        errors["returned_on"] = "The discharge date cannot be in the future."
     elif returned_on < locked.diagnosed_on:
         errors["returned_on"] = f"Before the diagnosis ({locked.diagnosed_on:%-d %b %Y})."
     if errors:

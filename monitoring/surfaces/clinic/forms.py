@@ -333,6 +333,15 @@ class DischargeForm(ClinicForm):
         "call us. The athlete reads it on their phone; it also goes in the clearance letter.",
         error_messages={"required": "Write the summary the athlete keeps."},
     )
+    before_plan_end = forms.BooleanField(
+        label="Discharge before the plan's last phase",
+        required=False,
+        help_text="Needed when the plan has phases left; say why in the summary.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "discharge")
+        super().__init__(*args, **kwargs)
 
 
 class CloseCaseForm(ClinicForm):
@@ -345,3 +354,7 @@ class CloseCaseForm(ClinicForm):
         help_text="E.g. opened for the wrong athlete, or a duplicate of another case.",
         error_messages={"required": "Give a reason for closing the case."},
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "close")
+        super().__init__(*args, **kwargs)

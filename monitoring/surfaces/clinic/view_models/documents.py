@@ -16,7 +16,8 @@ class PhaseSheet:
     phase: PlanPhase
     current: bool
     done: bool
-    allowed: list[str]
+    leg: str  # "Full weight-bearing, with crutches"
+    impact: str  # "Low impact"
     prescriptions: list[phase_words.Prescription]
     pain_rules: list[str]
 
@@ -35,6 +36,17 @@ class PlanSummary:
     plan: Plan | None
     phases: list[PhaseSheet] = field(default_factory=list)
     contacts: list[TeamContact] = field(default_factory=list)
+    every_stage: list[str] = field(default_factory=list)  # rules said once, not per phase
+
+    @property
+    def red_rule(self) -> str:
+        """The plan's red limit, said once for every phase with impact."""
+        if self.plan is None:
+            return ""
+        return (
+            f"Pain of {self.plan.red_pain_limit}/10 or more during or after running, hopping "
+            "or jumping: stop, and contact your clinical team the same day."
+        )
 
 
 def team_contacts(case: Case) -> list[TeamContact]:
@@ -65,16 +77,27 @@ def plan_summary(case: Case) -> PlanSummary:
     if plan is None:
         return summary
     current = plan.current_phase
-    for phase in plan.phases.order_by("order"):
+    phases = list(plan.phases.order_by("order"))
+    rules = {phase.pk: phase_words.pain_limits(phase) for phase in phases}
+    # A rule without a number that several phases share is said once (the sheet fits two pages).
+    seen: dict[str, int] = {}
+    for lines in rules.values():
+        for line in dict.fromkeys(lines):
+            seen[line] = seen.get(line, 0) + 1
+    summary.every_stage = [line for line, n in seen.items() if n > 1 and "/10" not in line]
+    shared = set(summary.every_stage)
+    for phase in phases:
         summary.phases.append(
             PhaseSheet(
                 phase=phase,
                 current=current is not None and phase.pk == current.pk,
                 done=phase.ended_on is not None
                 or (current is not None and phase.order < current.order),
-                allowed=phase_words.allowed_today(phase),
+                leg=phase.get_weight_bearing_display()
+                + (", with crutches" if phase.crutches else ""),
+                impact=phase.get_impact_display(),
                 prescriptions=phase_words.prescriptions(phase),
-                pain_rules=phase_words.pain_limits(phase, plan.red_pain_limit),
+                pain_rules=[line for line in rules[phase.pk] if line not in shared],
             )
         )
     return summary

@@ -17,6 +17,9 @@ from athletes.services import care_team_add, care_team_hand_over_lead, care_team
 from monitoring.surfaces.clinic.views.common import case_url
 from rehab.errors import ApplicationError
 
+TAG = "care-team"
+"""Messages of the care team panel: shown in the panel, where the change was made."""
+
 
 def _case(request, case_id: int):
     case = clinic_case_for_user(request.user, case_id)
@@ -48,12 +51,17 @@ def member_add(request, case_id: int):
     user_id, _, role = (request.POST.get("member") or "").partition(":")
     try:
         person = _person(case, user_id)
-        care_team_add(case=case, user=person, role=role, added_by=request.user)
+        member = care_team_add(case=case, user=person, role=role, added_by=request.user)
     except ApplicationError as exc:
-        messages.error(request, _message(exc))
+        messages.error(request, _message(exc), extra_tags=TAG)
     else:
         role_label = str(CareTeamMember.Role(role).label).lower()
-        messages.success(request, f"{person} joined the care team as {role_label}.")
+        if getattr(member, "unchanged", False):
+            messages.info(request, f"{person} is a {role_label} here already.", extra_tags=TAG)
+        else:
+            messages.success(
+                request, f"{person} joined the care team as {role_label}.", extra_tags=TAG
+            )
     return _back(case)
 
 
@@ -70,9 +78,10 @@ def member_role(request, case_id: int, user_id: int):
             raise ApplicationError("The lead is handed over, not given as a role.")
         care_team_add(case=case, user=person, role=role, added_by=request.user)
     except ApplicationError as exc:
-        messages.error(request, _message(exc))
+        messages.error(request, _message(exc), extra_tags=TAG)
     else:
-        messages.success(request, f"{person} is now {CareTeamMember.Role(role).label.lower()}.")
+        role_label = CareTeamMember.Role(role).label.lower()
+        messages.success(request, f"{person} is now {role_label}.", extra_tags=TAG)
     return _back(case)
 
 
@@ -84,9 +93,9 @@ def member_remove(request, case_id: int, user_id: int):
         person = _person(case, user_id)
         care_team_remove(case=case, user=person, removed_by=request.user)
     except ApplicationError as exc:
-        messages.error(request, _message(exc))
+        messages.error(request, _message(exc), extra_tags=TAG)
     else:
-        messages.success(request, f"{person} left the care team.")
+        messages.success(request, f"{person} left the care team.", extra_tags=TAG)
     return _back(case)
 
 
@@ -98,9 +107,9 @@ def hand_over_lead(request, case_id: int, user_id: int):
         person = _person(case, user_id)
         care_team_hand_over_lead(case=case, to=person, by=request.user)
     except ApplicationError as exc:
-        messages.error(request, _message(exc))
+        messages.error(request, _message(exc), extra_tags=TAG)
     else:
-        messages.success(request, f"{person} now leads this case.")
+        messages.success(request, f"{person} now leads this case.", extra_tags=TAG)
     return _back(case)
 
 

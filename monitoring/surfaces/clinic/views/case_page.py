@@ -18,6 +18,7 @@ from athletes.selectors import clinic_case_for_user
 from athletes.services.access import What, record_access
 from athletes.sites import FEMORAL_NECK_SITES
 from monitoring.care import services as care_services
+from monitoring.care.services.lifecycle import can_end
 from monitoring.evaluation import decisions
 from monitoring.evaluation.queue import request_evaluation
 from monitoring.ingest.checks import athlete_today
@@ -84,9 +85,10 @@ def render_case(request, page: clinic.CasePage, *, forms: dict | None = None, st
         context["start_date_form"] = forms.get("start_date") or StartDateForm(
             initial={"started_on": page.plan.started_on}
         )
-    if page.can["decide"] and page.last_decision:
+    ended = case.outcome or case.status == Case.Status.CLOSED
+    if page.can["decide"] and page.last_decision and not ended:
         context["undo_form"] = forms.get("undo") or UndoDecisionForm()
-    if page.can["decide"] and case.status == Case.Status.ACTIVE:
+    if page.can["decide"] and can_end(case):
         context["discharge_form"] = forms.get("discharge") or DischargeForm(
             initial={"returned_on": page.today}
         )

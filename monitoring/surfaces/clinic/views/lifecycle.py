@@ -35,6 +35,7 @@ def _end(request, case_id: int, form_class, key: str, do):
         else:
             messages.success(request, message)
             return redirect(case_url(case.pk))
+    messages.error(request, "Nothing was recorded: see the form under “End the case” below.")
     page = clinic.case_page(request.user, case, today=athlete_today(), with_charts=False)
     return render_case(request, page, forms={key: form}, status=400)
 
@@ -49,6 +50,7 @@ def discharge(request, case_id: int):
             returned_on=data["returned_on"],
             outcome=data["outcome"],
             summary=data["summary"],
+            before_plan_end=data["before_plan_end"],
         )
         return f"{case.athlete} is discharged: the summary is on their phone."
 

@@ -148,6 +148,13 @@ def team_create(request: HttpRequest) -> HttpResponse:
     if not permissions.can_manage_teams(request.user) or request.user.clinic_id is None:
         raise Http404("No such page.")
     form = TeamForm(request.POST)
+    if (
+        form.is_valid()
+        and Team.objects.filter(
+            clinic_id=request.user.clinic_id, name__iexact=form.cleaned_data["name"].strip()
+        ).exists()
+    ):
+        form.add_error("name", "Your clinic has a team of that name.")
     if form.is_valid():
         try:
             with transaction.atomic():

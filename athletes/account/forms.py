@@ -25,7 +25,8 @@ class StaffInvitationForm(forms.Form):
         queryset=Team.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Coaches see the athletes of their teams on their board.",
+        help_text="The teams they work with. A coach sees an athlete on the board once on the "
+        "athlete's care team (the case page adds them).",
     )
 
     def __init__(self, *args, clinic_id: int | None, **kwargs):

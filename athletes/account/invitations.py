@@ -55,6 +55,12 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             stay_signed_in(request, user, form.cleaned_data.get("stay_signed_in", False))
             messages.success(request, f"Welcome, {user.first_name or user.username}.")
+            if permissions.can_share_contact(user):
+                messages.info(
+                    request,
+                    "Share a phone or e-mail with your athletes under “Contact for athletes”: "
+                    "an athlete told to stop and call sees it.",
+                )
             return redirect("home")
     status = 400 if form.is_bound and form.errors else 200
     context = {"invitation": invitation, "form": form, "is_athlete": is_athlete}

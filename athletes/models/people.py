@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Lower
 
 
 class Clinic(models.Model):
@@ -84,7 +85,9 @@ class Team(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["clinic", "name"], name="one_team_name_per_clinic"),
+            models.UniqueConstraint(
+                Lower("name"), "clinic", name="one_team_name_per_clinic"
+            ),  # "Harbour Harriers" and "harbour harriers" are one team
         ]
 
     def __str__(self) -> str:

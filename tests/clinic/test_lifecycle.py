@@ -37,6 +37,8 @@ def test_a_discharge_ends_the_plan_the_flags_the_nightly_and_the_reminders(
     client, case, team, plan, frozen
 ):
     raise_red_flag(case, team["athlete"])  # 20 Nov: night pain, a red flag open
+    red = Flag.objects.get(case=case, kind="red_flag")
+    Flag.objects.filter(pk=red.pk).update(status="resolved")  # seen, pain gone, cleared
     assert case.pk in selectors.active_case_ids()
     client.force_login(team["clinician"])
     response = _discharge(client, case)
@@ -185,3 +187,13 @@ def test_a_plan_completed_by_its_last_decision_is_then_discharged(client, case, 
     assert _discharge(client, case, before_plan_end=None).status_code == 302
     case.refresh_from_db()
     assert case.outcome == "full" and case.discharge_summary == SUMMARY
+
+
+def test_no_discharge_while_a_red_flag_is_open(client, case, team, plan, frozen):
+    raise_red_flag(case, team["athlete"])
+    client.force_login(team["clinician"])
+    response = _discharge(client, case)
+    assert response.status_code == 400
+    assert "A red flag is open" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == "active"

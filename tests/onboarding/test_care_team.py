@@ -142,3 +142,29 @@ def test_the_case_page_offers_the_athlete_a_login(client, home):
     page = client.get(reverse("clinic:case", args=[home["case"].pk])).content.decode()
     assert "Give Noor a login" in page
     assert reverse("account:athlete_invite", args=[home["athlete"].pk]) in page
+
+
+def test_someone_new_is_invited_straight_onto_the_case(client, home):
+    from athletes.services import invitations as service
+
+    client.force_login(home["lead"])
+    case = home["case"]
+    response = client.post(
+        reverse("clinic:team_invite", args=[case.pk]),
+        {"email": "new.physio@example.org", "role": "physio"},
+    )
+    page = client.get(response.url).content.decode()
+    assert "join this case as physiotherapist" in page
+    assert "Invited to this case, not joined yet: new.physio@example.org" in page
+    token = mail.outbox[-1].body.split("/account/invitation/")[1].split("/")[0]
+    user = service.invitation_accept(
+        token=token, password="a-long-enough-passphrase", first_name="N", last_name="P"
+    )
+    assert (user.kind, _roles(case)["new.physio@example.org"]) == ("physio", "physio")
+    # A role that is not offered, or the lead, is refused and invites nobody.
+    client.post(
+        reverse("clinic:team_invite", args=[case.pk]),
+        {"email": "boss@example.org", "role": "lead_clinician"},
+    )
+    assert not CareTeamMember.objects.filter(user__email="boss@example.org").exists()
+    assert len(mail.outbox) == 1

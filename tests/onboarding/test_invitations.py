@@ -279,3 +279,10 @@ def test_the_same_person_added_twice_changes_nothing_and_tells_nobody(home):
     care_team_add(case=home["case"], user=physio, role="physio", added_by=home["lead"])
     again = care_team_add(case=home["case"], user=physio, role="physio", added_by=home["lead"])
     assert again.unchanged and Notification.objects.filter(recipient=physio).count() == 1
+
+
+def test_a_team_name_is_one_whatever_its_case(client, home):
+    client.force_login(home["lead"])
+    response = client.post(reverse("account:team_create"), {"name": "NORTHSIDE CLINIC HARRIERS"})
+    assert response.status_code == 400
+    assert "has a team of that name" in response.content.decode()

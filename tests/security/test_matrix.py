@@ -215,6 +215,7 @@ MATRIX: dict[str, Expect] = {
     # The care team: the case's managers (lead clinician, clinicians) change it; a refused change
     # (here: an empty form) comes back to the case page with the reason.
     "clinic:team_add": expect("POST", anonymous=LOGIN, everyone=404, foreign=404, clinician=302),
+    "clinic:team_invite": expect("POST", anonymous=LOGIN, everyone=404, foreign=404, clinician=302),
     "clinic:team_role": expect("POST", anonymous=LOGIN, everyone=404, foreign=404, clinician=302),
     "clinic:team_remove": expect("POST", anonymous=LOGIN, everyone=404, foreign=404, clinician=302),
     "clinic:team_lead": expect("POST", anonymous=LOGIN, everyone=404, foreign=404, clinician=302),

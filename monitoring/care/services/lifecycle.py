@@ -86,6 +86,12 @@ def case_discharge(
     plan not in its last phase is discharged only when the clinician says so
     (``before_plan_end``): the system recommends; a clinician decides, knowingly."""
     locked = _open_case(case, by)
+    red = Flag.objects.filter(case=locked, kind=Flag.Kind.RED_FLAG, status__in=Flag.UNRESOLVED)
+    if red.exists():
+        raise ApplicationError(
+            "A red flag is open on this case: resolve it (with what was done) before a discharge.",
+            {"__all__": "A red flag is open: resolve it on this page's flags first."},
+        )
     errors = {}
     early = _early(locked)
     if early and not before_plan_end:

@@ -71,7 +71,7 @@ def team_change_notify(*, case, user: User, role: str, change: str, by: User | N
         return None
     role_label = str(CareTeamMember.Role(role).label).lower() if role else ""
     title = TEAM_CHANGES[change].format(athlete=case.athlete, role=role_label)
-    body = f"{by or 'The clinic'} made the change. Open the case from your home page."
+    body = f"{by or 'The clinic'} made the change. {case.athlete} is on your home page now."
     notice = Notification.objects.create(recipient=user, case=case, title=title, body=body)
 
     def send() -> None:

@@ -33,6 +33,7 @@ urlpatterns = [
     path("cases/<int:case_id>/plan-summary/", documents.summary, name="case_summary"),
     path("cases/<int:case_id>/clearance-letter/", documents.letter, name="case_letter"),
     path("cases/<int:case_id>/team/add/", care_team.member_add, name="team_add"),
+    path("cases/<int:case_id>/team/invite/", care_team.member_invite, name="team_invite"),
     path("cases/<int:case_id>/team/<int:user_id>/role/", care_team.member_role, name="team_role"),
     path(
         "cases/<int:case_id>/team/<int:user_id>/remove/",

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
 from athletes import permissions
 from athletes.models import CareTeamMember, Case, Invitation, User
 from monitoring.surfaces.clinic.view_models.implications import referral_reasons
@@ -46,7 +48,9 @@ class CareTeamPanel:
     referrals: list[Referral] = field(default_factory=list)
     athlete_login: bool = False
     may_invite_athlete: bool = False
-    invitation: Invitation | None = None
+    invitation: Invitation | None = None  # the athlete's, waiting
+    invited: list[Invitation] = field(default_factory=list)  # staff invited to this case
+    invite_roles: tuple[Choice, ...] = ()
 
 
 def _label(role: str) -> str:
@@ -102,9 +106,14 @@ def care_team_panel(user: User, case: Case, members: list[CareTeamMember]) -> Ca
             offers = [Choice(f"{u.pk}:{role}", str(u)) for u in staff if u.kind == role]
             if offers:
                 panel.referrals.append(Referral(str(Role(role).label), why, offers))
+    panel.invite_roles = tuple(Choice(r, str(Role(r).label)) for r in ADDABLE_ROLES)
+    waiting = list(
+        Invitation.objects.filter(
+            Q(athlete_id=case.athlete_id) | Q(case=case), accepted_at=None, revoked_at=None
+        ).order_by("created_at")
+    )
+    panel.invited = [i for i in waiting if i.case_id == case.pk]
     if not panel.athlete_login:
         panel.may_invite_athlete = permissions.can_invite_athlete(user, case.athlete, [case])
-        panel.invitation = Invitation.objects.filter(
-            athlete_id=case.athlete_id, accepted_at=None, revoked_at=None
-        ).first()
+        panel.invitation = next((i for i in waiting if i.athlete_id == case.athlete_id), None)
     return panel

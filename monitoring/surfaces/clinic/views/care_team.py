@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
@@ -13,7 +14,8 @@ from django.views.decorators.http import require_POST
 from athletes import permissions
 from athletes.models import CareTeamMember, User
 from athletes.selectors import clinic_case_for_user
-from athletes.services import care_team_add, care_team_hand_over_lead, care_team_remove
+from athletes.services import care_team_add, care_team_hand_over_lead, care_team_remove, invitations
+from monitoring.surfaces.clinic.view_models.care_team import ADDABLE_ROLES
 from monitoring.surfaces.clinic.views.common import case_url
 from rehab.errors import ApplicationError
 
@@ -62,6 +64,36 @@ def member_add(request, case_id: int):
             messages.success(
                 request, f"{person} joined the care team as {role_label}.", extra_tags=TAG
             )
+    return _back(case)
+
+
+@login_required
+@require_POST
+def member_invite(request, case_id: int):
+    """Invite someone new to the clinic straight onto this case, in a role (their kind follows
+    from it); they join the case when they accept."""
+    case = _case(request, case_id)
+    role = request.POST.get("role") or ""
+    email = request.POST.get("email") or ""
+    kinds = CareTeamMember.KINDS_BY_ROLE.get(role, frozenset())
+    try:
+        if role not in ADDABLE_ROLES or len(kinds) != 1:
+            raise ApplicationError("Choose the role they take on this case.")
+        issued = invitations.invitation_create(
+            email=email, kind=next(iter(kinds)), invited_by=request.user, case=case, role=role
+        )
+    except ApplicationError as exc:
+        messages.error(request, _message(exc), extra_tags=TAG)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc), extra_tags=TAG)
+    else:
+        sent = "e-mailed to" if issued.emailed else "made (the e-mail failed) for"
+        messages.success(
+            request,
+            f"Invitation {sent} {issued.invitation.email}: once they accept, they join this case "
+            f"as {CareTeamMember.Role(role).label.lower()}. Their link: {issued.url}",
+            extra_tags=TAG,
+        )
     return _back(case)
 
 

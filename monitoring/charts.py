@@ -46,6 +46,14 @@ FLAG_COLOURS = {
 }
 PHASE_FILLS = ("#eef4ff", "#f4f3ff", "#ecfdf3", "#fef6ee", "#f0f9ff", "#fdf2fa", "#f9fafb")
 CONFIG = {"displayModeBar": False, "responsive": True}
+TOUCH_CONFIG = {**CONFIG, "scrollZoom": False, "doubleClick": False, "showTips": False}
+"""Compact charts are read on a phone: a swipe scrolls the page (no zoom to undo, no "double-click
+to zoom out" tip), a tap shows the day's values (with ``layout.dragmode`` off and fixed axes;
+plotly.js #2844, #6902)."""
+
+
+def _config(compact: bool) -> dict[str, Any]:
+    return TOUCH_CONFIG if compact else CONFIG
 
 
 @dataclass(frozen=True)
@@ -119,6 +127,10 @@ def _layout(fig: Figure, *, title: str, height: int, compact: bool, yaxis_title:
             layout,
             {axis: {"gridcolor": "#eaecf0", "title": {"text": yaxis_title}, "zeroline": False}},
         )
+    if compact:  # a phone: the page scrolls under a thumb, a tap shows the values
+        layout["dragmode"] = False
+        for axis in ["xaxis", *_y_axes(fig)]:
+            _merge(layout, {axis: {"fixedrange": True}})
 
 
 def _shade_phases(fig: Figure, phases: Sequence[PhasePeriod], *, compact: bool) -> None:
@@ -235,20 +247,37 @@ def pain_figure(
     fields: Sequence[str] = ("pain_during", "pain_after", "pain_next_morning"),
     compact: bool = False,
     limit: float | None = None,
+    night: Sequence[dt.date] = (),
 ) -> Figure:
-    """Pain over time (0–10), gaps kept as gaps, phase periods shaded, flags marked."""
+    """Pain over time (0–10), gaps kept as gaps, phase periods shaded, flags marked; the nights
+    pain woke the athlete as marks along the top (``night``)."""
     fig = _figure()
     _shade_phases(fig, phases, compact=compact)
     x = [d.isoformat() for d in days]
     for field in fields:
         fig["data"].append(_pain_trace(field, x, pain[field]))
+    if night:
+        woke = set(night)
+        fig["data"].append(
+            {
+                "hovertemplate": "woke at night with pain",
+                "marker": {"color": "#b42318", "size": 9, "symbol": "star"},
+                "mode": "markers",
+                "name": "Night pain",
+                # every day, empty where the night was quiet: a day's values never show
+                # another day's night (the hover is one label for all lines of a day)
+                "x": x,
+                "y": [9.6 if d in woke else None for d in days],
+                "type": "scatter",
+            }
+        )
     if limit is not None:
         _hline(fig, limit, colour="#98a2b3", text=f"limit {limit:g}/10")
     _mark_flags(fig, flags, y=10.3)
     _layout(
         fig,
         title="Pain (0–10)",
-        height=300 if compact else 340,
+        height=250 if compact else 340,
         compact=compact,
         yaxis_title="" if compact else "Pain",
     )
@@ -258,7 +287,7 @@ def pain_figure(
 
 def pain_chart(*args: Any, **kwargs: Any) -> str:
     """``pain_figure`` as an HTML fragment."""
-    return _html(pain_figure(*args, **kwargs), CONFIG)
+    return _html(pain_figure(*args, **kwargs), _config(kwargs.get("compact", False)))
 
 
 def load_figure(
@@ -335,7 +364,7 @@ def load_figure(
     _layout(
         fig,
         title="Training load",
-        height=280 if compact else 320,
+        height=240 if compact else 320,
         compact=compact,
         yaxis_title="" if compact else "Load (AU)",
     )
@@ -359,7 +388,7 @@ def load_figure(
 
 def load_chart(*args: Any, **kwargs: Any) -> str:
     """``load_figure`` as an HTML fragment."""
-    return _html(load_figure(*args, **kwargs), CONFIG)
+    return _html(load_figure(*args, **kwargs), _config(kwargs.get("compact", False)))
 
 
 def weekly_load_figure(weeks: Sequence[tuple[dt.date, float]]) -> Figure:
@@ -426,7 +455,7 @@ def sleep_pain_figure(
     _layout(
         fig,
         title="Sleep and pain",
-        height=280 if compact else 300,
+        height=240 if compact else 300,
         compact=compact,
         yaxis_title="" if compact else "Hours",
     )
@@ -449,4 +478,4 @@ def sleep_pain_figure(
 
 def sleep_pain_chart(*args: Any, **kwargs: Any) -> str:
     """``sleep_pain_figure`` as an HTML fragment."""
-    return _html(sleep_pain_figure(*args, **kwargs), CONFIG)
+    return _html(sleep_pain_figure(*args, **kwargs), _config(kwargs.get("compact", False)))

@@ -38,6 +38,10 @@ EXPECTED = {
 @pytest.mark.parametrize("who", PEOPLE)
 @pytest.mark.parametrize("name", CASE_PAGES)
 def test_case_pages_by_person(request, client, coached, case, other_coach, who, name):
+    # A name nobody else here has: the pages show the signed-in person's own (generated) name,
+    # which may be the athlete's by chance.
+    case.athlete.last_name = "Zebrowski-Quillfeather"
+    case.athlete.save(update_fields=["last_name"])
     response = _client(request, client, who).get(_url(name, case))
     status, _ = EXPECTED[who]
     assert response.status_code == status

@@ -69,6 +69,10 @@ def _layout(fig: go.Figure, *, title: str, height: int, compact: bool, yaxis_tit
     )
     fig.update_xaxes(showgrid=False, tickformat="%d %b")
     fig.update_yaxes(gridcolor="#eaecf0", title_text=yaxis_title, zeroline=False)
+    if compact:  # a phone: a swipe scrolls the page, nothing zooms
+        fig.update_layout(dragmode=False)
+        fig.update_xaxes(fixedrange=True)
+        fig.update_yaxes(fixedrange=True)
 
 
 def _shade_phases(fig: go.Figure, phases: Sequence[PhasePeriod], *, compact: bool) -> None:
@@ -114,6 +118,7 @@ def pain_chart(
     fields: Sequence[str] = ("pain_during", "pain_after", "pain_next_morning"),
     compact: bool = False,
     limit: float | None = None,
+    night: Sequence[dt.date] = (),
 ) -> go.Figure:
     """Pain over time (0–10), gaps kept as gaps, phase periods shaded, flags marked."""
     fig = go.Figure()
@@ -132,6 +137,17 @@ def pain_chart(
                 hovertemplate="%{y}/10",
             )
         )
+    if night:
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=[9.6 if d in set(night) else None for d in days],
+                name="Night pain",
+                mode="markers",
+                marker={"color": "#b42318", "size": 9, "symbol": "star"},
+                hovertemplate="woke at night with pain",
+            )
+        )
     if limit is not None:
         fig.add_hline(
             y=limit,
@@ -144,7 +160,7 @@ def pain_chart(
     _layout(
         fig,
         title="Pain (0–10)",
-        height=300 if compact else 340,
+        height=250 if compact else 340,
         compact=compact,
         yaxis_title="" if compact else "Pain",
     )
@@ -222,7 +238,7 @@ def load_chart(
     _layout(
         fig,
         title="Training load",
-        height=280 if compact else 320,
+        height=240 if compact else 320,
         compact=compact,
         yaxis_title="" if compact else "Load (AU)",
     )
@@ -302,7 +318,7 @@ def sleep_pain_chart(
     _layout(
         fig,
         title="Sleep and pain",
-        height=280 if compact else 300,
+        height=240 if compact else 300,
         compact=compact,
         yaxis_title="" if compact else "Hours",
     )
@@ -328,7 +344,8 @@ def sleep_pain_chart(
 @pytest.mark.parametrize("flags", [(), FLAGS])
 @pytest.mark.parametrize("phases", [(), PHASES])
 def test_the_pain_figure_is_the_graph_objects_one(compact, limit, flags, phases):
-    kwargs = dict(phases=phases, flags=flags, compact=compact, limit=limit)
+    night = [DAYS[2], DAYS[-1]] if compact else []
+    kwargs = dict(phases=phases, flags=flags, compact=compact, limit=limit, night=night)
     assert plain(charts.pain_figure(DAYS, PAIN, **kwargs)) == plain(
         pain_chart(DAYS, PAIN, **kwargs)
     )

@@ -105,7 +105,15 @@ def progress_data(ctx: AthleteContext, *, days: int = HISTORY_DAYS) -> ProgressD
     limit = _pain_limit(ctx.phase)
     return ProgressData(
         history=history,
-        pain_chart=charts.pain_chart(span, pain, phases=phases, compact=True, limit=limit),
+        pain_chart=charts.pain_chart(
+            span,
+            pain,
+            phases=phases,
+            compact=True,
+            limit=limit,
+            fields=("pain_rest", "pain_during", "pain_after", "pain_next_morning"),
+            night=[log.date for log in logs if log.night_pain],
+        ),
         load_chart=charts.load_chart(span, loads, phases=phases, compact=True),
         logged_days=len(logs),
         sessions=len(sessions),

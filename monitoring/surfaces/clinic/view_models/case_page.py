@@ -266,19 +266,25 @@ def add_charts(page: CasePage) -> None:
         rows = list(
             DailyLog.objects.filter(
                 athlete_id=case.athlete_id, date__gte=start, date__lte=today
-            ).values_list("date", *metrics.PAIN_FIELDS, "sleep_hours")
+            ).values_list("date", *metrics.PAIN_FIELDS, "sleep_hours", "night_pain")
         )
         logs = [
             LogEntry(day, pain_rest=r, pain_during=d, pain_after=a, pain_next_morning=m)
-            for day, r, d, a, m, _ in rows
+            for day, r, d, a, m, *_ in rows
         ]
         pain = metrics.pain_series(logs, start, today)
         page.pain_chart = charts.pain_chart(
-            days, pain, phases=page.periods, flags=page.marks, limit=_pain_limit(page.phase)
+            days,
+            pain,
+            phases=page.periods,
+            flags=page.marks,
+            limit=_pain_limit(page.phase),
+            fields=("pain_rest", "pain_during", "pain_after", "pain_next_morning"),
+            night=[row[0] for row in rows if row[-1]],
         )
         if can["sleep"]:
             # Sleep beside pain during activity, from the same logs (no query of its own).
-            hours = {day: float(h) for day, *_, h in rows if h is not None}
+            hours = {row[0]: float(row[-2]) for row in rows if row[-2] is not None}
             if hours:
                 page.sleep_chart = charts.sleep_pain_chart(
                     days, [hours.get(day) for day in days], pain["pain_during"]

@@ -32,7 +32,8 @@ RESEND = """(date) => {
 SMALL_TARGETS = """() => {
   const targets = document.querySelectorAll(
     'main a, main button, main select, main summary, .seg label, '
-    + 'main input:not([type=radio]):not([type=hidden]), nav.tabbar a');
+    + 'main input:not([type=radio]):not([type=hidden]), nav.tabbar a, '
+    + 'header.topbar a, header.topbar button');
   const small = [];
   for (const el of targets) {
     if (el.offsetParent === null || el.closest('.js-plotly-plot')) continue;

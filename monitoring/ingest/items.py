@@ -26,10 +26,13 @@ from monitoring.ingest.checks import (
     reject_unknown,
     session_values,
 )
-from monitoring.models import ActivitySession, Assessment, DailyLog, DeviceMetric, Source
+from monitoring.models import ActivitySession, Assessment, DailyLog, DeviceMetric, Shoe, Source
 from monitoring.schema import LOG_FIELDS, SESSION_FIELDS
 from protocols.engine.criteria.case_facts import SCREEN_TESTS
 from rehab.errors import ApplicationError
+
+KEEP = object()
+"""A keyword's default meaning "leave what is stored as it is"."""
 
 
 def daily_log_record(
@@ -78,13 +81,22 @@ def activity_session_record(
     source: str = Source.WEB,
     external_id: str = "",
     today: dt.date | None = None,
+    shoe: Shoe | None | object = KEEP,
 ) -> tuple[ActivitySession, bool]:
-    """Record a training session; with an external id, a repeat updates instead of adding."""
+    """Record a training session; with an external id, a repeat updates instead of adding.
+
+    ``shoe``: one of the athlete's named pairs, or None for none; by default a repeat keeps the
+    pair it had."""
     today = today or athlete_today()
     check_date(date, today=today)
     reject_unknown(fields, SESSION_FIELDS, "Not a session field.")
     cases = active_cases_for_logging(athlete, submitted_by)
     values = session_values(fields)
+    if shoe is not KEEP:
+        if shoe is not None and shoe.athlete_id != athlete.pk:
+            message = "Choose one of your own pairs of shoes."
+            raise ApplicationError(message, {"shoe": message})
+        values["shoe"] = shoe
     probe = ActivitySession(
         athlete=athlete, date=date, source=source, external_id=external_id, **values
     )

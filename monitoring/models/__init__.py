@@ -13,6 +13,7 @@ from monitoring.models.records import (
     DailyLog,
     DeviceMetric,
     ReminderPreference,
+    Shoe,
     Source,
 )
 
@@ -32,5 +33,6 @@ __all__ = [
     "NotificationSetting",
     "ReminderPreference",
     "Review",
+    "Shoe",
     "Source",
 ]

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
 from athletes.models import Athlete, Case
@@ -121,6 +122,33 @@ class DailyLog(models.Model):
         return None if any(i is None for i in items) else sum(items)
 
 
+class Shoe(models.Model):
+    """A pair of shoes the athlete names, so that a session can say which it was run in: the
+    distance per pair is shown to the athlete and the team (footwear is a bone-load factor,
+    clinical.md)."""
+
+    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="shoes")
+    name = models.CharField(max_length=60)
+    km_before = models.DecimalField(
+        "distance before they were added (km)",
+        max_digits=6,
+        decimal_places=1,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(10000)],
+    )
+    retired_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["retired_on", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "athlete", name="shoe_unique_name_per_athlete")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class ActivitySession(models.Model):
     """What was done and how: for impact work the surface and footwear change bone load."""
 
@@ -158,6 +186,9 @@ class ActivitySession(models.Model):
     steps = models.PositiveIntegerField(null=True, blank=True)
     surface = models.CharField(max_length=12, choices=Surface.choices, blank=True)
     footwear = models.CharField(max_length=80, blank=True)
+    shoe = models.ForeignKey(
+        Shoe, null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions"
+    )
     pain_during = _nrs("pain during the session")
     pain_after = _nrs("pain after the session")
     note = models.TextField(blank=True, max_length=2000)

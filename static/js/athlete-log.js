@@ -1,14 +1,13 @@
-/* The daily log form: sends in the background and, without a connection, keeps the log on this
-   phone (window.rehabOutbox, athlete.js) until it can be sent. Without JavaScript the form posts
-   as usual. */
+/* The daily log form: the day's sessions (add, fill from a one-tap suggestion, remove), sending
+   in the background and, without a connection, keeping the log on this phone
+   (window.rehabOutbox, athlete.js) until it can be sent. Without JavaScript the form posts as
+   usual, with one session row. */
 (function () {
   "use strict";
 
-  var form = document.getElementById("log-form");
   var outbox = window.rehabOutbox;
-  if (!form || !outbox) return;
-  var savedPanel = document.getElementById("saved-offline");
-  var clientErrors = document.getElementById("client-errors");
+  var form, savedPanel, clientErrors, rows, total, template;
+  var sentBound = false;
 
   function isoDay(d) {
     var m = String(d.getMonth() + 1).padStart(2, "0");
@@ -41,29 +40,185 @@
     return out;
   }
 
-  function checked(name) {
-    return !!form.querySelector('input[name="' + name + '"]:checked');
+  function checkedIn(root, name) {
+    return root.querySelector('input[name="' + name + '"]:checked');
   }
 
-  /* The questions the server insists on, checked here when the server can't be asked. */
-  function missing() {
-    var out = [];
-    var active = (form.elements.activity || {}).value !== "rest";
-    [
-      ["pain_rest", "Pain at rest", true],
-      ["pain_during", "Pain during activity", active],
-      ["pain_after", "Pain after activity", active],
-      ["pain_character", "What was the pain like?", true],
-      ["night_pain", "Did pain wake you last night?", true],
-      ["rpe", "How hard was it?", active]
-    ].forEach(function (rule) {
-      if (rule[2] && form.querySelector('input[name="' + rule[0] + '"]') && !checked(rule[0])) {
-        out.push(rule);
+  /* --- the day's sessions ------------------------------------------------------------------ */
+
+  function field(row, name) {
+    return row.querySelector('[name$="-' + name + '"]');
+  }
+
+  function token() {
+    if (window.crypto && window.crypto.getRandomValues) {
+      var bytes = new Uint8Array(6);
+      window.crypto.getRandomValues(bytes);
+      return Array.prototype.map.call(bytes, function (b) {
+        return b.toString(16).padStart(2, "0");
+      }).join("");
+    }
+    return Math.random().toString(16).slice(2, 14);
+  }
+
+  function allRows() {
+    return rows ? Array.prototype.slice.call(rows.querySelectorAll("[data-session]")) : [];
+  }
+
+  function removed(row) {
+    var box = field(row, "DELETE");
+    return !!(box && box.checked);
+  }
+
+  /* A row that is a session: filled in (anything but its key) and not removed. */
+  function filled(row) {
+    if (removed(row)) return false;
+    return Array.prototype.some.call(row.querySelectorAll("input, select"), function (el) {
+      if (el.type === "hidden" || el.type === "checkbox") return false;
+      if (el.type === "radio") return el.checked;
+      return el.value !== "";
+    });
+  }
+
+  function keptRows() {
+    return allRows().filter(filled);
+  }
+
+  function renumber() {
+    var n = 0;
+    allRows().forEach(function (row) {
+      row.hidden = removed(row);
+      if (!row.hidden) {
+        n += 1;
+        row.querySelector("[data-session-number]").textContent = n;
       }
     });
-    if (active && form.elements.minutes && !form.elements.minutes.value) {
-      out.push(["minutes", "Minutes", true]);
+    var add = form.querySelector("[data-add-session]");
+    if (add) add.textContent = n ? "+ Add another session" : "+ Add a session";
+  }
+
+  function showImpact(row) {
+    var impact = (rows.dataset.impact || "").split(" ");
+    var activity = field(row, "activity").value;
+    row.classList.toggle("is-impact", impact.indexOf(activity) !== -1);
+  }
+
+  function enhanceRow(row) {
+    showImpact(row);
+    field(row, "activity").addEventListener("change", function () {
+      showImpact(row);
+    });
+    var box = field(row, "DELETE");
+    if (box) {
+      box.addEventListener("change", function () {
+        renumber();
+        var next = allRows().filter(function (r) { return !r.hidden; })[0];
+        var focus = next ? field(next, "activity") : form.querySelector("[data-add-session]");
+        if (focus) focus.focus();
+      });
     }
+  }
+
+  function addRow() {
+    var index = parseInt(total.value, 10);
+    var html = template.innerHTML.replace(/__prefix__/g, String(index));
+    var holder = document.createElement("div");
+    holder.innerHTML = html.trim();
+    var row = holder.firstElementChild;
+    field(row, "key").value = "web-" + rows.dataset.day + "-" + token();
+    rows.appendChild(row);
+    total.value = String(index + 1);
+    enhanceRow(row);
+    renumber();
+    return row;
+  }
+
+  function emptyRow() {
+    return allRows().filter(function (row) { return !row.hidden && !filled(row); })[0];
+  }
+
+  function setRestDay(rest) {
+    var box = form.elements.rest_day;
+    var training = form.querySelector(".if-training");
+    if (box) box.checked = rest;
+    if (rest) {
+      // A rest day has no sessions: the rows filled so far are taken off (kept, to untick).
+      allRows().forEach(function (row) {
+        var del = field(row, "DELETE");
+        if (filled(row) && del) del.checked = true;
+      });
+    } else if (!emptyRow() && !keptRows().length) {
+      addRow();
+    }
+    if (training) training.hidden = rest;
+    renumber();
+  }
+
+  function enhanceSessions() {
+    rows = form.querySelector("[data-sessions]");
+    template = document.getElementById("session-template");
+    total = form.querySelector('input[name="s-TOTAL_FORMS"]');
+    if (!rows || !template || !total) return;
+    rows.classList.add("enhanced");
+    allRows().forEach(enhanceRow);
+    form.querySelectorAll("[data-quick-adds], [data-add-session]").forEach(function (el) {
+      el.hidden = false;
+    });
+    form.querySelector("[data-add-session]").addEventListener("click", function () {
+      setRestDay(false);
+      field(emptyRow() || addRow(), "activity").focus();
+    });
+    form.querySelectorAll("[data-quick-add]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        setRestDay(false);
+        var row = emptyRow() || addRow();
+        field(row, "activity").value = button.dataset.activity;
+        field(row, "minutes").value = button.dataset.minutes;
+        showImpact(row);
+        var effort = row.querySelector(".seg-group");
+        if (effort) effort.scrollIntoView({ block: "center" });
+      });
+    });
+    if (form.elements.rest_day) {
+      form.elements.rest_day.addEventListener("change", function () {
+        setRestDay(form.elements.rest_day.checked);
+      });
+      if (form.elements.rest_day.checked) setRestDay(true);
+    }
+    // A number filled in by a suggestion is replaced by what is typed, not added to ("3030").
+    form.addEventListener("focusin", function (event) {
+      if (event.target.hasAttribute && event.target.hasAttribute("data-select-on-focus")) {
+        event.target.select();
+      }
+    });
+    renumber();
+  }
+
+  /* --- what the server insists on, checked here when the server can't be asked ------------- */
+
+  function missing() {
+    var out = [];
+    var sessions = keptRows();
+    var rest = form.elements.rest_day && form.elements.rest_day.checked;
+    var trained = sessions.length > 0;
+    [
+      ["pain_rest", "Pain at rest", true],
+      ["pain_during", "Pain during activity", trained],
+      ["pain_after", "Pain after activity", trained],
+      ["pain_character", "What was the pain like?", true],
+      ["night_pain", "Did pain wake you last night?", true]
+    ].forEach(function (rule) {
+      if (rule[2] && form.querySelector('input[name="' + rule[0] + '"]') && !checkedIn(form, rule[0])) {
+        out.push(["group-" + rule[0], rule[1]]);
+      }
+    });
+    if (!trained && !rest) out.push(["group-rest_day", "Add what you did today, or tap Rest day"]);
+    sessions.forEach(function (row, i) {
+      var what = "Session " + (i + 1) + ": ";
+      if (!field(row, "activity").value) out.push([row.id, what + "what you did"]);
+      if (!field(row, "minutes").value) out.push([row.id, what + "minutes"]);
+      if (!checkedIn(row, field(row, "rpe").name)) out.push([row.id, what + "how hard it was"]);
+    });
     return out;
   }
 
@@ -75,7 +230,7 @@
     list.forEach(function (rule) {
       var li = document.createElement("li");
       var a = document.createElement("a");
-      a.href = "#group-" + rule[0];
+      a.href = "#" + rule[0];
       a.textContent = rule[1];
       li.appendChild(a);
       ul.appendChild(li);
@@ -86,32 +241,45 @@
     clientErrors.focus();
   }
 
+  function painOf(root, name) {
+    var box = checkedIn(root, name);
+    var value = box ? parseInt(box.value, 10) : NaN;
+    return isNaN(value) ? -1 : value;
+  }
+
   /* The stop the server would give (red flags from one day's log), said on the phone while the
      log waits offline: pain at or above the plan's red limit during or after impact work, sharp
      pain, night pain. The page carries the limit, the phase's impact and the team to call. */
   function offlineStop() {
     var box = document.getElementById("offline-stop");
     if (!box) return;
-    var data = new FormData(form);
     var limit = parseInt(box.dataset.redLimit, 10);
     var nonImpact = (box.dataset.nonImpact || "").split(" ");
-    var activity = data.get("activity") || "";
-    var impact = activity && nonImpact.indexOf(activity) === -1;
-    if (!impact && box.dataset.impactPhase === "1") impact = !activity || activity === "rest";
-    var pains = ["pain_during", "pain_after"].map(function (name) {
-      var value = parseInt(data.get(name), 10);
-      return isNaN(value) ? -1 : value;
+    var sessions = keptRows();
+    var impact = sessions.some(function (row) {
+      return nonImpact.indexOf(field(row, "activity").value) === -1;
+    });
+    if (!sessions.length && box.dataset.impactPhase === "1") impact = true;
+    var pains = [painOf(form, "pain_during"), painOf(form, "pain_after")];
+    sessions.forEach(function (row) {
+      pains.push(painOf(row, field(row, "pain_during").name));
     });
     var worst = Math.max.apply(null, pains);
     var reasons = [];
     if (impact && worst >= limit) {
       reasons.push("You reported pain of " + worst + "/10 with impact work (your plan's limit is " + limit + "/10).");
     }
-    if (data.get("pain_character") === "sharp") reasons.push("You reported sharp pain.");
-    if (data.get("night_pain") === "yes") reasons.push("You reported pain at night.");
+    if (checkedIn(form, "pain_character") && checkedIn(form, "pain_character").value === "sharp") {
+      reasons.push("You reported sharp pain.");
+    }
+    if (checkedIn(form, "night_pain") && checkedIn(form, "night_pain").value === "yes") {
+      reasons.push("You reported pain at night.");
+    }
     box.hidden = !reasons.length;
     box.querySelector("[data-offline-reason]").textContent = reasons.join(" ");
   }
+
+  /* --- sending ----------------------------------------------------------------------------- */
 
   function keepOnPhone() {
     var date = logDate();
@@ -128,7 +296,27 @@
     HTMLFormElement.prototype.submit.call(form);
   }
 
-  form.addEventListener("submit", function (event) {
+  /* The server's page (a refused log, with its error summary) in place of this one: the log is
+     not posted a second time to show it. */
+  function showPage(html) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var fresh = doc.querySelector("main");
+    var current = document.querySelector("main");
+    if (!fresh || !current) {
+      nativeSubmit();
+      return;
+    }
+    current.replaceWith(document.importNode(fresh, true));
+    if (doc.title) document.title = doc.title;
+    init();
+    var summary = document.getElementById("error-summary");
+    if (summary) {
+      summary.scrollIntoView();
+      summary.focus();
+    }
+  }
+
+  function onSubmit(event) {
     event.preventDefault();
     if (navigator.onLine === false) {
       var list = missing();
@@ -148,8 +336,9 @@
             // Logged out meanwhile: keep the log, then log in; it is sent afterwards.
             keepOnPhone();
             window.location.assign(response.url);
+          } else if (response.status === 400) {
+            response.text().then(showPage, nativeSubmit);
           } else {
-            // Something to correct: let the server show it as a page.
             nativeSubmit();
           }
         },
@@ -160,34 +349,33 @@
           else keepOnPhone();
         }
       );
-  });
+  }
 
-  /* A log of this day still waiting on the phone: show it, so nothing is typed twice. */
+  /* A log of this day still waiting on the phone: show it, so nothing is typed twice. Its
+     session rows (and their keys, so that saving again updates the same sessions) come back
+     as they were. */
   function restore(item) {
+    var count = item.entries.filter(function (pair) { return pair[0] === "s-TOTAL_FORMS"; })[0];
+    if (count && total) {
+      while (parseInt(total.value, 10) < parseInt(count[1], 10)) addRow();
+    }
     item.entries.forEach(function (pair) {
       var name = pair[0];
       var value = pair[1];
-      var fields = form.querySelectorAll('[name="' + name + '"]');
-      fields.forEach(function (field) {
-        if (field.type === "radio" || field.type === "checkbox") field.checked = field.value === value;
-        else if (field.type !== "hidden" || name === "next_morning_shown") field.value = value;
+      form.querySelectorAll('[name="' + name + '"]').forEach(function (el) {
+        if (el.type === "radio" || el.type === "checkbox") el.checked = el.value === value;
+        else if (el.type !== "hidden" || name === "next_morning_shown" || /^s-/.test(name)) {
+          el.value = value;
+        }
       });
     });
+    allRows().forEach(showImpact);
+    if (form.elements.rest_day && form.elements.rest_day.checked) setRestDay(true);
+    renumber();
   }
 
-  var waiting = outbox.get(form.dataset.date);
-  if (waiting) {
-    restore(waiting);
-    var note = document.createElement("p");
-    note.className = "notice";
-    note.id = "waiting-note";
-    note.textContent =
-      "This log is saved on this phone and will be sent when you are back online. " +
-      "Saving again replaces it.";
-    form.parentNode.insertBefore(note, form);
-  }
-
-  document.addEventListener("rehab:sent", function (event) {
+  function onSent(event) {
+    if (!form) return;
     if (event.detail.date !== logDate() && event.detail.date !== form.dataset.date) return;
     var waitingNote = document.getElementById("waiting-note");
     if (waitingNote) waitingNote.remove();
@@ -198,5 +386,32 @@
     link.href = event.detail.url;
     link.textContent = "See what your log means for today";
     savedPanel.querySelector("p").appendChild(link);
-  });
+  }
+
+  function init() {
+    form = document.getElementById("log-form");
+    if (!form || !outbox) return;
+    savedPanel = document.getElementById("saved-offline");
+    clientErrors = document.getElementById("client-errors");
+    enhanceSessions();
+    form.addEventListener("submit", onSubmit);
+
+    var waiting = outbox.get(form.dataset.date);
+    if (waiting) {
+      restore(waiting);
+      var note = document.createElement("p");
+      note.className = "notice";
+      note.id = "waiting-note";
+      note.textContent =
+        "This log is saved on this phone and will be sent when you are back online. " +
+        "Saving again replaces it.";
+      form.parentNode.insertBefore(note, form);
+    }
+    if (!sentBound) {
+      document.addEventListener("rehab:sent", onSent);
+      sentBound = true;
+    }
+  }
+
+  init();
 })();

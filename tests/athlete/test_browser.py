@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 from monitoring.ingest.items import activity_session_record, daily_log_record
 from monitoring.models import ActivitySession, DailyLog
 from tests.browser import log_in as browser_log_in
+from tests.browser import quick_add
 from tests.factories import CaseFactory, UserFactory
 from tests.plans import running_plan
 
@@ -31,12 +32,16 @@ RESEND = """(date) => {
 }"""
 SMALL_TARGETS = """() => {
   const targets = document.querySelectorAll(
-    'main a, main button, main select, main summary, .seg label, '
-    + 'main input:not([type=radio]):not([type=hidden]), nav.tabbar a, '
+    'main a, main button, main select, main summary, .seg label, .rest-day label, '
+    + '.session-remove label, main input:not([type=radio]):not([type=hidden]), nav.tabbar a, '
     + 'header.topbar a, header.topbar button');
   const small = [];
   for (const el of targets) {
     if (el.offsetParent === null || el.closest('.js-plotly-plot')) continue;
+    // A box drawn as its label (the rest day, "remove this session"): the label is tapped.
+    if (el.type === 'checkbox' && el.labels.length && el.closest('.rest-day, .session-remove')) {
+      continue;
+    }
     const r = el.getBoundingClientRect();
     if (r.width < 44 || r.height < 44) {
       small.push(`${el.tagName} "${el.textContent.trim().slice(0, 30)}" ${r.width}x${r.height}`);
@@ -139,15 +144,17 @@ def during_pain_on_chart(page: Page) -> list:
 
 
 def fill_todays_log(page: Page, tap: Taps, *, during: str) -> None:
-    """A complete log: activity, minutes, sleep and mood come filled in (prescription,
-    yesterday); the athlete taps the pains, the pain's character, night pain and effort."""
+    """A complete log: sleep and mood come filled in (yesterday); the athlete taps the pains,
+    the pain's character, night pain, today's walk-run (one tap on the plan's suggestion: nothing
+    is chosen for them) and its effort."""
     tap(option(page, "pain_rest", "0"))
     tap(option(page, "pain_during", during))
     tap(option(page, "pain_after", "1"))
     tap(option(page, "this_morning", "0"))
     tap(option(page, "pain_character", "1"))  # dull ache
     tap(option(page, "night_pain", "1"))  # no
-    tap(option(page, "rpe", "4"))
+    tap(quick_add(page, "Walk-run 30 min"))
+    tap(option(page, "s-0-rpe", "4"))
 
 
 @pytest.mark.django_db(transaction=True)
@@ -361,3 +368,145 @@ def test_tap_targets_are_at_least_44_pixels(page: Page, live_server, maya):
         page.goto(f"{live_server.url}{url}")
         small = page.evaluate(SMALL_TARGETS)
         assert not small, f"{url}: {small}"
+
+
+def day_answers(page: Page, tap: Taps, *, during: str = "1") -> None:
+    """The day's own questions, without its sessions."""
+    for name, value in (
+        ("pain_rest", "0"),
+        ("pain_during", during),
+        ("pain_after", "1"),
+        ("this_morning", "0"),
+        ("pain_character", "1"),
+        ("night_pain", "1"),
+    ):
+        tap(option(page, name, value))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_day_of_walk_run_cycling_and_strength_is_three_sessions(
+    page: Page, live_server, maya, artifacts
+):
+    """The plan prescribes walk-run, cycling and strength on one day: each is its own session,
+    one added by the plan's suggestion, one typed, one added and then removed; the load is
+    their sum. Typing minutes into a suggested "30" replaces it (no "3030")."""
+    today = timezone.localdate()
+    athlete = maya.athlete_profile
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/me/log/")
+    expect(page.locator("#id_s-0-activity")).to_have_value("")  # nothing chosen for them
+    tap = Taps()
+    day_answers(page, tap)
+    tap(quick_add(page, "Walk-run 30 min"))
+    expect(page.locator("#id_s-0-activity")).to_have_value("walk_run")
+    page.locator("#id_s-0-minutes").click()
+    page.keyboard.type("35")
+    expect(page.locator("#id_s-0-minutes")).to_have_value("35")
+    tap(option(page, "s-0-rpe", "4"))
+    page.locator("#id_s-0-surface").select_option("grass")
+    page.get_by_role("button", name="+ Add another session").tap()
+    page.locator("#id_s-1-activity").select_option("cycle")
+    expect(page.locator("#session-s-1 .if-impact")).to_be_hidden()  # no shoes for a bike
+    page.locator("#id_s-1-minutes").fill("45")
+    tap(option(page, "s-1-rpe", "3"))
+    page.get_by_role("button", name="+ Add another session").tap()
+    page.locator("#id_s-2-activity").select_option("strength")
+    page.locator("#id_s-2-minutes").fill("20")
+    option(page, "s-2-rpe", "5").tap()
+    page.locator("#session-s-2").get_by_text("Remove this session").tap()
+    expect(page.locator("#session-s-2")).to_be_hidden()
+    page.screenshot(path=artifacts / "athlete-log-sessions.png", full_page=True)
+    page.get_by_role("button", name="Save today's log").tap()
+    expect(page.get_by_role("heading", name="Logged")).to_be_visible()
+    saved = ActivitySession.objects.filter(athlete=athlete, date=today).order_by("id")
+    assert [(s.activity, s.minutes, s.rpe, s.surface) for s in saved] == [
+        ("walk_run", 35, 4, "grass"),
+        ("cycle", 45, 3, ""),
+    ]
+    # Opened again, the day shows both sessions; removing the ride leaves the walk-run.
+    page.goto(f"{live_server.url}/me/log/")
+    expect(page.locator("[data-session]:visible")).to_have_count(2)
+    page.locator("#session-s-1").get_by_text("Remove this session").tap()
+    page.get_by_role("button", name="Save today's log").tap()
+    expect(page.get_by_role("heading", name="Logged")).to_be_visible()
+    assert list(
+        ActivitySession.objects.filter(athlete=athlete, date=today).values_list("activity")
+    ) == [("walk_run",)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_several_sessions_made_offline_are_each_sent_exactly_once(
+    browser, browser_context_args, live_server, maya, artifacts
+):
+    today = timezone.localdate()
+    athlete = maya.athlete_profile
+    context = browser.new_context(**browser_context_args, timezone_id="Europe/London")
+    page = context.new_page()
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/me/log/")
+    page.wait_for_function("navigator.serviceWorker.ready.then(r => !!r.active)", timeout=15000)
+    page.reload()
+    page.wait_for_function("!!navigator.serviceWorker.controller")
+
+    context.set_offline(True)
+    page.goto(f"{live_server.url}/me/log/")
+    tap = Taps()
+    day_answers(page, tap)
+    tap(quick_add(page, "Walk-run 30 min"))
+    tap(option(page, "s-0-rpe", "4"))
+    page.get_by_role("button", name="+ Add another session").tap()
+    page.locator("#id_s-1-activity").select_option("cycle")
+    page.locator("#id_s-1-minutes").fill("45")
+    option(page, "s-1-rpe", "3").tap()
+    page.get_by_role("button", name="Save today's log").tap()
+    expect(page.locator("#saved-offline")).to_be_visible()
+    assert not ActivitySession.objects.filter(athlete=athlete, date=today).exists()
+
+    # Opened again offline: both rows are back, with the keys they were kept under.
+    page.goto(f"{live_server.url}/me/log/")
+    expect(page.get_by_text("This log is saved on this phone")).to_be_visible()
+    expect(page.locator("#id_s-1-activity")).to_have_value("cycle")
+    keys = page.evaluate(
+        "[...document.querySelectorAll('[name$=\"-key\"]')].map(e => e.value).slice(0, 2)"
+    )
+    page.get_by_role("button", name="Save today's log").tap()
+    expect(page.locator("#saved-offline")).to_be_visible()
+
+    context.set_offline(False)
+    expect(page.locator("#sync-status")).to_contain_text("was sent", timeout=15000)
+    saved = ActivitySession.objects.filter(athlete=athlete, date=today).order_by("id")
+    assert [(s.activity, s.external_id) for s in saved] == list(
+        zip(["walk_run", "cycle"], keys, strict=True)
+    )
+    # Sent once more (a lost answer): still the same two sessions.
+    page.goto(f"{live_server.url}/me/log/")
+    page.evaluate(RESEND, today.isoformat())
+    assert ActivitySession.objects.filter(athlete=athlete, date=today).count() == 2
+    context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_log_is_posted_once_and_says_what_to_fix(page: Page, live_server, maya):
+    """The server's refusal is shown as it came; the log is not posted a second time."""
+    posts = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    log_in(page, live_server)
+    posts.clear()
+    page.goto(f"{live_server.url}/me/log/")
+    day_answers(page, Taps())
+    quick_add(page, "Walk-run 30 min").tap()
+    page.locator("#id_s-0-minutes").fill("3030")
+    option(page, "s-0-rpe", "4").tap()
+    page.get_by_role("button", name="Save today's log").tap()
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("Session 1: Minutes")
+    expect(summary).to_be_focused()
+    assert len(posts) == 1, posts
+    # Corrected on the page that came back, it saves (the page's script runs again).
+    page.locator("#id_s-0-minutes").fill("30")
+    page.get_by_role("button", name="Save today's log").tap()
+    expect(page.get_by_role("heading", name="Logged")).to_be_visible()
+    assert len(posts) == 2
+    today = timezone.localdate()
+    assert DailyLog.objects.filter(athlete=maya.athlete_profile, date=today).count() == 1

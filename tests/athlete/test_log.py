@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from unittest import mock
 
 import pytest
@@ -158,15 +159,20 @@ def test_a_past_day_asks_its_own_next_morning(client, maya):
     assert DailyLog.objects.get(date=day).pain_next_morning == 1
 
 
-def test_defaults_come_from_yesterday_and_the_prescription(client, maya):
+def test_defaults_come_from_yesterday_and_nothing_is_chosen_for_the_athlete(client, maya):
     log(maya, YESTERDAY, sleep_hours=6.5, sleep_quality=5, fatigue=4, stress=2, mood=3)
     client.force_login(maya)
     page = client.get(LOG_URL).content.decode().replace("required ", "")
     assert 'value="6.5"' in page
     assert 'value="5" id="id_sleep_quality_4" checked' in page
     assert 'value="4" id="id_fatigue_3" checked' in page
-    assert '<option value="walk_run" selected>' in page  # today's prescription
-    assert 'name="minutes" value="30"' in page
+    # What was done is never chosen for the athlete (an untaken session would be logged): one
+    # empty session row, and today's prescription offered as a one-tap suggestion.
+    rows = page.split('id="session-template"')[0].split('id="group-sessions"')[1]
+    assert re.findall(r'<option value="([^"]*)" selected>', rows) == ["", "", ""]
+    assert 'name="s-0-minutes"' in page and 'name="s-0-minutes" value=' not in page
+    assert 'data-quick-add data-activity="walk_run" data-minutes="30"' in page
+    assert "Walk-run 30 min" in page
     # pain is always asked afresh
     assert 'id="id_pain_rest_0" checked' not in page
 

@@ -81,7 +81,8 @@ def test_log_form_queries_do_not_grow_with_history(client, maya, days, django_as
     fill(maya, days)
     client.force_login(maya)
     # session, user, athlete, cases, active plans, phases, the day and the day before's logs,
-    # their sessions; the clinical team (for a stop said on the phone when offline)
-    with django_assert_num_queries(9):
+    # their sessions, the athlete's shoes; the clinical team (for a stop said on the phone when
+    # offline)
+    with django_assert_num_queries(10):
         response = client.get(reverse("athlete:log"))
     assert response.status_code == 200

@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 from monitoring.evaluation import services
 from monitoring.ingest.items import daily_log_record
 from monitoring.models import DailyLog, Flag
-from tests.browser import log_in
+from tests.browser import log_in, quick_add
 from tests.factories import CaseFactory, UserFactory
 from tests.plans import running_plan
 
@@ -114,9 +114,10 @@ def test_a_log_sent_from_the_outbox_shows_its_advice(
         ("pain_after", "6"),
         ("pain_character", "1"),
         ("night_pain", "1"),
-        ("rpe", "5"),
     ):
         option(page, name, value).tap()
+    quick_add(page, "Walk-run").tap()
+    option(page, "s-0-rpe", "5").tap()
     page.get_by_role("button", name="Save today's log").tap()
     expect(page.locator("#saved-offline")).to_be_visible()
     offline = page.locator("#offline-stop")

@@ -19,6 +19,7 @@ from athletes.models import CareTeamMember, User
 from monitoring.models import DailyLog, Flag
 from protocols import services as plan_services
 from rehab.celery import app
+from tests.browser import fill_session
 
 pytestmark = pytest.mark.browser
 
@@ -157,9 +158,10 @@ def test_a_clinic_starts_from_one_superuser(browser, live_server, artifacts, cel
     phone.goto(f"{live_server.url}/me/log/")
     for name, value in (
         ("pain_rest", "2"), ("pain_during", "6"), ("pain_after", "6"), ("pain_character", "1"),
-        ("night_pain", "1"), ("rpe", "5"),
+        ("night_pain", "1"),
     ):  # fmt: skip
         phone.locator(f'label[for="id_{name}_{value}"]').tap()
+    fill_session(phone, 0, activity="walk", minutes="30", rpe="5")
     phone.get_by_role("button", name="Save today's log").tap()
     phone.wait_for_url(re.compile(r"/saved/$"))
     assert DailyLog.objects.filter(athlete__first_name="Noor").count() == 1

@@ -15,8 +15,9 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from monitoring import schema
-from monitoring.models import DailyLog, ReminderPreference
-from monitoring.surfaces.athlete.view_models.log import REST
+from monitoring.models import ActivitySession, DailyLog, ReminderPreference, Shoe
+from monitoring.surfaces.athlete.view_models.log import SessionRow, is_session_key
+from protocols.engine import criteria
 from protocols.models import Activity
 
 PAIN_WORDS = {0: "no pain", 1: "very mild", 3: "mild", 5: "moderate", 7: "severe", 10: "worst"}
@@ -134,14 +135,15 @@ def _hooper(name: str) -> ScaleField:
     )
 
 
-ACTIVITY_CHOICES = [(REST, "Rest day — no training"), *Activity.choices]
+ACTIVITY_CHOICES = [("", "Choose…"), *Activity.choices]
 # What the athlete's daily form gives the services: the schema's form fields but the
 # next-morning pain, given only when its field was shown (see ``DailyLogForm.log_fields``).
 LOG_FIELDS = tuple(f for f in schema.LOG_FORM_FIELDS if f != "pain_next_morning")
 
 
 class DailyLogForm(forms.Form):
-    """One day: pain, what was done, how the athlete slept and feels.
+    """One day: pain, how the athlete slept and feels, and whether it was a rest day; what was
+    done is the day's sessions (``SessionFormSet``, checked with this form by ``LogPage``).
 
     ``mode`` is "today" (the form offers "this morning", the next-morning pain of yesterday) or
     "past" (the form asks the day's own next-morning pain, known by now). The hidden
@@ -178,21 +180,7 @@ class DailyLogForm(forms.Form):
         decimal_places=1,
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.5"}),
     )
-    activity = forms.ChoiceField(label="What did you do?", choices=ACTIVITY_CHOICES)
-    minutes = forms.IntegerField(
-        label="Minutes",
-        required=False,
-        min_value=1,
-        max_value=600,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-    )
-    rpe = ScaleField(
-        low=0,
-        high=10,
-        words=EFFORT_WORDS,
-        label="How hard was it? (effort 0–10)",
-        ends=("rest", "maximal"),
-    )
+    rest_day = forms.BooleanField(label="Rest day — no training", required=False)
     sleep_hours = forms.DecimalField(
         label="Hours of sleep",
         required=False,
@@ -229,16 +217,6 @@ class DailyLogForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        active = data.get("activity") not in (None, "", REST)
-        if active:
-            for name, message in (
-                ("minutes", "How many minutes did you train?"),
-                ("rpe", "How hard was it? Tap a number from 0 to 10."),
-                ("pain_during", "Tap your pain during activity (0 if none)."),
-                ("pain_after", "Tap your pain after activity (0 if none)."),
-            ):
-                if data.get(name) is None and name not in self.errors:
-                    self.add_error(name, message)
         pains = [data.get(n) for n in ("pain_rest", "pain_during", "pain_after")]
         if data.get("pain_character") == DailyLog.PainCharacter.NONE and any(p for p in pains if p):
             self.add_error(
@@ -260,20 +238,171 @@ class DailyLogForm(forms.Form):
             fields["pain_next_morning"] = data.get("pain_next_morning")
         return fields
 
-    def session_fields(self) -> dict[str, Any] | None:
-        data = self.cleaned_data
-        if data.get("activity") in (None, "", REST):
-            return None
-        return {
-            "activity": data["activity"],
-            "minutes": data["minutes"],
-            "rpe": data["rpe"],
-            "pain_during": data.get("pain_during"),
-        }
-
     def previous_morning(self) -> int | None:
         """'This morning' is yesterday's next-morning pain; only the today form asks it."""
         return self.cleaned_data.get("this_morning")
+
+
+SURFACE_CHOICES = [("", "—"), *ActivitySession.Surface.choices]
+IMPACT_ACTIVITIES = sorted(set(Activity.values) - set(criteria.NON_IMPACT_ACTIVITIES))
+"""The activities that load the bone with impact: for them the form asks surface, shoes and
+distance (``criteria.impact_days`` decides the same for the rules)."""
+
+
+class SessionForm(forms.Form):
+    """One of the day's sessions. ``key`` is the session's id on the phone, made when its row is
+    (the page or the phone), so that sending the same log again updates the session instead of
+    adding one; a row left empty is no session."""
+
+    key = forms.CharField(widget=forms.HiddenInput, max_length=80)
+    activity = forms.ChoiceField(label="What did you do?", choices=ACTIVITY_CHOICES)
+    minutes = forms.IntegerField(
+        label="Minutes",
+        min_value=1,
+        max_value=600,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "data-select-on-focus": ""}),
+        error_messages={"required": "How many minutes?"},
+    )
+    rpe = ScaleField(
+        low=0,
+        high=10,
+        words=EFFORT_WORDS,
+        label="How hard was it? (effort 0–10)",
+        ends=("rest", "maximal"),
+        required=True,
+        error_messages={"required": "How hard was it? Tap a number from 0 to 10."},
+    )
+    pain_during = _pain("Pain during this session (optional)")
+    distance_km = forms.DecimalField(
+        label="Distance in km (optional)",
+        required=False,
+        min_value=0,
+        max_value=1000,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
+    )
+    surface = forms.ChoiceField(label="Surface (optional)", choices=SURFACE_CHOICES, required=False)
+    shoe = forms.ModelChoiceField(
+        label="Shoes (optional)", queryset=Shoe.objects.none(), required=False, empty_label="—"
+    )
+    note = forms.CharField(
+        label="Comment (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, day: dt.date, shoes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.day = day
+        self.fields["shoe"].queryset = Shoe.objects.filter(pk__in=[s.pk for s in shoes])
+        self.fields["shoe"].choices = [("", "—"), *((s.pk, s.name) for s in shoes)]
+
+    def has_changed(self) -> bool:
+        """A row is a session when anything but its key is filled in (the key is there from
+        the start); an empty row is left out, even one the athlete added and did not fill."""
+        names = [name for name in self.fields if name not in ("key", "DELETE")]
+        return any(self.data.get(self.add_prefix(name)) not in (None, "") for name in names)
+
+    def clean_key(self) -> str:
+        key = self.cleaned_data["key"]
+        if not is_session_key(key, self.day):
+            raise forms.ValidationError("This session's row is not from this day's form.")
+        return key
+
+    def row(self) -> SessionRow:
+        data = self.cleaned_data
+        impact = data["activity"] in IMPACT_ACTIVITIES
+        return SessionRow(
+            key=data["key"],
+            fields={
+                "activity": data["activity"],
+                "minutes": data["minutes"],
+                "rpe": data["rpe"],
+                "pain_during": data.get("pain_during"),
+                "distance_km": data.get("distance_km"),
+                "surface": data.get("surface", "") if impact else "",
+                "note": data.get("note", ""),
+            },
+            shoe=data.get("shoe") if impact else None,
+        )
+
+
+class BaseSessionFormSet(forms.BaseFormSet):
+    def __init__(self, *args, day: dt.date, shoes=(), **kwargs):
+        self.day = day
+        self.shoes = list(shoes)
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        # Every row may be left empty (see ``SessionForm.has_changed``).
+        return {"day": self.day, "shoes": self.shoes, "empty_permitted": True}
+
+    @property
+    def empty_form(self):
+        form = self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True,
+            use_required_attribute=False,
+            renderer=self.renderer,
+            day=self.day,
+            shoes=self.shoes,
+        )
+        self.add_fields(form, None)
+        return form
+
+    def clean(self) -> None:
+        keys = [f.cleaned_data.get("key") for f in self.kept_forms()]
+        if len(keys) != len(set(keys)):
+            raise forms.ValidationError("The same session is on the page twice: reload the page.")
+
+    def kept_forms(self) -> list[SessionForm]:
+        """The rows that are sessions: filled in and not removed."""
+        return [
+            form
+            for form in self.forms
+            if form.has_changed() and not self._should_delete_form(form) and form.is_valid()
+        ]
+
+    def rows(self) -> list[SessionRow]:
+        return [form.row() for form in self.kept_forms()]
+
+
+SessionFormSet = forms.formset_factory(
+    SessionForm,
+    formset=BaseSessionFormSet,
+    extra=0,
+    can_delete=True,
+    max_num=12,
+    validate_max=True,
+    absolute_max=12,
+)
+SESSION_PREFIX = "s"
+
+
+def check_day(form: DailyLogForm, sessions: BaseSessionFormSet) -> bool:
+    """The log form and its sessions together: a day is either sessions or a rest day, and a
+    day with training asks pain during and after it. Both forms get their errors."""
+    valid = form.is_valid() & sessions.is_valid()
+    if not hasattr(form, "cleaned_data"):
+        return False
+    data = form.cleaned_data
+    trained = bool(sessions.kept_forms()) if sessions.is_valid() else True
+    if data.get("rest_day") and trained:
+        form.add_error(
+            "rest_day", "You marked a rest day and added sessions: remove them or untick Rest day."
+        )
+    elif not data.get("rest_day") and not trained:
+        form.add_error("rest_day", "Add what you did today, or tap Rest day.")
+    elif trained:
+        for name, message in (
+            ("pain_during", "Tap your pain during activity (0 if none)."),
+            ("pain_after", "Tap your pain after activity (0 if none)."),
+        ):
+            if data.get(name) is None and name not in form.errors:
+                form.add_error(name, message)
+    return valid and not form.errors
 
 
 class ReminderForm(forms.Form):
@@ -300,3 +429,20 @@ class ReminderForm(forms.Form):
     def clean_time_of_day(self) -> dt.time:
         value = self.cleaned_data["time_of_day"]
         return value.replace(second=0, microsecond=0)
+
+
+class ShoeForm(forms.Form):
+    name = forms.CharField(
+        label="Name of the pair",
+        max_length=60,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "e.g. Pegasus 41"}),
+        error_messages={"required": "Give the pair a name, e.g. the brand and model."},
+    )
+    km_before = forms.DecimalField(
+        label="Distance already run in them (km, optional)",
+        required=False,
+        min_value=0,
+        max_value=10000,
+        decimal_places=1,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.1"}),
+    )

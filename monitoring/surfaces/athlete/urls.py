@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from monitoring.surfaces.athlete import sharing, views
+from monitoring.surfaces.athlete import sharing, shoes, views
 
 app_name = "athlete"
 urlpatterns = [
@@ -17,4 +17,6 @@ urlpatterns = [
     path("manifest.webmanifest", views.manifest, name="manifest"),
     path("sw.js", views.service_worker, name="sw"),
     path("sharing/", sharing.sharing, name="sharing"),
+    path("shoes/", shoes.shoes, name="shoes"),
+    path("shoes/<int:pk>/", shoes.shoe_state, name="shoe"),
 ]

@@ -26,7 +26,14 @@ from athletes.models import User
 from monitoring import reminders
 from monitoring.models import ActivitySession
 from monitoring.surfaces.athlete import view_models as pages
-from monitoring.surfaces.athlete.forms import DailyLogForm, ReminderForm
+from monitoring.surfaces.athlete.forms import (
+    IMPACT_ACTIVITIES,
+    SESSION_PREFIX,
+    DailyLogForm,
+    ReminderForm,
+    SessionFormSet,
+    check_day,
+)
 from rehab.errors import ApplicationError
 
 THEME = "#0b6e69"
@@ -62,7 +69,7 @@ def _day(text: str) -> dt.date:
         raise Http404("No such day.") from None
 
 
-def _base(ctx: pages.AthleteContext, tab: str, **extra) -> dict:
+def base_context(ctx: pages.AthleteContext, tab: str, **extra) -> dict:
     return {"ctx": ctx, "tab": tab, "phase": ctx.phase, "today": ctx.today, **extra}
 
 
@@ -74,7 +81,7 @@ def today(request, ctx: pages.AthleteContext):
     return render(
         request,
         "athlete/today.html",
-        _base(
+        base_context(
             ctx,
             "today",
             log=log,
@@ -87,29 +94,59 @@ def today(request, ctx: pages.AthleteContext):
     )
 
 
+def _sessions_post(post, day: dt.date):
+    """The posted form as the session rows expect it. A log kept on a phone by the page's
+    earlier version (one ``activity``, ``minutes`` and ``rpe``, or "rest") becomes the same day
+    in rows, under that version's session key, so that a log waiting offline across an update
+    is recorded as it was meant."""
+    if f"{SESSION_PREFIX}-TOTAL_FORMS" in post or "activity" not in post:
+        return post
+    data = post.copy()
+    activity = data.pop("activity", [""])[-1]
+    session = {name: data.pop(name, [""])[-1] for name in ("minutes", "rpe")}
+    rows = []
+    if activity == pages.REST:
+        data["rest_day"] = "on"
+    elif activity:
+        pain = data.get("pain_during", "")  # that version gave its session the day's pain
+        rows.append(
+            {"key": pages.web_session_id(day), "activity": activity, "pain_during": pain, **session}
+        )
+    data[f"{SESSION_PREFIX}-TOTAL_FORMS"] = str(len(rows))
+    data[f"{SESSION_PREFIX}-INITIAL_FORMS"] = "0"
+    for index, row in enumerate(rows):
+        for name, value in row.items():
+            data[f"{SESSION_PREFIX}-{index}-{name}"] = value
+    return data
+
+
 @athlete_page
 def log(request, ctx: pages.AthleteContext, day: str | None = None):
-    """The daily log of today (/me/log/) or of a recent day (/me/log/<date>/): a repeat edits."""
+    """The daily log of today (/me/log/) or of a recent day (/me/log/<date>/): a repeat edits.
+    The day's answers and its sessions, saved together or not at all."""
     date = ctx.today if day is None else _day(day)
     if not pages.is_editable(date, ctx.today):
-        context = _base(ctx, "log", day=date, editable_days=pages.EDITABLE_DAYS)
+        context = base_context(ctx, "log", day=date, editable_days=pages.EDITABLE_DAYS)
         return render(request, "athlete/log_locked.html", context, status=404)
     if not ctx.can_log:
-        return render(request, "athlete/log.html", _base(ctx, "log", day=date, form=None))
+        return render(request, "athlete/log.html", base_context(ctx, "log", day=date, form=None))
     mode = "today" if date == ctx.today else "past"
     data = pages.log_form_data(ctx.athlete, date)
     initial = pages.log_initial(data, ctx.phase)
+    rows = {"day": date, "shoes": data.shoes, "prefix": SESSION_PREFIX}
     status = 200
     if request.method == "POST":
-        form = DailyLogForm(request.POST, mode=mode, initial=initial)
-        if form.is_valid():
+        post = _sessions_post(request.POST, date)
+        form = DailyLogForm(post, mode=mode, initial=initial)
+        sessions = SessionFormSet(post, **rows)
+        if check_day(form, sessions):
             try:
                 pages.log_day_record(
                     athlete=ctx.athlete,
                     user=request.user,
                     day=date,
                     log_fields=form.log_fields(),
-                    session_fields=form.session_fields(),
+                    sessions=sessions.rows(),
                     previous_morning=form.previous_morning(),
                     today=ctx.today,
                 )
@@ -120,17 +157,34 @@ def log(request, ctx: pages.AthleteContext, day: str | None = None):
         status = 400
     else:
         form = DailyLogForm(mode=mode, initial=initial)
-    context = _base(
+        sessions = SessionFormSet(initial=pages.session_initial(data), **rows)
+    session_errors = _session_errors(sessions) if form.is_bound else []
+    context = base_context(
         ctx,
         "log",
         day=date,
         form=form,
+        sessions=sessions,
+        session_errors=session_errors,
+        error_count=len(form.errors) + len(session_errors),
+        quick_adds=pages.quick_adds(data, ctx.phase),
+        impact_activities=" ".join(IMPACT_ACTIVITIES),
         mode=mode,
         data=data,
         action=reverse("athlete:log", args=[date.isoformat()]),
         offline_stop=pages.offline_stop(ctx),
     )
     return render(request, "athlete/log.html", context, status=status)
+
+
+def _session_errors(sessions) -> list[tuple[str, str, str]]:
+    """The sessions' errors for the page's summary: (anchor, what, message)."""
+    out = [("group-sessions", "Sessions", str(e)) for e in sessions.non_form_errors()]
+    for index, row in enumerate(sessions.forms, start=1):
+        for name, errors in row.errors.items():
+            label = row.fields[name].label if name in row.fields else "Session"
+            out.append((f"session-{row.prefix}", f"Session {index}: {label}", errors[0]))
+    return out
 
 
 @athlete_page
@@ -152,7 +206,7 @@ def logged(request, ctx: pages.AthleteContext, day: str):
         evaluation, ctx.phase, severe, open_red_flag=pages.has_open_red_flag(ctx.case)
     )
     stop = any(note.level == "stop" for note in notes)
-    context = _base(
+    context = base_context(
         ctx,
         "log",
         day=date,
@@ -170,7 +224,7 @@ def whats_next(request, ctx: pages.AthleteContext):
     evaluation = pages.evaluate_context(ctx)
     goals = pages.goals(evaluation, ctx.phase) if evaluation and ctx.phase else None
     log = pages.day_log(ctx.athlete, ctx.today) if ctx.can_log else None
-    context = _base(
+    context = base_context(
         ctx, "next", goals=goals, step=pages.next_step(ctx), stop=pages.stop_notice(ctx, log)
     )
     return render(request, "athlete/next.html", context)
@@ -179,7 +233,7 @@ def whats_next(request, ctx: pages.AthleteContext):
 def _progress(request, ctx: pages.AthleteContext, reminder_form=None, status=200):
     data = pages.progress_data(ctx) if ctx.can_view_own else None
     reminder = reminders.reminder_for(request.user)
-    context = _base(
+    context = base_context(
         ctx,
         "progress",
         progress=data,

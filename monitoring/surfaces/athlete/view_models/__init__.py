@@ -24,9 +24,14 @@ from monitoring.surfaces.athlete.view_models.log import (
     REST,
     WELLBEING_FIELDS,
     LogFormData,
+    QuickAdd,
+    SessionRow,
     log_day_record,
     log_form_data,
     log_initial,
+    new_session_key,
+    quick_adds,
+    session_initial,
     web_session_id,
 )
 from monitoring.surfaces.athlete.view_models.messages import (
@@ -123,4 +128,9 @@ __all__ = [
     "stop_notice",
     "stop_what",
     "web_session_id",
+    "new_session_key",
+    "quick_adds",
+    "session_initial",
+    "QuickAdd",
+    "SessionRow",
 ]

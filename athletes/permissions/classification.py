@@ -184,8 +184,12 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
     "monitoring.ActivitySession": {
         "id": S, "athlete": S, "date": S, "activity": S, "minutes": S, "rpe": S,
         "distance_km": S, "ground_contacts": S, "steps": S, "surface": S, "footwear": S,
-        "source": S, "external_id": S, "submitted_by": S, "created_at": S, "updated_at": S,
+        "shoe": S, "source": S, "external_id": S, "submitted_by": S, "created_at": S,
+        "updated_at": S,
         "pain_during": C, "pain_after": C, "note": C,
+    },
+    "monitoring.Shoe": {  # the athlete's named pairs: training data, as footwear is
+        "id": S, "athlete": S, "name": S, "km_before": S, "retired_on": S, "created_at": S,
     },
     "monitoring.DeviceMetric": {
         "id": S, "athlete": S, "metric": S, "value": S, "unit": S, "recorded_at": S, "date": S,

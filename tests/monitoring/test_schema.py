@@ -31,6 +31,10 @@ BOOKKEEPING = {
     "submitted_by",
     "created_at",
     "updated_at",
+    # A session's pair of shoes is one of the athlete's named pairs (``monitoring.Shoe``), chosen
+    # on the daily form and written through ``activity_session_record(shoe=...)``: a relation to
+    # the athlete's own records, not a value a device records.
+    "shoe",
 }
 
 

@@ -370,6 +370,9 @@ MATRIX: dict[str, Expect] = {
     "athlete:progress": expect(anonymous=LOGIN, everyone=404, athlete=200),
     "athlete:reminder": expect("POST", anonymous=LOGIN, everyone=404, athlete=400),
     "athlete:sharing": expect(anonymous=LOGIN, everyone=404, athlete=200),  # consent per role
+    "athlete:shoes": expect(anonymous=LOGIN, everyone=404, athlete=200),
+    # no such pair, as for another athlete's (tests/athlete/test_sessions.py retires own pairs)
+    "athlete:shoe": expect("POST", anonymous=LOGIN, everyone=404, athlete=404),
     # --- consent, data rights and the record of changes (the lead clinician leads every case
     # of the athlete here, so the data rights are theirs) ----------------------------------------
     "clinic:case_privacy": expect(anonymous=LOGIN, everyone=404, foreign=404, **CLINICAL),

@@ -44,9 +44,9 @@ def shoes(request, ctx):
 
 @athlete_page
 @require_POST
-def shoe_state(request, ctx, pk: int):
+def shoe_state(request, ctx, shoe_id: int):
     """Retire a pair, or bring a retired one back: only the athlete's own (else a 404)."""
-    shoe = get_object_or_404(Shoe, pk=pk, athlete=ctx.athlete)
+    shoe = get_object_or_404(Shoe, pk=shoe_id, athlete=ctx.athlete)
     retire = request.POST.get("retire") == "1"
     shoe_retire(shoe=shoe, on=ctx.today, retired=retire)
     messages.success(request, f"“{shoe.name}” {'retired' if retire else 'back in use'}.")

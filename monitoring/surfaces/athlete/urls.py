@@ -18,5 +18,5 @@ urlpatterns = [
     path("sw.js", views.service_worker, name="sw"),
     path("sharing/", sharing.sharing, name="sharing"),
     path("shoes/", shoes.shoes, name="shoes"),
-    path("shoes/<int:pk>/", shoes.shoe_state, name="shoe"),
+    path("shoes/<int:shoe_id>/", shoes.shoe_state, name="shoe"),
 ]

@@ -147,12 +147,7 @@ def fill_todays_log(page: Page, tap: Taps, *, during: str) -> None:
     """A complete log: sleep and mood come filled in (yesterday); the athlete taps the pains,
     the pain's character, night pain, today's walk-run (one tap on the plan's suggestion: nothing
     is chosen for them) and its effort."""
-    tap(option(page, "pain_rest", "0"))
-    tap(option(page, "pain_during", during))
-    tap(option(page, "pain_after", "1"))
-    tap(option(page, "this_morning", "0"))
-    tap(option(page, "pain_character", "1"))  # dull ache
-    tap(option(page, "night_pain", "1"))  # no
+    day_answers(page, tap, during=during)  # dull ache, no night pain
     tap(quick_add(page, "Walk-run 30 min"))
     tap(option(page, "s-0-rpe", "4"))
 

@@ -1,16 +1,18 @@
-"""Daily-log reminders: each athlete's choice (on by default, at 19:00 clinic time), who is due a
-reminder now, the once-a-day claim and the e-mail (``monitoring.tasks.send_log_reminders`` sends
-them every 15 minutes)."""
+"""Daily-log reminders: each athlete's choice (on by default, at 19:00 in the athlete's time
+zone), who is due a reminder now, the once-a-day claim and the e-mail
+(``monitoring.tasks.send_log_reminders`` sends them every 15 minutes)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from athletes.models import CareTeamMember, Case, User
-from monitoring.models import DailyLog, ReminderPreference
+from athletes.models import Athlete, CareTeamMember, Case, User
+from athletes.models.people import zone_named
+from monitoring.models import DailyLog, PushSubscription, ReminderPreference
 from protocols.models import Plan
 
 
@@ -29,11 +31,29 @@ def reminder_preference_update(
     return pref
 
 
-def reminders_due(now: dt.datetime) -> QuerySet[User]:
-    """Athletes to remind at ``now``: on an active case with an active plan, no log for today,
-    reminders on (the default) and their time passed, not yet reminded today. One query."""
-    local = timezone.localtime(now)
-    today, time_now = local.date(), local.time()
+def reminders_due(now: dt.datetime) -> list[User]:
+    """Athletes to remind at ``now``: on an active case with an active plan, no log for their
+    today, reminders on (the default) and their time passed, not yet reminded today. Today and
+    the time are the athlete's own (``Athlete.time_zone``); each user carries ``local_today``.
+    One query for the time zones in use, then one per time zone."""
+    names = Athlete.objects.filter(user__isnull=False).values_list("time_zone", flat=True)
+    zones: dict[str, list[str]] = defaultdict(list)
+    for name in set(names):
+        zones[zone_named(name).key].append(name)
+    due: list[User] = []
+    for key, named in sorted(zones.items()):
+        local = timezone.localtime(now, zone_named(key))
+        users = list(
+            _due_at(local.date(), local.time()).filter(athlete_profile__time_zone__in=named)
+        )
+        for user in users:
+            user.local_today = local.date()
+        due += users
+    return sorted(due, key=lambda u: u.pk)
+
+
+def _due_at(today: dt.date, time_now: dt.time) -> QuerySet[User]:
+    """Who is due a reminder where it is ``today`` at ``time_now``."""
     on_plan = CareTeamMember.objects.filter(
         user=OuterRef("pk"),
         role=CareTeamMember.Role.ATHLETE,
@@ -51,7 +71,7 @@ def reminders_due(now: dt.datetime) -> QuerySet[User]:
         due |= Q(log_reminder__isnull=True)
     return (
         User.objects.filter(is_active=True, athlete_profile__isnull=False)
-        .exclude(email="")
+        .filter(~Q(email="") | Exists(PushSubscription.objects.filter(user=OuterRef("pk"))))
         .filter(Exists(on_plan))
         .exclude(Exists(logged))
         .filter(due)

@@ -328,6 +328,15 @@ SPECTACULAR_SETTINGS = {
 # Absolute links in e-mails (reminders, notes, reviews), e.g. https://rehab.example.org
 REHAB_BASE_URL = env.str("REHAB_BASE_URL", default="http://127.0.0.1:8000")
 
+# Web Push (docs/push.md): the VAPID key pair that signs this server's pushes. The private key
+# is a PEM (or its base64url raw form); without it the phones are not offered push, and
+# reminders and messages go by e-mail as before. `python manage.py vapid_keys` makes a pair.
+REHAB_VAPID_PUBLIC_KEY = env.str("REHAB_VAPID_PUBLIC_KEY", default="")
+REHAB_VAPID_PRIVATE_KEY = env.str("REHAB_VAPID_PRIVATE_KEY", default="", multiline=True)
+REHAB_VAPID_SUBJECT = env.str("REHAB_VAPID_SUBJECT", default="mailto:clinic@example.org")
+# Push services are https; a local stand-in (the tests') may be http.
+REHAB_PUSH_ALLOW_HTTP = env.bool("REHAB_PUSH_ALLOW_HTTP", default=False)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import zoneinfo
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 
 class Clinic(models.Model):
@@ -94,6 +100,25 @@ class Team(models.Model):
         return self.name
 
 
+@functools.cache
+def time_zone_names() -> frozenset[str]:
+    """The IANA time zone names this machine knows (``Europe/London``, ``Pacific/Auckland``)."""
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_time_zone(value: str) -> None:
+    if value and value not in time_zone_names():
+        raise ValidationError(
+            "Not a time zone name; use one such as Europe/London or Pacific/Auckland.",
+            code="invalid_time_zone",
+        )
+
+
+def zone_named(name: str) -> zoneinfo.ZoneInfo:
+    """The time zone called ``name``, the clinic's (``settings.TIME_ZONE``) for a blank one."""
+    return zoneinfo.ZoneInfo(name if name in time_zone_names() else settings.TIME_ZONE)
+
+
 class Athlete(models.Model):
     class Sex(models.TextChoices):
         FEMALE = "female", "Female"
@@ -120,6 +145,14 @@ class Athlete(models.Model):
     team = models.ForeignKey(
         Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="athletes"
     )
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="Where the athlete lives, as an IANA name (Pacific/Auckland): their today, "
+        "their reminders and their missing logs follow it. Blank: the clinic's. Their phone "
+        "sets it.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -131,3 +164,12 @@ class Athlete(models.Model):
     @property
     def full_name(self) -> str:
         return str(self)
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The athlete's time zone: their own, or the clinic's (``settings.TIME_ZONE``)."""
+        return zone_named(self.time_zone)
+
+    def today(self, now: dt.datetime | None = None) -> dt.date:
+        """The athlete's date at ``now`` (default: this moment) in their time zone."""
+        return timezone.localdate(now or timezone.now(), self.zone)

@@ -22,6 +22,7 @@ from athletes.permissions.care import (
     can_view_goals,
     can_view_reviews,
     can_view_timeline,
+    can_write_message,
     can_write_note,
     note_audiences_for,
 )
@@ -163,6 +164,7 @@ __all__ = [
     "can_view_own_assessments",
     "can_view_reviews",
     "can_view_timeline",
+    "can_write_message",
     "can_write_note",
     "consent_withdrawn",
     "is_bone_health_reviewer",

@@ -4,7 +4,8 @@ the API, the CSV export and the e-mails ask these; none decides by role itself.
 A note is written for one audience. "clinical": the clinical roles only. "team": the whole care
 team of people (clinical roles, coach, nutritionist, psychologist). "athlete": the team and the
 athlete of the case. An integration account reads no note. A writer may address only an
-audience they read themselves; the athlete reads notes but does not write them here.
+audience they read themselves. The athlete writes only in the case's thread with them (the
+"athlete" audience: ``can_write_message``), on their own active case.
 """
 
 from __future__ import annotations
@@ -52,6 +53,15 @@ def can_write_note(user: User | None, case: Case, audience: str | None = None) -
     if role_on(user, case) not in NOTE_WRITERS:
         return False
     return audience is None or can_read_note(user, case, audience)
+
+
+def can_write_message(user: User | None, case: Case) -> bool:
+    """Write in the case's thread with the athlete (a note for the "athlete" audience): the
+    care team, and the athlete on their own active case."""
+    role = role_on(user, case)
+    if role in NOTE_WRITERS:
+        return True
+    return role == Role.ATHLETE and is_own_case(user, case) and case.status == "active"
 
 
 def can_be_addressed(role: str | None, audience: str) -> bool:

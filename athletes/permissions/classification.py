@@ -68,7 +68,7 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
     "athletes.Team": {"id": S, "name": S, "sport": S, "clinic": S},
     "athletes.Athlete": {
         "id": S, "user": S, "first_name": S, "last_name": S, "sport": S, "team": S,
-        "created_at": S, "date_of_birth": A, "sex": A, "clinic": S,
+        "created_at": S, "date_of_birth": A, "sex": A, "clinic": S, "time_zone": A,
     },
     "athletes.Case": {
         "id": S, "athlete": S, "status": S, "target_return_on": S, "returned_on": S,
@@ -134,7 +134,7 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
     },
     "monitoring.CaseNote": {
         "id": R, "case": R, "author": R, "audience": R, "body": R, "addressed_to": R,
-        "flag": R, "created_at": R,
+        "flag": R, "created_at": R, "reply_to": R,
     },
     "monitoring.Review": {
         "id": S, "case": S, "due_on": S, "status": S,
@@ -154,6 +154,10 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
     },
     "monitoring.NotificationSetting": {
         "id": R, "user": R, "note_addressed": R, "review_overdue": R, "updated_at": R,
+    },
+    "monitoring.PushSubscription": {  # its person's browser; the keys never leave the server
+        "id": R, "user": R, "endpoint": I, "p256dh": I, "auth": I, "created_at": R,
+        "last_sent_at": I,
     },
     "monitoring.ReminderPreference": {
         "id": R, "user": R, "enabled": R, "time_of_day": R, "last_sent_on": I, "updated_at": R,

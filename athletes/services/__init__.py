@@ -4,6 +4,7 @@ data rights (export and erasure), one module each."""
 from athletes.services.access import prune_access_records, record_access
 from athletes.services.cases import (
     athlete_create,
+    athlete_time_zone_set,
     care_team_add,
     care_team_hand_over_lead,
     care_team_remove,
@@ -15,6 +16,7 @@ from athletes.services.export import athlete_data, athlete_export
 
 __all__ = [
     "athlete_create",
+    "athlete_time_zone_set",
     "athlete_data",
     "athlete_erase",
     "athlete_export",

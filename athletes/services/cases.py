@@ -46,6 +46,22 @@ def athlete_create(
 
 @transaction.atomic
 @audited(by="created_by", reason="Case opened")
+def athlete_time_zone_set(*, athlete: Athlete, time_zone: str) -> bool:
+    """Set the athlete's time zone (an IANA name; blank for the clinic's). True if it changed.
+
+    Their today, reminders and missing-log checks follow it from the next request on."""
+    time_zone = (time_zone or "").strip()
+    if time_zone == athlete.time_zone:
+        return False
+    try:
+        Athlete._meta.get_field("time_zone").clean(time_zone, athlete)
+    except ValidationError as exc:
+        raise ApplicationError("Not a time zone.", {"time_zone": exc.messages}) from exc
+    athlete.time_zone = time_zone
+    athlete.save(update_fields=["time_zone"])
+    return True
+
+
 def case_open(
     *,
     athlete: Athlete,

@@ -39,6 +39,28 @@ def readable_notes(user: User, case: Case) -> QuerySet[CaseNote]:
     )
 
 
+def thread(case: Case):
+    """The case's thread with the athlete: the notes for the "athlete" audience, oldest first."""
+    return (
+        CaseNote.objects.filter(case=case, audience=CaseNote.Audience.ATHLETE)
+        .select_related("author", "reply_to__author")
+        .order_by("created_at", "id")
+    )
+
+
+def thread_message(case: Case, pk: object) -> CaseNote | None:
+    """One message of the case's thread with the athlete, by its id (None: not in the thread)."""
+    if not str(pk or "").isdigit() or len(str(pk)) > 18:
+        return None
+    return thread(case).filter(pk=int(str(pk))).first()
+
+
+def awaiting_reply(case: Case) -> bool:
+    """Is the case's thread waiting for the team: its latest message is the athlete's?"""
+    latest = thread(case).order_by("-created_at", "-id").values_list("author_id", flat=True)
+    return bool(latest[:1]) and latest[0] == case.athlete.user_id
+
+
 def notes_for_cases(user: User, cases: dict[int, Case]) -> QuerySet[CaseNote]:
     """Notes across several cases (the API), each filtered by the user's audiences on its case."""
     condition = Q(pk__in=[])
@@ -179,6 +201,8 @@ class TimelineItem:
     flag_id: int | None = None
     flag_title: str = ""
     addressed_to: str = ""
+    reply_id: int | None = None  # a message of the thread with the athlete: reply to it here
+    replying: bool = False  # this message answers an earlier one of the thread
 
     @property
     def audience_label(self) -> str:
@@ -331,6 +355,8 @@ def _note_item(n: CaseNote, flags_by_id: dict[int, Flag], can: dict[str, Any]) -
         flag_id=n.flag_id if flag else None,
         flag_title=_flag_title(flag, can) if flag else "",
         addressed_to=str(n.addressed_to) if n.addressed_to else "",
+        reply_id=n.pk if n.audience == CaseNote.Audience.ATHLETE else None,
+        replying=n.reply_to_id is not None,
     )
 
 

@@ -11,11 +11,14 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import InterfaceError, OperationalError, transaction
 from django.urls import reverse
+from pywebpush import WebPushException
+from requests import RequestException
 
 from athletes import permissions
 from athletes.models import CareTeamMember, User
 from monitoring.care import selectors as care
 from monitoring.care import services as care_services
+from monitoring.care.services.push import push_send
 from monitoring.ingest.checks import athlete_today
 from monitoring.models import Notification
 from monitoring.models.care import CaseNote
@@ -32,6 +35,15 @@ RETRY = {
 
 def _link(path: str) -> str:
     return getattr(settings, "REHAB_BASE_URL", "").rstrip("/") + path
+
+
+@shared_task(
+    name="monitoring.tasks.send_push",
+    **{**RETRY, "autoretry_for": (*RETRY["autoretry_for"], WebPushException, RequestException)},
+)
+def send_push(user_id: int, payload: dict) -> int:
+    """Push a notice to each of the person's browsers (``care_services.push_send``)."""
+    return push_send(user_id, payload)
 
 
 @shared_task(name="monitoring.tasks.send_note_email", **RETRY)
@@ -60,7 +72,20 @@ def send_note_email(note_id: int) -> int:
         return 0
     if person.pk not in care_services.wants([person.pk], "note_addressed"):
         return 0
-    link = _link(reverse("care:timeline", kwargs={"case_id": note.case_id}) + f"#note-{note.pk}")
+    if person.pk == note.case.athlete.user_id and care_services.push_queue(
+        user=person,
+        title=f"{note.author or 'Your care team'} wrote to you",
+        body=note.body,
+        url=reverse("athlete:messages") + f"#message-{note.pk}",
+        tag=f"message-{note.pk}",
+    ):
+        return 1  # on the athlete's phone; e-mail is the fallback without it
+    if person.pk == note.case.athlete.user_id:  # the athlete reads their messages on the phone
+        link = _link(reverse("athlete:messages") + f"#message-{note.pk}")
+    else:
+        link = _link(
+            reverse("care:timeline", kwargs={"case_id": note.case_id}) + f"#note-{note.pk}"
+        )
     subject = f"[rehab] {note.author or 'The care team'} wrote to you about {note.case.athlete}"
     if note.audience == CaseNote.Audience.CLINICAL:
         text = "The note is for clinical staff only: read it in the app."

@@ -11,11 +11,13 @@ from collections.abc import Mapping, Sequence
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from athletes import audit, permissions
 from athletes.models import Case, User
 from monitoring import bulk
+from monitoring.care.services.push import push_queue
 from monitoring.evaluation import selectors
 from monitoring.models import Flag, Notification
 from protocols.engine.criteria import get_kind
@@ -39,7 +41,24 @@ def flag_acknowledge(*, flag: Flag, by: User) -> Flag:
         )
     if not updated and flag.status == Flag.Status.RESOLVED:
         raise ApplicationError("This flag is already resolved.")
+    if updated and flag.kind == Flag.Kind.RED_FLAG:
+        _tell_athlete_seen(flag)
     return flag
+
+
+def _tell_athlete_seen(flag: Flag) -> None:
+    """The response to a red flag on the athlete's phone (a push, when they turned it on): their
+    team has seen it. No clinical detail: a push shows on a locked screen."""
+    athlete_user = flag.case.athlete.user
+    if athlete_user is None or not athlete_user.is_active:
+        return
+    push_queue(
+        user=athlete_user,
+        title="Your care team has seen your report",
+        body="They will be in touch. Until then, follow the stop advice in the app.",
+        url=reverse("athlete:today"),
+        tag=f"flag-{flag.pk}",
+    )
 
 
 def flag_resolve(*, flag: Flag, by: User, resolution: str) -> Flag:

@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from monitoring.evaluation import flags, selectors
-from monitoring.ingest.checks import athlete_today
+from monitoring.ingest.checks import athlete_today, cases_by_today
 from monitoring.models import CaseEvaluation, Flag
 from protocols.engine.gating import Evaluation, evaluate
 from protocols.models import PlanPhase
@@ -119,8 +119,11 @@ def _latest_evaluations_upsert(rows: Sequence[tuple]) -> None:
 
 
 def case_evaluate(*, case_id: int, today: dt.date | None = None) -> Evaluation | None:
-    """Evaluate one case's current phase and reconcile its flags; None without an active plan."""
-    today = today or athlete_today()
+    """Evaluate one case's current phase and reconcile its flags; None without an active plan.
+
+    ``today`` defaults to the athlete's today (their time zone)."""
+    if today is None:
+        today = next(iter(cases_by_today([case_id])), None) or athlete_today()
     ctx = selectors.case_snapshot(case_id, today)
     if ctx is None:
         return None
@@ -147,8 +150,14 @@ def _collector_paused() -> Iterator[None]:
 
 def cases_evaluate(*, case_ids: Sequence[int], today: dt.date | None = None) -> int:
     """Evaluate a chunk of cases: reads in a constant number of queries, writes in a few
-    statements plus one per flag opened. Returns how many cases had an active plan."""
-    today = today or athlete_today()
+    statements plus one per flag opened. Returns how many cases had an active plan.
+
+    ``today`` defaults to each athlete's today: the chunk is evaluated in groups of athletes
+    on the same date (one group unless athletes live in time zones on different dates)."""
+    if today is None:
+        return sum(
+            cases_evaluate(case_ids=ids, today=day) for day, ids in cases_by_today(case_ids).items()
+        )
     # The chunk's records are released (by their reference counts) when ``_chunk_evaluate``
     # returns, before the collector is on again: the collector's first pass then has nothing to
     # walk. Re-enabled with them still alive, its first pass walked them all (0.08 s of a

@@ -10,11 +10,13 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import get_connection, send_mass_mail
 from django.db import InterfaceError, OperationalError
+from django.urls import reverse
 
 from monitoring import reminders
+from monitoring.care.services.push import push_queue
 from monitoring.evaluation import selectors, services, whatif_trials
 from monitoring.evaluation.flags import worse_words
-from monitoring.ingest.checks import athlete_today
+from monitoring.ingest.checks import cases_by_today
 from monitoring.models import Flag
 
 logger = logging.getLogger(__name__)
@@ -61,13 +63,18 @@ def chunk_size(cases: int) -> int:
 
 @shared_task(name="monitoring.tasks.evaluate_active_cases", **RETRY)
 def evaluate_active_cases(day: str | None = None) -> int:
-    """Nightly: fan every active case out in chunks of at most ``REHAB_EVALUATION_CHUNK``."""
-    day = day or athlete_today().isoformat()
-    ids = selectors.active_case_ids()
-    size = chunk_size(len(ids))
-    for start in range(0, len(ids), size):
-        evaluate_case_chunk.delay(ids[start : start + size], day)
-    return len(ids)
+    """Nightly: fan every active case out in chunks of at most ``REHAB_EVALUATION_CHUNK``, each
+    case evaluated for its athlete's today (their time zone; ``day`` pins one date for all)."""
+    if day:
+        groups = {dt.date.fromisoformat(day): selectors.active_case_ids()}
+    else:
+        groups = cases_by_today(selectors.active_case_ids())
+    total = sum(len(ids) for ids in groups.values())
+    size = chunk_size(total)
+    for today, ids in groups.items():
+        for start in range(0, len(ids), size):
+            evaluate_case_chunk.delay(ids[start : start + size], today.isoformat())
+    return total
 
 
 def _flag_messages(flag: Flag, emails: list[str]) -> list[tuple]:
@@ -166,16 +173,22 @@ def send_log_reminders(now: str | None = None) -> int:
     from django.utils import timezone
 
     moment = dt.datetime.fromisoformat(now) if now else timezone.now()
-    today = timezone.localdate(moment)
     base_url = getattr(settings, "REHAB_BASE_URL", "")
     sent = 0
     for user in reminders.reminders_due(moment):
         # Claim and send together: a failed send rolls the claim back for the next run.
         with transaction.atomic():
-            if not reminders.reminder_claim(user_id=user.pk, today=today):
+            if not reminders.reminder_claim(user_id=user.pk, today=user.local_today):
                 continue
-            subject, body = reminders.reminder_email(user, base_url)
-            send_mail(subject, body, None, [user.email], fail_silently=False)
+            if not push_queue(
+                user=user,
+                title="Your log for today is still missing",
+                body="It takes under a minute: how was your leg today?",
+                url=reverse("athlete:log"),
+                tag="daily-log",
+            ):  # e-mail: the fallback without push on the athlete's phone
+                subject, body = reminders.reminder_email(user, base_url)
+                send_mail(subject, body, None, [user.email], fail_silently=False)
         sent += 1
     return sent
 

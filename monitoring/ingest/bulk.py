@@ -34,7 +34,7 @@ from django.db import models
 from athletes.api_scopes import ApiScope
 from athletes.models import User
 from monitoring.ingest.checks import (
-    athlete_today,
+    AthleteDays,
     check_date,
     full_clean,
     log_values,
@@ -144,11 +144,11 @@ def daily_logs_upsert(
     fields carry the model fields' checks (types, ranges, choices, lengths), so the model's field
     validation is not run a second time on them.
     """
-    today = today or athlete_today()
+    days = _days(items, today)
 
     def clean(item: Mapping[str, Any], loggable) -> Row:
         athlete_id = _athlete(item, loggable)
-        day = check_date(item.get("date"), today=today)
+        day = check_date(item.get("date"), today=days(athlete_id))
         values = log_values({k: v for k, v in item.items() if k not in {"athlete", "date"}})
         if validated:
             return Row(0, (athlete_id, day), athlete_id, values)
@@ -197,11 +197,11 @@ def activity_sessions_upsert(
     An item: `athlete`, `date`, `source` (default `device`), `external_id` (required:
     it is what makes a retry harmless) and session fields.
     """
-    today = today or athlete_today()
+    days = _days(items, today)
 
     def clean(item: Mapping[str, Any], loggable) -> Row:
         athlete_id = _athlete(item, loggable)
-        day = check_date(item.get("date"), today=today)
+        day = check_date(item.get("date"), today=days(athlete_id))
         source = item.get("source") or Source.DEVICE
         external_id = str(item.get("external_id") or "").strip()
         if not external_id:
@@ -263,11 +263,11 @@ def device_metrics_upsert(
     An item: `athlete`, `metric`, `value`, `recorded_at` (with its time zone),
     `source`, `external_id`; `unit` is optional and must be the metric's unit.
     """
-    today = today or athlete_today()
+    days = _days(items, today)
 
     def clean(item: Mapping[str, Any], loggable) -> Row:
         athlete_id = _athlete(item, loggable)
-        sample = sample_values(item, today)
+        sample = sample_values(item, days(athlete_id), days.zone(athlete_id))
         full_clean(DeviceMetric(athlete_id=athlete_id, **sample), exclude=["athlete"])
         key = (sample.pop("source"), sample.pop("external_id"))
         return Row(0, key, athlete_id, sample)
@@ -307,6 +307,13 @@ def _athlete_id(item: Any) -> int | None:
     if isinstance(athlete, models.Model):
         athlete = athlete.pk
     return athlete if is_id(athlete) else None
+
+
+def _days(items: Sequence[Any], today: dt.date | None) -> AthleteDays:
+    """Each named athlete's today (``today`` for all when given), their zones read at once."""
+    days = AthleteDays(today)
+    days.want({_athlete_id(item) for item in items} - {None})
+    return days
 
 
 def _athlete(item: Mapping[str, Any], loggable: Mapping[int, list[int]]) -> int:

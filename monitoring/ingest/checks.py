@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from athletes import permissions
 from athletes.models import Athlete, Case, User
+from athletes.models.people import zone_named
 from monitoring.models import DailyLog, DeviceMetric
 from monitoring.schema import (
     LOG_DECIMAL_FIELDS,
@@ -29,9 +30,60 @@ from rehab.errors import ApplicationError
 EARLIEST_DATE = dt.date(2000, 1, 1)
 
 
-def athlete_today() -> dt.date:
-    """The athlete's today, in the clinic's time zone (settings.TIME_ZONE)."""
-    return timezone.localdate()
+def athlete_today(athlete: Athlete | None = None, *, now: dt.datetime | None = None) -> dt.date:
+    """The athlete's today in their own time zone (``Athlete.time_zone``); the clinic's today
+    (settings.TIME_ZONE) for an athlete without one, or with no athlete given."""
+    if athlete is None:
+        return timezone.localdate(now or timezone.now())
+    return athlete.today(now)
+
+
+def cases_by_today(
+    case_ids: Iterable[int], now: dt.datetime | None = None
+) -> dict[dt.date, list[int]]:
+    """Case ids grouped by their athlete's today (each athlete's own time zone), in id order.
+    One query."""
+    rows = Case.objects.filter(pk__in=list(case_ids)).values_list("pk", "athlete__time_zone")
+    moment = now or timezone.now()
+    days: dict[str, dt.date] = {}
+    grouped: dict[dt.date, list[int]] = {}
+    for case_id, zone in sorted(rows):
+        if zone not in days:
+            days[zone] = timezone.localdate(moment, zone_named(zone))
+        grouped.setdefault(days[zone], []).append(case_id)
+    return grouped
+
+
+class AthleteDays:
+    """Each athlete's today for a request that names several athletes (a bulk request): their
+    time zones are read once, in one query, when first asked. With ``today`` given (a test's
+    pinned date), every athlete's today is that date."""
+
+    def __init__(self, today: dt.date | None = None, now: dt.datetime | None = None):
+        self.fixed = today
+        self.now = now or timezone.now()
+        self._zones: dict[int, str] | None = None
+        self._wanted: set[int] = set()
+
+    def want(self, athlete_ids: Iterable[int]) -> None:
+        """Athletes whose today will be asked (all read in the one query)."""
+        self._wanted.update(athlete_ids)
+
+    def zone(self, athlete_id: int):
+        if self._zones is None or athlete_id not in self._zones:
+            ids = (self._wanted | {athlete_id}) - set(self._zones or ())
+            found = dict(Athlete.objects.filter(pk__in=ids).values_list("pk", "time_zone"))
+            self._zones = {**(self._zones or {}), **{i: found.get(i, "") for i in ids}}
+        return zone_named(self._zones[athlete_id])
+
+    def __call__(self, athlete_id: int) -> dt.date:
+        if self.fixed is not None:
+            return self.fixed
+        return timezone.localdate(self.now, self.zone(athlete_id))
+
+    def day_of(self, moment: dt.datetime, athlete_id: int) -> dt.date:
+        """The date of an aware ``moment`` where the athlete lives."""
+        return timezone.localdate(moment, self.zone(athlete_id))
 
 
 def check_date(day: Any, *, field: str = "date", today: dt.date) -> dt.date:
@@ -117,9 +169,10 @@ def active_cases_for_logging(athlete: Athlete, user: User) -> list[Case]:
     return allowed
 
 
-def sample_values(item: Mapping[str, Any], today: dt.date) -> dict[str, Any]:
+def sample_values(item: Mapping[str, Any], today: dt.date, zone=None) -> dict[str, Any]:
     """A wearable sample's values as stored (metric, value, unit, recorded at, date, source,
-    external id), every field's problem reported at once."""
+    external id), every field's problem reported at once. Its date is the day of
+    ``recorded_at`` in ``zone`` (the athlete's; default the clinic's)."""
     errors: dict[str, str] = {}
     metric = item.get("metric")
     unit = DeviceMetric.UNITS.get(metric or "")
@@ -128,7 +181,7 @@ def sample_values(item: Mapping[str, Any], today: dt.date) -> dict[str, Any]:
     elif item.get("unit") not in (None, "", unit):
         errors["unit"] = f"{metric} is recorded in {unit}."
     recorded_at = item.get("recorded_at")
-    day = _sample_day(recorded_at, today, errors)
+    day = _sample_day(recorded_at, today, errors, zone)
     value = _sample_value(item.get("value"), errors)
     source = str(item.get("source") or "").strip()
     external_id = str(item.get("external_id") or "").strip()
@@ -149,12 +202,15 @@ def sample_values(item: Mapping[str, Any], today: dt.date) -> dict[str, Any]:
     }
 
 
-def _sample_day(recorded_at: Any, today: dt.date, errors: dict[str, str]) -> dt.date | None:
-    """The day of an aware ``recorded_at`` in the clinic's time zone, or None with its error."""
+def _sample_day(
+    recorded_at: Any, today: dt.date, errors: dict[str, str], zone=None
+) -> dt.date | None:
+    """The day of an aware ``recorded_at`` in ``zone`` (the athlete's), or None with its
+    error."""
     if not isinstance(recorded_at, dt.datetime) or timezone.is_naive(recorded_at):
         errors["recorded_at"] = "Give a date and time with its time zone."
         return None
-    day = timezone.localdate(recorded_at)
+    day = timezone.localdate(recorded_at, zone)
     if day > today:
         errors["recorded_at"] = "Samples cannot be from the future."
     elif day < EARLIEST_DATE:

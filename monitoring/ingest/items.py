@@ -48,7 +48,7 @@ def daily_log_record(
 
     Returns (log, created). Safe under concurrent submissions of the same day: one row stays.
     """
-    today = today or athlete_today()
+    today = today or athlete_today(athlete)
     check_date(date, today=today)
     reject_unknown(fields, LOG_FIELDS, "Not a daily-log field.")
     cases = active_cases_for_logging(athlete, submitted_by)
@@ -87,7 +87,7 @@ def activity_session_record(
 
     ``shoe``: one of the athlete's named pairs, or None for none; by default a repeat keeps the
     pair it had."""
-    today = today or athlete_today()
+    today = today or athlete_today(athlete)
     check_date(date, today=today)
     reject_unknown(fields, SESSION_FIELDS, "Not a session field.")
     cases = active_cases_for_logging(athlete, submitted_by)
@@ -143,7 +143,7 @@ def device_metrics_ingest(
     Each sample: metric, value, recorded_at (aware datetime), source, external_id; unit is
     optional and must match the metric's unit. Returns (created, skipped as repeats).
     """
-    today = today or athlete_today()
+    today = today or athlete_today(athlete)
     active_cases_for_logging(athlete, submitted_by)
     rows, errors = [], {}
     for index, sample in enumerate(samples):
@@ -159,7 +159,7 @@ def device_metrics_ingest(
         if not isinstance(recorded_at, dt.datetime) or timezone.is_naive(recorded_at):
             errors[f"{index}.recorded_at"] = "Give a date and time with its time zone."
             continue
-        day = timezone.localdate(recorded_at)
+        day = timezone.localdate(recorded_at, athlete.zone)
         if day > today:
             errors[f"{index}.recorded_at"] = "Samples cannot be from the future."
             continue
@@ -210,7 +210,7 @@ def assessment_record(
 ) -> Assessment:
     """Record a test result. The bone-health screens (``SCREEN_TESTS``) are computed from
     their items by ``care_services`` (``screen=True``): their raw value cannot be typed."""
-    today = today or athlete_today()
+    today = today or athlete_today(case.athlete)
     check_date(date, today=today)
     if test not in Assessment.RANGES:
         raise ApplicationError("Unknown test.", {"test": "Choose a test from the list."})

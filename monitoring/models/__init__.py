@@ -4,7 +4,14 @@
 evaluation raises and keeps; ``care`` the care team's notes, reviews, goals and cards.
 """
 
-from monitoring.models.care import CaseNote, EducationCard, Goal, NotificationSetting, Review
+from monitoring.models.care import (
+    CaseNote,
+    EducationCard,
+    Goal,
+    NotificationSetting,
+    PushSubscription,
+    Review,
+)
 from monitoring.models.fields import DocumentField, JSONTextField
 from monitoring.models.flags import CaseEvaluation, Flag, Notification
 from monitoring.models.records import (
@@ -31,6 +38,7 @@ __all__ = [
     "JSONTextField",
     "Notification",
     "NotificationSetting",
+    "PushSubscription",
     "ReminderPreference",
     "Review",
     "Shoe",

@@ -47,6 +47,14 @@ class CaseNote(models.Model):
         related_name="notes",
         help_text="The flag the note is about, e.g. a call about night pain.",
     )
+    reply_to = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replies",
+        help_text="The message this one answers, in the case's thread with the athlete.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -190,3 +198,20 @@ class NotificationSetting(models.Model):
 
     def __str__(self) -> str:
         return f"Notification settings of {self.user}"
+
+
+class PushSubscription(models.Model):
+    """A browser's Web Push subscription (RFC 8030/8291): where to send and the keys to encrypt
+    for it. One per browser (its endpoint); a person may have several phones."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200, help_text="The browser's public key (base64url).")
+    auth = models.CharField(max_length=100, help_text="The browser's auth secret (base64url).")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Push subscription of {self.user}"

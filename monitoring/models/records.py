@@ -327,7 +327,7 @@ class Assessment(models.Model):
 
 class ReminderPreference(models.Model):
     """An athlete's daily-log reminder: one e-mail a day when today's log is still missing at the
-    chosen time (clinic time zone, ``settings.TIME_ZONE``). On by default: an athlete without a
+    chosen time (their own time zone, ``Athlete.time_zone``). On by default: an athlete without a
     row is reminded at ``DEFAULT_TIME``; turning it off is the athlete's choice (opt-out)."""
 
     DEFAULT_TIME = time(19, 0)
@@ -336,7 +336,9 @@ class ReminderPreference(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="log_reminder"
     )
     enabled = models.BooleanField(default=True)
-    time_of_day = models.TimeField(default=DEFAULT_TIME, help_text="Local time (clinic zone).")
+    time_of_day = models.TimeField(
+        default=DEFAULT_TIME, help_text="Local time (the athlete's time zone)."
+    )
     last_sent_on = models.DateField(
         null=True, blank=True, help_text="The day of the last reminder: at most one a day."
     )

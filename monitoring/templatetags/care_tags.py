@@ -72,7 +72,12 @@ def care_athlete_today(context, ctx):
         "show": True,
         "case": case,
         "next": care.next_review(case, ctx.today),
-        "notes": list(care.readable_notes(user, case)[:PANEL_NOTES]) if audiences else [],
+        "notes": (
+            list(care.readable_notes(user, case).exclude(author=user)[:PANEL_NOTES])
+            if audiences
+            else []
+        ),
+        "can_reply": permissions.can_write_message(user, case),
         "cards": care.cards_for_phase(ctx.plan, ctx.phase),
         "phase": ctx.phase,
     }

@@ -9,7 +9,11 @@
     sw: script.dataset.sw,
     scope: script.dataset.scope,
     user: script.dataset.user,
-    login: script.dataset.login
+    login: script.dataset.login,
+    timeZone: script.dataset.timeZone,
+    today: script.dataset.today,
+    timeZoneUrl: script.dataset.timeZoneUrl,
+    csrf: script.dataset.csrf
   };
   var KEY = "rehab.outbox." + (config.user || "anonymous");
   var syncing = false;
@@ -288,6 +292,52 @@
     });
   });
 
+  // --- the phone's time zone: the athlete's "today" is where they are -----------------------
+
+  /* The page says which time zone the server holds for this athlete; when the phone's differs
+     (a first visit, a trip), the phone's is sent. If that moves today to another date, the page
+     is reloaded for it, unless the athlete has started typing on it. */
+  function phoneTimeZone() {
+    try {
+      return Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    } catch (e) {
+      return "";
+    }
+  }
+
+  function syncTimeZone() {
+    var zone = phoneTimeZone();
+    if (!config.timeZoneUrl || !zone || zone === config.timeZone || navigator.onLine === false) return;
+    var body = new URLSearchParams();
+    body.append("time_zone", zone);
+    body.append("csrfmiddlewaretoken", config.csrf || csrfToken());
+    fetch(config.timeZoneUrl, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": config.csrf || csrfToken(), Accept: "application/json" }
+    })
+      .then(function (response) {
+        return response.ok ? response.json() : null;
+      })
+      .then(function (data) {
+        if (!data) return;
+        config.timeZone = data.time_zone;
+        var typing = document.querySelector("form[data-touched]");
+        if (data.today && config.today && data.today !== config.today && !typing) {
+          window.location.reload();
+        }
+      })
+      .catch(function () {
+        /* offline or refused: the clinic's time zone stays until the next page */
+      });
+  }
+
+  document.addEventListener("input", function (event) {
+    var form = event.target && event.target.form;
+    if (form) form.dataset.touched = "1";
+  });
+
   // --- start ----------------------------------------------------------------------------
 
   if ("serviceWorker" in navigator && config.sw && config.user) {
@@ -308,4 +358,5 @@
   window.setInterval(sync, 30000);
   refreshNotes();
   sync();
+  syncTimeZone();
 })();

@@ -89,3 +89,41 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(cacheFirst(request));
   }
 });
+
+/* Web Push: the daily reminder, a message from the care team, the team's response to a red
+   flag. The payload is {title, body, url, tag}; a tap opens (or focuses) the app at url. */
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (error) {
+    data = { body: event.data ? event.data.text() : "" };
+  }
+  const url = typeof data.url === "string" && data.url.startsWith(SCOPE) ? data.url : SCOPE;
+  event.waitUntil(
+    self.registration.showNotification(data.title || "rehab", {
+      body: data.body || "",
+      tag: data.tag || undefined,
+      icon: STATIC + "athlete/icon-192.png",
+      badge: STATIC + "athlete/icon-192.png",
+      data: { url: url }
+    })
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = (event.notification.data && event.notification.data.url) || SCOPE;
+  event.waitUntil(
+    (async () => {
+      const open = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+      for (const client of open) {
+        if (new URL(client.url).pathname.startsWith(SCOPE) && "focus" in client) {
+          await client.navigate(url);
+          return client.focus();
+        }
+      }
+      return self.clients.openWindow(url);
+    })()
+  );
+});

@@ -505,3 +505,33 @@ def test_a_refused_log_is_posted_once_and_says_what_to_fix(page: Page, live_serv
     assert len(posts) == 2
     today = timezone.localdate()
     assert DailyLog.objects.filter(athlete=maya.athlete_profile, date=today).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_phone_tells_the_app_where_the_athlete_is(
+    browser, browser_context_args, live_server, maya, artifacts
+):
+    """A phone set to Auckland: the app learns the time zone on the first page, and Today's date
+    is Auckland's from then on (a different date from London's from 11:00 to 24:00 UTC)."""
+    from monitoring.ingest.checks import athlete_today
+
+    context = browser.new_context(**browser_context_args, timezone_id="Pacific/Auckland")
+    page = context.new_page()
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/me/")
+    athlete = maya.athlete_profile
+    for _ in range(50):
+        athlete.refresh_from_db()
+        if athlete.time_zone:
+            break
+        page.wait_for_timeout(100)
+    assert athlete.time_zone == "Pacific/Auckland"
+    page.goto(f"{live_server.url}/me/")
+    expected = athlete_today(athlete)
+    expect(page.locator("p.eyebrow").first).to_contain_text(
+        f"{expected:%A} {expected.day} {expected:%B}"
+    )
+    page.goto(f"{live_server.url}/me/progress/")
+    expect(page.locator("#time-zone")).to_contain_text("Pacific/Auckland")
+    page.screenshot(path=artifacts / "athlete-time-zone.png")
+    context.close()

@@ -45,9 +45,9 @@ def test_today_queries_do_not_grow_with_history(client, maya, days, django_asser
     fill(maya, days)
     client.force_login(maya)
     # session, user, athlete, cases (with the viewer's role), active plans, their phases,
-    # today's log, open red flags, today's sessions (severe pain with impact work), the
-    # reminder setting; the care panel: next review, notes, education cards
-    with django_assert_num_queries(13):
+    # today's log, open red flags, today's sessions (severe pain with impact work), this
+    # week's sessions, the reminder setting; the care panel: next review, notes, education cards
+    with django_assert_num_queries(14):
         response = client.get(reverse("athlete:today"))
     assert response.status_code == 200
 
@@ -57,8 +57,8 @@ def test_progress_queries_do_not_grow_with_history(client, maya, days, django_as
     fill(maya, days)
     client.force_login(maya)
     # session, user, athlete, cases, active plans, phases, the last 28 days' logs, their
-    # sessions, the reminder setting
-    with django_assert_num_queries(9):
+    # sessions, the last four weeks' sessions (week by week), the reminder setting
+    with django_assert_num_queries(10):
         response = client.get(reverse("athlete:progress"))
     assert response.status_code == 200
     assert response.content.decode().count('class="has-log"') == min(days, 28)

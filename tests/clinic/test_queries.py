@@ -188,12 +188,13 @@ def test_the_case_page_of_a_nutritionist_reads_less(
 
 
 @pytest.mark.parametrize("n", [2, 12])
-def test_the_worklist_is_six_queries(client, dana, template, n, django_assert_num_queries):
+def test_the_worklist_is_seven_queries(client, dana, template, n, django_assert_num_queries):
     make_cases(dana, template, n)
     client.force_login(dana)
     # session, user, open flags (with case, athlete, phase, acknowledger), flags resolved this
-    # week (with who), nav count, overdue reviews.
-    with django_assert_num_queries(6):
+    # week (with who), unanswered messages from athletes (with case, athlete), nav count,
+    # overdue reviews.
+    with django_assert_num_queries(7):
         response = client.get(reverse("clinic:inbox"))
     unresolved = Flag.objects.filter(status__in=Flag.UNRESOLVED).count()
     assert response.content.decode().count('class="inbox-row') == unresolved >= 2 * n

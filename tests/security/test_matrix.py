@@ -371,6 +371,11 @@ MATRIX: dict[str, Expect] = {
     "athlete:reminder": expect("POST", anonymous=LOGIN, everyone=404, athlete=400),
     "athlete:sharing": expect(anonymous=LOGIN, everyone=404, athlete=200),  # consent per role
     "athlete:shoes": expect(anonymous=LOGIN, everyone=404, athlete=200),
+    # an empty name: back to the clinic's time zone (tests/athlete/test_time_zone.py)
+    "athlete:time_zone": expect("POST", anonymous=LOGIN, everyone=404, athlete=200),
+    "athlete:messages": expect(anonymous=LOGIN, everyone=404, athlete=200),
+    # an empty body names no subscription: a 400 with the reason (tests/athlete/test_push.py)
+    "athlete:push": expect("POST", anonymous=LOGIN, everyone=404, athlete=400),
     # no such pair, as for another athlete's (tests/athlete/test_sessions.py retires own pairs)
     "athlete:shoe": expect("POST", anonymous=LOGIN, everyone=404, athlete=404),
     # --- consent, data rights and the record of changes (the lead clinician leads every case

@@ -19,13 +19,20 @@ from monitoring.care.services.cards import (
     install_shipped_cards,
 )
 from monitoring.care.services.goals import GOAL_MAX_OPEN, goal_create, goal_tick
-from monitoring.care.services.notes import NOTE_MAX, note_create
+from monitoring.care.services.notes import NOTE_MAX, message_send, note_create
 from monitoring.care.services.notifications import (
     clinical_team_ids,
     notification_settings_for,
     notification_settings_update,
     team_change_notify,
     wants,
+)
+from monitoring.care.services.push import (
+    push_enabled,
+    push_queue,
+    push_ready,
+    push_subscribe,
+    push_unsubscribe,
 )
 from monitoring.care.services.reviews import (
     REVIEW_HORIZON_DAYS,
@@ -37,6 +44,11 @@ from monitoring.care.services.reviews import (
 )
 
 __all__ = [
+    "push_enabled",
+    "push_queue",
+    "push_ready",
+    "push_subscribe",
+    "push_unsubscribe",
     "team_change_notify",
     "GOAL_MAX_OPEN",
     "NOTE_MAX",
@@ -52,6 +64,7 @@ __all__ = [
     "goal_tick",
     "install_shipped_cards",
     "maintenance_state",
+    "message_send",
     "note_create",
     "notification_settings_for",
     "notification_settings_update",

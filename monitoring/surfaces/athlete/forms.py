@@ -446,3 +446,16 @@ class ShoeForm(forms.Form):
         decimal_places=1,
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.1"}),
     )
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label="Your message",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 4000}),
+        error_messages={
+            "required": "Write your message.",
+            "max_length": "At most %(limit_value)d characters (you wrote %(show_value)d).",
+        },
+    )
+    reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from monitoring.surfaces.athlete import sharing, shoes, views
+from monitoring.surfaces.athlete import sharing, shoes, thread, views
 
 app_name = "athlete"
 urlpatterns = [
@@ -13,10 +13,13 @@ urlpatterns = [
     path("next/", views.whats_next, name="next"),
     path("progress/", views.progress, name="progress"),
     path("reminder/", views.reminder, name="reminder"),
+    path("time-zone/", views.time_zone, name="time_zone"),
+    path("push/", views.push, name="push"),
     path("offline/", views.offline, name="offline"),
     path("manifest.webmanifest", views.manifest, name="manifest"),
     path("sw.js", views.service_worker, name="sw"),
     path("sharing/", sharing.sharing, name="sharing"),
     path("shoes/", shoes.shoes, name="shoes"),
+    path("messages/", thread.thread, name="messages"),
     path("shoes/<int:shoe_id>/", shoes.shoe_state, name="shoe"),
 ]

@@ -12,10 +12,11 @@ import hashlib
 import json
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -23,7 +24,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from athletes.models import User
+from athletes.services import athlete_time_zone_set
 from monitoring import reminders
+from monitoring.care import services as care_services
+from monitoring.ingest.checks import athlete_today
 from monitoring.models import ActivitySession
 from monitoring.surfaces.athlete import view_models as pages
 from monitoring.surfaces.athlete.forms import (
@@ -87,6 +91,7 @@ def today(request, ctx: pages.AthleteContext):
             log=log,
             stop=stop,
             prescriptions=[] if stop else pages.prescriptions(ctx.phase),
+            week=None if stop else next(iter(pages.weeks(ctx)), None),
             allowed=pages.allowed_today(ctx.phase),
             pain_limits=pages.pain_limits(ctx.phase, ctx.plan.red_pain_limit if ctx.plan else None),
             reminder=reminders.reminder_for(request.user),
@@ -238,8 +243,10 @@ def _progress(request, ctx: pages.AthleteContext, reminder_form=None, status=200
         "progress",
         progress=data,
         ladder=pages.ladder(ctx),
+        weeks=pages.weeks(ctx, count=4) if ctx.can_log else [],
         reminder=reminder,
         reminder_form=reminder_form or ReminderForm(preference=reminder),
+        push_key=settings.REHAB_VAPID_PUBLIC_KEY if care_services.push_enabled() else "",
     )
     return render(request, "athlete/progress.html", context, status=status)
 
@@ -272,6 +279,48 @@ def reminder(request, ctx: pages.AthleteContext):
     return redirect(reverse("athlete:progress") + "#reminder")
 
 
+@require_POST
+@athlete_page
+def time_zone(request, ctx: pages.AthleteContext):
+    """The phone's time zone (the browser's IANA name), sent by the app when it differs from the
+    athlete's: their today, reminders and missing-log checks follow it. JSON in and out."""
+    try:
+        changed = athlete_time_zone_set(
+            athlete=ctx.athlete, time_zone=request.POST.get("time_zone", "")
+        )
+    except ApplicationError as exc:
+        return JsonResponse({"detail": exc.message, "errors": exc.errors}, status=400)
+    return JsonResponse(
+        {
+            "time_zone": ctx.athlete.time_zone,
+            "today": athlete_today(ctx.athlete).isoformat(),
+            "changed": changed,
+        }
+    )
+
+
+@require_POST
+@athlete_page
+def push(request, ctx: pages.AthleteContext):
+    """This phone's Web Push subscription: ``{"subscription": <PushSubscription.toJSON()>}``
+    turns notifications on, ``{"unsubscribe": "<endpoint>"}`` off. JSON in and out."""
+    try:
+        data = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        return JsonResponse({"detail": "Send JSON."}, status=400)
+    if not isinstance(data, dict):
+        return JsonResponse({"detail": "Send a JSON object."}, status=400)
+    try:
+        if "unsubscribe" in data:
+            endpoint = data["unsubscribe"] if isinstance(data["unsubscribe"], str) else ""
+            removed = care_services.push_unsubscribe(user=request.user, endpoint=endpoint)
+            return JsonResponse({"subscribed": False, "removed": removed})
+        care_services.push_subscribe(user=request.user, subscription=data.get("subscription"))
+    except ApplicationError as exc:
+        return JsonResponse({"detail": exc.message, "errors": exc.errors}, status=400)
+    return JsonResponse({"subscribed": True}, status=201)
+
+
 # --- the installable app --------------------------------------------------------------------
 
 SHELL = (
@@ -284,7 +333,7 @@ SHELL = (
     "athlete/icon-192.png",
     "athlete/icon-512.png",
 )
-SW_VERSION = "1"  # bump when sw.js's logic changes; the shell's contents version themselves
+SW_VERSION = "2"  # bump when sw.js's logic changes; the shell's contents version themselves
 
 
 def _shell_version() -> str:

@@ -50,6 +50,7 @@ class NoteForm(CareForm):
     flag = forms.TypedChoiceField(
         label="About a flag (optional)", required=False, coerce=int, empty_value=None
     )
+    reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(
         self,

@@ -70,6 +70,19 @@ def _flag_label(can: dict):
     return (lambda f: f.title) if can["flag_message"] else (lambda f: f.get_kind_display())
 
 
+def _note_initial(request, page: care.Timeline) -> dict:
+    """The note form's answers from the link that opened it: a flag (``?flag=``), or a reply in
+    the thread with the athlete (``?reply=``: for the athlete, addressed to them)."""
+    initial: dict = {"flag": request.GET.get("flag") or None}
+    if "athlete" in page.can["write_audiences"]:
+        note = care.thread_message(page.case, request.GET.get("reply"))
+        if note is not None:
+            initial.update(
+                reply_to=note.pk, audience="athlete", addressed_to=page.case.athlete.user_id
+            )
+    return initial
+
+
 def _forms(request, page: care.Timeline, bound: dict | None = None) -> dict:
     bound = bound or {}
     can, today = page.can, page.today
@@ -80,7 +93,7 @@ def _forms(request, page: care.Timeline, bound: dict | None = None) -> dict:
             members=page.care_team,
             flags=page.linkable_flags,
             flag_label=_flag_label(can),
-            initial={"flag": request.GET.get("flag") or None},
+            initial=_note_initial(request, page),
         )
     if can["schedule"]:
         forms["review_form"] = bound.get("review") or ReviewForm(today=today)
@@ -146,6 +159,7 @@ def note_new(request, case_id: int):
                 body=data["body"],
                 addressed_to=members.get(data["addressed_to"]),
                 flag=flags.get(data["flag"]),
+                reply_to=care.thread_message(case, data.get("reply_to")),
             )
         except ApplicationError as exc:
             exc.add_to_form(form)

@@ -55,7 +55,7 @@ def case_replay(request: HttpRequest, case_id: int) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     phase_id = _int(data.get("phase"))
     try:
-        ctx = whatif.replay_context(case, today=athlete_today(), phase_id=phase_id)
+        ctx = whatif.replay_context(case, today=athlete_today(case.athlete), phase_id=phase_id)
     except ApplicationError as exc:
         if phase_id is not None:  # a phase the case never spent days in: ask again
             return redirect(reverse("whatif:case_replay", kwargs={"case_id": case.pk}))

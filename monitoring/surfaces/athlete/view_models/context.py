@@ -79,8 +79,8 @@ def context_for(user: User, today: dt.date | None = None) -> AthleteContext:
 
     With several active cases, the one with an active plan and the latest diagnosis wins.
     """
-    today = today or athlete_today()
     athlete = athlete_for_user(user)
+    today = today or athlete_today(athlete)
     plans = Plan.objects.filter(status=Plan.Status.ACTIVE).select_related("current_phase")
     plans = plans.prefetch_related(Prefetch("phases", queryset=PlanPhase.objects.order_by("order")))
     cases = list(

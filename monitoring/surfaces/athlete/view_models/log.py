@@ -190,7 +190,7 @@ def log_day_record(
       they rested). Sessions from devices and the API are left as they are.
     Raises ``ApplicationError`` with field errors; then nothing is saved.
     """
-    today = today or athlete_today()
+    today = today or athlete_today(athlete)
     with transaction.atomic():
         log, _ = daily_log_record(
             athlete=athlete, date=day, submitted_by=user, fields=log_fields, today=today

@@ -1,19 +1,21 @@
 """The clinician's worklist: what needs a person today across their cases — every unresolved
 flag, red flags first, then regressions, ready to advance, missing logs, load spikes and
-bone-health screens — and the flags resolved lately, with who resolved them."""
+bone-health screens —, the athletes' messages waiting for a reply, and the flags resolved
+lately, with who resolved them."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Case as When_
-from django.db.models import Exists, IntegerField, OuterRef
+from django.db.models import Exists, F, IntegerField, OuterRef, Q
 from django.db.models import When as WhenClause
 
 from athletes import permissions
 from athletes.models import User
 from monitoring.models import Flag
+from monitoring.models.care import CaseNote
 from monitoring.surfaces.clinic.view_models.common import labelled
 
 # --- red-flag inbox -----------------------------------------------------------------------------
@@ -68,6 +70,7 @@ class WorkGroup:
 class Worklist:
     groups: list[WorkGroup]
     resolved: list[Flag]
+    messages: list[CaseNote] = field(default_factory=list)
 
     @property
     def open_count(self) -> int:
@@ -87,7 +90,8 @@ def _mine(user: User):
 
 def worklist(user: User, now: dt.datetime) -> Worklist:
     """Every unresolved flag of the user's clinical cases by kind (in ``WORK_ORDER``, oldest
-    first in each), and those resolved in the last ``RESOLVED_DAYS`` days. Two queries."""
+    first in each), those resolved in the last ``RESOLVED_DAYS`` days and the athletes'
+    messages waiting for a reply. Three queries."""
     if not user.is_authenticated:
         return Worklist([], [])
     order = When_(
@@ -115,4 +119,21 @@ def worklist(user: User, now: dt.datetime) -> Worklist:
         .select_related("case__athlete", "resolved_by")
         .order_by("-resolved_at", "-pk")[:50]
     )
-    return Worklist(groups, resolved)
+    return Worklist(groups, resolved, awaiting_messages(user))
+
+
+def awaiting_messages(user: User) -> list[CaseNote]:
+    """The athletes' messages waiting for their team on the user's clinical cases: in each
+    case's thread with the athlete, the latest message when the athlete wrote it. One query."""
+    thread = CaseNote.objects.filter(audience=CaseNote.Audience.ATHLETE)
+    later = thread.filter(
+        Q(created_at__gt=OuterRef("created_at"))
+        | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk")),
+        case=OuterRef("case_id"),
+    )
+    return list(
+        thread.filter(Exists(_mine(user)), author_id=F("case__athlete__user_id"))
+        .exclude(Exists(later))
+        .select_related("case__athlete")
+        .order_by("created_at", "pk")[:50]
+    )

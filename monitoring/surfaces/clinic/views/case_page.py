@@ -52,7 +52,7 @@ from rehab.errors import ApplicationError
 @require_GET
 def case(request, case_id: int):
     case = clinic_case_for_user(request.user, case_id)
-    page = clinic.case_page(request.user, case, today=athlete_today())
+    page = clinic.case_page(request.user, case, today=athlete_today(case.athlete))
     record_access(request, case, What.CASE_PAGE, always=True)  # the site, for every reader
     return render_case(request, page)
 
@@ -120,7 +120,9 @@ def case_decide(request, case_id: int):
     case = clinic_case_for_user(request.user, case_id)
     if not permissions.can_decide_transition(request.user, case):
         raise PermissionDenied("Only the case's clinicians may decide a phase change.")
-    page = clinic.case_page(request.user, case, today=athlete_today(), with_charts=False)
+    page = clinic.case_page(
+        request.user, case, today=athlete_today(case.athlete), with_charts=False
+    )
     if page.plan is None or page.phase is None:
         messages.error(request, "This case has no active plan to decide on.")
         return redirect(case_url(case.pk))
@@ -155,7 +157,9 @@ def case_decide(request, case_id: int):
 def _correction(request, case, form_class, anchor: str, do):
     """Run a correction (``do(plan, cleaned_data)``) from the case page; its errors come back
     as the page with the form's field errors (400)."""
-    page = clinic.case_page(request.user, case, today=athlete_today(), with_charts=False)
+    page = clinic.case_page(
+        request.user, case, today=athlete_today(case.athlete), with_charts=False
+    )
     plan = page.plan or (page.last_decision.plan if page.last_decision else None)
     if plan is None:
         messages.error(request, "This case has no plan to correct.")
@@ -217,7 +221,9 @@ def case_sign_off(request, case_id: int):
     case = clinic_case_for_user(request.user, case_id)
     if not permissions.can_edit_plan(request.user, case):
         raise PermissionDenied("Only the case's clinicians may sign a phase off.")
-    page = clinic.case_page(request.user, case, today=athlete_today(), with_charts=False)
+    page = clinic.case_page(
+        request.user, case, today=athlete_today(case.athlete), with_charts=False
+    )
     form = SignOffForm(request.POST)
     if page.phase is None or not form.is_valid():
         messages.error(request, "This case has no phase under way to sign off.")
@@ -241,7 +247,7 @@ def femoral_neck_new(request, case_id: int):
     case = clinic_case_for_user(request.user, case_id)
     if not permissions.can_record_orthopaedic_decision(request.user, case):
         raise PermissionDenied("Only the case's clinicians record orthopaedic findings.")
-    today = athlete_today()
+    today = athlete_today(case.athlete)
     form = FemoralNeckForm(request.POST, today=today)
     if form.is_valid():
         data = form.cleaned_data
@@ -270,7 +276,7 @@ def assessment_new(request, case_id: int):
     case = clinic_case_for_user(request.user, case_id)
     if not permissions.can_record_assessment(request.user, case):
         raise PermissionDenied("You may not record assessments on this case.")
-    today = athlete_today()
+    today = athlete_today(case.athlete)
     form = AssessmentForm(request.POST, tests=_assessment_tests(request.user, case), today=today)
     if form.is_valid():
         data = form.cleaned_data

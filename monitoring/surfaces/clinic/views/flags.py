@@ -75,5 +75,5 @@ def flag_resolve(request, case_id: int, flag_id: int):
         else:
             messages.success(request, f"Resolved: {flag.title}.")
             return redirect(next_url(request, case_url(case.pk, "flags")))
-    page = clinic.case_page(request.user, case, today=athlete_today())
+    page = clinic.case_page(request.user, case, today=athlete_today(case.athlete))
     return render_case(request, page, forms={"resolve": (flag.pk, form)}, status=400)

@@ -36,7 +36,9 @@ def _end(request, case_id: int, form_class, key: str, do):
             messages.success(request, message)
             return redirect(case_url(case.pk))
     messages.error(request, "Nothing was recorded: see the form under “End the case” below.")
-    page = clinic.case_page(request.user, case, today=athlete_today(), with_charts=False)
+    page = clinic.case_page(
+        request.user, case, today=athlete_today(case.athlete), with_charts=False
+    )
     return render_case(request, page, forms={key: form}, status=400)
 
 

@@ -1,0 +1,125 @@
+"""This week, planned against done: each prescribed activity's sessions a week and the days the
+athlete logged one ("Walk-run: 2 of 3"), week by week (Monday to Sunday, the athlete's own
+dates). A week is read against the stage the athlete was on at its end (today for this week)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from monitoring.models import ActivitySession
+from monitoring.surfaces.athlete.view_models.context import AthleteContext
+from protocols.models import Activity, PlanPhase
+
+_LABELS = dict(Activity.choices)
+
+
+@dataclass(frozen=True)
+class WeekLine:
+    """One activity of a week: how many days it was planned and done, and the minutes logged."""
+
+    activity: str
+    label: str
+    planned: int | None  # None: logged, but not in the plan that week
+    done: int
+    minutes: int
+    minutes_each: int | None  # the prescription's minutes per session
+
+    @property
+    def met(self) -> bool:
+        return self.planned is not None and self.done >= self.planned
+
+    @property
+    def words(self) -> str:
+        if self.planned is None:
+            return f"{self.label}: {self.done} (not in your plan)"
+        return f"{self.label}: {self.done} of {self.planned}"
+
+
+@dataclass(frozen=True)
+class Week:
+    monday: dt.date
+    last_day: dt.date  # Sunday, or today for the week in progress
+    phase: PlanPhase | None
+    stage_began: dt.date | None  # the stage began within this week, on this day
+    lines: list[WeekLine]
+
+    @property
+    def planned(self) -> list[WeekLine]:
+        return [line for line in self.lines if line.planned is not None]
+
+    @property
+    def others(self) -> list[WeekLine]:
+        return [line for line in self.lines if line.planned is None]
+
+    @property
+    def current(self) -> bool:
+        return self.last_day - self.monday < dt.timedelta(days=6)
+
+
+def monday_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def phase_on(phases: list[PlanPhase], day: dt.date) -> PlanPhase | None:
+    """The stage the athlete was on on ``day``: started by then and not ended before it."""
+    on = [
+        p
+        for p in phases
+        if p.started_on and p.started_on <= day and (p.ended_on is None or p.ended_on >= day)
+    ]
+    return max(on, key=lambda p: (p.started_on, p.order), default=None)
+
+
+def weeks(ctx: AthleteContext, count: int = 1) -> list[Week]:
+    """The last ``count`` weeks up to today, this week first. One query (the sessions)."""
+    if ctx.plan is None:
+        return []
+    first = monday_of(ctx.today) - dt.timedelta(weeks=count - 1)
+    rows = ActivitySession.objects.filter(
+        athlete=ctx.athlete, date__gte=first, date__lte=ctx.today
+    ).values_list("date", "activity", "minutes")
+    days: dict[tuple[dt.date, str], set[dt.date]] = defaultdict(set)
+    minutes: dict[tuple[dt.date, str], int] = defaultdict(int)
+    for day, activity, mins in rows:
+        key = (monday_of(day), activity)
+        days[key].add(day)
+        minutes[key] += mins or 0
+    out = []
+    for n in range(count):
+        monday = monday_of(ctx.today) - dt.timedelta(weeks=n)
+        last = min(monday + dt.timedelta(days=6), ctx.today)
+        phase = ctx.phase if n == 0 else phase_on(ctx.phases, last)
+        week = _week(monday, last, phase, days, minutes)
+        if phase is not None or week.lines:  # a week before the plan with nothing logged: none
+            out.append(week)
+    return out
+
+
+def _week(monday, last, phase, days, minutes) -> Week:
+    lines = []
+    planned: dict[str, tuple[int, int | None]] = {}
+    for rx in phase.prescriptions if phase else []:
+        activity, per_week = rx.get("activity"), rx.get("sessions_per_week")
+        if activity and per_week and activity not in planned:
+            planned[activity] = (min(int(per_week), 7), rx.get("minutes"))
+    for activity, (per_week, each) in planned.items():
+        key = (monday, activity)
+        lines.append(
+            WeekLine(
+                activity,
+                _LABELS.get(activity, activity),
+                per_week,
+                len(days.get(key, ())),
+                minutes.get(key, 0),
+                each,
+            )
+        )
+    logged = sorted(a for (m, a) in days if m == monday and a not in planned)
+    for activity in logged:
+        key = (monday, activity)
+        label = _LABELS.get(activity, activity)
+        lines.append(WeekLine(activity, label, None, len(days[key]), minutes[key], None))
+    began = phase.started_on if phase and phase.started_on and phase.started_on > monday else None
+    return Week(monday, last, phase, began, lines)

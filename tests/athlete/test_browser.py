@@ -109,10 +109,20 @@ def option(page: Page, name: str, value: str):
     return page.locator(f'label[for="id_{name}_{value}"]')
 
 
+WIDER_THAN_THE_PAGE = """() => {
+  const edge = document.documentElement.clientWidth;
+  return [...document.querySelectorAll("body *")]
+    .filter(e => e.getBoundingClientRect().right > edge && e.getBoundingClientRect().width > 0)
+    .slice(0, 5)
+    .map(e => `${e.tagName.toLowerCase()}.${e.getAttribute("class") || ""} ${e.textContent.trim().slice(0, 30)} ${Math.round(e.getBoundingClientRect().right)}`);
+}"""
+
+
 def no_horizontal_scroll(page: Page) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     viewport = page.viewport_size["width"]
-    assert width <= viewport, f"{page.url} is {width}px wide at {viewport}px"
+    wide = page.evaluate(WIDER_THAN_THE_PAGE) if width > viewport else []
+    assert width <= viewport, f"{page.url} is {width}px wide at {viewport}px: {wide}"
 
 
 def axe_serious(page: Page) -> list[str]:
@@ -337,29 +347,45 @@ def test_pages_are_accessible_and_fit_a_small_phone(page: Page, live_server, may
     fill_todays_log(page, Taps(), during="1")
     page.get_by_role("button", name="Save today's log").tap()
     expect(page.get_by_role("heading", name="Logged")).to_be_visible()
-    urls = ["/me/", "/me/log/", "/me/next/", "/me/progress/", "/me/offline/"]
+    urls = [
+        "/me/",
+        "/me/log/",
+        page.url.removeprefix(live_server.url),
+        "/me/next/",
+        "/me/progress/",
+        "/me/messages/",
+        "/me/shoes/",
+        "/me/sharing/",
+        "/me/offline/",
+    ]
     problems = {}
-    for width, height in ((390, 844), (320, 640)):
+    # 390 px: the phone; 320 px: the smallest phone; 195 px: the phone at 200% zoom (WCAG 1.4.4
+    # and 1.4.10: nothing scrolls sideways); 390 px with the phone's text at 200%.
+    for width, height, text in ((390, 844, 1), (320, 640, 1), (195, 422, 1), (390, 844, 2)):
         page.set_viewport_size({"width": width, "height": height})
         for url in urls:
             page.goto(f"{live_server.url}{url}")
+            if text != 1:
+                page.add_style_tag(content=f"html {{ font-size: {text * 100}% !important }}")
             if url == "/me/progress/":
                 page.wait_for_function("document.querySelector('.js-plotly-plot')?.data")
             no_horizontal_scroll(page)
-            if width == 320:
-                name = url.strip("/").replace("/", "-") or "today"
-                page.screenshot(path=artifacts / f"athlete-320-{name}.png", full_page=True)
-            else:
+            name = url.strip("/").replace("/", "-") or "today"
+            if (width, text) == (390, 1):
                 found = axe_serious(page)
                 if found:
                     problems[url] = found
+            elif width == 320:
+                page.screenshot(path=artifacts / f"athlete-320-{name}.png", full_page=True)
+            elif width == 195:
+                page.screenshot(path=artifacts / f"athlete-zoom200-{name}.png")
     assert not problems, problems
 
 
 @pytest.mark.django_db(transaction=True)
 def test_tap_targets_are_at_least_44_pixels(page: Page, live_server, maya):
     log_in(page, live_server)
-    for url in ("/me/", "/me/log/", "/me/progress/"):
+    for url in ("/me/", "/me/log/", "/me/progress/", "/me/messages/", "/me/shoes/"):
         page.goto(f"{live_server.url}{url}")
         small = page.evaluate(SMALL_TARGETS)
         assert not small, f"{url}: {small}"

@@ -114,7 +114,8 @@ WIDER_THAN_THE_PAGE = """() => {
   return [...document.querySelectorAll("body *")]
     .filter(e => e.getBoundingClientRect().right > edge && e.getBoundingClientRect().width > 0)
     .slice(0, 5)
-    .map(e => `${e.tagName.toLowerCase()}.${e.getAttribute("class") || ""} ${e.textContent.trim().slice(0, 30)} ${Math.round(e.getBoundingClientRect().right)}`);
+    .map(e => [e.tagName.toLowerCase(), e.getAttribute("class"), e.textContent.trim().slice(0, 30),
+               Math.round(e.getBoundingClientRect().right)].join(" "));
 }"""
 
 

@@ -24,10 +24,12 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 ## Local run: SQLite, in-process tasks, demo data and logins, http://127.0.0.1:8000
+## (a VAPID key pair of its own in db/vapid.env, made once, so the phone can turn on notifications)
 run: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@mkdir -p db; test -s db/vapid.env || $(PY) manage.py vapid_keys > db/vapid.env
+	set -a; . db/vapid.env; set +a; $(PY) manage.py runserver 127.0.0.1:8000
 
 ## Whole suite on PostgreSQL and Redis: ruff, migrations check, pytest (browser tests included)
 test: venv node_modules/.installed

@@ -84,7 +84,9 @@ def _erase_login(login: User) -> dict[str, int]:
         login.is_active = False
         login.set_unusable_password()
         login.save()
-        return {"athletes.User (anonymized)": 1}
+        # Where the phones were: the browsers' push subscriptions go with the person.
+        _, gone = login.push_subscriptions.all().delete()
+        return {"athletes.User (anonymized)": 1, **gone}
 
 
 def _erase_traces(pks: Pks) -> Counter[str]:

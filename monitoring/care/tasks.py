@@ -74,8 +74,9 @@ def send_note_email(note_id: int) -> int:
         return 0
     if person.pk == note.case.athlete.user_id and care_services.push_queue(
         user=person,
+        # A push shows on a locked screen: who wrote, never what (the thread is one tap away).
         title=f"{note.author or 'Your care team'} wrote to you",
-        body=note.body,
+        body="Open rehab to read the message.",
         url=reverse("athlete:messages") + f"#message-{note.pk}",
         tag=f"message-{note.pk}",
     ):

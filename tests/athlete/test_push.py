@@ -186,12 +186,17 @@ def test_a_message_from_the_team_arrives_as_a_push(maya, clinician, phone, servi
     )
     (request,) = service.requests
     message = phone.read(request)
-    assert message["body"] == "How is the night pain?"
+    # Who wrote and where to read it; the words stay off the locked screen.
+    assert message["title"] == f"{clinician} wrote to you"
+    assert message["body"] == "Open rehab to read the message."
+    assert "night pain" not in json.dumps(message)
     assert message["url"] == f"/me/messages/#message-{note.pk}"
     assert mail.outbox == []
     # The team's own message from the thread, too
     message_send(case=case, author=clinician, body="Call me if it wakes you.")
-    assert phone.read(service.requests[1])["body"] == "Call me if it wakes you."
+    second = phone.read(service.requests[1])
+    assert second["url"].startswith("/me/messages/#message-")
+    assert "Call me" not in json.dumps(second)
 
 
 def test_the_teams_response_to_a_red_flag_reaches_the_phone_without_clinical_detail(

@@ -8,12 +8,20 @@ import json
 import zipfile
 
 import pytest
+from django.db.models import ProtectedError
 from django.urls import reverse
 
 from athletes import permissions
 from athletes import services as athlete_services
 from athletes.models import Athlete, CareTeamMember, Case, ErasureRecord, SharingConsent, User
-from monitoring.models import ActivitySession, Assessment, DailyLog, DeviceMetric, Flag
+from monitoring.models import (
+    ActivitySession,
+    Assessment,
+    DailyLog,
+    DeviceMetric,
+    Flag,
+    PushSubscription,
+)
 from protocols.models import PhaseTransition, Plan, PlanEdit, PlanPhase
 from rehab.errors import ApplicationError
 from tests.factories import CaseFactory
@@ -235,3 +243,26 @@ def test_erase_needs_the_name_and_a_reason(case, records, clinician):
     assert set(exc.value.errors) == {"confirm_name", "reason"}
     assert Athlete.objects.filter(pk=case.athlete_id).exists()
     assert not ErasureRecord.objects.exists()
+
+
+@pytest.mark.parametrize("login_kept", [False, True], ids=["login deleted", "login anonymized"])
+def test_erasure_forgets_the_athletes_phones(
+    case, clinician, athlete_user, monkeypatch, login_kept
+):
+    """A push subscription names a browser of the athlete's: it goes with them, also when their
+    login stays as an anonymous author of records others keep."""
+    PushSubscription.objects.create(
+        user=athlete_user, endpoint="https://push.example.org/send/abc", p256dh="k", auth="a"
+    )
+    if login_kept:
+
+        def protected(self, *args, **kwargs):
+            raise ProtectedError("kept by another athlete's record", set())
+
+        monkeypatch.setattr(User, "delete", protected)
+    record = athlete_services.athlete_erase(
+        case=case, erased_by=clinician, confirm_name=case.athlete.full_name, reason="asked"
+    )
+    assert not PushSubscription.objects.exists()
+    assert record.counts.get("monitoring.PushSubscription") == 1
+    assert User.objects.filter(pk=athlete_user.pk).exists() is login_kept

@@ -226,7 +226,9 @@ def _pain_trace(field: str, x: list[str], values, **extra: str) -> dict[str, Any
     """One pain rating over the days as a line with markers, gaps kept as gaps."""
     return {
         "connectgaps": False,
-        "hovertemplate": "%{y}/10",
+        # the day named: the one hover label of a tap lists each line's nearest value, which
+        # on a day without that rating is a neighbouring day's
+        "hovertemplate": "%{y}/10 (%{x|%-d %b})",
         "line": {"color": PAIN_COLOURS[field], "width": 2},
         "marker": {"size": 4},
         "mode": "lines+markers",
@@ -306,9 +308,10 @@ def load_figure(
     x = [d.isoformat() for d in days]
     fig["data"].append(
         {
-            "hovertemplate": "%{y:.0f} AU",
+            # the athlete's phone says "effort", as the log asks it; clinicians read sRPE in AU
+            "hovertemplate": "%{y:.0f} (effort × minutes)" if compact else "%{y:.0f} AU",
             "marker": {"color": "#0b6e69"},
-            "name": "Session load (RPE × min)",
+            "name": "Training load (effort × minutes)" if compact else "Session load (RPE × min)",
             "opacity": 0.85,
             "x": x,
             "y": list(loads),

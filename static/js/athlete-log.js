@@ -112,11 +112,35 @@
     if (box) {
       box.addEventListener("change", function () {
         renumber();
-        var next = allRows().filter(function (r) { return !r.hidden; })[0];
-        var focus = next ? field(next, "activity") : form.querySelector("[data-add-session]");
-        if (focus) focus.focus();
+        if (box.checked) removedNotice(row, box);
       });
     }
+  }
+
+  /* A removed session leaves a line in its place, with Undo, where the thumb was: the page
+     does not jump, and a slip is one tap to take back. */
+  function removedNotice(row, box) {
+    var activity = field(row, "activity");
+    var minutes = field(row, "minutes");
+    var what = activity && activity.selectedIndex > 0 ? activity.options[activity.selectedIndex].text : "Session";
+    if (minutes && minutes.value) what += ", " + minutes.value + " min";
+    var notice = document.createElement("p");
+    notice.className = "session-removed";
+    notice.setAttribute("role", "status");
+    notice.appendChild(document.createTextNode(what + ": removed when you save. "));
+    var undo = document.createElement("button");
+    undo.type = "button";
+    undo.className = "link";
+    undo.textContent = "Undo";
+    undo.addEventListener("click", function () {
+      box.checked = false;
+      notice.remove();
+      renumber();
+      if (activity) activity.focus();
+    });
+    notice.appendChild(undo);
+    row.parentNode.insertBefore(notice, row);
+    undo.focus({ preventScroll: true });
   }
 
   function addRow() {

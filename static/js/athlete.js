@@ -323,6 +323,9 @@
       .then(function (data) {
         if (!data) return;
         config.timeZone = data.time_zone;
+        document.querySelectorAll("[data-zone-name]").forEach(function (node) {
+          node.textContent = data.time_zone;
+        });
         var typing = document.querySelector("form[data-touched]");
         if (data.today && config.today && data.today !== config.today && !typing) {
           window.location.reload();

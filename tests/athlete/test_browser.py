@@ -4,9 +4,11 @@ change, log without signal and find exactly one log once back online; accessible
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -437,6 +439,14 @@ def test_a_day_of_walk_run_cycling_and_strength_is_three_sessions(
     option(page, "s-2-rpe", "5").tap()
     page.locator("#session-s-2").get_by_text("Remove this session").tap()
     expect(page.locator("#session-s-2")).to_be_hidden()
+    # a slip is one tap to take back, where the thumb was
+    removed = page.locator(".session-removed")
+    expect(removed).to_have_text("Strength training, 20 min: removed when you save. Undo")
+    removed.get_by_role("button", name="Undo").tap()
+    expect(page.locator("#session-s-2")).to_be_visible()
+    expect(removed).to_have_count(0)
+    page.locator("#session-s-2").get_by_text("Remove this session").tap()
+    expect(page.locator("#session-s-2")).to_be_hidden()
     page.screenshot(path=artifacts / "athlete-log-sessions.png", full_page=True)
     page.get_by_role("button", name="Save today's log").tap()
     expect(page.get_by_role("heading", name="Logged")).to_be_visible()
@@ -562,3 +572,20 @@ def test_the_phone_tells_the_app_where_the_athlete_is(
     expect(page.locator("#time-zone")).to_contain_text("Pacific/Auckland")
     page.screenshot(path=artifacts / "athlete-time-zone.png")
     context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_notifications_offer_the_one_button_for_the_phones_state(
+    page: Page, live_server, maya, settings
+):
+    out = io.StringIO()
+    call_command("vapid_keys", stdout=out)
+    keys = dict(line.split("=", 1) for line in out.getvalue().split())
+    settings.REHAB_VAPID_PUBLIC_KEY = keys["REHAB_VAPID_PUBLIC_KEY"]
+    settings.REHAB_VAPID_PRIVATE_KEY = keys["REHAB_VAPID_PRIVATE_KEY"]
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/me/progress/")
+    card = page.locator("#push")
+    expect(card).to_contain_text("Off on this phone: we e-mail you instead.")
+    expect(card.get_by_role("button", name="Turn on notifications")).to_be_visible()
+    expect(card.get_by_role("button", name="Turn off notifications")).to_be_hidden()

@@ -106,8 +106,14 @@ def test_the_athlete_sets_the_reminder_on_the_progress_page(client, maya, today)
     pref = ReminderPreference.objects.get(user=maya)
     assert (pref.enabled, pref.time_of_day) == (False, dt.time(7, 45))
     page = client.get(response.url).content.decode()
-    assert "Daily reminder turned off." in page
+    # said in the reminder's card, where the page opens, not above the fold
+    card = page[page.index('id="reminder"') :]
+    assert "Daily reminder turned off." in card[: card.index("</section>")]
+    assert page.count("Daily reminder turned off.") == 1
     assert "Daily reminder is off." in client.get(reverse("athlete:today")).content.decode()
-    response = client.post(reverse("athlete:reminder"), {"enabled": "on", "time_of_day": "late"})
-    assert response.status_code == 400
-    assert "Enter a valid time." in response.content.decode()
+    # the times offered are the quarters of an hour the reminders go out at, 24-hour clock
+    assert '<option value="13:45">13:45</option>' in page and "PM" not in page
+    for wrong in ("late", "07:20", "25:00"):
+        response = client.post(reverse("athlete:reminder"), {"enabled": "on", "time_of_day": wrong})
+        assert response.status_code == 400
+        assert "Select a valid choice." in response.content.decode()

@@ -114,7 +114,11 @@ def test_the_settings_page_turns_kinds_off_and_on(client, team):
         team["physio"].pk
     }
     client.force_login(team["athlete"])
-    assert client.get(url).status_code == 200  # on the athlete's own layout
+    html = client.get(url).content.decode()  # on the athlete's own layout, their kinds only
+    assert "A message from my care team" in html and "overdue review" not in html
+    assert client.post(url, {}).status_code == 302
+    setting = NotificationSetting.objects.get(user=team["athlete"])
+    assert (setting.note_addressed, setting.review_overdue) == (False, True)
 
 
 def test_the_settings_page_needs_a_login(client):

@@ -134,7 +134,7 @@ def pain_chart(
                 connectgaps=False,
                 line={"color": PAIN_COLOURS[field], "width": 2},
                 marker={"size": 4},
-                hovertemplate="%{y}/10",
+                hovertemplate="%{y}/10 (%{x|%-d %b})",
             )
         )
     if night:
@@ -186,10 +186,10 @@ def load_chart(
         go.Bar(
             x=x,
             y=list(loads),
-            name="Session load (RPE × min)",
+            name="Training load (effort × minutes)" if compact else "Session load (RPE × min)",
             marker_color="#0b6e69",
             opacity=0.85,
-            hovertemplate="%{y:.0f} AU",
+            hovertemplate="%{y:.0f} (effort × minutes)" if compact else "%{y:.0f} AU",
         )
     )
     if acwr:
@@ -312,7 +312,7 @@ def sleep_pain_chart(
             line={"color": PAIN_COLOURS["pain_during"], "width": 2},
             marker={"size": 4},
             yaxis="y2",
-            hovertemplate="%{y}/10",
+            hovertemplate="%{y}/10 (%{x|%-d %b})",
         )
     )
     _layout(

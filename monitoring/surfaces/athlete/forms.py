@@ -407,28 +407,29 @@ def check_day(form: DailyLogForm, sessions: BaseSessionFormSet) -> bool:
 
 class ReminderForm(forms.Form):
     enabled = forms.TypedChoiceField(
-        label="Reminder e-mail",
+        label="Reminder",
         choices=[("on", "On"), ("off", "Off")],
         coerce=lambda v: v == "on",
         widget=forms.RadioSelect,
     )
-    time_of_day = forms.TimeField(
+    # The reminders go out every quarter of an hour: the times offered are those, in 24-hour
+    # clock (a time input rounds 07:20 in the browser's own words and 12-hour clock).
+    time_of_day = forms.TypedChoiceField(
         label="Remind me at",
-        widget=forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M"),
+        choices=[
+            (f"{h:02d}:{m:02d}", f"{h:02d}:{m:02d}") for h in range(24) for m in (0, 15, 30, 45)
+        ],
+        coerce=dt.time.fromisoformat,
     )
 
     def __init__(self, *args, preference: ReminderPreference | None = None, **kwargs):
         if preference is not None and "initial" not in kwargs:
             kwargs["initial"] = {
                 "enabled": "on" if preference.enabled else "off",
-                "time_of_day": preference.time_of_day,
+                "time_of_day": f"{preference.time_of_day:%H:%M}",
             }
         super().__init__(*args, **kwargs)
         self.fields["enabled"].columns = 2
-
-    def clean_time_of_day(self) -> dt.time:
-        value = self.cleaned_data["time_of_day"]
-        return value.replace(second=0, microsecond=0)
 
 
 class ShoeForm(forms.Form):

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from athletes import permissions
 from monitoring.care import selectors as care
 from monitoring.care.services import message_send
+from monitoring.surfaces.athlete import view_models as pages
 from monitoring.surfaces.athlete.forms import MessageForm
 from monitoring.surfaces.athlete.views import athlete_page, base_context
 from rehab.errors import ApplicationError
@@ -47,6 +48,14 @@ def thread(request, ctx):
         notes = list(care.thread(case).order_by("-created_at", "-id")[:SHOWN])[::-1]
     reply_to = next((n for n in notes if str(n.pk) == str(form["reply_to"].value())), None)
     context = base_context(
-        ctx, "today", form=form, notes=notes, can_write=can_write, replying=reply_to
+        ctx,
+        "today",
+        form=form,
+        notes=notes,
+        can_write=can_write,
+        replying=reply_to,
+        # Messages are not watched around the clock: whom to call is on this page too.
+        contacts=pages.clinical_contacts(case) if case is not None else [],
+        urgent_care=pages.URGENT_CARE,
     )
     return render(request, "athlete/messages.html", context, status=status)

@@ -272,10 +272,12 @@ def reminder(request, ctx: pages.AthleteContext):
     except ApplicationError as exc:
         exc.add_to_form(form)
         return _progress(request, ctx, reminder_form=form, status=400)
+    # Said in the reminder's card, where the page opens (#reminder), not at the top.
     if pref.enabled:
-        messages.success(request, f"Reminder saved: every day at {pref.time_of_day:%H:%M}.")
+        text = f"Reminder saved: every day at {pref.time_of_day:%H:%M}."
     else:
-        messages.success(request, "Daily reminder turned off.")
+        text = "Daily reminder turned off."
+    messages.success(request, text, extra_tags="in-place reminder")
     return redirect(reverse("athlete:progress") + "#reminder")
 
 

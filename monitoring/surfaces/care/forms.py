@@ -232,3 +232,9 @@ class NotificationSettingsForm(CareForm):
     review_overdue = forms.BooleanField(
         label=NotificationSetting.KINDS["review_overdue"], required=False
     )
+
+    def __init__(self, *args, athlete: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if athlete:  # an athlete has no reviews to run: only the messages addressed to them
+            del self.fields["review_overdue"]
+            self.fields["note_addressed"].label = "A message from my care team"

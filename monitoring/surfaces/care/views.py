@@ -466,15 +466,18 @@ def template_cards(request, pk: int):
 def notification_settings(request):
     user: User = request.user
     current = care_services.notification_settings_for(user)
+    athlete = user.kind == User.Kind.ATHLETE
     if request.method == "POST":
-        form = NotificationSettingsForm(request.POST)
+        form = NotificationSettingsForm(request.POST, athlete=athlete)
         if form.is_valid():
             care_services.notification_settings_update(user=user, **form.cleaned_data)
             messages.success(request, "Notification settings saved.")
             return redirect(reverse("care:settings"))
         status = 400
     else:
-        form = NotificationSettingsForm(initial={k: getattr(current, k) for k in current.KINDS})
+        form = NotificationSettingsForm(
+            initial={k: getattr(current, k) for k in current.KINDS}, athlete=athlete
+        )
         status = 200
     base = {
         User.Kind.ATHLETE: "athlete/base.html",

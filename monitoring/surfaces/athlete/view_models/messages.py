@@ -22,6 +22,10 @@ class Message:
     text: str
 
 
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
 def stop_what(phase: PlanPhase | None) -> str:
     """What the athlete stops until the team contacts them."""
     runs = main_activity_noun(phase) == "running" or (phase and phase.impact == Impact.HIGH)
@@ -93,13 +97,27 @@ def log_messages(
     for title, advice in wording.athlete_advice(evaluation.warnings):
         out.append(Message("caution", title, advice))
     if not out:
-        done = sum(1 for r in evaluation.advance if r.met is True)
+        # No warning; the stage's checks still open are named, so "nothing to worry about"
+        # never reads as "you may move on" (a pain of 2/10 is no warning, and still not the
+        # 1/10 the next stage asks for).
+        noun = main_activity_noun(phase)
+        still = [
+            _lower_first(wording.athlete_goal(r, noun).rstrip("."))
+            for r in evaluation.advance
+            if r.met is not True
+        ]
+        done = len(evaluation.advance) - len(still)
+        text = (
+            f"Still to do before the next stage: {'; '.join(still)} "
+            f"({done} of the {len(evaluation.advance)} checks met). "
+            if still
+            else ""
+        )
         out.append(
             Message(
                 "info",
                 "Nothing to worry about today",
-                f"You have met {done} of the {len(evaluation.advance)} goals of this stage. "
-                "Keep going with today's plan.",
+                f"{text}Keep going with today's plan.",
             )
         )
     return out

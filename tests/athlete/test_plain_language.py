@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from monitoring.surfaces.athlete import view_models as pages
+from protocols.engine.criteria.results import CriterionResult
 from protocols.engine.gating import PhaseSpec, evaluate
 from protocols.engine.records import LogEntry, Snapshot
 from protocols.models import PlanPhase
@@ -163,6 +165,24 @@ def test_messages_red_flag_regression_and_ready():
         "Please stop running until they contact you. "
         "If you cannot bear weight or the pain is severe, seek urgent care."
     )
+
+    # A load spike the same day: its "stick to the plan" would contradict the stop.
+    spike = CriterionResult(
+        kind="load_spike",
+        params={},
+        role="warning",
+        met=True,
+        observed=1.8,
+        threshold=1.5,
+        sentence="Load ratio 1.8 above 1.5",
+    )
+    evaluation = dataclasses.replace(run(rules, sharp), warn=(spike,))
+    assert [m.level for m in pages.log_messages(evaluation, rules)] == ["stop"]
+    calm_spike = dataclasses.replace(run(rules), warn=(spike,))
+    assert [m.title for m in pages.log_messages(calm_spike, rules)] == [
+        "Great work: you have met the goals your plan checks for this stage",
+        "Your training has gone up quickly",  # both true, neither undoes the other
+    ]
 
     too_much = [LogEntry(day=DAY, pain_during=5, pain_character="dull")]
     (caution,) = pages.log_messages(run(rules, too_much), rules)

@@ -188,6 +188,12 @@ class DailyLogForm(forms.Form):
         max_value=24,
         decimal_places=1,
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.5"}),
+        error_messages={
+            "min_value": "Hours from 0 to 24.",
+            "max_value": "Hours from 0 to 24.",
+            "invalid": "Hours as a number, e.g. 7.5.",
+            "max_decimal_places": "Hours to the half hour, e.g. 7.5.",
+        },
     )
     sleep_quality = _hooper("sleep_quality")
     fatigue = _hooper("fatigue")
@@ -255,13 +261,21 @@ class SessionForm(forms.Form):
     adding one; a row left empty is no session."""
 
     key = forms.CharField(widget=forms.HiddenInput, max_length=80)
-    activity = forms.ChoiceField(label="What did you do?", choices=ACTIVITY_CHOICES)
+    activity = forms.ChoiceField(
+        label="What did you do?",
+        choices=ACTIVITY_CHOICES,
+        error_messages={"required": "Choose the activity, or remove this session."},
+    )
     minutes = forms.IntegerField(
         label="Minutes",
         min_value=1,
         max_value=600,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "data-select-on-focus": ""}),
-        error_messages={"required": "How many minutes?"},
+        error_messages={
+            "required": "How many minutes?",
+            "min_value": "At least 1 minute.",
+            "max_value": "At most 600 minutes (10 hours) in one session.",
+        },
     )
     rpe = ScaleField(
         low=0,
@@ -270,7 +284,7 @@ class SessionForm(forms.Form):
         label="How hard was it? (effort 0–10)",
         ends=("rest", "maximal"),
         required=True,
-        error_messages={"required": "How hard was it? Tap a number from 0 to 10."},
+        error_messages={"required": "Tap a number from 0 to 10."},
     )
     pain_during = _pain("Pain during this session (optional)")
     distance_km = forms.DecimalField(

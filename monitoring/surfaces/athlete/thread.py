@@ -47,6 +47,8 @@ def thread(request, ctx):
     if case is not None and permissions.can_read_note(request.user, case, "athlete"):
         notes = list(care.thread(case).order_by("-created_at", "-id")[:SHOWN])[::-1]
     reply_to = next((n for n in notes if str(n.pk) == str(form["reply_to"].value())), None)
+    if reply_to is not None and request.method == "GET":  # "Reply" opens the box to type in
+        form.fields["body"].widget.attrs["autofocus"] = True
     context = base_context(
         ctx,
         "today",

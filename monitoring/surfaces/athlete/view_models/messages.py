@@ -94,8 +94,10 @@ def log_messages(
                 "until they do.",
             )
         )
-    for title, advice in wording.athlete_advice(evaluation.warnings):
-        out.append(Message("caution", title, advice))
+    if not any(m.level == "stop" for m in out):  # a stop is the one message: no "stick to
+        # the plan" beside "stop running"
+        for title, advice in wording.athlete_advice(evaluation.warnings):
+            out.append(Message("caution", title, advice))
     if not out:
         # No warning; the stage's checks still open are named, so "nothing to worry about"
         # never reads as "you may move on" (a pain of 2/10 is no warning, and still not the

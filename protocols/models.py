@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from athletes.models import Case
+from rehab.db import MovesUpdatedAt
 
 
 class WeightBearing(models.TextChoices):
@@ -81,7 +82,7 @@ class PhaseFields(models.Model):
         return {name: getattr(self, name) for name in self.COPIED_FIELDS}
 
 
-class ProtocolTemplate(models.Model):
+class ProtocolTemplate(MovesUpdatedAt, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
@@ -104,6 +105,7 @@ class ProtocolTemplate(models.Model):
     citations = models.JSONField(default=list, blank=True)
     shipped = models.BooleanField(default=False, help_text="Shipped with the product.")
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -154,7 +156,7 @@ class PhaseTemplate(PhaseFields):
         return f"{self.order}. {self.name}"
 
 
-class Plan(models.Model):
+class Plan(MovesUpdatedAt, models.Model):
     """A case's individualized copy of a template. At most one active plan per case."""
 
     class Status(models.TextChoices):
@@ -184,6 +186,7 @@ class Plan(models.Model):
         "injury site; OUH 2024, Gallatin & Graver 2019).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

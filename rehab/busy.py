@@ -55,4 +55,14 @@ def handler500(request: HttpRequest) -> HttpResponse:
     session, say). Django calls it inside the ``except`` that caught the error."""
     if is_busy(sys.exc_info()[1]):
         return busy_response(request)
+    if request.path.startswith("/api/"):  # the API answers in its error shape, even now
+        return JsonResponse(
+            {
+                "detail": "Something went wrong on the server; nothing was changed. "
+                "Quote the X-Request-ID header when you report it.",
+                "code": "server_error",
+                "errors": {},
+            },
+            status=500,
+        )
     return server_error(request)

@@ -140,3 +140,15 @@ def _stands_for(param: Any, stand_in: Any, by_value: bool) -> bool:
     if param is stand_in:
         return True
     return by_value and type(stand_in) is int and type(param) is int and param == stand_in
+
+
+class MovesUpdatedAt:
+    """A model whose ``updated_at`` (``auto_now``) moves on every save, also one that names its
+    ``update_fields`` (Django saves only those: ``auto_now`` alone would not be written). The
+    API's ``updated_after`` relies on it. A queryset's ``update()`` sets ``updated_at`` itself."""
+
+    def save(self, *args, **kwargs):
+        fields = kwargs.get("update_fields")
+        if fields is not None:
+            kwargs["update_fields"] = {*fields, "updated_at"}
+        return super().save(*args, **kwargs)

@@ -9,6 +9,8 @@ from rest_framework import exceptions as drf_exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from rehab.api_conventions import code_for
+
 
 class ApplicationError(Exception):
     """A request that the domain refuses, with field errors a person can act on.
@@ -52,10 +54,21 @@ def api_exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = ApplicationError.from_django(exc)
     if isinstance(exc, ApplicationError):
-        return Response({"detail": exc.message, "errors": exc.errors}, status=400)
+        return Response(
+            {"detail": exc.message, "code": "invalid", "errors": exc.errors}, status=400
+        )
     response = drf_exception_handler(exc, context)
-    if response is not None and isinstance(exc, drf_exceptions.ValidationError):
+    if response is None:
+        return None
+    if isinstance(exc, drf_exceptions.ValidationError):
         response.data = {"detail": "Invalid input.", "errors": flat_errors(response.data)}
+    if isinstance(response.data, dict) and "code" not in response.data:
+        # DRF's own code where it has one (not_authenticated, authentication_failed, throttled,
+        # parse_error...); "invalid" for bad input
+        code = "invalid" if isinstance(exc, drf_exceptions.ValidationError) else None
+        if code is None and isinstance(exc, drf_exceptions.APIException):
+            code = exc.default_code
+        response.data["code"] = code or code_for(response.status_code)
     return response
 
 

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # /api/: X-Request-ID, an error's code, ETag and 304, Cache-Control, RateLimit-*, Location
+    "rehab.api_conventions.ApiConventionsMiddleware",
     "rehab.security.RequestSizeLimitMiddleware",  # 413 before a large body is read
     "csp.middleware.CSPMiddleware",
     "rehab.security.PlotlyNonceMiddleware",  # after CSP: it runs on the response first
@@ -283,7 +285,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "rehab.api_conventions.KnownQueryParameters",  # an unknown query parameter is a 400
+    ],
     "DEFAULT_PARSER_CLASSES": [
         "rehab.security.JSONParser",  # malformed or absurdly nested JSON is a 400, never a 500
         "rest_framework.parsers.FormParser",
@@ -292,6 +297,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
+        "rehab.api_conventions.UpdatedAfterFilter",  # ?updated_after= on every list
     ],
     # The API's viewsets use rehab.api.Pagination (the same, with max_limit 1,000).
     # A date is YYYY-MM-DD and nothing else (ISO 8601 also reads 20261106 and 2026-W45-5).
@@ -299,10 +305,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
     # Per account (user id; client IP for anonymous requests), in the cache (Redis).
-    "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
-        "rest_framework.throttling.ScopedRateThrottle",
+    "DEFAULT_THROTTLE_CLASSES": [  # DRF's, telling the RateLimit-* headers their windows
+        "rehab.api_conventions.AnonRateThrottle",
+        "rehab.api_conventions.UserRateThrottle",
+        "rehab.api_conventions.ScopedRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="60/minute"),
@@ -340,8 +346,18 @@ REHAB_PUSH_ALLOW_HTTP = env.bool("REHAB_PUSH_ALLOW_HTTP", default=False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
+    },
+    # an API request's X-Request-ID on each line it logs ("-" outside one)
+    "filters": {"request_id": {"()": "rehab.request_id.RequestIdFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},

@@ -15,6 +15,7 @@ from athletes.models import AccessRecord, Athlete
 from athletes.permissions.classification import READS, FieldClass, class_of
 from athletes.services.access import record_access
 from rehab.api import CasePredicate, IdFilter, Pagination
+from rehab.api_conventions import KnownQueryParameters
 
 
 class ScopedViewMixin:
@@ -24,6 +25,10 @@ class ScopedViewMixin:
     permission_classes = [permissions.IsAuthenticated, CasePredicate]
     pagination_class = Pagination
     throttle_scope: str | None = None  # set per action, e.g. "bulk" (ScopedRateThrottle)
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # authentication, permissions, throttles
+        KnownQueryParameters().has_permission(request, self)  # then: a misspelt filter is a 400
 
     @property
     def scope(self) -> ApiScope:

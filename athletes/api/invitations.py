@@ -18,6 +18,7 @@ from athletes.models import Athlete, CareTeamMember, Case, Invitation, Team, Use
 from athletes.permissions.classification import FieldClass
 from athletes.services import invitations as service
 from rehab.api import ErrorSerializer, Pagination
+from rehab.api_conventions import KnownQueryParameters
 
 
 class InvitationSerializer(ClassifiedSerializer):
@@ -143,7 +144,7 @@ REVOKED_EXAMPLE = OpenApiExample(
 )
 class InvitationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = InvitationSerializer
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, KnownQueryParameters]
     pagination_class = Pagination
 
     def get_queryset(self):

@@ -11,9 +11,10 @@ from simple_history.models import HistoricalRecords
 
 from athletes.models.people import Athlete, Team, User
 from athletes.sites import HIGH, LOW, SITE_CHOICES, site_risk
+from rehab.db import MovesUpdatedAt
 
 
-class Case(models.Model):
+class Case(MovesUpdatedAt, models.Model):
     """One bone stress injury episode of one athlete."""
 
     class Side(models.TextChoices):
@@ -160,6 +161,7 @@ class Case(models.Model):
         help_text="The athlete's earlier bone stress injury this case follows (a re-injury).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -222,7 +224,7 @@ class Case(models.Model):
         return bool(self.bone_health_flags) or (self.grade or 0) >= 3
 
 
-class CareTeamMember(models.Model):
+class CareTeamMember(MovesUpdatedAt, models.Model):
     """A user's role on one case; it decides what they may see and change (see permissions)."""
 
     class Role(models.TextChoices):
@@ -254,6 +256,7 @@ class CareTeamMember(models.Model):
     )
     role = models.CharField(max_length=16, choices=Role.choices)
     added_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

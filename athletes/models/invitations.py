@@ -17,13 +17,14 @@ from django.utils import timezone
 
 from athletes.models.cases import CareTeamMember, Case
 from athletes.models.people import Athlete, Clinic, Team, User
+from rehab.db import MovesUpdatedAt
 
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-class Invitation(models.Model):
+class Invitation(MovesUpdatedAt, models.Model):
     """An invitation for one e-mail address to join a clinic as one kind of user."""
 
     VALID_DAYS = 7
@@ -69,6 +70,7 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
     sent_at = models.DateTimeField(default=timezone.now)
     send_count = models.PositiveSmallIntegerField(default=1)
     expires_at = models.DateTimeField()

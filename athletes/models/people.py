@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from rehab.db import MovesUpdatedAt
+
 
 class Clinic(models.Model):
     """The organisation that owns its staff, teams and athletes.
@@ -119,7 +121,7 @@ def zone_named(name: str) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(name if name in time_zone_names() else settings.TIME_ZONE)
 
 
-class Athlete(models.Model):
+class Athlete(MovesUpdatedAt, models.Model):
     class Sex(models.TextChoices):
         FEMALE = "female", "Female"
         MALE = "male", "Male"
@@ -154,6 +156,7 @@ class Athlete(models.Model):
         "sets it.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["last_name", "first_name"]

@@ -68,11 +68,12 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
     "athletes.Team": {"id": S, "name": S, "sport": S, "clinic": S},
     "athletes.Athlete": {
         "id": S, "user": S, "first_name": S, "last_name": S, "sport": S, "team": S,
-        "created_at": S, "date_of_birth": A, "sex": A, "clinic": S, "time_zone": A,
+        "created_at": S, "updated_at": S, "date_of_birth": A, "sex": A, "clinic": S, "time_zone": A,
     },
     "athletes.Case": {
         "id": S, "athlete": S, "status": S, "target_return_on": S, "returned_on": S,
         "created_at": S, "created_by": S, "outcome": S, "discharged_by": S, "closed_on": S,
+        "updated_at": S,
         "closed_by": S,
         "discharge_summary": C, "closed_reason": C, "previous_case": C,
         "site": C, "side": C, "risk": C, "grade": C, "grading_system": C, "imaging": C,
@@ -81,7 +82,7 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
         "ortho_decision_by": C, "ortho_decision_on": C, "fracture_line_percent": C, "effusion": C,
     },
     "athletes.CareTeamMember": {
-        "id": S, "case": S, "user": S, "role": S, "added_at": S, "added_by": S,
+        "id": S, "case": S, "user": S, "role": S, "added_at": S, "updated_at": S, "added_by": S,
     },
     "athletes.IntegrationGrant": {
         "id": I, "user": I, "team": I, "granted_at": I, "granted_by": I,
@@ -96,6 +97,7 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
     "protocols.ProtocolTemplate": {
         "id": L, "slug": L, "version": L, "name": L, "summary": L, "sites": L, "risk": L,
         "conservative": L, "status": L, "citations": L, "shipped": L, "created_at": L,
+        "updated_at": L,
         "created_by": L, "published_at": L, "published_by": L,
     },
     "protocols.PhaseTemplate": {
@@ -106,6 +108,7 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
     "protocols.Plan": {
         "id": S, "case": S, "template": S, "template_version": S, "status": S,
         "current_phase": S, "started_on": S, "ended_on": S, "created_at": S, "created_by": S,
+        "updated_at": S,
         "name": C,  # plan names often name the site
         "red_pain_limit": C,
     },
@@ -134,11 +137,12 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
     },
     "monitoring.CaseNote": {
         "id": R, "case": R, "author": R, "audience": R, "body": R, "addressed_to": R,
-        "flag": R, "created_at": R, "reply_to": R,
+        "flag": R, "created_at": R, "updated_at": R, "reply_to": R,
     },
     "monitoring.Review": {
         "id": S, "case": S, "due_on": S, "status": S,
         "scheduled_by": S, "created_at": S, "done_on": S, "done_by": S, "coach_note": S,
+        "updated_at": S,
         "kind": C,  # "imaging" is clinical; the coach sees "a review"
         "note": C,
         "booster": C, "repeat_weeks": C,  # a bone-health maintenance schedule is clinical
@@ -146,6 +150,7 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
     },
     "monitoring.Goal": {
         "id": R, "case": R, "phase": R, "text": R, "due_on": R, "set_by": R, "created_at": R,
+        "updated_at": R,
         "done_at": R,
     },
     "monitoring.EducationCard": {
@@ -197,11 +202,11 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
     },
     "monitoring.DeviceMetric": {
         "id": S, "athlete": S, "metric": S, "value": S, "unit": S, "recorded_at": S, "date": S,
-        "source": S, "external_id": S, "created_at": S,
+        "source": S, "external_id": S, "created_at": S, "updated_at": S,
     },
     "monitoring.Assessment": {  # by can_view_assessment: clinical roles, or the one who recorded
         "id": R, "case": R, "date": R, "test": R, "value": R, "pain": R, "notes": R,
-        "assessed_by": R, "created_at": R,
+        "assessed_by": R, "created_at": R, "updated_at": R,
     },
     "athletes.AccessRecord": {  # the athlete (own) and the case's lead clinician
         "id": A, "case": A, "athlete": A, "user": A, "who": A, "role": A, "at": A, "what": A,
@@ -210,6 +215,7 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
     "athletes.Invitation": {  # its author and the clinic's administrators (may_manage)
         "id": R, "clinic": R, "email": R, "kind": R, "athlete": R, "case": R, "role": R,
         "created_by": R, "created_at": R, "sent_at": R, "send_count": R, "expires_at": R,
+        "updated_at": R,
         "accepted_at": R, "accepted_user": R, "revoked_at": R, "revoked_by": R, "teams": R,
         "token_hash": I,
     },

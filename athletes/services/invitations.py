@@ -131,7 +131,7 @@ def _check_athlete(invited_by: User, athlete: Athlete | None) -> Athlete:
     now = timezone.now()
     Invitation.objects.filter(
         athlete=athlete, accepted_at=None, revoked_at=None, expires_at__lte=now
-    ).update(revoked_at=now, revoked_by=invited_by)
+    ).update(revoked_at=now, revoked_by=invited_by, updated_at=now)
     waiting = Invitation.objects.filter(athlete=athlete, accepted_at=None, revoked_at=None).first()
     if waiting is not None:
         message = (
@@ -181,7 +181,7 @@ def invitation_create(
     now = timezone.now()
     Invitation.objects.filter(
         clinic=clinic, email=email, accepted_at=None, revoked_at=None, expires_at__lte=now
-    ).update(revoked_at=now, revoked_by=invited_by)
+    ).update(revoked_at=now, revoked_by=invited_by, updated_at=now)
     token, hashed = _new_token()
     try:
         with transaction.atomic():
@@ -345,7 +345,7 @@ def _join(invitation: Invitation, user: User, athlete: Athlete | None) -> None:
         athlete.save(update_fields=["user"])
         Invitation.objects.filter(athlete=athlete, accepted_at=None, revoked_at=None).exclude(
             pk=invitation.pk
-        ).update(revoked_at=timezone.now())
+        ).update(revoked_at=timezone.now(), updated_at=timezone.now())
         for case in athlete.cases.exclude(status=Case.Status.CLOSED):
             CareTeamMember.objects.get_or_create(
                 case=case,

@@ -32,6 +32,8 @@ def bulk_request(item_serializer, name: str) -> type[serializers.Serializer]:
         {
             "items": item_serializer(
                 many=True,
+                min_length=1,
+                max_length=ingest.MAX_ITEMS,  # the schema's minItems and maxItems
                 help_text=f"1 to {ingest.MAX_ITEMS:,} items, each validated on its own.",
             ),
             "__doc__": "Up to 1,000 items; the valid ones are upserted in one transaction.",

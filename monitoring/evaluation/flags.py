@@ -32,7 +32,10 @@ def flag_acknowledge(*, flag: Flag, by: User) -> Flag:
     if not permissions.can_manage_flags(by, flag.case):
         raise ApplicationError("You may not manage this case's flags.")
     updated = Flag.objects.filter(pk=flag.pk, status=Flag.Status.OPEN).update(
-        status=Flag.Status.ACKNOWLEDGED, acknowledged_at=timezone.now(), acknowledged_by=by
+        status=Flag.Status.ACKNOWLEDGED,
+        acknowledged_at=timezone.now(),
+        acknowledged_by=by,
+        updated_at=timezone.now(),
     )
     flag.refresh_from_db()
     if updated:  # a conditional update() writes no history by itself: record the change
@@ -71,6 +74,7 @@ def flag_resolve(*, flag: Flag, by: User, resolution: str) -> Flag:
         status=Flag.Status.RESOLVED,
         resolved_at=now,
         resolved_by=by,
+        updated_at=now,
         resolution=resolution.strip(),
         acknowledged_at=flag.acknowledged_at or now,
         acknowledged_by=flag.acknowledged_by or by,
@@ -205,7 +209,7 @@ class FlagChanges:
             Flag.objects.bulk_update(self.updates, self.FIELDS, batch_size=500)
         for resolution, pks in self.resolve.items():
             Flag.objects.filter(pk__in=pks, status__in=Flag.UNRESOLVED).update(
-                status=Flag.Status.RESOLVED, resolved_at=now, resolution=resolution
+                status=Flag.Status.RESOLVED, resolved_at=now, resolution=resolution, updated_at=now
             )
 
 

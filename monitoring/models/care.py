@@ -14,9 +14,10 @@ from django.db.models import Q
 
 from athletes.models import Case
 from protocols.models import PhaseTemplate, PlanPhase
+from rehab.db import MovesUpdatedAt
 
 
-class CaseNote(models.Model):
+class CaseNote(MovesUpdatedAt, models.Model):
     """A note on a case, written for an audience: who may read it follows from the audience and
     the reader's role on the case (``athletes.permissions.note_audiences_for``)."""
 
@@ -56,6 +57,7 @@ class CaseNote(models.Model):
         help_text="The message this one answers, in the case's thread with the athlete.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -65,7 +67,7 @@ class CaseNote(models.Model):
         return f"Note on case {self.case_id} for {self.get_audience_display().lower()}"
 
 
-class Review(models.Model):
+class Review(MovesUpdatedAt, models.Model):
     """A scheduled check of the athlete: a clinic visit, a call or imaging on a due date.
 
     The case's next review is its earliest review not yet done or cancelled; it is overdue
@@ -108,6 +110,7 @@ class Review(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
     done_on = models.DateField(null=True, blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -134,7 +137,7 @@ class Review(models.Model):
         return f"{self.get_kind_display()} on {self.due_on}"
 
 
-class Goal(models.Model):
+class Goal(MovesUpdatedAt, models.Model):
     """A short goal for one phase of a case's plan, set by the athlete or a clinician."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="goals")
@@ -145,6 +148,7 @@ class Goal(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
     done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

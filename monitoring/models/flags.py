@@ -11,9 +11,10 @@ from simple_history.models import HistoricalRecords
 from athletes.models import Case
 from monitoring.models.fields import DocumentField, JSONTextField
 from protocols.models import PlanPhase
+from rehab.db import MovesUpdatedAt
 
 
-class Flag(models.Model):
+class Flag(MovesUpdatedAt, models.Model):
     """Something the evaluation wants a person to look at, with the evaluation that raised it.
 
     At most one unresolved flag per case, kind and phase (a database constraint), so two

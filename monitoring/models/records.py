@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from athletes.models import Athlete, Case
 from monitoring import schema
 from protocols.models import Activity
+from rehab.db import MovesUpdatedAt
 
 
 def _nrs(verbose_name: str) -> models.PositiveSmallIntegerField:
@@ -44,7 +45,7 @@ class Source(models.TextChoices):
     DEVICE = "device", "Device"
 
 
-class DailyLog(models.Model):
+class DailyLog(MovesUpdatedAt, models.Model):
     """One athlete's day: pain, symptoms and well-being. One per athlete and date."""
 
     class PainCharacter(models.TextChoices):
@@ -149,7 +150,7 @@ class Shoe(models.Model):
         return self.name
 
 
-class ActivitySession(models.Model):
+class ActivitySession(MovesUpdatedAt, models.Model):
     """What was done and how: for impact work the surface and footwear change bone load."""
 
     class Surface(models.TextChoices):
@@ -224,7 +225,7 @@ class ActivitySession(models.Model):
         return None if self.rpe is None else self.rpe * self.minutes
 
 
-class DeviceMetric(models.Model):
+class DeviceMetric(MovesUpdatedAt, models.Model):
     """A wearable's sample. Idempotent by source + external id."""
 
     class Metric(models.TextChoices):
@@ -257,6 +258,7 @@ class DeviceMetric(models.Model):
     source = models.CharField(max_length=60)
     external_id = models.CharField(max_length=120)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-recorded_at"]
@@ -269,7 +271,7 @@ class DeviceMetric(models.Model):
         return f"{self.metric} {self.value} {self.unit} at {self.recorded_at:%Y-%m-%d %H:%M}"
 
 
-class Assessment(models.Model):
+class Assessment(MovesUpdatedAt, models.Model):
     """A clinician's (or nutritionist's, psychologist's) test result on a case."""
 
     class Test(models.TextChoices):
@@ -315,6 +317,7 @@ class Assessment(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
     class Meta:

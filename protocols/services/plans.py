@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from athletes import permissions
@@ -178,7 +179,7 @@ def plan_start(
         raise ApplicationError("A plan needs at least one phase.")
     phases_clean([p.spec_fields() for p in plan.phases.order_by("order")])
     Plan.objects.filter(case=plan.case, status=Plan.Status.ACTIVE).exclude(pk=plan.pk).update(
-        status=Plan.Status.STOPPED, ended_on=started_on
+        status=Plan.Status.STOPPED, ended_on=started_on, updated_at=timezone.now()
     )
     first.started_on = started_on
     first.save(update_fields=["started_on"])

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from athletes import permissions
 from athletes.audit import audited
@@ -175,7 +176,7 @@ def _move(
         plan.current_phase = None
         plan.save(update_fields=["status", "ended_on", "current_phase"])
         Case.objects.filter(pk=plan.case_id).update(
-            status=Case.Status.RETURNED, returned_on=effective_on
+            status=Case.Status.RETURNED, returned_on=effective_on, updated_at=timezone.now()
         )
         return
     assert target is not None

@@ -6,12 +6,20 @@ from drf_spectacular import openapi
 from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
+from rest_framework.settings import api_settings
 
 
 class ErrorSerializer(serializers.Serializer):
     """Every error: a sentence, and for bad input the messages by field (or item.field)."""
 
     detail = serializers.CharField(help_text="What went wrong, in one sentence.")
+    code = serializers.CharField(
+        help_text=(
+            "Machine-readable: invalid, not_authenticated, authentication_failed, "
+            "permission_denied, not_found, method_not_allowed, conflict, "
+            "unsupported_media_type, request_too_large, throttled, server_error, unavailable."
+        )
+    )
     errors = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
@@ -23,7 +31,7 @@ class ErrorSerializer(serializers.Serializer):
 
 
 ERROR_RESPONSES = {
-    "400": "Invalid input: see `errors`, messages by field.",
+    "400": "Invalid input, or a query parameter this endpoint does not take: see `errors`.",
     "401": "No or invalid credentials: send `Authorization: Token <key>` or log in.",
     "403": "Your role on this case does not allow this.",
     "404": "Not found, or not on a case you may see (the two are not told apart).",
@@ -57,6 +65,11 @@ class AutoSchema(openapi.AutoSchema):
             and "enum" in schema
         ):
             schema = self._enum_component(field, schema)
+        if isinstance(field, serializers.ListSerializer) and isinstance(schema, dict):
+            if field.min_length is not None:
+                schema["minItems"] = field.min_length
+            if field.max_length is not None:  # a bulk body's 1,000 items
+                schema["maxItems"] = field.max_length
         return schema
 
     def _enum_component(self, field, schema: dict) -> dict:
@@ -93,15 +106,20 @@ class AutoSchema(openapi.AutoSchema):
         self.registry.register_on_missing(component)
         return component.ref
 
+    def map_parsers(self):
+        """JSON bodies only, where only JSON works (nested fields, lists of items): a view that
+        takes something else (a file) declares its own ``parser_classes``."""
+        if self.view.parser_classes is api_settings.DEFAULT_PARSER_CLASSES:
+            return ["application/json"]
+        return super().map_parsers()
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         if direction != "response":
             return responses
-        codes = ["401", "403", "429"]
+        codes = ["400", "401", "403", "429"]  # 400: also an unknown query parameter
         if "{" in self.path:
             codes.append("404")
-        if self.method != "GET" or self._is_list_view():
-            codes.append("400")
         for code in sorted(codes):
             if code not in responses:
                 responses[code] = self._get_response_for_code(

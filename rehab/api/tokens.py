@@ -10,7 +10,8 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
+
+from rehab.api_conventions import AnonRateThrottle, ScopedRateThrottle
 
 
 class TokenResponseSerializer(serializers.Serializer):

@@ -34,6 +34,7 @@ def test_a_wrong_password_is_a_400_in_the_shared_format(clinician):
     assert response.status_code == 400
     assert response.json() == {
         "detail": "Invalid input.",
+        "code": "invalid",
         "errors": {"non_field_errors": ["Unable to log in with provided credentials."]},
     }
 

@@ -157,6 +157,7 @@ def test_every_item_invalid_is_a_400_that_stores_nothing(api, plan, case, integr
     body = response.json()
     assert body == {
         "detail": "Nothing was stored: every item is invalid (see errors).",
+        "code": "invalid",
         "errors": {
             "items.0.pain_rest": ["Ensure this value is greater than or equal to 0."],
             "items.1.swelling": ["Must be a valid boolean."],
@@ -185,7 +186,7 @@ def test_malformed_requests_get_the_shared_error_body(api, plan, integration, pa
     response = api(integration).post(LOGS, payload, format="json")
     assert response.status_code == 400
     body = response.json()
-    assert set(body) == {"detail", "errors"} and body["errors"]["items"] == [message]
+    assert set(body) == {"detail", "code", "errors"} and body["errors"]["items"] == [message]
 
 
 def test_up_to_a_thousand_items_in_one_request(api, plan, case, integration):
@@ -340,6 +341,7 @@ def test_one_item_upsert_answers_201_then_200(api, plan, case, integration):
     assert bad.status_code == 400
     assert bad.json() == {
         "detail": "Invalid input.",
+        "code": "invalid",
         "errors": {"value": ["A valid number is required."]},
     }
 

@@ -38,7 +38,8 @@ def test_the_same_key_with_another_body_is_a_409(api, plan, case, clinician):
     )
     assert response.status_code == 409
     assert response.json() == {
-        "detail": "This Idempotency-Key was used with a different request body."
+        "detail": "This Idempotency-Key was used with a different request body.",
+        "code": "conflict",
     }
     assert Assessment.objects.count() == 1
 

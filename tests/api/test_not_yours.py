@@ -16,7 +16,10 @@ from tests.api.conftest import TODAY
 
 pytestmark = pytest.mark.django_db
 
-NOT_YOURS = {"detail": "Not an athlete of an active case you may record data for."}
+NOT_YOURS = {
+    "detail": "Not an athlete of an active case you may record data for.",
+    "code": "not_found",
+}
 
 
 def session(athlete_id: int) -> dict:

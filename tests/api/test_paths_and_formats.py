@@ -59,7 +59,7 @@ def test_a_wrong_path_is_a_json_404(athlete_api, method, path, debug):
         response = getattr(athlete_api, method)(path)
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/json")
-    assert response.json() == {"detail": "Not found.", "errors": {}}
+    assert response.json() == {"detail": "Not found.", "code": "not_found", "errors": {}}
 
 
 def test_a_method_the_path_does_not_take_is_a_json_405(athlete_api):

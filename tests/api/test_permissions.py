@@ -169,7 +169,7 @@ def test_reading_the_case_rows(request, api, world, case, who):
         response = client.get(url)
         got[what] = response.status_code
         if response.status_code >= 400:
-            assert set(response.json()) <= {"detail", "errors"}
+            assert set(response.json()) <= {"detail", "code", "errors"}
     assert got == expected
 
 
@@ -201,7 +201,10 @@ def test_anonymous_gets_401_with_the_token_challenge(api, url):
     response = api().get(url)
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Token"
-    assert response.json() == {"detail": "Authentication credentials were not provided."}
+    assert response.json() == {
+        "detail": "Authentication credentials were not provided.",
+        "code": "not_authenticated",
+    }
 
 
 @pytest.mark.parametrize(
@@ -340,7 +343,8 @@ def test_recording_a_day(request, api, world, case, who):
     else:  # the same answer whether the athlete exists or not: not found
         assert response.status_code == 404
         assert response.json() == {
-            "detail": "Not an athlete of an active case you may record data for."
+            "detail": "Not an athlete of an active case you may record data for.",
+            "code": "not_found",
         }
 
 

@@ -4,6 +4,7 @@ examples and the shared error responses; the docs page is served with local asse
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 import yaml
@@ -74,7 +75,11 @@ def test_every_operation_documents_the_shared_errors(schema):
             assert "400" in responses, (method, path)
         error = responses["401"]["content"]["application/json"]["schema"]
         assert error == {"$ref": "#/components/schemas/Error"}
-    assert set(schema["components"]["schemas"]["Error"]["properties"]) == {"detail", "errors"}
+    assert set(schema["components"]["schemas"]["Error"]["properties"]) == {
+        "detail",
+        "code",
+        "errors",
+    }
 
 
 def test_two_views_of_a_case_are_told_apart_by_access(schema):
@@ -101,3 +106,21 @@ def test_schema_and_docs_are_served_with_local_assets():
     # Swagger UI's start-up script comes from the server, not inline (content security policy)
     script = client.get("/api/docs/?script=").content.decode()
     assert '"validatorUrl": null' in script
+
+
+def test_bodies_are_json_where_only_json_works_and_bulk_states_its_limit(schema):
+    for path, method, operation in operations(schema):
+        body = operation.get("requestBody")
+        if body is None or path == "/api/v1/auth/token/":  # DRF's token form takes all three
+            continue
+        assert list(body["content"]) == ["application/json"], (method, path)
+    for name in ("DailyLogBulk", "ActivitySessionBulk", "DeviceMetricBulk"):
+        items = schema["components"]["schemas"][name]["properties"]["items"]
+        assert (items["minItems"], items["maxItems"]) == (1, 1000), name
+
+
+def test_every_list_documents_updated_after(schema):
+    for path, method, operation in operations(schema):
+        if method == "get" and "{" not in path and "results" in json.dumps(operation["responses"]):
+            names = {p["name"] for p in operation.get("parameters", [])}
+            assert "updated_after" in names, path

@@ -217,7 +217,7 @@ def _screen_outcome(case: Case, *, positive: bool, by: User, title: str, message
     active plan's current phase, with an in-app notice. Negative: the case's screen becomes
     negative and open bone-health flags are resolved by the screen."""
     value = Case.Screen.POSITIVE if positive else Case.Screen.NEGATIVE
-    Case.objects.filter(pk=case.pk).update(red_s_screen=value)
+    Case.objects.filter(pk=case.pk).update(red_s_screen=value, updated_at=timezone.now())
     case.red_s_screen = value
     open_flags = Flag.objects.filter(
         case=case, kind=Flag.Kind.BONE_HEALTH, status__in=Flag.UNRESOLVED

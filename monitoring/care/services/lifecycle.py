@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils import timezone
 
 from athletes import permissions
 from athletes.audit import audited
@@ -136,7 +137,7 @@ def case_close(*, case: Case, by: User, reason: str) -> Case:
     _end_plans(locked, on=today, completed=False)
     _resolve_flags(locked, by, f"Case closed: {reason.strip()}"[:500])
     Review.objects.filter(case=locked, status=Review.Status.SCHEDULED).update(
-        status=Review.Status.CANCELLED
+        status=Review.Status.CANCELLED, updated_at=timezone.now()
     )
     locked.status = Case.Status.CLOSED
     locked.closed_on = today

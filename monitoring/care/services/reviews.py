@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils import timezone
 
 from athletes import permissions
 from athletes.models import Case, User
@@ -101,7 +102,7 @@ def review_complete(
         )
     # Conditional update: two clicks complete it once and schedule one next booster.
     changed = Review.objects.filter(pk=review.pk, status=Review.Status.SCHEDULED).update(
-        status=Review.Status.DONE, done_on=on, done_by=by
+        status=Review.Status.DONE, done_on=on, done_by=by, updated_at=timezone.now()
     )
     if not changed:
         raise ApplicationError("This review is no longer scheduled.")
@@ -124,7 +125,7 @@ def review_cancel(*, review: Review, by: User) -> None:
     if not permissions.can_schedule_review(by, review.case):
         raise ApplicationError("Only the case's clinicians cancel reviews.")
     changed = Review.objects.filter(pk=review.pk, status=Review.Status.SCHEDULED).update(
-        status=Review.Status.CANCELLED
+        status=Review.Status.CANCELLED, updated_at=timezone.now()
     )
     if not changed:
         raise ApplicationError("This review is no longer scheduled.")
@@ -138,5 +139,5 @@ def review_claim_overdue_notice(*, review_id: int, today: dt.date) -> bool:
             status=Review.Status.SCHEDULED,
             due_on__lt=today,
             overdue_notified_on__isnull=True,
-        ).update(overdue_notified_on=today)
+        ).update(overdue_notified_on=today, updated_at=timezone.now())
     )

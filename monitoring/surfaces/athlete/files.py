@@ -25,9 +25,10 @@ class ActivityFileForm(forms.Form):
 
 @athlete_page
 def files(request, ctx):
-    form = ActivityFileForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = ActivityFileForm(request.POST, request.FILES) if posted else ActivityFileForm()
     status = 200
-    if request.method == "POST":
+    if posted:
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:

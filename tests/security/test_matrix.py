@@ -435,7 +435,8 @@ MATRIX: dict[str, Expect] = {
     "api:session-list": api_read(),
     "api:session-detail": api_read(nutritionist=404, psychologist=404),
     "api:session-bulk": api_action(everyone=400),
-    "api:session-files": api_action(everyone=400),  # no file: nothing to refuse yet
+    # the matrix posts JSON: a file comes only as multipart (tests/api/test_activity_files.py)
+    "api:session-files": api_action(everyone=415),
     "api:device-metric-list": api_read(),
     "api:device-metric-detail": api_read(nutritionist=404, psychologist=404),
     "api:device-metric-bulk": api_action(everyone=400),

@@ -394,6 +394,22 @@ def load_chart(*args: Any, **kwargs: Any) -> str:
     return _html(load_figure(*args, **kwargs), _config(kwargs.get("compact", False)))
 
 
+def styled_chart(
+    traces: Sequence[dict[str, Any]],
+    *,
+    title: str,
+    yaxis_title: str,
+    phases: Sequence[PhasePeriod] = (),
+    layout: dict[str, Any] | None = None,
+) -> str:
+    """Traces built elsewhere in the case page's look, ``layout`` merged last; HTML."""
+    fig = _figure(*traces)
+    _shade_phases(fig, phases, compact=False)
+    _layout(fig, title=title, height=300, compact=False, yaxis_title=yaxis_title)
+    _merge(fig["layout"], layout or {})
+    return _html(fig, CONFIG)
+
+
 def weekly_load_figure(weeks: Sequence[tuple[dt.date, float]]) -> Figure:
     """A small 4-week load trend for boards and cards."""
     fig = _figure(

@@ -90,6 +90,12 @@ SESSION: tuple[Field, ...] = (
     _nrs("pain_during", clinical_only=True),
     _nrs("pain_after", clinical_only=True),
     Field("note", "text", high=2000, clinical_only=True),
+    # a watch's averages (an activity file's or an integration's): charted, not judged
+    Field("avg_heart_rate", "count", 0, 250),
+    Field("max_heart_rate", "count", 0, 250),
+    Field("cadence", "count", 0, 300),
+    Field("ground_contact_ms", "count", 0, 2000),
+    Field("vertical_oscillation_mm", "count", 0, 500),
 )
 
 # The FHIR QuestionnaireResponse items of a daily log: every log field (monitoring.api.fhir).

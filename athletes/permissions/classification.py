@@ -194,8 +194,16 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
         "id": S, "athlete": S, "date": S, "activity": S, "minutes": S, "rpe": S,
         "distance_km": S, "ground_contacts": S, "steps": S, "surface": S, "footwear": S,
         "shoe": S, "source": S, "external_id": S, "submitted_by": S, "created_at": S,
-        "updated_at": S,
+        "updated_at": S, "started_at": S,
+        # a watch's training data, as distance and steps are
+        "avg_heart_rate": S, "max_heart_rate": S, "cadence": S, "ground_contact_ms": S,
+        "vertical_oscillation_mm": S,
         "pain_during": C, "pain_after": C, "note": C,
+    },
+    "monitoring.ActivityFile": {  # what was uploaded, by whom: the session's readers
+        "id": S, "athlete": S, "session": S, "format": S, "size": S, "uploaded_by": S,
+        "uploaded_at": S,
+        "sha256": I, "original_name": A,  # a file's name can say anything the athlete typed
     },
     "monitoring.Shoe": {  # the athlete's named pairs: training data, as footwear is
         "id": S, "athlete": S, "name": S, "km_before": S, "retired_on": S, "created_at": S,

@@ -9,12 +9,16 @@ from functools import cached_property
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import (
     OpenApiExample,
+    OpenApiResponse,
     PolymorphicProxySerializer,
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
 
 from athletes import permissions
 from athletes.api.base import ClassifiedSerializer, ScopedViewMixin
@@ -29,6 +33,8 @@ from monitoring.api.athlete_data import (
     bulk_request,
 )
 from monitoring.ingest import bulk as ingest
+from monitoring.ingest.activity_parsers import MAX_BYTES
+from monitoring.ingest.files import activity_file_upload
 from monitoring.models import ActivitySession, Source
 from monitoring.schema import SESSION_CLINICAL_ONLY, SESSION_FIELDS
 from protocols.models import Activity
@@ -62,14 +68,18 @@ class SessionClinicalSerializer(ClassifiedSerializer):
     load = serializers.IntegerField(
         read_only=True, allow_null=True, help_text="Session-RPE load, AU: RPE × minutes."
     )
+    pace_min_per_km = serializers.FloatField(
+        read_only=True, allow_null=True, help_text="Minutes per kilometre: minutes ÷ distance."
+    )
 
     class Meta:
         model = ActivitySession
         reader = "clinical"
-        field_classes = {"load": FieldClass.COACH_SAFE}  # RPE × minutes
+        # RPE × minutes; minutes ÷ distance
+        field_classes = {"load": FieldClass.COACH_SAFE, "pace_min_per_km": FieldClass.COACH_SAFE}
         fields = [
-            "access", "id", "athlete", "date", *SESSION_FIELDS, "load", "source", "external_id",
-            "submitted_by", "created_at", "updated_at",
+            "access", "id", "athlete", "date", *SESSION_FIELDS, "load", "pace_min_per_km",
+            "started_at", "source", "external_id", "submitted_by", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -103,6 +113,16 @@ class ActivitySessionFilter(AthleteDataFilter):
     class Meta:
         model = ActivitySession
         fields = ["athlete", "case", "date", "activity", "source", "external_id", "updated_after"]
+
+
+class ActivityFileUploadSerializer(serializers.Serializer):
+    athlete = serializers.IntegerField(
+        min_value=1, help_text="The athlete's id (GET /api/v1/athletes/)."
+    )
+    file = serializers.FileField(
+        help_text=f"A FIT, GPX or TCX file as the watch or its app exported it, at most "
+        f"{MAX_BYTES // (1024 * 1024)} MB."
+    )
 
 
 SESSION_ITEM = {
@@ -206,3 +226,46 @@ class ActivitySessionViewSet(
     @action(detail=False, methods=["post"], throttle_scope="bulk")
     def bulk(self, request, format=None):
         return self.bulk_upsert(request)
+
+    @extend_schema(
+        summary="Upload an activity file (FIT, GPX, TCX)",
+        description="A watch's file becomes a session of the `device` source: start, minutes, "
+        "distance, heart rate and, where the file has them, cadence, ground-contact time and "
+        "vertical oscillation (FIT running dynamics). The same file again for the same athlete "
+        "makes nothing new: the answer is 200 with the session it made (201 the first time). "
+        "A file that cannot be read (damaged, cut short, too large, not FIT/GPX/TCX, or XML "
+        "with a DTD) is a 400 with the reason under `errors.file`.",
+        request={"multipart/form-data": ActivityFileUploadSerializer},
+        responses={
+            201: SESSION_RESPONSE,
+            200: SESSION_RESPONSE,
+            400: OpenApiResponse(description="The file cannot be read; `errors.file` says why."),
+            404: OpenApiResponse(description="Not an athlete you may record data for."),
+        },
+        examples=SESSION_EXAMPLES,
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="files",
+        parser_classes=[MultiPartParser],
+        throttle_scope="bulk",
+    )
+    def files(self, request, format=None):
+        form = ActivityFileUploadSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        athlete_id = form.validated_data["athlete"]
+        if athlete_id not in self.scope.loggable_cases():  # not theirs, or none: one answer
+            raise NotFound(ingest.NOT_YOURS)
+        upload = form.validated_data["file"]
+        record, created = activity_file_upload(
+            athlete=self.scope.cases_of_athlete(athlete_id)[0].athlete,
+            upload=upload,
+            name=upload.name or "",
+            submitted_by=request.user,
+        )
+        session = record.session
+        body = self.serializer_class_for(session)(session, context={"request": request}).data
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        result = ingest.CREATED if created else ingest.UNCHANGED
+        return Response(body, status=code, headers={"Upsert-Result": result})

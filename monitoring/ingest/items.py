@@ -82,11 +82,12 @@ def activity_session_record(
     external_id: str = "",
     today: dt.date | None = None,
     shoe: Shoe | None | object = KEEP,
+    started_at: dt.datetime | None = None,
 ) -> tuple[ActivitySession, bool]:
     """Record a training session; with an external id, a repeat updates instead of adding.
 
     ``shoe``: one of the athlete's named pairs, or None for none; by default a repeat keeps the
-    pair it had."""
+    pair it had. ``started_at``: when a watch started it (an activity file's)."""
     today = today or athlete_today(athlete)
     check_date(date, today=today)
     reject_unknown(fields, SESSION_FIELDS, "Not a session field.")
@@ -97,6 +98,8 @@ def activity_session_record(
             message = "Choose one of your own pairs of shoes."
             raise ApplicationError(message, {"shoe": message})
         values["shoe"] = shoe
+    if started_at is not None:
+        values["started_at"] = started_at
     probe = ActivitySession(
         athlete=athlete, date=date, source=source, external_id=external_id, **values
     )

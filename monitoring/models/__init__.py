@@ -13,6 +13,7 @@ from monitoring.models.care import (
     Review,
 )
 from monitoring.models.fields import DocumentField, JSONTextField
+from monitoring.models.files import ActivityFile
 from monitoring.models.flags import CaseEvaluation, Flag, Notification
 from monitoring.models.records import (
     ActivitySession,
@@ -25,6 +26,7 @@ from monitoring.models.records import (
 )
 
 __all__ = [
+    "ActivityFile",
     "ActivitySession",
     "Assessment",
     "CaseEvaluation",

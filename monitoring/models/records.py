@@ -38,6 +38,13 @@ def _hooper(verbose_name: str) -> models.PositiveSmallIntegerField:
     )
 
 
+def _device(verbose_name: str, high: int) -> models.PositiveSmallIntegerField:
+    """A watch's average over a session, in whole units."""
+    return models.PositiveSmallIntegerField(
+        null=True, blank=True, verbose_name=verbose_name, validators=[MaxValueValidator(high)]
+    )
+
+
 class Source(models.TextChoices):
     WEB = "web", "Web"
     API = "api", "API"
@@ -193,6 +200,14 @@ class ActivitySession(MovesUpdatedAt, models.Model):
     pain_during = _nrs("pain during the session")
     pain_after = _nrs("pain after the session")
     note = models.TextField(blank=True, max_length=2000)
+    # What a watch records (an uploaded activity file, or an integration's push); charted for
+    # the clinician, never read by the rules.
+    avg_heart_rate = _device("average heart rate (bpm)", 250)
+    max_heart_rate = _device("maximum heart rate (bpm)", 250)
+    cadence = _device("cadence (steps per minute)", 300)
+    ground_contact_ms = _device("ground-contact time (ms)", 2000)
+    vertical_oscillation_mm = _device("vertical oscillation (mm)", 500)
+    started_at = models.DateTimeField(null=True, blank=True, help_text="When the watch started.")
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.WEB)
     external_id = models.CharField(max_length=120, blank=True)
     submitted_by = models.ForeignKey(
@@ -218,6 +233,13 @@ class ActivitySession(MovesUpdatedAt, models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_activity_display()} {self.minutes} min on {self.date}"
+
+    @property
+    def pace_min_per_km(self) -> float | None:
+        """Minutes per kilometre, from the session's minutes and distance."""
+        if not self.distance_km:
+            return None
+        return round(self.minutes / float(self.distance_km), 2)
 
     @property
     def load(self) -> int | None:

@@ -35,6 +35,8 @@ BOOKKEEPING = {
     # on the daily form and written through ``activity_session_record(shoe=...)``: a relation to
     # the athlete's own records, not a value a device records.
     "shoe",
+    # When a watch started the session (an activity file's): when, not what was recorded.
+    "started_at",
 }
 
 

@@ -371,6 +371,7 @@ MATRIX: dict[str, Expect] = {
     "athlete:reminder": expect("POST", anonymous=LOGIN, everyone=404, athlete=400),
     "athlete:sharing": expect(anonymous=LOGIN, everyone=404, athlete=200),  # consent per role
     "athlete:shoes": expect(anonymous=LOGIN, everyone=404, athlete=200),
+    "athlete:files": expect(anonymous=LOGIN, everyone=404, athlete=200),
     # an empty name: back to the clinic's time zone (tests/athlete/test_time_zone.py)
     "athlete:time_zone": expect("POST", anonymous=LOGIN, everyone=404, athlete=200),
     "athlete:messages": expect(anonymous=LOGIN, everyone=404, athlete=200),
@@ -434,6 +435,8 @@ MATRIX: dict[str, Expect] = {
     "api:session-list": api_read(),
     "api:session-detail": api_read(nutritionist=404, psychologist=404),
     "api:session-bulk": api_action(everyone=400),
+    # the matrix posts JSON: a file comes only as multipart (tests/api/test_activity_files.py)
+    "api:session-files": api_action(everyone=415),
     "api:device-metric-list": api_read(),
     "api:device-metric-detail": api_read(nutritionist=404, psychologist=404),
     "api:device-metric-bulk": api_action(everyone=400),

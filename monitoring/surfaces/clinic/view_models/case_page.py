@@ -14,9 +14,9 @@ from django.utils import timezone
 from athletes import permissions
 from athletes.models import CareTeamMember, Case, User
 from athletes.sites import BY_CODE
-from monitoring import charts, metrics
+from monitoring import charts, device_charts, metrics
 from monitoring.evaluation import selectors
-from monitoring.models import ActivitySession, Assessment, DailyLog, Flag
+from monitoring.models import ActivitySession, Assessment, DailyLog, DeviceMetric, Flag
 from monitoring.models.care import CaseNote
 from monitoring.surfaces.clinic.view_models.care_team import CareTeamPanel, care_team_panel
 from monitoring.surfaces.clinic.view_models.common import (
@@ -65,6 +65,7 @@ class CasePage:
     pain_chart: str = ""
     load_chart: str = ""
     sleep_chart: str = ""
+    device_chart: str = ""
     assessments: list[Assessment] = field(default_factory=list)
     history: list[HistoryItem] = field(default_factory=list)
     last_decision: PhaseTransition | None = None
@@ -257,8 +258,9 @@ def _add_history(
 def add_charts(page: CasePage) -> None:
     """The page's Plotly charts: pain for clinical viewers, load for those who see load.
 
-    Two queries: the daily logs and the sessions of the chart's period (sessions from earlier,
-    so that the acute:chronic ratio has its history).
+    Three queries: the daily logs and the sessions of the chart's period (sessions from earlier,
+    so that the acute:chronic ratio has its history), and the wearable samples of the device
+    chart (steps, cadence, ground contact: charted, never gated).
     """
     case, start, today, can = page.case, page.chart_start, page.today, page.can
     days = metrics.days(start, today)
@@ -290,14 +292,15 @@ def add_charts(page: CasePage) -> None:
                     days, [hours.get(day) for day in days], pain["pain_during"]
                 )
     if can["load"]:
-        sessions = [
-            SessionEntry(day, activity, minutes, rpe)
-            for day, activity, minutes, rpe in ActivitySession.objects.filter(
+        rows = list(
+            ActivitySession.objects.filter(
                 athlete_id=case.athlete_id,
                 date__gte=start - dt.timedelta(days=CHART_LOAD_WARMUP_DAYS),
                 date__lte=today,
-            ).values_list("date", "activity", "minutes", "rpe")
-        ]
+            ).values_list("date", "activity", "minutes", "rpe", "cadence", "ground_contact_ms")
+        )
+        sessions = [SessionEntry(*row[:4]) for row in rows]
+        _add_device_chart(page, days, [(r[0], r[4], r[5]) for r in rows if r[0] >= start])
         page.load_chart = charts.load_chart(
             days,
             metrics.daily_load(sessions, start, today),
@@ -306,6 +309,23 @@ def add_charts(page: CasePage) -> None:
             flags=page.marks if can["clinical"] else (),
         )
     page.charts_added = True
+
+
+def _add_device_chart(page: CasePage, days: list[dt.date], sessions: list[tuple]) -> None:
+    """Steps, cadence and ground contact beside load (one query, the samples): charted only."""
+    samples = (
+        DeviceMetric.objects.filter(
+            athlete_id=page.case.athlete_id,
+            metric__in=[device_charts.STEPS, device_charts.CADENCE, device_charts.CONTACT],
+            date__gte=page.chart_start,
+            date__lte=page.today,
+        )
+        .order_by()
+        .values_list("date", "metric", "value")
+    )
+    series = device_charts.device_series(days, sessions, samples)
+    if device_charts.has_data(series):
+        page.device_chart = device_charts.device_chart(days, series, phases=page.periods)
 
 
 def _start_of_day(day: dt.date) -> dt.datetime:

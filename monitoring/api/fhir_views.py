@@ -65,9 +65,7 @@ def check_parameters(request, allowed: frozenset[str] = frozenset({"_format", "f
     else is refused."""
     unknown = sorted(set(request.query_params) - allowed)
     if unknown:
-        raise exceptions.ValidationError(
-            {"parameters": [f"Unknown query parameter: {', '.join(unknown)}."]}
-        )
+        raise exceptions.ParseError(f"Unknown query parameter: {', '.join(unknown)}.")
     wanted = request.query_params.get("_format")
     if wanted is not None and wanted not in JSON_FORMATS:
         raise exceptions.NotAcceptable(f"Only JSON is served (_format={wanted}).")

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Prefetch
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
-    OpenApiResponse,
     PolymorphicProxySerializer,
     extend_schema,
     extend_schema_field,
@@ -322,9 +320,6 @@ class CaseViewSet(athlete_cases.CaseViewSetBase):
         description=fhir.__doc__,
         responses={
             **fhir_responses("A FHIR R4 Bundle of type collection."),
-            (200, "application/json"): OpenApiResponse(
-                OpenApiTypes.OBJECT, description="The same Bundle."
-            ),
         },
         examples=[
             OpenApiExample("A bundle (abridged)", value=fhir.EXAMPLE_BUNDLE, response_only=True)

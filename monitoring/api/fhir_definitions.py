@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 
+from athletes.models import Case
 from monitoring import schema
 from monitoring.models import DailyLog
 
@@ -29,16 +30,19 @@ LOINC = "http://loinc.org"
 # The 0–10 pain scale of the daily log and the assessments: a numeric rating scale (NRS), as the
 # athlete's form says it ("0 = no pain, 10 = worst pain imaginable").
 NRS_METHOD = {"text": "Numeric rating scale (NRS), 0–10: 0 no pain, 10 worst pain imaginable"}
+ENTRY_FORMAT = "http://hl7.org/fhir/StructureDefinition/entryFormat"
+HOOPER_ENTRY = "1–7 (Hooper index scale: 1 very, very good, 7 very, very bad)"
+NRS_ENTRY = "0–10 numeric rating scale (NRS): 0 no pain, 10 worst pain imaginable"
 PAIN_LOINC = {"system": LOINC, "code": "72514-3", "display": (
     "Pain severity - 0-10 verbal numeric rating [Score] - Reported"
 )}  # fmt: skip
 
-# Condition.stage: the scale a grade is on (athletes.models.Case.GradingSystem) and how each
-# writes its grades (Kaeding–Miller in roman numerals).
+# Condition.stage: the scale a grade is on, named as the case form names it
+# (athletes.models.Case.GradingSystem); Kaeding–Miller writes its grades in roman numerals.
 GRADING_SCALES = {
-    "fredericson": "Fredericson MRI grading (tibia)",
-    "arendt": "Arendt MRI grading",
-    "kaeding_miller": "Kaeding–Miller classification",
+    value: str(label)
+    for value, label in Case.GradingSystem.choices
+    if value != Case.GradingSystem.NONE
 }
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V"}
 
@@ -156,7 +160,6 @@ def _item(field: schema.Field) -> dict:
     item["type"] = ITEM_TYPES[field.kind]
     if field.pain:
         item["code"] = [PAIN_LOINC]
-        item["prefix"] = "NRS 0–10"
     if field.kind == "choice":
         item["answerOption"] = [
             {"valueCoding": local_coding(field.name.replace("_", "-"), value, str(label))}
@@ -165,6 +168,9 @@ def _item(field: schema.Field) -> dict:
         ]
     elif item["type"] in {"integer", "decimal"}:
         item["extension"] = _limits(item["type"], field)
+    scale = NRS_ENTRY if field.pain else HOOPER_ENTRY if field.kind == "hooper" else None
+    if scale:  # the scale's anchors (R4's core extension; entryFormat is an element from R5)
+        item["extension"].append({"url": ENTRY_FORMAT, "valueString": scale})
     return item
 
 

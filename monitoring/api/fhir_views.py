@@ -102,10 +102,14 @@ OUTCOMES = {
 
 
 def responses(what: str, codes=(400, 401, 403, 404, 405, 406, 429)) -> dict:
-    """The 200 and every error of a FHIR read, each error an OperationOutcome."""
-    out: dict = {(200, FHIR_JSON): OpenApiResponse(OpenApiTypes.OBJECT, description=what)}
-    for code in codes:
-        out[(code, FHIR_JSON)] = OpenApiResponse(OperationOutcomeSerializer, OUTCOMES[code])
+    """The 200 and every error of a FHIR read, each error an OperationOutcome: as
+    application/fhir+json, or application/json for a client that asks for it (``Accept``,
+    DRF's ``?format=json``)."""
+    out: dict = {}
+    for media in (FHIR_JSON, "application/json"):
+        out[(200, media)] = OpenApiResponse(OpenApiTypes.OBJECT, description=what)
+        for code in codes:
+            out[(code, media)] = OpenApiResponse(OperationOutcomeSerializer, OUTCOMES[code])
     return out
 
 
@@ -151,11 +155,11 @@ QUESTIONNAIRE_EXAMPLE = OpenApiExample(
                 "linkId": "pain_rest",
                 "text": "Pain at rest",
                 "type": "integer",
-                "prefix": "NRS 0–10",
                 "code": [defs.PAIN_LOINC],
                 "extension": [
                     {"url": defs.MIN_VALUE, "valueInteger": 0},
                     {"url": defs.MAX_VALUE, "valueInteger": 10},
+                    {"url": defs.ENTRY_FORMAT, "valueString": defs.NRS_ENTRY},
                 ],
             }
         ],

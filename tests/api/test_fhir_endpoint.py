@@ -99,8 +99,10 @@ def test_the_answers_are_to_the_questions_served(api, log, clinician):
         if kind == "coding":
             assert value["valueCoding"] in [o["valueCoding"] for o in question["answerOption"]]
     pain = by_link["pain_during"]
-    assert pain["code"][0]["code"] == "72514-3" and "NRS" in pain["prefix"]
-    assert [e["valueInteger"] for e in pain["extension"]] == [0, 10]
+    assert pain["code"][0]["code"] == "72514-3"
+    low, high, scale = pain["extension"]
+    assert (low["valueInteger"], high["valueInteger"]) == (0, 10)
+    assert scale["url"].endswith("/entryFormat") and "(NRS)" in scale["valueString"]
 
 
 def test_the_questionnaire_and_the_capability_statement_are_public(api):
@@ -192,9 +194,9 @@ def test_the_bundles_answers_are_authored_on_the_logs_date(api, log, plan, case,
 @pytest.mark.parametrize(
     "system,grade,summary",
     [
-        ("fredericson", 3, "Fredericson MRI grading (tibia): grade 3"),
-        ("kaeding_miller", 4, "Kaeding–Miller classification: grade IV"),
-        ("arendt", 2, "Arendt MRI grading: grade 2"),
+        ("fredericson", 3, "Fredericson (MRI, tibia): grade 3"),
+        ("kaeding_miller", 4, "Kaeding–Miller (any site): grade IV"),
+        ("arendt", 2, "Arendt (MRI, any site): grade 2"),
     ],
 )
 def test_the_stage_names_its_grading_scale(api, case, clinician, system, grade, summary):

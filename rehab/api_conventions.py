@@ -96,7 +96,8 @@ def _error_code(response: HttpResponse) -> None:
     """Adds ``code`` to a JSON error body that has none (the router's 404, a 413, a 503...)."""
     if response.status_code < 400 or getattr(response, "streaming", False):
         return
-    if "json" not in response.get("Content-Type", ""):
+    content_type = response.get("Content-Type", "")
+    if "json" not in content_type or "fhir" in content_type:  # an OperationOutcome is FHIR's
         return
     try:
         body = json.loads(response.content or b"{}")

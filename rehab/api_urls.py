@@ -16,6 +16,7 @@ from athletes.api.invitations import InvitationViewSet
 from monitoring.api.assessments import AssessmentViewSet
 from monitoring.api.care import GoalViewSet, NoteViewSet, ReviewViewSet
 from monitoring.api.cases import CaseViewSet
+from monitoring.api.fhir_views import urlpatterns as fhir_urls
 from monitoring.api.flags import FlagViewSet
 from monitoring.api.logs import DailyLogViewSet
 from monitoring.api.metrics import DeviceMetricViewSet
@@ -58,7 +59,7 @@ class OfflineSwaggerView(SpectacularSwaggerSplitView):
 
 urlpatterns = [
     path("v1/auth/token/", TokenView.as_view(), name="api-token"),
-    path("v1/", include((router.urls, "api"), namespace="api")),
+    path("v1/", include(([*router.urls, *fhir_urls], "api"), namespace="api")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", OfflineSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]

@@ -334,6 +334,13 @@ SPECTACULAR_SETTINGS = {
 # Absolute links in e-mails (reminders, notes, reviews), e.g. https://rehab.example.org
 REHAB_BASE_URL = env.str("REHAB_BASE_URL", default="http://127.0.0.1:8000")
 
+# FHIR (docs/api.md "FHIR"): the base of the canonical URLs (the Questionnaire, the local code
+# systems) and of the identifier systems, never the request's host, so the same resource has
+# the same URLs however the server is reached. Default: this server's FHIR endpoint.
+REHAB_FHIR_BASE = env.str(
+    "REHAB_FHIR_BASE", default=REHAB_BASE_URL.rstrip("/") + "/api/v1/fhir"
+).rstrip("/")
+
 # Web Push (docs/push.md): the VAPID key pair that signs this server's pushes. The private key
 # is a PEM (or its base64url raw form); without it the phones are not offered push, and
 # reminders and messages go by e-mail as before. `python manage.py vapid_keys` makes a pair.

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Prefetch
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
-    OpenApiResponse,
     PolymorphicProxySerializer,
     extend_schema,
     extend_schema_field,
@@ -26,6 +24,12 @@ from athletes.api import cases as athlete_cases
 from athletes.models import Case
 from monitoring.api import fhir
 from monitoring.api.assessments import AssessmentSerializer
+from monitoring.api.fhir_views import (
+    FHIRRenderer,
+    check_parameters,
+    fhir_exception_handler,
+)
+from monitoring.api.fhir_views import responses as fhir_responses
 from monitoring.api.flags import OpenFlagSerializer
 from monitoring.care import rules as care_rules
 from monitoring.care import services as care_services
@@ -118,11 +122,6 @@ class CaseClinicalSerializer(PlanAndFlagsMixin, athlete_cases.CaseClinicalSerial
         }
 
 
-class FHIRRenderer(JSONRenderer):
-    media_type = "application/fhir+json"
-    format = "fhir"
-
-
 CASE_RESPONSE = PolymorphicProxySerializer(
     component_name="Case",
     serializers=[CaseClinicalSerializer, CaseSummarySerializer],
@@ -195,6 +194,12 @@ class CaseViewSet(athlete_cases.CaseViewSetBase):
         "femoral_neck": permissions.can_record_orthopaedic_decision,
         "bone_health_review": permissions.can_record_bone_health_review,
     }
+
+    def get_exception_handler(self):
+        # The FHIR export's errors are OperationOutcomes, like the FHIR endpoint's.
+        if getattr(self, "action", None) == "fhir":
+            return fhir_exception_handler
+        return super().get_exception_handler()
 
     def get_queryset(self):
         return (
@@ -314,12 +319,7 @@ class CaseViewSet(athlete_cases.CaseViewSetBase):
         summary="Export a case as a FHIR R4 Bundle",
         description=fhir.__doc__,
         responses={
-            (200, "application/fhir+json"): OpenApiResponse(
-                OpenApiTypes.OBJECT, description="A FHIR R4 Bundle of type collection."
-            ),
-            (200, "application/json"): OpenApiResponse(
-                OpenApiTypes.OBJECT, description="The same Bundle."
-            ),
+            **fhir_responses("A FHIR R4 Bundle of type collection."),
         },
         examples=[
             OpenApiExample("A bundle (abridged)", value=fhir.EXAMPLE_BUNDLE, response_only=True)
@@ -327,6 +327,7 @@ class CaseViewSet(athlete_cases.CaseViewSetBase):
     )
     @action(detail=True, methods=["get"], renderer_classes=[FHIRRenderer, JSONRenderer])
     def fhir(self, request, pk=None, format=None):
+        check_parameters(request)
         case = self.get_object()
         from monitoring.care.selectors import (
             readable_notes,  # the same audience rule as the pages (issue 12)
@@ -335,7 +336,6 @@ class CaseViewSet(athlete_cases.CaseViewSetBase):
         return Response(
             fhir.case_bundle(
                 case,
-                base_url=request.build_absolute_uri("/api/v1/"),
                 notes=readable_notes(request.user, self.scope.case(case.pk) or case),
             )
         )

@@ -19,8 +19,14 @@ Contents:
 - **Communication**: each case note the caller may read (the audience rule of the pages and of
   `/api/v1/notes/`), with its audience as the category, its author and addressee.
 
-Local codes live under `<api base>/fhir/CodeSystem/…`. References between the resources use
-`urn:uuid:` full URLs, stable for the same case and server.
+Canonical URLs and identifier systems are under the setting ``REHAB_FHIR_BASE``
+(``monitoring.api.fhir_definitions``), never the request's host: local codes under
+`<FHIR base>/CodeSystem/…`, the daily log's Questionnaire at `<FHIR base>/Questionnaire/daily-log`
+(served there), the athlete's identifier under `<FHIR base>/sid/athlete`. A graded injury's
+stage names its grading scale (Fredericson, Arendt or Kaeding–Miller); a pain rating names its
+scale, the 0–10 numeric rating scale (NRS). A QuestionnaireResponse is `authored` on the log's
+date, the day the answers are about. References between the resources use `urn:uuid:` full
+URLs, stable for the same case and FHIR base.
 """
 
 from __future__ import annotations
@@ -35,6 +41,8 @@ from django.utils import timezone
 
 from athletes.models import Athlete, Case
 from monitoring import schema
+from monitoring.api import fhir_definitions as defs
+from monitoring.api.fhir_definitions import NRS_METHOD, PAIN_LOINC
 from monitoring.models import ActivitySession, Assessment, DailyLog
 from protocols.models import Plan, PlanPhase
 
@@ -46,9 +54,6 @@ CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
 CONDITION_VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
 CONDITION_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
 
-PAIN_LOINC = {"system": LOINC, "code": "72514-3", "display": (
-    "Pain severity - 0-10 verbal numeric rating [Score] - Reported"
-)}  # fmt: skip
 EXERCISE_DURATION_LOINC = {"system": LOINC, "code": "55411-3", "display": "Exercise duration"}
 STRESS_FRACTURE_SNOMED = {
     "system": SNOMED,
@@ -59,15 +64,14 @@ PAIN_CONTEXTS = schema.FHIR_PAIN_CONTEXTS
 GENDER = {"female": "female", "male": "male", "other": "other", "unknown": "unknown"}
 CONDITION_STATUS = {"active": "active", "returned": "resolved", "closed": "inactive"}
 PLAN_STATUS = {"active": "active", "completed": "completed", "stopped": "revoked"}
+RPE_DISPLAY = "Session RPE, Borg CR-10 (0–10)"
 SURVEY_TESTS = {"readiness_iprrs", "tsk11", "bone_health_cra"}
 
 
-def case_bundle(case: Case, *, base_url: str, notes: Iterable[Any] = ()) -> dict[str, Any]:
-    """The case as a Bundle; `base_url` is the API's root (it names the local code systems).
-    `notes`: the case notes the caller may read (``monitoring.care.selectors.readable_notes``),
-    exported
-    as Communication resources."""
-    base = base_url.rstrip("/") + "/"
+def case_bundle(case: Case, *, notes: Iterable[Any] = ()) -> dict[str, Any]:
+    """The case as a Bundle. `notes`: the case notes the caller may read
+    (``monitoring.care.selectors.readable_notes``), exported as Communication resources."""
+    base = defs.base()
     export = _Export(base)
     athlete = case.athlete
     patient = export.add("Patient", f"athlete-{athlete.pk}", _patient(athlete, base))
@@ -89,7 +93,7 @@ def case_bundle(case: Case, *, base_url: str, notes: Iterable[Any] = ()) -> dict
     site = f"{case.get_site_display()}, {case.get_side_display().lower()}"
     for log in logs:
         answers = export.add(
-            "QuestionnaireResponse", f"log-{log.pk}", _questionnaire_response(log, patient, base)
+            "QuestionnaireResponse", f"log-{log.pk}", questionnaire_response(log, patient)
         )
         for field, label in PAIN_CONTEXTS.items():
             value = getattr(log, field)
@@ -126,7 +130,7 @@ class _Export:
     def add(self, resource_type: str, resource_id: str, resource: dict) -> str:
         """Add a resource; return the reference to it (its `urn:uuid:` full URL)."""
         full_url = "urn:uuid:" + str(
-            uuid.uuid5(uuid.NAMESPACE_URL, f"{self.base}{resource_type}/{resource_id}")
+            uuid.uuid5(uuid.NAMESPACE_URL, f"{self.base}/{resource_type}/{resource_id}")
         )
         self.entries.append(
             {
@@ -142,12 +146,13 @@ def _ref(reference: str) -> dict:
 
 
 def _local(base: str, system: str, code: str, display: str) -> dict:
-    return {"system": f"{base}fhir/CodeSystem/{system}", "code": code, "display": display}
+    """A coding of one of this server's code systems (``base``: the FHIR base)."""
+    return {"system": f"{base}/CodeSystem/{system}", "code": code, "display": display}
 
 
 def _patient(athlete: Athlete, base: str) -> dict:
     patient: dict[str, Any] = {
-        "identifier": [{"system": f"{base}athletes", "value": str(athlete.pk)}],
+        "identifier": [{"system": f"{base}/sid/athlete", "value": str(athlete.pk)}],
         "name": [{"family": athlete.last_name, "given": [athlete.first_name]}],
         "gender": GENDER.get(athlete.sex, "unknown"),
     }
@@ -174,9 +179,7 @@ def _condition(case: Case, patient: str) -> dict:
         "recordedDate": case.created_at.isoformat(timespec="seconds"),
     }
     if case.grade:
-        condition["stage"] = [
-            {"summary": {"text": f"{case.get_grading_system_display()} grade {case.grade}"}}
-        ]
+        condition["stage"] = defs.stage(case.grading_system, case.grade)
     if case.returned_on:
         condition["abatementDateTime"] = case.returned_on.isoformat()
     return condition
@@ -242,7 +245,11 @@ def _answer(value: Any, field: str, base: str, label: str) -> dict:
     return {"valueString": str(value)}
 
 
-def _questionnaire_response(log: DailyLog, patient: str, base: str) -> dict:
+def questionnaire_response(log: DailyLog, patient: str | None = None) -> dict:
+    """A daily log as the answers to the daily-log Questionnaire, authored on the log's date
+    (the day the answers are about), not when the row last changed. ``patient``: the reference
+    to the athlete (a bundle's full URL); without it, the athlete's identifier."""
+    base = defs.base()
     items = []
     for field in DailyLog._meta.concrete_fields:
         if field.name not in _LOG_ITEMS:
@@ -258,11 +265,16 @@ def _questionnaire_response(log: DailyLog, patient: str, base: str) -> dict:
                 "answer": [_answer(value, field.name, base, label)],
             }
         )
+    subject = (
+        _ref(patient)
+        if patient
+        else {"identifier": {"system": f"{base}/sid/athlete", "value": str(log.athlete_id)}}
+    )
     return {
-        "questionnaire": f"{base}fhir/Questionnaire/daily-log",
+        "questionnaire": defs.questionnaire_url(),
         "status": "completed",
-        "subject": _ref(patient),
-        "authored": log.updated_at.isoformat(timespec="seconds"),
+        "subject": subject,
+        "authored": log.date.isoformat(),
         "item": items,
     }
 
@@ -286,6 +298,7 @@ def _pain(log, field, label, value, patient, answers, site, base) -> dict:
         "subject": _ref(patient),
         "effectiveDateTime": log.date.isoformat(),
         "valueInteger": value,
+        "method": NRS_METHOD,
         "bodySite": {"text": site},
         "derivedFrom": [_ref(answers)],
     }
@@ -313,7 +326,7 @@ def _load(session: ActivitySession, patient: str, base: str) -> dict:
                 },
             },
             {
-                "code": {"coding": [_local(base, "training-load", "rpe-cr10", "Session RPE")]},
+                "code": {"coding": [_local(base, "training-load", "rpe-cr10", RPE_DISPLAY)]},
                 "valueInteger": session.rpe,
             },
         ],
@@ -351,7 +364,7 @@ def _assessment(assessment: Assessment, patient: str, base: str) -> dict:
     }
     if assessment.pain is not None:
         observation["component"] = [
-            {"code": {"coding": [PAIN_LOINC], "text": "Pain during the test"},
+            {"code": {"coding": [PAIN_LOINC], "text": "Pain during the test, NRS 0–10"},
              "valueInteger": assessment.pain}
         ]  # fmt: skip
     if assessment.notes:
@@ -360,7 +373,7 @@ def _assessment(assessment: Assessment, patient: str, base: str) -> dict:
 
 
 def _example() -> dict:
-    base = "https://rehab.example.org/api/v1/"
+    base = "https://rehab.example.org/api/v1/fhir"
     patient = "urn:uuid:5d1f6a0e-0000-5000-8000-000000000001"
     return {
         "resourceType": "Bundle",

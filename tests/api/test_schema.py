@@ -42,6 +42,9 @@ def test_every_endpoint_is_there(schema):
         ("/api/v1/athletes/", "get"),
         ("/api/v1/cases/", "get"),
         ("/api/v1/cases/{id}/fhir/", "get"),
+        ("/api/v1/fhir/metadata", "get"),
+        ("/api/v1/fhir/Questionnaire/daily-log", "get"),
+        ("/api/v1/fhir/QuestionnaireResponse/log-{log_id}", "get"),
         ("/api/v1/care-team-members/", "post"),
         ("/api/v1/templates/{id}/", "get"),
         ("/api/v1/plans/{id}/transitions/", "post"),
@@ -73,6 +76,10 @@ def test_every_operation_documents_the_shared_errors(schema):
             assert "404" in responses, (method, path)
         if method != "get":
             assert "400" in responses, (method, path)
+        if "/fhir" in path:  # FHIR's errors are OperationOutcomes
+            error = responses["401"]["content"]["application/fhir+json"]["schema"]
+            assert error == {"$ref": "#/components/schemas/OperationOutcome"}
+            continue
         error = responses["401"]["content"]["application/json"]["schema"]
         assert error == {"$ref": "#/components/schemas/Error"}
     assert set(schema["components"]["schemas"]["Error"]["properties"]) == {

@@ -45,13 +45,16 @@ BUDGET_SECONDS = int(os.environ.get("FUZZ_SECONDS", "240"))
 
 @schemathesis.check
 def a_clear_message(ctx, response, case) -> bool | None:
-    """Every refusal (4xx) says why in a sentence: ``{"detail": "...", "errors": {...}}``."""
+    """Every refusal (4xx) says why in a sentence: ``{"detail": "...", "errors": {...}}``, or
+    for FHIR an OperationOutcome whose issue's ``diagnostics`` is the sentence."""
     if 400 <= response.status_code < 500:
         try:
             body = response.json()
         except ValueError:
             body = None
         detail = body.get("detail") if isinstance(body, dict) else None
+        if isinstance(body, dict) and body.get("resourceType") == "OperationOutcome":
+            detail = (body.get("issue") or [{}])[0].get("diagnostics")
         if not (isinstance(detail, str) and detail.strip()):
             raise AssertionError(
                 f"{response.status_code} without a message in `detail`: {response.text[:200]}"

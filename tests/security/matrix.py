@@ -15,7 +15,7 @@ from rest_framework.authtoken.models import Token
 
 from tests.coach.conftest import TODAY
 
-OBJECT_PARAMS = {"case_id", "flag_id", "review_id", "goal_id", "trial_id", "pk"}
+OBJECT_PARAMS = {"case_id", "flag_id", "review_id", "goal_id", "trial_id", "log_id", "pk"}
 """URL parameters that name a case or something of one (or a template of the library)."""
 
 
@@ -89,6 +89,8 @@ def url_for(route: Route, world: dict, which: str) -> str:
         "review_id": rows["review"].pk,
         "goal_id": rows["goal"].pk,
         "trial_id": rows["trial"].pk,
+        "log_id": rows["log"].pk,  # a daily log (FHIR's QuestionnaireResponse/log-<id>)
+        "rest": "Patient/1",  # a FHIR resource type this server does not serve
         "user_id": rows["member"].user_id,
         "athlete_id": case.athlete_id,
         "invitation_id": rows["invitation"].pk,

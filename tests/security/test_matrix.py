@@ -406,6 +406,14 @@ MATRIX: dict[str, Expect] = {
     "api:case-fhir": api_read(
         coach=403, nutritionist=403, psychologist=403, integration=403, **CLINICAL, athlete=200
     ),
+    # FHIR: the CapabilityStatement and the Questionnaire are definitions (public, like the
+    # schema); a daily log as a QuestionnaireResponse follows /daily-logs/{id} for those who may
+    # read it, and is not found (404) for everyone else, integration accounts included (they
+    # record logs, they do not read them); an unknown FHIR path is a 404.
+    "api:fhir-metadata": expect(anonymous=200, everyone=200, library=True),
+    "api:fhir-questionnaire": expect(anonymous=200, everyone=200, library=True),
+    "api:fhir-questionnaire-response": api_read(everyone=404, **CLINICAL, athlete=200),
+    "api:fhir-unknown": api_read(everyone=404, foreign=None),
     # Femoral neck findings and the orthopaedic decision: the case's clinicians only; an
     # empty body records nothing (400). Bone-health reviews: clinical roles and the nutritionist.
     "api:case-femoral-neck": api_action(everyone=403, clinician=400),

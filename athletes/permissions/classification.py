@@ -210,7 +210,7 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
     },
     "monitoring.DeviceMetric": {
         "id": S, "athlete": S, "metric": S, "value": S, "unit": S, "recorded_at": S, "date": S,
-        "source": S, "external_id": S, "created_at": S, "updated_at": S,
+        "source": S, "submitted_by": S, "external_id": S, "created_at": S, "updated_at": S,
     },
     "monitoring.Assessment": {  # by can_view_assessment: clinical roles, or the one who recorded
         "id": R, "case": R, "date": R, "test": R, "value": R, "pain": R, "notes": R,

@@ -172,3 +172,12 @@ def can_record_orthopaedic_decision(user: User | None, case: Case) -> bool:
     """The orthopaedic decision (and the imaging findings behind it) is a clinician's: the lead
     clinician or a clinician on the case, not a physiotherapist."""
     return role_on(user, case) in {Role.LEAD_CLINICIAN, Role.CLINICIAN}
+
+
+def can_delete_record(user: User | None, case: Case, submitted_by_id: int | None) -> bool:
+    """Delete a session or device sample: only the source that sent it (its ``submitted_by``),
+    while it may still record data for the case's athlete. A mistaken upload is taken back by
+    whoever made it; nobody deletes another source's data."""
+    if user is None or submitted_by_id is None or user.pk != submitted_by_id:
+        return False
+    return can_log_for(user, case)

@@ -11,15 +11,16 @@ import functools
 from collections.abc import Callable
 
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from athletes.api.base import ScopedCaseFilter
 from athletes.api_scopes import ApiScope, scope_for
 from monitoring.api.validation import item_parser, parse_items
 from monitoring.ingest import bulk as ingest
+from monitoring.ingest import items as ingest_items
 from rehab.api import AccessViewMixin, BulkResultSerializer, ErrorSerializer, IdFilter
 from rehab.errors import ApplicationError
 
@@ -162,6 +163,38 @@ def _representer(serializer_class: type[serializers.Serializer]) -> serializers.
     representer = serializer_class()
     representer.fields  # noqa: B018 — built here, once
     return representer
+
+
+class DeletedBySourceMixin:
+    """``DELETE /<kind>/{id}/``: the source that sent a session or sample takes it back (a
+    mistaken upload); anyone else who sees it gets a 403, anyone else a 404."""
+
+    @extend_schema(
+        summary="Delete a mistaken session or sample (its own source only)",
+        responses={
+            204: None,
+            403: OpenApiResponse(
+                ErrorSerializer,
+                description="Sent by another source: only the one that sent it may delete it.",
+                examples=[
+                    OpenApiExample(
+                        "Another source's",
+                        value={
+                            "detail": "Only the source that sent it may delete it.",
+                            "code": "permission_denied",
+                        },
+                    )
+                ],
+            ),
+        },
+    )
+    def destroy(self, request, *args, **kwargs):
+        obj = self.get_object()
+        try:
+            ingest_items.source_record_delete(obj=obj, deleted_by=request.user)
+        except ApplicationError as exc:
+            raise PermissionDenied(exc.message) from None
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class IngestViewMixin:

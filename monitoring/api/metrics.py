@@ -18,6 +18,7 @@ from monitoring.api.athlete_data import (
     BULK_RESPONSES,
     UPSERT_DESCRIPTION,
     AthleteDataFilter,
+    DeletedBySourceMixin,
     IngestViewMixin,
     bulk_examples,
     bulk_request,
@@ -137,7 +138,11 @@ METRIC_EXAMPLE = OpenApiExample(
     ),
 )
 class DeviceMetricViewSet(
-    IngestViewMixin, ScopedViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+    DeletedBySourceMixin,
+    IngestViewMixin,
+    ScopedViewMixin,
+    mixins.CreateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
 ):
     serializer_class = DeviceMetricSerializer
     item_serializer_class = DeviceMetricItemSerializer

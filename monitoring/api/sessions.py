@@ -28,6 +28,7 @@ from monitoring.api.athlete_data import (
     BULK_RESPONSES,
     UPSERT_DESCRIPTION,
     AthleteDataFilter,
+    DeletedBySourceMixin,
     IngestViewMixin,
     bulk_examples,
     bulk_request,
@@ -195,6 +196,7 @@ SESSION_EXAMPLES = [
     ),
 )
 class ActivitySessionViewSet(
+    DeletedBySourceMixin,
     IngestViewMixin,
     ScopedViewMixin,
     AccessViewMixin,

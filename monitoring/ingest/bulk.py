@@ -275,7 +275,11 @@ def device_metrics_upsert(
     def build(row: Row) -> DeviceMetric:
         source, external_id = row.key
         return DeviceMetric(
-            athlete_id=row.athlete_id, source=source, external_id=external_id, **row.values
+            athlete_id=row.athlete_id,
+            source=source,
+            external_id=external_id,
+            submitted_by=submitted_by,
+            **row.values,
         )
 
     return _ingest(
@@ -291,7 +295,7 @@ def device_metrics_upsert(
         },
         key_of=lambda obj: (obj.source, obj.external_id),
         build=build,
-        on_update={},
+        on_update={"submitted_by": submitted_by},
         other_athlete="These source and external id belong to another athlete's sample.",
         scope=scope,
     )

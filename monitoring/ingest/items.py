@@ -134,6 +134,20 @@ def activity_session_delete(*, session: ActivitySession, deleted_by: User) -> No
         request_evaluation(c.pk for c in cases)
 
 
+def source_record_delete(*, obj: ActivitySession | DeviceMetric, deleted_by: User) -> None:
+    """A session or device sample taken back by the source that sent it (a mistaken upload):
+    ``permissions.can_delete_record``; the athlete's cases are evaluated again without it."""
+    cases = list(Case.objects.filter(athlete_id=obj.athlete_id, status=Case.Status.ACTIVE))
+    allowed = [
+        c for c in cases if permissions.can_delete_record(deleted_by, c, obj.submitted_by_id)
+    ]
+    if not allowed:
+        raise ApplicationError("Only the source that sent it may delete it.")
+    with transaction.atomic():
+        obj.delete()
+        request_evaluation(c.pk for c in allowed)
+
+
 def device_metrics_ingest(
     *,
     athlete: Athlete,
@@ -187,6 +201,7 @@ def device_metrics_ingest(
                 date=day,
                 source=str(sample["source"])[:60],
                 external_id=str(sample["external_id"])[:120],
+                submitted_by=submitted_by,
             )
         )
     if errors:

@@ -279,6 +279,14 @@ class DeviceMetric(MovesUpdatedAt, models.Model):
     date = models.DateField()
     source = models.CharField(max_length=60)
     external_id = models.CharField(max_length=120)
+    # who sent it: the one who may take a mistaken sample back (can_delete_record)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

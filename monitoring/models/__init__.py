@@ -23,6 +23,7 @@ from monitoring.models.records import (
     Shoe,
     Source,
 )
+from monitoring.models.webhooks import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ActivitySession",
@@ -37,6 +38,8 @@ __all__ = [
     "Goal",
     "JSONTextField",
     "Notification",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "NotificationSetting",
     "PushSubscription",
     "ReminderPreference",

@@ -160,7 +160,7 @@ class WebhookEndpointViewSet(viewsets.ModelViewSet):
         responses={200: WebhookDeliverySerializer(many=True)},
     )
     @action(detail=True, methods=["get"])
-    def deliveries(self, request, pk=None):
+    def deliveries(self, request, pk=None, **kwargs):
         endpoint = self.get_object()
         page = self.paginate_queryset(selectors.deliveries_of(endpoint))
         return self.get_paginated_response(WebhookDeliverySerializer(page, many=True).data)
@@ -173,7 +173,7 @@ class WebhookEndpointViewSet(viewsets.ModelViewSet):
         responses={202: WebhookDeliverySerializer, 400: ErrorSerializer},
     )
     @action(detail=True, methods=["post"])
-    def test(self, request, pk=None):
+    def test(self, request, pk=None, **kwargs):
         delivery = services.endpoint_send_test(endpoint=self.get_object(), by=request.user)
         return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
 
@@ -185,6 +185,6 @@ class WebhookEndpointViewSet(viewsets.ModelViewSet):
         responses={200: WebhookSecretSerializer},
     )
     @action(detail=True, methods=["post"], url_path="rotate-secret")
-    def rotate_secret(self, request, pk=None):
+    def rotate_secret(self, request, pk=None, **kwargs):
         endpoint = services.endpoint_rotate_secret(endpoint=self.get_object(), by=request.user)
         return Response(WebhookSecretSerializer(endpoint).data)

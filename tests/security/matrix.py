@@ -82,6 +82,7 @@ def url_for(route: Route, world: dict, which: str) -> str:
         "note": rows["note"],
         "review": rows["review"],
         "goal": rows["goal"],
+        "webhook": rows["webhook"],
     }
     values = {
         "case_id": case.pk,

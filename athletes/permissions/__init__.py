@@ -98,15 +98,19 @@ from athletes.permissions.roles import (
 )
 from athletes.permissions.webhooks import (
     WEBHOOK_READS,
+    can_manage_clinic_webhooks,
     can_manage_endpoint,
     can_manage_webhooks,
+    owns_webhooks_itself,
     webhook_may_receive,
 )
 
 __all__ = [
     "WEBHOOK_READS",
+    "can_manage_clinic_webhooks",
     "can_manage_endpoint",
     "can_manage_webhooks",
+    "owns_webhooks_itself",
     "webhook_may_receive",
     "STAFF_KINDS",
     "can_administer_clinic",

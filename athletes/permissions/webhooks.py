@@ -32,7 +32,18 @@ def _active(user: User | None) -> bool:
 def can_manage_webhooks(user: User | None) -> bool:
     """Register and list endpoints: integration accounts (their own) and clinic administrators
     (the clinic's)."""
-    return _active(user) and (user.kind == "integration" or can_administer_clinic(user))
+    return owns_webhooks_itself(user) or can_manage_clinic_webhooks(user)
+
+
+def can_manage_clinic_webhooks(user: User | None) -> bool:
+    """The clinic's endpoints (its page and the API): its administrators, never an integration
+    account (which has its own)."""
+    return _active(user) and user.kind != "integration" and can_administer_clinic(user)
+
+
+def owns_webhooks_itself(user: User | None) -> bool:
+    """An integration account: the endpoints it makes are its own, not the clinic's."""
+    return _active(user) and user.kind == "integration"
 
 
 def can_manage_endpoint(user: User | None, *, owner_id: int | None, clinic_id: int | None) -> bool:
@@ -42,10 +53,7 @@ def can_manage_endpoint(user: User | None, *, owner_id: int | None, clinic_id: i
     if owner_id is not None:
         return owner_id == user.pk
     return (
-        user.kind != "integration"
-        and clinic_id is not None
-        and user.clinic_id == clinic_id
-        and can_administer_clinic(user)
+        clinic_id is not None and user.clinic_id == clinic_id and can_manage_clinic_webhooks(user)
     )
 
 

@@ -13,7 +13,7 @@ from monitoring.models import WebhookDelivery, WebhookEndpoint
 def endpoints_for(user: User) -> QuerySet[WebhookEndpoint]:
     if not permissions.can_manage_webhooks(user):
         return WebhookEndpoint.objects.none()
-    if user.kind == User.Kind.INTEGRATION:
+    if permissions.owns_webhooks_itself(user):
         return WebhookEndpoint.objects.filter(owner=user)
     return WebhookEndpoint.objects.filter(clinic_id=user.clinic_id, owner__isnull=True)
 

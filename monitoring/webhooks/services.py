@@ -63,7 +63,7 @@ def endpoint_create(
     if not permissions.can_manage_webhooks(by):
         raise ApplicationError("Only integration accounts and clinic administrators do this.")
     check_url(url)
-    owner = by if by.kind == User.Kind.INTEGRATION else None
+    owner = by if permissions.owns_webhooks_itself(by) else None
     return WebhookEndpoint.objects.create(
         owner=owner,
         clinic_id=None if owner else by.clinic_id,

@@ -126,6 +126,19 @@ MATRIX: dict[str, Expect] = {
     "clinic:contact": expect(
         anonymous=LOGIN, everyone=ELSEWHERE, nutritionist=404, psychologist=404, **CLINICAL
     ),
+    # the clinic's webhooks: its administrators (the clinician here); the own case's endpoint is
+    # an integration account's, which no clinic page reaches
+    "clinic:webhooks": expect(
+        anonymous=LOGIN,
+        everyone=ELSEWHERE,
+        physio=404,
+        nutritionist=404,
+        psychologist=404,
+        clinician=200,
+    ),
+    "clinic:webhook_action": expect(
+        "POST", anonymous=LOGIN, everyone=ELSEWHERE, **dict.fromkeys(CARE_TEAM, 404)
+    ),
     "clinic:case_start_date": expect(
         "POST",
         anonymous=LOGIN,

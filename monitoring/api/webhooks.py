@@ -81,6 +81,44 @@ EXAMPLE = {
     "disabled_reason": "", "consecutive_failures": 0, "failing_since": None, "owner": 17,
     "clinic": None, "created_at": "2026-12-06T09:00:00Z", "updated_at": "2026-12-06T09:00:00Z",
 }  # fmt: skip
+READ = OpenApiExample("An endpoint", value=EXAMPLE, response_only=True)
+WRITE = OpenApiExample(
+    "Register",
+    value={"url": "https://club.example.org/hooks/rehab", "events": ["flag.opened"]},
+    request_only=True,
+)
+CHANGE = OpenApiExample(
+    "Turn a disabled endpoint on again", value={"is_active": True}, request_only=True
+)
+NOT_YOURS = OpenApiExample(
+    "Another account's endpoint",
+    value={"detail": "Not found.", "code": "not_found"},
+    response_only=True,
+    status_codes=["404"],
+)
+DELIVERY = {
+    "id": 90, "msg_id": "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W", "event": "flag.opened",
+    "status": "succeeded", "attempts": 2, "status_code": 200, "response_ms": 84, "error": "",
+    "attempt_log": [
+        {"at": "2026-12-06T09:00:00+00:00", "status_code": 500, "response_ms": 120,
+         "error": "HTTP 500"},
+        {"at": "2026-12-06T09:00:31+00:00", "status_code": 200, "response_ms": 84, "error": ""},
+    ],
+    "created_at": "2026-12-06T09:00:00Z", "next_attempt_at": None,
+    "delivered_at": "2026-12-06T09:00:31Z",
+    "body": '{"data":{"flag":{"id":31,"kind":"red_flag","status":"open"}},"type":"flag.opened"}',
+}  # fmt: skip
+DELIVERIES = OpenApiExample(
+    "Deliveries", value={"count": 1, "next": None, "previous": None, "results": [DELIVERY]},
+    response_only=True,
+)  # fmt: skip
+TEST_QUEUED = OpenApiExample(
+    "Queued",
+    value={**DELIVERY, "event": "webhook.test", "status": "pending", "attempts": 0,
+           "status_code": None, "response_ms": None, "attempt_log": [], "delivered_at": None},
+    response_only=True,
+    status_codes=["202"],
+)  # fmt: skip
 CREATED = OpenApiExample(
     "Created, with its secret (shown once)",
     value={**EXAMPLE, "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"},
@@ -89,27 +127,39 @@ CREATED = OpenApiExample(
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List webhook endpoints", description="Yours (or your clinic's)."),
-    retrieve=extend_schema(summary="Get a webhook endpoint"),
+    list=extend_schema(
+        summary="List webhook endpoints",
+        description="Yours (or your clinic's).",
+        examples=[
+            OpenApiExample(
+                "Endpoints",
+                value={"count": 1, "next": None, "previous": None, "results": [EXAMPLE]},
+                response_only=True,
+            )
+        ],
+    ),
+    retrieve=extend_schema(summary="Get a webhook endpoint", examples=[READ, NOT_YOURS]),
     create=extend_schema(
         summary="Register a webhook endpoint",
         description="An https URL that resolves to public addresses, and the events it is told "
         f"of ({', '.join(EVENTS)}). The answer carries `secret`, shown this once.",
         request=WebhookWriteSerializer,
         responses={201: WebhookSecretSerializer, 400: ErrorSerializer},
-        examples=[CREATED],
+        examples=[WRITE, CREATED],
     ),
     partial_update=extend_schema(
         summary="Change a webhook endpoint",
         request=WebhookWriteSerializer,
         responses={200: WebhookEndpointSerializer, 400: ErrorSerializer},
+        examples=[CHANGE, READ],
     ),
     update=extend_schema(
         summary="Replace a webhook endpoint's URL and events",
         request=WebhookWriteSerializer,
         responses={200: WebhookEndpointSerializer, 400: ErrorSerializer},
+        examples=[WRITE, READ],
     ),
-    destroy=extend_schema(summary="Delete a webhook endpoint"),
+    destroy=extend_schema(summary="Delete a webhook endpoint", examples=[NOT_YOURS]),
 )
 class WebhookEndpointViewSet(viewsets.ModelViewSet):
     serializer_class = WebhookEndpointSerializer
@@ -158,6 +208,7 @@ class WebhookEndpointViewSet(viewsets.ModelViewSet):
         description="Newest first: each event sent, its attempts, status codes and response "
         "times (ms), and when the next attempt is due.",
         responses={200: WebhookDeliverySerializer(many=True)},
+        examples=[DELIVERIES],
     )
     @action(detail=True, methods=["get"])
     def deliveries(self, request, pk=None, **kwargs):
@@ -171,6 +222,7 @@ class WebhookEndpointViewSet(viewsets.ModelViewSet):
         "in the endpoint's deliveries.",
         request=None,
         responses={202: WebhookDeliverySerializer, 400: ErrorSerializer},
+        examples=[TEST_QUEUED],
     )
     @action(detail=True, methods=["post"])
     def test(self, request, pk=None, **kwargs):
@@ -183,6 +235,7 @@ class WebhookEndpointViewSet(viewsets.ModelViewSet):
         "the answer is the one time it is shown.",
         request=None,
         responses={200: WebhookSecretSerializer},
+        examples=[CREATED],
     )
     @action(detail=True, methods=["post"], url_path="rotate-secret")
     def rotate_secret(self, request, pk=None, **kwargs):

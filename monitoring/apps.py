@@ -10,5 +10,6 @@ class MonitoringConfig(AppConfig):
         from monitoring import receivers
         from monitoring.care import tasks as care_tasks  # noqa: F401 (registers the tasks)
         from monitoring.evaluation import tasks  # noqa: F401 (registers the tasks)
+        from monitoring.webhooks import tasks as webhook_tasks  # noqa: F401 (registers the tasks)
 
         receivers.connect()

@@ -22,6 +22,7 @@ from monitoring.api.logs import DailyLogViewSet
 from monitoring.api.metrics import DeviceMetricViewSet
 from monitoring.api.plans import PlanViewSet
 from monitoring.api.sessions import ActivitySessionViewSet
+from monitoring.api.webhooks import WebhookEndpointViewSet
 from protocols.api.templates import ProtocolTemplateViewSet
 from rehab.api import TokenView, router
 
@@ -39,6 +40,7 @@ router.register("notes", NoteViewSet, basename="note")
 router.register("reviews", ReviewViewSet, basename="review")
 router.register("goals", GoalViewSet, basename="goal")
 router.register("invitations", InvitationViewSet, basename="invitation")
+router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 
 
 class OfflineSwaggerView(SpectacularSwaggerSplitView):

@@ -13,9 +13,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rehab.settings")
 
 app = Celery("rehab")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-# The task modules live inside packages (monitoring.evaluation.tasks, monitoring.care.tasks);
+# The task modules live inside packages (monitoring.evaluation.tasks, monitoring.care.tasks,
+# monitoring.webhooks.tasks);
 # their names stay "monitoring.tasks.*" so queued tasks survive the move.
-app.autodiscover_tasks(lambda: ["athletes", "monitoring.evaluation", "monitoring.care"])
+app.autodiscover_tasks(
+    lambda: ["athletes", "monitoring.evaluation", "monitoring.care", "monitoring.webhooks"]
+)
 
 app.conf.beat_schedule = {
     # 02:15 every night: evaluate every active case against its current phase's gates.
@@ -32,6 +35,11 @@ app.conf.beat_schedule = {
     "send-overdue-review-emails": {
         "task": "monitoring.tasks.send_overdue_review_emails",
         "schedule": crontab(hour=7, minute=30),
+    },
+    # * * * * *: queue the webhook deliveries whose next attempt (back-off) is due.
+    "retry-webhooks": {
+        "task": "monitoring.tasks.retry_webhooks",
+        "schedule": crontab(minute="*"),
     },
     # 03:40 every night: forget access records older than REHAB_ACCESS_LOG_DAYS.
     "prune-access-records": {

@@ -350,6 +350,17 @@ REHAB_VAPID_SUBJECT = env.str("REHAB_VAPID_SUBJECT", default="mailto:clinic@exam
 # Push services are https; a local stand-in (the tests') may be http.
 REHAB_PUSH_ALLOW_HTTP = env.bool("REHAB_PUSH_ALLOW_HTTP", default=False)
 
+# Webhooks (docs/api.md "Webhooks"): a URL must resolve to public addresses and be https, unless
+# private addresses are allowed (on for tests and local runs, so a local receiver works).
+REHAB_WEBHOOKS_ALLOW_PRIVATE = env.bool(
+    "REHAB_WEBHOOKS_ALLOW_PRIVATE", default=ENVIRONMENT in {"test", "local"}
+)
+REHAB_WEBHOOKS_TIMEOUT = env.float("REHAB_WEBHOOKS_TIMEOUT", default=10.0)  # seconds per attempt
+# An endpoint is disabled after this many deliveries in a row were given up on, or after every
+# attempt failed for this many hours; its owner is told by e-mail.
+REHAB_WEBHOOKS_DISABLE_AFTER = env.int("REHAB_WEBHOOKS_DISABLE_AFTER", default=10)
+REHAB_WEBHOOKS_DISABLE_HOURS = env.int("REHAB_WEBHOOKS_DISABLE_HOURS", default=24)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -5,7 +5,7 @@ Every page, API endpoint, template and task asks these predicates; none checks r
 takes a role away); ``fields``: which facts of a case a person may see; ``care``: notes,
 reviews and goals; ``consent``: consent and data rights; ``pages``: what a person may use by
 their kind (the template library, the clinic's pages); ``clinic``: administration, invitations
-and who may join whose care team.
+and who may join whose care team; ``webhooks``: who manages an endpoint and what it is told.
 """
 
 from athletes.permissions.care import (
@@ -97,8 +97,22 @@ from athletes.permissions.roles import (
     role_on,
     role_sees_clinical,
 )
+from athletes.permissions.webhooks import (
+    WEBHOOK_READS,
+    can_manage_clinic_webhooks,
+    can_manage_endpoint,
+    can_manage_webhooks,
+    owns_webhooks_itself,
+    webhook_may_receive,
+)
 
 __all__ = [
+    "WEBHOOK_READS",
+    "can_manage_clinic_webhooks",
+    "can_manage_endpoint",
+    "can_manage_webhooks",
+    "owns_webhooks_itself",
+    "webhook_may_receive",
     "STAFF_KINDS",
     "can_administer_clinic",
     "can_invite_athlete",

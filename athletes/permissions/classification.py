@@ -216,6 +216,17 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
         "id": R, "case": R, "date": R, "test": R, "value": R, "pain": R, "notes": R,
         "assessed_by": R, "created_at": R, "updated_at": R,
     },
+    "monitoring.WebhookEndpoint": {  # its owner (athletes.permissions.webhooks)
+        "id": R, "owner": R, "clinic": R, "url": R, "description": R, "events": R,
+        "is_active": R, "disabled_at": R, "disabled_reason": R, "consecutive_failures": R,
+        "failing_since": R, "created_by": R, "created_at": R, "updated_at": R,
+        "secret": I,  # shown once at creation and on rotation, never read back
+    },
+    "monitoring.WebhookDelivery": {  # its endpoint's owner; the body is summary-class only
+        "id": R, "endpoint": R, "msg_id": R, "event": R, "body": R, "status": R, "attempts": R,
+        "status_code": R, "response_ms": R, "error": R, "attempt_log": R, "created_at": R,
+        "next_attempt_at": R, "delivered_at": R,
+    },
     "athletes.AccessRecord": {  # the athlete (own) and the case's lead clinician
         "id": A, "case": A, "athlete": A, "user": A, "who": A, "role": A, "at": A, "what": A,
         "path": A, "ip": A,

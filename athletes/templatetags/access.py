@@ -32,6 +32,12 @@ def may_open_case(user) -> bool:
 
 
 @register.filter
+def may_manage_clinic_webhooks(user) -> bool:
+    """``athletes.permissions.can_manage_clinic_webhooks``."""
+    return permissions.can_manage_clinic_webhooks(user)
+
+
+@register.filter
 def may_share_contact(user) -> bool:
     """``athletes.permissions.can_share_contact``."""
     return permissions.can_share_contact(user)

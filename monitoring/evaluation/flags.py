@@ -20,6 +20,7 @@ from monitoring import bulk
 from monitoring.care.services.push import push_queue
 from monitoring.evaluation import selectors
 from monitoring.models import Flag, Notification
+from monitoring.webhooks.events import webhook_event
 from protocols.engine.criteria import get_kind
 from protocols.engine.gating import Evaluation
 from rehab.errors import ApplicationError
@@ -86,6 +87,7 @@ def flag_resolve(*, flag: Flag, by: User, resolution: str) -> Flag:
         )
     if not updated:
         raise ApplicationError("This flag is already resolved.")
+    webhook_event("flag.resolved", [flag])
     return flag
 
 
@@ -207,10 +209,14 @@ class FlagChanges:
     def flush(self, now) -> None:
         if self.updates:
             Flag.objects.bulk_update(self.updates, self.FIELDS, batch_size=500)
+        resolved: list[int] = []
         for resolution, pks in self.resolve.items():
             Flag.objects.filter(pk__in=pks, status__in=Flag.UNRESOLVED).update(
                 status=Flag.Status.RESOLVED, resolved_at=now, resolution=resolution, updated_at=now
             )
+            resolved += pks
+        if resolved:  # the flags' rows are read only when an endpoint asks for the event
+            webhook_event("flag.resolved", Flag.objects.filter(pk__in=resolved, resolved_at=now))
 
 
 def reconcile_flags(

@@ -20,6 +20,7 @@ from django.utils import timezone
 from monitoring.evaluation import flags, selectors
 from monitoring.ingest.checks import athlete_today, cases_by_today
 from monitoring.models import CaseEvaluation, Flag
+from monitoring.webhooks.events import webhook_event
 from protocols.engine.gating import Evaluation, evaluate
 from protocols.models import PlanPhase
 from rehab.db import prepared_cursor
@@ -62,7 +63,10 @@ def evaluate_contexts(
         # The projection reads it: one statement per distinct day, only for changed phases.
         for day, phase_ids in ready_from.items():
             PlanPhase.objects.filter(pk__in=phase_ids).update(ready_from=day)
-        flags.notify_many(changes.open(), changes.findings)
+        opened = changes.open()
+        flags.notify_many(opened, changes.findings)
+        if opened:
+            webhook_event("flag.opened", opened)
         changes.flush(now)
         if changes.updates:
             by_case = {ctx.case_id: ctx for ctx in contexts}

@@ -51,6 +51,7 @@ from monitoring.ingest.writer import (
     Writer,
 )
 from monitoring.models import ActivitySession, DailyLog, DeviceMetric, Source
+from monitoring.webhooks.events import webhook_event
 from rehab.db import MAX_ID, is_id
 from rehab.errors import ApplicationError
 
@@ -231,7 +232,7 @@ def activity_sessions_upsert(
             **row.values,
         )
 
-    return _ingest(
+    outcome = _ingest(
         items=items,
         invalid=invalid,
         submitted_by=submitted_by,
@@ -248,6 +249,10 @@ def activity_sessions_upsert(
         other_athlete="These source and external id belong to another athlete's session.",
         scope=scope,
     )
+    created = [r.index for r in outcome.results if r.status == CREATED]
+    if created:
+        webhook_event("session.created", [outcome.objects[i] for i in created])
+    return outcome
 
 
 def device_metrics_upsert(

@@ -28,6 +28,7 @@ from monitoring.ingest.checks import (
 )
 from monitoring.models import ActivitySession, Assessment, DailyLog, DeviceMetric, Shoe, Source
 from monitoring.schema import LOG_FIELDS, SESSION_FIELDS
+from monitoring.webhooks.events import webhook_event
 from protocols.engine.criteria.case_facts import SCREEN_TESTS
 from rehab.errors import ApplicationError
 
@@ -124,6 +125,8 @@ def activity_session_record(
             probe.save()
             session, created = probe, True
         request_evaluation(c.pk for c in cases)
+        if created:
+            webhook_event("session.created", [session])
     return session, created
 
 

@@ -24,6 +24,7 @@ from monitoring.models.records import (
     Shoe,
     Source,
 )
+from monitoring.models.webhooks import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ActivityFile",
@@ -39,6 +40,8 @@ __all__ = [
     "Goal",
     "JSONTextField",
     "Notification",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "NotificationSetting",
     "PushSubscription",
     "ReminderPreference",

@@ -24,6 +24,7 @@ from protocols.models import (
     PlanPhase,
     ProtocolTemplate,
 )
+from protocols.services.transitions import transition_announce
 from protocols.services.validation import (
     PHASE_FIELDS,
     check_start,
@@ -191,7 +192,7 @@ def plan_start(
             plan.save(update_fields=["status", "started_on", "current_phase"])
     except IntegrityError:
         raise ApplicationError("This case already has an active plan.") from None
-    PhaseTransition.objects.create(
+    start = PhaseTransition.objects.create(
         plan=plan,
         kind=PhaseTransition.Kind.START,
         to_phase=first,
@@ -199,6 +200,7 @@ def plan_start(
         decided_by=started_by,
         reason=reason or "Plan started.",
     )
+    transition_announce(start)
     return plan
 
 

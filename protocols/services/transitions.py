@@ -6,6 +6,7 @@ is a ``PhaseTransition`` with who, when, why and the evaluation that was shown."
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -22,6 +23,9 @@ from protocols.models import (
 )
 from protocols.services.validation import require
 from rehab.errors import ApplicationError
+from rehab.queue import enqueue
+
+logger = logging.getLogger(__name__)
 
 # How far after a step back a clinician may start judging the phase again.
 JUDGED_FROM_MAX_DAYS = 28
@@ -75,7 +79,22 @@ def transition_decide(
     )
     if kind != PhaseTransition.Kind.HOLD:
         _move(plan, current, target, kind=kind, effective_on=effective_on, judged_from=judged_from)
+        transition_announce(transition)
     return transition
+
+
+def transition_announce(transition: PhaseTransition) -> None:
+    """After the commit, queue the ``plan.transitioned`` webhook event (monitoring's task, by
+    its name: this app does not import monitoring). A broker that is down loses the event."""
+    pk = transition.pk
+
+    def send() -> None:
+        try:
+            enqueue("monitoring.tasks.webhook_transition", pk)
+        except Exception:
+            logger.exception("Could not queue the webhook event of transition %s", pk)
+
+    transaction.on_commit(send)
 
 
 def _check_decision(plan: Plan, *, kind: str, reason: str, expected_phase_id: int | None) -> None:

@@ -30,7 +30,14 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from athletes.models import Athlete, Clinic, Invitation, User
-from monitoring.models import ActivitySession, Assessment, DailyLog, DeviceMetric, Flag
+from monitoring.models import (
+    ActivitySession,
+    Assessment,
+    DailyLog,
+    DeviceMetric,
+    Flag,
+    WebhookEndpoint,
+)
 from monitoring.models.care import CaseNote, Goal, Review
 from tests.conftest import ARTIFACTS
 
@@ -160,6 +167,9 @@ def seeded(plan, case, clinician, athlete_user):
         created_by=clinician,
         expires_at=timezone.now() + dt.timedelta(days=7),
     )
+    webhook = WebhookEndpoint.objects.create(
+        clinic=clinic, url="https://hooks.example.org/", events=["flag.opened"], secret="whsec_A"
+    )
     token, _ = Token.objects.get_or_create(user=clinician)
     return {
         "token": token.key,
@@ -179,6 +189,7 @@ def seeded(plan, case, clinician, athlete_user):
             "reviews": review.pk,
             "goals": goal.pk,
             "invitations": invitation.pk,
+            "webhooks": webhook.pk,
         },
     }
 

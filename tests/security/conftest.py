@@ -119,6 +119,22 @@ def _clinics(clinician, foreign_case, ffion):
     )  # fmt: skip
 
 
+def _webhooks(integration):
+    """The integration account's webhook endpoint, and another integration account's."""
+    from athletes.models import User
+    from monitoring.models import WebhookEndpoint
+
+    other = UserFactory(username="other-wearable", kind="integration")
+    User.objects.filter(pk=other.pk).update(clinic=integration.clinic_id)
+    return tuple(
+        WebhookEndpoint.objects.create(
+            owner=owner, url=f"https://hooks.example.org/{owner.username}",
+            events=["flag.opened"], secret="whsec_" + "A" * 32,
+        )
+        for owner in (integration, other)
+    )  # fmt: skip
+
+
 @pytest.fixture
 def world(clinical_case, case, clinician, physio, coach, athlete_user, nutritionist, psychologist):
     """Both cases with a running plan and one row of every kind; returns the objects by case."""
@@ -163,6 +179,7 @@ def world(clinical_case, case, clinician, physio, coach, athlete_user, nutrition
         "foreign": seed_clinical_text(foreign_case, "FOREIGN-TEXT", "TXTFOR"),
     }
     own["invitation"], foreign["invitation"] = _clinics(clinician, foreign_case, ffion)
+    own["webhook"], foreign["webhook"] = _webhooks(integration)
     return {
         "text": text,
         "cases": {"own": case, "foreign": foreign_case},

@@ -82,6 +82,7 @@ def url_for(route: Route, world: dict, which: str) -> str:
         "note": rows["note"],
         "review": rows["review"],
         "goal": rows["goal"],
+        "webhook": rows["webhook"],
     }
     values = {
         "case_id": case.pk,
@@ -94,6 +95,7 @@ def url_for(route: Route, world: dict, which: str) -> str:
         "user_id": rows["member"].user_id,
         "athlete_id": case.athlete_id,
         "invitation_id": rows["invitation"].pk,
+        "webhook_id": rows["webhook"].pk,
         "notification_id": 2_000_000_000,  # none: the pages answer as for another clinic's
         "shoe_id": 2_000_000_000,  # none: the page answers as for another athlete's pair
         "token": "not-a-link-anyone-was-given",

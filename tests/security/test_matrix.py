@@ -126,6 +126,19 @@ MATRIX: dict[str, Expect] = {
     "clinic:contact": expect(
         anonymous=LOGIN, everyone=ELSEWHERE, nutritionist=404, psychologist=404, **CLINICAL
     ),
+    # the clinic's webhooks: its administrators (the clinician here); the own case's endpoint is
+    # an integration account's, which no clinic page reaches
+    "clinic:webhooks": expect(
+        anonymous=LOGIN,
+        everyone=ELSEWHERE,
+        physio=404,
+        nutritionist=404,
+        psychologist=404,
+        clinician=200,
+    ),
+    "clinic:webhook_action": expect(
+        "POST", anonymous=LOGIN, everyone=ELSEWHERE, **dict.fromkeys(CARE_TEAM, 404)
+    ),
     "clinic:case_start_date": expect(
         "POST",
         anonymous=LOGIN,
@@ -464,6 +477,13 @@ MATRIX: dict[str, Expect] = {
     "api:review-done": api_action(everyone=403, integration=404, clinician=200, physio=200),
     "api:goal-list": api_read(),
     "api:goal-detail": api_read(coach=404, nutritionist=404, integration=404),
+    # webhooks: an integration account's own (a clinic's administrator, here the clinician,
+    # manages the clinic's, and lists them); another account's endpoint is a 404 for everyone
+    "api:webhook-list": api_read(everyone=403, integration=200, clinician=200),
+    "api:webhook-detail": api_read(everyone=404, integration=200),
+    "api:webhook-deliveries": api_read(everyone=404, integration=200),
+    "api:webhook-test": api_action(**{**dict.fromkeys(PEOPLE, 404), "integration": 202}),
+    "api:webhook-rotate-secret": api_action(**{**dict.fromkeys(PEOPLE, 404), "integration": 200}),
     "api:goal-tick": api_action(
         everyone=404, psychologist=403, clinician=200, physio=200, athlete=200
     ),

@@ -20,6 +20,7 @@ from monitoring.evaluation import selectors
 from monitoring.evaluation.queue import request_evaluation
 from monitoring.ingest.items import assessment_record
 from monitoring.models import Flag, Notification
+from monitoring.webhooks.events import webhook_event
 from protocols.engine.criteria.case_facts import REDS_TEST, TRIAD_INCOMPLETE_TEST, TRIAD_TEST
 from protocols.models import Plan
 from rehab.errors import ApplicationError
@@ -229,6 +230,7 @@ def _screen_outcome(case: Case, *, positive: bool, by: User, title: str, message
             flag.resolved_by = by
             flag.resolution = "A later bone-health screen cleared the athlete."
             flag.save()
+            webhook_event("flag.resolved", [flag])
         return
     flag = open_flags.first()
     if flag is not None:
@@ -251,6 +253,7 @@ def _screen_outcome(case: Case, *, positive: bool, by: User, title: str, message
         coach_message="Under review by the medical team.",
         evaluation={"bone_health_screen": {"title": title, "detail": message}},
     )
+    webhook_event("flag.opened", [flag])
     Notification.objects.bulk_create(
         [
             Notification(

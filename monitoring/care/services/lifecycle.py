@@ -20,6 +20,7 @@ from monitoring.evaluation.flags import flag_resolve
 from monitoring.ingest.checks import athlete_today
 from monitoring.models import Flag
 from monitoring.models.care import Review
+from monitoring.webhooks.events import webhook_event
 from protocols.models import Plan
 from rehab.errors import ApplicationError
 
@@ -123,6 +124,7 @@ def case_discharge(
     locked.save(
         update_fields=["status", "returned_on", "outcome", "discharge_summary", "discharged_by"]
     )
+    webhook_event("case.discharged", [locked])
     return locked
 
 

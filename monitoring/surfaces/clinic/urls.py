@@ -11,6 +11,7 @@ from monitoring.surfaces.clinic.views import (
     documents,
     flags,
     lifecycle,
+    webhooks,
 )
 
 app_name = "clinic"
@@ -19,6 +20,8 @@ urlpatterns = [
     path("inbox/", cases.inbox, name="inbox"),
     path("nav-counts/", cases.nav_counts, name="nav_counts"),
     path("contact/", cases.contact, name="contact"),
+    path("webhooks/", webhooks.webhooks, name="webhooks"),
+    path("webhooks/<int:webhook_id>/", webhooks.webhook_action, name="webhook_action"),
     path("cases/new/", case_new.case_new, name="case_new"),
     path("cases/new/implications/", case_new.case_implications, name="case_implications"),
     path("cases/<int:case_id>/", case_page.case, name="case"),

@@ -181,6 +181,11 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
         "id": R, "recipient": R, "case": R, "flag": R, "title": R, "body": R, "finding": R,
         "created_at": R, "read_at": R,
     },
+    "monitoring.ValueConflict": {  # a value of the pain diary: as clinical as the diary
+        "id": S, "athlete": S, "date": S, "field": S, "source": S, "submitted_by": S,
+        "created_at": S,
+        "kept": C, "offered": C,
+    },
     "monitoring.DailyLog": {
         "id": S, "athlete": S, "date": S, "source": S, "submitted_by": S, "created_at": S,
         "updated_at": S,

@@ -230,7 +230,10 @@ class IngestViewMixin:
         else:
             serializer_class = self.get_serializer_class()
         body = _representer(serializer_class).to_representation(obj)
-        return Response(body, status=code, headers={"Upsert-Result": result.status})
+        headers = {"Upsert-Result": result.status}
+        if result.kept:  # the athlete's own values, kept over these (see docs/api.md)
+            headers["Upsert-Kept"] = ", ".join(result.kept)
+        return Response(body, status=code, headers=headers)
 
     def bulk_upsert(self, request):
         if not isinstance(request.data, dict) or "items" not in request.data:
@@ -256,6 +259,7 @@ class IngestViewMixin:
             "evaluations_queued": outcome.evaluations_queued,
             "results": [
                 {"index": r.index, "status": r.status, "id": r.id, "errors": r.errors}
+                | ({"kept": r.kept} if r.kept else {})
                 for r in outcome.results
             ],
             "errors": outcome.errors,

@@ -32,7 +32,7 @@ from typing import Any
 from django.db import models
 
 from athletes.api_scopes import ApiScope
-from athletes.models import User
+from athletes.models import Athlete, User
 from monitoring.ingest.checks import (
     AthleteDays,
     check_date,
@@ -50,7 +50,7 @@ from monitoring.ingest.writer import (
     Row,
     Writer,
 )
-from monitoring.models import ActivitySession, DailyLog, DeviceMetric, Source
+from monitoring.models import ActivitySession, DailyLog, DeviceMetric, Source, ValueConflict
 from monitoring.webhooks.events import webhook_event
 from rehab.db import MAX_ID, is_id
 from rehab.errors import ApplicationError
@@ -72,6 +72,7 @@ class ItemOutcome:
     status: str
     id: int | None = None
     errors: Errors = field(default_factory=dict)
+    kept: list[str] = field(default_factory=list)  # the athlete's values kept over the item's
 
 
 @dataclass
@@ -181,8 +182,66 @@ def daily_logs_upsert(
         build=build,
         on_update={"source": source, "submitted_by": submitted_by},
         history=True,
+        completes_only=athletes_own_entry(items, submitted_by),
+        on_kept=conflicts_record(source, submitted_by),
         scope=scope,
     )
+
+
+def athletes_own_entry(items: Sequence[Any], submitted_by: User) -> Callable[[DailyLog], bool]:
+    """Whether a stored log is the athlete's own entry that this writer may only complete: the
+    athlete logged it (on the phone, or with their own login) and the writer is someone else (a
+    device, a club system, a clinician's import). The athlete's value wins; blanks are filled."""
+    owners: dict[int, int | None] = {}
+
+    def own(log: DailyLog) -> bool:
+        if not owners:
+            wanted = {_athlete_id(item) for item in items} - {None}
+            owners.update(Athlete.objects.filter(pk__in=wanted).values_list("pk", "user_id"))
+        athlete_user = owners.get(log.athlete_id)
+        if athlete_user is not None and submitted_by.pk == athlete_user:
+            return False  # the athlete corrects their own day
+        return log.source == Source.WEB or (
+            athlete_user is not None and log.submitted_by_id == athlete_user
+        )
+
+    return own
+
+
+def conflicts_record(source: str, submitted_by: User):
+    """Keep each value not used (``ValueConflict``) for the clinician."""
+
+    def record(kept: list[tuple[Row, DailyLog, dict[str, tuple[Any, Any]]]]) -> None:
+        found = [
+            ValueConflict(
+                athlete_id=log.athlete_id,
+                date=log.date,
+                field=name,
+                kept=_shown(old)[:200],
+                offered=_shown(new)[:200],
+                source=source,
+                submitted_by=submitted_by,
+            )
+            for _, log, held in kept
+            for name, (old, new) in held.items()
+        ]
+
+        # A retry or a resend offers the same again: kept once.
+        def key(c):
+            return (c.athlete_id, c.date, c.field, c.kept, c.offered, c.source)
+
+        seen = set(
+            ValueConflict.objects.filter(
+                athlete_id__in={c.athlete_id for c in found}, date__in={c.date for c in found}
+            ).values_list("athlete_id", "date", "field", "kept", "offered", "source")
+        )
+        ValueConflict.objects.bulk_create(c for c in found if key(c) not in seen)
+
+    return record
+
+
+def _shown(value: Any) -> str:
+    return "(none)" if value is None else str(value)
 
 
 def activity_sessions_upsert(
@@ -362,7 +421,8 @@ def _ingest(
         writer = Writer(user=submitted_by, **write)
         written, stored, queued = writer.write_retrying(rows, loggable)
         for index, (status, obj, errors) in written.items():
-            outcomes[index] = ItemOutcome(index, status, obj.pk if obj else None, errors)
+            kept = sorted(writer.kept.get(index, {}))
+            outcomes[index] = ItemOutcome(index, status, obj.pk if obj else None, errors, kept)
     results = [outcomes[i] for i in range(len(items))]
     return BulkOutcome(results=results, evaluations_queued=queued, objects=stored)
 

@@ -55,6 +55,13 @@ class Writer:
     user: User
     history: bool = False
     other_athlete: str | None = None
+    # A stored row the writer may only complete (the athlete's own entry, written by another
+    # source): blanks are filled, a different value is kept and reported (``kept``).
+    completes_only: Callable[[Any], bool] | None = None
+    on_kept: Callable[[list[tuple[Row, Any, dict[str, tuple[Any, Any]]]]], None] | None = None
+
+    def __post_init__(self) -> None:
+        self.kept: dict[int, dict[str, tuple[Any, Any]]] = {}
 
     def write_retrying(
         self, rows: list[Row], loggable: Mapping[int, list[int]]
@@ -91,6 +98,7 @@ class Writer:
 
     def write(self, rows: list[Row]) -> tuple[Written, dict[int, models.Model]]:
         """Lock the stored rows of these keys, then insert, update or leave each."""
+        self.kept = {}
         found = self.model.objects.select_for_update().filter(**self.lookup(rows)).order_by("pk")
         by_key: dict[tuple, list] = {}
         for obj in found:
@@ -108,26 +116,44 @@ class Writer:
                 written[row.index] = (INVALID, None, {"external_id": [other]})
             elif obj is None:
                 to_create.append((row, self.build(row)))
-            elif self._change(obj, row, update_fields, now):
+            elif self._change(obj, row, update_fields, now, self._completes_only(obj)):
                 to_update.append(obj)
                 written[row.index] = (UPDATED, obj, {})
             else:
                 written[row.index] = (UNCHANGED, obj, {})
         written.update(self._create(to_create))
         self._update(to_update, update_fields)
+        if self.kept and self.on_kept is not None:
+            by_index = {row.index: row for row in rows}
+            self.on_kept(
+                [(by_index[i], written[i][1], held) for i, held in sorted(self.kept.items())]
+            )
         stored = {index: obj for index, (_, obj, _) in written.items() if obj is not None}
         return written, stored
 
-    def _change(self, obj: models.Model, row: Row, update_fields: set[str], now) -> bool:
-        """Set the row's changed values on the stored ``obj``; whether any changed."""
+    def _completes_only(self, obj: models.Model) -> bool:
+        return self.completes_only is not None and self.completes_only(obj)
+
+    def _change(
+        self, obj: models.Model, row: Row, update_fields: set[str], now, completes_only=False
+    ) -> bool:
+        """Set the row's changed values on the stored ``obj``; whether any changed. A row the
+        writer only completes takes the values it lacks; its own are kept (``self.kept``)."""
         changed = [name for name, value in row.values.items() if getattr(obj, name) != value]
+        if completes_only:
+            held = [n for n in changed if getattr(obj, n) not in (None, "")]
+            if held:
+                self.kept[row.index] = {n: (getattr(obj, n), row.values[n]) for n in held}
+            changed = [n for n in changed if n not in held]
         if not changed:
             return False
         for name in changed:
             setattr(obj, name, row.values[name])
-        for name, value in self.on_update.items():
-            setattr(obj, name, value)
-        update_fields.update(changed, self.on_update)
+        if not completes_only:  # the row stays the athlete's: its source and author too
+            for name, value in self.on_update.items():
+                setattr(obj, name, value)
+            update_fields.update(self.on_update)
+        update_fields.update(changed)
         if hasattr(obj, "updated_at"):
             obj.updated_at = now
             update_fields.add("updated_at")

@@ -23,6 +23,7 @@ from monitoring.models.records import (
     ReminderPreference,
     Shoe,
     Source,
+    ValueConflict,
 )
 from monitoring.models.webhooks import WebhookDelivery, WebhookEndpoint
 
@@ -34,6 +35,7 @@ __all__ = [
     "CaseNote",
     "DailyLog",
     "DeviceMetric",
+    "ValueConflict",
     "DocumentField",
     "EducationCard",
     "Flag",

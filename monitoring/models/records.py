@@ -380,3 +380,27 @@ class ReminderPreference(models.Model):
     def __str__(self) -> str:
         state = f"at {self.time_of_day:%H:%M}" if self.enabled else "off"
         return f"Log reminder for {self.user}: {state}"
+
+
+class ValueConflict(models.Model):
+    """A value another source offered for a day the athlete logged themselves, not used: the
+    athlete's own entry wins; a device or club system fills only what the athlete left blank.
+    Kept for the clinician (the case page), who may ask which is right."""
+
+    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="value_conflicts")
+    date = models.DateField()
+    field = models.CharField(max_length=40)
+    kept = models.CharField(max_length=200, help_text="The athlete's value, kept.")
+    offered = models.CharField(max_length=200, help_text="The other source's value, not used.")
+    source = models.CharField(max_length=60)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["athlete", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.field} on {self.date}: kept {self.kept}, not {self.offered}"

@@ -169,6 +169,15 @@ class BulkItemResultSerializer(serializers.Serializer):
         child=serializers.ListField(child=serializers.CharField()),
         help_text="For an item not stored: messages by field.",
     )
+    kept = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text=(
+            "Daily logs: the fields whose value the athlete entered themselves and that were "
+            "kept over the item's (the athlete's entry wins; yours fills only blanks and is "
+            "shown to the clinician)."
+        ),
+    )
 
 
 class BulkResultSerializer(serializers.Serializer):

@@ -8,15 +8,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from athletes import permissions
 from athletes.models import CareTeamMember, Case, User
 from athletes.sites import BY_CODE
 from monitoring import charts, device_charts, metrics
 from monitoring.evaluation import selectors
-from monitoring.models import ActivitySession, Assessment, DailyLog, DeviceMetric, Flag
+from monitoring.models import (
+    ActivitySession,
+    Assessment,
+    DailyLog,
+    DeviceMetric,
+    Flag,
+    ValueConflict,
+)
 from monitoring.models.care import CaseNote
 from monitoring.surfaces.clinic.view_models.care_team import CareTeamPanel, care_team_panel
 from monitoring.surfaces.clinic.view_models.common import (
@@ -66,6 +75,7 @@ class CasePage:
     load_chart: str = ""
     sleep_chart: str = ""
     device_chart: str = ""
+    conflicts: list[ValueConflict] = field(default_factory=list)
     assessments: list[Assessment] = field(default_factory=list)
     history: list[HistoryItem] = field(default_factory=list)
     last_decision: PhaseTransition | None = None
@@ -255,10 +265,21 @@ def _add_history(
         page.last_decision = own[-1]
 
 
+CONFLICTS_SHOWN = 20
+
+
+def _log_field_label(name: str) -> str:
+    try:
+        return str(DailyLog._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
 def add_charts(page: CasePage) -> None:
     """The page's Plotly charts: pain for clinical viewers, load for those who see load.
 
-    Three queries: the daily logs and the sessions of the chart's period (sessions from earlier,
+    Four queries: the daily logs (and the values other sources offered for them, not used)
+    and the sessions of the chart's period (sessions from earlier,
     so that the acute:chronic ratio has its history), and the wearable samples of the device
     chart (steps, cadence, ground contact: charted, never gated).
     """
@@ -284,6 +305,15 @@ def add_charts(page: CasePage) -> None:
             fields=("pain_rest", "pain_during", "pain_after", "pain_next_morning"),
             night=[row[0] for row in rows if row[-1]],
         )
+        # Values a device or club system offered for days the athlete logged, not used (the
+        # athlete's entry wins): the clinician may ask which is right. One query.
+        page.conflicts = list(
+            ValueConflict.objects.filter(
+                athlete_id=case.athlete_id, date__gte=start, date__lte=today
+            ).select_related("submitted_by")[:CONFLICTS_SHOWN]
+        )
+        for conflict in page.conflicts:
+            conflict.label = capfirst(_log_field_label(conflict.field))
         if can["sleep"]:
             # Sleep beside pain during activity, from the same logs (no query of its own).
             hours = {row[0]: float(row[-2]) for row in rows if row[-2] is not None}

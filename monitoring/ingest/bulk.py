@@ -190,9 +190,12 @@ def daily_logs_upsert(
 
 def athletes_own_entry(items: Sequence[Any], submitted_by: User) -> Callable[[DailyLog], bool]:
     """Whether a stored log is the athlete's own entry that this writer may only complete: the
-    athlete logged it (on the phone, or with their own login) and the writer is someone else (a
-    device, a club system, a clinician's import). The athlete's value wins; blanks are filled."""
+    athlete logged it (on the phone, or with their own login) and the writer is an integration
+    (a device, a club system). The athlete's value wins; blanks are filled. A clinician's
+    correction is theirs to make, and the history names them."""
     owners: dict[int, int | None] = {}
+    if submitted_by.kind != User.Kind.INTEGRATION:
+        return lambda log: False
 
     def own(log: DailyLog) -> bool:
         if not owners:

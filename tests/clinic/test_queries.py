@@ -158,12 +158,12 @@ def test_the_case_page_is_constant_in_logs_flags_assessments_and_transitions(
     client.force_login(dana)
     # 1 session, 2 user, 3 the case (athlete, team, viewer role), 4 care team with users,
     # 5 plans, 6 their phases, 7-10 the snapshot (plan, logs, sessions, assessments),
-    # 11 transitions, 12 flags, 13 assessments, 14 plan edits, 15 the chart's logs,
-    # 16 the chart's sessions, 17 the device chart's wearable samples, 18 the red-flag count of
-    # the navigation, 19-20 the care panel (next review, latest notes), 21 the access log's one
-    # insert; for the lead, who manages the care team: 22 the clinic's staff to add, 23 the
-    # athlete's waiting invitation (no login).
-    with django_assert_num_queries(23):
+    # 11 transitions, 12 flags, 13 assessments, 14 plan edits, 15 the chart's logs, 16 the
+    # values other sources offered for them and not used, 17 the chart's sessions, 18 the device
+    # chart's wearable samples, 19 the red-flag count of the navigation, 20-21 the care panel
+    # (next review, latest notes), 22 the access log's one insert; for the lead, who manages the
+    # care team: 23 the clinic's staff to add, 24 the athlete's waiting invitation (no login).
+    with django_assert_num_queries(24):
         response = client.get(reverse("clinic:case", kwargs={"case_id": case.pk}))
     html = response.content.decode()
     assert html.count("Hold 0") == 1 and f"Hold {days - 10}" in html

@@ -23,6 +23,7 @@ import uuid
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
+from django.urls import NoReverseMatch, reverse
 from django.utils.cache import get_conditional_response, set_response_etag
 from rest_framework import exceptions, permissions, throttling
 from rest_framework.filters import BaseFilterBackend
@@ -115,12 +116,19 @@ def _created_location(request: HttpRequest, response: HttpResponse) -> None:
     if response.status_code != 201 or response.has_header("Location"):
         return
     match = getattr(request, "resolver_match", None)
-    actions = getattr(getattr(match, "func", None), "actions", None) or {}
-    if actions.get("post") != "create":
-        return
+    func = getattr(match, "func", None)
     data = getattr(response, "data", None)
-    if isinstance(data, dict) and isinstance(data.get("id"), int):
-        response["Location"] = request.build_absolute_uri(f"{request.path}{data['id']}/")
+    if not isinstance(data, dict) or not isinstance(data.get("id"), int):
+        return
+    basename = (getattr(func, "initkwargs", None) or {}).get("basename")
+    try:  # the created object's detail route (a create, an upload, a nested action)
+        location = reverse(f"{basename}-detail", kwargs={"pk": data["id"]}) if basename else None
+    except NoReverseMatch:
+        location = None
+    if location is None and (getattr(func, "actions", None) or {}).get("post") == "create":
+        location = f"{request.path}{data['id']}/"
+    if location is not None:
+        response["Location"] = request.build_absolute_uri(location)
 
 
 def _conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
@@ -241,7 +249,10 @@ def known_query_parameters(view) -> set[str]:
     known |= set(getattr(view, "query_parameters", ()))
     filterset = getattr(view, "filterset_class", None)
     if filterset is not None:
-        known |= set(filterset.base_filters)
+        for name, declared in filterset.base_filters.items():
+            # a range filter reads its widget's suffixes (date_after, date_before), not its name
+            suffixes = getattr(declared.field.widget, "suffixes", None)
+            known |= {f"{name}_{s}" if s else name for s in suffixes} if suffixes else {name}
     known |= set(getattr(view, "filterset_fields", None) or ())
     if getattr(view, "ordering_fields", None) or getattr(view, "ordering", None):
         known.add(api_settings.ORDERING_PARAM)

@@ -190,12 +190,10 @@ def daily_logs_upsert(
 
 def athletes_own_entry(items: Sequence[Any], submitted_by: User) -> Callable[[DailyLog], bool]:
     """Whether a stored log is the athlete's own entry that this writer may only complete: the
-    athlete logged it (on the phone, or with their own login) and the writer is an integration
-    (a device, a club system). The athlete's value wins; blanks are filled. A clinician's
-    correction is theirs to make, and the history names them."""
+    athlete logged it (on the phone, or with their own login) and the writer is anyone else (a
+    device, a club system, a clinician's import). The athlete's self-report wins; blanks are
+    filled, and a differing value is set aside for the clinician to discuss with them."""
     owners: dict[int, int | None] = {}
-    if submitted_by.kind != User.Kind.INTEGRATION:
-        return lambda log: False
 
     def own(log: DailyLog) -> bool:
         if not owners:
@@ -266,6 +264,11 @@ def activity_sessions_upsert(
         athlete_id = _athlete(item, loggable)
         day = check_date(item.get("date"), today=days(athlete_id))
         source = item.get("source") or Source.DEVICE
+        if source == Source.WEB and submitted_by.kind != User.Kind.ATHLETE:
+            raise ApplicationError(
+                "The web source is the athlete's own phone.",
+                {"source": "Use api, device or import: web is the athlete's own phone."},
+            )
         external_id = str(item.get("external_id") or "").strip()
         if not external_id:
             raise ApplicationError(

@@ -145,3 +145,11 @@ def test_acknowledging_and_resolving_a_flag_move_its_updated_at(client, case, cl
     flag_services.flag_resolve(flag=flag, by=clinician, resolution="Settled on rest.")
     assert flag.pk in ids()
     assert TODAY.isoformat() in client.get(f"/api/v1/flags/{flag.pk}/").json()["updated_at"]
+
+
+def test_range_filters_take_their_suffixed_names_not_the_bare_one(client):
+    for url, name in (("/api/v1/daily-logs/", "date"), ("/api/v1/flags/", "raised")):
+        assert client.get(url, {f"{name}_after": "2026-10-01"}).status_code == 200
+        assert client.get(url, {f"{name}_before": "2026-10-21"}).status_code == 200
+        bare = client.get(url, {name: "2026-10-20"})  # would filter nothing: named, refused
+        assert bare.status_code == 400 and name in bare.json()["errors"]

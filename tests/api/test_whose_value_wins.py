@@ -150,3 +150,31 @@ def test_a_mistaken_session_or_sample_is_deleted_by_its_source_only(
         assert model.objects.filter(pk=body["id"]).exists()
         assert api(integration).delete(url).status_code == 204
         assert not model.objects.filter(pk=body["id"]).exists()
+
+
+def test_a_clinicians_push_completes_the_athletes_day_too(api, case, clinician, logged):
+    """Whoever sends it, another's request never rewrites the athlete's self-report."""
+    response = api(clinician).post(
+        LOGS, {"items": [watch_day(case, pain_during=None, steps=9999)]}, format="json"
+    )
+    (result,) = response.json()["results"]
+    assert (result["status"], result["kept"]) == ("updated", ["pain_during"])
+    log = DailyLog.objects.get(pk=logged.pk)
+    assert (log.pain_during, log.steps, log.source) == (2, 9999, Source.WEB)
+
+
+def test_the_web_source_is_the_athletes_own(api, case, integration, plan):
+    response = api(integration).post(
+        "/api/v1/sessions/",
+        {
+            "athlete": case.athlete_id,
+            "date": str(DAY),
+            "activity": "walk_run",
+            "minutes": 30,
+            "source": "web",
+            "external_id": "web-2026-10-20-0060a4355dae",
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "athlete's own phone" in response.json()["errors"]["source"][0]

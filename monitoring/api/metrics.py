@@ -24,6 +24,7 @@ from monitoring.api.athlete_data import (
 )
 from monitoring.ingest import bulk as ingest
 from monitoring.models import DeviceMetric
+from rehab import api_auth as oauth
 
 
 class AwareDateTimeField(serializers.DateTimeField):
@@ -139,6 +140,7 @@ METRIC_EXAMPLE = OpenApiExample(
 class DeviceMetricViewSet(
     IngestViewMixin, ScopedViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
 ):
+    required_scopes = dict.fromkeys(["create", "bulk"], oauth.WRITE_METRICS)  # OAuth2
     serializer_class = DeviceMetricSerializer
     item_serializer_class = DeviceMetricItemSerializer
     upsert = staticmethod(ingest.device_metrics_upsert)

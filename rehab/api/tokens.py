@@ -14,11 +14,18 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from rehab.api_auth import (  # noqa: F401 (ExpiringTokenAuthentication: the personal tokens')
-    ExpiringTokenAuthentication,
-    token_expired,
-    token_expires_at,
-)
+from rehab.api_auth import ExpiringTokenAuthentication, token_expired, token_expires_at
+
+__all__ = [
+    "ExpiringTokenAuthentication",
+    "TokenResponseSerializer",
+    "TokenView",
+    "token_expired",
+    "token_expires_at",
+    "token_for",
+    "token_renew",
+    "token_revoke",
+]
 from rehab.api_conventions import AnonRateThrottle, ScopedRateThrottle
 
 

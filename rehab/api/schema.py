@@ -199,3 +199,11 @@ class OAuth2Scheme(DjangoOAuthToolkitScheme):
     subclass of its authentication."""
 
     target_class = "rehab.api_auth.OAuth2Authentication"
+
+    def get_security_requirement(self, auto_schema):
+        # A write no scope names is refused to every access token: no oauth2 requirement (an
+        # empty list would read "any access token").
+        requirement = super().get_security_requirement(auto_schema)
+        if isinstance(requirement, dict) and not any(requirement.values()):
+            return None
+        return requirement

@@ -192,3 +192,30 @@ def test_the_token_exchange_replaces_an_expired_token(settings):
     assert response.status_code == 200
     assert response.json()["token"] != old.key
     assert response.json()["expires_at"].startswith("2027-04-20")
+
+
+def test_every_api_view_checks_token_scopes_unless_it_is_public():
+    """A view that lists its own permission classes must keep TokenScopes among them, or an
+    access token's scopes would not limit it."""
+    from django.urls import URLResolver, get_resolver
+    from rest_framework.permissions import AllowAny
+    from rest_framework.views import APIView
+
+    from rehab.api_auth import TokenScopes
+
+    def views(patterns):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from views(pattern.url_patterns)
+            else:
+                yield getattr(pattern.callback, "cls", None)
+
+    api = [v for v in views(get_resolver().url_patterns) if v and issubclass(v, APIView)]
+    assert len(api) > 20
+    unchecked = {
+        v.__name__
+        for v in api
+        if AllowAny not in v.permission_classes and TokenScopes not in v.permission_classes
+    }
+    # DRF's password exchange (AllowAny is its own: it hands out personal tokens)
+    assert unchecked <= {"TokenView"}

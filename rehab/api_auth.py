@@ -82,14 +82,17 @@ class OAuth2Authentication(_OAuth2Authentication):
     were not provided"."""
 
     def authenticate(self, request):
+        # Only an ``Authorization: Bearer`` header is read (never a token in the body or the
+        # query): DOT reads the request's form body, which would parse any other request's
+        # body before its credentials are checked (an anonymous upload: a 415, not a 401).
+        if not _bearer(request):
+            return None
         result = super().authenticate(request)
         if result is None:
-            if _bearer(request):
-                raise InvalidToken(
-                    "This access token is unknown, revoked or expired: ask "
-                    f"{TOKEN_URL} for a new one (access tokens last an hour)."
-                )
-            return None
+            raise InvalidToken(
+                "This access token is unknown, revoked or expired: ask "
+                f"{TOKEN_URL} for a new one (access tokens last an hour)."
+            )
         user, token = result
         # A client-credentials token is the client's own (DOT stores no user on it): it acts
         # as the integration account that owns the client.

@@ -357,6 +357,16 @@ OAUTH2_PROVIDER = {
     },
     "DEFAULT_SCOPES": ["read"],
     "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("REHAB_OAUTH_TOKEN_SECONDS", default=60 * 60),
+    # RFC 9700 (OAuth 2.0 Security BCP; check --deploy): no implicit or password grant, no
+    # "plain" PKCE, access tokens never in the query string and stored hashed, https redirects.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,  # tokens kept hashed, like client secrets
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
 }
 
 # Absolute links in e-mails (reminders, notes, reviews), e.g. https://rehab.example.org

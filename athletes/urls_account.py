@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from athletes import two_factor
-from athletes.account import clinic, email, invitations
+from athletes.account import clinic, email, invitations, tokens
 
 app_name = "account"
 urlpatterns = [
@@ -32,7 +32,15 @@ urlpatterns = [
         name="invitation_revoke",
     ),
     path("clinic/teams/", clinic.team_create, name="team_create"),
+    path("clinic/integrations/", clinic.integration_create, name="integration_create"),
+    path(
+        "clinic/integrations/<int:user_id>/revoke/",
+        clinic.integration_revoke,
+        name="integration_revoke",
+    ),
     path("", email.account, name="home"),
+    path("api-token/new/", tokens.token_new, name="token_new"),
+    path("api-token/revoke/", tokens.token_revoke_view, name="token_revoke"),
     path("email/", email.email_change, name="email_change"),
     path("email/confirm/<str:signed>/", email.email_confirm, name="email_confirm"),
     path(

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.urls import include, path
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from oauth2_provider import views as oauth2_views
 
 from athletes.api.athletes import AthleteViewSet
 from athletes.api.care_team import CareTeamMemberViewSet
@@ -61,6 +62,10 @@ class OfflineSwaggerView(SpectacularSwaggerSplitView):
 
 urlpatterns = [
     path("v1/auth/token/", TokenView.as_view(), name="api-token"),
+    # OAuth2 (RFC 6749 section 4.4, client credentials): django-oauth-toolkit's token endpoint,
+    # its answers and errors in OAuth2's form ({"access_token": ...}, {"error": ...}).
+    path("v1/oauth/token/", oauth2_views.TokenView.as_view(), name="api-oauth-token"),
+    path("v1/oauth/revoke/", oauth2_views.RevokeTokenView.as_view(), name="api-oauth-revoke"),
     path("v1/", include(([*router.urls, *fhir_urls], "api"), namespace="api")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", OfflineSwaggerView.as_view(url_name="schema"), name="api-docs"),

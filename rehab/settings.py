@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
+    "oauth2_provider",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -281,12 +282,16 @@ if PRODUCTION:
 
 REST_FRAMEWORK = {
     # Token first: a request without credentials gets 401 with ``WWW-Authenticate: Token``.
+    # A personal token expires (REHAB_API_TOKEN_DAYS); an integration's OAuth2 access token
+    # (``Authorization: Bearer``) carries scopes, checked by rehab.api_auth.TokenScopes.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "rehab.api_auth.ExpiringTokenAuthentication",
+        "rehab.api_auth.OAuth2Authentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
+        "rehab.api_auth.TokenScopes",  # an OAuth2 token acts within its scopes
         "rehab.api_conventions.KnownQueryParameters",  # an unknown query parameter is a 400
     ],
     "DEFAULT_PARSER_CLASSES": [
@@ -329,6 +334,39 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # Integrations: OAuth2's client-credentials grant (docs/api.md, "1. Get a token").
+    "OAUTH2_FLOWS": ["clientCredentials"],
+    "OAUTH2_TOKEN_URL": "/api/v1/oauth/token/",
+}
+
+# Personal API tokens (``Authorization: Token``) expire this many days after they were made;
+# an expired one is a 401 saying so, and its owner makes a new one (account page, or
+# POST /api/v1/auth/token/).
+REHAB_API_TOKEN_DAYS = env.int("REHAB_API_TOKEN_DAYS", default=90)
+
+# Integrations (docs/api.md, "1. Get a token"): an integration account's OAuth2 client asks
+# POST /api/v1/oauth/token/ for an access token (client credentials grant) with some of these
+# scopes; the token lasts an hour. No scope asked: ``read`` only.
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "read": "Read what the account may read: cases, plans, logs, sessions, metrics, flags",
+        "write:logs": "Record daily logs",
+        "write:sessions": "Record sessions and upload activity files",
+        "write:metrics": "Record device metrics",
+        "invitations": "Read, send and revoke invitations",
+    },
+    "DEFAULT_SCOPES": ["read"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("REHAB_OAUTH_TOKEN_SECONDS", default=60 * 60),
+    # RFC 9700 (OAuth 2.0 Security BCP; check --deploy): no implicit or password grant, no
+    # "plain" PKCE, access tokens never in the query string and stored hashed, https redirects.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,  # tokens kept hashed, like client secrets
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
 }
 
 # Absolute links in e-mails (reminders, notes, reviews), e.g. https://rehab.example.org

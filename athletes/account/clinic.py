@@ -16,8 +16,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from athletes import permissions
-from athletes.account.forms import ClinicSetupForm, StaffInvitationForm, TeamForm
+from athletes.account.forms import (
+    ClinicSetupForm,
+    IntegrationForm,
+    StaffInvitationForm,
+    TeamForm,
+)
 from athletes.models import Clinic, Invitation, Team, User
+from athletes.services import integrations
 from athletes.services import invitations as service
 from rehab.errors import ApplicationError
 
@@ -54,7 +60,15 @@ def clinic(request: HttpRequest) -> HttpResponse:
     return _clinic_page(request)
 
 
-def _clinic_page(request, invite_form=None, team_form=None, issued=None, status=200):
+def _clinic_page(
+    request,
+    invite_form=None,
+    team_form=None,
+    issued=None,
+    status=200,
+    integration_form=None,
+    issued_client=None,
+):
     user = request.user
     admin = permissions.can_administer_clinic(user)
     staff = (
@@ -71,6 +85,7 @@ def _clinic_page(request, invite_form=None, team_form=None, issued=None, status=
             .prefetch_related("teams")
         )
     teams = Team.objects.filter(clinic_id=user.clinic_id).prefetch_related("staff")
+    clients = list(integrations.integrations_of_clinic(clinic_id=user.clinic_id)) if admin else []
     context = {
         "clinic": user.clinic,
         "admin": admin,
@@ -81,6 +96,9 @@ def _clinic_page(request, invite_form=None, team_form=None, issued=None, status=
         "invite_form": invite_form or StaffInvitationForm(clinic_id=user.clinic_id),
         "team_form": team_form or TeamForm(),
         "issued": issued,
+        "integrations": clients,
+        "integration_form": integration_form or IntegrationForm(clinic_id=user.clinic_id),
+        "issued_client": issued_client,
     }
     return render(request, "account/clinic.html", context, status=status)
 
@@ -170,3 +188,44 @@ def team_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Team {team.name} created.")
             return redirect("account:clinic")
     return _clinic_page(request, team_form=form, status=400)
+
+
+@never_cache
+@login_required
+@require_POST
+def integration_create(request: HttpRequest) -> HttpResponse:
+    """An integration account and its OAuth2 client; the client secret is shown once."""
+    if not permissions.can_administer_clinic(request.user):
+        raise Http404("No such page.")
+    form = IntegrationForm(request.POST, clinic_id=request.user.clinic_id)
+    if form.is_valid():
+        try:
+            issued = integrations.integration_create(
+                name=form.cleaned_data["name"],
+                teams=list(form.cleaned_data["teams"]),
+                created_by=request.user,
+            )
+        except ApplicationError as exc:
+            exc.add_to_form(form)
+        else:
+            return _clinic_page(request, issued_client=issued)
+    return _clinic_page(request, integration_form=form, status=400)
+
+
+@login_required
+@require_POST
+def integration_revoke(request: HttpRequest, user_id: int) -> HttpResponse:
+    if not permissions.can_administer_clinic(request.user):
+        raise Http404("No such page.")
+    account = User.objects.filter(
+        pk=user_id, clinic_id=request.user.clinic_id, kind=User.Kind.INTEGRATION, is_active=True
+    ).first()
+    if account is None:
+        raise Http404("No such integration.")
+    try:
+        integrations.integration_revoke(user=account, by=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{account} is revoked: its client and tokens no longer work.")
+    return redirect("account:clinic")

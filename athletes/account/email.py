@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from athletes.account.forms import EmailChangeForm
+from athletes.account.tokens import token_context
 from athletes.models import User
 
 SALT = "account.email-change"
@@ -25,7 +26,7 @@ MAX_AGE = 2 * 24 * 60 * 60
 @never_cache
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    return render(request, "account/home.html", {})
+    return render(request, "account/home.html", token_context(request.user))
 
 
 @never_cache

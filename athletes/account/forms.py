@@ -43,6 +43,25 @@ class AthleteInvitationForm(forms.Form):
     )
 
 
+class IntegrationForm(forms.Form):
+    name = forms.CharField(
+        label="Integration name",
+        max_length=120,
+        help_text="The system that will call the API, e.g. the club's GPS platform.",
+    )
+    teams = forms.ModelMultipleChoiceField(
+        label="Teams it may record data for",
+        queryset=Team.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="It reaches the cases of these teams' athletes, nothing else.",
+    )
+
+    def __init__(self, *args, clinic_id: int | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["teams"].queryset = Team.objects.filter(clinic_id=clinic_id)
+
+
 class TeamForm(forms.Form):
     name = forms.CharField(label="Team name", max_length=120)
     sport = forms.CharField(label="Sport", max_length=80, required=False)

@@ -15,6 +15,7 @@ from athletes.models import AccessRecord, Athlete
 from athletes.permissions.classification import READS, FieldClass, class_of
 from athletes.services.access import record_access
 from rehab.api import CasePredicate, IdFilter, Pagination
+from rehab.api_auth import TokenScopes
 from rehab.api_conventions import KnownQueryParameters
 
 
@@ -22,7 +23,9 @@ class ScopedViewMixin:
     """Gives a viewset the caller's `ApiScope` (their cases, loaded once per request)."""
 
     action_predicates: Mapping[str, Callable[..., bool]] = {}
-    permission_classes = [permissions.IsAuthenticated, CasePredicate]
+    permission_classes = [permissions.IsAuthenticated, TokenScopes, CasePredicate]
+    required_scopes: Mapping[str, str] = {}
+    """The OAuth2 scope each writing action needs (``rehab.api_auth``); reads need ``read``."""
     pagination_class = Pagination
     throttle_scope: str | None = None  # set per action, e.g. "bulk" (ScopedRateThrottle)
 

@@ -18,6 +18,7 @@ from athletes.models import Athlete, CareTeamMember, Case, Invitation, Team, Use
 from athletes.permissions.classification import FieldClass
 from athletes.services import invitations as service
 from rehab.api import ErrorSerializer, Pagination
+from rehab.api_auth import INVITATIONS, TokenScopes
 from rehab.api_conventions import KnownQueryParameters
 
 
@@ -144,7 +145,11 @@ REVOKED_EXAMPLE = OpenApiExample(
 )
 class InvitationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = InvitationSerializer
-    permission_classes = [IsAuthenticated, KnownQueryParameters]
+    permission_classes = [IsAuthenticated, TokenScopes, KnownQueryParameters]
+    # An OAuth2 token reads and writes invitations with the ``invitations`` scope only.
+    required_scopes = dict.fromkeys(
+        ["list", "retrieve", "create", "revoke", "send_again"], INVITATIONS
+    )
     pagination_class = Pagination
 
     def get_queryset(self):

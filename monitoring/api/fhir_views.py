@@ -35,6 +35,7 @@ from athletes.services.access import record_access
 from monitoring.api import fhir_definitions as defs
 from monitoring.api.fhir import questionnaire_response
 from monitoring.models import DailyLog
+from rehab.api_auth import TokenScopes
 from rehab.errors import api_exception_handler
 
 FHIR_JSON = "application/fhir+json"
@@ -186,7 +187,7 @@ RESPONSE_EXAMPLE = OpenApiExample(
 
 class FHIRView(APIView):
     renderer_classes = [FHIRRenderer, JSONRenderer]
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [permissions.IsAuthenticated, TokenScopes]
 
     def get_exception_handler(self):
         return fhir_exception_handler

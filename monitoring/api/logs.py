@@ -32,6 +32,7 @@ from monitoring.api.athlete_data import (
 from monitoring.ingest import bulk as ingest
 from monitoring.models import DailyLog, Source
 from monitoring.schema import LOG_FIELDS
+from rehab import api_auth as oauth
 from rehab.api import AccessViewMixin, IsoDateTimeFilter, clinical_access, summary_access
 
 
@@ -179,6 +180,7 @@ class DailyLogViewSet(
     mixins.CreateModelMixin,
     viewsets.ReadOnlyModelViewSet,
 ):
+    required_scopes = dict.fromkeys(["create", "bulk"], oauth.WRITE_LOGS)  # OAuth2
     clinical_serializer_class = DailyLogClinicalSerializer
     summary_serializer_class = DailyLogReceiptSerializer
     serializer_class = DailyLogReceiptSerializer

@@ -25,6 +25,7 @@ from monitoring.api.athlete_data import (
 )
 from monitoring.ingest import bulk as ingest
 from monitoring.models import DeviceMetric
+from rehab import api_auth as oauth
 
 
 class AwareDateTimeField(serializers.DateTimeField):
@@ -144,6 +145,7 @@ class DeviceMetricViewSet(
     mixins.CreateModelMixin,
     viewsets.ReadOnlyModelViewSet,
 ):
+    required_scopes = dict.fromkeys(["create", "bulk", "destroy"], oauth.WRITE_METRICS)  # OAuth2
     serializer_class = DeviceMetricSerializer
     item_serializer_class = DeviceMetricItemSerializer
     upsert = staticmethod(ingest.device_metrics_upsert)

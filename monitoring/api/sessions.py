@@ -39,6 +39,7 @@ from monitoring.ingest.files import activity_file_upload
 from monitoring.models import ActivitySession, Source
 from monitoring.schema import SESSION_CLINICAL_ONLY, SESSION_FIELDS
 from protocols.models import Activity
+from rehab import api_auth as oauth
 from rehab.api import AccessViewMixin, IsoDateTimeFilter, clinical_access, summary_access
 
 
@@ -203,6 +204,9 @@ class ActivitySessionViewSet(
     mixins.CreateModelMixin,
     viewsets.ReadOnlyModelViewSet,
 ):
+    required_scopes = dict.fromkeys(  # OAuth2
+        ["create", "bulk", "files", "destroy"], oauth.WRITE_SESSIONS
+    )
     clinical_serializer_class = SessionClinicalSerializer
     summary_serializer_class = SessionLoadSerializer
     serializer_class = SessionLoadSerializer

@@ -20,6 +20,7 @@ from monitoring.models import WebhookDelivery, WebhookEndpoint
 from monitoring.webhooks import selectors, services
 from monitoring.webhooks.policy import EVENTS
 from rehab.api import ErrorSerializer, Pagination
+from rehab.api_auth import TokenScopes
 from rehab.api_conventions import KnownQueryParameters
 
 
@@ -164,7 +165,8 @@ CREATED = OpenApiExample(
 )
 class WebhookEndpointViewSet(viewsets.ModelViewSet):
     serializer_class = WebhookEndpointSerializer
-    permission_classes = [IsAuthenticated, KnownQueryParameters]
+    # an access token reads with `read`; managing endpoints takes a personal token or a login
+    permission_classes = [IsAuthenticated, TokenScopes, KnownQueryParameters]
     pagination_class = Pagination
 
     def get_queryset(self):

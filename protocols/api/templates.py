@@ -12,6 +12,7 @@ from athletes import permissions
 from athletes.api.base import ClassifiedSerializer, ScopedViewMixin
 from athletes.sites import SITE_CHOICES
 from protocols.models import PhaseTemplate, ProtocolTemplate
+from rehab.api_auth import TokenScopes
 
 CRITERIA_HELP = "Items of the criteria language (docs/criteria.md): a `kind` and its parameters."
 
@@ -122,7 +123,7 @@ class ReadsTemplateLibrary(BasePermission):
     ),
 )
 class ProtocolTemplateViewSet(ScopedViewMixin, viewsets.ReadOnlyModelViewSet):
-    permission_classes = [IsAuthenticated, ReadsTemplateLibrary]
+    permission_classes = [IsAuthenticated, TokenScopes, ReadsTemplateLibrary]
     serializer_class = ProtocolTemplateSerializer
     filterset_class = ProtocolTemplateFilter
     ordering_fields = ["id", "slug", "version", "name"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from drf_spectacular import openapi
+from drf_spectacular.contrib.django_oauth_toolkit import DjangoOAuthToolkitScheme
 from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
@@ -199,3 +200,19 @@ class BulkResultSerializer(serializers.Serializer):
         child=serializers.ListField(child=serializers.CharField()),
         help_text="Messages by `items.<index>.<field>`; empty when every item was valid.",
     )
+
+
+class OAuth2Scheme(DjangoOAuthToolkitScheme):
+    """The OpenAPI security scheme ``oauth2`` (client credentials) with each operation's scope:
+    drf-spectacular's extension for django-oauth-toolkit, pointed at ``rehab.api_auth``'s
+    subclass of its authentication."""
+
+    target_class = "rehab.api_auth.OAuth2Authentication"
+
+    def get_security_requirement(self, auto_schema):
+        # A write no scope names is refused to every access token: no oauth2 requirement (an
+        # empty list would read "any access token").
+        requirement = super().get_security_requirement(auto_schema)
+        if isinstance(requirement, dict) and not any(requirement.values()):
+            return None
+        return requirement

@@ -1,7 +1,10 @@
-"""``POST /api/v1/auth/token/``: a username and password exchanged for the account's token."""
+"""Personal API tokens (DRF's, one per account): ``POST /api/v1/auth/token/`` exchanges a
+username and password for the account's token, and a token expires ``REHAB_API_TOKEN_DAYS``
+after it was made (an expired one is a 401 saying so; its owner makes a new one)."""
 
 from __future__ import annotations
 
+from django.db import transaction
 from django_otp import user_has_device
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
@@ -11,18 +14,58 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from rehab.api_auth import ExpiringTokenAuthentication, token_expired, token_expires_at
+
+__all__ = [
+    "ExpiringTokenAuthentication",
+    "TokenResponseSerializer",
+    "TokenView",
+    "token_expired",
+    "token_expires_at",
+    "token_for",
+    "token_renew",
+    "token_revoke",
+]
 from rehab.api_conventions import AnonRateThrottle, ScopedRateThrottle
 
 
 class TokenResponseSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
+    expires_at = serializers.DateTimeField(
+        help_text="When the token stops working (`REHAB_API_TOKEN_DAYS` after it was made)."
+    )
+
+
+def token_for(user) -> Token:
+    """The account's token, a new one if it had none or its own has expired."""
+    with transaction.atomic():
+        token = Token.objects.select_for_update().filter(user=user).first()
+        if token is not None and token_expired(token):
+            token.delete()
+            token = None
+        return token or Token.objects.create(user=user)
+
+
+def token_renew(user) -> Token:
+    """A new token for the account; the old one (if any) stops working at once."""
+    with transaction.atomic():
+        Token.objects.filter(user=user).delete()
+        return Token.objects.create(user=user)
+
+
+def token_revoke(user) -> bool:
+    """The account's token stops working; False if it had none."""
+    deleted, _ = Token.objects.filter(user=user).delete()
+    return bool(deleted)
 
 
 @extend_schema(
     summary="Get your API token",
     description="Exchange a username and password for the account's token (the same token "
-    "every time, until an administrator revokes it). Integration accounts usually get theirs "
-    "from an administrator instead (`manage.py drf_create_token <username>`). Limited to a "
+    "every time until it expires, `REHAB_API_TOKEN_DAYS` after it was made, 90 by default, or "
+    "is revoked on the account page; then a new one). Integration accounts use OAuth2 instead: "
+    "their client asks `POST /api/v1/oauth/token/` for an hour's access token with scopes "
+    "(client credentials grant; the clinic administrator makes the client). Limited to a "
     "few attempts an hour per address.",
     request=AuthTokenSerializer,
     responses={200: TokenResponseSerializer},
@@ -35,7 +78,10 @@ class TokenResponseSerializer(serializers.Serializer):
         ),
         OpenApiExample(
             "The token",
-            value={"token": "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"},
+            value={
+                "token": "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b",
+                "expires_at": "2027-03-06T09:00:00Z",
+            },
             response_only=True,
         ),
         OpenApiExample(
@@ -69,5 +115,5 @@ class TokenView(ObtainAuthToken):
             raise PermissionDenied(
                 "This account uses two-step login; API tokens are for integration accounts."
             )
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token = token_for(user)
+        return Response({"token": token.key, "expires_at": token_expires_at(token)})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 from pathlib import Path
 
@@ -23,7 +24,12 @@ def test_a_person_exchanges_a_password_for_their_token(clinician):
     client = APIClient()
     response = client.post(TOKEN_URL, {"username": "dana", "password": "s3cret-pass"})
     assert response.status_code == 200
-    assert response.json() == {"token": Token.objects.get(user=clinician).key}
+    token = Token.objects.get(user=clinician)
+    assert response.json()["token"] == token.key
+    # REHAB_API_TOKEN_DAYS (90) after it was made
+    assert response.json()["expires_at"].startswith(
+        (token.created + dt.timedelta(days=90)).date().isoformat()
+    )
     again = client.post(TOKEN_URL, {"username": "dana", "password": "s3cret-pass"})
     assert again.json() == response.json()  # the same token, not a new one
 

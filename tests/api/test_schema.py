@@ -98,8 +98,31 @@ def test_two_views_of_a_case_are_told_apart_by_access(schema):
         assert clinical_field not in summary
 
 
-def test_token_and_session_authentication_are_documented(schema):
-    assert set(schema["components"]["securitySchemes"]) == {"tokenAuth", "cookieAuth"}
+def test_token_session_and_oauth2_authentication_are_documented(schema):
+    schemes = schema["components"]["securitySchemes"]
+    assert set(schemes) == {"tokenAuth", "cookieAuth", "oauth2"}
+    flow = schemes["oauth2"]["flows"]["clientCredentials"]
+    assert flow["tokenUrl"] == "/api/v1/oauth/token/"
+    assert set(flow["scopes"]) == {
+        "read",
+        "write:logs",
+        "write:sessions",
+        "write:metrics",
+        "invitations",
+    }
+
+
+def test_each_operation_states_the_oauth2_scope_it_needs(schema):
+    def oauth2(path, method):
+        found = [s["oauth2"] for s in schema["paths"][path][method]["security"] if "oauth2" in s]
+        return found[0] if found else None
+
+    assert oauth2("/api/v1/daily-logs/bulk/", "post") == ["write:logs"]
+    assert oauth2("/api/v1/sessions/files/", "post") == ["write:sessions"]
+    assert oauth2("/api/v1/device-metrics/bulk/", "post") == ["write:metrics"]
+    assert oauth2("/api/v1/invitations/", "get") == ["invitations"]
+    assert oauth2("/api/v1/cases/", "get") == ["read"]
+    assert oauth2("/api/v1/plans/{id}/transitions/", "post") is None  # no access token may
 
 
 def test_schema_and_docs_are_served_with_local_assets():

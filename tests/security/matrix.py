@@ -15,6 +15,9 @@ from rest_framework.authtoken.models import Token
 
 from tests.coach.conftest import TODAY
 
+CREDENTIAL_ROUTES = {"api-token", "api-oauth-token", "api-oauth-revoke"}
+"""The API's routes that hand out or revoke credentials: called without any."""
+
 OBJECT_PARAMS = {"case_id", "flag_id", "review_id", "goal_id", "trial_id", "log_id", "pk"}
 """URL parameters that name a case or something of one (or a template of the library)."""
 
@@ -32,7 +35,7 @@ class Route:
 
     @property
     def api(self) -> bool:
-        return self.name.startswith("api:") or self.name == "api-token"
+        return self.name.startswith("api:") or self.name in CREDENTIAL_ROUTES
 
     @property
     def of_an_object(self) -> bool:
@@ -134,7 +137,7 @@ def client_for(user, route: Route) -> Client:
     client = Client(raise_request_exception=False)
     if user is None:
         return client
-    if route.api and route.name != "api-token":
+    if route.api and route.name not in CREDENTIAL_ROUTES:
         token, _ = Token.objects.get_or_create(user=user)
         client.defaults["HTTP_AUTHORIZATION"] = f"Token {token.key}"
     else:

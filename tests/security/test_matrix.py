@@ -346,6 +346,9 @@ MATRIX: dict[str, Expect] = {
     "account:two_factor": expect(anonymous=LOGIN, everyone=200, integration=403),
     "account:two_factor_verify": expect(anonymous=LOGIN, everyone=302),  # not turned on: home
     "account:home": expect(anonymous=LOGIN, everyone=200),
+    # Personal API tokens: a new one (shown on the page) and revoking it, each their owner's
+    "account:token_new": expect("POST", anonymous=LOGIN, everyone=200),
+    "account:token_revoke": expect("POST", anonymous=LOGIN, everyone=302),
     "care:notifications": expect(anonymous=LOGIN, everyone=200),
     "care:notification_count": expect(anonymous=LOGIN, everyone=200),
     "care:notification_read": expect("POST", anonymous=LOGIN, everyone=404),  # not theirs
@@ -369,6 +372,10 @@ MATRIX: dict[str, Expect] = {
     "account:invitation_revoke": expect(
         "POST", anonymous=LOGIN, everyone=404, foreign=404, clinician=302
     ),
+    # Integrations (OAuth2 clients): the clinic's administrator only (the clinician here); an
+    # empty form makes nothing, and no one here is an integration account of the clinic to revoke
+    "account:integration_create": expect("POST", anonymous=LOGIN, everyone=404, clinician=400),
+    "account:integration_revoke": expect("POST", anonymous=LOGIN, everyone=404),
     "account:team_create": expect(
         "POST", anonymous=LOGIN, everyone=404, clinician=400, physio=400
     ),  # an empty form; clinicians and physiotherapists create teams
@@ -411,6 +418,9 @@ MATRIX: dict[str, Expect] = {
     "schema": expect(anonymous=200, everyone=200, library=True),
     "api-docs": expect(anonymous=200, everyone=200, library=True),
     "api-token": expect("POST", anonymous=400, everyone=400),  # no credentials: a 400
+    # OAuth2's endpoints (django-oauth-toolkit) answer in OAuth2's form: no grant, no client
+    "api-oauth-token": expect("POST", anonymous=400, everyone=400),
+    "api-oauth-revoke": expect("POST", anonymous=400, everyone=400),
     "api:api-root": api_read(),
     "api:athlete-list": api_read(),
     "api:athlete-detail": api_read(),

@@ -86,7 +86,14 @@ CLINICAL_MARKERS: dict[str, tuple[str, ...]] = {
         r"re:\bNRS\b",  # the scale's name, not three letters of a random token
     ),
     "symptoms": ("swelling", "Swelling", "localized", "pain_character", "night_pain", "lasted"),
-    "wellbeing": ("Hooper", "fatigue", "Fatigue", "sleep_quality", "soreness", "Soreness"),
+    "wellbeing": (
+        r"re:\bHooper\s+(index|scale|items?)\b",  # the scale; not a factory's surname Hooper
+        "fatigue",
+        "Fatigue",
+        "sleep_quality",
+        "soreness",
+        "Soreness",
+    ),
     "log_notes": ("ZEBRA-LOG-NOTE", "ZEBRA-SESSION-NOTE", "ZEBRA-LOCATION"),
     "assessments": (
         "ZEBRA-ASSESSMENT",

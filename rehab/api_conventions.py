@@ -196,7 +196,7 @@ class ScopedRateThrottle(RateLimitHeaders, throttling.ScopedRateThrottle):
 class UpdatedAfterFilter(BaseFilterBackend):
     """``?updated_after=<ISO 8601 time>`` on every list whose rows have ``updated_at``: the rows
     changed at or after that time (every change moves ``updated_at``: ``rehab.db.MovesUpdatedAt``).
-    A view's own filterset may declare it instead (with its help text)."""
+    The one home of this filter: no view declares its own."""
 
     param = "updated_after"
 
@@ -205,9 +205,6 @@ class UpdatedAfterFilter(BaseFilterBackend):
         if model is None:
             serializer = getattr(view, "serializer_class", None)
             model = getattr(getattr(serializer, "Meta", None), "model", None)
-        declared = getattr(view, "filterset_class", None)
-        if declared is not None and self.param in declared.base_filters:
-            return False
         return model is not None and any(f.name == "updated_at" for f in model._meta.fields)
 
     def query_parameters(self, view) -> set[str]:

@@ -33,7 +33,7 @@ from monitoring.ingest import bulk as ingest
 from monitoring.models import DailyLog, Source
 from monitoring.schema import LOG_FIELDS
 from rehab import api_auth as oauth
-from rehab.api import AccessViewMixin, IsoDateTimeFilter, clinical_access, summary_access
+from rehab.api import AccessViewMixin, clinical_access, summary_access
 
 
 class DailyLogItemSerializer(serializers.ModelSerializer):
@@ -87,14 +87,11 @@ DAILY_LOG_RESPONSE = PolymorphicProxySerializer(
 
 
 class DailyLogFilter(AthleteDataFilter):
-    updated_after = IsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gte", help_text="Changed at or after this time."
-    )
     source = filters.ChoiceFilter(choices=Source.choices)
 
     class Meta:
         model = DailyLog
-        fields = ["athlete", "case", "date", "source", "updated_after"]
+        fields = ["athlete", "case", "date", "source"]
 
 
 LOG_ITEM = {

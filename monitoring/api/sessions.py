@@ -40,7 +40,7 @@ from monitoring.models import ActivitySession, Source
 from monitoring.schema import SESSION_CLINICAL_ONLY, SESSION_FIELDS
 from protocols.models import Activity
 from rehab import api_auth as oauth
-from rehab.api import AccessViewMixin, IsoDateTimeFilter, clinical_access, summary_access
+from rehab.api import AccessViewMixin, clinical_access, summary_access
 
 
 class ActivitySessionItemSerializer(serializers.ModelSerializer):
@@ -110,11 +110,10 @@ class ActivitySessionFilter(AthleteDataFilter):
     activity = filters.ChoiceFilter(choices=Activity.choices, help_text="The kind of session.")
     source = filters.ChoiceFilter(choices=Source.choices)
     external_id = filters.CharFilter()
-    updated_after = IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = ActivitySession
-        fields = ["athlete", "case", "date", "activity", "source", "external_id", "updated_after"]
+        fields = ["athlete", "case", "date", "activity", "source", "external_id"]
 
 
 class ActivityFileUploadSerializer(serializers.Serializer):

@@ -15,6 +15,10 @@ pytestmark = pytest.mark.usefixtures("today")
 
 
 def test_an_athlete_never_sees_another_athletes_logs(client, maya, ben):
+    # a name no factory gives anyone else on the page (a random "John" could be a clinician's)
+    maya.first_name = maya.athlete_profile.first_name = "Marisol"
+    maya.save()
+    maya.athlete_profile.save()
     log(maya, TODAY, pain_during=7, pain_location="MAYA-SECRET-SPOT", pain_character="sharp")
     log(ben, TODAY, pain_during=1)
     client.force_login(ben)

@@ -20,6 +20,7 @@ from protocols.engine.criteria import (
     pain_trend,
     phase,
     symptoms,
+    volume,
 )
 from protocols.engine.criteria.base import (
     REGISTRY,
@@ -76,6 +77,7 @@ for _kind in (
     case_facts.OrthopaedicDecision,
     case_facts.FemoralNeckFindings,
     case_facts.BoneHealthScreen,
+    volume.PreInjuryVolume,
 ):
     register(_kind)
 

@@ -97,6 +97,14 @@ from athletes.permissions.roles import (
     role_on,
     role_sees_clinical,
 )
+from athletes.permissions.running import (
+    can_record_gait_check,
+    can_record_running_baseline,
+    can_set_cadence_goal,
+    can_view_gait_checks,
+    can_view_road_back,
+    can_view_road_back_amounts,
+)
 from athletes.permissions.webhooks import (
     WEBHOOK_READS,
     can_manage_clinic_webhooks,
@@ -107,6 +115,12 @@ from athletes.permissions.webhooks import (
 )
 
 __all__ = [
+    "can_record_gait_check",
+    "can_record_running_baseline",
+    "can_set_cadence_goal",
+    "can_view_gait_checks",
+    "can_view_road_back",
+    "can_view_road_back_amounts",
     "WEBHOOK_READS",
     "can_manage_clinic_webhooks",
     "can_manage_endpoint",

@@ -80,6 +80,10 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
         "imaging_on": C, "diagnosed_on": C, "prior_bsi_count": C, "red_s_screen": C,
         "menstrual_status": C, "vitamin_d_nmol_l": C, "ortho_decision": C,
         "ortho_decision_by": C, "ortho_decision_on": C, "fracture_line_percent": C, "effusion": C,
+        "pre_injury_km_week": C, "pre_injury_runs_week": C, "pre_injury_minutes_week": C,
+        "pre_injury_source": C, "pre_injury_basis": C, "baseline_step_rate": C,
+        "baseline_step_rate_source": C, "cadence_goal_low_percent": C,
+        "cadence_goal_high_percent": C,
     },
     "athletes.CareTeamMember": {
         "id": S, "case": S, "user": S, "role": S, "added_at": S, "updated_at": S, "added_by": S,
@@ -220,6 +224,11 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
     "monitoring.Assessment": {  # by can_view_assessment: clinical roles, or the one who recorded
         "id": R, "case": R, "date": R, "test": R, "value": R, "pain": R, "notes": R,
         "assessed_by": R, "created_at": R, "updated_at": R,
+    },
+    "monitoring.GaitCheck": {  # clinical roles only (can_view_gait_checks)
+        "id": C, "case": C, "date": C, "limp": C, "pain_free_gait": C, "pain": C, "cadence": C,
+        "overstriding": C, "crossover": C, "heel_strike": C, "hip_drop": C, "asymmetry": C,
+        "notes": C, "recorded_by": C, "created_at": C, "updated_at": C,
     },
     "monitoring.WebhookEndpoint": {  # its owner (athletes.permissions.webhooks)
         "id": R, "owner": R, "clinic": R, "url": R, "description": R, "events": R,

@@ -11,6 +11,7 @@ from monitoring.surfaces.clinic.views import (
     documents,
     flags,
     lifecycle,
+    running,
     webhooks,
 )
 
@@ -31,6 +32,9 @@ urlpatterns = [
     path("cases/<int:case_id>/undo-decision/", case_page.case_undo_decision, name="case_undo"),
     path("cases/<int:case_id>/assessments/", case_page.assessment_new, name="assessment_new"),
     path("cases/<int:case_id>/femoral-neck/", case_page.femoral_neck_new, name="femoral_neck_new"),
+    path("cases/<int:case_id>/running/baseline/", running.baseline, name="running_baseline"),
+    path("cases/<int:case_id>/running/cadence/", running.cadence_goal, name="cadence_goal"),
+    path("cases/<int:case_id>/running/gait/", running.gait_check, name="gait_check"),
     path("cases/<int:case_id>/discharge/", lifecycle.discharge, name="case_discharge"),
     path("cases/<int:case_id>/close/", lifecycle.close, name="case_close"),
     path("cases/<int:case_id>/plan-summary/", documents.summary, name="case_summary"),

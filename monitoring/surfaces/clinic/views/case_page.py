@@ -36,6 +36,7 @@ from monitoring.surfaces.clinic.forms import (
     StartDateForm,
     UndoDecisionForm,
 )
+from monitoring.surfaces.clinic.running import forms_of, running_card
 from monitoring.surfaces.clinic.views.common import (
     case_url,
     render_page,
@@ -101,6 +102,7 @@ def render_case(request, page: clinic.CasePage, *, forms: dict | None = None, st
         context["femoral_neck_form"] = forms.get("femoral_neck") or FemoralNeckForm(
             today=page.today
         )
+    context["running"] = running_card(user, case, today=page.today, bound=forms_of(forms))
     failed = forms.get("resolve")
     context["flag_items"] = [
         (

@@ -19,6 +19,7 @@ from monitoring.api.care import GoalViewSet, NoteViewSet, ReviewViewSet
 from monitoring.api.cases import CaseViewSet
 from monitoring.api.fhir_views import urlpatterns as fhir_urls
 from monitoring.api.flags import FlagViewSet
+from monitoring.api.gait import GaitCheckViewSet
 from monitoring.api.logs import DailyLogViewSet
 from monitoring.api.metrics import DeviceMetricViewSet
 from monitoring.api.plans import PlanViewSet
@@ -36,6 +37,7 @@ router.register("daily-logs", DailyLogViewSet, basename="daily-log")
 router.register("sessions", ActivitySessionViewSet, basename="session")
 router.register("device-metrics", DeviceMetricViewSet, basename="device-metric")
 router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("gait-checks", GaitCheckViewSet, basename="gait-check")
 router.register("flags", FlagViewSet, basename="flag")
 router.register("notes", NoteViewSet, basename="note")
 router.register("reviews", ReviewViewSet, basename="review")

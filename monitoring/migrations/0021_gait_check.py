@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('athletes', '0014_case_baseline_step_rate_and_more'),
+        ('athletes', '0013_updated_at'),
         ('monitoring', '0020_value_conflicts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -5,16 +5,28 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import QuerySet
 
 from athletes.models import Case
 from monitoring.models import ActivitySession, GaitCheck
 from protocols.engine import volume
-from protocols.engine.records import SessionEntry
 
 
-def _running_sessions(athlete_id: int, start: dt.date, end: dt.date) -> list[SessionEntry]:
+class Run(NamedTuple):
+    """A run as these reads use it: a ``SessionEntry``'s day, activity, minutes and distance
+    (so the engine's volume arithmetic takes it), with its cadence."""
+
+    day: dt.date
+    activity: str
+    minutes: float | None
+    distance_km: float | None
+    cadence: int | None
+
+
+def runs(athlete_id: int, start: dt.date, end: dt.date) -> list[Run]:
+    """The athlete's runs from ``start`` to ``end``, by day (one query)."""
     rows = (
         ActivitySession.objects.filter(
             athlete_id=athlete_id,
@@ -23,22 +35,27 @@ def _running_sessions(athlete_id: int, start: dt.date, end: dt.date) -> list[Ses
             activity__in=sorted(volume.RUNNING_ACTIVITIES),
         )
         .order_by("date", "id")
-        .values_list("date", "activity", "minutes", "distance_km")
+        .values_list("date", "activity", "minutes", "distance_km", "cadence")
     )
     return [
-        SessionEntry(day, activity, minutes, distance_km=None if km is None else float(km))
-        for day, activity, minutes, km in rows
+        Run(day, activity, minutes, None if km is None else float(km), cadence)
+        for day, activity, minutes, km, cadence in rows
     ]
 
 
-def computed_baseline(case: Case) -> volume.Baseline | None:
-    """The pre-injury week computed from the athlete's running sessions in the
-    ``BASELINE_MAX_WEEKS`` weeks before the diagnosis (one query), or None when fewer than
+def baseline_start(case: Case) -> dt.date:
+    """The first day the pre-injury baseline may read."""
+    return case.diagnosed_on - dt.timedelta(weeks=volume.BASELINE_MAX_WEEKS)
+
+
+def computed_baseline(case: Case, recorded: list[Run] | None = None) -> volume.Baseline | None:
+    """The pre-injury week computed from the athlete's runs in the ``BASELINE_MAX_WEEKS`` weeks
+    before the diagnosis (one query unless ``recorded`` holds them), or None when fewer than
     ``BASELINE_MIN_WEEKS`` weeks were recorded."""
     before = case.diagnosed_on
-    start = before - dt.timedelta(weeks=volume.BASELINE_MAX_WEEKS)
-    sessions = _running_sessions(case.athlete_id, start, before - dt.timedelta(days=1))
-    return volume.baseline_from_sessions(sessions, before)
+    if recorded is None:
+        recorded = runs(case.athlete_id, baseline_start(case), before - dt.timedelta(days=1))
+    return volume.baseline_from_sessions(recorded, before)
 
 
 @dataclass(frozen=True)
@@ -55,24 +72,19 @@ class StepRate:
         )
 
 
-def computed_step_rate(case: Case) -> StepRate | None:
+def computed_step_rate(case: Case, recorded: list[Run] | None = None) -> StepRate | None:
     """The mean cadence of the runs with one (from watch files) in the weeks before the
-    diagnosis (one query); None when no such run was recorded."""
+    diagnosis (one query unless ``recorded`` holds them); None when no such run was recorded."""
     before = case.diagnosed_on
-    rows = list(
-        ActivitySession.objects.filter(
-            athlete_id=case.athlete_id,
-            activity__in=sorted(volume.RUNNING_ACTIVITIES),
-            cadence__isnull=False,
-            date__gte=before - dt.timedelta(weeks=volume.BASELINE_MAX_WEEKS),
-            date__lt=before,
-        ).values_list("date", "cadence")
-    )
-    rates = [c for _, c in rows if 100 <= c <= 250]
-    if not rates:
+    if recorded is None:
+        recorded = runs(case.athlete_id, baseline_start(case), before - dt.timedelta(days=1))
+    rated = [
+        r for r in recorded if r.cadence is not None and 100 <= r.cadence <= 250 and r.day < before
+    ]
+    if not rated:
         return None
-    days = [d for d, c in rows if 100 <= c <= 250]
-    return StepRate(round(sum(rates) / len(rates)), len(rates), min(days), max(days))
+    steps = round(sum(r.cadence or 0 for r in rated) / len(rated))
+    return StepRate(steps, len(rated), rated[0].day, rated[-1].day)
 
 
 @dataclass(frozen=True)
@@ -107,9 +119,9 @@ class RoadBack:
         return None
 
 
-def road_back(case: Case, today: dt.date) -> RoadBack | None:
+def road_back(case: Case, today: dt.date, recorded: list[Run] | None = None) -> RoadBack | None:
     """The last 7 days' running (today included) against the case's pre-injury week, or None
-    without a baseline. One query."""
+    without a baseline. One query unless ``recorded`` holds the week's runs."""
     km, minutes = case.pre_injury_km_week, case.pre_injury_minutes_week
     if km:
         unit, baseline = "km", float(km)
@@ -118,7 +130,9 @@ def road_back(case: Case, today: dt.date) -> RoadBack | None:
     else:
         return None
     start = today - dt.timedelta(days=6)
-    week = volume.running_volume(_running_sessions(case.athlete_id, start, today), start, today)
+    if recorded is None:
+        recorded = runs(case.athlete_id, start, today)
+    week = volume.running_volume(recorded, start, today)
     done = week.km if unit == "km" else week.minutes
     missing = week.without_km if unit == "km" else week.without_minutes
     percent = volume.percent_of(done, baseline)
@@ -131,21 +145,6 @@ def cadence_goal(case: Case) -> tuple[int, int] | None:
     if not case.baseline_step_rate or low is None or high is None:
         return None
     return volume.cadence_band(case.baseline_step_rate, low, high)
-
-
-def session_cadences(athlete_id: int, start: dt.date, end: dt.date) -> list[tuple[dt.date, int]]:
-    """(day, cadence) of the athlete's runs with a cadence, by day (one query)."""
-    return list(
-        ActivitySession.objects.filter(
-            athlete_id=athlete_id,
-            date__gte=start,
-            date__lte=end,
-            cadence__isnull=False,
-            activity__in=sorted(volume.RUNNING_ACTIVITIES),
-        )
-        .order_by("date", "id")
-        .values_list("date", "cadence")
-    )
 
 
 def gait_checks(case: Case) -> QuerySet[GaitCheck]:

@@ -127,8 +127,8 @@ def forms_of(forms: dict) -> dict:
 
 
 def running_card(user, case: Case, *, today: dt.date, bound: dict | None = None) -> RunningCard:
-    """The card for a clinical viewer (None for anyone else). At most five queries: the week's
-    runs, the runs before the injury, their cadences, the chart's cadences and the gait checks."""
+    """The card for a clinical viewer (None for anyone else). Two queries: the athlete's runs
+    from the baseline's first week to today, and the gait checks."""
     if not permissions.can_view_gait_checks(user, case):
         return None  # type: ignore[return-value]
     bound = bound or {}
@@ -138,12 +138,14 @@ def running_card(user, case: Case, *, today: dt.date, bound: dict | None = None)
         can_goal=permissions.can_set_cadence_goal(user, case),
         can_gait=permissions.can_record_gait_check(user, case),
     )
-    card.road_back = selectors.road_back(case, today)
-    card.computed = selectors.computed_baseline(case)
-    card.computed_step_rate = selectors.computed_step_rate(case)
-    card.goal = selectors.cadence_goal(case)
+    # One query for every run the card reads: from the baseline's first week to today.
     start = max(case.diagnosed_on, today - dt.timedelta(days=CADENCE_CHART_DAYS))
-    points = selectors.session_cadences(case.athlete_id, start, today)
+    recorded = selectors.runs(case.athlete_id, selectors.baseline_start(case), today)
+    card.road_back = selectors.road_back(case, today, recorded)
+    card.computed = selectors.computed_baseline(case, recorded)
+    card.computed_step_rate = selectors.computed_step_rate(case, recorded)
+    card.goal = selectors.cadence_goal(case)
+    points = [(r.day, r.cadence) for r in recorded if r.day >= start and r.cadence is not None]
     if points or card.goal:
         card.cadence_chart = device_charts.cadence_chart(
             points, start=start, end=today, baseline=case.baseline_step_rate, band=card.goal

@@ -117,10 +117,12 @@ class RunningBaselineActions:
         "(source `entered`), or `compute: true` for the mean of the weeks recorded before the "
         "diagnosis (source `computed`, its `basis` says which weeks and sessions). Amounts "
         "left out are cleared. Clinicians may also set the baseline step rate and the cadence "
-        "goal (+% on it; Warden et al. 2021 suggest 5-10%), never a gate. The "
+        "goal (+% on it; Warden et al. 2021 suggest 5-10%), never a gate. Clinical readers get "
+        "the baseline back (200); an integration account, which reads no clinical record, a "
+        "204. The "
         "`pre_injury_volume` criterion reads the baseline.",
         request=RunningBaselineInputSerializer,
-        responses={200: RunningBaselineSerializer},
+        responses={200: RunningBaselineSerializer, 204: None},
         examples=[
             OpenApiExample(
                 "Typed at intake", value={"km_week": 40, "runs_week": 5}, request_only=True
@@ -162,6 +164,8 @@ class RunningBaselineActions:
             case.refresh_from_db()
             raise
         case.refresh_from_db()
+        if not permissions.can_view_clinical(user, case):
+            return Response(status=204)  # an integration sends the baseline; it reads no record
         return Response(RunningBaselineSerializer(case).data)
 
 

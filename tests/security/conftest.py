@@ -13,7 +13,14 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from monitoring.models import ActivitySession, Assessment, DailyLog, DeviceMetric, Flag
+from monitoring.models import (
+    ActivitySession,
+    Assessment,
+    DailyLog,
+    DeviceMetric,
+    Flag,
+    GaitCheck,
+)
 from tests.coach import conftest as coach
 from tests.coach.conftest import TODAY
 from tests.factories import AthleteFactory, CareTeamMemberFactory, CaseFactory, UserFactory
@@ -73,7 +80,16 @@ def _rows(case, user, *, tag: str, note: str) -> dict:
     assessment = Assessment.objects.create(
         case=case, date=day, test="single_leg_hop", value=12, notes=note, assessed_by=user
     )
-    return {"log": log, "session": session, "metric": metric, "assessment": assessment}
+    gait_check = GaitCheck.objects.create(
+        case=case, date=day, limp=False, pain_free_gait=True, notes=note, recorded_by=user
+    )
+    return {
+        "log": log,
+        "session": session,
+        "metric": metric,
+        "assessment": assessment,
+        "gait_check": gait_check,
+    }
 
 
 def _care_rows(case, plan, user, *, note: str) -> dict:

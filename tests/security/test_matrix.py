@@ -185,6 +185,35 @@ MATRIX: dict[str, Expect] = {
         physio=403,  # the orthopaedic decision is a clinician's
         **CASE_ACTION_REFUSED,
     ),
+    # The road back (issue 28): the clinical team records the baseline (an empty form clears
+    # it), the cadence goal (likewise) and gait checks (an empty form is invalid).
+    "clinic:running_baseline": expect(
+        "POST",
+        anonymous=LOGIN,
+        everyone=404,
+        foreign=404,
+        clinician=302,
+        physio=302,
+        **CASE_ACTION_REFUSED,
+    ),  # fmt: skip
+    "clinic:cadence_goal": expect(
+        "POST",
+        anonymous=LOGIN,
+        everyone=404,
+        foreign=404,
+        clinician=302,
+        physio=302,
+        **CASE_ACTION_REFUSED,
+    ),  # fmt: skip
+    "clinic:gait_check": expect(
+        "POST",
+        anonymous=LOGIN,
+        everyone=404,
+        foreign=404,
+        clinician=400,
+        physio=400,
+        **CASE_ACTION_REFUSED,
+    ),  # fmt: skip
     "clinic:flag_acknowledge": expect(
         "POST",
         anonymous=LOGIN,
@@ -443,6 +472,13 @@ MATRIX: dict[str, Expect] = {
     "api:case-bone-health-review": api_action(
         everyone=403, clinician=400, physio=400, nutritionist=400
     ),
+    # The running baseline: the clinical roles and integration accounts send it (an empty
+    # body is a 400); gait checks: the clinical roles' alone (a list is everyone's, empty).
+    "api:case-running-baseline": api_action(
+        everyone=403, clinician=400, physio=400, integration=400
+    ),
+    "api:gait-check-list": api_read(),
+    "api:gait-check-detail": api_read(everyone=404, **CLINICAL),
     "api:care-team-member-list": api_read(),
     "api:care-team-member-detail": api_read(),
     # Invitations: each person's own and, for administrators, the clinic's; another clinic's

@@ -158,6 +158,9 @@ def seed(*, today: dt.date | None = None, stdout=None) -> dict[str, User]:
             from monitoring.care.demo import seed_care
 
             seed_care(case_ids, users, today)  # notes, reviews and goals
+            from monitoring.running.demo import seed_running
+
+            seed_running(case_ids, users, today)  # the road back: baseline, cadence, gait
     return users
 
 

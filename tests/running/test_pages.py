@@ -257,3 +257,29 @@ def test_the_evaluation_sums_the_weeks_runs_from_the_database(case, team, plan):
     result = evaluation.case_evaluate(case_id=case.pk, today=TODAY)
     assert [r.met for r in result.advance if r.kind == "pre_injury_volume"] == [None] * 3
     assert result.ready is False
+
+
+# --- at intake: the new-case form ---------------------------------------------------------
+
+
+def test_the_baseline_is_entered_at_intake(client, clinician, frozen):
+    from tests.clinic.test_forms import NEW_CASE
+
+    client.force_login(clinician)
+    data = {**NEW_CASE, "pre_injury_km_week": "38.5", "pre_injury_runs_week": "4"}
+    assert client.post(reverse("clinic:case_new"), data).status_code == 302
+    case = Case.objects.get(athlete__first_name="Ada", athlete__last_name="Quinn")
+    assert (case.pre_injury_km_week, case.pre_injury_runs_week) == (Decimal("38.5"), Decimal("4"))
+    assert case.pre_injury_source == "entered"
+
+
+def test_a_negative_distance_at_intake_is_a_field_error_and_no_case_is_opened(
+    client, clinician, frozen
+):
+    from tests.clinic.test_forms import NEW_CASE
+
+    client.force_login(clinician)
+    response = client.post(reverse("clinic:case_new"), {**NEW_CASE, "pre_injury_km_week": "-3"})
+    assert response.status_code == 400
+    assert response.context["form"].errors["pre_injury_km_week"]
+    assert not Case.objects.filter(athlete__first_name="Ada").exists()

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from athletes.models import User
+from athletes.models import Case, User
 from monitoring.models import ActivitySession, DailyLog, Flag
 from protocols.models import Plan
 
@@ -77,7 +77,13 @@ def test_seed_demo_creates_every_role_and_every_flag_kind():
     assert logs.count() == 46
     assert logs.latest("date").date == timezone.localdate()
     assert DailyLog.objects.count() == 296
-    assert ActivitySession.objects.count() == 404
+    # 404 of the plans' weeks, and Maya's 18 runs of the six weeks before her injury (her
+    # pre-injury baseline and step rate are computed from them: monitoring/running/demo.py).
+    assert ActivitySession.objects.count() == 404 + 18
+    maya = Case.objects.get(athlete__first_name="Maya")
+    assert (maya.pre_injury_km_week, maya.pre_injury_source) == (30, "computed")
+    assert (maya.baseline_step_rate, maya.cadence_goal_low_percent) == (164, 5)
+    assert maya.gait_checks.count() == 2
     tom = DailyLog.objects.filter(athlete__first_name="Tom").latest("date").date
     assert tom == timezone.localdate() - dt.timedelta(days=4)
 

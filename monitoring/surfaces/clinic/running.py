@@ -126,11 +126,13 @@ def forms_of(forms: dict) -> dict:
     return {key[8:]: form for key, form in forms.items() if key.startswith("running_")}
 
 
-def running_card(user, case: Case, *, today: dt.date, bound: dict | None = None) -> RunningCard:
+def running_card(
+    user, case: Case, *, today: dt.date, bound: dict | None = None
+) -> RunningCard | None:
     """The card for a clinical viewer (None for anyone else). Two queries: the athlete's runs
     from the baseline's first week to today, and the gait checks."""
     if not permissions.can_view_gait_checks(user, case):
-        return None  # type: ignore[return-value]
+        return None
     bound = bound or {}
     card = RunningCard(
         case=case,

@@ -67,7 +67,9 @@ def _yes_no(label: str) -> forms.TypedChoiceField:
 
 
 class GaitCheckForm(forms.Form):
-    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     limp = _yes_no("Limp")
     pain_free_gait = _yes_no("Pain-free gait")
     pain = forms.IntegerField(

@@ -25,7 +25,7 @@ from django.http import Http404
 
 from athletes import permissions
 from athletes.models import Athlete, CareTeamMember, Case, IntegrationGrant, User
-from rehab.db import any_of, kept_rows
+from rehab.db import any_of
 
 Predicate = Callable[[User, Case], bool]
 
@@ -95,20 +95,9 @@ def light_queryset(user_id: int, athletes: list[int] | None = None, *, kind: str
     return cases.values_list(*LIGHT_COLUMNS)
 
 
-PROBE_ID = 9_007_199_254_740_881  # a user id no statement holds otherwise
-
-
 def light_rows(user: User, athletes: list[int] | None) -> list[tuple]:
-    """The rows of ``light_queryset`` for the user: each write reads its caller's scope, and
-    building and planning the statement cost several times what running it does (a single
-    log: some 5 ms of 13), so it is kept compiled (``kept_rows``), once per shape (an
-    integration account's or anyone else's, all cases or some athletes'), a probe id standing
-    in for the caller's."""
-    shape = ("light_scope", user.kind == User.Kind.INTEGRATION, athletes is not None)
-    build = functools.partial(light_queryset, kind=user.kind)
-    if athletes is None:
-        return kept_rows(shape, build, user.pk, probes=(PROBE_ID,))
-    return kept_rows(shape, build, user.pk, athletes, probes=(PROBE_ID, []))
+    """The rows of ``light_queryset`` for the user: the scope each write reads."""
+    return list(light_queryset(user.pk, athletes, kind=user.kind))
 
 
 def _loaded(model, names: tuple[str, ...]) -> Callable[[str, tuple], Any]:

@@ -42,7 +42,7 @@ from protocols.engine.criteria.case_facts import SCREEN_TESTS
 from protocols.engine.gating import PhaseSpec
 from protocols.engine.records import CASE_FACTS, AssessmentEntry, LogEntry, SessionEntry, Snapshot
 from protocols.models import Impact, Plan, PlanPhase
-from rehab.db import any_of, kept_rows
+from rehab.db import any_of
 
 # Days of history loaded before the phase start: enough for the EWMA chronic load (28 days)
 # to settle and for the missing-log count; criteria themselves never look before the phase.
@@ -278,7 +278,7 @@ _PREVIOUS_AT = _GATES_AT + 3
 def _plan_rows(case_ids: list[int]) -> QuerySet:
     """The active plans of ``case_ids`` as rows: the ``_READ`` columns of plan, case, athlete
     and current phase, the current phase's gates as JSON text, and the phase before it (id,
-    plan id, order, name; None for the first phase). One query (see ``kept_rows``)."""
+    plan id, order, name; None for the first phase). One query."""
     earlier = PlanPhase.objects.filter(
         plan_id=OuterRef("pk"), order__lt=OuterRef("current_phase__order")
     ).order_by("-order")
@@ -392,16 +392,14 @@ def chunk_snapshots(case_ids: Sequence[int], today: dt.date) -> list[CaseContext
     4. the cases' assessments.
     Phases with the same gates share one validated ``PhaseSpec``.
     """
-    rows = kept_rows("plans", _plan_rows, list(case_ids))
+    rows = list(_plan_rows(list(case_ids)))
     if not rows:
         return []
     windows = case_windows(rows, today)
     logs, sessions = logs_and_sessions(windows, today)
     earliest = min(history for _, _, _, history in windows)
     assessments: dict[int, list[AssessmentEntry]] = defaultdict(list)
-    for case_id, *values in kept_rows(
-        "assessments", _assessment_rows, [w[0] for w in windows], earliest, today
-    ):
+    for case_id, *values in _assessment_rows([w[0] for w in windows], earliest, today):
         assessments[case_id].append(_new(AssessmentEntry, values))
 
     contexts = []
@@ -455,11 +453,9 @@ def _unresolved_flag_rows(case_ids: list[int]) -> QuerySet:
 
 def unresolved_flags_to_reconcile(case_ids: Sequence[int]) -> list[Flag]:
     """The cases' unresolved flags without the evaluation each carries (an evaluation replaces
-    it, never reads it): ``unresolved_flags(case_ids).defer("evaluation")``, through the nightly
-    reads' compiled statement (``kept_rows``)."""
+    it, never reads it): ``unresolved_flags(case_ids).defer("evaluation")``."""
     return [
-        Flag.from_db("default", _FLAG_FIELDS, row)
-        for row in kept_rows("flags", _unresolved_flag_rows, list(case_ids))
+        Flag.from_db("default", _FLAG_FIELDS, row) for row in _unresolved_flag_rows(list(case_ids))
     ]
 
 
@@ -479,9 +475,8 @@ def _clinical_member_rows(case_ids: list[int]) -> QuerySet:
 def clinical_team(case_ids: Iterable[int]) -> list[tuple[int, int, str]]:
     """(case id, user id, e-mail address, perhaps empty) of each active member of the cases'
     clinical teams whose role the athlete has not withdrawn consent for: who is told of a red
-    flag or a regression. The nightly chunks and their e-mails ask it for every chunk, so it
-    goes through ``kept_rows``."""
-    return kept_rows("clinical_team", _clinical_member_rows, sorted(set(case_ids)))
+    flag or a regression. The nightly chunks and their e-mails ask it for every chunk."""
+    return list(_clinical_member_rows(sorted(set(case_ids))))
 
 
 def active_case_ids() -> list[int]:

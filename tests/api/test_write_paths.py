@@ -332,4 +332,44 @@ def test_the_light_scope_is_each_caller_s_own(
         for user in people + people[::-1]:
             rows = api_scopes.light_rows(user, athletes)
             orm = api_scopes.light_queryset(user.pk, athletes, kind=user.kind)
-            assert sorted(rows) == sorted(orm), user
+            assert rows == list(orm), user
+
+
+def test_the_light_scope_statement_keeps_the_consent_rule_of_the_queryset(
+    case, clinician, physio, coach, integration, team_integration, foreign_case
+):
+    """The named statement (``api_scopes._light_scope_sql``) against the ORM's queryset
+    (``permissions.members_with_consent``), consent withdrawn and given again: a withdrawn
+    role, or the consent for a person's kind (a coach recorded in another role), hides the
+    case; the lead clinician is never withheld; a team grant is not a care-team role."""
+    import datetime as dt
+
+    from athletes import api_scopes
+    from athletes.models import CareTeamMember, SharingConsent
+
+    people = [clinician, physio, coach, integration, team_integration]
+    lead = case.care_team.get(role=CareTeamMember.Role.LEAD_CLINICIAN).user
+    people.append(lead)
+
+    def same() -> dict:
+        seen = {}
+        for athletes in (None, [case.athlete_id], [foreign_case.athlete_id, case.athlete_id]):
+            for user in people:
+                rows = api_scopes.light_rows(user, athletes)
+                assert rows == list(api_scopes.light_queryset(user.pk, athletes, kind=user.kind))
+                seen[(user.pk, None if athletes is None else tuple(athletes))] = rows
+        return seen
+
+    given = same()
+    for role in ("physio", "coach", "clinician", "integration", "lead_clinician"):
+        SharingConsent.objects.update_or_create(
+            athlete=case.athlete,
+            role=role,
+            defaults={"given": False, "changed_at": dt.datetime.now(dt.UTC)},
+        )
+        withdrawn = same()
+        assert any(rows for rows in withdrawn.values())
+    assert withdrawn[(lead.pk, None)] == given[(lead.pk, None)]  # never withheld
+    assert not withdrawn[(physio.pk, None)]
+    SharingConsent.objects.filter(athlete=case.athlete).update(given=True)
+    assert same() == given

@@ -284,3 +284,72 @@ def test_a_chunk_leaves_the_collector_nothing_to_walk(cases):
     # Its passes since (if any) walked a few objects, not every record the chunk made.
     assert max(passes, default=0) < 500, passes  # 1,095 when it walked the records
     assert left < 500, left
+
+
+def test_the_named_statements_give_the_orms_rows(cases):
+    """The plans read (``sql.plan_statement``) and the flags' and clinical teams' reads give
+    what the ORM's querysets give, in the same order: plans with and without a phase before,
+    a closed case's plan and a finished plan left out, an unknown id ignored."""
+    from django.db import connection
+
+    from athletes.models import Case
+    from protocols.models import Plan
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the named statements are PostgreSQL's")
+    first = PlanPhase.objects.filter(plan__case_id=cases[3], plan__status="active").order_by(
+        "order"
+    )
+    plan = first[0].plan
+    plan.current_phase = first[0]
+    plan.save(update_fields=["current_phase"])  # the first phase: no phase before it
+    Case.objects.filter(pk=cases[4]).update(status=Case.Status.CLOSED)
+    Plan.objects.filter(case_id=cases[5]).update(status=Plan.Status.COMPLETED)
+    later = PlanPhase.objects.filter(plan__case_id=cases[6], plan__status="active", order__gt=1)
+    Plan.objects.filter(case_id=cases[6], status="active").update(current_phase=later.first())
+    ids = [*cases, 999_999]
+    for chunk in (ids, ids[:3], ids[3:7], [999_999]):
+        rows = selectors.plan_rows(chunk)
+        assert rows == list(selectors._plan_rows(chunk))
+    rows = {row[selectors._AT["case_id"]]: row for row in selectors.plan_rows(ids)}
+    assert cases[4] not in rows and cases[5] not in rows and cases[6] in rows
+    assert rows[cases[3]][selectors._PREVIOUS_AT] is None
+    assert rows[cases[6]][selectors._PREVIOUS_AT] is not None
+    # The assessments: within the window, and a bone-health screen from any day before it.
+    start, end = TODAY - dt.timedelta(days=20), TODAY
+    for case_id, test, days_ago, value in (
+        (cases[0], "single_leg_hop", 5, 12),
+        (cases[0], "single_leg_hop", 30, 8),  # before the window: not read
+        (cases[0], "reds_screen", 200, 1),  # a screen: read from any day
+        (cases[1], "heel_raise", 0, 25),
+        (cases[1], "heel_raise", -1, 30),  # after the end: not read
+    ):
+        Assessment.objects.create(
+            case_id=case_id, test=test, value=value, date=TODAY - dt.timedelta(days=days_ago)
+        )
+    for chunk in (ids, cases[:1], [999_999]):
+        got = selectors.assessment_rows(chunk, start, end)
+        assert got == list(selectors._assessment_rows(chunk, start, end))
+    read = {(row[0], row[2], row[1]) for row in selectors.assessment_rows(cases[:2], start, end)}
+    assert (cases[0], "reds_screen", TODAY - dt.timedelta(days=200)) in read
+    assert (cases[0], "single_leg_hop", TODAY - dt.timedelta(days=30)) not in read
+    assert (cases[1], "heel_raise", TODAY + dt.timedelta(days=1)) not in read
+    # The flags to reconcile: every field but the evaluation, open and acknowledged ones.
+    from monitoring.evaluation import services
+    from monitoring.models import Flag
+
+    services.cases_evaluate(case_ids=cases, today=TODAY)
+    assert Flag.objects.filter(case_id__in=cases).exists()
+    Flag.objects.filter(pk=Flag.objects.filter(case_id__in=cases).first().pk).update(
+        status=Flag.Status.ACKNOWLEDGED
+    )
+    for chunk in (ids, cases[:4], [999_999]):
+        got = sql.flag_rows(chunk, sorted(Flag.UNRESOLVED))
+        fields = selectors._FLAG_FIELDS
+        assert got == list(selectors.unresolved_flags(chunk).order_by("pk").values_list(*fields))
+    flags = selectors.unresolved_flags_to_reconcile(ids)
+    assert [f.pk for f in flags] == sorted(
+        Flag.objects.filter(case_id__in=cases, status__in=Flag.UNRESOLVED).values_list(
+            "pk", flat=True
+        )
+    )

@@ -224,17 +224,17 @@ def assessment_statement() -> str:
     ``%(start)s``, and the bone-health screens (``%(screens)s``) of any day, by day and id, as
     ``ASSESSMENT_COLUMNS``. Every evaluation reads it; Django built it in about 1 ms."""
     qn = connection.ops.quote_name
-    a = {name: f"a.{qn(Assessment._meta.get_field(name).column)}" for name in ASSESSMENT_FIELDS}
-    columns = ", ".join(f"{a[name]} AS {qn(name)}" for name in ASSESSMENT_FIELDS)
+    a = {
+        name: f"a.{qn(Assessment._meta.get_field(name).column)}"
+        for name in (*ASSESSMENT_COLUMNS, "case", "test")
+    }
+    columns = ", ".join(f"{a[name]} AS {qn(name)}" for name in ASSESSMENT_COLUMNS)
     return (
         f"SELECT {columns} FROM {qn(Assessment._meta.db_table)} a "  # noqa: S608
         f"WHERE {a['case']} = ANY(%(ids)s) AND {a['date']} <= %(end)s "
         f"AND ({a['date']} >= %(start)s OR {a['test']} = ANY(%(screens)s)) "
         f"ORDER BY {a['date']}, a.{qn('id')}"
     )
-
-
-ASSESSMENT_FIELDS = ("case", "date", "test", "value", "pain")
 
 
 def assessment_rows(

@@ -15,6 +15,7 @@ from monitoring.models.care import (
 from monitoring.models.fields import DocumentField, JSONTextField
 from monitoring.models.files import ActivityFile
 from monitoring.models.flags import CaseEvaluation, Flag, Notification
+from monitoring.models.readiness import ReadinessQuestionnaire
 from monitoring.models.records import (
     ActivitySession,
     Assessment,
@@ -46,6 +47,7 @@ __all__ = [
     "WebhookEndpoint",
     "NotificationSetting",
     "PushSubscription",
+    "ReadinessQuestionnaire",
     "ReminderPreference",
     "Review",
     "Shoe",

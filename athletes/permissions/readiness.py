@@ -27,8 +27,9 @@ def can_record_return_decision(user: User | None, case: Case) -> bool:
 
 
 def can_view_return_decision(user: User | None, case: Case) -> bool:
-    """Read the whole StARRT record (tissue health, stresses, modifiers, reasons)."""
-    return can_view_clinical(user, case) and role_on(user, case) != Role.ATHLETE
+    """Read the whole StARRT record (tissue health, stresses, modifiers, reasons): the clinical
+    readers (the athlete their own)."""
+    return can_view_clinical(user, case)
 
 
 def can_view_return_outcome(user: User | None, case: Case) -> bool:
@@ -42,9 +43,9 @@ def can_record_readiness(user: User | None, case: Case) -> bool:
 
 
 def can_view_readiness(user: User | None, case: Case) -> bool:
-    """The questionnaires' items and trend: clinical roles and the psychologist on the case."""
-    role = role_on(user, case)
-    return (can_view_clinical(user, case) and role != Role.ATHLETE) or role == Role.PSYCHOLOGIST
+    """The questionnaires' items and trend: the clinical readers (the athlete their own) and
+    the psychologist on the case."""
+    return can_view_clinical(user, case) or role_on(user, case) == Role.PSYCHOLOGIST
 
 
 def can_view_own_readiness(user: User | None, case: Case) -> bool:

@@ -114,7 +114,7 @@ def current_return_decision(case: Case) -> ReturnDecision | None:
         .values_list("decided_at", flat=True)
         .first()
     )
-    if stepped_back is not None and stepped_back > latest.recorded_at:
+    if stepped_back is not None and stepped_back >= latest.recorded_at:  # same instant: stale
         return None
     return latest
 

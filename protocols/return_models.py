@@ -17,9 +17,10 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from athletes.models import Case
+from rehab.db import MovesUpdatedAt
 
 
-class ReturnDecision(models.Model):
+class ReturnDecision(MovesUpdatedAt, models.Model):
     class Decision(models.TextChoices):
         FULL = "full", "Return to full play"
         RESTRICTED = "restricted", "Return with restrictions"
@@ -67,6 +68,7 @@ class ReturnDecision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -131,14 +131,14 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
     },
     "protocols.ReturnDecision": {  # StARRT: the coach reads the outcome and restrictions only
         "id": S, "case": S, "decision": S, "cleared_from": S, "restrictions": S,
-        "recorded_by": S, "recorded_at": S,
+        "recorded_by": S, "recorded_at": S, "updated_at": S,
         "symptoms": C, "tenderness": C, "imaging": C, "function_tests": C, "sport": C,
         "level": C, "position_event": C, "surface": C, "planned_load": C, "season_timing": C,
         "pressure": C, "masking": C, "conflicts": C, "fear": C, "reasons": C,
     },
     "monitoring.ReadinessQuestionnaire": {  # TSK-11 / I-PRRS answers: clinical
         "id": C, "case": C, "instrument": C, "date": C, "items": C, "total": C,
-        "assessment": C, "recorded_by": C, "created_at": C,
+        "assessment": C, "recorded_by": C, "created_at": C, "updated_at": C,
     },
     "protocols.PlanEdit": {
         "id": S, "plan": S, "edited_at": S, "edited_by": S, "reason": C, "changes": C,

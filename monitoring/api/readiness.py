@@ -24,7 +24,7 @@ class ReadinessSerializer(ClassifiedSerializer):
         reader = "clinical"
         fields = [
             "id", "case", "instrument", "date", "items", "total", "assessment", "recorded_by",
-            "created_at",
+            "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -59,13 +59,23 @@ class ReadinessFilter(filters.FilterSet):
         fields = ["athlete", "case", "instrument"]
 
 
+OUT = {
+    "id": 31, "case": 7, "instrument": "tsk11", "date": "2026-12-01",
+    "items": [3, 3, 2, 2, 3, 2, 3, 2, 3, 2, 3], "total": 28, "assessment": 90,
+    "recorded_by": 9, "created_at": "2026-12-01T10:00:00Z",
+    "updated_at": "2026-12-01T10:00:00Z",
+}  # fmt: skip
+RESPONSE = OpenApiExample("A TSK-11", value=OUT, response_only=True)
+
+
 @extend_schema_view(
     list=extend_schema(
+        examples=[RESPONSE],
         summary="List readiness questionnaires",
         description="TSK-11 and I-PRRS answers of your cases (clinical roles and the case's "
         "psychologist); `total` is null when an item is unanswered.",
     ),
-    retrieve=extend_schema(summary="Get a readiness questionnaire"),
+    retrieve=extend_schema(summary="Get a readiness questionnaire", examples=[RESPONSE]),
     create=extend_schema(
         summary="Record a TSK-11 or an I-PRRS item by item",
         description="The total is computed, never sent. An answer out of range is a 400 with "
@@ -84,7 +94,8 @@ class ReadinessFilter(filters.FilterSet):
                     "items": [3, 3, 2, 2, 3, 2, 3, 2, 3, 2, 3],
                 },
                 request_only=True,
-            )
+            ),
+            RESPONSE,
         ],
     ),
 )

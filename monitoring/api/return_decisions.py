@@ -30,7 +30,7 @@ class ReturnDecisionSerializer(ClassifiedSerializer):
     class Meta:
         model = ReturnDecision
         reader = "clinical"
-        fields = ["id", "case", *STEPS, "recorded_by", "recorded_at"]
+        fields = ["id", "case", *STEPS, "recorded_by", "recorded_at", "updated_at"]
         read_only_fields = fields
 
 
@@ -84,12 +84,22 @@ EXAMPLE = {
 }
 
 
+OUT = {
+    "id": 12, **EXAMPLE, "recorded_by": 6, "recorded_at": "2027-01-12T10:30:00Z",
+    "updated_at": "2027-01-12T10:30:00Z",
+}  # fmt: skip
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="List return-to-play decisions",
         description="The StARRT records of your cases (clinical roles), the latest first.",
+        examples=[OpenApiExample("A decision", value=OUT, response_only=True)],
     ),
-    retrieve=extend_schema(summary="Get a return-to-play decision"),
+    retrieve=extend_schema(
+        summary="Get a return-to-play decision",
+        examples=[OpenApiExample("A decision", value=OUT, response_only=True)],
+    ),
     create=extend_schema(
         summary="Record a return-to-play decision (StARRT)",
         description="The three steps and the decision, by a clinician of the case. Required: "
@@ -100,7 +110,10 @@ EXAMPLE = {
         request=ReturnDecisionInputSerializer,
         parameters=[IDEMPOTENCY_KEY],
         responses={201: ReturnDecisionSerializer, 409: IDEMPOTENCY_CONFLICT},
-        examples=[OpenApiExample("With restrictions", value=EXAMPLE, request_only=True)],
+        examples=[
+            OpenApiExample("With restrictions", value=EXAMPLE, request_only=True),
+            OpenApiExample("A decision", value=OUT, response_only=True),
+        ],
     ),
 )
 class ReturnDecisionViewSet(

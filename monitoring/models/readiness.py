@@ -15,9 +15,10 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from athletes.models import Case
+from rehab.db import MovesUpdatedAt
 
 
-class ReadinessQuestionnaire(models.Model):
+class ReadinessQuestionnaire(MovesUpdatedAt, models.Model):
     class Instrument(models.TextChoices):
         TSK11 = "tsk11", "TSK-11 fear of movement (11–44)"
         IPRRS = "readiness_iprrs", "I-PRRS psychological readiness (0–60)"
@@ -38,6 +39,7 @@ class ReadinessQuestionnaire(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
     class Meta:

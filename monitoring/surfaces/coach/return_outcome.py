@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from athletes import permissions
-from athletes.models import Case, User
+from athletes.models import User
 from protocols.models import ReturnDecision
 
 
@@ -18,13 +17,12 @@ class ReturnOutcome:
 
 
 def return_outcome(user: User, case_id: int) -> ReturnOutcome | None:
-    """The latest decision's outcome for a reader of the case (None without one)."""
-    case = Case.objects.select_related("athlete").filter(pk=case_id).first()
-    if case is None or not permissions.can_view_return_outcome(user, case):
-        return None
+    """The latest decision's outcome, for a person the coach pages admitted to the case (they
+    answer 404 to anyone else before this is asked; every reader of a case may read the outcome,
+    ``permissions.can_view_return_outcome``). One query."""
     latest = (
-        ReturnDecision.objects.filter(case=case)
-        .only("decision", "cleared_from", "restrictions", "case_id")
+        ReturnDecision.objects.filter(case_id=case_id)
+        .only("decision", "cleared_from", "restrictions", "case_id", "recorded_at")
         .first()
     )
     if latest is None:

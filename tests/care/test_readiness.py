@@ -272,3 +272,23 @@ def test_the_api_computes_the_total_and_refuses_bad_items(case, clinician, psych
     assert typed.json()["total"] == 11  # computed from the items, never the typed total
     listed = api(coach).get(url).json()
     assert listed["results"] == []
+
+
+def test_the_clinic_administrator_sets_the_threshold(client, clinic, clinician, coach):
+    """The threshold is the clinic's protocol, an editable default (37)."""
+    assert clinic.tsk11_psychology_threshold == 37
+    clinician.is_clinic_admin = True
+    clinician.save(update_fields=["is_clinic_admin"])
+    client.force_login(clinician)
+    page = client.get(reverse("account:clinic")).content.decode()
+    assert 'name="tsk11_psychology_threshold"' in page and 'value="37"' in page
+    url = reverse("account:clinic_protocols")
+    assert client.post(url, {"tsk11_psychology_threshold": "40"}).status_code == 302
+    clinic.refresh_from_db()
+    assert clinic.tsk11_psychology_threshold == 40
+    response = client.post(url, {"tsk11_psychology_threshold": "50"}, follow=True)
+    assert "TSK-11 totals run from 11 to 44" in response.content.decode()
+    clinic.refresh_from_db()
+    assert clinic.tsk11_psychology_threshold == 40
+    client.force_login(coach)
+    assert client.post(url, {"tsk11_psychology_threshold": "20"}).status_code == 404

@@ -14,6 +14,8 @@ import json
 
 import pytest
 from django.urls import reverse
+from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.clinicalimpression import ClinicalImpression
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -236,11 +238,13 @@ def test_the_fhir_export_carries_the_decision_as_a_clinical_impression(case, tea
     response = api(team["clinician"]).get(f"/api/v1/cases/{case.pk}/fhir/")
     assert response.status_code == 200
     bundle = json.loads(response.content)
+    Bundle.model_validate(bundle)  # R4B, structurally R4 here (tests/api/test_fhir.py)
     by_type = {}
     for entry in bundle["entry"]:
         by_type.setdefault(entry["resource"]["resourceType"], []).append(entry)
     (impression,) = by_type["ClinicalImpression"]
     resource = impression["resource"]
+    ClinicalImpression.model_validate(resource)
     (condition,) = by_type["Condition"]
     assert resource["status"] == "completed"
     assert resource["problem"] == [{"reference": condition["fullUrl"]}]

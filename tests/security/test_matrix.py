@@ -396,6 +396,8 @@ MATRIX: dict[str, Expect] = {
     "account:clinic": expect(anonymous=LOGIN, everyone=404, **CARE_TEAM),
     "account:clinic_setup": expect(anonymous=LOGIN, everyone=302),  # not a superuser: the clinic
     "account:invite_staff": expect("POST", anonymous=LOGIN, everyone=404, clinician=400),
+    # an empty form: not changed, back to the clinic page with the reason
+    "account:clinic_protocols": expect("POST", anonymous=LOGIN, everyone=404, clinician=302),
     "account:invitation_resend": expect(
         "POST", anonymous=LOGIN, everyone=404, foreign=404, clinician=200
     ),

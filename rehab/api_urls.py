@@ -23,6 +23,8 @@ from monitoring.api.gait import GaitCheckViewSet
 from monitoring.api.logs import DailyLogViewSet
 from monitoring.api.metrics import DeviceMetricViewSet
 from monitoring.api.plans import PlanViewSet
+from monitoring.api.readiness import ReadinessViewSet
+from monitoring.api.return_decisions import ReturnDecisionViewSet
 from monitoring.api.sessions import ActivitySessionViewSet
 from monitoring.api.webhooks import WebhookEndpointViewSet
 from protocols.api.templates import ProtocolTemplateViewSet
@@ -44,6 +46,8 @@ router.register("reviews", ReviewViewSet, basename="review")
 router.register("goals", GoalViewSet, basename="goal")
 router.register("invitations", InvitationViewSet, basename="invitation")
 router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
+router.register("return-decisions", ReturnDecisionViewSet, basename="return-decision")
+router.register("readiness-questionnaires", ReadinessViewSet, basename="readiness-questionnaire")
 
 
 class OfflineSwaggerView(SpectacularSwaggerSplitView):

@@ -71,6 +71,15 @@ from athletes.permissions.pages import (
     can_use_coach_pages,
     is_bone_health_reviewer,
 )
+from athletes.permissions.readiness import (
+    can_involve_psychologist,
+    can_record_readiness,
+    can_record_return_decision,
+    can_view_own_readiness,
+    can_view_readiness,
+    can_view_return_decision,
+    can_view_return_outcome,
+)
 from athletes.permissions.roles import (
     CLINICAL_ROLES,
     CONSENT_ROLES,
@@ -123,6 +132,13 @@ __all__ = [
     "can_view_gait_checks",
     "can_view_road_back",
     "can_view_road_back_amounts",
+    "can_involve_psychologist",
+    "can_record_readiness",
+    "can_record_return_decision",
+    "can_view_own_readiness",
+    "can_view_readiness",
+    "can_view_return_decision",
+    "can_view_return_outcome",
     "WEBHOOK_READS",
     "can_manage_clinic_webhooks",
     "can_manage_endpoint",

@@ -64,7 +64,9 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
         "password": I, "last_login": I, "is_superuser": I, "is_staff": I, "is_active": I,
         "date_joined": I, "clinic": S, "is_clinic_admin": S,
     },
-    "athletes.Clinic": {"id": R, "name": R, "created_at": R},  # its staff (can_use_clinic_page)
+    "athletes.Clinic": {
+        "id": R, "name": R, "created_at": R, "tsk11_psychology_threshold": R,
+    },  # its staff (can_use_clinic_page)
     "athletes.Team": {"id": S, "name": S, "sport": S, "clinic": S},
     "athletes.Athlete": {
         "id": S, "user": S, "first_name": S, "last_name": S, "sport": S, "team": S,
@@ -130,6 +132,17 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
         "id": S, "plan": S, "kind": S, "from_phase": S, "to_phase": S, "effective_on": S,
         "decided_at": S, "decided_by": S,
         "reason": C, "evaluation": C, "overridden": C,
+    },
+    "protocols.ReturnDecision": {  # StARRT: the coach reads the outcome and restrictions only
+        "id": S, "case": S, "decision": S, "cleared_from": S, "restrictions": S,
+        "recorded_by": S, "recorded_at": S, "updated_at": S,
+        "symptoms": C, "tenderness": C, "imaging": C, "function_tests": C, "sport": C,
+        "level": C, "position_event": C, "surface": C, "planned_load": C, "season_timing": C,
+        "pressure": C, "masking": C, "conflicts": C, "fear": C, "reasons": C,
+    },
+    "monitoring.ReadinessQuestionnaire": {  # TSK-11 / I-PRRS answers: clinical
+        "id": C, "case": C, "instrument": C, "date": C, "items": C, "total": C,
+        "assessment": C, "recorded_by": C, "created_at": C, "updated_at": C,
     },
     "protocols.PlanEdit": {
         "id": S, "plan": S, "edited_at": S, "edited_by": S, "reason": C, "changes": C,

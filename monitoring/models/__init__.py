@@ -16,6 +16,7 @@ from monitoring.models.fields import DocumentField, JSONTextField
 from monitoring.models.files import ActivityFile
 from monitoring.models.flags import CaseEvaluation, Flag, Notification
 from monitoring.models.gait import GaitCheck
+from monitoring.models.readiness import ReadinessQuestionnaire
 from monitoring.models.records import (
     ActivitySession,
     Assessment,
@@ -48,6 +49,7 @@ __all__ = [
     "WebhookEndpoint",
     "NotificationSetting",
     "PushSubscription",
+    "ReadinessQuestionnaire",
     "ReminderPreference",
     "Review",
     "Shoe",

@@ -94,10 +94,28 @@ def _rows(case, user, *, tag: str, note: str) -> dict:
 
 def _care_rows(case, plan, user, *, note: str) -> dict:
     """A note for the clinical roles only, a review, a goal and a finished template trial."""
+    from monitoring.models import ReadinessQuestionnaire
     from monitoring.models.care import CaseNote, Goal, Review
+    from protocols.models import ReturnDecision
     from protocols.whatif_models import TemplateTrial
 
+    starrt = {f: note for f in ("symptoms", "tenderness", "function_tests", "planned_load")}
     return {
+        "return_decision": ReturnDecision.objects.create(
+            case=case,
+            sport="Running",
+            level="club",
+            season_timing="in",
+            decision="restricted",
+            cleared_from=TODAY,
+            restrictions="No races for two weeks.",
+            reasons=note,
+            recorded_by=user,
+            **starrt,
+        ),  # fmt: skip
+        "readiness": ReadinessQuestionnaire.objects.create(
+            case=case, instrument="tsk11", date=TODAY, items=[4] * 11, total=44, recorded_by=user
+        ),
         "note": CaseNote.objects.create(case=case, author=user, audience="clinical", body=note),
         "review": Review.objects.create(case=case, kind="call", due_on=TODAY, scheduled_by=user),
         "goal": Goal.objects.create(case=case, phase=plan.current_phase, text="Walk 30 minutes"),

@@ -87,6 +87,8 @@ def url_for(route: Route, world: dict, which: str) -> str:
         "review": rows["review"],
         "goal": rows["goal"],
         "webhook": rows["webhook"],
+        "return-decision": rows["return_decision"],
+        "readiness-questionnaire": rows["readiness"],
     }
     values = {
         "case_id": case.pk,
@@ -113,6 +115,7 @@ def url_for(route: Route, world: dict, which: str) -> str:
         "object_id": str(case.pk),
         "content_type_id": "1",
         "url": "nowhere/",
+        "instrument": "tsk11",
     }
     if not route.api and "template" in route.name:  # the library's pages
         values["pk"] = rows["template"].pk

@@ -257,6 +257,36 @@ MATRIX: dict[str, Expect] = {
     # The care team: the case's managers (lead clinician, clinicians) change it; a refused change
     # (here: an empty form) comes back to the case page with the reason.
     "clinic:team_add": expect("POST", anonymous=LOGIN, everyone=404, foreign=404, clinician=302),
+    # The return-to-play decision (StARRT) and readiness: an empty form is refused (400); the
+    # psychologist records questionnaires; one click adds the psychologist (clinicians only).
+    "clinic:return_decision": expect(
+        "POST",
+        anonymous=LOGIN,
+        everyone=404,
+        foreign=404,
+        **CASE_ACTION_REFUSED,
+        clinician=400,
+        physio=400,
+    ),  # fmt: skip
+    "clinic:readiness_record": expect(
+        "POST",
+        anonymous=LOGIN,
+        everyone=404,
+        foreign=404,
+        nutritionist=403,
+        psychologist=400,
+        clinician=400,
+        physio=400,
+    ),  # fmt: skip
+    "clinic:involve_psychologist": expect(
+        "POST",
+        anonymous=LOGIN,
+        everyone=404,
+        foreign=404,
+        **CASE_ACTION_REFUSED,
+        physio=403,
+        clinician=302,
+    ),  # fmt: skip
     "clinic:team_invite": expect("POST", anonymous=LOGIN, everyone=404, foreign=404, clinician=302),
     "clinic:team_role": expect("POST", anonymous=LOGIN, everyone=404, foreign=404, clinician=302),
     "clinic:team_remove": expect("POST", anonymous=LOGIN, everyone=404, foreign=404, clinician=302),
@@ -395,6 +425,8 @@ MATRIX: dict[str, Expect] = {
     "account:clinic": expect(anonymous=LOGIN, everyone=404, **CARE_TEAM),
     "account:clinic_setup": expect(anonymous=LOGIN, everyone=302),  # not a superuser: the clinic
     "account:invite_staff": expect("POST", anonymous=LOGIN, everyone=404, clinician=400),
+    # an empty form: not changed, back to the clinic page with the reason
+    "account:clinic_protocols": expect("POST", anonymous=LOGIN, everyone=404, clinician=302),
     "account:invitation_resend": expect(
         "POST", anonymous=LOGIN, everyone=404, foreign=404, clinician=200
     ),
@@ -522,6 +554,12 @@ MATRIX: dict[str, Expect] = {
     "api:review-detail": api_read(integration=404),
     "api:review-done": api_action(everyone=403, integration=404, clinician=200, physio=200),
     "api:goal-list": api_read(),
+    "api:return-decision-list": api_read(),  # each reads the decisions of the cases they may
+    "api:return-decision-detail": api_read(
+        coach=404, nutritionist=404, psychologist=404, integration=404
+    ),
+    "api:readiness-questionnaire-list": api_read(),
+    "api:readiness-questionnaire-detail": api_read(coach=404, nutritionist=404, integration=404),
     "api:goal-detail": api_read(coach=404, nutritionist=404, integration=404),
     # webhooks: an integration account's own (a clinic's administrator, here the clinician,
     # manages the clinic's, and lists them); another account's endpoint is a 404 for everyone

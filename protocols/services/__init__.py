@@ -10,6 +10,11 @@ is a ``PhaseTransition`` with who, when, why and the evaluation that was shown.
 """
 
 from protocols.services.corrections import UNDOABLE, plan_start_correct, transition_undo
+from protocols.services.exercises import (
+    exercises_clean,
+    install_shipped_exercises,
+    phase_exercises_update,
+)
 from protocols.services.plans import phase_sign_off, plan_create, plan_phases_update, plan_start
 from protocols.services.templates import (
     install_shipped_templates,
@@ -32,7 +37,10 @@ __all__ = [
     "PHASE_FIELDS",
     "PRESCRIPTION_KEYS",
     "UNDOABLE",
+    "exercises_clean",
+    "install_shipped_exercises",
     "install_shipped_templates",
+    "phase_exercises_update",
     "phase_clean",
     "phase_sign_off",
     "phases_clean",

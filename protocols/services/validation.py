@@ -15,6 +15,7 @@ from protocols.models import (
     PlanPhase,
     WeightBearing,
 )
+from protocols.services.exercises import exercises_clean
 from rehab.errors import ApplicationError
 
 PHASE_FIELDS = PlanPhase.COPIED_FIELDS
@@ -51,6 +52,10 @@ def phase_clean(data: Mapping[str, Any], *, order: int) -> tuple[dict, dict[str,
     cleaned["prescriptions"] = prescriptions
     errors.update({f"prescriptions.{k}": v for k, v in rx_errors.items()})
     _criteria_clean(data, cleaned, errors)
+    if "exercises" in data:  # absent: a write that does not touch them keeps them
+        exercises, ex_errors = exercises_clean(data["exercises"] or [], impact=impact)
+        cleaned["exercises"] = exercises
+        errors.update({f"exercises.{k}".rstrip("."): v for k, v in ex_errors.items()})
     return cleaned, errors
 
 

@@ -1,0 +1,75 @@
+"""Exercise panels other pages include with one line: the athlete's exercises on Today (ticks),
+their adherence on Progress, the clinician's case card and the coach's percentage. Each tag
+asks ``athletes.permissions`` and costs a fixed number of queries, whatever the number of
+exercises or ticks."""
+
+from __future__ import annotations
+
+from django import template
+
+from athletes import permissions
+from athletes.selectors import cases_for_user
+from monitoring.exercises import selectors
+from monitoring.ingest.checks import athlete_today
+from protocols.models import Plan
+
+register = template.Library()
+
+
+@register.inclusion_tag("athlete/_exercises.html", takes_context=True)
+def athlete_exercises(context, ctx, stop=None):
+    """Today's exercises with their diagrams, doses, how-tos and ticks. Two queries."""
+    user = context["request"].user
+    case = ctx.case
+    if case is None or ctx.phase is None or not permissions.can_view_exercises(user, case):
+        return {"show": False}
+    summary = selectors.phase_exercises(case, ctx.phase, ctx.today)
+    return {
+        "show": summary is not None,
+        "summary": summary,
+        "stop": stop,
+        "today": ctx.today,
+        "can_tick": permissions.can_tick_exercise(user, case),
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("athlete/_exercise_adherence.html", takes_context=True)
+def athlete_exercise_adherence(context, ctx):
+    """Progress: done ÷ prescribed this week and over the phase. One query."""
+    user = context["request"].user
+    if ctx.case is None or not permissions.can_view_exercise_adherence(user, ctx.case):
+        return {"show": False}
+    found = selectors.adherence_for(ctx.case, ctx.phase, ctx.today)
+    return {"show": found is not None, "week": found and found[0], "phase": found and found[1]}
+
+
+@register.inclusion_tag("clinic/_exercises.html", takes_context=True)
+def case_exercises(context, case, plan):
+    """The case page: the current phase's exercises with this week's ticks and adherence (two
+    queries) for clinical readers; the percentage alone for anyone else on the case (one)."""
+    user = context["request"].user
+    phase = plan.current_phase if plan else None
+    today = athlete_today(case.athlete)
+    if permissions.can_view_exercises(user, case):
+        summary = selectors.phase_exercises(case, phase, today)
+        return {"show": summary is not None, "summary": summary, "case": case, "detail": True}
+    if permissions.can_view_exercise_adherence(user, case):
+        found = selectors.adherence_for(case, phase, today)
+        return {"show": found is not None, "week": found and found[0], "phase": found and found[1]}
+    return {"show": False}
+
+
+@register.inclusion_tag("coach/_exercise_adherence.html", takes_context=True)
+def coach_exercise_adherence(context, case_id):
+    """The coach's athlete view: the exercise adherence % this week and over the phase, and no
+    exercise names or clinical text. Three queries: the case with the viewer's role, its active
+    plan's current phase, the ticks."""
+    user = context["request"].user
+    case = cases_for_user(user).filter(pk=case_id).select_related("athlete").first()
+    if case is None or not permissions.can_view_exercise_adherence(user, case):
+        return {"show": False}
+    plan = Plan.objects.filter(case=case, status=Plan.Status.ACTIVE).select_related("current_phase")
+    phase = next((p.current_phase for p in plan), None)
+    found = selectors.adherence_for(case, phase, athlete_today(case.athlete))
+    return {"show": found is not None, "week": found and found[0], "phase": found and found[1]}

@@ -17,6 +17,7 @@ from athletes.api.invitations import InvitationViewSet
 from monitoring.api.assessments import AssessmentViewSet
 from monitoring.api.care import GoalViewSet, NoteViewSet, ReviewViewSet
 from monitoring.api.cases import CaseViewSet
+from monitoring.api.exercises import ExerciseCompletionViewSet
 from monitoring.api.fhir_views import urlpatterns as fhir_urls
 from monitoring.api.flags import FlagViewSet
 from monitoring.api.logs import DailyLogViewSet
@@ -24,6 +25,7 @@ from monitoring.api.metrics import DeviceMetricViewSet
 from monitoring.api.plans import PlanViewSet
 from monitoring.api.sessions import ActivitySessionViewSet
 from monitoring.api.webhooks import WebhookEndpointViewSet
+from protocols.api.exercises import ExerciseViewSet
 from protocols.api.templates import ProtocolTemplateViewSet
 from rehab.api import TokenView, router
 
@@ -42,6 +44,8 @@ router.register("reviews", ReviewViewSet, basename="review")
 router.register("goals", GoalViewSet, basename="goal")
 router.register("invitations", InvitationViewSet, basename="invitation")
 router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
+router.register("exercises", ExerciseViewSet, basename="exercise")
+router.register("exercise-completions", ExerciseCompletionViewSet, basename="exercise-completion")
 
 
 class OfflineSwaggerView(SpectacularSwaggerSplitView):

@@ -11,6 +11,8 @@ is a ``PhaseTransition`` with who, when, why and the evaluation that was shown.
 
 from protocols.services.corrections import UNDOABLE, plan_start_correct, transition_undo
 from protocols.services.exercises import (
+    EXERCISE_KEYS,
+    MAX_EXERCISES,
     exercises_clean,
     install_shipped_exercises,
     phase_exercises_update,
@@ -33,6 +35,8 @@ from protocols.services.validation import (
 )
 
 __all__ = [
+    "EXERCISE_KEYS",
+    "MAX_EXERCISES",
     "JUDGED_FROM_MAX_DAYS",
     "PHASE_FIELDS",
     "PRESCRIPTION_KEYS",

@@ -156,8 +156,10 @@ def seed(*, today: dt.date | None = None, stdout=None) -> dict[str, User]:
         if case_ids:
             services.cases_evaluate(case_ids=case_ids, today=today)
             from monitoring.care.demo import seed_care
+            from monitoring.exercises.demo import seed_exercise_ticks
 
             seed_care(case_ids, users, today)  # notes, reviews and goals
+            seed_exercise_ticks(case_ids, today)  # monitoring.exercises.demo
     return users
 
 

@@ -91,9 +91,10 @@ def _save(request: HttpRequest, phase: PlanPhase, rows: list[ExerciseRowForm]) -
             index, _, field = key.partition(".")
             if index.isdigit() and int(index) < len(kept):
                 form = kept[int(index)][0]
-                form.full_clean()
+                shown = form.errors.get(field, [])  # the form's own check first (once)
                 for message in messages_:
-                    form.add_error(field if field in form.fields else None, message)
+                    if message not in shown:
+                        form.add_error(field if field in form.fields else None, message)
         messages.error(request, exc.message)
         return False
     return True

@@ -110,6 +110,8 @@
   function update(data) {
     var row = list.querySelector('[data-exercise="' + data.exercise + '"]');
     if (row && data.week_line) row.querySelector("[data-week-line]").textContent = data.week_line;
+    var total = document.querySelector("[data-week-total]");
+    if (total) total.textContent = data.week_done + " of " + data.week_prescribed;
   }
 
   list.addEventListener("submit", function (event) {

@@ -21,6 +21,15 @@ from tests.plans import running_plan
 from .conftest import EXERCISES
 
 pytestmark = pytest.mark.browser
+REPLAY = """() => {
+  const key = 'rehab.ticks.' + document.querySelector('script[data-user]').dataset.user;
+  const day = document.querySelector('[data-exercises]').dataset.day;
+  const box = {};
+  box[day + '|calf-raise-single'] = {url: '/me/exercises/tick/', exercise: 'calf-raise-single',
+    day: day, done: true, at: new Date().toISOString()};
+  localStorage.setItem(key, JSON.stringify(box));
+  window.dispatchEvent(new Event('online'));
+}"""
 
 
 @pytest.fixture
@@ -80,13 +89,7 @@ def test_an_exercise_ticked_offline_is_recorded_once_back_online(
     assert ExerciseCompletion.objects.filter(exercise__key="calf-raise-single").count() == 1
 
     # the outbox replaying the same tick leaves one completion
-    page.evaluate(
-        """() => { const k = 'rehab.ticks.' + document.querySelector('script[data-user]').dataset.user;
-        const day = document.querySelector('[data-exercises]').dataset.day;
-        const box = {}; box[day + '|calf-raise-single'] = {url: '/me/exercises/tick/',
-          exercise: 'calf-raise-single', day: day, done: true, at: new Date().toISOString()};
-        localStorage.setItem(k, JSON.stringify(box)); window.dispatchEvent(new Event('online')); }"""
-    )
+    page.evaluate(REPLAY)
     expect(page.locator("[data-tick-note]")).to_be_hidden(timeout=15000)
     assert ExerciseCompletion.objects.filter(exercise__key="calf-raise-single").count() == 1
 

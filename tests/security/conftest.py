@@ -78,13 +78,21 @@ def _rows(case, user, *, tag: str, note: str) -> dict:
 
 def _care_rows(case, plan, user, *, note: str) -> dict:
     """A note for the clinical roles only, a review, a goal and a finished template trial."""
+    from monitoring.models import ExerciseCompletion
     from monitoring.models.care import CaseNote, Goal, Review
+    from protocols.models import Exercise
     from protocols.whatif_models import TemplateTrial
+
+    exercise = Exercise.objects.get(key="plank")
 
     return {
         "note": CaseNote.objects.create(case=case, author=user, audience="clinical", body=note),
         "review": Review.objects.create(case=case, kind="call", due_on=TODAY, scheduled_by=user),
         "goal": Goal.objects.create(case=case, phase=plan.current_phase, text="Walk 30 minutes"),
+        "exercise": exercise,
+        "exercise-completion": ExerciseCompletion.objects.create(
+            case=case, exercise=exercise, done_on=TODAY
+        ),
         "trial": TemplateTrial.objects.create(
             template=plan.template, requested_by=user, status="done", risk=plan.template.risk
         ),

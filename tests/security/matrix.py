@@ -86,6 +86,8 @@ def url_for(route: Route, world: dict, which: str) -> str:
         "review": rows["review"],
         "goal": rows["goal"],
         "webhook": rows["webhook"],
+        "exercise": rows["exercise"],
+        "exercise-completion": rows["exercise-completion"],
     }
     values = {
         "case_id": case.pk,

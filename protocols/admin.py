@@ -1,8 +1,10 @@
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from protocols.models import (
     Exercise,
+    Impact,
     PhaseTemplate,
     PhaseTransition,
     Plan,
@@ -117,6 +119,11 @@ class ExerciseAdmin(admin.ModelAdmin):
     list_filter = ("trains", "impact", "shipped")
     search_fields = ("name", "key")
     readonly_fields = ("shipped", "created_by", "updated_at")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "impact":  # the phases' scale: a phase allows up to its own
+            return forms.ChoiceField(choices=Impact.choices, label="Bone load (impact)")
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if not change:

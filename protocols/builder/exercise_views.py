@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from protocols import services
 from protocols.builder.access import builder_case, case_url
-from protocols.models import Exercise, Plan, PlanPhase
+from protocols.models import Exercise, Impact, Plan, PlanPhase
 from rehab.errors import ApplicationError
 
 EXTRA_ROWS = 2
@@ -56,7 +56,11 @@ class ExerciseRowForm(forms.Form):
 
 def _choices() -> list[tuple[str, str]]:
     rows = Exercise.objects.order_by("name").values_list("key", "name", "impact", "trains")
-    return [(key, f"{name} ({trains}, {impact} impact)") for key, name, impact, trains in rows]
+    labels = dict(Impact.choices)
+    return [
+        (key, f"{name} ({trains}, {labels.get(impact, impact).lower()})")
+        for key, name, impact, trains in rows
+    ]
 
 
 def _forms(phase: PlanPhase, choices, data=None) -> list[ExerciseRowForm]:

@@ -162,6 +162,7 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
     },
     "monitoring.ExerciseCompletion": {  # which exercises: as clinical as the prescription
         "id": C, "case": C, "exercise": C, "done_on": C, "recorded_by": C, "created_at": C,
+        "updated_at": C,
     },
     "monitoring.EducationCard": {
         "id": L, "phase": L, "key": L, "title": L, "body": L, "sources": L, "order": L,

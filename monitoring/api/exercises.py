@@ -8,7 +8,12 @@ DELETE un-ticks. Anyone else gets a 404, as for a case one is not on."""
 from __future__ import annotations
 
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
@@ -23,7 +28,7 @@ from rehab.api import ErrorSerializer, SlugRelatedField, idempotent
 
 EXAMPLE = {
     "id": 12, "case": 7, "exercise": "glute-bridge", "done_on": "2026-12-05",
-    "created_at": "2026-12-05T18:02:00Z",
+    "created_at": "2026-12-05T18:02:00Z", "updated_at": "2026-12-05T18:02:00Z",
 }  # fmt: skip
 EXAMPLE_IN = {"case": 7, "exercise": "glute-bridge", "done_on": "2026-12-05"}
 
@@ -34,7 +39,7 @@ class ExerciseCompletionSerializer(ClassifiedSerializer):
     class Meta:
         model = ExerciseCompletion
         reader = "clinical"
-        fields = ["id", "case", "exercise", "done_on", "created_at"]
+        fields = ["id", "case", "exercise", "done_on", "created_at", "updated_at"]
         read_only_fields = fields
 
 
@@ -69,7 +74,10 @@ class ExerciseCompletionFilter(filters.FilterSet):
         summary="List exercise ticks",
         examples=[OpenApiExample("A tick", value=EXAMPLE, response_only=True)],
     ),
-    retrieve=extend_schema(summary="Get an exercise tick"),
+    retrieve=extend_schema(
+        summary="Get an exercise tick",
+        examples=[OpenApiExample("A tick", value=EXAMPLE, response_only=True)],
+    ),
     create=extend_schema(
         summary="Tick an exercise as done (idempotent)",
         description="201 when recorded, 200 when that exercise was already ticked that day.",
@@ -84,7 +92,25 @@ class ExerciseCompletionFilter(filters.FilterSet):
             OpenApiExample("The tick", value=EXAMPLE, response_only=True),
         ],
     ),
-    destroy=extend_schema(summary="Un-tick an exercise"),
+    destroy=extend_schema(
+        summary="Un-tick an exercise",
+        responses={
+            204: None,
+            403: OpenApiResponse(
+                ErrorSerializer,
+                description="Only the athlete and integration accounts tick and un-tick.",
+                examples=[
+                    OpenApiExample(
+                        "A clinician",
+                        value={
+                            "detail": "You do not have permission to perform this action.",
+                            "code": "permission_denied",
+                        },
+                    )
+                ],
+            ),
+        },
+    ),
 )
 class ExerciseCompletionViewSet(
     ScopedViewMixin,

@@ -23,6 +23,7 @@ class ExerciseCompletion(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)  # the API's ?updated_after=
 
     class Meta:
         ordering = ["-done_on", "exercise_id"]

@@ -1,5 +1,6 @@
 """Exercise panels other pages include with one line: the athlete's exercises on Today (ticks),
-their adherence on Progress, the clinician's case card and the coach's percentage. Each tag
+their adherence on Progress and the clinician's case card (the coach's percentage is in
+the coach's athlete view, ``monitoring.surfaces.coach.athlete_view``). Each tag
 asks ``athletes.permissions`` and costs a fixed number of queries, whatever the number of
 exercises or ticks."""
 
@@ -8,10 +9,8 @@ from __future__ import annotations
 from django import template
 
 from athletes import permissions
-from athletes.selectors import cases_for_user
 from monitoring.exercises import selectors
 from monitoring.ingest.checks import athlete_today
-from protocols.models import Plan
 
 register = template.Library()
 
@@ -58,18 +57,3 @@ def case_exercises(context, case, plan):
         found = selectors.adherence_for(case, phase, today)
         return {"show": found is not None, "week": found and found[0], "phase": found and found[1]}
     return {"show": False}
-
-
-@register.inclusion_tag("coach/_exercise_adherence.html", takes_context=True)
-def coach_exercise_adherence(context, case_id):
-    """The coach's athlete view: the exercise adherence % this week and over the phase, and no
-    exercise names or clinical text. Three queries: the case with the viewer's role, its active
-    plan's current phase, the ticks."""
-    user = context["request"].user
-    case = cases_for_user(user).filter(pk=case_id).select_related("athlete").first()
-    if case is None or not permissions.can_view_exercise_adherence(user, case):
-        return {"show": False}
-    plan = Plan.objects.filter(case=case, status=Plan.Status.ACTIVE).select_related("current_phase")
-    phase = next((p.current_phase for p in plan), None)
-    found = selectors.adherence_for(case, phase, athlete_today(case.athlete))
-    return {"show": found is not None, "week": found and found[0], "phase": found and found[1]}

@@ -82,6 +82,17 @@ def _row_clean(
     return row, errors
 
 
+def exercises_known(phases: Iterable[Mapping[str, Any]]) -> dict[str, Exercise]:
+    """The exercises the phases name, by key: one query (none when no phase names any)."""
+    keys = {
+        str(item.get("exercise"))
+        for phase in phases
+        for item in (phase.get("exercises") or [])
+        if isinstance(item, Mapping)
+    }
+    return {e.key: e for e in Exercise.objects.filter(key__in=keys)} if keys else {}
+
+
 def exercises_clean(
     items: Iterable[Any], *, impact: str | None, known: Mapping[str, Exercise] | None = None
 ) -> tuple[list[dict[str, Any]], dict[str, str]]:
@@ -89,8 +100,7 @@ def exercises_clean(
     exercises named, unless ``known`` is given)."""
     items = list(items)
     if known is None:
-        keys = [str(i.get("exercise")) for i in items if isinstance(i, Mapping)]
-        known = {e.key: e for e in Exercise.objects.filter(key__in=keys)}
+        known = exercises_known([{"exercises": items}])
     cleaned, errors = [], {}
     if len(items) > MAX_EXERCISES:
         errors[""] = f"A phase has at most {MAX_EXERCISES} exercises."

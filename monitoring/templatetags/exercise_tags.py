@@ -44,11 +44,13 @@ def athlete_exercise_adherence(context, ctx):
 
 
 @register.inclusion_tag("clinic/_exercises.html", takes_context=True)
-def case_exercises(context, case, plan):
+def case_exercises(context, case, phase):
     """The case page: the current phase's exercises with this week's ticks and adherence (two
-    queries) for clinical readers; the percentage alone for anyone else on the case (one)."""
+    queries) for clinical readers; the percentage alone for anyone else on the case (one).
+    None when the phase prescribes no exercises."""
+    if phase is None or not phase.exercises:
+        return {"show": False}
     user = context["request"].user
-    phase = plan.current_phase if plan else None
     today = athlete_today(case.athlete)
     if permissions.can_view_exercises(user, case):
         summary = selectors.phase_exercises(case, phase, today)

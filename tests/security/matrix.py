@@ -89,6 +89,8 @@ def url_for(route: Route, world: dict, which: str) -> str:
         "webhook": rows["webhook"],
         "return-decision": rows["return_decision"],
         "readiness-questionnaire": rows["readiness"],
+        "exercise": rows["exercise"],
+        "exercise-completion": rows["exercise-completion"],
     }
     values = {
         "case_id": case.pk,

@@ -239,6 +239,12 @@ class PlanPhase(PhaseFields):
         help_text="The earliest day the criteria with a duration could all be met, as of the "
         "latest evaluation (the projection's earliest end).",
     )
+    programme = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="A walk-run phase's own copy of a run-walk programme (stages, rest days, "
+        "pain limit) and the step-down decisions on it (protocols.engine.programme).",
+    )
     history = HistoricalRecords()
 
     class Meta(PhaseFields.Meta):
@@ -316,4 +322,5 @@ class PlanEdit(models.Model):
         return f"Plan edit by {self.edited_by} on {self.edited_at:%Y-%m-%d}"
 
 
+from protocols.programme_models import RunProgramme  # noqa: E402, F401 — shipped run-walk programmes
 from protocols.whatif_models import TemplateTrial  # noqa: E402, F401 — what-if trials of template drafts

@@ -245,6 +245,7 @@ _READ: tuple[tuple[type, str, tuple[str, ...]], ...] = (
             "judged_from",
             "ready_from",
             "impact",
+            "programme",
         ),  # fmt: skip
     ),
 )
@@ -421,6 +422,7 @@ def chunk_snapshots(case_ids: Sequence[int], today: dt.date) -> list[CaseContext
             red_pain_limit=row[limit_at],
             impact_phase=row[impact_at] != Impact.NONE,
             facts={name: row[at] for name, at in _FACTS_AT},
+            programme=row[_AT["current_phase__programme"]],
         )
         contexts.append(CaseContext(row, _row_spec(row), snapshot))
     return contexts

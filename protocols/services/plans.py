@@ -24,6 +24,7 @@ from protocols.models import (
     PlanPhase,
     ProtocolTemplate,
 )
+from protocols.services.programmes import with_default_programmes
 from protocols.services.transitions import transition_announce
 from protocols.services.validation import (
     PHASE_FIELDS,
@@ -72,6 +73,7 @@ def plan_create(*, case: Case, template: ProtocolTemplate, created_by: User) -> 
         bone_health_risk=bool(case.bone_health_flags),
         conservative_template=template.conservative,
     )
+    phases = with_default_programmes(phases, template.slug)  # walk-run phases' own programme
     bulk_create_with_history(  # each phase's first version, for later diffs
         [PlanPhase(plan=plan, **fields) for fields in phases],
         PlanPhase,

@@ -29,6 +29,7 @@ Unknown is never met: a session without a pain rating is not pain-free. Pure: no
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -349,6 +350,8 @@ def snapshot_state(snapshot: Any, today: date) -> ProgrammeState | None:
     """``programme_state`` of a ``records.Snapshot``'s programme (None without one), read from
     the phase's first judged day."""
     programme = getattr(snapshot, "programme", None)
+    if isinstance(programme, str):  # a raw read gives the JSON text
+        programme = json.loads(programme)
     if not programme or not programme.get("stages"):
         return None
     made = snapshot.__dict__.setdefault("_programme_states", {})

@@ -71,6 +71,11 @@ from athletes.permissions.pages import (
     can_use_coach_pages,
     is_bone_health_reviewer,
 )
+from athletes.permissions.programmes import (
+    can_decide_programme,
+    can_view_programme_detail,
+    can_view_programme_stage,
+)
 from athletes.permissions.roles import (
     CLINICAL_ROLES,
     CONSENT_ROLES,
@@ -143,6 +148,7 @@ __all__ = [
     "TEMPLATE_LIBRARY_EDITORS",
     "TEMPLATE_LIBRARY_READERS",
     "can_be_addressed",
+    "can_decide_programme",
     "can_decide_transition",
     "can_edit_plan",
     "can_edit_template_library",
@@ -178,6 +184,8 @@ __all__ = [
     "can_view_goals",
     "can_view_load",
     "can_view_own_assessments",
+    "can_view_programme_detail",
+    "can_view_programme_stage",
     "can_view_reviews",
     "can_view_timeline",
     "can_write_message",

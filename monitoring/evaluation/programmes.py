@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from athletes import permissions
 from monitoring.evaluation.selectors import log_rows, session_rows
 from protocols.engine.programme import ProgrammeState, programme_state
 from protocols.engine.records import LogEntry, SessionEntry
@@ -33,3 +34,11 @@ def phase_programme_state(
     sessions = [_new(SessionEntry, row[1:]) for row in session_rows([athlete_id], began, today)]
     logs = [_new(LogEntry, row[1:]) for row in log_rows([athlete_id], began, today)]
     return programme_state(phase.programme, sessions, logs, began, today)
+
+
+def programme_stage_for(user, case, phase: PlanPhase | None, today: dt.date):
+    """``phase_programme_state`` for a viewer who may see the programme's stage (a coach: the
+    stage as training information), else None."""
+    if phase is None or not permissions.can_view_programme_stage(user, case):
+        return None
+    return phase_programme_state(phase, case.athlete_id, today)

@@ -11,6 +11,7 @@ from monitoring.surfaces.clinic.views import (
     documents,
     flags,
     lifecycle,
+    programme,
     webhooks,
 )
 
@@ -27,6 +28,16 @@ urlpatterns = [
     path("cases/<int:case_id>/", case_page.case, name="case"),
     path("cases/<int:case_id>/decide/", case_page.case_decide, name="case_decide"),
     path("cases/<int:case_id>/sign-off/", case_page.case_sign_off, name="case_sign_off"),
+    path(
+        "cases/<int:case_id>/phases/<int:phase_id>/programme/",
+        programme.programme_edit,
+        name="programme",
+    ),
+    path(
+        "cases/<int:case_id>/phases/<int:phase_id>/programme/decide/",
+        programme.programme_decide,
+        name="programme_decide",
+    ),
     path("cases/<int:case_id>/start-date/", case_page.case_start_date, name="case_start_date"),
     path("cases/<int:case_id>/undo-decision/", case_page.case_undo_decision, name="case_undo"),
     path("cases/<int:case_id>/assessments/", case_page.assessment_new, name="assessment_new"),

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from athletes.models import Case, User
 from monitoring import charts, metrics
+from monitoring.evaluation.programmes import programme_stage_for
 from monitoring.models import Flag
 from monitoring.surfaces.coach.facts import SPARK_WEEKS, CaseFacts, case_facts
 from monitoring.surfaces.coach.queries import (
@@ -69,6 +70,7 @@ class CoachCaseView:
     week: list[WeekItem] = field(default_factory=list)
     other_sessions: int = 0
     chart: str = ""
+    programme: Any = None  # the run-walk programme's ProgrammeState (the stage allowed)
 
 
 def restrictions_of(facts: CaseFacts) -> Restrictions | None:
@@ -117,6 +119,7 @@ def athlete_view(user: User, case_id: Any, *, today: dt.date) -> CoachCaseView:
         flags=coach_flags(case),
     )
     view = CoachCaseView(facts=facts, restrictions=restrictions_of(facts))
+    view.programme = programme_stage_for(user, case, facts.phase, today)
     phases = list(plan.phases.all()) if plan is not None else []
     if facts.projection is not None and plan is not None:
         words = {p.order: phase_words(p) for p in phases}

@@ -43,7 +43,6 @@ FLAG_COLOURS = {
     "load_spike": "#b54708",
     "missing_logs": "#667085",
     "ready_to_advance": "#067647",
-    "programme_step_down": "#dc6803",
 }
 PHASE_FILLS = ("#eef4ff", "#f4f3ff", "#ecfdf3", "#fef6ee", "#f0f9ff", "#fdf2fa", "#f9fafb")
 CONFIG = {"displayModeBar": False, "responsive": True}

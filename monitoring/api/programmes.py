@@ -45,6 +45,45 @@ class DecisionInputSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class StageOutSerializer(StageSerializer):
+    label = serializers.CharField(help_text='"Run 2 min / walk 1 min × 10, 30 min".')
+
+
+class StepDownSerializer(serializers.Serializer):
+    trigger = serializers.DateField(help_text="The run day whose pain proposed it.")
+    from_stage = serializers.IntegerField()
+    to_stage = serializers.IntegerField()
+    reasons = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Clinical readers only."
+    )
+
+
+class StateSerializer(serializers.Serializer):
+    stage = serializers.IntegerField()
+    sessions_done = serializers.IntegerField()
+    sessions_needed = serializers.IntegerField()
+    offered_stage = serializers.IntegerField(help_text="The lower stage while a step down waits.")
+    run_due = serializers.BooleanField()
+    next_run_on = serializers.DateField()
+    finished = serializers.BooleanField()
+    step_down = StepDownSerializer(allow_null=True)
+
+
+class ProgrammeSerializer(serializers.Serializer):
+    phase = serializers.IntegerField()
+    phase_name = serializers.CharField()
+    current = serializers.BooleanField()
+    name = serializers.CharField()
+    rest_days = serializers.IntegerField()
+    pain_limit = serializers.IntegerField()
+    stages = StageOutSerializer(many=True)
+    citations = serializers.ListField(child=serializers.CharField())
+    state = StateSerializer(allow_null=True, help_text="The current phase's only.")
+    decisions = serializers.ListField(
+        child=serializers.DictField(), required=False, help_text="Clinical readers only."
+    )
+
+
 PROGRAMME_EXAMPLE = [
     {
         "phase": 31,
@@ -133,7 +172,7 @@ class ProgrammeActions:
         "for the current phase, where the athlete stands: stage, pain-free sessions done at it, "
         "whether a run is due today, a step down waiting for a clinician. Everyone on the case "
         "reads the stage; why a step down is proposed and the decisions are clinical.",
-        responses={200: serializers.JSONField()},
+        responses={200: ProgrammeSerializer(many=True)},
         examples=[OpenApiExample("A programme", value=PROGRAMME_EXAMPLE, response_only=True)],
     )
     @action(detail=True, methods=["get"], url_path="programme")
@@ -148,7 +187,21 @@ class ProgrammeActions:
         "is required on an active plan. Bad values: 400 with errors by field "
         "(`stages.0.repeats`).",
         request=ProgrammeInputSerializer,
-        responses={200: serializers.JSONField()},
+        responses={200: ProgrammeSerializer(many=True)},
+        examples=[
+            OpenApiExample(
+                "Shorter stages",
+                value={
+                    "phase": 31,
+                    "stages": [{"run": 1, "walk": 2, "repeats": 8, "sessions": 3}],
+                    "rest_days": 1,
+                    "pain_limit": 2,
+                    "reason": "Calf tightness after the first run: a gentler start.",
+                },
+                request_only=True,
+            ),
+            OpenApiExample("The programmes", value=PROGRAMME_EXAMPLE, response_only=True),
+        ],
     )
     @programme.mapping.put
     def programme_update(self, request, pk=None, format=None):
@@ -174,7 +227,20 @@ class ProgrammeActions:
         "clinician of the case confirms or declines it with a reason. `trigger` is the run day "
         "of the proposal shown: if it is no longer the one waiting, 400 and nothing changes.",
         request=DecisionInputSerializer,
-        responses={200: serializers.JSONField()},
+        responses={200: ProgrammeSerializer(many=True)},
+        examples=[
+            OpenApiExample(
+                "Confirm",
+                value={
+                    "phase": 31,
+                    "trigger": "2026-10-27",
+                    "decision": "confirmed",
+                    "reason": "Shin pain 4/10 on the run; back to stage 1.",
+                },
+                request_only=True,
+            ),
+            OpenApiExample("The programmes", value=PROGRAMME_EXAMPLE, response_only=True),
+        ],
     )
     @action(detail=True, methods=["post"], url_path="programme-decision")
     def programme_decision(self, request, pk=None, format=None):

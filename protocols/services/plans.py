@@ -157,6 +157,10 @@ def plan_phases_update(
         phase = by_id.get(data.get("id")) or PlanPhase(plan=plan)
         for field, value in clean.items():
             setattr(phase, field, value)
+        if not phase.programme:  # a walk-run phase gets its own programme (services.programmes)
+            phase.programme = with_default_programmes(
+                [clean], plan.template and plan.template.slug
+            )[0].get("programme")
         phase.save()
     removed = [p for pid, p in by_id.items() if pid not in keep_ids]
     if any(p.started_on for p in removed):

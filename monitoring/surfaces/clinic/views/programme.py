@@ -5,6 +5,7 @@ programme proposes (confirm or decline, with why; the system only recommends).""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -21,7 +22,7 @@ from monitoring.surfaces.clinic.programme_forms import (
     show_errors,
     stages_from,
 )
-from monitoring.surfaces.clinic.views.common import case_url, clinic_page
+from monitoring.surfaces.clinic.views.common import case_url
 from protocols.engine.programme import stages_of
 from protocols.models import Plan, PlanPhase
 from protocols.services import programmes as services
@@ -55,7 +56,7 @@ def _forms(phase, shipped, data=None):
     return form, formset
 
 
-@clinic_page
+@login_required
 def programme_edit(request, case_id: int, phase_id: int):
     case, phase = _phase(request, case_id, phase_id)
     shipped = services.shipped_programmes()
@@ -90,7 +91,7 @@ def programme_edit(request, case_id: int, phase_id: int):
     return render(request, "clinic/programme.html", context, status=status)
 
 
-@clinic_page
+@login_required
 @require_POST
 def programme_decide(request, case_id: int, phase_id: int):
     case, phase = _phase(request, case_id, phase_id)

@@ -77,7 +77,9 @@ class ProgrammeSerializer(serializers.Serializer):
     rest_days = serializers.IntegerField()
     pain_limit = serializers.IntegerField()
     stages = StageOutSerializer(many=True)
-    citations = serializers.ListField(child=serializers.CharField())
+    citations = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Clinical readers only."
+    )
     state = StateSerializer(allow_null=True, help_text="The current phase's only.")
     decisions = serializers.ListField(
         child=serializers.DictField(), required=False, help_text="Clinical readers only."
@@ -145,10 +147,10 @@ def programmes_of(plan, *, clinical: bool) -> list[dict]:
                 {**s, "label": stage.label()}
                 for s, stage in zip(data["stages"], stages_of(data), strict=True)
             ],
-            "citations": data.get("citations", []),
             "state": _state(state, clinical),
         }
-        if clinical:
+        if clinical:  # the sources name symptoms; the decisions say why
+            item["citations"] = data.get("citations", [])
             item["decisions"] = data.get("decisions", [])
         out.append(item)
     return out

@@ -21,7 +21,7 @@ def programme_flags(snapshot: Snapshot, day: dt.date) -> dict[str, dict]:
     proposal = state.step_down
     return {
         Flag.Kind.PROGRAMME_STEP_DOWN: {
-            "kinds": ("programme_stage",),
+            "kinds": (),  # not a criterion of the phase: no "worse" notice of its own
             "title": f"Run-walk programme: step down to stage {proposal.to_stage} proposed",
             "message": proposal.sentence()
             + " The athlete is shown the lower stage until a clinician confirms or declines "

@@ -67,7 +67,7 @@ def test_seed_demo_creates_every_role_and_every_flag_kind():
     )
     assert {(name, kind) for name, kind, status, _ in demo["flags"] if status == "open"} == {
         (name, kind) for name, (_, _, kind) in SCENARIOS.items()
-    }
+    } | {("Lea", "programme_step_down")}  # her painful run: a run-walk step down waits
     # Every kind the evaluation raises; a bone-health flag is raised by a screen instead.
     assert {kind for _, kind, _, _ in demo["flags"]} == set(Flag.Kind.values) - {"bone_health"}
     assert all(f.message and f.evaluation for f in Flag.objects.all())

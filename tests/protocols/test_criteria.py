@@ -70,6 +70,7 @@ def test_registry_holds_the_kinds_of_the_contract():
         "clinician_signoff",
         "orthopaedic_decision",
         "bone_health_screen",
+        "programme_stage",
     }
     assert set(criteria.REGRESS_KINDS) == {
         "pain_above",

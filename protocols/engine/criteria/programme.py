@@ -44,7 +44,7 @@ class ProgrammeStage(Kind):
         state = snapshot_state(snapshot, today)
         want = p["stage"]
         if state is None:
-            why = "Not known: this phase has no run-walk programme."
+            why = "Not enough data: this phase has no run-walk programme."
             return Measure(None, None, want, why, "stage")
         total = len(state.stages)
         done = state.stage > want or (state.stage == want and state.finished)

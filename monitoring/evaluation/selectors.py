@@ -242,8 +242,7 @@ _READ: tuple[tuple[type, str, tuple[str, ...]], ...] = (
             "signed_off_on",
             "judged_from",
             "ready_from",
-            "impact",
-            "programme",
+            "impact", "programme",
         ),  # fmt: skip
     ),
 )
@@ -409,9 +408,8 @@ def chunk_snapshots(case_ids: Sequence[int], today: dt.date) -> list[CaseContext
 
     contexts = []
     started_at, signed_at = _AT["current_phase__started_on"], _AT["current_phase__signed_off_on"]
-    risk_at = _AT["case__risk"]
+    risk_at, impact_at = _AT["case__risk"], _AT["current_phase__impact"]
     judged_at, limit_at = _AT["current_phase__judged_from"], _AT["red_pain_limit"]
-    impact_at = _AT["current_phase__impact"]
     for row, (case_id, _, _, _) in zip(rows, windows, strict=True):
         snapshot = Snapshot.presorted(
             phase_started_on=row[started_at] or today,

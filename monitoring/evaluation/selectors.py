@@ -242,7 +242,8 @@ _READ: tuple[tuple[type, str, tuple[str, ...]], ...] = (
             "signed_off_on",
             "judged_from",
             "ready_from",
-            "impact", "programme",
+            "impact",
+            "programme",
         ),  # fmt: skip
     ),
 )
@@ -405,7 +406,6 @@ def chunk_snapshots(case_ids: Sequence[int], today: dt.date) -> list[CaseContext
     assessments: dict[int, list[AssessmentEntry]] = defaultdict(list)
     for case_id, *values in assessment_rows([w[0] for w in windows], earliest, today):
         assessments[case_id].append(_new(AssessmentEntry, values))
-
     contexts = []
     started_at, signed_at = _AT["current_phase__started_on"], _AT["current_phase__signed_off_on"]
     risk_at, impact_at = _AT["case__risk"], _AT["current_phase__impact"]

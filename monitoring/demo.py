@@ -24,6 +24,7 @@ from athletes.sites import grading_systems_for
 from monitoring.demo_rtp import seed_return_to_play
 from monitoring.evaluation import services
 from monitoring.models import ActivitySession, Assessment, DailyLog, Source
+from monitoring.programme_demo import seed_programmes
 from protocols import services as plan_services
 from protocols.models import Plan, ProtocolTemplate
 
@@ -154,6 +155,7 @@ def seed(*, today: dt.date | None = None, stdout=None) -> dict[str, User]:
                 case = _case(spec, team, users, today)
                 if case is not None:
                     case_ids.append(case.pk)
+            seed_programmes(case_ids, today)  # run-walk programmes in progress
         if case_ids:
             services.cases_evaluate(case_ids=case_ids, today=today)
             from monitoring.care.demo import seed_care

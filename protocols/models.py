@@ -241,6 +241,12 @@ class PlanPhase(PhaseFields):
         help_text="The earliest day the criteria with a duration could all be met, as of the "
         "latest evaluation (the projection's earliest end).",
     )
+    programme = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="A walk-run phase's own copy of a run-walk programme (stages, rest days, "
+        "pain limit) and the step-down decisions on it (protocols.engine.programme).",
+    )
     history = HistoricalRecords()
 
     class Meta(PhaseFields.Meta):
@@ -319,5 +325,6 @@ class PlanEdit(models.Model):
 
 
 from protocols.exercise_models import Exercise  # noqa: E402, F401 — the exercise library
+from protocols.programme_models import RunProgramme  # noqa: E402, F401 — shipped run-walk programmes
 from protocols.return_models import ReturnDecision  # noqa: E402, F401 — the StARRT decision
 from protocols.whatif_models import TemplateTrial  # noqa: E402, F401 — what-if trials of template drafts

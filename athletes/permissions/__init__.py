@@ -76,6 +76,11 @@ from athletes.permissions.pages import (
     can_use_coach_pages,
     is_bone_health_reviewer,
 )
+from athletes.permissions.programmes import (
+    can_decide_programme,
+    can_view_programme_detail,
+    can_view_programme_stage,
+)
 from athletes.permissions.readiness import (
     can_involve_psychologist,
     can_record_readiness,
@@ -180,6 +185,7 @@ __all__ = [
     "TEMPLATE_LIBRARY_EDITORS",
     "TEMPLATE_LIBRARY_READERS",
     "can_be_addressed",
+    "can_decide_programme",
     "can_decide_transition",
     "can_edit_plan",
     "can_edit_template_library",
@@ -218,6 +224,8 @@ __all__ = [
     "can_view_goals",
     "can_view_load",
     "can_view_own_assessments",
+    "can_view_programme_detail",
+    "can_view_programme_stage",
     "can_view_reviews",
     "can_view_timeline",
     "can_write_message",

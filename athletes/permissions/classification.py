@@ -134,6 +134,13 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
         "goal": C, "advance_when": C, "regress_when": C, "warn_when": C, "citations": C,
         "notes": C, "signed_off_on": C, "signed_off_by": C, "judged_from": C, "ready_from": C,
         "exercises": C,  # the coach gets the adherence % only (monitoring.exercises)
+        # the run-walk programme: its decisions say why (the pain); its stage reaches coaches
+        # through athletes.permissions.can_view_programme_stage (monitoring.api.programmes)
+        "programme": C,
+    },
+    "protocols.RunProgramme": {
+        "id": L, "slug": L, "version": L, "name": L, "summary": L, "data": L, "default_for": L,
+        "default": L, "installed_at": L,
     },
     "protocols.PhaseTransition": {
         "id": S, "plan": S, "kind": S, "from_phase": S, "to_phase": S, "effective_on": S,
@@ -231,6 +238,8 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
         # a watch's training data, as distance and steps are
         "avg_heart_rate": S, "max_heart_rate": S, "cadence": S, "ground_contact_ms": S,
         "vertical_oscillation_mm": S,
+        # a run-walk programme's session: its stage and whether it was finished (training data)
+        "programme_stage": S, "completion": S,
         "pain_during": C, "pain_after": C, "note": C,
     },
     "monitoring.ActivityFile": {  # what was uploaded, by whom: the session's readers

@@ -26,6 +26,7 @@ from protocols.models import (
     ProtocolTemplate,
 )
 from protocols.services.exercises import default_exercises
+from protocols.services.programmes import with_default_programmes
 from protocols.services.transitions import transition_announce
 from protocols.services.validation import (
     PHASE_FIELDS,
@@ -79,6 +80,7 @@ def plan_create(*, case: Case, template: ProtocolTemplate, created_by: User) -> 
     if template.shipped or template.slug in SHIPPED_SLUGS:  # default exercises, to review
         for phase in phases:
             phase["exercises"] = phase.get("exercises") or default_exercises(phase)
+    phases = with_default_programmes(phases, template.slug)  # walk-run phases' own programme
     bulk_create_with_history(  # each phase's first version, for later diffs
         [PlanPhase(plan=plan, **fields) for fields in phases],
         PlanPhase,
@@ -162,6 +164,10 @@ def plan_phases_update(
         phase = by_id.get(data.get("id")) or PlanPhase(plan=plan)
         for field, value in clean.items():
             setattr(phase, field, value)
+        if not phase.programme:  # a walk-run phase gets its own programme (services.programmes)
+            phase.programme = with_default_programmes(
+                [clean], plan.template and plan.template.slug
+            )[0].get("programme")
         phase.save()
     removed = [p for pid, p in by_id.items() if pid not in keep_ids]
     if any(p.started_on for p in removed):

@@ -69,7 +69,7 @@ def test_seed_demo_creates_every_role_and_every_flag_kind():
     )
     assert {(name, kind) for name, kind, status, _ in demo["flags"] if status == "open"} == {
         (name, kind) for name, (_, _, kind) in SCENARIOS.items()
-    }
+    } | {("Lea", "programme_step_down")}  # her painful run: a run-walk step down waits
     # Every kind the evaluation raises; a bone-health flag is raised by a screen instead.
     assert {kind for _, kind, _, _ in demo["flags"]} == set(Flag.Kind.values) - {"bone_health"}
     assert all(f.message and f.evaluation for f in Flag.objects.all())
@@ -79,9 +79,11 @@ def test_seed_demo_creates_every_role_and_every_flag_kind():
     assert logs.count() == 46
     assert logs.latest("date").date == timezone.localdate()
     assert DailyLog.objects.count() == 296
-    # 404 of the plans' weeks, and Maya's 18 runs of the six weeks before her injury (her
-    # pre-injury baseline and step rate are computed from them: monitoring/running/demo.py).
-    assert ActivitySession.objects.count() == 404 + 18
+    # 403 of the plans' weeks (the walk-run phases' runs are run-walk programme sessions, every
+    # other day: monitoring/programme_demo.py), and Maya's 18 runs of the six weeks before her
+    # injury (her pre-injury baseline and step rate are computed from them:
+    # monitoring/running/demo.py).
+    assert ActivitySession.objects.count() == 403 + 18
     maya = Case.objects.get(athlete__first_name="Maya")
     assert (maya.pre_injury_km_week, maya.pre_injury_source) == (30, "computed")
     assert (maya.baseline_step_rate, maya.cadence_goal_low_percent) == (164, 5)

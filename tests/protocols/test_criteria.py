@@ -72,6 +72,7 @@ def test_registry_holds_the_kinds_of_the_contract():
         "orthopaedic_decision",
         "bone_health_screen",
         "pre_injury_volume",
+        "programme_stage",
     }
     assert set(criteria.REGRESS_KINDS) == {
         "pain_above",

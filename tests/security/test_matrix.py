@@ -157,6 +157,18 @@ MATRIX: dict[str, Expect] = {
         physio=400,
         **CASE_ACTION_REFUSED,
     ),
+    "clinic:programme": expect(
+        anonymous=LOGIN, everyone=404, foreign=404, **CLINICAL, **CASE_ACTION_REFUSED
+    ),
+    "clinic:programme_decide": expect(
+        "POST",
+        anonymous=LOGIN,
+        everyone=404,
+        foreign=404,
+        clinician=302,
+        physio=302,
+        **CASE_ACTION_REFUSED,
+    ),
     "clinic:case_sign_off": expect(
         "POST",
         anonymous=LOGIN,
@@ -533,6 +545,10 @@ MATRIX: dict[str, Expect] = {
     "api:plan-transitions": api_action(everyone=403, clinician=400, physio=400),
     "api:plan-start-date": api_action(everyone=403, clinician=400, physio=400),
     "api:plan-undo-transition": api_action(everyone=403, clinician=400, physio=400),
+    # The run-walk programme: its stage is training information (the coach and the athlete read
+    # it), not for the nutritionist, the psychologist or an integration; the clinicians decide.
+    "api:plan-programme": api_read(nutritionist=403, psychologist=403, integration=403),
+    "api:plan-programme-decision": api_action(everyone=403, clinician=400, physio=400),
     "api:daily-log-list": api_read(),
     "api:daily-log-detail": api_read(coach=404, nutritionist=404, psychologist=404),
     "api:daily-log-bulk": api_action(everyone=400),  # no items: nothing to refuse yet

@@ -13,6 +13,7 @@ from django.utils import timezone
 from athletes import permissions
 from athletes.models import Case, User
 from monitoring import charts, metrics
+from monitoring.evaluation.programmes import programme_stage_for
 from monitoring.exercises.adherence import Adherence
 from monitoring.exercises.selectors import adherence_for as exercise_adherence
 from monitoring.models import Flag
@@ -73,6 +74,7 @@ class CoachCaseView:
     other_sessions: int = 0
     chart: str = ""
     exercise_adherence: tuple[Adherence, Adherence] | None = None  # this week, the phase
+    programme: Any = None  # the run-walk programme's ProgrammeState (the stage allowed)
 
 
 def restrictions_of(facts: CaseFacts) -> Restrictions | None:
@@ -125,6 +127,7 @@ def athlete_view(user: User, case_id: Any, *, today: dt.date) -> CoachCaseView:
         # the percentage only: no exercise names (monitoring.exercises); one query, none
         # when the phase prescribes no exercises
         view.exercise_adherence = exercise_adherence(case, plan.current_phase, today)
+    view.programme = programme_stage_for(user, case, facts.phase, today)
     phases = list(plan.phases.all()) if plan is not None else []
     if facts.projection is not None and plan is not None:
         words = {p.order: phase_words(p) for p in phases}

@@ -19,6 +19,7 @@ from protocols.engine.criteria import (
     pain,
     pain_trend,
     phase,
+    programme,
     symptoms,
     volume,
 )
@@ -78,6 +79,7 @@ for _kind in (
     case_facts.FemoralNeckFindings,
     case_facts.BoneHealthScreen,
     volume.PreInjuryVolume,
+    programme.ProgrammeStage,
 ):
     register(_kind)
 

@@ -221,6 +221,15 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
         "id": R, "case": R, "date": R, "test": R, "value": R, "pain": R, "notes": R,
         "assessed_by": R, "created_at": R, "updated_at": R,
     },
+    "monitoring.TestBattery": {  # test results: the case's clinical roles and its athlete
+        "id": C, "case": C, "date": C, "involved_side": C, "limb_length_left_cm": C,
+        "limb_length_right_cm": C, "notes": C, "assessed_by": C, "created_at": C,
+        "updated_at": C,
+    },
+    "monitoring.BatteryResult": {
+        "id": C, "battery": C, "test": C, "muscle_group": C, "unit": C, "left": C, "right": C,
+        "pain": C,
+    },
     "monitoring.WebhookEndpoint": {  # its owner (athletes.permissions.webhooks)
         "id": R, "owner": R, "clinic": R, "url": R, "description": R, "events": R,
         "is_active": R, "disabled_at": R, "disabled_reason": R, "consecutive_failures": R,

@@ -32,6 +32,7 @@ from athletes import permissions
 from athletes.models import Athlete, CareTeamMember, Case
 from monitoring import schema
 from monitoring.evaluation import sql
+from monitoring.evaluation.batteries import symmetry_entries, symmetry_rows
 from monitoring.evaluation.sql import (
     ASSESSMENT_COLUMNS,
     LOG_READ,
@@ -379,7 +380,7 @@ def cut_windows(
 
 
 def chunk_snapshots(case_ids: Sequence[int], today: dt.date) -> list[CaseContext]:
-    """Snapshots for a chunk of cases in four queries, whatever the chunk's size.
+    """Snapshots for a chunk of cases in five queries, whatever the chunk's size.
 
     1. active plans with case, athlete, current phase and the phase before it, as rows of only
        the columns the evaluation reads (``_plan_rows``; ``CaseContext`` makes them model
@@ -389,7 +390,8 @@ def chunk_snapshots(case_ids: Sequence[int], today: dt.date) -> list[CaseContext
        day, as ``LogEntry`` records (no model instances);
     3. each case's activity sessions from ``LOAD_HISTORY_DAYS`` before its phase start (the
        chronic training load), likewise;
-    4. the cases' assessments.
+    4. the cases' assessments;
+    5. the cases' test batteries, test by test (``SymmetryEntry`` records).
     Phases with the same gates share one validated ``PhaseSpec``.
     """
     rows = kept_rows("plans", _plan_rows, list(case_ids))
@@ -403,6 +405,9 @@ def chunk_snapshots(case_ids: Sequence[int], today: dt.date) -> list[CaseContext
         "assessments", _assessment_rows, [w[0] for w in windows], earliest, today
     ):
         assessments[case_id].append(_new(AssessmentEntry, values))
+    symmetry = symmetry_entries(
+        kept_rows("batteries", symmetry_rows, [w[0] for w in windows], earliest, today)
+    )
 
     contexts = []
     started_at, signed_at = _AT["current_phase__started_on"], _AT["current_phase__signed_off_on"]
@@ -421,6 +426,7 @@ def chunk_snapshots(case_ids: Sequence[int], today: dt.date) -> list[CaseContext
             red_pain_limit=row[limit_at],
             impact_phase=row[impact_at] != Impact.NONE,
             facts={name: row[at] for name, at in _FACTS_AT},
+            symmetry=symmetry.get(case_id, ()),
         )
         contexts.append(CaseContext(row, _row_spec(row), snapshot))
     return contexts
@@ -435,7 +441,7 @@ def case_facts(case: Case, sex: str | None = None) -> dict:
 
 
 def case_snapshot(case_id: int, today: dt.date) -> CaseContext | None:
-    """One case's snapshot (four queries), or None when it has no active plan."""
+    """One case's snapshot (five queries), or None when it has no active plan."""
     contexts = chunk_snapshots([case_id], today)
     return contexts[0] if contexts else None
 

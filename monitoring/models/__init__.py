@@ -4,6 +4,7 @@
 evaluation raises and keeps; ``care`` the care team's notes, reviews, goals and cards.
 """
 
+from monitoring.models.batteries import BatteryResult, TestBattery
 from monitoring.models.care import (
     CaseNote,
     EducationCard,
@@ -31,6 +32,7 @@ __all__ = [
     "ActivityFile",
     "ActivitySession",
     "Assessment",
+    "BatteryResult",
     "CaseEvaluation",
     "CaseNote",
     "DailyLog",
@@ -50,4 +52,5 @@ __all__ = [
     "Review",
     "Shoe",
     "Source",
+    "TestBattery",
 ]

@@ -19,6 +19,7 @@ from protocols.engine.criteria import (
     pain,
     pain_trend,
     phase,
+    symmetry,
     symptoms,
 )
 from protocols.engine.criteria.base import (
@@ -76,6 +77,7 @@ for _kind in (
     case_facts.OrthopaedicDecision,
     case_facts.FemoralNeckFindings,
     case_facts.BoneHealthScreen,
+    symmetry.LimbSymmetry,
 ):
     register(_kind)
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from athletes.models import Athlete, CareTeamMember, Case, Clinic, Team, User
 from athletes.services import athlete_create, case_open
 from athletes.sites import grading_systems_for
+from monitoring.demo_batteries import seed_batteries
 from monitoring.evaluation import services
 from monitoring.models import ActivitySession, Assessment, DailyLog, Source
 from protocols import services as plan_services
@@ -158,6 +159,7 @@ def seed(*, today: dt.date | None = None, stdout=None) -> dict[str, User]:
             from monitoring.care.demo import seed_care
 
             seed_care(case_ids, users, today)  # notes, reviews and goals
+            seed_batteries(case_ids, users, today)  # test batteries, symmetry improving
     return users
 
 

@@ -15,6 +15,7 @@ from athletes.api.athletes import AthleteViewSet
 from athletes.api.care_team import CareTeamMemberViewSet
 from athletes.api.invitations import InvitationViewSet
 from monitoring.api.assessments import AssessmentViewSet
+from monitoring.api.batteries import BatteryViewSet
 from monitoring.api.care import GoalViewSet, NoteViewSet, ReviewViewSet
 from monitoring.api.cases import CaseViewSet
 from monitoring.api.fhir_views import urlpatterns as fhir_urls
@@ -36,6 +37,7 @@ router.register("daily-logs", DailyLogViewSet, basename="daily-log")
 router.register("sessions", ActivitySessionViewSet, basename="session")
 router.register("device-metrics", DeviceMetricViewSet, basename="device-metric")
 router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("batteries", BatteryViewSet, basename="battery")
 router.register("flags", FlagViewSet, basename="flag")
 router.register("notes", NoteViewSet, basename="note")
 router.register("reviews", ReviewViewSet, basename="review")

@@ -14,33 +14,31 @@ from django.db.models import Prefetch, QuerySet
 from monitoring.models import BatteryResult, TestBattery
 from protocols.engine.battery import TESTS, battery_entries
 from protocols.engine.records import SymmetryEntry
-from rehab.db import any_of
+from rehab.db import any_of, kept_rows
 
 SYMMETRY_COLUMNS = (
-    "battery__case_id",
-    "battery_id",
-    "battery__date",
-    "battery__involved_side",
-    "battery__limb_length_left_cm",
-    "battery__limb_length_right_cm",
-    "test",
-    "muscle_group",
-    "left",
-    "right",
-    "pain",
+    "case_id",
+    "id",
+    "date",
+    "involved_side",
+    "limb_length_left_cm",
+    "limb_length_right_cm",
+    "results__test",
+    "results__muscle_group",
+    "results__left",
+    "results__right",
+    "results__pain",
 )
 
 
 def symmetry_rows(case_ids: list[int], start: dt.date, end: dt.date) -> QuerySet:
-    """``SYMMETRY_COLUMNS`` of the cases' battery results from ``start`` to ``end``, by case,
-    day and battery."""
+    """``SYMMETRY_COLUMNS`` of the cases' batteries from ``start`` to ``end``, one row per
+    result, by case, day and battery."""
     return (
-        BatteryResult.objects.filter(
-            any_of(BatteryResult, "battery__case_id", case_ids),
-            battery__date__gte=start,
-            battery__date__lte=end,
+        TestBattery.objects.filter(
+            any_of(TestBattery, "case_id", case_ids), date__gte=start, date__lte=end
         )
-        .order_by("battery__case_id", "battery__date", "battery_id", "id")
+        .order_by("case_id", "date", "id", "results__id")
         .values_list(*SYMMETRY_COLUMNS)
     )
 
@@ -49,13 +47,15 @@ def symmetry_entries(rows: list[tuple]) -> dict[int, tuple[SymmetryEntry, ...]]:
     """``symmetry_rows`` as each case's engine records (with the Y-balance composite)."""
     out: dict[int, list[SymmetryEntry]] = defaultdict(list)
     for (case_id, _, day, side, left_len, right_len), group in groupby(rows, key=lambda r: r[:6]):
-        results = [r[6:] for r in group]
+        results = [r[6:] for r in group if r[6] is not None]  # a battery without results
         out[case_id].extend(battery_entries(day, side, results, (left_len, right_len)))
     return {case_id: tuple(entries) for case_id, entries in out.items()}
 
 
 def case_symmetry(case_ids: list[int], start: dt.date, end: dt.date) -> dict[int, tuple]:
-    return symmetry_entries(list(symmetry_rows(case_ids, start, end)))
+    """The cases' ``SymmetryEntry`` records by case id (one query, compiled once per
+    connection on PostgreSQL like the evaluation's other reads)."""
+    return symmetry_entries(kept_rows("batteries", symmetry_rows, case_ids, start, end))
 
 
 # --- the case page ------------------------------------------------------------------------------

@@ -32,12 +32,8 @@ from athletes import permissions
 from athletes.models import Athlete, CareTeamMember, Case
 from monitoring import schema
 from monitoring.evaluation import sql
-from monitoring.evaluation.batteries import symmetry_entries, symmetry_rows
-from monitoring.evaluation.sql import (
-    ASSESSMENT_COLUMNS,
-    LOG_READ,
-    SESSION_READ,
-)
+from monitoring.evaluation.batteries import case_symmetry
+from monitoring.evaluation.sql import ASSESSMENT_COLUMNS, LOG_READ, SESSION_READ
 from monitoring.models import ActivitySession, Assessment, DailyLog, Flag
 from protocols.engine.criteria.case_facts import SCREEN_TESTS
 from protocols.engine.gating import PhaseSpec
@@ -390,8 +386,7 @@ def chunk_snapshots(case_ids: Sequence[int], today: dt.date) -> list[CaseContext
        day, as ``LogEntry`` records (no model instances);
     3. each case's activity sessions from ``LOAD_HISTORY_DAYS`` before its phase start (the
        chronic training load), likewise;
-    4. the cases' assessments;
-    5. the cases' test batteries, test by test (``SymmetryEntry`` records).
+    4. the cases' assessments; 5. their test batteries (``SymmetryEntry`` records).
     Phases with the same gates share one validated ``PhaseSpec``.
     """
     rows = kept_rows("plans", _plan_rows, list(case_ids))
@@ -405,9 +400,7 @@ def chunk_snapshots(case_ids: Sequence[int], today: dt.date) -> list[CaseContext
         "assessments", _assessment_rows, [w[0] for w in windows], earliest, today
     ):
         assessments[case_id].append(_new(AssessmentEntry, values))
-    symmetry = symmetry_entries(
-        kept_rows("batteries", symmetry_rows, [w[0] for w in windows], earliest, today)
-    )
+    symmetry = case_symmetry([w[0] for w in windows], earliest, today)
 
     contexts = []
     started_at, signed_at = _AT["current_phase__started_on"], _AT["current_phase__signed_off_on"]

@@ -12,8 +12,12 @@ from typing import Any, NamedTuple
 
 from django import forms
 
-from monitoring.surfaces.clinic.forms import ClinicForm, _date_input
+from monitoring.surfaces.clinic.forms import ClinicForm
 from protocols.engine.battery import BATTERY_TESTS, FORCE_UNITS, MUSCLE_GROUPS, Y_BALANCE_REACHES
+
+
+def _date_input(today: dt.date) -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date", "max": today.isoformat()}, format="%Y-%m-%d")
 
 
 class Row(NamedTuple):

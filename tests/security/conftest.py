@@ -13,7 +13,15 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from monitoring.models import ActivitySession, Assessment, DailyLog, DeviceMetric, Flag
+from monitoring.models import (
+    ActivitySession,
+    Assessment,
+    BatteryResult,
+    DailyLog,
+    DeviceMetric,
+    Flag,
+    TestBattery,
+)
 from tests.coach import conftest as coach
 from tests.coach.conftest import TODAY
 from tests.factories import AthleteFactory, CareTeamMemberFactory, CaseFactory, UserFactory
@@ -73,7 +81,19 @@ def _rows(case, user, *, tag: str, note: str) -> dict:
     assessment = Assessment.objects.create(
         case=case, date=day, test="single_leg_hop", value=12, notes=note, assessed_by=user
     )
-    return {"log": log, "session": session, "metric": metric, "assessment": assessment}
+    battery = TestBattery.objects.create(
+        case=case, date=day, involved_side="left", notes=note, assessed_by=user
+    )
+    BatteryResult.objects.create(
+        battery=battery, test="hop_distance", unit="cm", left=101.5, right=123.5, pain=1
+    )
+    return {
+        "log": log,
+        "session": session,
+        "metric": metric,
+        "assessment": assessment,
+        "battery": battery,
+    }
 
 
 def _care_rows(case, plan, user, *, note: str) -> dict:

@@ -81,6 +81,7 @@ def url_for(route: Route, world: dict, which: str) -> str:
         "session": rows["session"],
         "device-metric": rows["metric"],
         "assessment": rows["assessment"],
+        "battery": rows["battery"],
         "flag": rows["flag"],
         "note": rows["note"],
         "review": rows["review"],

@@ -10,7 +10,17 @@ from typing import Any, Protocol
 from monitoring.charts import styled_chart
 from protocols.engine.battery import DEFAULT_MIN_LSI
 
-COLOURS = ("#175cd3", "#d92d20", "#067647", "#7a5af8", "#f79009", "#0b6e69", "#b54708", "#667085")
+COLOURS = (
+    "#175cd3",
+    "#d92d20",
+    "#067647",
+    "#7a5af8",
+    "#f79009",
+    "#c11574",
+    "#667085",
+    "#0e9384",
+    "#b54708",
+)
 
 
 class Trend(Protocol):

@@ -148,9 +148,9 @@ def load_snapshots(
     end: dt.date,
     red_pain_limits: Mapping[int, int] | None = None,
 ) -> dict[int, Snapshot]:
-    """Each case's logs, sessions and assessments from its start (less the load history) to
-    ``end``, in four queries (with the test batteries), as a snapshot to be re-dated per phase; ``red_pain_limits`` are
-    the plans' red pain limits by case id (default 5/10)."""
+    """Each case's logs, sessions, assessments and test batteries from its start (less the load
+    history) to ``end``, in four queries, as a snapshot to be re-dated per phase;
+    ``red_pain_limits`` are the plans' red pain limits by case id (default 5/10)."""
     if not cases:
         return {}
     earliest = min(starts.values()) - dt.timedelta(days=LOAD_HISTORY_DAYS)

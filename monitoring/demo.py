@@ -22,6 +22,7 @@ from athletes.models import Athlete, CareTeamMember, Case, Clinic, Team, User
 from athletes.services import athlete_create, case_open
 from athletes.sites import grading_systems_for
 from monitoring.demo_batteries import seed_batteries
+from monitoring.demo_rtp import seed_return_to_play
 from monitoring.evaluation import services
 from monitoring.models import ActivitySession, Assessment, DailyLog, Source
 from protocols import services as plan_services
@@ -157,9 +158,16 @@ def seed(*, today: dt.date | None = None, stdout=None) -> dict[str, User]:
         if case_ids:
             services.cases_evaluate(case_ids=case_ids, today=today)
             from monitoring.care.demo import seed_care
+            from monitoring.exercises.demo import seed_exercise_ticks
 
             seed_care(case_ids, users, today)  # notes, reviews and goals
             seed_batteries(case_ids, users, today)  # test batteries, symmetry improving
+            from monitoring.running.demo import seed_running
+
+            seed_running(case_ids, users, today)  # the road back: baseline, cadence, gait
+            seed_exercise_ticks(case_ids, today)  # monitoring.exercises.demo
+        with transaction.atomic():
+            seed_return_to_play(users, today)  # StARRT decision, TSK-11 and I-PRRS
     return users
 
 

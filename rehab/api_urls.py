@@ -18,13 +18,18 @@ from monitoring.api.assessments import AssessmentViewSet
 from monitoring.api.batteries import BatteryViewSet
 from monitoring.api.care import GoalViewSet, NoteViewSet, ReviewViewSet
 from monitoring.api.cases import CaseViewSet
+from monitoring.api.exercises import ExerciseCompletionViewSet
 from monitoring.api.fhir_views import urlpatterns as fhir_urls
 from monitoring.api.flags import FlagViewSet
+from monitoring.api.gait import GaitCheckViewSet
 from monitoring.api.logs import DailyLogViewSet
 from monitoring.api.metrics import DeviceMetricViewSet
 from monitoring.api.plans import PlanViewSet
+from monitoring.api.readiness import ReadinessViewSet
+from monitoring.api.return_decisions import ReturnDecisionViewSet
 from monitoring.api.sessions import ActivitySessionViewSet
 from monitoring.api.webhooks import WebhookEndpointViewSet
+from protocols.api.exercises import ExerciseViewSet
 from protocols.api.templates import ProtocolTemplateViewSet
 from rehab.api import TokenView, router
 
@@ -38,12 +43,17 @@ router.register("sessions", ActivitySessionViewSet, basename="session")
 router.register("device-metrics", DeviceMetricViewSet, basename="device-metric")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("batteries", BatteryViewSet, basename="battery")
+router.register("gait-checks", GaitCheckViewSet, basename="gait-check")
 router.register("flags", FlagViewSet, basename="flag")
 router.register("notes", NoteViewSet, basename="note")
 router.register("reviews", ReviewViewSet, basename="review")
 router.register("goals", GoalViewSet, basename="goal")
 router.register("invitations", InvitationViewSet, basename="invitation")
 router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
+router.register("return-decisions", ReturnDecisionViewSet, basename="return-decision")
+router.register("readiness-questionnaires", ReadinessViewSet, basename="readiness-questionnaire")
+router.register("exercises", ExerciseViewSet, basename="exercise")
+router.register("exercise-completions", ExerciseCompletionViewSet, basename="exercise-completion")
 
 
 class OfflineSwaggerView(SpectacularSwaggerSplitView):

@@ -47,6 +47,11 @@ from athletes.permissions.consent import (
     can_view_audit,
     can_view_consent,
 )
+from athletes.permissions.exercises import (
+    can_tick_exercise,
+    can_view_exercise_adherence,
+    can_view_exercises,
+)
 from athletes.permissions.fields import (
     ALL_CASE_FIELDS,
     CASE_SUMMARY_FIELDS,
@@ -71,6 +76,15 @@ from athletes.permissions.pages import (
     can_use_coach_pages,
     is_bone_health_reviewer,
 )
+from athletes.permissions.readiness import (
+    can_involve_psychologist,
+    can_record_readiness,
+    can_record_return_decision,
+    can_view_own_readiness,
+    can_view_readiness,
+    can_view_return_decision,
+    can_view_return_outcome,
+)
 from athletes.permissions.roles import (
     CLINICAL_ROLES,
     CONSENT_ROLES,
@@ -93,11 +107,21 @@ from athletes.permissions.roles import (
     can_view_clinical,
     can_view_load,
     can_view_own_assessments,
+    consent_sql_params,
     consent_withdrawn,
     is_own_case,
     members_with_consent,
+    members_with_consent_sql,
     role_on,
     role_sees_clinical,
+)
+from athletes.permissions.running import (
+    can_record_gait_check,
+    can_record_running_baseline,
+    can_set_cadence_goal,
+    can_view_gait_checks,
+    can_view_road_back,
+    can_view_road_back_amounts,
 )
 from athletes.permissions.webhooks import (
     WEBHOOK_READS,
@@ -109,6 +133,19 @@ from athletes.permissions.webhooks import (
 )
 
 __all__ = [
+    "can_record_gait_check",
+    "can_record_running_baseline",
+    "can_set_cadence_goal",
+    "can_view_gait_checks",
+    "can_view_road_back",
+    "can_view_road_back_amounts",
+    "can_involve_psychologist",
+    "can_record_readiness",
+    "can_record_return_decision",
+    "can_view_own_readiness",
+    "can_view_readiness",
+    "can_view_return_decision",
+    "can_view_return_outcome",
     "WEBHOOK_READS",
     "can_manage_clinic_webhooks",
     "can_manage_endpoint",
@@ -179,6 +216,9 @@ __all__ = [
     "can_view_clinical",
     "can_view_consent",
     "can_view_field",
+    "can_tick_exercise",
+    "can_view_exercise_adherence",
+    "can_view_exercises",
     "can_view_goals",
     "can_view_load",
     "can_view_own_assessments",
@@ -190,6 +230,8 @@ __all__ = [
     "is_bone_health_reviewer",
     "is_own_case",
     "members_with_consent",
+    "members_with_consent_sql",
+    "consent_sql_params",
     "note_audiences_for",
     "role_on",
     "role_sees_clinical",

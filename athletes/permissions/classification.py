@@ -64,7 +64,9 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
         "password": I, "last_login": I, "is_superuser": I, "is_staff": I, "is_active": I,
         "date_joined": I, "clinic": S, "is_clinic_admin": S,
     },
-    "athletes.Clinic": {"id": R, "name": R, "created_at": R},  # its staff (can_use_clinic_page)
+    "athletes.Clinic": {
+        "id": R, "name": R, "created_at": R, "tsk11_psychology_threshold": R,
+    },  # its staff (can_use_clinic_page)
     "athletes.Team": {"id": S, "name": S, "sport": S, "clinic": S},
     "athletes.Athlete": {
         "id": S, "user": S, "first_name": S, "last_name": S, "sport": S, "team": S,
@@ -80,6 +82,10 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
         "imaging_on": C, "diagnosed_on": C, "prior_bsi_count": C, "red_s_screen": C,
         "menstrual_status": C, "vitamin_d_nmol_l": C, "ortho_decision": C,
         "ortho_decision_by": C, "ortho_decision_on": C, "fracture_line_percent": C, "effusion": C,
+        "pre_injury_km_week": C, "pre_injury_runs_week": C, "pre_injury_minutes_week": C,
+        "pre_injury_source": C, "pre_injury_basis": C, "baseline_step_rate": C,
+        "baseline_step_rate_source": C, "cadence_goal_low_percent": C,
+        "cadence_goal_high_percent": C,
     },
     "athletes.CareTeamMember": {
         "id": S, "case": S, "user": S, "role": S, "added_at": S, "updated_at": S, "added_by": S,
@@ -104,6 +110,12 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
         "id": L, "order": L, "name": L, "goal": L, "min_days": L, "typical_days": L,
         "weight_bearing": L, "crutches": L, "impact": L, "prescriptions": L, "advance_when": L,
         "regress_when": L, "warn_when": L, "citations": L, "notes": L, "template": L,
+        "exercises": L,
+    },
+    "protocols.Exercise": {
+        "id": L, "key": L, "name": L, "trains": L, "sets": L, "reps": L, "seconds": L,
+        "per_side": L, "steps": L, "cues": L, "impact": L, "diagram": L, "alt": L, "shipped": L,
+        "created_by": L, "updated_at": L,
     },
     "protocols.Plan": {
         "id": S, "case": S, "template": S, "template_version": S, "status": S,
@@ -121,11 +133,23 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
         "prescriptions": S,
         "goal": C, "advance_when": C, "regress_when": C, "warn_when": C, "citations": C,
         "notes": C, "signed_off_on": C, "signed_off_by": C, "judged_from": C, "ready_from": C,
+        "exercises": C,  # the coach gets the adherence % only (monitoring.exercises)
     },
     "protocols.PhaseTransition": {
         "id": S, "plan": S, "kind": S, "from_phase": S, "to_phase": S, "effective_on": S,
         "decided_at": S, "decided_by": S,
         "reason": C, "evaluation": C, "overridden": C,
+    },
+    "protocols.ReturnDecision": {  # StARRT: the coach reads the outcome and restrictions only
+        "id": S, "case": S, "decision": S, "cleared_from": S, "restrictions": S,
+        "recorded_by": S, "recorded_at": S, "updated_at": S,
+        "symptoms": C, "tenderness": C, "imaging": C, "function_tests": C, "sport": C,
+        "level": C, "position_event": C, "surface": C, "planned_load": C, "season_timing": C,
+        "pressure": C, "masking": C, "conflicts": C, "fear": C, "reasons": C,
+    },
+    "monitoring.ReadinessQuestionnaire": {  # TSK-11 / I-PRRS answers: clinical
+        "id": C, "case": C, "instrument": C, "date": C, "items": C, "total": C,
+        "assessment": C, "recorded_by": C, "created_at": C, "updated_at": C,
     },
     "protocols.PlanEdit": {
         "id": S, "plan": S, "edited_at": S, "edited_by": S, "reason": C, "changes": C,
@@ -152,6 +176,10 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
         "id": R, "case": R, "phase": R, "text": R, "due_on": R, "set_by": R, "created_at": R,
         "updated_at": R,
         "done_at": R,
+    },
+    "monitoring.ExerciseCompletion": {  # which exercises: as clinical as the prescription
+        "id": C, "case": C, "exercise": C, "done_on": C, "recorded_by": C, "created_at": C,
+        "updated_at": C,
     },
     "monitoring.EducationCard": {
         "id": L, "phase": L, "key": L, "title": L, "body": L, "sources": L, "order": L,
@@ -229,6 +257,11 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
     "monitoring.BatteryResult": {
         "id": C, "battery": C, "test": C, "muscle_group": C, "unit": C, "left": C, "right": C,
         "pain": C,
+    },
+    "monitoring.GaitCheck": {  # clinical roles only (can_view_gait_checks)
+        "id": C, "case": C, "date": C, "limp": C, "pain_free_gait": C, "pain": C, "cadence": C,
+        "overstriding": C, "crossover": C, "heel_strike": C, "hip_drop": C, "asymmetry": C,
+        "notes": C, "recorded_by": C, "created_at": C, "updated_at": C,
     },
     "monitoring.WebhookEndpoint": {  # its owner (athletes.permissions.webhooks)
         "id": R, "owner": R, "clinic": R, "url": R, "description": R, "events": R,

@@ -14,7 +14,7 @@ from django.db.models import Prefetch, QuerySet
 from monitoring.models import BatteryResult, TestBattery
 from protocols.engine.battery import TESTS, battery_entries
 from protocols.engine.records import SymmetryEntry
-from rehab.db import any_of, kept_rows
+from rehab.db import any_of
 
 SYMMETRY_COLUMNS = (
     "case_id",
@@ -53,9 +53,8 @@ def symmetry_entries(rows: list[tuple]) -> dict[int, tuple[SymmetryEntry, ...]]:
 
 
 def case_symmetry(case_ids: list[int], start: dt.date, end: dt.date) -> dict[int, tuple]:
-    """The cases' ``SymmetryEntry`` records by case id (one query, compiled once per
-    connection on PostgreSQL like the evaluation's other reads)."""
-    return symmetry_entries(kept_rows("batteries", symmetry_rows, case_ids, start, end))
+    """The cases' ``SymmetryEntry`` records by case id (one query)."""
+    return symmetry_entries(list(symmetry_rows(case_ids, start, end)))
 
 
 # --- the case page ------------------------------------------------------------------------------

@@ -13,9 +13,12 @@ from monitoring.models.care import (
     PushSubscription,
     Review,
 )
+from monitoring.models.exercises import ExerciseCompletion
 from monitoring.models.fields import DocumentField, JSONTextField
 from monitoring.models.files import ActivityFile
 from monitoring.models.flags import CaseEvaluation, Flag, Notification
+from monitoring.models.gait import GaitCheck
+from monitoring.models.readiness import ReadinessQuestionnaire
 from monitoring.models.records import (
     ActivitySession,
     Assessment,
@@ -40,7 +43,9 @@ __all__ = [
     "ValueConflict",
     "DocumentField",
     "EducationCard",
+    "ExerciseCompletion",
     "Flag",
+    "GaitCheck",
     "Goal",
     "JSONTextField",
     "Notification",
@@ -48,6 +53,7 @@ __all__ = [
     "WebhookEndpoint",
     "NotificationSetting",
     "PushSubscription",
+    "ReadinessQuestionnaire",
     "ReminderPreference",
     "Review",
     "Shoe",

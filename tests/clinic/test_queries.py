@@ -179,8 +179,11 @@ def test_the_case_page_is_constant_in_logs_flags_assessments_and_transitions(
     # device chart's wearable samples, 20-21 the test batteries and their results (the battery
     # panel), 22 the red-flag count of the navigation, 23-24 the care panel (next review, latest
     # notes), 25 the access log's one insert; for the lead, who manages the care team: 26 the
-    # clinic's staff to add, 27 the athlete's waiting invitation (no login).
-    with django_assert_num_queries(27):
+    # clinic's staff to add, 27 the athlete's waiting invitation (no login); the road-back card:
+    # 28 the athlete's runs since the baseline's first week, 29 gait checks; 30 the
+    # return-to-play decisions (StARRT), 31-32 psychological readiness (the TSK-11 and I-PRRS
+    # totals with their questionnaires, the incomplete questionnaires).
+    with django_assert_num_queries(32):
         response = client.get(reverse("clinic:case", kwargs={"case_id": case.pk}))
     html = response.content.decode()
     assert html.count("Hold 0") == 1 and f"Hold {days - 10}" in html

@@ -55,6 +55,7 @@ GOOD: dict[str, dict] = {
         "max_pain": 2,
         "within_days": 21,
     },
+    "pre_injury_volume": {"percent": 75.0, "window_days": 14},
 }
 KINDS = sorted(criteria.REGISTRY)
 

@@ -23,6 +23,7 @@ from protocols.engine.criteria import (
     phase,
     symmetry,
     symptoms,
+    volume,
 )
 
 ENGINE = "protocols.engine"
@@ -64,6 +65,7 @@ def test_every_kind_of_the_criteria_families_is_registered():
             load,
             case_facts,
             symmetry,
+            volume,
         )
         for name, cls in inspect.getmembers(module, inspect.isclass)
         if issubclass(cls, criteria.Kind) and cls.__module__ == module.__name__

@@ -20,6 +20,7 @@ from monitoring.models import (
     DailyLog,
     DeviceMetric,
     Flag,
+    GaitCheck,
     TestBattery,
 )
 from tests.coach import conftest as coach
@@ -87,24 +88,52 @@ def _rows(case, user, *, tag: str, note: str) -> dict:
     BatteryResult.objects.create(
         battery=battery, test="hop_distance", unit="cm", left=101.5, right=123.5, pain=1
     )
+    gait_check = GaitCheck.objects.create(
+        case=case, date=day, limp=False, pain_free_gait=True, notes=note, recorded_by=user
+    )
     return {
         "log": log,
         "session": session,
         "metric": metric,
         "assessment": assessment,
         "battery": battery,
+        "gait_check": gait_check,
     }
 
 
 def _care_rows(case, plan, user, *, note: str) -> dict:
     """A note for the clinical roles only, a review, a goal and a finished template trial."""
+    from monitoring.models import ExerciseCompletion, ReadinessQuestionnaire
     from monitoring.models.care import CaseNote, Goal, Review
+    from protocols.models import Exercise, ReturnDecision
     from protocols.whatif_models import TemplateTrial
 
+    starrt = {f: note for f in ("symptoms", "tenderness", "function_tests", "planned_load")}
+    exercise = Exercise.objects.get(key="plank")
+
     return {
+        "return_decision": ReturnDecision.objects.create(
+            case=case,
+            sport="Running",
+            level="club",
+            season_timing="in",
+            decision="restricted",
+            cleared_from=TODAY,
+            restrictions="No races for two weeks.",
+            reasons=note,
+            recorded_by=user,
+            **starrt,
+        ),  # fmt: skip
+        "readiness": ReadinessQuestionnaire.objects.create(
+            case=case, instrument="tsk11", date=TODAY, items=[4] * 11, total=44, recorded_by=user
+        ),
         "note": CaseNote.objects.create(case=case, author=user, audience="clinical", body=note),
         "review": Review.objects.create(case=case, kind="call", due_on=TODAY, scheduled_by=user),
         "goal": Goal.objects.create(case=case, phase=plan.current_phase, text="Walk 30 minutes"),
+        "exercise": exercise,
+        "exercise-completion": ExerciseCompletion.objects.create(
+            case=case, exercise=exercise, done_on=TODAY
+        ),
         "trial": TemplateTrial.objects.create(
             template=plan.template, requested_by=user, status="done", risk=plan.template.risk
         ),

@@ -82,11 +82,16 @@ def url_for(route: Route, world: dict, which: str) -> str:
         "device-metric": rows["metric"],
         "assessment": rows["assessment"],
         "battery": rows["battery"],
+        "gait-check": rows["gait_check"],
         "flag": rows["flag"],
         "note": rows["note"],
         "review": rows["review"],
         "goal": rows["goal"],
         "webhook": rows["webhook"],
+        "return-decision": rows["return_decision"],
+        "readiness-questionnaire": rows["readiness"],
+        "exercise": rows["exercise"],
+        "exercise-completion": rows["exercise-completion"],
     }
     values = {
         "case_id": case.pk,
@@ -113,6 +118,7 @@ def url_for(route: Route, world: dict, which: str) -> str:
         "object_id": str(case.pk),
         "content_type_id": "1",
         "url": "nowhere/",
+        "instrument": "tsk11",
     }
     if not route.api and "template" in route.name:  # the library's pages
         values["pk"] = rows["template"].pk

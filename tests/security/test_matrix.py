@@ -194,6 +194,35 @@ MATRIX: dict[str, Expect] = {
         physio=403,  # the orthopaedic decision is a clinician's
         **CASE_ACTION_REFUSED,
     ),
+    # The road back (issue 28): the clinical team records the baseline (an empty form clears
+    # it), the cadence goal (likewise) and gait checks (an empty form is invalid).
+    "clinic:running_baseline": expect(
+        "POST",
+        anonymous=LOGIN,
+        everyone=404,
+        foreign=404,
+        clinician=302,
+        physio=302,
+        **CASE_ACTION_REFUSED,
+    ),  # fmt: skip
+    "clinic:cadence_goal": expect(
+        "POST",
+        anonymous=LOGIN,
+        everyone=404,
+        foreign=404,
+        clinician=302,
+        physio=302,
+        **CASE_ACTION_REFUSED,
+    ),  # fmt: skip
+    "clinic:gait_check": expect(
+        "POST",
+        anonymous=LOGIN,
+        everyone=404,
+        foreign=404,
+        clinician=400,
+        physio=400,
+        **CASE_ACTION_REFUSED,
+    ),  # fmt: skip
     "clinic:flag_acknowledge": expect(
         "POST",
         anonymous=LOGIN,
@@ -237,6 +266,36 @@ MATRIX: dict[str, Expect] = {
     # The care team: the case's managers (lead clinician, clinicians) change it; a refused change
     # (here: an empty form) comes back to the case page with the reason.
     "clinic:team_add": expect("POST", anonymous=LOGIN, everyone=404, foreign=404, clinician=302),
+    # The return-to-play decision (StARRT) and readiness: an empty form is refused (400); the
+    # psychologist records questionnaires; one click adds the psychologist (clinicians only).
+    "clinic:return_decision": expect(
+        "POST",
+        anonymous=LOGIN,
+        everyone=404,
+        foreign=404,
+        **CASE_ACTION_REFUSED,
+        clinician=400,
+        physio=400,
+    ),  # fmt: skip
+    "clinic:readiness_record": expect(
+        "POST",
+        anonymous=LOGIN,
+        everyone=404,
+        foreign=404,
+        nutritionist=403,
+        psychologist=400,
+        clinician=400,
+        physio=400,
+    ),  # fmt: skip
+    "clinic:involve_psychologist": expect(
+        "POST",
+        anonymous=LOGIN,
+        everyone=404,
+        foreign=404,
+        **CASE_ACTION_REFUSED,
+        physio=403,
+        clinician=302,
+    ),  # fmt: skip
     "clinic:team_invite": expect("POST", anonymous=LOGIN, everyone=404, foreign=404, clinician=302),
     "clinic:team_role": expect("POST", anonymous=LOGIN, everyone=404, foreign=404, clinician=302),
     "clinic:team_remove": expect("POST", anonymous=LOGIN, everyone=404, foreign=404, clinician=302),
@@ -247,6 +306,9 @@ MATRIX: dict[str, Expect] = {
     ),
     "plans:builder_projection": expect(
         "POST", anonymous=LOGIN, everyone=404, foreign=404, **CLINICAL, **CASE_ACTION_REFUSED
+    ),
+    "plans:exercises": expect(
+        anonymous=LOGIN, everyone=404, foreign=404, **CLINICAL, **CASE_ACTION_REFUSED
     ),
     "plans:criterion_row": expect("POST", anonymous=LOGIN, everyone=403, clinician=400, physio=400),
     "plans:templates": expect(anonymous=LOGIN, everyone=403, library=True, **CARE_TEAM),
@@ -375,6 +437,8 @@ MATRIX: dict[str, Expect] = {
     "account:clinic": expect(anonymous=LOGIN, everyone=404, **CARE_TEAM),
     "account:clinic_setup": expect(anonymous=LOGIN, everyone=302),  # not a superuser: the clinic
     "account:invite_staff": expect("POST", anonymous=LOGIN, everyone=404, clinician=400),
+    # an empty form: not changed, back to the clinic page with the reason
+    "account:clinic_protocols": expect("POST", anonymous=LOGIN, everyone=404, clinician=302),
     "account:invitation_resend": expect(
         "POST", anonymous=LOGIN, everyone=404, foreign=404, clinician=200
     ),
@@ -398,6 +462,8 @@ MATRIX: dict[str, Expect] = {
     "athlete:next": expect(anonymous=LOGIN, everyone=404, athlete=200),
     "athlete:progress": expect(anonymous=LOGIN, everyone=404, athlete=200),
     "athlete:reminder": expect("POST", anonymous=LOGIN, everyone=404, athlete=400),
+    # an empty tick names no exercise: refused, back to Today (tests/exercises/test_ticks.py)
+    "athlete:exercise_tick": expect("POST", anonymous=LOGIN, everyone=404, athlete=302),
     "athlete:sharing": expect(anonymous=LOGIN, everyone=404, athlete=200),  # consent per role
     "athlete:shoes": expect(anonymous=LOGIN, everyone=404, athlete=200),
     "athlete:files": expect(anonymous=LOGIN, everyone=404, athlete=200),
@@ -452,6 +518,13 @@ MATRIX: dict[str, Expect] = {
     "api:case-bone-health-review": api_action(
         everyone=403, clinician=400, physio=400, nutritionist=400
     ),
+    # The running baseline: the clinical roles and integration accounts send it (an empty
+    # body is a 400); gait checks: the clinical roles' alone (a list is everyone's, empty).
+    "api:case-running-baseline": api_action(
+        everyone=403, clinician=400, physio=400, integration=400
+    ),
+    "api:gait-check-list": api_read(),
+    "api:gait-check-detail": api_read(everyone=404, **CLINICAL),
     "api:care-team-member-list": api_read(),
     "api:care-team-member-detail": api_read(),
     # Invitations: each person's own and, for administrators, the clinic's; another clinic's
@@ -498,6 +571,12 @@ MATRIX: dict[str, Expect] = {
     "api:review-detail": api_read(integration=404),
     "api:review-done": api_action(everyone=403, integration=404, clinician=200, physio=200),
     "api:goal-list": api_read(),
+    "api:return-decision-list": api_read(),  # each reads the decisions of the cases they may
+    "api:return-decision-detail": api_read(
+        coach=404, nutritionist=404, psychologist=404, integration=404
+    ),
+    "api:readiness-questionnaire-list": api_read(),
+    "api:readiness-questionnaire-detail": api_read(coach=404, nutritionist=404, integration=404),
     "api:goal-detail": api_read(coach=404, nutritionist=404, integration=404),
     # webhooks: an integration account's own (a clinic's administrator, here the clinician,
     # manages the clinic's, and lists them); another account's endpoint is a 404 for everyone
@@ -506,6 +585,14 @@ MATRIX: dict[str, Expect] = {
     "api:webhook-deliveries": api_read(everyone=404, integration=200),
     "api:webhook-test": api_action(**{**dict.fromkeys(PEOPLE, 404), "integration": 202}),
     "api:webhook-rotate-secret": api_action(**{**dict.fromkeys(PEOPLE, 404), "integration": 200}),
+    # the exercise library is not case data: every account reads it
+    "api:exercise-list": expect(anonymous=UNAUTHENTICATED, everyone=200, library=True),
+    "api:exercise-detail": expect(
+        anonymous=UNAUTHENTICATED, everyone=200, library=True, foreign=None
+    ),
+    # ticks: the clinical roles and the athlete read them, the athlete and the integration write
+    "api:exercise-completion-list": api_read(),
+    "api:exercise-completion-detail": api_read(coach=404, nutritionist=404, psychologist=404),
     "api:goal-tick": api_action(
         everyone=404, psychologist=403, clinician=200, physio=200, athlete=200
     ),

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('athletes', '0013_updated_at'),
-        ('monitoring', '0020_value_conflicts'),
+        ('monitoring', '0023_exercise_completions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

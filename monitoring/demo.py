@@ -21,6 +21,7 @@ from django.utils import timezone
 from athletes.models import Athlete, CareTeamMember, Case, Clinic, Team, User
 from athletes.services import athlete_create, case_open
 from athletes.sites import grading_systems_for
+from monitoring.demo_batteries import seed_batteries
 from monitoring.demo_rtp import seed_return_to_play
 from monitoring.evaluation import services
 from monitoring.models import ActivitySession, Assessment, DailyLog, Source
@@ -162,6 +163,7 @@ def seed(*, today: dt.date | None = None, stdout=None) -> dict[str, User]:
             from monitoring.exercises.demo import seed_exercise_ticks
 
             seed_care(case_ids, users, today)  # notes, reviews and goals
+            seed_batteries(case_ids, users, today)  # test batteries, symmetry improving
             from monitoring.running.demo import seed_running
 
             seed_running(case_ids, users, today)  # the road back: baseline, cadence, gait

@@ -15,6 +15,7 @@ from athletes.api.athletes import AthleteViewSet
 from athletes.api.care_team import CareTeamMemberViewSet
 from athletes.api.invitations import InvitationViewSet
 from monitoring.api.assessments import AssessmentViewSet
+from monitoring.api.batteries import BatteryViewSet
 from monitoring.api.care import GoalViewSet, NoteViewSet, ReviewViewSet
 from monitoring.api.cases import CaseViewSet
 from monitoring.api.exercises import ExerciseCompletionViewSet
@@ -41,6 +42,7 @@ router.register("daily-logs", DailyLogViewSet, basename="daily-log")
 router.register("sessions", ActivitySessionViewSet, basename="session")
 router.register("device-metrics", DeviceMetricViewSet, basename="device-metric")
 router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("batteries", BatteryViewSet, basename="battery")
 router.register("gait-checks", GaitCheckViewSet, basename="gait-check")
 router.register("flags", FlagViewSet, basename="flag")
 router.register("notes", NoteViewSet, basename="note")

@@ -363,6 +363,7 @@ OAUTH2_PROVIDER = {
         "write:logs": "Record daily logs",
         "write:sessions": "Record sessions and upload activity files",
         "write:metrics": "Record device metrics",
+        "write:batteries": "Record test batteries (accounts with a clinical role on the case)",
         "invitations": "Read, send and revoke invitations",
     },
     "DEFAULT_SCOPES": ["read"],

@@ -258,6 +258,15 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
         "id": R, "case": R, "date": R, "test": R, "value": R, "pain": R, "notes": R,
         "assessed_by": R, "created_at": R, "updated_at": R,
     },
+    "monitoring.TestBattery": {  # test results: the case's clinical roles and its athlete
+        "id": C, "case": C, "date": C, "involved_side": C, "limb_length_left_cm": C,
+        "limb_length_right_cm": C, "notes": C, "assessed_by": C, "created_at": C,
+        "updated_at": C,
+    },
+    "monitoring.BatteryResult": {
+        "id": C, "battery": C, "test": C, "muscle_group": C, "unit": C, "left": C, "right": C,
+        "pain": C,
+    },
     "monitoring.GaitCheck": {  # clinical roles only (can_view_gait_checks)
         "id": C, "case": C, "date": C, "limp": C, "pain_free_gait": C, "pain": C, "cadence": C,
         "overstriding": C, "crossover": C, "heel_strike": C, "hip_drop": C, "asymmetry": C,

@@ -133,6 +133,17 @@ def can_view_assessment(user: User | None, case: Case, *, assessed_by_id: int | 
     return can_view_own_assessments(user, case) and user is not None and assessed_by_id == user.pk
 
 
+def can_record_battery(user: User | None, case: Case) -> bool:
+    """Record a test battery (tests left and right): the case's clinical roles."""
+    return role_on(user, case) in CLINICAL_ROLES
+
+
+def can_view_batteries(user: User | None, case: Case) -> bool:
+    """Read test batteries and their results: clinical detail, so the case's clinical roles and
+    the athlete (their own case), never a coach."""
+    return can_view_clinical(user, case)
+
+
 def is_own_case(user: User | None, case: Case) -> bool:
     return user is not None and user.pk is not None and case.athlete.user_id == user.pk
 

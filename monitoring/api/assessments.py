@@ -59,6 +59,13 @@ class AssessmentInputSerializer(serializers.Serializer):
                     "record them item by item with the bone-health review, not as a typed total."
                 }
             )
+        if data["test"] == "strength_symmetry":
+            raise ValidationError(
+                {
+                    "test": "Strength symmetry is computed from a test battery's dynamometer "
+                    "values (/api/v1/batteries/), never typed."
+                }
+            )
         return data
 
 

@@ -27,7 +27,7 @@ MOVING_ON = frozenset({PhaseTransition.Kind.ADVANCE, PhaseTransition.Kind.COMPLE
 
 
 def current_evaluation(case_id: int, today: dt.date) -> Evaluation | None:
-    """The case's current phase evaluated now (four queries), or None without an active plan."""
+    """The case's current phase evaluated now (five queries), or None without an active plan."""
     ctx = selectors.case_snapshot(case_id, today)
     if ctx is None:
         return None

@@ -33,11 +33,8 @@ from athletes import permissions
 from athletes.models import Athlete, CareTeamMember, Case
 from monitoring import schema
 from monitoring.evaluation import sql
-from monitoring.evaluation.sql import (
-    ASSESSMENT_COLUMNS,
-    LOG_READ,
-    SESSION_READ,
-)
+from monitoring.evaluation.batteries import case_symmetry
+from monitoring.evaluation.sql import ASSESSMENT_COLUMNS, LOG_READ, SESSION_READ
 from monitoring.models import ActivitySession, Assessment, DailyLog, Flag
 from protocols.engine.criteria.case_facts import SCREEN_TESTS
 from protocols.engine.gating import PhaseSpec
@@ -372,7 +369,7 @@ def cut_windows(
 
 
 def chunk_snapshots(case_ids: Sequence[int], today: dt.date) -> list[CaseContext]:
-    """Snapshots for a chunk of cases in four queries, whatever the chunk's size.
+    """Snapshots for a chunk of cases in five queries, whatever the chunk's size.
 
     1. active plans with case, athlete, current phase and the phase before it, as rows of only
        the columns the evaluation reads (``_plan_rows``; ``CaseContext`` makes them model
@@ -382,7 +379,7 @@ def chunk_snapshots(case_ids: Sequence[int], today: dt.date) -> list[CaseContext
        day, as ``LogEntry`` records (no model instances);
     3. each case's activity sessions from ``LOAD_HISTORY_DAYS`` before its phase start (the
        chronic training load), likewise;
-    4. the cases' assessments.
+    4. the cases' assessments; 5. their test batteries (``SymmetryEntry`` records).
     Phases with the same gates share one validated ``PhaseSpec``.
     """
     rows = plan_rows(list(case_ids))
@@ -394,6 +391,8 @@ def chunk_snapshots(case_ids: Sequence[int], today: dt.date) -> list[CaseContext
     assessments: dict[int, list[AssessmentEntry]] = defaultdict(list)
     for case_id, *values in assessment_rows([w[0] for w in windows], earliest, today):
         assessments[case_id].append(_new(AssessmentEntry, values))
+    symmetry = case_symmetry([w[0] for w in windows], earliest, today)
+
     contexts = []
     started_at, signed_at = _AT["current_phase__started_on"], _AT["current_phase__signed_off_on"]
     risk_at, impact_at = _AT["case__risk"], _AT["current_phase__impact"]
@@ -411,6 +410,7 @@ def chunk_snapshots(case_ids: Sequence[int], today: dt.date) -> list[CaseContext
             impact_phase=row[impact_at] != Impact.NONE,
             facts={name: row[at] for name, at in _FACTS_AT},
             programme=row[_AT["current_phase__programme"]],
+            symmetry=symmetry.get(case_id, ()),
         )
         contexts.append(CaseContext(row, _row_spec(row), snapshot))
     return contexts
@@ -425,7 +425,7 @@ def case_facts(case: Case, sex: str | None = None) -> dict:
 
 
 def case_snapshot(case_id: int, today: dt.date) -> CaseContext | None:
-    """One case's snapshot (four queries), or None when it has no active plan."""
+    """One case's snapshot (five queries), or None when it has no active plan."""
     contexts = chunk_snapshots([case_id], today)
     return contexts[0] if contexts else None
 

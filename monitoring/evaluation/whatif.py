@@ -25,6 +25,7 @@ from django.db.models import Prefetch, Q
 from athletes.models import Athlete, Case, User
 from athletes.sites import BY_CODE
 from monitoring import schema
+from monitoring.evaluation.batteries import case_symmetry
 from monitoring.evaluation.queue import request_evaluation
 from monitoring.evaluation.selectors import LOAD_HISTORY_DAYS, case_facts
 from monitoring.evaluation.sql import (
@@ -147,9 +148,9 @@ def load_snapshots(
     end: dt.date,
     red_pain_limits: Mapping[int, int] | None = None,
 ) -> dict[int, Snapshot]:
-    """Each case's logs, sessions and assessments from its start (less the load history) to
-    ``end``, in three queries, as a snapshot to be re-dated per phase; ``red_pain_limits`` are
-    the plans' red pain limits by case id (default 5/10)."""
+    """Each case's logs, sessions, assessments and test batteries from its start (less the load
+    history) to ``end``, in four queries, as a snapshot to be re-dated per phase;
+    ``red_pain_limits`` are the plans' red pain limits by case id (default 5/10)."""
     if not cases:
         return {}
     earliest = min(starts.values()) - dt.timedelta(days=LOAD_HISTORY_DAYS)
@@ -173,6 +174,7 @@ def load_snapshots(
         .values_list(*ASSESSMENT_COLUMNS)
     ):
         assessments[row[0]].append(row)
+    symmetry = case_symmetry([c.pk for c in cases], earliest, end)
     # The athlete's sex is a case fact; read only for cases loaded without their athlete.
     unread = {c.athlete_id for c in cases if not Case.athlete.is_cached(c)}
     sexes = dict(Athlete.objects.filter(pk__in=unread).values_list("pk", "sex")) if unread else {}
@@ -187,6 +189,7 @@ def load_snapshots(
             high_risk_site=case.risk == Case.Risk.HIGH,
             red_pain_limit=(red_pain_limits or {}).get(case.pk, RED_PAIN_LIMIT),
             facts=case_facts(case, sexes.get(case.athlete_id)),  # cached athlete: no query
+            symmetry=symmetry.get(case.pk, ()),
         )
     return out
 
@@ -200,6 +203,7 @@ def _redate(
         logs=tuple(e for e in base.logs if e.day >= first),
         sessions=tuple(e for e in base.sessions if e.day >= first),
         assessments=base.assessments,
+        symmetry=base.symmetry,
         signed_off_on=signed_off_on,
         high_risk_site=base.high_risk_site,
         red_pain_limit=base.red_pain_limit,

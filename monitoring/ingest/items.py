@@ -32,6 +32,10 @@ from monitoring.webhooks.events import webhook_event
 from protocols.engine.criteria.case_facts import SCREEN_TESTS
 from rehab.errors import ApplicationError
 
+COMPUTED_TESTS = frozenset({*SCREEN_TESTS, "strength_symmetry"})
+"""Tests whose value is computed, never typed: the bone-health screens (from their items) and
+strength symmetry (from a test battery's dynamometer, ``monitoring.ingest.batteries``)."""
+
 KEEP = object()
 """A keyword's default meaning "leave what is stored as it is"."""
 
@@ -241,6 +245,14 @@ def assessment_record(
             {
                 "test": "The Triad score and the REDs screen are recorded item by item with "
                 "the bone-health review, not as a typed total."
+            },
+        )
+    if test == "strength_symmetry":
+        raise ApplicationError(
+            "Strength symmetry is computed from a test battery.",
+            {
+                "test": "Record the dynamometer's left and right values in a test battery: the "
+                "limb symmetry index is computed from them, never typed."
             },
         )
     if not permissions.can_record_assessment(assessed_by, case, test):

@@ -4,6 +4,7 @@
 evaluation raises and keeps; ``care`` the care team's notes, reviews, goals and cards.
 """
 
+from monitoring.models.batteries import BatteryResult, TestBattery
 from monitoring.models.care import (
     CaseNote,
     EducationCard,
@@ -34,6 +35,7 @@ __all__ = [
     "ActivityFile",
     "ActivitySession",
     "Assessment",
+    "BatteryResult",
     "CaseEvaluation",
     "CaseNote",
     "DailyLog",
@@ -56,4 +58,5 @@ __all__ = [
     "Review",
     "Shoe",
     "Source",
+    "TestBattery",
 ]

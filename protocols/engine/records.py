@@ -54,10 +54,71 @@ class SessionEntry(NamedTuple):
 
 
 class AssessmentEntry(NamedTuple):
+    """A test's result. ``value`` is None for a result the engine must treat as unknown: one
+    derived from a test battery whose needed side was not recorded ("incomplete")."""
+
     day: date
     test: str
-    value: float
+    value: float | None
     pain: float | None = None
+
+
+class SymmetryEntry(NamedTuple):
+    """One test of a test battery (left and right as the involved and the uninvolved limb).
+    ``group`` is the muscle group of a dynamometer test ("" otherwise). A side not recorded is
+    None: the test is "incomplete" and never has a limb symmetry index."""
+
+    day: date
+    test: str
+    involved: float | None
+    uninvolved: float | None
+    pain: float | None = None
+    group: str = ""
+
+    @property
+    def complete(self) -> bool:
+        return self.involved is not None and self.uninvolved is not None
+
+    @property
+    def lsi(self) -> float | None:
+        """Limb symmetry index, involved ÷ uninvolved × 100 (one decimal); None when a side is
+        missing or the uninvolved side is 0 (no ratio to take)."""
+        return limb_symmetry_index(self.involved, self.uninvolved)
+
+
+def limb_symmetry_index(involved: float | None, uninvolved: float | None) -> float | None:
+    """involved ÷ uninvolved × 100, to one decimal; None when either is missing or the
+    uninvolved side is 0."""
+    if involved is None or uninvolved is None or uninvolved <= 0:
+        return None
+    return round(float(involved) / float(uninvolved) * 100, 1)
+
+
+BATTERY_STRENGTH_TEST = "isometric_strength"
+BATTERY_COUNT_TESTS = {"hops_to_pain": "single_leg_hop", "calf_raises": "heel_raise"}
+"""A battery's count tests and the assessment test each feeds with the involved side's count
+(docs/criteria.md, "Test batteries")."""
+
+
+def battery_assessments(entries: Iterable[SymmetryEntry]) -> list[AssessmentEntry]:
+    """The assessment results a battery's tests give the existing ``assessment`` rules, so
+    nothing is typed twice: the dynamometer's lowest limb symmetry index of the day's muscle
+    groups as ``strength_symmetry`` (None, unknown, when a group of that day is incomplete);
+    hops to pain and calf raises as the involved side's ``single_leg_hop`` and ``heel_raise``
+    counts with the test's pain (None when the involved side was not recorded)."""
+    out: list[AssessmentEntry] = []
+    strength: dict[date, list[SymmetryEntry]] = {}
+    for e in entries:
+        if e.test == BATTERY_STRENGTH_TEST:
+            strength.setdefault(e.day, []).append(e)
+        elif e.test in BATTERY_COUNT_TESTS:
+            out.append(AssessmentEntry(e.day, BATTERY_COUNT_TESTS[e.test], e.involved, e.pain))
+    for day, groups in strength.items():
+        indexes = [g.lsi for g in groups]
+        lowest = None if None in indexes else min(indexes)  # type: ignore[type-var]
+        pains = [g.pain for g in groups if g.pain is not None]
+        out.append(AssessmentEntry(day, "strength_symmetry", lowest, max(pains, default=None)))
+    return sorted(out, key=lambda a: a.day)
 
 
 # Pain at or above this (0–10) during or after impact work is a red flag, unless the plan sets
@@ -136,9 +197,10 @@ class Snapshot:
     facts: Mapping[str, Any] = field(default_factory=dict)  # named in CASE_FACTS
     # The phase's run-walk programme (PlanPhase.programme; protocols.engine.programme), or None.
     programme: Mapping[str, Any] | None = None
+    symmetry: tuple[SymmetryEntry, ...] = ()  # the case's test batteries, test by test
 
     def __post_init__(self) -> None:
-        for name in ("logs", "sessions", "assessments"):
+        for name in ("logs", "sessions", "assessments", "symmetry"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
 
     @classmethod
@@ -156,6 +218,7 @@ class Snapshot:
         impact_phase: bool = False,
         facts: Mapping[str, Any] | None = None,
         programme: Mapping[str, Any] | None = None,
+        symmetry: tuple[SymmetryEntry, ...] = (),
     ) -> Snapshot:
         """A snapshot of records already in order: `logs` by day with one per day, `sessions`
         by day (as the database returns them with ``ORDER BY date``). The same snapshot as the
@@ -172,6 +235,7 @@ class Snapshot:
             impact_phase=impact_phase,
             facts=facts or {},
             programme=programme,
+            symmetry=symmetry,
         )
         first = itemgetter(0)
         snapshot.__dict__["_daily_log_days"] = (list(map(first, logs)), list(logs))
@@ -230,12 +294,21 @@ class Snapshot:
 
     def assessments_between(self, start: date, end: date) -> list[AssessmentEntry]:
         """Assessments from `start` to `end` inclusive, by day; for the same test on the same
-        day the last one given wins."""
+        day the last one given wins, and a test battery's results (``battery_assessments``)
+        come after the typed ones."""
         chosen: dict[tuple[date, str], AssessmentEntry] = {}
-        for a in self.assessments:
+        for a in (*self.assessments, *self._battery_assessments):
             if start <= a.day <= end:
                 chosen[(a.day, a.test)] = a
         return [chosen[key] for key in sorted(chosen)]
+
+    @cached_property
+    def _battery_assessments(self) -> list[AssessmentEntry]:
+        return battery_assessments(self.symmetry) if self.symmetry else []
+
+    def symmetry_between(self, start: date, end: date) -> list[SymmetryEntry]:
+        """Battery tests from `start` to `end` inclusive, by day (a day's in the order given)."""
+        return sorted((e for e in self.symmetry if start <= e.day <= end), key=lambda e: e.day)
 
     def last_log_on(self, today: date) -> date | None:
         """The last day on or before `today` with a daily log."""

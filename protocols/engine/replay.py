@@ -281,6 +281,7 @@ def trial_case(
             logs=base.logs,
             sessions=base.sessions,
             assessments=base.assessments,
+            symmetry=base.symmetry,
             signed_off_on=period.signed_off_on,
             high_risk_site=base.high_risk_site,
             red_pain_limit=base.red_pain_limit,

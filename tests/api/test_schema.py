@@ -108,6 +108,7 @@ def test_token_session_and_oauth2_authentication_are_documented(schema):
         "write:logs",
         "write:sessions",
         "write:metrics",
+        "write:batteries",
         "invitations",
     }
 
@@ -121,6 +122,7 @@ def test_each_operation_states_the_oauth2_scope_it_needs(schema):
     assert oauth2("/api/v1/sessions/files/", "post") == ["write:sessions"]
     assert oauth2("/api/v1/device-metrics/bulk/", "post") == ["write:metrics"]
     assert oauth2("/api/v1/invitations/", "get") == ["invitations"]
+    assert oauth2("/api/v1/batteries/", "post") == ["write:batteries"]
     assert oauth2("/api/v1/cases/", "get") == ["read"]
     assert oauth2("/api/v1/plans/{id}/transitions/", "post") is None  # no access token may
 

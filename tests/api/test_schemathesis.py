@@ -33,9 +33,11 @@ from athletes.models import Athlete, Clinic, Invitation, User
 from monitoring.models import (
     ActivitySession,
     Assessment,
+    BatteryResult,
     DailyLog,
     DeviceMetric,
     Flag,
+    TestBattery,
     WebhookEndpoint,
 )
 from monitoring.models.care import CaseNote, Goal, Review
@@ -143,6 +145,8 @@ def seeded(plan, case, clinician, athlete_user):
     assessment = Assessment.objects.create(
         case=case, date=day, test="heel_raise", value=20, assessed_by=clinician
     )
+    battery = TestBattery.objects.create(case=case, date=day, involved_side="left")
+    BatteryResult.objects.create(battery=battery, test="hop_distance", unit="cm", left=1, right=2)
     flag = Flag.objects.create(
         case=case,
         phase=plan.current_phase,
@@ -184,6 +188,7 @@ def seeded(plan, case, clinician, athlete_user):
             "sessions": session.pk,
             "device-metrics": metric.pk,
             "assessments": assessment.pk,
+            "batteries": battery.pk,
             "flags": flag.pk,
             "notes": note.pk,
             "reviews": review.pk,

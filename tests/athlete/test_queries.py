@@ -71,9 +71,9 @@ def test_whats_next_queries_do_not_grow_with_history(client, maya, days, django_
     fill(maya, days)
     client.force_login(maya)
     # session, user, athlete, cases, active plans, phases; the snapshot: plan + case + phase,
-    # logs, sessions, assessments; the goals of the phase; the stop: today's log, an open red
-    # flag, today's sessions (severe pain)
-    with django_assert_num_queries(14):
+    # logs, sessions, assessments, test batteries; the goals of the phase; the stop: today's
+    # log, an open red flag, today's sessions (severe pain)
+    with django_assert_num_queries(15):
         response = client.get(reverse("athlete:next"))
     assert response.status_code == 200
 

@@ -11,7 +11,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from athletes.models import CareTeamMember
-from monitoring.models import ActivitySession, Assessment, DailyLog, Flag
+from monitoring.models import (
+    ActivitySession,
+    Assessment,
+    BatteryResult,
+    DailyLog,
+    Flag,
+    TestBattery,
+)
 from protocols import services as plan_services
 from tests.factories import AthleteFactory, CaseFactory, TeamFactory, UserFactory
 
@@ -55,6 +62,15 @@ def fill(case, days: int, *, flags: bool = True) -> None:
     Assessment.objects.bulk_create(
         Assessment(case=case, date=TODAY - dt.timedelta(days=n), test="single_leg_hop", value=n)
         for n in range(0, days, 10)
+    )
+    batteries = TestBattery.objects.bulk_create(
+        TestBattery(case=case, date=TODAY - dt.timedelta(days=n), involved_side="left")
+        for n in range(0, days, 10)
+    )
+    BatteryResult.objects.bulk_create(
+        BatteryResult(battery=b, test=test, unit="cm", left=100 + i, right=None if i % 3 else 120)
+        for i, b in enumerate(batteries)
+        for test in ("hop_distance", "triple_hop")
     )
     plan = case.plans.get(status="active")
     lead = case.care_team.get(role="lead_clinician").user
@@ -157,20 +173,24 @@ def test_the_case_page_is_constant_in_logs_flags_assessments_and_transitions(
     (case,) = make_cases(dana, template, 1, days=days)
     client.force_login(dana)
     # 1 session, 2 user, 3 the case (athlete, team, viewer role), 4 care team with users,
-    # 5 plans, 6 their phases, 7-10 the snapshot (plan, logs, sessions, assessments),
-    # 11 transitions, 12 flags, 13 assessments, 14 plan edits, 15 the chart's logs, 16 the
-    # values other sources offered for them and not used, 17 the chart's sessions, 18 the device
-    # chart's wearable samples, 19 the red-flag count of the navigation, 20-21 the care panel
-    # (next review, latest notes), 22 the access log's one insert; for the lead, who manages the
-    # care team: 23 the clinic's staff to add, 24 the athlete's waiting invitation (no login);
-    # the road-back card: 25 the athlete's runs since the baseline's first week, 26 gait checks;
-    # 27 the return-to-play decisions (StARRT), 28-29 psychological readiness (the TSK-11 and
-    # I-PRRS totals with their questionnaires, the incomplete questionnaires).
-    # 30-31 the walk-run phase's run-walk programme: the phase's sessions and logs.
-    with django_assert_num_queries(31):
+    # 5 plans, 6 their phases, 7-11 the snapshot (plan, logs, sessions, assessments, test
+    # batteries), 12 transitions, 13 flags, 14 assessments, 15 plan edits, 16 the chart's logs,
+    # 17 the values other sources offered for them and not used, 18 the chart's sessions, 19 the
+    # device chart's wearable samples, 20-21 the test batteries and their results (the battery
+    # panel), 22 the red-flag count of the navigation, 23-24 the care panel (next review, latest
+    # notes), 25 the access log's one insert; for the lead, who manages the care team: 26 the
+    # clinic's staff to add, 27 the athlete's waiting invitation (no login); the road-back card:
+    # 28 the athlete's runs since the baseline's first week, 29 gait checks; 30 the
+    # return-to-play decisions (StARRT), 31-32 psychological readiness (the TSK-11 and I-PRRS
+    # totals with their questionnaires, the incomplete questionnaires); 33-34 the walk-run phase's
+    # run-walk programme: the phase's sessions and logs.
+    with django_assert_num_queries(34):
         response = client.get(reverse("clinic:case", kwargs={"case_id": case.pk}))
     html = response.content.decode()
     assert html.count("Hold 0") == 1 and f"Hold {days - 10}" in html
+    assert (
+        html.count("incomplete</span>") == sum(1 for i in range(0, days, 10) if (i // 10) % 3) * 2
+    )
     assert html.count('class="flag flag-') == len(Flag.Kind.values)
 
 

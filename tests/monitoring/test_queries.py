@@ -58,19 +58,19 @@ def make_cases(db):
 
 
 @pytest.mark.parametrize("days", [3, 40])
-def test_one_case_snapshot_is_four_queries(make_cases, days, django_assert_num_queries):
+def test_one_case_snapshot_is_five_queries(make_cases, days, django_assert_num_queries):
     (case_id,) = make_cases(1, days)
-    # plans+case+athlete+phase, logs, sessions, assessments
-    with django_assert_num_queries(4):
+    # plans+case+athlete+phase, logs, sessions, assessments, test batteries
+    with django_assert_num_queries(5):
         ctx = selectors.case_snapshot(case_id, TODAY)
     assert len(ctx.snapshot.logs) == days
 
 
 @pytest.mark.parametrize("cases", [1, 6])
-def test_a_chunk_snapshot_is_four_queries_whatever_its_size(
+def test_a_chunk_snapshot_is_five_queries_whatever_its_size(
     make_cases, cases, django_assert_num_queries
 ):
     ids = make_cases(cases, 10)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         contexts = selectors.chunk_snapshots(ids, TODAY)
     assert len(contexts) == cases

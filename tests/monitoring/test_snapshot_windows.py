@@ -240,7 +240,7 @@ def test_the_prepared_statements_are_in_djangos_query_log(cases):
     for _ in range(3):  # the first prepares each statement, the next run them by name
         with CaptureQueriesContext(connection) as ctx:
             selectors.chunk_snapshots(cases, TODAY)
-        assert len(ctx.captured_queries) == 4
+        assert len(ctx.captured_queries) == 5  # plans, logs, sessions, assessments, test batteries
         assert all(
             q["sql"] and q["sql"].lstrip().startswith("SELECT") for q in ctx.captured_queries
         )

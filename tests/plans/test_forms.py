@@ -48,6 +48,13 @@ GOOD: dict[str, dict] = {
     "orthopaedic_decision": {},
     "femoral_neck_findings": {"max_percent": 40},
     "bone_health_screen": {"max_score": 4, "within_days": 180},
+    "limb_symmetry": {
+        "test": "isometric_strength",
+        "group": "plantarflexors",
+        "min_lsi": 85.0,
+        "max_pain": 2,
+        "within_days": 21,
+    },
     "pre_injury_volume": {"percent": 75.0, "window_days": 14},
     "programme_stage": {"stage": 3, "finished": True},
 }

@@ -12,6 +12,7 @@ from protocols.engine import criteria
 from protocols.engine.criteria import CriterionError, get_kind, kinds_for, validate, validate_list
 from protocols.engine.records import AssessmentEntry, LogEntry, SessionEntry, Snapshot
 from tests.protocols import criteria_case_tables as case_tables
+from tests.protocols import criteria_symmetry_tables as symmetry_tables
 from tests.protocols import criteria_volume_tables as volume_tables
 
 START = date(2025, 3, 3)
@@ -71,6 +72,7 @@ def test_registry_holds_the_kinds_of_the_contract():
         "clinician_signoff",
         "orthopaedic_decision",
         "bone_health_screen",
+        "limb_symmetry",
         "pre_injury_volume",
         "programme_stage",
     }
@@ -143,6 +145,7 @@ DEFAULTS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "severe_pain": ({}, {"limit": None, "days": 2}),
 }
 DEFAULTS.update(case_tables.DEFAULTS)
+DEFAULTS.update(symmetry_tables.DEFAULTS)
 DEFAULTS.update(volume_tables.DEFAULTS)
 
 
@@ -211,6 +214,7 @@ BAD_TYPE: dict[str, tuple[dict[str, Any], str, str]] = {
     "severe_pain": ({"limit": 5.5}, "limit", "Red pain limit must be a whole number."),
 }
 BAD_TYPE.update(case_tables.BAD_TYPE)
+BAD_TYPE.update(symmetry_tables.BAD_TYPE)
 BAD_TYPE.update(volume_tables.BAD_TYPE)
 
 
@@ -319,6 +323,7 @@ OUT_OF_RANGE: list[tuple[str, dict[str, Any], str, str]] = [
     ),
 ]
 OUT_OF_RANGE += case_tables.OUT_OF_RANGE
+OUT_OF_RANGE += symmetry_tables.OUT_OF_RANGE
 OUT_OF_RANGE += volume_tables.OUT_OF_RANGE
 
 
@@ -522,6 +527,7 @@ DESCRIPTIONS: list[tuple[dict[str, Any], str]] = [
     ),
 ]
 DESCRIPTIONS += case_tables.DESCRIPTIONS
+DESCRIPTIONS += symmetry_tables.DESCRIPTIONS
 DESCRIPTIONS += volume_tables.DESCRIPTIONS
 
 
@@ -823,6 +829,7 @@ EVALUATIONS: dict[str, list[Case]] = {
 }
 # fmt: on
 EVALUATIONS.update(case_tables.EVALUATIONS)
+EVALUATIONS.update(symmetry_tables.EVALUATIONS)
 EVALUATIONS.update(volume_tables.EVALUATIONS)
 
 CASES = [

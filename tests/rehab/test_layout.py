@@ -22,6 +22,7 @@ from protocols.engine.criteria import (
     pain_trend,
     phase,
     programme,
+    symmetry,
     symptoms,
     volume,
 )
@@ -64,6 +65,7 @@ def test_every_kind_of_the_criteria_families_is_registered():
             assessments,
             load,
             case_facts,
+            symmetry,
             volume,
             programme,
         )

@@ -16,10 +16,12 @@ from django.utils import timezone
 from monitoring.models import (
     ActivitySession,
     Assessment,
+    BatteryResult,
     DailyLog,
     DeviceMetric,
     Flag,
     GaitCheck,
+    TestBattery,
 )
 from tests.coach import conftest as coach
 from tests.coach.conftest import TODAY
@@ -80,6 +82,12 @@ def _rows(case, user, *, tag: str, note: str) -> dict:
     assessment = Assessment.objects.create(
         case=case, date=day, test="single_leg_hop", value=12, notes=note, assessed_by=user
     )
+    battery = TestBattery.objects.create(
+        case=case, date=day, involved_side="left", notes=note, assessed_by=user
+    )
+    BatteryResult.objects.create(
+        battery=battery, test="hop_distance", unit="cm", left=101.5, right=123.5, pain=1
+    )
     gait_check = GaitCheck.objects.create(
         case=case, date=day, limp=False, pain_free_gait=True, notes=note, recorded_by=user
     )
@@ -88,6 +96,7 @@ def _rows(case, user, *, tag: str, note: str) -> dict:
         "session": session,
         "metric": metric,
         "assessment": assessment,
+        "battery": battery,
         "gait_check": gait_check,
     }
 

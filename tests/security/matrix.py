@@ -81,6 +81,7 @@ def url_for(route: Route, world: dict, which: str) -> str:
         "session": rows["session"],
         "device-metric": rows["metric"],
         "assessment": rows["assessment"],
+        "battery": rows["battery"],
         "gait-check": rows["gait_check"],
         "flag": rows["flag"],
         "note": rows["note"],

@@ -188,6 +188,15 @@ MATRIX: dict[str, Expect] = {
         nutritionist=400,  # they record their own kinds of test: the empty form is invalid
         psychologist=400,
     ),
+    "clinic:battery_new": expect(
+        "POST",
+        anonymous=LOGIN,
+        everyone=404,
+        foreign=404,
+        clinician=400,  # an empty form records nothing
+        physio=400,
+        **CASE_ACTION_REFUSED,  # test results are the clinical roles'
+    ),
     "clinic:femoral_neck_new": expect(
         "POST",
         anonymous=LOGIN,
@@ -565,6 +574,9 @@ MATRIX: dict[str, Expect] = {
     "api:assessment-detail": api_read(
         coach=404, nutritionist=404, psychologist=404, integration=404
     ),
+    # test batteries are clinical detail: the clinical roles and the athlete, never a coach
+    "api:battery-list": api_read(),
+    "api:battery-detail": api_read(everyone=404, athlete=200, **CLINICAL),
     "api:flag-list": api_read(),
     "api:flag-detail": api_read(),
     "api:flag-acknowledge": api_action(everyone=403, clinician=200, physio=200),

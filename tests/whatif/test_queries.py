@@ -47,15 +47,15 @@ def test_the_replay_page_queries_do_not_grow_with_history(
     client.force_login(team["clinician"])
     url = reverse("whatif:case_replay", kwargs={"case_id": case.pk})
     # session, user, the case with the viewer's role, the red-flag count of the navigation;
-    # the access record; the plans, their phases, the transitions; the logs, sessions and
-    # assessments
-    with django_assert_num_queries(11):
+    # the access record; the plans, their phases, the transitions; the logs, sessions,
+    # assessments and test batteries
+    with django_assert_num_queries(12):
         response = client.get(url)
     assert response.status_code == 200
     phase = plan.current_phase
     data = form_data(phase, **{f"ph-0-advance_when-{pain_row(phase)}-max": 1})
-    # A change replayed: the same eleven queries (the replay itself is pure).
-    with django_assert_num_queries(11):
+    # A change replayed: the same twelve queries (the replay itself is pure).
+    with django_assert_num_queries(12):
         response = client.post(url, data)
     assert response.status_code == 200
     assert response.context["comparison"] is not None

@@ -4,6 +4,7 @@
 from django.urls import path
 
 from monitoring.surfaces.clinic.views import (
+    batteries,
     care_team,
     case_new,
     case_page,
@@ -43,6 +44,7 @@ urlpatterns = [
     path("cases/<int:case_id>/start-date/", case_page.case_start_date, name="case_start_date"),
     path("cases/<int:case_id>/undo-decision/", case_page.case_undo_decision, name="case_undo"),
     path("cases/<int:case_id>/assessments/", case_page.assessment_new, name="assessment_new"),
+    path("cases/<int:case_id>/batteries/", batteries.battery_new, name="battery_new"),
     path("cases/<int:case_id>/femoral-neck/", case_page.femoral_neck_new, name="femoral_neck_new"),
     path("cases/<int:case_id>/running/baseline/", running.baseline, name="running_baseline"),
     path("cases/<int:case_id>/running/cadence/", running.cadence_goal, name="cadence_goal"),

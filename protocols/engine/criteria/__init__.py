@@ -20,6 +20,7 @@ from protocols.engine.criteria import (
     pain_trend,
     phase,
     programme,
+    symmetry,
     symptoms,
     volume,
 )
@@ -78,6 +79,7 @@ for _kind in (
     case_facts.OrthopaedicDecision,
     case_facts.FemoralNeckFindings,
     case_facts.BoneHealthScreen,
+    symmetry.LimbSymmetry,
     volume.PreInjuryVolume,
     programme.ProgrammeStage,
 ):

@@ -112,6 +112,9 @@ class Assessment(Kind):
             return Measure(None, None, threshold, f"Not enough data: no {label} result {w.text()}.")
         latest = found[-1]
         value, when = latest.value, latest.day.isoformat()
+        if value is None:  # a test battery's result with the needed side missing
+            why = f"Not enough data: {label} on {when} is incomplete (a side was not recorded)."
+            return Measure(None, None, threshold, why)
         inside = (p["min"] is None or value >= p["min"]) and (p["max"] is None or value <= p["max"])
         if not inside:
             why = f"{label}: {num(value)} on {when}; {self._bounds(p)} needed."

@@ -22,7 +22,7 @@ from monitoring.care.services.lifecycle import can_end
 from monitoring.evaluation import decisions
 from monitoring.evaluation.queue import request_evaluation
 from monitoring.ingest.checks import athlete_today
-from monitoring.ingest.items import assessment_record
+from monitoring.ingest.items import COMPUTED_TESTS, assessment_record
 from monitoring.models import Assessment
 from monitoring.surfaces.clinic import view_models as clinic
 from monitoring.surfaces.clinic.forms import (
@@ -38,13 +38,13 @@ from monitoring.surfaces.clinic.forms import (
 )
 from monitoring.surfaces.clinic.running import forms_of, running_card
 from monitoring.surfaces.clinic.view_models import return_to_play as rtp_view
+from monitoring.surfaces.clinic.view_models.batteries import battery_context
 from monitoring.surfaces.clinic.views.common import (
     case_url,
     render_page,
     url_or_none,
 )
 from protocols import services as plan_services
-from protocols.engine.criteria.case_facts import SCREEN_TESTS
 from rehab.errors import ApplicationError
 
 # --- the case page -----------------------------------------------------------------------------
@@ -61,11 +61,12 @@ def case(request, case_id: int):
 
 def _assessment_tests(user, case) -> list[str]:
     """The tests the person may type a result for (the bone-health screens are scored item by
-    item with the bone-health review instead)."""
+    item with the bone-health review instead, strength symmetry is computed from a test
+    battery)."""
     return [
         t
         for t in Assessment.Test.values
-        if t not in SCREEN_TESTS and permissions.can_record_assessment(user, case, t)
+        if t not in COMPUTED_TESTS and permissions.can_record_assessment(user, case, t)
     ]
 
 
@@ -103,6 +104,7 @@ def render_case(request, page: clinic.CasePage, *, forms: dict | None = None, st
         context["femoral_neck_form"] = forms.get("femoral_neck") or FemoralNeckForm(
             today=page.today
         )
+    context.update(battery_context(user, case, page.today, forms))
     context["running"] = running_card(user, case, today=page.today, bound=forms_of(forms))
     context.update(rtp_view.page_context(user, page, forms, today=page.today))
     failed = forms.get("resolve")

@@ -136,7 +136,17 @@ STAGE_2 = {"kind": "programme_stage", "stage": 2}
 
 def _runs(*days: int) -> Snapshot:
     sessions = [
-        SessionEntry(START + timedelta(d), "walk_run", 30, 3, 0, None, 1, "completed") for d in days
+        SessionEntry(
+            START + timedelta(d),
+            "walk_run",
+            30,
+            3,
+            0,
+            None,
+            programme_stage=1,
+            completion="completed",
+        )
+        for d in days
     ]
     return Snapshot(phase_started_on=START, sessions=tuple(sessions), programme=GG)
 

@@ -103,6 +103,9 @@ CASE_FACTS: tuple[str, ...] = (
     "ortho_decision_on",
     "fracture_line_percent",
     "effusion",
+    "bone_health_hold_since",
+    "bone_health_decision",
+    "bone_health_decision_on",
 )
 
 

@@ -16,6 +16,7 @@ from athletes import permissions
 from athletes.models import Case, User
 from athletes.sites import TRABECULAR_SITES
 from monitoring.care import rules as care_rules
+from monitoring.care.services.bone_hold import impact_hold, nutritionist_bring_in
 from monitoring.evaluation import selectors
 from monitoring.evaluation.queue import request_evaluation
 from monitoring.ingest.items import assessment_record
@@ -136,10 +137,11 @@ def bone_health_review_record(
         _update_risk_factors(case, vit_d, points.get("menses"))
         if result.complete and sex == "female":
             restricted = result.clearance == "restricted"
-            _screen_outcome(
+            screen_outcome(
                 case,
                 positive=restricted,
                 by=by,
+                on=date,
                 title="Bone-health screen: Triad score restricted",
                 message=(
                     f"Triad cumulative risk score {result.total} on {date.isoformat()}: "
@@ -196,10 +198,11 @@ def reds_screen_record(
             today=today,
             screen=True,
         )
-        _screen_outcome(
+        screen_outcome(
             case,
             positive=positive,
             by=by,
+            on=date,
             title="Bone-health screen: REDs screen positive",
             message=(
                 f"REDs screen positive on {date.isoformat()}"
@@ -209,6 +212,24 @@ def reds_screen_record(
             ),
         )
     return assessment
+
+
+def screen_outcome(
+    case: Case,
+    *,
+    positive: bool,
+    by: User,
+    title: str,
+    message: str,
+    on: dt.date | None = None,
+) -> None:
+    """What a complete screen changes (``_screen_outcome``); a positive one also holds impact
+    phases from ``on`` until a clinician's decision and brings in the nutritionist
+    (``bone_hold``)."""
+    _screen_outcome(case, positive=positive, by=by, title=title, message=message)
+    if positive:
+        impact_hold(case, on=on or timezone.localdate())
+        nutritionist_bring_in(case, by=by, summary=message)
 
 
 def _screen_outcome(case: Case, *, positive: bool, by: User, title: str, message: str) -> None:

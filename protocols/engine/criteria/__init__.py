@@ -76,6 +76,7 @@ for _kind in (
     case_facts.OrthopaedicDecision,
     case_facts.FemoralNeckFindings,
     case_facts.BoneHealthScreen,
+    case_facts.BoneHealthDecision,
 ):
     register(_kind)
 

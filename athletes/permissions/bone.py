@@ -6,7 +6,8 @@ athlete's menstrual cycle, who sees a guardian's contact details.
 - Menstrual-cycle entries are the athlete's own, logged only while their consent is on; the
   clinical team (lead clinician, clinician, physiotherapist, nutritionist) reads them while
   it is on; coaches, psychologists and integrations never.
-- A guardian's contact details: the clinical team and the nutritionist, never a coach.
+- A guardian's contact details: the clinical team (lead clinician, clinician, physio), never
+  a coach.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ if TYPE_CHECKING:
 CYCLE_READERS = CLINICAL_ROLES | {Role.NUTRITIONIST}
 """Roles that read an athlete's cycle entries (with the athlete's consent on)."""
 
-GUARDIAN_READERS = CLINICAL_ROLES | {Role.NUTRITIONIST}
+GUARDIAN_READERS = CLINICAL_ROLES
+"""Roles that read a guardian's contact details (classified athlete-own: the clinical roles)."""
 
 
 def can_record_bone_health_decision(user: User | None, case: Case) -> bool:

@@ -69,6 +69,8 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
     "athletes.Athlete": {
         "id": S, "user": S, "first_name": S, "last_name": S, "sport": S, "team": S,
         "created_at": S, "updated_at": S, "date_of_birth": A, "sex": A, "clinic": S, "time_zone": A,
+        "guardian_name": A, "guardian_relationship": A, "guardian_phone": A,
+        "guardian_email": A,
     },
     "athletes.Case": {
         "id": S, "athlete": S, "status": S, "target_return_on": S, "returned_on": S,
@@ -80,6 +82,8 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
         "imaging_on": C, "diagnosed_on": C, "prior_bsi_count": C, "red_s_screen": C,
         "menstrual_status": C, "vitamin_d_nmol_l": C, "ortho_decision": C,
         "ortho_decision_by": C, "ortho_decision_on": C, "fracture_line_percent": C, "effusion": C,
+        "bone_health_hold_since": C, "bone_health_decision": C, "bone_health_decision_on": C,
+        "bone_health_decision_by": C, "bone_health_decision_reason": C,
     },
     "athletes.CareTeamMember": {
         "id": S, "case": S, "user": S, "role": S, "added_at": S, "updated_at": S, "added_by": S,
@@ -90,6 +94,12 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
     "athletes.SharingConsent": {
         "id": A, "athlete": A, "role": A, "given": A, "changed_at": A, "changed_by": A,
     },
+    # Cycle logging: the consent is the athlete's own; the entries go only to
+    # ``can_read_cycle`` (the athlete and the clinical team, while consent is on).
+    "athletes.CycleConsent": {
+        "id": A, "athlete": A, "given": A, "since": A, "changed_at": A, "changed_by": A,
+    },
+    "athletes.PeriodStart": {"id": R, "athlete": R, "started_on": R, "created_at": R},
     "athletes.ErasureRecord": {
         "id": I, "erased_at": I, "erased_by": I, "erased_by_name": I, "reason": I,
         "former_athlete_id": I, "case_count": I, "counts": I,

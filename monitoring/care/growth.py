@@ -14,10 +14,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
-ADULT_AGE = 18
+# Re-exported: the screens read the age rules here.
+from athletes.ages import ADULT_AGE as ADULT_AGE
+from athletes.ages import age_on as age_on
+from athletes.ages import is_under_18 as is_under_18
 
 EBW_METHOD = (
     "% of expected body weight: weight ÷ (median BMI for age and sex × height²), the median "
@@ -57,19 +59,6 @@ MEDIAN_BMI: dict[str, dict[int, float]] = {
         20: 22.6,
     },  # fmt: skip
 }
-
-
-def age_on(born: dt.date | None, day: dt.date) -> int | None:
-    """Whole years on ``day``; None without a date of birth."""
-    if born is None:
-        return None
-    years = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-    return max(0, years)
-
-
-def is_under_18(born: dt.date | None, day: dt.date) -> bool:
-    age = age_on(born, day)
-    return age is not None and age < ADULT_AGE
 
 
 def calcium_reference(age: int | None) -> int:
@@ -134,3 +123,38 @@ def menses_points(periods_in_12_months: int) -> int:
     if periods_in_12_months > 9:
         return 0
     return 1 if periods_in_12_months >= 6 else 2
+
+
+def _number(value, field: str, low: float, high: float) -> float | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(field, "Enter a number.") from None
+    if not low <= number <= high:
+        raise ValueError(field, f"Between {low:g} and {high:g}.")
+    return number
+
+
+def weighed_points(
+    points: dict[str, int | None], height_cm, weight_kg, *, age: int | None, sex: str
+) -> tuple[dict[str, int | None], str | None]:
+    """The Triad points with the BMI item computed from height and weight when both are given
+    (``triad_weight_points``): the higher of the computed points and the clinician's answer
+    (whose weight-loss-per-month part the computation cannot see). Raises ``ValueError(field,
+    message)`` for a height or weight out of range."""
+    height = _number(height_cm, "height_cm", 100, 230)
+    weight = _number(weight_kg, "weight_kg", 20, 200)
+    if height is None or weight is None:
+        if (height is None) != (weight is None):
+            missing = "weight_kg" if weight is None else "height_cm"
+            raise ValueError(missing, "Give both height and weight, or neither.")
+        return dict(points), None
+    computed, words = triad_weight_points(height, weight, age=age, sex=sex)
+    out = dict(points)
+    if computed is not None:
+        given = out.get("bmi")
+        out["bmi"] = computed if given is None else max(given, computed)
+        words += f" → {out['bmi']} point{'s' if out['bmi'] != 1 else ''} on the BMI item"
+    return out, words

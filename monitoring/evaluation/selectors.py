@@ -38,6 +38,7 @@ from monitoring.evaluation.sql import (
     SESSION_READ,
 )
 from monitoring.models import ActivitySession, Assessment, DailyLog, Flag
+from protocols.engine import records
 from protocols.engine.criteria.case_facts import SCREEN_TESTS
 from protocols.engine.gating import PhaseSpec
 from protocols.engine.records import CASE_FACTS, AssessmentEntry, LogEntry, SessionEntry, Snapshot
@@ -228,9 +229,7 @@ _READ: tuple[tuple[type, str, tuple[str, ...]], ...] = (
             "ortho_decision_on",
             "fracture_line_percent",
             "effusion",
-            "bone_health_hold_since",
-            "bone_health_decision",
-            "bone_health_decision_on",
+            *records.BONE_HEALTH_FACTS,
         ),
     ),
     (Athlete, "case__athlete__", ("id", "first_name", "last_name", "sex")),

@@ -9,6 +9,9 @@ from django import forms
 
 from athletes.models import Case
 from monitoring.care import reds
+from monitoring.care.bone_facts import triad_suggestions
+from monitoring.care.cycle import cycle_summary
+from monitoring.surfaces.care.forms import BoneHealthReviewForm
 
 ANSWERS = [("", "Not assessed"), ("no", "No"), ("yes", "Yes")]
 
@@ -79,3 +82,15 @@ class BoneHealthDecisionForm(forms.Form):
         super().__init__(*args, **kw)
         self.fields["decided_on"].widget = _date(today)
         self.fields["decided_on"].initial = today
+
+
+def triad_form(case: Case, today: dt.date, data=None) -> BoneHealthReviewForm:
+    """The Triad review form for the case's athlete: their sex and age (under 18: % of expected
+    body weight, calcium 1,300), unbound with the items the record answers pre-filled."""
+    athlete = case.athlete
+    suggestions = (
+        None if data is not None else triad_suggestions(case, cycle_summary(athlete, today))
+    )
+    return BoneHealthReviewForm(
+        data, today=today, sex=athlete.sex, born=athlete.date_of_birth, suggestions=suggestions
+    )

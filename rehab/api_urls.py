@@ -15,6 +15,7 @@ from athletes.api.athletes import AthleteViewSet
 from athletes.api.care_team import CareTeamMemberViewSet
 from athletes.api.invitations import InvitationViewSet
 from monitoring.api.assessments import AssessmentViewSet
+from monitoring.api.bone_health import BoneHealthViewSet, CycleEntryViewSet
 from monitoring.api.care import GoalViewSet, NoteViewSet, ReviewViewSet
 from monitoring.api.cases import CaseViewSet
 from monitoring.api.fhir_views import urlpatterns as fhir_urls
@@ -42,6 +43,8 @@ router.register("reviews", ReviewViewSet, basename="review")
 router.register("goals", GoalViewSet, basename="goal")
 router.register("invitations", InvitationViewSet, basename="invitation")
 router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
+router.register("bone-health", BoneHealthViewSet, basename="bone-health")
+router.register("cycle-entries", CycleEntryViewSet, basename="cycle-entry")
 
 
 class OfflineSwaggerView(SpectacularSwaggerSplitView):

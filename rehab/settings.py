@@ -354,6 +354,7 @@ OAUTH2_PROVIDER = {
         "write:sessions": "Record sessions and upload activity files",
         "write:metrics": "Record device metrics",
         "invitations": "Read, send and revoke invitations",
+        "write:screens": "Record bone-health screens (REDs) and the clearance decision",
     },
     "DEFAULT_SCOPES": ["read"],
     "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("REHAB_OAUTH_TOKEN_SECONDS", default=60 * 60),

@@ -17,7 +17,7 @@ from athletes import permissions
 from athletes.models import CareTeamMember, Case, User
 from monitoring.care.services.notes import note_create
 from monitoring.evaluation.queue import request_evaluation
-from monitoring.models import CaseNote
+from monitoring.models import CaseNote, Notification
 from rehab.errors import ApplicationError
 
 REASON_MAX = 2000
@@ -43,36 +43,47 @@ def impact_hold(case: Case, *, on: dt.date) -> None:
     request_evaluation([case.pk])
 
 
-def nutritionist_bring_in(case: Case, *, by: User, summary: str) -> CaseNote | None:
-    """A clinical note on the case addressed to its nutritionist (or to the clinical team when
-    the case has none, saying so), written by the person who recorded the screen."""
-    if not permissions.can_write_note(by, case, CaseNote.Audience.CLINICAL):
-        return None
-    nutritionist = (
+def nutritionist_bring_in(case: Case, *, by: User, summary: str) -> list[Notification]:
+    """Bring in the nutritionist: an in-app notice (a task) to each nutritionist on the case,
+    and a clinical note for the clinical team saying so (or that the case has no nutritionist
+    yet). Nutritionists do not read clinical-audience notes, and a whole-team note would reach
+    the coach: the notice is theirs alone."""
+    nutritionists = list(
         CareTeamMember.objects.filter(case=case, role=CareTeamMember.Role.NUTRITIONIST)
         .exclude(user=by)
-        .select_related("user")
-        .first()
+        .values_list("user_id", flat=True)
     )
-    body = (
-        f"{summary}\nNutritionist review requested: energy availability, intake and "
-        "menstrual/hormonal history. Impact phases are on hold until a clinician records the "
-        "bone-health clearance decision on the case page."
+    ask = (
+        "Nutritionist review requested: energy availability, intake and menstrual/hormonal "
+        "history. Impact phases are on hold until a clinician records the bone-health "
+        "clearance decision on the case's bone-health page."
     )
-    if (
-        nutritionist is None
-        and not CareTeamMember.objects.filter(
-            case=case, role=CareTeamMember.Role.NUTRITIONIST, user=by
-        ).exists()
-    ):
-        body += "\nNo nutritionist is on the care team: add one."
-    return note_create(
-        case=case,
-        author=by,
-        audience=CaseNote.Audience.CLINICAL,
-        body=body[:2000],
-        addressed_to=nutritionist.user if nutritionist else None,
+    notices = Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=user_id,
+                case=case,
+                title=f"{case.athlete}: nutritionist review requested"[:200],
+                body=f"{summary}\n{ask}",
+                finding="bone_health_review",
+            )
+            for user_id in nutritionists
+        ]
     )
+    if permissions.can_write_note(by, case, CaseNote.Audience.CLINICAL):
+        who = (
+            "The nutritionist has been asked to review."
+            if nutritionists
+            else "No nutritionist is on the care team: add one to review energy availability."
+        )
+        note_create(
+            case=case,
+            author=by,
+            audience=CaseNote.Audience.CLINICAL,
+            body=f"{summary}\n{who} Impact phases are held until the bone-health clearance "
+            "decision is recorded."[:2000],
+        )
+    return notices
 
 
 def bone_health_decision_record(

@@ -25,7 +25,7 @@ from athletes.api.base import ScopedViewMixin
 from athletes.api_scopes import api_cases
 from athletes.models import Athlete, Case, PeriodStart
 from monitoring.care import reds
-from monitoring.care.bone_facts import bone_health_status
+from monitoring.care.bone_facts import bone_health_status, visible_screens
 from monitoring.care.services import (
     bone_health_decision_record,
     period_start_delete,
@@ -85,7 +85,9 @@ class StatusSerializer(serializers.Serializer):
     decision = serializers.CharField(allow_blank=True)
     decision_on = serializers.DateField(allow_null=True)
     decision_by = serializers.CharField(allow_null=True)
-    decision_reason = serializers.CharField(allow_blank=True)
+    decision_reason = serializers.CharField(
+        allow_blank=True, help_text="Clinical roles only (blank for the nutritionist)."
+    )
     screens = serializers.ListField(child=serializers.DictField())
     triad_from_record = serializers.DictField(help_text="Triad item → [points, where from].")
     cycle = serializers.DictField(allow_null=True, help_text="With the athlete's consent only.")
@@ -110,6 +112,7 @@ def _status(case: Case, user) -> dict:
             "last_start": page.cycle.last_start,
         }
     by = case.bone_health_decision_by
+    clinical = permissions.can_view_clinical(user, case)
     return {
         "case": case.pk,
         "age": page.age,
@@ -120,10 +123,10 @@ def _status(case: Case, user) -> dict:
         "decision": case.bone_health_decision,
         "decision_on": case.bone_health_decision_on,
         "decision_by": str(by) if by else None,
-        "decision_reason": case.bone_health_decision_reason,
+        "decision_reason": case.bone_health_decision_reason if clinical else "",
         "screens": [
             {"id": a.pk, "test": a.test, "date": a.date, "value": a.value, "notes": a.notes}
-            for a in page.latest
+            for a in visible_screens(user, case, page.latest)
         ],
         "triad_from_record": {k: list(v) for k, v in page.suggestions.items()},
         "cycle": cycle,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from athletes import permissions
 from athletes.models import Case
 from athletes.sites import PHYSIS_NEAR_SITES, TRABECULAR_SITES
 from monitoring.care import growth
@@ -56,6 +57,15 @@ def triad_suggestions(case: Case, cycle: CycleSummary | None) -> dict[str, tuple
     if cycle is not None and cycle.menses_points is not None:
         out["menses"] = (cycle.menses_points, f"the athlete's cycle log: {cycle.text}")
     return out
+
+
+def visible_screens(user, case: Case, screens: list[Assessment]) -> list[Assessment]:
+    """The screens ``user`` may read (a nutritionist reads their own assessments only)."""
+    return [
+        a
+        for a in screens
+        if permissions.can_view_assessment(user, case, assessed_by_id=a.assessed_by_id)
+    ]
 
 
 def bone_health_status(case: Case, today: dt.date) -> BoneHealthStatus:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from athletes import permissions
 from athletes.selectors import case_for_user
-from monitoring.care.bone_facts import bone_health_status
+from monitoring.care.bone_facts import bone_health_status, visible_screens
 from monitoring.care.growth import is_under_18
 from monitoring.care.services import bone_health_decision_record, reds_cat2_record
 from monitoring.ingest.checks import athlete_today
@@ -41,6 +41,7 @@ def _url(case_id: int) -> str:
 def _render(request, case, *, reds_form=None, decision_form=None, status=200):
     today = athlete_today()
     page = bone_health_status(case, today)
+    page.latest = visible_screens(request.user, case, page.latest)
     can_screen = permissions.can_record_bone_health_review(request.user, case)
     can_decide = permissions.can_record_bone_health_decision(request.user, case)
     if can_screen and reds_form is None:
@@ -59,6 +60,7 @@ def _render(request, case, *, reds_form=None, decision_form=None, status=200):
         "reds_form": reds_form if can_screen else None,
         "decision_form": decision_form if can_decide else None,
         "guardian": permissions.can_see_guardian(request.user, case),
+        "show_reason": permissions.can_view_clinical(request.user, case),
         "cycle_visible": permissions.can_read_cycle(request.user, case),
     }
     return render(request, "care/bone_health.html", context, status=status)

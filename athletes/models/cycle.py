@@ -37,6 +37,7 @@ class PeriodStart(models.Model):
     athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="period_starts")
     started_on = models.DateField()
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-started_on"]

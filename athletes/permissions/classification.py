@@ -99,7 +99,9 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
     "athletes.CycleConsent": {
         "id": A, "athlete": A, "given": A, "since": A, "changed_at": A, "changed_by": A,
     },
-    "athletes.PeriodStart": {"id": R, "athlete": R, "started_on": R, "created_at": R},
+    "athletes.PeriodStart": {
+        "id": R, "athlete": R, "started_on": R, "created_at": R, "updated_at": R,
+    },
     "athletes.ErasureRecord": {
         "id": I, "erased_at": I, "erased_by": I, "erased_by_name": I, "reason": I,
         "former_athlete_id": I, "case_count": I, "counts": I,

@@ -21,7 +21,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from athletes import permissions
-from athletes.api.base import ScopedViewMixin
+from athletes.api.base import ClassifiedSerializer, ScopedViewMixin
 from athletes.api_scopes import api_cases
 from athletes.models import Athlete, Case, PeriodStart
 from monitoring.care import reds
@@ -36,6 +36,36 @@ from monitoring.ingest.checks import athlete_today
 from rehab.api import ErrorSerializer
 
 WRITE_SCOPE = "write:screens"
+
+STATUS_EXAMPLE = {
+    "case": 7, "age": 16, "under_18": True,
+    "calcium_reference": "Reference 1,300 mg/day at 16 years (1,300 at 14–18, 1,000 at 19–50).",
+    "impact_held": True, "hold_since": "2026-11-20", "decision": "", "decision_on": None,
+    "decision_by": None, "decision_reason": "",
+    "screens": [{"id": 31, "test": "reds_screen", "date": "2026-11-20", "value": 1,
+                 "notes": "REDs CAT2 screen: Yellow — low-to-moderate risk..."}],
+    "triad_from_record": {"bsi": [1, "this injury and 0 prior recorded on the case"]},
+    "cycle": {"periods_in_12_months": 5, "full_year": True, "covered_from": "2025-11-01",
+              "longest_gap_days": 61, "last_start": "2026-11-02"},
+}  # fmt: skip
+ENTRY_EXAMPLE = {
+    "id": 4,
+    "athlete": 12,
+    "started_on": "2026-11-02",
+    "created_at": "2026-11-02T08:01:00Z",
+    "updated_at": "2026-11-02T08:01:00Z",
+}
+NOT_FOUND = OpenApiExample(
+    "Not yours or not found",
+    value={"detail": "Not found.", "code": "not_found"},
+    response_only=True,
+    status_codes=["404"],
+)
+
+
+def _out(name: str, value) -> OpenApiExample:
+    return OpenApiExample(name, value=value, response_only=True)
+
 
 # --- serializers -------------------------------------------------------------------------------
 
@@ -93,11 +123,12 @@ class StatusSerializer(serializers.Serializer):
     cycle = serializers.DictField(allow_null=True, help_text="With the athlete's consent only.")
 
 
-class CycleEntrySerializer(serializers.ModelSerializer):
+class CycleEntrySerializer(ClassifiedSerializer):
     class Meta:
         model = PeriodStart
-        fields = ["id", "athlete", "started_on", "created_at"]
-        read_only_fields = ["id", "athlete", "created_at"]
+        reader = "clinical"  # rows only to ``can_read_cycle``: the athlete, the clinical team
+        fields = ["id", "athlete", "started_on", "created_at", "updated_at"]
+        read_only_fields = ["id", "athlete", "created_at", "updated_at"]
 
 
 def _status(case: Case, user) -> dict:
@@ -160,6 +191,7 @@ class BoneHealthViewSet(ScopedViewMixin, viewsets.GenericViewSet):
         "the latest screens, the athlete's age and calcium reference (1,300 mg/day at 14–18), "
         "the Triad items the record answers, and the cycle summary (with consent).",
         responses={200: StatusSerializer, 403: ErrorSerializer, 404: ErrorSerializer},
+        examples=[_out("An adolescent held after a yellow screen", STATUS_EXAMPLE)],
     )
     def retrieve(self, request, pk=None, format=None):
         return Response(_status(self.get_object(), request.user))
@@ -230,6 +262,17 @@ class BoneHealthViewSet(ScopedViewMixin, viewsets.GenericViewSet):
         "not in the future) and the reason.",
         request=DecisionInSerializer,
         responses={200: StatusSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
+        examples=[
+            OpenApiExample(
+                "Impact may progress",
+                value={
+                    "decision": "impact",
+                    "decided_on": "2026-11-27",
+                    "reason": "Intake restored, testosterone rechecked within range.",
+                },
+                request_only=True,
+            )
+        ],
     )
     @action(detail=True, methods=["post"])
     def decision(self, request, pk=None, format=None):
@@ -286,6 +329,11 @@ class CycleEntryViewSet(
         description="Your own (athlete, consent on) and those of athletes whose clinical team "
         "you are on (their consent on).",
         parameters=[OpenApiParameter("athlete", int, description="One athlete's entries.")],
+        examples=[
+            _out(
+                "Entries", {"count": 1, "next": None, "previous": None, "results": [ENTRY_EXAMPLE]}
+            )
+        ],
     )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
@@ -294,6 +342,10 @@ class CycleEntryViewSet(
         summary="Log a period start day (the athlete)",
         description="Idempotent: the same day twice is one entry (200 the second time).",
         responses={201: CycleEntrySerializer, 200: CycleEntrySerializer, 400: ErrorSerializer},
+        examples=[
+            OpenApiExample("A start day", value={"started_on": "2026-11-02"}, request_only=True),
+            _out("The entry", ENTRY_EXAMPLE),
+        ],
     )
     def create(self, request, *args, **kwargs):
         athlete = getattr(request.user, "athlete_profile", None)
@@ -309,7 +361,11 @@ class CycleEntryViewSet(
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
-    @extend_schema(summary="Remove a period start day (the athlete)")
+    @extend_schema(
+        summary="Remove a period start day (the athlete)",
+        responses={204: None, 403: ErrorSerializer, 404: ErrorSerializer},
+        examples=[NOT_FOUND],
+    )
     def destroy(self, request, *args, **kwargs):
         own = self._own()
         entry = self.get_object()

@@ -109,6 +109,7 @@ def test_token_session_and_oauth2_authentication_are_documented(schema):
         "write:sessions",
         "write:metrics",
         "invitations",
+        "write:screens",
     }
 
 

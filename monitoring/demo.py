@@ -155,9 +155,11 @@ def seed(*, today: dt.date | None = None, stdout=None) -> dict[str, User]:
                     case_ids.append(case.pk)
         if case_ids:
             services.cases_evaluate(case_ids=case_ids, today=today)
+            from monitoring.care.bone_demo import seed_bone_health
             from monitoring.care.demo import seed_care
 
             seed_care(case_ids, users, today)  # notes, reviews and goals
+            seed_bone_health(case_ids, users, today)  # a man's REDs screen, a guardian, a cycle
     return users
 
 

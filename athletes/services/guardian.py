@@ -8,9 +8,9 @@ from django.db import transaction
 
 from athletes import permissions
 from athletes.models import Athlete, User
+from athletes.services.cases import GUARDIAN_FIELDS
 from rehab.errors import ApplicationError
 
-GUARDIAN_FIELDS = ("guardian_name", "guardian_relationship", "guardian_phone", "guardian_email")
 _LIMITS = {"guardian_name": 160, "guardian_relationship": 60, "guardian_phone": 40}
 
 

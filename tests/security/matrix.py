@@ -82,6 +82,7 @@ def url_for(route: Route, world: dict, which: str) -> str:
         "session": rows["session"],
         "device-metric": rows["metric"],
         "assessment": rows["assessment"],
+        "gait-check": rows["gait_check"],
         "flag": rows["flag"],
         "note": rows["note"],
         "review": rows["review"],
@@ -89,6 +90,8 @@ def url_for(route: Route, world: dict, which: str) -> str:
         "webhook": rows["webhook"],
         "bone-health": case,
         "cycle-entry": SimpleNamespace(pk=2_000_000_000),  # none: as another athlete's
+        "return-decision": rows["return_decision"],
+        "readiness-questionnaire": rows["readiness"],
     }
     values = {
         "case_id": case.pk,
@@ -115,6 +118,7 @@ def url_for(route: Route, world: dict, which: str) -> str:
         "object_id": str(case.pk),
         "content_type_id": "1",
         "url": "nowhere/",
+        "instrument": "tsk11",
     }
     if not route.api and "template" in route.name:  # the library's pages
         values["pk"] = rows["template"].pk

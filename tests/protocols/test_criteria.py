@@ -51,7 +51,7 @@ def run(item: dict[str, Any], snapshot: Snapshot, today: date = TODAY) -> criter
 
 
 ALL_KINDS = sorted(criteria.REGISTRY)
-NO_PARAMETERS = {"clinician_signoff", "orthopaedic_decision"}
+NO_PARAMETERS = {"clinician_signoff", "orthopaedic_decision", "bone_health_decision"}
 
 
 # === declarations ==============================================================================
@@ -71,6 +71,7 @@ def test_registry_holds_the_kinds_of_the_contract():
         "clinician_signoff",
         "orthopaedic_decision",
         "bone_health_screen",
+        "bone_health_decision",
         "pre_injury_volume",
     }
     assert set(criteria.REGRESS_KINDS) == {

@@ -24,6 +24,7 @@ from athletes.sites import grading_systems_for
 from monitoring.demo_rtp import seed_return_to_play
 from monitoring.evaluation import services
 from monitoring.models import ActivitySession, Assessment, DailyLog, Source
+from monitoring.programme_demo import seed_programmes
 from protocols import services as plan_services
 from protocols.models import Plan, ProtocolTemplate
 
@@ -154,16 +155,19 @@ def seed(*, today: dt.date | None = None, stdout=None) -> dict[str, User]:
                 case = _case(spec, team, users, today)
                 if case is not None:
                     case_ids.append(case.pk)
+            seed_programmes(case_ids, today)  # run-walk programmes in progress
         if case_ids:
             services.cases_evaluate(case_ids=case_ids, today=today)
             from monitoring.care.bone_demo import seed_bone_health
             from monitoring.care.demo import seed_care
+            from monitoring.exercises.demo import seed_exercise_ticks
 
             seed_care(case_ids, users, today)  # notes, reviews and goals
             seed_bone_health(case_ids, users, today)  # a man's REDs screen, a guardian, a cycle
             from monitoring.running.demo import seed_running
 
             seed_running(case_ids, users, today)  # the road back: baseline, cadence, gait
+            seed_exercise_ticks(case_ids, today)  # monitoring.exercises.demo
         with transaction.atomic():
             seed_return_to_play(users, today)  # StARRT decision, TSK-11 and I-PRRS
     return users

@@ -96,6 +96,10 @@ SESSION: tuple[Field, ...] = (
     Field("cadence", "count", 0, 300),
     Field("ground_contact_ms", "count", 0, 2000),
     Field("vertical_oscillation_mm", "count", 0, 500),
+    # a run-walk programme's session (protocols.engine.programme): its stage and whether it was
+    # completed or stopped early; with the pain ratings, what steps the programme up or down
+    Field("programme_stage", "count", 1, 20, record="programme_stage"),
+    Field("completion", "choice", record="completion", read="blank_is_none"),
 )
 
 # The FHIR QuestionnaireResponse items of a daily log: every log field (monitoring.api.fhir).

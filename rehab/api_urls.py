@@ -18,6 +18,7 @@ from monitoring.api.assessments import AssessmentViewSet
 from monitoring.api.bone_health import BoneHealthViewSet, CycleEntryViewSet
 from monitoring.api.care import GoalViewSet, NoteViewSet, ReviewViewSet
 from monitoring.api.cases import CaseViewSet
+from monitoring.api.exercises import ExerciseCompletionViewSet
 from monitoring.api.fhir_views import urlpatterns as fhir_urls
 from monitoring.api.flags import FlagViewSet
 from monitoring.api.gait import GaitCheckViewSet
@@ -28,6 +29,7 @@ from monitoring.api.readiness import ReadinessViewSet
 from monitoring.api.return_decisions import ReturnDecisionViewSet
 from monitoring.api.sessions import ActivitySessionViewSet
 from monitoring.api.webhooks import WebhookEndpointViewSet
+from protocols.api.exercises import ExerciseViewSet
 from protocols.api.templates import ProtocolTemplateViewSet
 from rehab.api import TokenView, router
 
@@ -51,6 +53,8 @@ router.register("bone-health", BoneHealthViewSet, basename="bone-health")
 router.register("cycle-entries", CycleEntryViewSet, basename="cycle-entry")
 router.register("return-decisions", ReturnDecisionViewSet, basename="return-decision")
 router.register("readiness-questionnaires", ReadinessViewSet, basename="readiness-questionnaire")
+router.register("exercises", ExerciseViewSet, basename="exercise")
+router.register("exercise-completions", ExerciseCompletionViewSet, basename="exercise-completion")
 
 
 class OfflineSwaggerView(SpectacularSwaggerSplitView):

@@ -58,6 +58,11 @@ from athletes.permissions.consent import (
     can_view_audit,
     can_view_consent,
 )
+from athletes.permissions.exercises import (
+    can_tick_exercise,
+    can_view_exercise_adherence,
+    can_view_exercises,
+)
 from athletes.permissions.fields import (
     ALL_CASE_FIELDS,
     CASE_SUMMARY_FIELDS,
@@ -81,6 +86,11 @@ from athletes.permissions.pages import (
     can_use_clinic,
     can_use_coach_pages,
     is_bone_health_reviewer,
+)
+from athletes.permissions.programmes import (
+    can_decide_programme,
+    can_view_programme_detail,
+    can_view_programme_stage,
 )
 from athletes.permissions.readiness import (
     can_involve_psychologist,
@@ -195,6 +205,7 @@ __all__ = [
     "TEMPLATE_LIBRARY_EDITORS",
     "TEMPLATE_LIBRARY_READERS",
     "can_be_addressed",
+    "can_decide_programme",
     "can_decide_transition",
     "can_edit_plan",
     "can_edit_template_library",
@@ -227,9 +238,14 @@ __all__ = [
     "can_view_clinical",
     "can_view_consent",
     "can_view_field",
+    "can_tick_exercise",
+    "can_view_exercise_adherence",
+    "can_view_exercises",
     "can_view_goals",
     "can_view_load",
     "can_view_own_assessments",
+    "can_view_programme_detail",
+    "can_view_programme_stage",
     "can_view_reviews",
     "can_view_timeline",
     "can_write_message",

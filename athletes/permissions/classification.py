@@ -122,6 +122,12 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
         "id": L, "order": L, "name": L, "goal": L, "min_days": L, "typical_days": L,
         "weight_bearing": L, "crutches": L, "impact": L, "prescriptions": L, "advance_when": L,
         "regress_when": L, "warn_when": L, "citations": L, "notes": L, "template": L,
+        "exercises": L,
+    },
+    "protocols.Exercise": {
+        "id": L, "key": L, "name": L, "trains": L, "sets": L, "reps": L, "seconds": L,
+        "per_side": L, "steps": L, "cues": L, "impact": L, "diagram": L, "alt": L, "shipped": L,
+        "created_by": L, "updated_at": L,
     },
     "protocols.Plan": {
         "id": S, "case": S, "template": S, "template_version": S, "status": S,
@@ -139,6 +145,14 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
         "prescriptions": S,
         "goal": C, "advance_when": C, "regress_when": C, "warn_when": C, "citations": C,
         "notes": C, "signed_off_on": C, "signed_off_by": C, "judged_from": C, "ready_from": C,
+        "exercises": C,  # the coach gets the adherence % only (monitoring.exercises)
+        # the run-walk programme: its decisions say why (the pain); its stage reaches coaches
+        # through athletes.permissions.can_view_programme_stage (monitoring.api.programmes)
+        "programme": C,
+    },
+    "protocols.RunProgramme": {
+        "id": L, "slug": L, "version": L, "name": L, "summary": L, "data": L, "default_for": L,
+        "default": L, "installed_at": L,
     },
     "protocols.PhaseTransition": {
         "id": S, "plan": S, "kind": S, "from_phase": S, "to_phase": S, "effective_on": S,
@@ -181,6 +195,10 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
         "id": R, "case": R, "phase": R, "text": R, "due_on": R, "set_by": R, "created_at": R,
         "updated_at": R,
         "done_at": R,
+    },
+    "monitoring.ExerciseCompletion": {  # which exercises: as clinical as the prescription
+        "id": C, "case": C, "exercise": C, "done_on": C, "recorded_by": C, "created_at": C,
+        "updated_at": C,
     },
     "monitoring.EducationCard": {
         "id": L, "phase": L, "key": L, "title": L, "body": L, "sources": L, "order": L,
@@ -232,6 +250,8 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
         # a watch's training data, as distance and steps are
         "avg_heart_rate": S, "max_heart_rate": S, "cadence": S, "ground_contact_ms": S,
         "vertical_oscillation_mm": S,
+        # a run-walk programme's session: its stage and whether it was finished (training data)
+        "programme_stage": S, "completion": S,
         "pain_during": C, "pain_after": C, "note": C,
     },
     "monitoring.ActivityFile": {  # what was uploaded, by whom: the session's readers

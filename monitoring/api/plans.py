@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from athletes import permissions
 from athletes.api.base import ClassifiedSerializer
+from monitoring.api.programmes import ProgrammeActions
 from monitoring.evaluation import decisions
 from protocols.api.plans import PlanViewSetBase
 from protocols.models import PhaseTransition, Plan, PlanPhase
@@ -77,10 +78,11 @@ class TransitionSerializer(ClassifiedSerializer):
 
 # Plans of the caller's cases, with `POST /plans/{id}/transitions/` for their clinicians. (No
 # docstring: the operations' description in the schema is the one their viewset inherits.)
-class PlanViewSet(PlanViewSetBase):
+class PlanViewSet(ProgrammeActions, PlanViewSetBase):
     action_predicates = {
         **PlanViewSetBase.action_predicates,
         "transitions": permissions.can_decide_transition,
+        **ProgrammeActions.programme_predicates,
     }
 
     @extend_schema(

@@ -19,6 +19,7 @@ from athletes.models import Case, User
 from monitoring import bulk
 from monitoring.care.services.push import push_queue
 from monitoring.evaluation import selectors
+from monitoring.evaluation.programme_flags import programme_flags
 from monitoring.models import Flag, Notification
 from monitoring.webhooks.events import webhook_event
 from protocols.engine.criteria import get_kind
@@ -98,6 +99,7 @@ COACH_MESSAGES = {
     Flag.Kind.MISSING_LOGS: "Daily logs are missing.",
     Flag.Kind.LOAD_SPIKE: "Training load rose sharply; check the plan with the medical team.",
     Flag.Kind.BONE_HEALTH: "Under review by the medical team.",
+    Flag.Kind.PROGRAMME_STEP_DOWN: "Run-walk programme: a lower stage is being considered.",
 }
 # Flags that screens raise, not the evaluation: reconciling never resolves them.
 NOT_EVALUATED = frozenset({Flag.Kind.BONE_HEALTH})
@@ -148,6 +150,7 @@ def _wanted_flags(ctx: selectors.CaseContext, evaluation: Evaluation) -> dict[st
             "message": " ".join(r.sentence for r in evaluation.warnings)
             + " This is a caution, not a reason to hold or step back by itself.",
         }
+    wanted.update(programme_flags(ctx.snapshot, evaluation.day))
     return wanted
 
 
@@ -325,7 +328,7 @@ def notify_many(
     transaction.on_commit(send)
 
 
-URGENT_KINDS = frozenset({Flag.Kind.RED_FLAG, Flag.Kind.REGRESSION})
+URGENT_KINDS = frozenset({Flag.Kind.RED_FLAG, Flag.Kind.REGRESSION, Flag.Kind.PROGRAMME_STEP_DOWN})
 
 
 def notify_worse(

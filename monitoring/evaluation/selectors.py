@@ -231,6 +231,7 @@ _READ: tuple[tuple[type, str, tuple[str, ...]], ...] = (
             "judged_from",
             "ready_from",
             "impact",
+            "programme",
         ),  # fmt: skip
     ),
 )
@@ -393,12 +394,10 @@ def chunk_snapshots(case_ids: Sequence[int], today: dt.date) -> list[CaseContext
     assessments: dict[int, list[AssessmentEntry]] = defaultdict(list)
     for case_id, *values in assessment_rows([w[0] for w in windows], earliest, today):
         assessments[case_id].append(_new(AssessmentEntry, values))
-
     contexts = []
     started_at, signed_at = _AT["current_phase__started_on"], _AT["current_phase__signed_off_on"]
-    risk_at = _AT["case__risk"]
+    risk_at, impact_at = _AT["case__risk"], _AT["current_phase__impact"]
     judged_at, limit_at = _AT["current_phase__judged_from"], _AT["red_pain_limit"]
-    impact_at = _AT["current_phase__impact"]
     for row, (case_id, _, _, _) in zip(rows, windows, strict=True):
         snapshot = Snapshot.presorted(
             phase_started_on=row[started_at] or today,
@@ -411,6 +410,7 @@ def chunk_snapshots(case_ids: Sequence[int], today: dt.date) -> list[CaseContext
             red_pain_limit=row[limit_at],
             impact_phase=row[impact_at] != Impact.NONE,
             facts={name: row[at] for name, at in _FACTS_AT},
+            programme=row[_AT["current_phase__programme"]],
         )
         contexts.append(CaseContext(row, _row_spec(row), snapshot))
     return contexts

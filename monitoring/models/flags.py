@@ -31,6 +31,9 @@ class Flag(MovesUpdatedAt, models.Model):
         # screen), not by the evaluation: it stays until a clinician or a clear screen
         # resolves it.
         BONE_HEALTH = "bone_health", "Bone-health screen — clinical team review"
+        # The run-walk programme proposes a step down a stage (protocols.engine.programme): a
+        # clinician confirms or declines it on the case page.
+        PROGRAMME_STEP_DOWN = "programme_step_down", "Run-walk programme — step down proposed"
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
@@ -46,6 +49,7 @@ class Flag(MovesUpdatedAt, models.Model):
         "load_spike": 2,
         "missing_logs": 3,
         "ready_to_advance": 4,
+        "programme_step_down": 1,
     }
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="flags")

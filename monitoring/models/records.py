@@ -157,6 +157,13 @@ class Shoe(models.Model):
         return self.name
 
 
+class Completion(models.TextChoices):
+    """How a run-walk programme session ended (protocols.engine.programme)."""
+
+    COMPLETED = "completed", "Completed"
+    STOPPED_EARLY = "stopped_early", "Stopped early"
+
+
 class ActivitySession(MovesUpdatedAt, models.Model):
     """What was done and how: for impact work the surface and footwear change bone load."""
 
@@ -207,6 +214,17 @@ class ActivitySession(MovesUpdatedAt, models.Model):
     cadence = _device("cadence (steps per minute)", 300)
     ground_contact_ms = _device("ground-contact time (ms)", 2000)
     vertical_oscillation_mm = _device("vertical oscillation (mm)", 500)
+    # A run-walk programme's session (protocols.engine.programme): the stage it was, and whether
+    # it was completed or stopped early.
+    programme_stage = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        verbose_name="run-walk programme stage",
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+    )
+    completion = models.CharField(
+        max_length=14, choices=Completion.choices, blank=True, verbose_name="completion"
+    )
     started_at = models.DateTimeField(null=True, blank=True, help_text="When the watch started.")
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.WEB)
     external_id = models.CharField(max_length=120, blank=True)

@@ -42,6 +42,8 @@ class SessionEntry(NamedTuple):
     pain_during: float | None = None
     pain_after: float | None = None
     distance_km: float | None = None  # for running volume (criteria.volume); None: not given
+    programme_stage: int | None = None  # the run-walk programme's stage it was (1-based)
+    completion: str | None = None  # "completed" or "stopped_early"
 
     @property
     def load(self) -> float | None:
@@ -135,6 +137,8 @@ class Snapshot:
     # during or after activity is pain with impact work even when no session was recorded.
     impact_phase: bool = False
     facts: Mapping[str, Any] = field(default_factory=dict)  # named in CASE_FACTS
+    # The phase's run-walk programme (PlanPhase.programme; protocols.engine.programme), or None.
+    programme: Mapping[str, Any] | None = None
 
     def __post_init__(self) -> None:
         for name in ("logs", "sessions", "assessments"):
@@ -154,6 +158,7 @@ class Snapshot:
         red_pain_limit: int = RED_PAIN_LIMIT,
         impact_phase: bool = False,
         facts: Mapping[str, Any] | None = None,
+        programme: Mapping[str, Any] | None = None,
     ) -> Snapshot:
         """A snapshot of records already in order: `logs` by day with one per day, `sessions`
         by day (as the database returns them with ``ORDER BY date``). The same snapshot as the
@@ -169,6 +174,7 @@ class Snapshot:
             red_pain_limit=red_pain_limit,
             impact_phase=impact_phase,
             facts=facts or {},
+            programme=programme,
         )
         first = itemgetter(0)
         snapshot.__dict__["_daily_log_days"] = (list(map(first, logs)), list(logs))

@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from protocols.engine import programme
 from protocols.engine.criteria import CriterionError, validate_list
 
 DATA = Path(__file__).with_name("data")
@@ -141,3 +142,44 @@ def load(data: Path = DATA) -> tuple[tuple[dict[str, Any], ...], dict[str, str],
     if len(set(slugs)) != len(slugs):
         raise LibraryError(f"templates: a slug is shipped twice in {slugs}.")
     return templates, citations, read(data / "returns.yaml")
+
+
+PROGRAMME_FIELDS = (
+    "slug", "version", "name", "summary", "citations", "default_for", "default", "rest_days",
+    "pain_limit", "stages", "basis", "notes",
+)  # fmt: skip
+
+
+def load_programmes(data: Path = DATA) -> tuple[dict[str, Any], ...]:
+    """The shipped run-walk programmes of ``programmes.yaml``, each validated by the engine
+    (``protocols.engine.programme.validate``) and its citations checked; exactly one is the
+    default. Each item: slug, version, name, summary, default_for, default and ``data`` (what a
+    plan phase copies)."""
+    citations = read(data / "citations.yaml")
+    out = []
+    for n, raw in enumerate(read(data / "programmes.yaml") or [], start=1):
+        where = f"programmes.yaml, item {n} ({raw.get('slug', '?')})"
+        unknown = set(raw) - set(PROGRAMME_FIELDS)
+        missing = [k for k in PROGRAMME_FIELDS if k not in raw]
+        if unknown or missing:
+            raise LibraryError(f"{where}: unknown {sorted(unknown)}, missing {missing}.")
+        wrong = [k for k in raw["citations"] if k not in citations]
+        if wrong or not raw["citations"]:
+            raise LibraryError(f"{where}: unknown or no citation keys {wrong}.")
+        try:
+            data_ = programme.validate(
+                {**raw, "citations": [citations[k] for k in raw["citations"]]}
+            )
+        except programme.ProgrammeError as exc:
+            raise LibraryError(f"{where}: {exc.errors}") from exc
+        out.append(
+            {
+                **{k: raw[k] for k in ("slug", "version", "name", "summary", "default")},
+                "default_for": list(raw["default_for"]),
+                "data": data_,
+            }
+        )
+    slugs = [p["slug"] for p in out]
+    if len(set(slugs)) != len(slugs) or sum(bool(p["default"]) for p in out) != 1:
+        raise LibraryError(f"programmes.yaml: slugs must differ and one be the default: {slugs}.")
+    return tuple(out)

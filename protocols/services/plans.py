@@ -17,6 +17,7 @@ from athletes.audit import audited
 from athletes.models import Case, User
 from athletes.sites import HIGH
 from protocols import site_rules
+from protocols.library import TEMPLATES
 from protocols.models import (
     PhaseTransition,
     Plan,
@@ -24,6 +25,8 @@ from protocols.models import (
     PlanPhase,
     ProtocolTemplate,
 )
+from protocols.services.exercises import default_exercises
+from protocols.services.programmes import with_default_programmes
 from protocols.services.transitions import transition_announce
 from protocols.services.validation import (
     PHASE_FIELDS,
@@ -33,6 +36,8 @@ from protocols.services.validation import (
     require,
 )
 from rehab.errors import ApplicationError
+
+SHIPPED_SLUGS = frozenset(t["slug"] for t in TEMPLATES)
 
 # --- plans ------------------------------------------------------------------------------------
 
@@ -72,6 +77,10 @@ def plan_create(*, case: Case, template: ProtocolTemplate, created_by: User) -> 
         bone_health_risk=bool(case.bone_health_flags),
         conservative_template=template.conservative,
     )
+    if template.shipped or template.slug in SHIPPED_SLUGS:  # default exercises, to review
+        for phase in phases:
+            phase["exercises"] = phase.get("exercises") or default_exercises(phase)
+    phases = with_default_programmes(phases, template.slug)  # walk-run phases' own programme
     bulk_create_with_history(  # each phase's first version, for later diffs
         [PlanPhase(plan=plan, **fields) for fields in phases],
         PlanPhase,
@@ -95,7 +104,7 @@ def _phase_diff(before: Sequence[Mapping], after: Sequence[Mapping]) -> list[dic
             changes.append({"change": "added", "phase": p["name"], "order": p["order"]})
             continue
         for field in PHASE_FIELDS:
-            if field == "order":
+            if field == "order" or field not in p:
                 continue
             if old.get(field) != p.get(field):
                 changes.append(
@@ -155,6 +164,10 @@ def plan_phases_update(
         phase = by_id.get(data.get("id")) or PlanPhase(plan=plan)
         for field, value in clean.items():
             setattr(phase, field, value)
+        if not phase.programme:  # a walk-run phase gets its own programme (services.programmes)
+            phase.programme = with_default_programmes(
+                [clean], plan.template and plan.template.slug
+            )[0].get("programme")
         phase.save()
     removed = [p for pid, p in by_id.items() if pid not in keep_ids]
     if any(p.started_on for p in removed):

@@ -169,7 +169,8 @@ def test_defaults_come_from_yesterday_and_nothing_is_chosen_for_the_athlete(clie
     # What was done is never chosen for the athlete (an untaken session would be logged): one
     # empty session row, and today's prescription offered as a one-tap suggestion.
     rows = page.split('id="session-template"')[0].split('id="group-sessions"')[1]
-    assert re.findall(r'<option value="([^"]*)" selected>', rows) == ["", "", ""]
+    # (activity, surface, shoes and the run-walk programme's "did you finish it?")
+    assert re.findall(r'<option value="([^"]*)" selected>', rows) == ["", "", "", ""]
     assert 'name="s-0-minutes"' in page and 'name="s-0-minutes" value=' not in page
     assert 'data-quick-add data-activity="walk_run" data-minutes="30"' in page
     assert "Walk-run 30 min" in page

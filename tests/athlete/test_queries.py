@@ -46,8 +46,9 @@ def test_today_queries_do_not_grow_with_history(client, maya, days, django_asser
     client.force_login(maya)
     # session, user, athlete, cases (with the viewer's role), active plans, their phases,
     # today's log, open red flags, today's sessions (severe pain with impact work), this
-    # week's sessions, the reminder setting; the care panel: next review, notes, education cards
-    with django_assert_num_queries(14):
+    # week's sessions, the reminder setting; the care panel: next review, notes, education cards;
+    # the walk-run phase's programme: the phase's sessions and logs
+    with django_assert_num_queries(16):
         response = client.get(reverse("athlete:today"))
     assert response.status_code == 200
 

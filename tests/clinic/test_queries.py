@@ -166,7 +166,8 @@ def test_the_case_page_is_constant_in_logs_flags_assessments_and_transitions(
     # the road-back card: 25 the athlete's runs since the baseline's first week, 26 gait checks;
     # 27 the return-to-play decisions (StARRT), 28-29 psychological readiness (the TSK-11 and
     # I-PRRS totals with their questionnaires, the incomplete questionnaires).
-    with django_assert_num_queries(29):
+    # 30-31 the walk-run phase's run-walk programme: the phase's sessions and logs.
+    with django_assert_num_queries(31):
         response = client.get(reverse("clinic:case", kwargs={"case_id": case.pk}))
     html = response.content.decode()
     assert html.count("Hold 0") == 1 and f"Hold {days - 10}" in html

@@ -68,10 +68,11 @@ def test_seed_demo_creates_every_role_and_every_flag_kind():
     assert [(name, order, days) for name, order, days in demo["plans"]] == sorted(
         (name, order, days) for name, (order, days, _) in SCENARIOS.items()
     )
-    # Jonas's REDs screen (yellow) raises the bone-health flag besides his scenario's.
     assert {(name, kind) for name, kind, status, _ in demo["flags"] if status == "open"} == {
         (name, kind) for name, (_, _, kind) in SCENARIOS.items()
-    } | {("Jonas", "bone_health")}
+    } | {("Jonas", "bone_health"), ("Lea", "programme_step_down")}
+    # Lea's painful run: a run-walk step down waits; Jonas's REDs screen (yellow) raises the
+    # bone-health flag.
     assert {kind for _, kind, _, _ in demo["flags"]} == set(Flag.Kind.values)
     jonas = Case.objects.get(athlete__first_name="Jonas")
     assert jonas.bone_health_hold_since is not None  # impact held until a clinician decides
@@ -84,9 +85,11 @@ def test_seed_demo_creates_every_role_and_every_flag_kind():
     assert logs.count() == 46
     assert logs.latest("date").date == timezone.localdate()
     assert DailyLog.objects.count() == 296
-    # 404 of the plans' weeks, and Maya's 18 runs of the six weeks before her injury (her
-    # pre-injury baseline and step rate are computed from them: monitoring/running/demo.py).
-    assert ActivitySession.objects.count() == 404 + 18
+    # 403 of the plans' weeks (the walk-run phases' runs are run-walk programme sessions, every
+    # other day: monitoring/programme_demo.py), and Maya's 18 runs of the six weeks before her
+    # injury (her pre-injury baseline and step rate are computed from them:
+    # monitoring/running/demo.py).
+    assert ActivitySession.objects.count() == 403 + 18
     maya = Case.objects.get(athlete__first_name="Maya")
     assert (maya.pre_injury_km_week, maya.pre_injury_source) == (30, "computed")
     assert (maya.baseline_step_rate, maya.cadence_goal_low_percent) == (164, 5)

@@ -1,12 +1,14 @@
 """The contract tables of tests/protocols/test_criteria.py for the kinds that read the case's
-facts and screens (protocols/engine/criteria/case_facts.py), merged into that module's tables."""
+facts and screens (protocols/engine/criteria/case_facts.py) and the run-walk programme's stage
+(protocols/engine/criteria/programme.py), merged into that module's tables."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import Any
 
-from protocols.engine.records import AssessmentEntry, Snapshot
+from protocols.engine.records import AssessmentEntry, SessionEntry, Snapshot
+from protocols.library.loader import load_programmes
 
 START = date(2025, 3, 3)
 TODAY = date(2025, 3, 23)
@@ -25,6 +27,7 @@ DEFAULTS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "femoral_neck_findings": ({}, {"max_percent": 50}),
     "bone_health_screen": ({}, {"max_score": 5, "within_days": 365}),
     "bone_health_decision": ({}, {}),
+    "programme_stage": ({"stage": 2}, {"stage": 2, "finished": False}),
 }
 
 BAD_TYPE: dict[str, tuple[dict[str, Any], str, str]] = {
@@ -33,6 +36,7 @@ BAD_TYPE: dict[str, tuple[dict[str, Any], str, str]] = {
         "max_percent",
         "Fracture line limit (% of the neck width) must be a whole number.",
     ),
+    "programme_stage": ({"stage": 1.5}, "stage", "Stage must be a whole number."),
     "bone_health_screen": (
         {"max_score": 5.5},
         "max_score",
@@ -41,6 +45,7 @@ BAD_TYPE: dict[str, tuple[dict[str, Any], str, str]] = {
 }
 
 OUT_OF_RANGE: list[tuple[str, dict[str, Any], str, str]] = [
+    ("programme_stage", {"stage": 0}, "stage", "Stage must be between 1 and 20."),
     (
         "femoral_neck_findings",
         {"max_percent": 0},
@@ -56,6 +61,11 @@ OUT_OF_RANGE: list[tuple[str, dict[str, Any], str, str]] = [
 ]
 
 DESCRIPTIONS: list[tuple[dict[str, Any], str]] = [
+    ({"kind": "programme_stage", "stage": 3}, "Stage 3 of the run-walk programme reached."),
+    (
+        {"kind": "programme_stage", "stage": 3, "finished": True},
+        "Stage 3 of the run-walk programme finished.",
+    ),
     (
         {"kind": "orthopaedic_decision"},
         "An orthopaedic decision (surgical or conservative) is recorded on the case.",
@@ -141,3 +151,23 @@ EVALUATIONS: dict[str, list] = {
     ],
 }
 # fmt: on
+
+# The run-walk programme (Gallatin & Graver 2019, clinical.md §6): two pain-free completed
+# sessions a stage (clinic protocol) step the athlete up to stage 2.
+GG = next(p["data"] for p in load_programmes() if p["slug"] == "gallatin-graver2019")
+STAGE_2 = {"kind": "programme_stage", "stage": 2}
+
+
+def _runs(*days: int) -> Snapshot:
+    sessions = [
+        SessionEntry(START + timedelta(d), "walk_run", 30, 3, 0, None, 1, "completed") for d in days
+    ]
+    return Snapshot(phase_started_on=START, sessions=tuple(sessions), programme=GG)
+
+
+EVALUATIONS["programme_stage"] = [
+    ("met: stage 2 reached", STAGE_2, _runs(0, 2), True, 2, 2, ("At stage 2 of 5",)),
+    ("not met: one session", STAGE_2, _runs(0), False, 1, 2, ("1 of 2 pain-free sessions",)),
+    ("unknown: no programme", STAGE_2, Snapshot(phase_started_on=START), None, None, 2,
+     ("no run-walk programme",)),
+]  # fmt: skip

@@ -73,6 +73,7 @@ def test_registry_holds_the_kinds_of_the_contract():
         "bone_health_screen",
         "bone_health_decision",
         "pre_injury_volume",
+        "programme_stage",
     }
     assert set(criteria.REGRESS_KINDS) == {
         "pain_above",

@@ -21,6 +21,7 @@ from protocols.engine.criteria import (
     pain,
     pain_trend,
     phase,
+    programme,
     symptoms,
     volume,
 )
@@ -64,6 +65,7 @@ def test_every_kind_of_the_criteria_families_is_registered():
             load,
             case_facts,
             volume,
+            programme,
         )
         for name, cls in inspect.getmembers(module, inspect.isclass)
         if issubclass(cls, criteria.Kind) and cls.__module__ == module.__name__

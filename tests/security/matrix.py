@@ -92,12 +92,15 @@ def url_for(route: Route, world: dict, which: str) -> str:
         "cycle-entry": SimpleNamespace(pk=2_000_000_000),  # none: as another athlete's
         "return-decision": rows["return_decision"],
         "readiness-questionnaire": rows["readiness"],
+        "exercise": rows["exercise"],
+        "exercise-completion": rows["exercise-completion"],
     }
     values = {
         "case_id": case.pk,
         "flag_id": rows["flag"].pk,
         "review_id": rows["review"].pk,
         "goal_id": rows["goal"].pk,
+        "phase_id": rows["plan"].current_phase_id,
         "trial_id": rows["trial"].pk,
         "log_id": rows["log"].pk,  # a daily log (FHIR's QuestionnaireResponse/log-<id>)
         "rest": "Patient/1",  # a FHIR resource type this server does not serve

@@ -157,6 +157,18 @@ MATRIX: dict[str, Expect] = {
         physio=400,
         **CASE_ACTION_REFUSED,
     ),
+    "clinic:programme": expect(
+        anonymous=LOGIN, everyone=404, foreign=404, **CLINICAL, **CASE_ACTION_REFUSED
+    ),
+    "clinic:programme_decide": expect(
+        "POST",
+        anonymous=LOGIN,
+        everyone=404,
+        foreign=404,
+        clinician=302,
+        physio=302,
+        **CASE_ACTION_REFUSED,
+    ),
     "clinic:case_sign_off": expect(
         "POST",
         anonymous=LOGIN,
@@ -297,6 +309,9 @@ MATRIX: dict[str, Expect] = {
     ),
     "plans:builder_projection": expect(
         "POST", anonymous=LOGIN, everyone=404, foreign=404, **CLINICAL, **CASE_ACTION_REFUSED
+    ),
+    "plans:exercises": expect(
+        anonymous=LOGIN, everyone=404, foreign=404, **CLINICAL, **CASE_ACTION_REFUSED
     ),
     "plans:criterion_row": expect("POST", anonymous=LOGIN, everyone=403, clinician=400, physio=400),
     "plans:templates": expect(anonymous=LOGIN, everyone=403, library=True, **CARE_TEAM),
@@ -473,6 +488,8 @@ MATRIX: dict[str, Expect] = {
     "athlete:next": expect(anonymous=LOGIN, everyone=404, athlete=200),
     "athlete:progress": expect(anonymous=LOGIN, everyone=404, athlete=200),
     "athlete:reminder": expect("POST", anonymous=LOGIN, everyone=404, athlete=400),
+    # an empty tick names no exercise: refused, back to Today (tests/exercises/test_ticks.py)
+    "athlete:exercise_tick": expect("POST", anonymous=LOGIN, everyone=404, athlete=302),
     "athlete:sharing": expect(anonymous=LOGIN, everyone=404, athlete=200),  # consent per role
     "athlete:shoes": expect(anonymous=LOGIN, everyone=404, athlete=200),
     "athlete:files": expect(anonymous=LOGIN, everyone=404, athlete=200),
@@ -564,6 +581,10 @@ MATRIX: dict[str, Expect] = {
     "api:plan-transitions": api_action(everyone=403, clinician=400, physio=400),
     "api:plan-start-date": api_action(everyone=403, clinician=400, physio=400),
     "api:plan-undo-transition": api_action(everyone=403, clinician=400, physio=400),
+    # The run-walk programme: its stage is training information (the coach and the athlete read
+    # it), not for the nutritionist, the psychologist or an integration; the clinicians decide.
+    "api:plan-programme": api_read(nutritionist=403, psychologist=403, integration=403),
+    "api:plan-programme-decision": api_action(everyone=403, clinician=400, physio=400),
     "api:daily-log-list": api_read(),
     "api:daily-log-detail": api_read(coach=404, nutritionist=404, psychologist=404),
     "api:daily-log-bulk": api_action(everyone=400),  # no items: nothing to refuse yet
@@ -604,6 +625,14 @@ MATRIX: dict[str, Expect] = {
     "api:webhook-deliveries": api_read(everyone=404, integration=200),
     "api:webhook-test": api_action(**{**dict.fromkeys(PEOPLE, 404), "integration": 202}),
     "api:webhook-rotate-secret": api_action(**{**dict.fromkeys(PEOPLE, 404), "integration": 200}),
+    # the exercise library is not case data: every account reads it
+    "api:exercise-list": expect(anonymous=UNAUTHENTICATED, everyone=200, library=True),
+    "api:exercise-detail": expect(
+        anonymous=UNAUTHENTICATED, everyone=200, library=True, foreign=None
+    ),
+    # ticks: the clinical roles and the athlete read them, the athlete and the integration write
+    "api:exercise-completion-list": api_read(),
+    "api:exercise-completion-detail": api_read(coach=404, nutritionist=404, psychologist=404),
     "api:goal-tick": api_action(
         everyone=404, psychologist=403, clinician=200, physio=200, athlete=200
     ),

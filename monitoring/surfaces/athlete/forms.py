@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 
 from monitoring import schema
 from monitoring.models import ActivitySession, DailyLog, ReminderPreference, Shoe
+from monitoring.models.records import Completion
 from monitoring.surfaces.athlete.view_models.log import SessionRow, is_session_key
 from protocols.engine import criteria
 from protocols.models import Activity
@@ -305,6 +306,12 @@ class SessionForm(forms.Form):
         max_length=2000,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+    programme_stage = forms.IntegerField(
+        label="Run-walk programme stage (optional)", required=False, min_value=1, max_value=20
+    )
+    completion = forms.ChoiceField(
+        label="Did you finish it?", required=False, choices=[("", "—"), *Completion.choices]
+    )
 
     def __init__(self, *args, day: dt.date, shoes=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -317,6 +324,11 @@ class SessionForm(forms.Form):
         the start); an empty row is left out, even one the athlete added and did not fill."""
         names = [name for name in self.fields if name not in ("key", "DELETE")]
         return any(self.data.get(self.add_prefix(name)) not in (None, "") for name in names)
+
+    def clean_completion(self) -> str:
+        if self.cleaned_data.get("programme_stage") and not self.cleaned_data.get("completion"):
+            raise forms.ValidationError("Say whether you finished it or stopped early.")
+        return self.cleaned_data.get("completion") or ""
 
     def clean_key(self) -> str:
         key = self.cleaned_data["key"]
@@ -337,6 +349,8 @@ class SessionForm(forms.Form):
                 "distance_km": data.get("distance_km"),
                 "surface": data.get("surface", "") if impact else "",
                 "note": data.get("note", ""),
+                "programme_stage": data.get("programme_stage"),
+                "completion": data.get("completion") or "",
             },
             shoe=data.get("shoe") if impact else None,
         )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from monitoring.surfaces.athlete import cycle, files, sharing, shoes, thread, views
+from monitoring.surfaces.athlete import cycle, exercises, files, sharing, shoes, thread, views
 
 app_name = "athlete"
 urlpatterns = [
@@ -24,4 +24,5 @@ urlpatterns = [
     path("cycle/", cycle.cycle, name="cycle"),
     path("messages/", thread.thread, name="messages"),
     path("shoes/<int:shoe_id>/", shoes.shoe_state, name="shoe"),
+    path("exercises/tick/", exercises.tick, name="exercise_tick"),
 ]

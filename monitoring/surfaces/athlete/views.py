@@ -38,6 +38,7 @@ from monitoring.surfaces.athlete.forms import (
     SessionFormSet,
     check_day,
 )
+from monitoring.surfaces.athlete.view_models.programme import programme_today
 from monitoring.surfaces.athlete.view_models.readiness import readiness_progress
 from rehab.errors import ApplicationError
 
@@ -94,6 +95,7 @@ def today(request, ctx: pages.AthleteContext):
             prescriptions=[] if stop else pages.prescriptions(ctx.phase),
             week=None if stop else next(iter(pages.weeks(ctx)), None),
             allowed=pages.allowed_today(ctx.phase),
+            programme=programme_today(ctx, bool(stop)),
             pain_limits=pages.pain_limits(ctx.phase, ctx.plan.red_pain_limit if ctx.plan else None),
             reminder=reminders.reminder_for(request.user),
         ),
@@ -332,6 +334,8 @@ SHELL = (
     "css/athlete.css",
     "js/athlete.js",
     "js/athlete-log.js",
+    "js/athlete-exercises.js",
+    "js/run-timer.js",
     "django_htmx/htmx-2.min.js",
     "athlete/icon.svg",
     "athlete/icon-192.png",

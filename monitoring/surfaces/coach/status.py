@@ -21,7 +21,12 @@ GREEN, AMBER, RED = "green", "amber", "red"
 LIGHT_ORDER = {RED: 0, AMBER: 1, GREEN: 2}
 
 RED_FLAG_KINDS = (Flag.Kind.RED_FLAG, Flag.Kind.REGRESSION)
-AMBER_FLAG_KINDS = (Flag.Kind.LOAD_SPIKE, Flag.Kind.MISSING_LOGS, Flag.Kind.READY_TO_ADVANCE)
+AMBER_FLAG_KINDS = (
+    Flag.Kind.LOAD_SPIKE,
+    Flag.Kind.MISSING_LOGS,
+    Flag.Kind.READY_TO_ADVANCE,
+    Flag.Kind.PROGRAMME_STEP_DOWN,
+)
 
 DEFAULT_COACH_MESSAGES = {
     Flag.Kind.RED_FLAG: "Under review by the medical team; no impact training until cleared.",
@@ -29,6 +34,7 @@ DEFAULT_COACH_MESSAGES = {
     Flag.Kind.READY_TO_ADVANCE: "May be ready for the next phase, pending clinician review.",
     Flag.Kind.MISSING_LOGS: "Daily logs are missing.",
     Flag.Kind.LOAD_SPIKE: "Training load rose sharply; check the plan with the medical team.",
+    Flag.Kind.PROGRAMME_STEP_DOWN: "Run-walk programme: a lower stage is being considered.",
 }
 """Used when a flag has no coach message of its own (never the clinical message)."""
 

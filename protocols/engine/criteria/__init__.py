@@ -19,6 +19,7 @@ from protocols.engine.criteria import (
     pain,
     pain_trend,
     phase,
+    programme,
     symptoms,
     volume,
 )
@@ -79,6 +80,7 @@ for _kind in (
     case_facts.BoneHealthScreen,
     case_facts.BoneHealthDecision,
     volume.PreInjuryVolume,
+    programme.ProgrammeStage,
 ):
     register(_kind)
 

@@ -120,6 +120,8 @@ def session_initial(data: LogFormData) -> list[dict[str, Any]]:
             "surface": s.surface,
             "shoe": s.shoe_id,
             "note": s.note,
+            "programme_stage": s.programme_stage,
+            "completion": s.completion,
         }
         for s in data.sessions
     ]

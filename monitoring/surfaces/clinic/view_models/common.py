@@ -21,6 +21,7 @@ FLAG_SHORT = {
     "missing_logs": "Missing logs",
     "ready_to_advance": "Ready to advance",
     "bone_health": "Bone-health screen",
+    "programme_step_down": "Run-walk step down",
 }
 
 

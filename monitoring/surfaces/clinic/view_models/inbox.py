@@ -50,6 +50,7 @@ def inbox_flags(user: User) -> list[Flag]:
 WORK_ORDER = (
     Flag.Kind.RED_FLAG,
     Flag.Kind.REGRESSION,
+    Flag.Kind.PROGRAMME_STEP_DOWN,
     Flag.Kind.READY_TO_ADVANCE,
     Flag.Kind.MISSING_LOGS,
     Flag.Kind.LOAD_SPIKE,

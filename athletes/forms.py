@@ -12,6 +12,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
+from athletes.ages import ADULT_AGE, age_on
 from athletes.models import Athlete, Case, Team
 from athletes.sites import HIGH, SITES
 
@@ -137,7 +138,27 @@ class NewCaseForm(RunningBaselineFields):
         widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
     )
 
-    ATHLETE_FIELDS = ("first_name", "last_name", "date_of_birth", "sex", "sport", "team")
+    # A parent or guardian: required for a new athlete under 18 (name and a phone or e-mail).
+    guardian_name = forms.CharField(label="Parent or guardian", max_length=160, required=False)
+    guardian_relationship = forms.CharField(
+        label="Relationship", max_length=60, required=False, help_text="Mother, father, guardian…"
+    )
+    guardian_phone = forms.CharField(label="Guardian's phone", max_length=40, required=False)
+    guardian_email = forms.EmailField(label="Guardian's e-mail", required=False)
+
+    ATHLETE_FIELDS = (
+        "first_name",
+        "last_name",
+        "date_of_birth",
+        "sex",
+        "sport",
+        "team",
+        "guardian_name",
+        "guardian_relationship",
+        "guardian_phone",
+        "guardian_email",
+    )
+    GUARDIAN_FIELDS = ATHLETE_FIELDS[6:]
     CASE_FIELDS = (
         "side",
         "grade",
@@ -192,16 +213,27 @@ class NewCaseForm(RunningBaselineFields):
                 if not (data.get(name) or "").strip():
                     self.add_error(name, "Required for a new athlete.")
             born = data.get("date_of_birth")
+            self._require_guardian(data, born)
         for name in ("diagnosed_on", "imaging_on"):
             day = data.get(name)
             if born and day and day < born:
                 self.add_error(name, f"Before the athlete's date of birth ({born:%-d %b %Y}).")
         return data
 
+    def _require_guardian(self, data: dict, born: dt.date | None) -> None:
+        """A new athlete under 18 needs a guardian's name and a phone or e-mail."""
+        if born is None or age_on(born, self.today) >= ADULT_AGE:
+            return
+        if not (data.get("guardian_name") or "").strip():
+            self.add_error("guardian_name", "Required for an athlete under 18.")
+        if not (data.get("guardian_phone") or "").strip() and not data.get("guardian_email"):
+            self.add_error("guardian_phone", "A phone number or an e-mail for the guardian.")
+
     def athlete_data(self) -> dict:
-        return {name: self.cleaned_data.get(name) for name in self.ATHLETE_FIELDS} | {
-            "sport": self.cleaned_data.get("sport") or "",
-        }
+        data = {name: self.cleaned_data.get(name) for name in self.ATHLETE_FIELDS}
+        for name in ("sport", *self.GUARDIAN_FIELDS):
+            data[name] = (data.get(name) or "").strip()
+        return data
 
     def case_data(self) -> dict:
         data = {name: self.cleaned_data.get(name) for name in self.CASE_FIELDS}

@@ -100,3 +100,27 @@ def grading_errors(code: str, system: str, grade: int | None) -> dict[str, str]:
         if grade > GRADING_MAX[system]:
             errors["grade"] = f"This scale's grades go from 1 to {GRADING_MAX[system]}."
     return errors
+
+
+# Sites with a growth plate (physis) or an apophysis nearby in a skeletally immature athlete:
+# the proximal femur, the tibia and fibula (proximal and distal physes, the malleolus), the
+# pelvic apophyses, the calcaneal apophysis and the metatarsals' physes and the 5th's base
+# apophysis; "other" is included on the safe side. Clinic protocol: the clinician judges
+# skeletal maturity. A note on the plan says so for an athlete under 18 (clinical.md §11).
+PHYSIS_NEAR_SITES: frozenset[str] = frozenset(
+    {
+        "femoral_neck_tension",
+        "femoral_neck_compression",
+        "femoral_shaft",
+        "anterior_tibia",
+        "posteromedial_tibia",
+        "medial_malleolus",
+        "fibula",
+        "pelvis",
+        "calcaneus",
+        "mt5_proximal",
+        "mt2_base",
+        "metatarsal_shaft",
+        "other",
+    }
+)

@@ -159,11 +159,13 @@ def seed(*, today: dt.date | None = None, stdout=None) -> dict[str, User]:
             seed_programmes(case_ids, today)  # run-walk programmes in progress
         if case_ids:
             services.cases_evaluate(case_ids=case_ids, today=today)
+            from monitoring.care.bone_demo import seed_bone_health
             from monitoring.care.demo import seed_care
             from monitoring.exercises.demo import seed_exercise_ticks
 
             seed_care(case_ids, users, today)  # notes, reviews and goals
             seed_batteries(case_ids, users, today)  # test batteries, symmetry improving
+            seed_bone_health(case_ids, users, today)  # a man's REDs screen, a guardian, a cycle
             from monitoring.running.demo import seed_running
 
             seed_running(case_ids, users, today)  # the road back: baseline, cadence, gait

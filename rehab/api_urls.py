@@ -16,6 +16,7 @@ from athletes.api.care_team import CareTeamMemberViewSet
 from athletes.api.invitations import InvitationViewSet
 from monitoring.api.assessments import AssessmentViewSet
 from monitoring.api.batteries import BatteryViewSet
+from monitoring.api.bone_health import BoneHealthViewSet, CycleEntryViewSet
 from monitoring.api.care import GoalViewSet, NoteViewSet, ReviewViewSet
 from monitoring.api.cases import CaseViewSet
 from monitoring.api.exercises import ExerciseCompletionViewSet
@@ -50,6 +51,8 @@ router.register("reviews", ReviewViewSet, basename="review")
 router.register("goals", GoalViewSet, basename="goal")
 router.register("invitations", InvitationViewSet, basename="invitation")
 router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
+router.register("bone-health", BoneHealthViewSet, basename="bone-health")
+router.register("cycle-entries", CycleEntryViewSet, basename="cycle-entry")
 router.register("return-decisions", ReturnDecisionViewSet, basename="return-decision")
 router.register("readiness-questionnaires", ReadinessViewSet, basename="readiness-questionnaire")
 router.register("exercises", ExerciseViewSet, basename="exercise")

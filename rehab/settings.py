@@ -365,6 +365,7 @@ OAUTH2_PROVIDER = {
         "write:metrics": "Record device metrics",
         "write:batteries": "Record test batteries (accounts with a clinical role on the case)",
         "invitations": "Read, send and revoke invitations",
+        "write:screens": "Record bone-health screens (REDs) and the clearance decision",
     },
     "DEFAULT_SCOPES": ["read"],
     "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("REHAB_OAUTH_TOKEN_SECONDS", default=60 * 60),

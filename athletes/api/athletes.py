@@ -52,7 +52,15 @@ class AthleteClinicalSerializer(AthleteSummarySerializer):
 
     class Meta(AthleteSummarySerializer.Meta):
         reader = "clinical"
-        fields = [*AthleteSummarySerializer.Meta.fields, "date_of_birth", "sex"]
+        fields = [
+            *AthleteSummarySerializer.Meta.fields,
+            "date_of_birth",
+            "sex",
+            "guardian_name",
+            "guardian_relationship",
+            "guardian_phone",
+            "guardian_email",
+        ]
 
 
 TEAM_EXAMPLE = {"id": 3, "name": "Harriers", "sport": "Athletics"}
@@ -71,6 +79,10 @@ ATHLETE_CLINICAL_EXAMPLE = {
     "access": "clinical",
     "date_of_birth": "2002-05-01",
     "sex": "female",
+    "guardian_name": "",
+    "guardian_relationship": "",
+    "guardian_phone": "",
+    "guardian_email": "",
 }
 
 

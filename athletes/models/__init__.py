@@ -9,6 +9,7 @@ teams and integration grants; ``consent`` sharing consents and erasures; ``acces
 from athletes.models.access import AccessRecord
 from athletes.models.cases import CareTeamMember, Case, IntegrationGrant
 from athletes.models.consent import ErasureRecord, SharingConsent
+from athletes.models.cycle import CycleConsent, PeriodStart
 from athletes.models.invitations import Invitation
 from athletes.models.people import Athlete, Clinic, Team, User
 
@@ -17,10 +18,12 @@ __all__ = [
     "Athlete",
     "CareTeamMember",
     "Clinic",
+    "CycleConsent",
     "Case",
     "ErasureRecord",
     "IntegrationGrant",
     "Invitation",
+    "PeriodStart",
     "SharingConsent",
     "Team",
     "User",

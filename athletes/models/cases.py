@@ -58,6 +58,11 @@ class Case(MovesUpdatedAt, models.Model):
         CONSERVATIVE = "conservative", "Conservative management"
         SURGICAL = "surgical", "Surgical management"
 
+    class BoneHealthDecision(models.TextChoices):
+        NOT_RECORDED = "", "Not recorded"
+        IMPACT = "impact", "Impact work may progress"
+        HOLD = "hold", "Keep impact on hold"
+
     class BaselineSource(models.TextChoices):
         NONE = "", "Not recorded"
         ENTERED = "entered", "Entered by a clinician"
@@ -173,6 +178,33 @@ class Case(MovesUpdatedAt, models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+    # The hold on impact phases after a positive bone-health screen (a REDs screen yellow or
+    # worse, a restricted Triad score) and the clinician's decision that lifts it (who, when,
+    # why): read as case facts by the ``bone_health_decision`` criterion (clinical.md §10).
+    bone_health_hold_since = models.DateField(
+        null=True, blank=True, verbose_name="Impact held since (positive bone-health screen)"
+    )
+    bone_health_decision = models.CharField(
+        max_length=12,
+        choices=BoneHealthDecision.choices,
+        default=BoneHealthDecision.NOT_RECORDED,
+        blank=True,
+        verbose_name="Bone-health clearance decision",
+    )
+    bone_health_decision_on = models.DateField(
+        null=True, blank=True, verbose_name="Bone-health clearance decision date"
+    )
+    bone_health_decision_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="Bone-health clearance decision by",
+    )
+    bone_health_decision_reason = models.TextField(
+        blank=True, verbose_name="Bone-health clearance decision: why"
     )
     # The athlete's running before the injury (clinical.md §6: speed and hills from 50–60% of
     # it, normal training from 75–80%) and their step rate (a cadence goal raises it 5–10%,

@@ -165,6 +165,14 @@ class Athlete(MovesUpdatedAt, models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # A parent or guardian to contact (required at intake for an athlete under 18); clinical
+    # team only (``athletes.permissions.can_see_guardian``).
+    guardian_name = models.CharField(max_length=160, blank=True)
+    guardian_relationship = models.CharField(
+        max_length=60, blank=True, help_text="Mother, father, legal guardian..."
+    )
+    guardian_phone = models.CharField(max_length=40, blank=True)
+    guardian_email = models.EmailField(blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name"]

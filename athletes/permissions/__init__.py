@@ -8,6 +8,17 @@ their kind (the template library, the clinic's pages); ``clinic``: administratio
 and who may join whose care team; ``webhooks``: who manages an endpoint and what it is told.
 """
 
+from athletes.permissions.bone import (
+    CYCLE_READERS,
+    GUARDIAN_READERS,
+    can_log_cycle,
+    can_manage_cycle_consent,
+    can_read_cycle,
+    can_record_bone_health_decision,
+    can_see_guardian,
+    can_view_bone_health,
+    cycle_consent_given,
+)
 from athletes.permissions.care import (
     NOTE_AUDIENCES,
     NOTE_READERS,
@@ -138,6 +149,15 @@ from athletes.permissions.webhooks import (
 )
 
 __all__ = [
+    "CYCLE_READERS",
+    "GUARDIAN_READERS",
+    "can_log_cycle",
+    "can_manage_cycle_consent",
+    "can_read_cycle",
+    "can_record_bone_health_decision",
+    "can_see_guardian",
+    "can_view_bone_health",
+    "cycle_consent_given",
     "can_record_gait_check",
     "can_record_running_baseline",
     "can_set_cadence_goal",

@@ -71,6 +71,8 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
     "athletes.Athlete": {
         "id": S, "user": S, "first_name": S, "last_name": S, "sport": S, "team": S,
         "created_at": S, "updated_at": S, "date_of_birth": A, "sex": A, "clinic": S, "time_zone": A,
+        "guardian_name": A, "guardian_relationship": A, "guardian_phone": A,
+        "guardian_email": A,
     },
     "athletes.Case": {
         "id": S, "athlete": S, "status": S, "target_return_on": S, "returned_on": S,
@@ -82,6 +84,8 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
         "imaging_on": C, "diagnosed_on": C, "prior_bsi_count": C, "red_s_screen": C,
         "menstrual_status": C, "vitamin_d_nmol_l": C, "ortho_decision": C,
         "ortho_decision_by": C, "ortho_decision_on": C, "fracture_line_percent": C, "effusion": C,
+        "bone_health_hold_since": C, "bone_health_decision": C, "bone_health_decision_on": C,
+        "bone_health_decision_by": C, "bone_health_decision_reason": C,
         "pre_injury_km_week": C, "pre_injury_runs_week": C, "pre_injury_minutes_week": C,
         "pre_injury_source": C, "pre_injury_basis": C, "baseline_step_rate": C,
         "baseline_step_rate_source": C, "cadence_goal_low_percent": C,
@@ -95,6 +99,14 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
     },
     "athletes.SharingConsent": {
         "id": A, "athlete": A, "role": A, "given": A, "changed_at": A, "changed_by": A,
+    },
+    # Cycle logging: the consent is the athlete's own; the entries go only to
+    # ``can_read_cycle`` (the athlete and the clinical team, while consent is on).
+    "athletes.CycleConsent": {
+        "id": A, "athlete": A, "given": A, "since": A, "changed_at": A, "changed_by": A,
+    },
+    "athletes.PeriodStart": {
+        "id": R, "athlete": R, "started_on": R, "created_at": R, "updated_at": R,
     },
     "athletes.ErasureRecord": {
         "id": I, "erased_at": I, "erased_by": I, "erased_by_name": I, "reason": I,

@@ -31,7 +31,9 @@ LOAD_VIEWERS = CLINICAL_ROLES | {Role.COACH, Role.ATHLETE}
 """Roles that see training load, phase and status (not pain diaries, imaging or notes)."""
 
 OWN_ASSESSMENT_TESTS: dict[str, frozenset[str]] = {
-    Role.NUTRITIONIST: frozenset({"bone_health_cra", "triad_incomplete", "reds_screen"}),
+    Role.NUTRITIONIST: frozenset(
+        {"bone_health_cra", "triad_incomplete", "reds_screen", "reds_incomplete"}
+    ),
     Role.PSYCHOLOGIST: frozenset({"readiness_iprrs", "tsk11"}),
 }
 """Tests that nutritionists and psychologists record themselves (their own assessments)."""

@@ -13,8 +13,11 @@ from athletes.services.cases import (
 from athletes.services.consent import consent_defaults_record, consent_set, consent_state
 from athletes.services.erasure import athlete_erase
 from athletes.services.export import athlete_data, athlete_export
+from athletes.services.guardian import GUARDIAN_FIELDS, guardian_update
 
 __all__ = [
+    "GUARDIAN_FIELDS",
+    "guardian_update",
     "athlete_create",
     "athlete_time_zone_set",
     "athlete_data",

@@ -15,6 +15,8 @@ from athletes.signals import care_team_changed
 from athletes.sites import BY_CODE, HIGH, grading_errors, site_risk
 from rehab.errors import ApplicationError
 
+GUARDIAN_FIELDS = ("guardian_name", "guardian_relationship", "guardian_phone", "guardian_email")
+
 
 def athlete_create(
     *,
@@ -26,7 +28,13 @@ def athlete_create(
     team: Team | None = None,
     user: User | None = None,
     clinic: Clinic | None = None,
+    **guardian: str,
 ) -> Athlete:
+    """A new athlete; ``guardian`` holds the guardian's contact fields (``guardian_name``,
+    ``guardian_relationship``, ``guardian_phone``, ``guardian_email``) when given."""
+    unknown = set(guardian) - set(GUARDIAN_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown athlete fields: {sorted(unknown)}")
     if team is not None and clinic is not None and team.clinic_id != clinic.pk:
         raise ApplicationError("No such team.", {"team": "Choose a team of your clinic."})
     athlete = Athlete(
@@ -38,6 +46,7 @@ def athlete_create(
         sport=sport,
         team=team,
         user=user,
+        **{name: (value or "").strip() for name, value in guardian.items()},
     )
     _full_clean(athlete)
     athlete.save()

@@ -335,9 +335,16 @@ class Assessment(MovesUpdatedAt, models.Model):
             "triad_incomplete",
             "Triad cumulative risk score, incomplete (not a clearance)",
         )
-        REDS_SCREEN = "reds_screen", "REDs screen (1 positive, 0 negative)"
+        REDS_SCREEN = (
+            "reds_screen",
+            "REDs screen (0 negative/green; 1 positive; CAT2 light 1 yellow, 2 orange, 3 red)",
+        )
         IMAGING_HEALING = "imaging_healing", "Imaging: healing confirmed"
         FOOT_CONTACTS = "foot_contacts", "Pain-free foot contacts (count)"
+        REDS_INCOMPLETE = (
+            "reds_incomplete",
+            "REDs screen, incomplete (indicators not assessed; not a clearance)",
+        )
 
     # test -> (minimum, maximum, whole numbers only); see docs/criteria.md for the meanings.
     RANGES: dict[str, tuple[float, float, bool]] = {
@@ -350,9 +357,10 @@ class Assessment(MovesUpdatedAt, models.Model):
         "tsk11": (11, 44, True),
         "bone_health_cra": (0, 12, True),
         "triad_incomplete": (0, 12, True),
-        "reds_screen": (0, 1, True),
+        "reds_screen": (0, 3, True),
         "imaging_healing": (0, 1, True),
         "foot_contacts": (0, 10000, True),
+        "reds_incomplete": (0, 3, True),
     }
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")

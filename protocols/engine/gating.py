@@ -20,6 +20,7 @@ from protocols.engine.criteria import (
     get_kind,
     validate_list,
 )
+from protocols.engine.criteria.case_facts import HOLD_ITEM, hold_applies
 from protocols.engine.records import Snapshot
 
 # --- the phase ---------------------------------------------------------------------------------
@@ -285,6 +286,16 @@ def _summary(
     return " ".join(parts)
 
 
+def _with_hold(items: tuple, snapshot: Snapshot) -> tuple:
+    """The advance items with the bone-health hold (``case_facts.BoneHealthDecision``) of a
+    phase with impact work on a case with a positive screen, unless the phase has it."""
+    if not hold_applies(snapshot) or any(k.kind == HOLD_ITEM["kind"] for k, _, _ in items):
+        return items
+    kind = get_kind(HOLD_ITEM["kind"])
+    p = kind.validate(HOLD_ITEM)
+    return (*items, (kind, p, {k: v for k, v in p.items() if k != "kind"}))
+
+
 def evaluate(
     spec: PhaseSpec, snapshot: Snapshot, today: date, *, missing_log_days: int = 3
 ) -> Evaluation:
@@ -294,6 +305,7 @@ def evaluate(
     from the phase start when there never was a log). Records after `today` are ignored.
     """
     advance_items, regress_items, warn_items = spec.compiled
+    advance_items = _with_hold(advance_items, snapshot)
     advance = tuple(kind.evaluate_clean(p, snapshot, today, pp) for kind, p, pp in advance_items)
     pushes = [
         day

@@ -158,6 +158,8 @@ def merge_day_pain(logs: Iterable[LogEntry], sessions: Iterable[SessionEntry]) -
 # The case's recorded facts that criteria may read (``Snapshot.facts``), by name: the
 # snapshot builders read these fields of the case (with the athlete's sex) in the query that
 # loads the plan, so every fact recorded reaches the rules that concern it.
+# The hold on impact after a positive bone-health screen and the clinician's decision.
+BONE_HEALTH_FACTS = ("bone_health_hold_since", "bone_health_decision", "bone_health_decision_on")
 CASE_FACTS: tuple[str, ...] = (
     "site",
     "side",
@@ -167,6 +169,7 @@ CASE_FACTS: tuple[str, ...] = (
     "ortho_decision_on",
     "fracture_line_percent",
     "effusion",
+    *BONE_HEALTH_FACTS,
     # the athlete's pre-injury weekly running volume (criteria.volume; clinical.md §6)
     "pre_injury_km_week",
     "pre_injury_minutes_week",

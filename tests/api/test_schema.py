@@ -110,6 +110,7 @@ def test_token_session_and_oauth2_authentication_are_documented(schema):
         "write:metrics",
         "write:batteries",
         "invitations",
+        "write:screens",
     }
 
 

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
+from athletes.ages import age_on
 from athletes.models import Case, User
 from monitoring.models import ActivitySession, DailyLog, Flag
 from protocols.models import Plan
@@ -69,9 +70,14 @@ def test_seed_demo_creates_every_role_and_every_flag_kind():
     )
     assert {(name, kind) for name, kind, status, _ in demo["flags"] if status == "open"} == {
         (name, kind) for name, (_, _, kind) in SCENARIOS.items()
-    } | {("Lea", "programme_step_down")}  # her painful run: a run-walk step down waits
-    # Every kind the evaluation raises; a bone-health flag is raised by a screen instead.
-    assert {kind for _, kind, _, _ in demo["flags"]} == set(Flag.Kind.values) - {"bone_health"}
+    } | {("Jonas", "bone_health"), ("Lea", "programme_step_down")}
+    # Lea's painful run: a run-walk step down waits; Jonas's REDs screen (yellow) raises the
+    # bone-health flag.
+    assert {kind for _, kind, _, _ in demo["flags"]} == set(Flag.Kind.values)
+    jonas = Case.objects.get(athlete__first_name="Jonas")
+    assert jonas.bone_health_hold_since is not None  # impact held until a clinician decides
+    lea = Case.objects.get(athlete__first_name="Lea").athlete
+    assert lea.guardian_name and age_on(lea.date_of_birth, timezone.localdate()) == 16
     assert all(f.message and f.evaluation for f in Flag.objects.all())
     # A log a day from the diagnosis (three days before the plan), none missed in the phase being
     # judged; Tom's last three days are the missing logs of his scenario.

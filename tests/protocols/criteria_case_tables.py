@@ -26,6 +26,7 @@ DEFAULTS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "orthopaedic_decision": ({}, {}),
     "femoral_neck_findings": ({}, {"max_percent": 50}),
     "bone_health_screen": ({}, {"max_score": 5, "within_days": 365}),
+    "bone_health_decision": ({}, {}),
     "programme_stage": ({"stage": 2}, {"stage": 2, "finished": False}),
 }
 
@@ -79,11 +80,22 @@ DESCRIPTIONS: list[tuple[dict[str, Any], str]] = [
         "Bone-health screen in the last 365 days: a complete Triad cumulative risk score of at "
         "most 5 (women) or a negative REDs screen.",
     ),
+    (
+        {"kind": "bone_health_decision"},
+        "A clinician's bone-health clearance decision lets impact work progress after the "
+        "positive bone-health screen.",
+    ),
 ]
 
 DECISION = {"kind": "orthopaedic_decision"}
 FINDINGS = {"kind": "femoral_neck_findings"}
 SCREEN = {"kind": "bone_health_screen"}
+HOLD = {"kind": "bone_health_decision"}
+HELD = {
+    "bone_health_hold_since": TODAY - timedelta(5),
+    "bone_health_decision": "",
+    "bone_health_decision_on": None,
+}
 WOMAN, MAN = {"sex": "female"}, {"sex": "male"}
 NO_DECISION = {"ortho_decision": "", "ortho_decision_on": None}
 
@@ -124,6 +136,18 @@ EVALUATIONS: dict[str, list] = {
         ("not met: a positive REDs screen", SCREEN,
          _snap(WOMAN, [_screen("bone_health_cra", 1, 9), _screen("reds_screen", 1)]), False,
          "positive", "negative", ("REDs screen positive",)),
+    ],
+    # The hold on impact after a positive screen (clinical.md §10): lifted only by a decision
+    # recorded on or after the screen.
+    "bone_health_decision": [
+        ("met: impact released", HOLD,
+         _snap({**HELD, "bone_health_decision": "impact",
+                "bone_health_decision_on": TODAY - timedelta(1)}),
+         True, "impact", "recorded", ("impact work may progress",)),
+        ("not met: held, no decision", HOLD, _snap(HELD), False, None, "recorded",
+         ("Impact held since",)),
+        ("unknown: the facts were not read", HOLD, _snap(), None, None, "recorded",
+         ("Not enough data",)),
     ],
 }
 # fmt: on

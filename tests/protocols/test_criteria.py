@@ -52,7 +52,7 @@ def run(item: dict[str, Any], snapshot: Snapshot, today: date = TODAY) -> criter
 
 
 ALL_KINDS = sorted(criteria.REGISTRY)
-NO_PARAMETERS = {"clinician_signoff", "orthopaedic_decision"}
+NO_PARAMETERS = {"clinician_signoff", "orthopaedic_decision", "bone_health_decision"}
 
 
 # === declarations ==============================================================================
@@ -73,6 +73,7 @@ def test_registry_holds_the_kinds_of_the_contract():
         "orthopaedic_decision",
         "bone_health_screen",
         "limb_symmetry",
+        "bone_health_decision",
         "pre_injury_volume",
         "programme_stage",
     }

@@ -7,6 +7,7 @@ import copy
 import datetime as dt
 import json
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.db import transaction
 from django.test import Client
@@ -88,6 +89,8 @@ def url_for(route: Route, world: dict, which: str) -> str:
         "review": rows["review"],
         "goal": rows["goal"],
         "webhook": rows["webhook"],
+        "bone-health": case,
+        "cycle-entry": SimpleNamespace(pk=2_000_000_000),  # none: as another athlete's
         "return-decision": rows["return_decision"],
         "readiness-questionnaire": rows["readiness"],
         "exercise": rows["exercise"],

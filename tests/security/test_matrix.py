@@ -422,6 +422,29 @@ MATRIX: dict[str, Expect] = {
         physio=400,
         nutritionist=400,
     ),
+    # the bone-health page: the clinical team and the nutritionist; a REDs screen by them; the
+    # clearance decision by the case's clinicians (an empty form: 400)
+    "care:bone_health": expect(
+        anonymous=LOGIN, everyone=404, foreign=404, **CLINICAL, nutritionist=200
+    ),
+    "care:reds_screen_new": expect(
+        "POST",
+        anonymous=LOGIN,
+        everyone=404,
+        foreign=404,
+        clinician=400,
+        physio=400,
+        nutritionist=400,
+    ),  # fmt: skip
+    "care:bone_health_decision_new": expect(
+        "POST",
+        anonymous=LOGIN,
+        everyone=404,
+        foreign=404,
+        clinician=400,
+        physio=403,
+        nutritionist=403,
+    ),  # fmt: skip
     "care:template_cards": expect(
         anonymous=LOGIN, everyone=403, foreign=None, library=True, **CARE_TEAM
     ),
@@ -479,6 +502,7 @@ MATRIX: dict[str, Expect] = {
     "athlete:sharing": expect(anonymous=LOGIN, everyone=404, athlete=200),  # consent per role
     "athlete:shoes": expect(anonymous=LOGIN, everyone=404, athlete=200),
     "athlete:files": expect(anonymous=LOGIN, everyone=404, athlete=200),
+    "athlete:cycle": expect(anonymous=LOGIN, everyone=404, athlete=200),  # optional, consented
     # an empty name: back to the clinic's time zone (tests/athlete/test_time_zone.py)
     "athlete:time_zone": expect("POST", anonymous=LOGIN, everyone=404, athlete=200),
     "athlete:messages": expect(anonymous=LOGIN, everyone=404, athlete=200),
@@ -529,6 +553,18 @@ MATRIX: dict[str, Expect] = {
     "api:case-femoral-neck": api_action(everyone=403, clinician=400),
     "api:case-bone-health-review": api_action(
         everyone=403, clinician=400, physio=400, nutritionist=400
+    ),
+    # Bone health: the clinical team and the nutritionist read it (others on the case 403);
+    # a REDs screen by them, the decision by the clinicians; cycle entries: each person's own
+    # or their clinical team's athletes' (an empty list here), none to delete.
+    "api:bone-health-detail": api_read(everyone=403, **CLINICAL, nutritionist=200),
+    "api:bone-health-reds-screen": api_action(
+        everyone=403, clinician=400, physio=400, nutritionist=400
+    ),
+    "api:bone-health-decision": api_action(everyone=403, clinician=400),
+    "api:cycle-entry-list": api_read(foreign=None),
+    "api:cycle-entry-detail": expect(
+        "DELETE", anonymous=UNAUTHENTICATED, everyone=404, foreign=None
     ),
     # The running baseline: the clinical roles and integration accounts send it (an empty
     # body is a 400); gait checks: the clinical roles' alone (a list is everyone's, empty).

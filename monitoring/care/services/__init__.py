@@ -11,12 +11,24 @@ from monitoring.care.services.bone_health import (
     femoral_neck_record,
     reds_screen_record,
 )
+from monitoring.care.services.bone_hold import (
+    bone_health_decision_record,
+    hold_active,
+    impact_hold,
+    nutritionist_bring_in,
+)
+from monitoring.care.services.bone_screens import reds_cat2_record
 from monitoring.care.services.cards import (
     cards_restore,
     cards_snapshot,
     education_card_delete,
     education_card_save,
     install_shipped_cards,
+)
+from monitoring.care.services.cycle import (
+    cycle_consent_set,
+    period_start_delete,
+    period_start_record,
 )
 from monitoring.care.services.goals import GOAL_MAX_OPEN, goal_create, goal_tick
 from monitoring.care.services.notes import NOTE_MAX, message_send, note_create
@@ -44,6 +56,14 @@ from monitoring.care.services.reviews import (
 )
 
 __all__ = [
+    "bone_health_decision_record",
+    "cycle_consent_set",
+    "hold_active",
+    "impact_hold",
+    "nutritionist_bring_in",
+    "period_start_delete",
+    "period_start_record",
+    "reds_cat2_record",
     "push_enabled",
     "push_queue",
     "push_ready",

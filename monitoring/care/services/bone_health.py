@@ -15,7 +15,9 @@ from django.utils import timezone
 from athletes import permissions
 from athletes.models import Case, User
 from athletes.sites import TRABECULAR_SITES
+from monitoring.care import growth
 from monitoring.care import rules as care_rules
+from monitoring.care.services.bone_hold import impact_hold, nutritionist_bring_in
 from monitoring.evaluation import selectors
 from monitoring.evaluation.queue import request_evaluation
 from monitoring.ingest.items import assessment_record
@@ -45,6 +47,7 @@ def _review_lines(
     vit_d: Decimal | None,
     calcium: Decimal | None,
     intake_concerns: str,
+    age: int | None = None,
 ) -> list[str]:
     """The review's notes, one line each: the score and its clearance, each item, vitamin D,
     calcium and the intake concerns."""
@@ -67,7 +70,7 @@ def _review_lines(
             + (" — below 75" if vit_d < 75 else " — below 100" if vit_d < 100 else "")
         )
     if calcium is not None:
-        lines.append(f"Calcium intake about {calcium:.0f} mg/day (reference 1,000; 1,300 at 14–18)")
+        lines.append(f"Calcium intake about {calcium:.0f} mg/day. {growth.calcium_text(age)}")
     if (intake_concerns or "").strip():
         lines.append(f"Intake concerns: {intake_concerns.strip()}")
     return lines
@@ -96,6 +99,8 @@ def bone_health_review_record(
     calcium_mg: Any = None,
     intake_concerns: str = "",
     today: dt.date | None = None,
+    height_cm: Any = None,
+    weight_kg: Any = None,
 ):
     """Record the review as a Triad cumulative risk assessment, its score computed from the
     items (``care_rules.triad_cra``; a trabecular site scores 2 on the stress-injury item).
@@ -109,6 +114,14 @@ def bone_health_review_record(
     if not permissions.can_record_bone_health_review(by, case):
         raise ApplicationError("You may not record a bone-health review on this case.")
     sex = case.athlete.sex
+    age = growth.age_on(case.athlete.date_of_birth, date)
+    try:
+        points, weighed = growth.weighed_points(
+            dict(points), height_cm, weight_kg, age=age, sex=sex
+        )
+    except ValueError as exc:
+        field, message = exc.args
+        raise ApplicationError("Check height and weight.", {field: message}) from None
     try:
         result = care_rules.triad_cra(
             points, sex=sex, trabecular_site=case.site in TRABECULAR_SITES
@@ -121,7 +134,9 @@ def bone_health_review_record(
         )
     vit_d = _decimal(vitamin_d_nmol_l, "vitamin_d_nmol_l", 0, 500)
     calcium = _decimal(calcium_mg, "calcium_mg", 0, 5000)
-    lines = _review_lines(case, result, points, vit_d, calcium, intake_concerns)
+    lines = _review_lines(case, result, points, vit_d, calcium, intake_concerns, age)
+    if weighed:
+        lines.insert(1, f"Body weight: {weighed}.")
     with transaction.atomic():
         assessment = assessment_record(
             case=case,
@@ -136,10 +151,11 @@ def bone_health_review_record(
         _update_risk_factors(case, vit_d, points.get("menses"))
         if result.complete and sex == "female":
             restricted = result.clearance == "restricted"
-            _screen_outcome(
+            screen_outcome(
                 case,
                 positive=restricted,
                 by=by,
+                on=date,
                 title="Bone-health screen: Triad score restricted",
                 message=(
                     f"Triad cumulative risk score {result.total} on {date.isoformat()}: "
@@ -196,10 +212,11 @@ def reds_screen_record(
             today=today,
             screen=True,
         )
-        _screen_outcome(
+        screen_outcome(
             case,
             positive=positive,
             by=by,
+            on=date,
             title="Bone-health screen: REDs screen positive",
             message=(
                 f"REDs screen positive on {date.isoformat()}"
@@ -209,6 +226,24 @@ def reds_screen_record(
             ),
         )
     return assessment
+
+
+def screen_outcome(
+    case: Case,
+    *,
+    positive: bool,
+    by: User,
+    title: str,
+    message: str,
+    on: dt.date | None = None,
+) -> None:
+    """What a complete screen changes (``_screen_outcome``); a positive one also holds impact
+    phases from ``on`` until a clinician's decision and brings in the nutritionist
+    (``bone_hold``)."""
+    _screen_outcome(case, positive=positive, by=by, title=title, message=message)
+    if positive:
+        impact_hold(case, on=on or timezone.localdate())
+        nutritionist_bring_in(case, by=by, summary=message)
 
 
 def _screen_outcome(case: Case, *, positive: bool, by: User, title: str, message: str) -> None:

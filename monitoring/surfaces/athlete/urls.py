@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from monitoring.surfaces.athlete import exercises, files, sharing, shoes, thread, views
+from monitoring.surfaces.athlete import cycle, exercises, files, sharing, shoes, thread, views
 
 app_name = "athlete"
 urlpatterns = [
@@ -21,6 +21,7 @@ urlpatterns = [
     path("sharing/", sharing.sharing, name="sharing"),
     path("shoes/", shoes.shoes, name="shoes"),
     path("files/", files.files, name="files"),
+    path("cycle/", cycle.cycle, name="cycle"),
     path("messages/", thread.thread, name="messages"),
     path("shoes/<int:shoe_id>/", shoes.shoe_state, name="shoe"),
     path("exercises/tick/", exercises.tick, name="exercise_tick"),

@@ -11,6 +11,7 @@ from django import forms
 
 from athletes.models import CareTeamMember
 from athletes.permissions import can_be_addressed
+from monitoring.care import growth
 from monitoring.care.rules import CRA_COMPONENTS, REDS_INDICATORS, SEX_SPECIFIC
 from monitoring.models import Flag
 from monitoring.models.care import CaseNote, NotificationSetting, Review
@@ -169,9 +170,32 @@ class BoneHealthReviewForm(CareForm):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, today: dt.date, sex: str = "female", **kwargs):
+    height_cm = forms.DecimalField(
+        label="Height (cm)", required=False, min_value=100, max_value=230, decimal_places=1
+    )
+    weight_kg = forms.DecimalField(
+        label="Weight (kg)",
+        required=False,
+        min_value=20,
+        max_value=200,
+        decimal_places=1,
+        help_text="With the height, the BMI item is computed (under 18: % of expected weight).",
+    )
+
+    def __init__(
+        self,
+        *args,
+        today: dt.date,
+        sex: str = "female",
+        born: dt.date | None = None,
+        suggestions: dict | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.sex = sex
+        age = growth.age_on(born, today)
+        self.under_18 = age is not None and age < growth.ADULT_AGE
+        self.fields["calcium_mg"].help_text = growth.calcium_text(age)
         self.triad_validated = sex == "female"
         self.fields["date"].widget = _date(max_day=today)
         self.fields["date"].initial = today
@@ -185,6 +209,16 @@ class BoneHealthReviewForm(CareForm):
                 coerce=int,
                 empty_value=None,
                 choices=[("", empty)] + [(n, f"{n} — {m}") for n, m in enumerate(meanings)],
+            )
+            if key in (suggestions or {}):
+                points, source = suggestions[key]
+                self.fields[key].initial = points
+                self.fields[key].help_text = f"Pre-filled from {source}: confirm."
+        if self.under_18:
+            self.fields["bmi"].label = "Low body weight (under 18: % of expected body weight)"
+            self.fields["bmi"].help_text = (
+                "Under 18 use % of expected body weight, not BMI (De Souza 2014): ≥ 90% → 0, "
+                "85–90% → 1, < 85% → 2. Give height and weight to compute it."
             )
         if not self.triad_validated:
             self.fields["reds_result"].help_text = (

@@ -3,7 +3,7 @@ review, a template's education cards and each person's notification settings."""
 
 from django.urls import path
 
-from monitoring.surfaces.care import notifications, views
+from monitoring.surfaces.care import bone_views, notifications, views
 
 app_name = "care"
 urlpatterns = [
@@ -32,5 +32,14 @@ urlpatterns = [
     path("cases/<int:case_id>/goals/", views.goal_new, name="goal_new"),
     path("goals/<int:goal_id>/tick/", views.goal_tick, name="goal_tick"),
     path("cases/<int:case_id>/bone-health/", views.bone_health_new, name="bone_health_new"),
+    path("cases/<int:case_id>/bone-health/screens/", bone_views.bone_health, name="bone_health"),
+    path(
+        "cases/<int:case_id>/bone-health/reds/", bone_views.reds_screen_new, name="reds_screen_new"
+    ),
+    path(
+        "cases/<int:case_id>/bone-health/decision/",
+        bone_views.decision_new,
+        name="bone_health_decision_new",
+    ),
     path("templates/<int:pk>/education/", views.template_cards, name="template_cards"),
 ]

@@ -30,8 +30,8 @@ from monitoring.care import services as care_services
 from monitoring.ingest.checks import athlete_today
 from monitoring.models.care import EducationCard, Goal, Review
 from monitoring.navigation import clinic_nav_context
+from monitoring.surfaces.care.bone_forms import triad_form
 from monitoring.surfaces.care.forms import (
-    BoneHealthReviewForm,
     CardForm,
     GoalForm,
     NoteForm,
@@ -100,9 +100,7 @@ def _forms(request, page: care.Timeline, bound: dict | None = None) -> dict:
     if can["set_goal"] and page.phase is not None:
         forms["goal_form"] = bound.get("goal") or GoalForm(today=today)
     if can["bone_health"]:
-        forms["bone_form"] = bound.get("bone") or BoneHealthReviewForm(
-            today=today, sex=page.case.athlete.sex
-        )
+        forms["bone_form"] = bound.get("bone") or triad_form(page.case, today)
     return forms
 
 
@@ -334,7 +332,7 @@ def bone_health_new(request, case_id: int):
     if not permissions.can_record_bone_health_review(request.user, case):
         raise PermissionDenied("You may not record a bone-health review on this case.")
     today = _today()
-    form = BoneHealthReviewForm(request.POST, today=today, sex=case.athlete.sex)
+    form = triad_form(case, today, request.POST)
     if form.is_valid():
         data = form.cleaned_data
         points = form.points()
@@ -351,6 +349,8 @@ def bone_health_new(request, case_id: int):
                         calcium_mg=data["calcium_mg"],
                         intake_concerns=data["intake_concerns"],
                         today=today,
+                        height_cm=data["height_cm"],
+                        weight_kg=data["weight_kg"],
                     )
                     said.append(f"Triad score {result.total} ({result.clearance_label})")
                 if data["reds_result"]:

@@ -80,6 +80,7 @@ for _kind in (
     case_facts.FemoralNeckFindings,
     case_facts.BoneHealthScreen,
     symmetry.LimbSymmetry,
+    case_facts.BoneHealthDecision,
     volume.PreInjuryVolume,
     programme.ProgrammeStage,
 ):

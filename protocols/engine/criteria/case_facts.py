@@ -34,9 +34,13 @@ from protocols.engine.records import Snapshot
 # Assessment tests written by the bone-health screen services, never typed as a raw value.
 TRIAD_TEST = "bone_health_cra"  # a complete Triad cumulative risk score
 TRIAD_INCOMPLETE_TEST = "triad_incomplete"  # a Triad assessment with items not scored
-REDS_TEST = "reds_screen"  # 1 positive, 0 negative
-SCREEN_TESTS: frozenset[str] = frozenset({TRIAD_TEST, TRIAD_INCOMPLETE_TEST, REDS_TEST})
+REDS_TEST = "reds_screen"  # 0 negative (green), 1 positive; the REDs CAT2 light: 1-3 yellow-red
+REDS_INCOMPLETE_TEST = "reds_incomplete"  # a REDs CAT2 screen with indicators not assessed
+SCREEN_TESTS: frozenset[str] = frozenset(
+    {TRIAD_TEST, TRIAD_INCOMPLETE_TEST, REDS_TEST, REDS_INCOMPLETE_TEST}
+)
 
+_REDS_TESTS = frozenset({REDS_TEST, REDS_INCOMPLETE_TEST})
 _DECISIONS = {"conservative": "conservative management", "surgical": "surgical management"}
 
 
@@ -187,8 +191,8 @@ class BoneHealthScreen(Kind):
         screens = [a for a in snapshot.assessments if a.test in SCREEN_TESTS]
         screens = [a for a in screens if start <= a.day <= today]
         if male:
-            triad_only = [a for a in screens if a.test != REDS_TEST]
-            screens = [a for a in screens if a.test == REDS_TEST]
+            triad_only = [a for a in screens if a.test not in _REDS_TESTS]
+            screens = [a for a in screens if a.test in _REDS_TESTS]
         if not screens:
             if male and triad_only:
                 why = (
@@ -208,6 +212,12 @@ class BoneHealthScreen(Kind):
             if latest.value >= 1:
                 return Measure(False, "positive", "negative", f"REDs screen positive on {when}.")
             return Measure(True, "negative", "negative", f"REDs screen negative on {when}.")
+        if latest.test == REDS_INCOMPLETE_TEST:
+            why = (
+                f"Not enough data: the REDs screen of {when} is incomplete (indicators not "
+                "assessed): not a clearance."
+            )
+            return Measure(None, None, "negative", why)
         if latest.test == TRIAD_INCOMPLETE_TEST:
             why = (
                 f"Not enough data: the Triad assessment of {when} is incomplete (items not "
@@ -224,3 +234,71 @@ class BoneHealthScreen(Kind):
 
 def _period_text(days: int) -> str:
     return f"in the last {plural(days, 'day')}"
+
+
+class BoneHealthDecision(Kind):
+    """The hold on impact after a positive bone-health screen. Added by the gating engine to
+    every phase with impact work while the case holds it (``hold_applies``); a template may
+    also ask for it."""
+
+    kind = "bone_health_decision"
+    label = "Bone-health clearance decision recorded"
+    role = "advance"
+    params = ()
+    help = (
+        "After a positive bone-health screen (REDs yellow or worse, or a restricted Triad "
+        "score) impact work does not progress until a clinician records a bone-health "
+        "clearance decision on the case, with the reason (clinical.md §10; Mountjoy et al. "
+        "2023, De Souza et al. 2014)."
+    )
+
+    def sentence(self, p: Mapping[str, Any]) -> str:
+        return (
+            "A clinician's bone-health clearance decision lets impact work progress after the "
+            "positive bone-health screen."
+        )
+
+    def athlete_goal(self, p: Mapping[str, Any], noun: str) -> str:
+        return "Your care team reviews your bone health before you build up impact work"
+
+    def athlete_progress(self, result: Any) -> str:
+        return "Waiting for your care team's review"
+
+    def measure(self, p: Mapping[str, Any], snapshot: Snapshot, today: date) -> Measure:
+        facts = snapshot.facts or {}
+        if "bone_health_hold_since" not in facts:
+            why = "Not enough data: the case's bone-health screen and decision were not read."
+            return Measure(None, None, "recorded", why)
+        since = facts["bone_health_hold_since"]
+        if since is None or since > today:
+            return Measure(True, None, "recorded", "No positive bone-health screen holds impact.")
+        decision = facts.get("bone_health_decision")
+        on = facts.get("bone_health_decision_on")
+        if decision == "impact" and on is not None and since <= on <= today:
+            why = (
+                f"Bone-health clearance decision recorded on {on.isoformat()}: impact work may "
+                f"progress (screen positive since {since.isoformat()})."
+            )
+            return Measure(True, "impact", "recorded", why)
+        if decision == "hold" and on is not None and since <= on <= today:
+            why = (
+                f"Impact held: the clinician's bone-health decision of {on.isoformat()} keeps "
+                "impact work on hold."
+            )
+            return Measure(False, "hold", "recorded", why)
+        why = (
+            f"Impact held since {since.isoformat()}: a positive bone-health screen; no "
+            "clearance decision is recorded since. A clinician records one on the case page."
+        )
+        return Measure(False, None, "recorded", why)
+
+
+HOLD_ITEM: dict[str, Any] = {"kind": "bone_health_decision"}
+
+
+def hold_applies(snapshot: Snapshot) -> bool:
+    """The hold is added to a phase's advance criteria when the phase has impact work and the
+    case has a positive screen on record (a screen no decision has lifted still shows as
+    met once decided, so the evaluation says why impact was released)."""
+    facts = snapshot.facts or {}
+    return bool(snapshot.impact_phase and facts.get("bone_health_hold_since") is not None)

@@ -1,0 +1,46 @@
+"""A parent's or guardian's contact details on an athlete's record."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from athletes import permissions
+from athletes.models import Athlete, User
+from athletes.services.cases import GUARDIAN_FIELDS
+from rehab.errors import ApplicationError
+
+_LIMITS = {"guardian_name": 160, "guardian_relationship": 60, "guardian_phone": 40}
+
+
+def guardian_update(*, athlete: Athlete, by: User, **values) -> Athlete:
+    """Set the guardian's name, relationship, phone and e-mail (the fields given; blank clears).
+    Only someone who may see them on one of the athlete's cases (the clinical team)."""
+    if not any(permissions.can_see_guardian(by, case) for case in athlete.cases.all()):
+        raise ApplicationError("Only the athlete's clinical team records the guardian.")
+    errors: dict[str, str] = {}
+    clean: dict[str, str] = {}
+    for name, value in values.items():
+        if name not in GUARDIAN_FIELDS:
+            errors[name] = "Not a guardian field."
+            continue
+        text = (value or "").strip() if isinstance(value, str) or value is None else None
+        if text is None:
+            errors[name] = "Text expected."
+        elif name in _LIMITS and len(text) > _LIMITS[name]:
+            errors[name] = f"At most {_LIMITS[name]} characters."
+        elif name == "guardian_email" and text:
+            try:
+                validate_email(text)
+            except ValidationError:
+                errors[name] = "Enter a valid e-mail address."
+        if name not in errors:
+            clean[name] = text
+    if errors:
+        raise ApplicationError("Check the guardian's details.", errors)
+    with transaction.atomic():
+        for name, text in clean.items():
+            setattr(athlete, name, text)
+        athlete.save(update_fields=[*clean, "updated_at"])
+    return athlete

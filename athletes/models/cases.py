@@ -169,6 +169,40 @@ class Case(MovesUpdatedAt, models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Facts for the bone-health work-up triggers (clinical.md §10; monitoring.care.bone_rules):
+    # None / blank is "not recorded", never "no trigger".
+    height_cm = models.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        verbose_name="Height (cm)",
+        validators=[MinValueValidator(50), MaxValueValidator(250)],
+    )
+    weight_kg = models.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        verbose_name="Weight (kg)",
+        validators=[MinValueValidator(20), MaxValueValidator(250)],
+    )
+    eating_history = models.CharField(
+        max_length=12,
+        blank=True,
+        choices=[
+            ("none", "None known"),
+            ("disordered", "Disordered eating (past or present)"),
+            ("disorder", "Diagnosed eating disorder (past or present)"),
+        ],
+        verbose_name="Eating-disorder history",
+    )
+    periods_last_12_months = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        verbose_name="Periods in the last 12 months",
+        validators=[MaxValueValidator(20)],
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -8,6 +8,13 @@ their kind (the template library, the clinic's pages); ``clinic``: administratio
 and who may join whose care team; ``webhooks``: who manages an endpoint and what it is told.
 """
 
+from athletes.permissions.bone import (
+    BONE_RECORDERS,
+    TASK_ROLES,
+    can_close_workup_task,
+    can_record_bone_health,
+    can_view_bone_health,
+)
 from athletes.permissions.care import (
     NOTE_AUDIENCES,
     NOTE_READERS,
@@ -107,6 +114,11 @@ from athletes.permissions.webhooks import (
 )
 
 __all__ = [
+    "BONE_RECORDERS",
+    "TASK_ROLES",
+    "can_close_workup_task",
+    "can_record_bone_health",
+    "can_view_bone_health",
     "WEBHOOK_READS",
     "can_manage_clinic_webhooks",
     "can_manage_endpoint",

@@ -4,6 +4,7 @@
 evaluation raises and keeps; ``care`` the care team's notes, reviews, goals and cards.
 """
 
+from monitoring.models.bone import BoneHealthResult, EnergyAvailability, WorkupTask
 from monitoring.models.care import (
     CaseNote,
     EducationCard,
@@ -28,6 +29,9 @@ from monitoring.models.records import (
 from monitoring.models.webhooks import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
+    "BoneHealthResult",
+    "EnergyAvailability",
+    "WorkupTask",
     "ActivityFile",
     "ActivitySession",
     "Assessment",

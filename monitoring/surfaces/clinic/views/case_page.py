@@ -25,6 +25,7 @@ from monitoring.ingest.checks import athlete_today
 from monitoring.ingest.items import assessment_record
 from monitoring.models import Assessment
 from monitoring.surfaces.clinic import view_models as clinic
+from monitoring.surfaces.clinic.bone_forms import bone_health_forms
 from monitoring.surfaces.clinic.forms import (
     AssessmentForm,
     CloseCaseForm,
@@ -101,6 +102,7 @@ def render_case(request, page: clinic.CasePage, *, forms: dict | None = None, st
         context["femoral_neck_form"] = forms.get("femoral_neck") or FemoralNeckForm(
             today=page.today
         )
+    context.update(bone_health_forms(user, page, forms))
     failed = forms.get("resolve")
     context["flag_items"] = [
         (

@@ -98,6 +98,37 @@ class NewCaseForm(forms.Form):
         widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
     )
 
+    # The facts the bone-health work-up triggers read (blank: "not recorded — ask").
+    height_cm = forms.DecimalField(
+        label="Height (cm)",
+        required=False,
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(50), MaxValueValidator(250)],
+        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+    )
+    weight_kg = forms.DecimalField(
+        label="Weight (kg)",
+        required=False,
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(20), MaxValueValidator(250)],
+        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+    )
+    periods_last_12_months = forms.IntegerField(
+        label="Periods in the last 12 months",
+        required=False,
+        min_value=0,
+        max_value=20,
+        help_text="Fewer than 9 is oligomenorrhoea (Triad CRA). Blank when not asked.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    eating_history = forms.ChoiceField(
+        label="Eating-disorder history",
+        required=False,
+        choices=[("", "Not recorded"), *Case._meta.get_field("eating_history").choices],
+    )
+
     ATHLETE_FIELDS = ("first_name", "last_name", "date_of_birth", "sex", "sport", "team")
     CASE_FIELDS = (
         "side",
@@ -109,6 +140,10 @@ class NewCaseForm(forms.Form):
         "menstrual_status",
         "prior_bsi_count",
         "vitamin_d_nmol_l",
+        "height_cm",
+        "weight_kg",
+        "periods_last_12_months",
+        "eating_history",
     )
 
     def __init__(self, *args, athletes=None, teams=None, today: dt.date | None = None, **kwargs):

@@ -15,6 +15,11 @@ from athletes.api.athletes import AthleteViewSet
 from athletes.api.care_team import CareTeamMemberViewSet
 from athletes.api.invitations import InvitationViewSet
 from monitoring.api.assessments import AssessmentViewSet
+from monitoring.api.bone_health import (
+    BoneResultViewSet,
+    EnergyAvailabilityViewSet,
+    WorkupTaskViewSet,
+)
 from monitoring.api.care import GoalViewSet, NoteViewSet, ReviewViewSet
 from monitoring.api.cases import CaseViewSet
 from monitoring.api.fhir_views import urlpatterns as fhir_urls
@@ -42,6 +47,9 @@ router.register("reviews", ReviewViewSet, basename="review")
 router.register("goals", GoalViewSet, basename="goal")
 router.register("invitations", InvitationViewSet, basename="invitation")
 router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
+router.register("bone-results", BoneResultViewSet, basename="bone-result")
+router.register("energy-availability", EnergyAvailabilityViewSet, basename="energy-availability")
+router.register("workup-tasks", WorkupTaskViewSet, basename="workup-task")
 
 
 class OfflineSwaggerView(SpectacularSwaggerSplitView):

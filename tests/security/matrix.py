@@ -18,7 +18,9 @@ from tests.coach.conftest import TODAY
 CREDENTIAL_ROUTES = {"api-token", "api-oauth-token", "api-oauth-revoke"}
 """The API's routes that hand out or revoke credentials: called without any."""
 
-OBJECT_PARAMS = {"case_id", "flag_id", "review_id", "goal_id", "trial_id", "log_id", "pk"}
+OBJECT_PARAMS = {
+    "case_id", "flag_id", "review_id", "goal_id", "trial_id", "log_id", "pk", "task_id"
+}  # fmt: skip
 """URL parameters that name a case or something of one (or a template of the library)."""
 
 
@@ -86,12 +88,16 @@ def url_for(route: Route, world: dict, which: str) -> str:
         "review": rows["review"],
         "goal": rows["goal"],
         "webhook": rows["webhook"],
+        "bone-result": rows["bone-result"],
+        "energy-availability": rows["energy-availability"],
+        "workup-task": rows["workup-task"],
     }
     values = {
         "case_id": case.pk,
         "flag_id": rows["flag"].pk,
         "review_id": rows["review"].pk,
         "goal_id": rows["goal"].pk,
+        "task_id": rows["workup-task"].pk,
         "trial_id": rows["trial"].pk,
         "log_id": rows["log"].pk,  # a daily log (FHIR's QuestionnaireResponse/log-<id>)
         "rest": "Patient/1",  # a FHIR resource type this server does not serve

@@ -156,8 +156,10 @@ def seed(*, today: dt.date | None = None, stdout=None) -> dict[str, User]:
         if case_ids:
             services.cases_evaluate(case_ids=case_ids, today=today)
             from monitoring.care.demo import seed_care
+            from monitoring.care.demo_bone import seed_bone_health
 
             seed_care(case_ids, users, today)  # notes, reviews and goals
+            seed_bone_health(case_ids, users, today)  # the bone-health work-up
     return users
 
 

@@ -93,7 +93,8 @@ def _line(y: float, text: str) -> tuple[dict, dict]:
 
 
 def _chart(traces: list[dict], title: str, axis: str, lines: list[tuple[float, str]]) -> str:
-    if not traces:
+    """A trend needs two dates at least: a single value is in the table only."""
+    if len({x for t in traces for x in t["x"]}) < 2:
         return ""
     drawn = [_line(y, text) for y, text in lines]
     layout = {
@@ -105,8 +106,8 @@ def _chart(traces: list[dict], title: str, axis: str, lines: list[tuple[float, s
 
 
 def _results_chart(results: list[BoneHealthResult]) -> str:
-    """25(OH)D over time (75 and 100 nmol/L marked); BMD Z-scores have their own chart below
-    only when there are two or more scans, which the table shows anyway."""
+    """25(OH)D (75 and 100 nmol/L marked), BMD Z-scores (−1 and −2) and ferritin (35 µg/L)
+    over time, each once it has two dates."""
     vitd = _chart(
         _series(results, ["vitamin_d"]),
         "25(OH)D",

@@ -91,3 +91,31 @@ def open_tasks_for(user: User) -> list[WorkupTask]:
         .select_related("case__athlete")
         .order_by("due_on", "pk")[:100]
     )
+
+
+def review_initial(case: Case) -> dict:
+    """What the work-up already knows, as the Triad review's starting answers (the reviewer
+    checks and changes them): the BMD item from the latest scan's lowest Z-score, the menses
+    item from the periods counted (> 9 / 6–9 / < 6; De Souza 2014) and the latest 25(OH)D.
+    Two queries."""
+    initial: dict = {}
+    scans = list(
+        BoneHealthResult.objects.filter(case=case, kind__in=rules.BMD_KINDS)
+        .order_by("-measured_on")
+        .values_list("measured_on", "value")[:3]
+    )
+    if scans:
+        latest = scans[0][0]
+        initial["bmd"] = rules.bmd_points(min(v for day, v in scans if day == latest))
+    periods = case.periods_last_12_months
+    if periods is not None and case.athlete.sex == "female":
+        initial["menses"] = 0 if periods > 9 else 1 if periods >= 6 else 2
+    vitamin_d = (
+        BoneHealthResult.objects.filter(case=case, kind="vitamin_d")
+        .order_by("-measured_on", "-id")
+        .values_list("value", flat=True)
+        .first()
+    )
+    if vitamin_d is not None:
+        initial["vitamin_d_nmol_l"] = vitamin_d.quantize(Decimal("0.1"))
+    return initial

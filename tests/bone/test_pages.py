@@ -201,3 +201,18 @@ def test_the_case_page_queries_do_not_grow_with_results(client, case, team, froz
         assert client.get(url(case)).status_code == 200
     # The panel adds three queries (tasks, results, energy records), whatever their number.
     assert len(many) == len(few)
+
+
+def test_the_work_up_starts_the_triad_review(client, case, team, frozen):
+    # A DXA scan (lumbar -1.4, hip -2.1 the same day: the lowest counts) and 7 periods in 12
+    # months start the nutritionist's Triad review at BMD 2 and menses 1 (De Souza 2014).
+    case.periods_last_12_months = 7
+    case.save()
+    for kind, value in (("bmd_lumbar", "-1.4"), ("bmd_hip", "-2.1"), ("vitamin_d", "82")):
+        services.bone_result_record(
+            case=case, by=team["clinician"], kind=kind, value=value, measured_on=TODAY
+        )
+    client.force_login(team["nutritionist"])
+    form = client.get(reverse("care:timeline", kwargs={"case_id": case.pk})).context["bone_form"]
+    assert (form.initial["bmd"], form.initial["menses"]) == (2, 1)
+    assert form.initial["vitamin_d_nmol_l"] == D("82.0")

@@ -27,6 +27,7 @@ from athletes.selectors import case_for_user
 from athletes.services.access import What, record_access
 from monitoring.care import selectors as care
 from monitoring.care import services as care_services
+from monitoring.care.workup import review_initial
 from monitoring.ingest.checks import athlete_today
 from monitoring.models.care import EducationCard, Goal, Review
 from monitoring.navigation import clinic_nav_context
@@ -101,7 +102,7 @@ def _forms(request, page: care.Timeline, bound: dict | None = None) -> dict:
         forms["goal_form"] = bound.get("goal") or GoalForm(today=today)
     if can["bone_health"]:
         forms["bone_form"] = bound.get("bone") or BoneHealthReviewForm(
-            today=today, sex=page.case.athlete.sex
+            today=today, sex=page.case.athlete.sex, initial=review_initial(page.case)
         )
     return forms
 

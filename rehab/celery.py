@@ -46,6 +46,11 @@ app.conf.beat_schedule = {
         "task": "athletes.tasks.prune_access_records",
         "schedule": crontab(hour=3, minute=40),
     },
+    # 03:50 every night: delete expired OAuth2 access tokens (django-oauth-toolkit's cleartokens).
+    "forget-expired-tokens": {
+        "task": "athletes.tasks.forget_expired_tokens",
+        "schedule": crontab(hour=3, minute=50),
+    },
 }
 
 

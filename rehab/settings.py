@@ -139,6 +139,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+else:
+    # Prepared statements (Django's documented OPTIONS, psycopg's prepare_threshold): each
+    # statement prepared on the server the first time a connection runs it. Django's cursors
+    # bind on the client, which psycopg never prepares: only the nightly evaluation's
+    # hand-written statements (``rehab.db.prepared_cursor``) are, run for every chunk. Off
+    # (None) behind a pooler that hands a session's statements to another (PgBouncer in
+    # transaction mode before 1.21, or without max_prepared_statements).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "prepare_threshold", 0 if env.bool("REHAB_PREPARED_STATEMENTS", default=True) else None
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "athletes.User"
@@ -429,7 +439,3 @@ REHAB_MISSING_LOG_DAYS = env.int("REHAB_MISSING_LOG_DAYS", default=3)
 # default, the retention HIPAA asks of its documentation (45 CFR 164.316(b)(2)).
 REHAB_ACCESS_LOG_DAYS = env.int("REHAB_ACCESS_LOG_DAYS", default=6 * 366)
 REHAB_EVALUATION_CHUNK = env.int("REHAB_EVALUATION_CHUNK", default=200)
-# The evaluation's statements, run for every chunk, are prepared once per database connection.
-# Turn off behind a pooler that hands a session's statements to another (PgBouncer in
-# transaction mode before 1.21, or without max_prepared_statements).
-REHAB_PREPARED_STATEMENTS = env.bool("REHAB_PREPARED_STATEMENTS", default=True)

@@ -168,6 +168,37 @@ def members_with_consent(queryset=None):
     return base.filter(Q(role=Role.LEAD_CLINICIAN) | ~Exists(withdrawn))
 
 
+def members_with_consent_sql(member: str, person: str, case: str) -> str:
+    """``members_with_consent``'s condition for a hand-written statement (the writes' scope,
+    ``athletes.api_scopes``): the membership row ``member``, its person ``person`` (a user
+    row) and its case ``case`` (table aliases). The lead clinician's role and the "not given"
+    flag go as the parameters ``%(lead_clinician)s`` and ``%(withdrawn)s``
+    (``consent_sql_params``). The same rule as the queryset's: a test compares the two."""
+    from athletes.models import CareTeamMember, SharingConsent
+
+    qn = _quote
+    consent = qn(SharingConsent._meta.db_table)
+    column = {f: qn(SharingConsent._meta.get_field(f).column) for f in ("role", "athlete", "given")}
+    role = f"{member}.{qn(CareTeamMember._meta.get_field('role').column)}"
+    return (
+        f"({role} = %(lead_clinician)s OR NOT EXISTS (SELECT 1 FROM {consent} w "  # noqa: S608
+        f"WHERE w.{column['athlete']} = {case}.{qn('athlete_id')} "
+        f"AND w.{column['given']} = %(withdrawn)s "
+        f"AND (w.{column['role']} = {role} OR w.{column['role']} = {person}.{qn('kind')})))"
+    )
+
+
+def consent_sql_params() -> dict[str, object]:
+    """The parameters of ``members_with_consent_sql``."""
+    return {"lead_clinician": Role.LEAD_CLINICIAN.value, "withdrawn": False}
+
+
+def _quote(name: str) -> str:
+    from django.db import connection
+
+    return connection.ops.quote_name(name)
+
+
 def can_record_orthopaedic_decision(user: User | None, case: Case) -> bool:
     """The orthopaedic decision (and the imaging findings behind it) is a clinician's: the lead
     clinician or a clinician on the case, not a physiotherapist."""

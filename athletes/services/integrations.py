@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from oauth2_provider.generators import generate_client_secret
-from oauth2_provider.models import AccessToken, get_application_model
+from oauth2_provider.models import AccessToken, clear_expired, get_application_model
 from rest_framework.authtoken.models import Token
 
 from athletes import permissions
@@ -88,3 +88,10 @@ def integration_revoke(*, user: User, by: User) -> None:
     Application.objects.filter(user=user).delete()
     Token.objects.filter(user=user).delete()
     User.objects.filter(pk=user.pk).update(is_active=False)
+
+
+def expired_tokens_forget() -> None:
+    """Nightly: delete the OAuth2 access tokens (and any grants or refresh tokens) past their
+    expiry, with django-oauth-toolkit's own ``clear_expired`` (what its ``cleartokens``
+    command runs). An expired token is already refused; this keeps the table to live ones."""
+    clear_expired()

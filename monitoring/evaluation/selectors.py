@@ -8,6 +8,7 @@ whatever the amount of data: one case (``case_snapshot``) or a chunk of cases
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from bisect import bisect_left
 from collections import defaultdict
@@ -42,7 +43,7 @@ from protocols.engine.criteria.case_facts import SCREEN_TESTS
 from protocols.engine.gating import PhaseSpec
 from protocols.engine.records import CASE_FACTS, AssessmentEntry, LogEntry, SessionEntry, Snapshot
 from protocols.models import Impact, Plan, PlanPhase
-from rehab.db import any_of, kept_rows
+from rehab.db import any_of
 
 # Days of history loaded before the phase start: enough for the EWMA chronic load (28 days)
 # to settle and for the missing-log count; criteria themselves never look before the phase.
@@ -161,6 +162,13 @@ def session_rows(athlete_ids: list[int], start: dt.date, end: dt.date) -> QueryS
     )
 
 
+def assessment_rows(case_ids: list[int], start: dt.date, end: dt.date) -> list[tuple]:
+    """``_assessment_rows``' rows; on PostgreSQL by ``sql.assessment_statement``."""
+    if connection.vendor != "postgresql":
+        return list(_assessment_rows(case_ids, start, end))
+    return sql.assessment_rows(case_ids, start, end, sorted(SCREEN_TESTS))
+
+
 def _assessment_rows(case_ids: list[int], start: dt.date, end: dt.date) -> QuerySet:
     """``ASSESSMENT_COLUMNS`` rows by day: the later of two same-day results wins, every time.
     The bone-health screens are read from any day (a screen is the case's, not a phase's: the
@@ -173,29 +181,19 @@ def _assessment_rows(case_ids: list[int], start: dt.date, end: dt.date) -> Query
     )
 
 
-# Validated phase specs by their gates: a nightly run meets the same few phases thousands of
-# times. Keyed by the gates as the database prints them (PostgreSQL prints equal JSON alike), so
-# a phase seen before costs neither parsing nor validation. Bounded; a spec is immutable, so
-# sharing one between chunks and tasks is safe.
-_SPECS: dict[tuple, PhaseSpec] = {}
-_SPECS_MAX = 2048
-
-
+@functools.lru_cache(maxsize=2048)
 def _spec_for(name: str, min_days: int, gates: tuple[str, str, str]) -> PhaseSpec:
-    key = (name, min_days, *gates)
-    spec = _SPECS.get(key)
-    if spec is None:
-        if len(_SPECS) >= _SPECS_MAX:
-            _SPECS.clear()
-        advance, regress, warn = (json.loads(text) if text else None for text in gates)
-        spec = _SPECS[key] = PhaseSpec(
-            name=name,
-            min_days=min_days,
-            advance_when=tuple(advance or ()),
-            regress_when=tuple(regress or ()),
-            warn_when=tuple(warn or ()),
-        )
-    return spec
+    """A phase's validated spec, by its gates as the database prints them (PostgreSQL prints
+    equal JSON alike): a nightly run meets the same few phases thousands of times, and a phase
+    seen before costs neither parsing nor validation. A spec is immutable: shared safely."""
+    advance, regress, warn = (json.loads(text) if text else None for text in gates)
+    return PhaseSpec(
+        name=name,
+        min_days=min_days,
+        advance_when=tuple(advance or ()),
+        regress_when=tuple(regress or ()),
+        warn_when=tuple(warn or ()),
+    )
 
 
 def active_plans(case_ids: Iterable[int] | None = None) -> QuerySet[Plan]:
@@ -261,11 +259,10 @@ _PREVIOUS_FIELDS = [
 
 
 # A ``_plan_rows`` row: the ``_READ`` columns in order, the three gates, the previous phase.
-_READ_COLUMNS = [
-    f"{prefix}{name}"
-    for (_, prefix, _), (_, names) in zip(_READ, _READ_ORDERED, strict=True)
-    for name in names
-]
+_PLAN_READ = tuple(
+    (m, prefix, tuple(n)) for (m, prefix, _), (_, n) in zip(_READ, _READ_ORDERED, strict=True)
+)
+_READ_COLUMNS = [f"{prefix}{name}" for _, prefix, names in _PLAN_READ for name in names]
 _AT = {path: index for index, path in enumerate(_READ_COLUMNS)}  # where a value sits in a row
 _GATES_AT = len(_READ_COLUMNS)
 # Where each of ``records.CASE_FACTS`` sits in a row (the sex is the athlete's).
@@ -278,15 +275,12 @@ _PREVIOUS_AT = _GATES_AT + 3
 def _plan_rows(case_ids: list[int]) -> QuerySet:
     """The active plans of ``case_ids`` as rows: the ``_READ`` columns of plan, case, athlete
     and current phase, the current phase's gates as JSON text, and the phase before it (id,
-    plan id, order, name; None for the first phase). One query (see ``kept_rows``)."""
+    plan id, order, name; None for the first phase). One query."""
     earlier = PlanPhase.objects.filter(
         plan_id=OuterRef("pk"), order__lt=OuterRef("current_phase__order")
     ).order_by("-order")
     columns: list = [*_READ_COLUMNS]
-    columns += [
-        Cast(f"current_phase__{name}", TextField())
-        for name in ("advance_when", "regress_when", "warn_when")
-    ]
+    columns += [Cast(f"current_phase__{name}", TextField()) for name in _GATES]
     columns += [Subquery(earlier.values(name)[:1]) for name in _PREVIOUS_FIELDS]
     plans = active_plans().filter(any_of(Plan, "case_id", case_ids))
     if connection.vendor == "postgresql":
@@ -294,6 +288,16 @@ def _plan_rows(case_ids: list[int]) -> QuerySet:
         # key (given the plans' side alone it scanned every case, for every chunk).
         plans = plans.filter(any_of(Case, "id", case_ids))
     return plans.values_list(*columns)
+
+
+_GATES = ("advance_when", "regress_when", "warn_when")  # read as JSON text, after _READ_COLUMNS
+
+
+def plan_rows(case_ids: list[int]) -> list[tuple]:
+    """``_plan_rows``' rows: on PostgreSQL by the named statement ``sql.plan_statement``."""
+    if connection.vendor != "postgresql":
+        return list(_plan_rows(case_ids))
+    return sql.plan_rows(case_ids, _PLAN_READ, _GATES, tuple(_PREVIOUS_FIELDS))
 
 
 def _row_spec(row: tuple) -> PhaseSpec:
@@ -392,16 +396,14 @@ def chunk_snapshots(case_ids: Sequence[int], today: dt.date) -> list[CaseContext
     4. the cases' assessments.
     Phases with the same gates share one validated ``PhaseSpec``.
     """
-    rows = kept_rows("plans", _plan_rows, list(case_ids))
+    rows = plan_rows(list(case_ids))
     if not rows:
         return []
     windows = case_windows(rows, today)
     logs, sessions = logs_and_sessions(windows, today)
     earliest = min(history for _, _, _, history in windows)
     assessments: dict[int, list[AssessmentEntry]] = defaultdict(list)
-    for case_id, *values in kept_rows(
-        "assessments", _assessment_rows, [w[0] for w in windows], earliest, today
-    ):
+    for case_id, *values in assessment_rows([w[0] for w in windows], earliest, today):
         assessments[case_id].append(_new(AssessmentEntry, values))
 
     contexts = []
@@ -445,21 +447,22 @@ def unresolved_flags(case_ids: Iterable[int]) -> QuerySet[Flag]:
     return Flag.objects.filter(any_of(Flag, "case_id", ids), status__in=Flag.UNRESOLVED)
 
 
-# Every field of a flag but the evaluation it carries, in the model's field order (from_db).
-_FLAG_FIELDS = tuple(f.attname for f in Flag._meta.concrete_fields if f.attname != "evaluation")
+_FLAG_FIELDS = sql.FLAG_FIELDS
 
 
-def _unresolved_flag_rows(case_ids: list[int]) -> QuerySet:
+def _unresolved_flag_rows(case_ids: list[int]) -> QuerySet | list[tuple]:
+    """The rows of ``_FLAG_FIELDS``; on PostgreSQL by the named statement
+    ``sql.flag_statement``, elsewhere through the ORM."""
+    if connection.vendor == "postgresql":
+        return sql.flag_rows(case_ids, sorted(Flag.UNRESOLVED))
     return unresolved_flags(case_ids).order_by("pk").values_list(*_FLAG_FIELDS)
 
 
 def unresolved_flags_to_reconcile(case_ids: Sequence[int]) -> list[Flag]:
     """The cases' unresolved flags without the evaluation each carries (an evaluation replaces
-    it, never reads it): ``unresolved_flags(case_ids).defer("evaluation")``, through the nightly
-    reads' compiled statement (``kept_rows``)."""
+    it, never reads it): ``unresolved_flags(case_ids).defer("evaluation")``."""
     return [
-        Flag.from_db("default", _FLAG_FIELDS, row)
-        for row in kept_rows("flags", _unresolved_flag_rows, list(case_ids))
+        Flag.from_db("default", _FLAG_FIELDS, row) for row in _unresolved_flag_rows(list(case_ids))
     ]
 
 
@@ -479,9 +482,8 @@ def _clinical_member_rows(case_ids: list[int]) -> QuerySet:
 def clinical_team(case_ids: Iterable[int]) -> list[tuple[int, int, str]]:
     """(case id, user id, e-mail address, perhaps empty) of each active member of the cases'
     clinical teams whose role the athlete has not withdrawn consent for: who is told of a red
-    flag or a regression. The nightly chunks and their e-mails ask it for every chunk, so it
-    goes through ``kept_rows``."""
-    return kept_rows("clinical_team", _clinical_member_rows, sorted(set(case_ids)))
+    flag or a regression. The nightly chunks and their e-mails ask it for every chunk."""
+    return list(_clinical_member_rows(sorted(set(case_ids))))
 
 
 def active_case_ids() -> list[int]:

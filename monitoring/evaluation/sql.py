@@ -14,9 +14,11 @@ from operator import itemgetter
 
 from django.db import connection
 
+from athletes.models import Athlete, Case
 from monitoring import schema
-from monitoring.models import ActivitySession, DailyLog
+from monitoring.models import ActivitySession, Assessment, DailyLog, Flag
 from protocols.engine.records import LogEntry, SessionEntry
+from protocols.models import Plan, PlanPhase
 from rehab.db import prepared_cursor
 
 # The columns read for the engine's records, in the records' field order, derived from the
@@ -95,7 +97,12 @@ def _window_statements() -> dict[str, str]:
         f"AND {s['date']} >= w.history_start AND {s['date']} <= %s "
         f"ORDER BY w.case_id, {s['date']}, {s['id']}"
     )
-    return {"logs": logs, "sessions": sessions}
+    return {
+        "logs": logs,
+        "sessions": sessions,
+        "assessments": assessment_statement(),
+        "flags": flag_statement(),
+    }
 
 
 _STATEMENTS: dict[str, str] = {}
@@ -122,3 +129,147 @@ def logs_and_sessions(
     sessions = case_records("sessions", windows, today, SessionEntry)
     ids = [case_id for case_id, _, _, _ in windows]
     return {i: logs.get(i, ()) for i in ids}, {i: sessions.get(i, ()) for i in ids}
+
+
+# --- the plans read --------------------------------------------------------------------------
+
+# The tables a plans-read column path starts from, by its prefix: alias, and how it joins.
+_PLAN_JOINS = {
+    "": ("p", ""),
+    "case__": ("c", "JOIN {case} c ON c.{id} = p.{case_id}"),
+    "case__athlete__": ("a", "JOIN {athlete} a ON a.{id} = c.{athlete_id}"),
+    "current_phase__": ("ph", "JOIN {phase} ph ON ph.{id} = p.{current_phase_id}"),
+}
+
+
+def plan_statement(
+    read: tuple[tuple[type, str, tuple[str, ...]], ...],
+    gates: tuple[str, ...],
+    previous: tuple[str, ...],
+) -> str:
+    """PLANS_SQL: the active plans of a chunk's cases (``%(ids)s``), one row each: the ``read``
+    columns (model, path prefix, attnames; in that order), the current phase's ``gates`` as
+    JSON text, and the ``previous`` fields of the phase before it (NULLs for the first phase):
+    ``selectors._plan_rows``' queryset written by hand, the same rows in the same order (a test
+    compares the two).
+
+    Every evaluation reads its plans, a single log's as a chunk's; building that queryset in
+    Django (its joins, casts and four subqueries) cost about 8 ms a call, several times running
+    it; this statement is written once per process and prepared on the server (``rehab.db``).
+    """
+    qn = connection.ops.quote_name
+    names = {
+        "case": qn(Case._meta.db_table),
+        "athlete": qn(Athlete._meta.db_table),
+        "phase": qn(PlanPhase._meta.db_table),
+        **{c: qn(c) for c in ("id", "case_id", "athlete_id", "current_phase_id")},
+    }
+
+    def column(model: type, alias: str, name: str) -> str:
+        return f"{alias}.{qn(model._meta.get_field(name).column)}"
+
+    columns = [
+        column(model, _PLAN_JOINS[prefix][0], name)
+        for model, prefix, fields in read
+        for name in fields
+    ]
+    columns += [f"{column(PlanPhase, 'ph', name)}::text" for name in gates]
+    columns += [f"prev.{qn(PlanPhase._meta.get_field(name).column)}" for name in previous]
+    joins = " ".join(join.format(**names) for _, join in _PLAN_JOINS.values() if join)
+    order, plan_id = qn(PlanPhase._meta.get_field("order").column), qn("plan_id")
+    earlier = (
+        f"SELECT * FROM {names['phase']} pp WHERE pp.{plan_id} = p.{qn('id')} "  # noqa: S608
+        f"AND pp.{order} < ph.{order} ORDER BY pp.{order} DESC LIMIT 1"
+    )
+    return (
+        f"SELECT {', '.join(columns)} FROM {qn(Plan._meta.db_table)} p {joins} "  # noqa: S608
+        f"LEFT JOIN LATERAL ({earlier}) prev ON TRUE "
+        f"WHERE {column(Case, 'c', 'status')} = %(case_status)s "
+        f"AND {column(Plan, 'p', 'current_phase')} IS NOT NULL "
+        f"AND {column(Plan, 'p', 'status')} = %(plan_status)s "
+        f"AND {column(Plan, 'p', 'case')} = ANY(%(ids)s) AND c.{qn('id')} = ANY(%(ids)s) "
+        f"ORDER BY {column(Plan, 'p', 'created_at')} DESC"
+    )
+
+
+def plan_rows(
+    case_ids: list[int],
+    read: tuple[tuple[type, str, tuple[str, ...]], ...],
+    gates: tuple[str, ...],
+    previous: tuple[str, ...],
+) -> list[tuple]:
+    """The rows of ``plan_statement(read, gates, previous)`` for these cases."""
+    statement = _PLAN_STATEMENTS.get((read, gates, previous))
+    if statement is None:
+        statement = _PLAN_STATEMENTS[read, gates, previous] = plan_statement(read, gates, previous)
+    params = {
+        "ids": case_ids,
+        "case_status": Case.Status.ACTIVE.value,
+        "plan_status": Plan.Status.ACTIVE.value,
+    }
+    with prepared_cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchall()
+
+
+_PLAN_STATEMENTS: dict[tuple, str] = {}
+
+
+# --- the assessments and clinical teams reads ------------------------------------------------
+
+
+def assessment_statement() -> str:
+    """ASSESSMENTS_SQL: ``selectors._assessment_rows``' queryset written by hand (a test
+    compares the two): the cases' (``%(ids)s``) assessments up to ``%(end)s`` from
+    ``%(start)s``, and the bone-health screens (``%(screens)s``) of any day, by day and id, as
+    ``ASSESSMENT_COLUMNS``. Every evaluation reads it; Django built it in about 1 ms."""
+    qn = connection.ops.quote_name
+    a = {
+        name: f"a.{qn(Assessment._meta.get_field(name).column)}"
+        for name in (*ASSESSMENT_COLUMNS, "case", "test")
+    }
+    columns = ", ".join(f"{a[name]} AS {qn(name)}" for name in ASSESSMENT_COLUMNS)
+    return (
+        f"SELECT {columns} FROM {qn(Assessment._meta.db_table)} a "  # noqa: S608
+        f"WHERE {a['case']} = ANY(%(ids)s) AND {a['date']} <= %(end)s "
+        f"AND ({a['date']} >= %(start)s OR {a['test']} = ANY(%(screens)s)) "
+        f"ORDER BY {a['date']}, a.{qn('id')}"
+    )
+
+
+def assessment_rows(
+    case_ids: list[int], start: dt.date, end: dt.date, screens: list[str]
+) -> list[tuple]:
+    if not _STATEMENTS:
+        _STATEMENTS.update(_window_statements())
+    params = {"ids": case_ids, "start": start, "end": end, "screens": screens}
+    with prepared_cursor() as cursor:
+        cursor.execute(_STATEMENTS["assessments"], params)
+        return cursor.fetchall()
+
+
+def flag_statement() -> str:
+    """FLAGS_SQL: ``selectors._unresolved_flag_rows``' queryset written by hand (a test
+    compares the two): the cases' (``%(ids)s``) flags of the statuses ``%(statuses)s``, every
+    field but the evaluation (``FLAG_FIELDS``, in the model's order, for ``Flag.from_db``), by
+    id. Every evaluation reads it; Django built it in about 2 ms, several times running it."""
+    qn = connection.ops.quote_name
+    f = {name: f"f.{qn(Flag._meta.get_field(name).column)}" for name in (*FLAG_FIELDS, "case")}
+    return (
+        f"SELECT {', '.join(f[name] for name in FLAG_FIELDS)} "  # noqa: S608
+        f"FROM {qn(Flag._meta.db_table)} f "
+        f"WHERE {f['case']} = ANY(%(ids)s) AND {f['status']} = ANY(%(statuses)s) "
+        f"ORDER BY {f['id']}"
+    )
+
+
+# Every field of a flag but the evaluation it carries, in the model's field order (from_db).
+FLAG_FIELDS = tuple(f.attname for f in Flag._meta.concrete_fields if f.attname != "evaluation")
+
+
+def flag_rows(case_ids: list[int], statuses: list[str]) -> list[tuple]:
+    if not _STATEMENTS:
+        _STATEMENTS.update(_window_statements())
+    with prepared_cursor() as cursor:
+        cursor.execute(_STATEMENTS["flags"], {"ids": case_ids, "statuses": statuses})
+        return cursor.fetchall()

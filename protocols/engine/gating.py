@@ -6,12 +6,13 @@ replayed. The engine recommends; a clinician decides (docs/criteria.md, design "
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from typing import Any
+
+import orjson
 
 from protocols.engine.criteria import (
     CriterionError,
@@ -19,8 +20,6 @@ from protocols.engine.criteria import (
     get_kind,
     validate_list,
 )
-from protocols.engine.criteria.results import json_scalar as _scalar
-from protocols.engine.criteria.results import json_str as _str
 from protocols.engine.records import Snapshot
 
 # --- the phase ---------------------------------------------------------------------------------
@@ -118,9 +117,6 @@ def with_implicit_rules(items: Iterable[Mapping[str, Any]]) -> list[Mapping[str,
 # --- the evaluation ----------------------------------------------------------------------------
 
 
-_dumps = json.dumps
-
-
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day is not None else None
 
@@ -190,16 +186,7 @@ class Evaluation:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready; the derived lists (`fired`, `red_flags`, ...) are included for readers
         and ignored by `from_dict`."""
-        done: dict[int, dict[str, Any]] = {}
-
-        def out(r: CriterionResult) -> dict[str, Any]:
-            # Each result is serialized once; the derived lists get copies of the same dicts.
-            d = done.get(id(r))
-            if d is None:
-                d = done[id(r)] = r.to_dict()
-                return d
-            return {**d, "params": dict(d["params"])}
-
+        out = CriterionResult.to_dict
         return {
             "day": self.day.isoformat(),
             "phase": self.phase,
@@ -221,33 +208,8 @@ class Evaluation:
         }
 
     def to_json(self) -> str:
-        """``json.dumps(self.to_dict())``, the same text, written without building the
-        dictionary: each result is encoded once and its text reused in the derived lists (the
-        nightly run stores one such document per case)."""
-        texts: dict[int, str] = {}
-
-        def out(r: CriterionResult) -> str:
-            text = texts.get(id(r))
-            if text is None:
-                text = texts[id(r)] = r.to_json()
-            return text
-
-        def many(results: tuple[CriterionResult, ...]) -> str:
-            return "[" + ", ".join(map(out, results)) + "]"
-
-        return (
-            f'{{"day": {_str(self.day.isoformat())}, "phase": {_str(self.phase)}, '
-            f'"ready": {_scalar(self.ready)}, "advance": {many(self.advance)}, '
-            f'"regress": {many(self.regress)}, "warn": {many(self.warn)}, '
-            f'"days_in_phase": {_scalar(self.days_in_phase)}, '
-            f'"last_log_on": {_scalar(self.last_log_on)}, '
-            f'"days_without_log": {_scalar(self.days_without_log)}, '
-            f'"missing_logs": {_scalar(self.missing_logs)}, "summary": {_str(self.summary)}, '
-            f'"ready_from": {_scalar(self.ready_from)}, "fired": {many(self.fired)}, '
-            f'"red_flags": {many(self.red_flags)}, '
-            f'"warnings": {many(self.warnings)}, "unknown": {many(self.unknown)}, '
-            f'"flags": {_dumps(list(self.flags))}}}'
-        )
+        """``to_dict()`` as JSON text (orjson): what is stored for each evaluation."""
+        return orjson.dumps(self.to_dict()).decode()
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Evaluation:

@@ -147,6 +147,24 @@ def test_an_expired_access_token_is_a_401_that_says_so(client_app, case):
     assert "expired" in response.json()["detail"]
 
 
+def test_the_nightly_task_forgets_expired_access_tokens_and_keeps_live_ones(client_app, case):
+    from oauth2_provider.models import AccessToken
+
+    from athletes.tasks import forget_expired_tokens
+    from rehab.celery import app
+
+    with time_machine.travel(NOON, tick=False):
+        _token(client_app, "read")
+    with time_machine.travel(NOON + dt.timedelta(minutes=30), tick=False):
+        live = _token(client_app, "read").json()["access_token"]
+    with time_machine.travel(NOON + dt.timedelta(minutes=61), tick=False):
+        forget_expired_tokens()
+        assert AccessToken.objects.count() == 1
+        assert _bearer(live).get("/api/v1/cases/").status_code == 200
+    schedule = {entry["task"] for entry in app.conf.beat_schedule.values()}
+    assert "athletes.tasks.forget_expired_tokens" in schedule
+
+
 def test_a_revoked_integration_s_token_stops_working(client_app, admin):
     from athletes.services.integrations import integration_revoke
 

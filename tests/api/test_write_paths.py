@@ -321,24 +321,55 @@ def test_the_quick_insert_of_json_documents_and_their_history_match_the_library(
     }
 
 
-def test_the_light_scope_statement_is_compiled_once_for_every_caller(
+def test_the_light_scope_is_each_caller_s_own(
     case, clinician, physio, integration, team_integration, foreign_case
 ):
-    """Compiled with a probe user for the first caller of each shape and then run with each
-    caller's own id and athletes: every caller gets their own cases, as from the ORM."""
+    """Every caller, in any order, gets their own cases, as from the ORM."""
     from athletes import api_scopes
-    from rehab import db
 
-    for name in [name for name in db.KEPT if name[0] == "light_scope"]:
-        del db.KEPT[name]
     people = [clinician, physio, integration, team_integration]
     for athletes in (None, [case.athlete_id, foreign_case.athlete_id]):
         for user in people + people[::-1]:
             rows = api_scopes.light_rows(user, athletes)
             orm = api_scopes.light_queryset(user.pk, athletes, kind=user.kind)
-            assert sorted(rows) == sorted(orm), user
-    statements = {name[1:]: kept for name, kept in db.KEPT.items() if name[0] == "light_scope"}
-    assert set(statements) == {(False, False), (False, True), (True, False), (True, True)}
-    for (_, some_athletes), (sql, params, (user_slots, *athlete_slots)) in statements.items():
-        assert user_slots and all(params[i] == api_scopes.PROBE_ID for i in user_slots)
-        assert len(athlete_slots) == some_athletes and ("= ANY(" in sql) == some_athletes
+            assert rows == list(orm), user
+
+
+def test_the_light_scope_statement_keeps_the_consent_rule_of_the_queryset(
+    case, clinician, physio, coach, integration, team_integration, foreign_case
+):
+    """The named statement (``api_scopes._light_scope_sql``) against the ORM's queryset
+    (``permissions.members_with_consent``), consent withdrawn and given again: a withdrawn
+    role, or the consent for a person's kind (a coach recorded in another role), hides the
+    case; the lead clinician is never withheld; a team grant is not a care-team role."""
+    import datetime as dt
+
+    from athletes import api_scopes
+    from athletes.models import CareTeamMember, SharingConsent
+
+    people = [clinician, physio, coach, integration, team_integration]
+    lead = case.care_team.get(role=CareTeamMember.Role.LEAD_CLINICIAN).user
+    people.append(lead)
+
+    def same() -> dict:
+        seen = {}
+        for athletes in (None, [case.athlete_id], [foreign_case.athlete_id, case.athlete_id]):
+            for user in people:
+                rows = api_scopes.light_rows(user, athletes)
+                assert rows == list(api_scopes.light_queryset(user.pk, athletes, kind=user.kind))
+                seen[(user.pk, None if athletes is None else tuple(athletes))] = rows
+        return seen
+
+    given = same()
+    for role in ("physio", "coach", "clinician", "integration", "lead_clinician"):
+        SharingConsent.objects.update_or_create(
+            athlete=case.athlete,
+            role=role,
+            defaults={"given": False, "changed_at": dt.datetime.now(dt.UTC)},
+        )
+        withdrawn = same()
+        assert any(rows for rows in withdrawn.values())
+    assert withdrawn[(lead.pk, None)] == given[(lead.pk, None)]  # never withheld
+    assert not withdrawn[(physio.pk, None)]
+    SharingConsent.objects.filter(athlete=case.athlete).update(given=True)
+    assert same() == given

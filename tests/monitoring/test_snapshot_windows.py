@@ -16,7 +16,6 @@ from monitoring.models import ActivitySession, Assessment, DailyLog
 from protocols.engine.gating import evaluate
 from protocols.engine.records import AssessmentEntry, LogEntry, SessionEntry, Snapshot
 from protocols.models import PlanPhase
-from rehab import db
 
 TODAY = dt.date(2026, 3, 14)
 
@@ -153,21 +152,25 @@ def test_a_context_makes_its_model_instances_only_when_asked(cases):
 
 
 def test_chunk_after_chunk_each_reads_its_own_cases(cases):
-    """The compiled statements (``rehab.db.kept_rows``) take each chunk's ids in every place the
-    statement names them (the plans read names them on both sides of a join), and the prepared
-    statements run with each chunk's values: chunk after chunk, each its own cases."""
+    """The statements take each chunk's ids in every place they name them (the plans read
+    names them on both sides of a join), and the prepared statements run with each chunk's
+    values: chunk after chunk, each its own cases."""
+    from django.db import connection
+
     alone = {case_id: selectors.chunk_snapshots([case_id], TODAY)[0].snapshot for case_id in cases}
-    db.KEPT.clear()
     for chunk in (cases[:5], cases[5:9], cases[9:], cases[2:4]):
         got = {ctx.case_id: ctx.snapshot for ctx in selectors.chunk_snapshots(chunk, TODAY)}
         assert got == {case_id: alone[case_id] for case_id in chunk}
-    statement, params, where = db.KEPT["plans"]
-    assert max(map(len, where)) == 2  # the ids on the plans' side and the cases' side
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            assert cursor.fetchone()[0] >= 2  # the logs' and the sessions' reads
 
 
-def test_without_prepared_statements_the_reads_and_writes_are_the_same(cases, settings):
-    """``REHAB_PREPARED_STATEMENTS`` off (behind a pooler that does not keep them): the same
-    statements, bound on the server, unprepared; the same snapshots and evaluations stored."""
+def test_without_prepared_statements_the_reads_and_writes_are_the_same(cases):
+    """``REHAB_PREPARED_STATEMENTS`` off (behind a pooler that does not keep them; the
+    connection's ``prepare_threshold`` None): the same statements, bound on the server,
+    unprepared; the same snapshots and evaluations stored."""
     from django.db import connection
 
     from monitoring.evaluation import services
@@ -177,27 +180,55 @@ def test_without_prepared_statements_the_reads_and_writes_are_the_same(cases, se
     services.cases_evaluate(case_ids=cases, today=TODAY)
     stored = dict(CaseEvaluation.objects.values_list("case_id", "evaluation"))
     CaseEvaluation.objects.all().delete()
-    settings.REHAB_PREPARED_STATEMENTS = False
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
-            prepared_count = cursor.fetchone()[0]
-            assert prepared_count >= 5  # the reads and the upsert above
-            # the ORM's own statements are not prepared, however often they run
-            for _ in range(12):
-                assert Case.objects.filter(pk__in=cases).count() == len(cases)
-            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
-            assert cursor.fetchone()[0] == prepared_count
-            cursor.execute("DEALLOCATE ALL")  # nothing prepared from here (psycopg forgets too)
-    plain = {ctx.case_id: ctx.snapshot for ctx in selectors.chunk_snapshots(cases, TODAY)}
-    services.cases_evaluate(case_ids=cases, today=TODAY)
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        prepared_count = cursor.fetchone()[0]
+        assert prepared_count >= 3  # the logs' and sessions' reads and the upsert above
+        # the ORM's own statements are not prepared, however often they run
+        for _ in range(12):
+            assert Case.objects.filter(pk__in=cases).count() == len(cases)
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        assert cursor.fetchone()[0] == prepared_count
+        cursor.execute("DEALLOCATE ALL")  # nothing prepared from here (psycopg forgets too)
+    threshold = connection.connection.prepare_threshold
+    connection.connection.prepare_threshold = None  # what OPTIONS gives a connection when off
+    try:
+        plain = {ctx.case_id: ctx.snapshot for ctx in selectors.chunk_snapshots(cases, TODAY)}
+        services.cases_evaluate(case_ids=cases, today=TODAY)
+    finally:
+        connection.connection.prepare_threshold = threshold
     assert plain == prepared
     assert dict(CaseEvaluation.objects.values_list("case_id", "evaluation")) == stored
     assert len(stored) == len(cases)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
-            assert cursor.fetchone()[0] == 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        assert cursor.fetchone()[0] == 0
+
+
+def test_the_prepared_statements_follow_the_setting():
+    """``REHAB_PREPARED_STATEMENTS`` sets Django's documented OPTIONS: psycopg prepares a
+    server-bound statement the first time (0), or never (None)."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from django.conf import settings; "
+        "print(settings.DATABASES['default']['OPTIONS']['prepare_threshold'])"
+    )
+    for value, expected in (("true", "0"), ("false", "None")):
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "rehab.settings",
+            "REHAB_PREPARED_STATEMENTS": value,
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/x",
+        }
+        out = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+        assert out.stdout.strip() == expected
 
 
 def test_the_prepared_statements_are_in_djangos_query_log(cases):
@@ -253,3 +284,72 @@ def test_a_chunk_leaves_the_collector_nothing_to_walk(cases):
     # Its passes since (if any) walked a few objects, not every record the chunk made.
     assert max(passes, default=0) < 500, passes  # 1,095 when it walked the records
     assert left < 500, left
+
+
+def test_the_named_statements_give_the_orms_rows(cases):
+    """The plans read (``sql.plan_statement``) and the flags' and clinical teams' reads give
+    what the ORM's querysets give, in the same order: plans with and without a phase before,
+    a closed case's plan and a finished plan left out, an unknown id ignored."""
+    from django.db import connection
+
+    from athletes.models import Case
+    from protocols.models import Plan
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the named statements are PostgreSQL's")
+    first = PlanPhase.objects.filter(plan__case_id=cases[3], plan__status="active").order_by(
+        "order"
+    )
+    plan = first[0].plan
+    plan.current_phase = first[0]
+    plan.save(update_fields=["current_phase"])  # the first phase: no phase before it
+    Case.objects.filter(pk=cases[4]).update(status=Case.Status.CLOSED)
+    Plan.objects.filter(case_id=cases[5]).update(status=Plan.Status.COMPLETED)
+    later = PlanPhase.objects.filter(plan__case_id=cases[6], plan__status="active", order__gt=1)
+    Plan.objects.filter(case_id=cases[6], status="active").update(current_phase=later.first())
+    ids = [*cases, 999_999]
+    for chunk in (ids, ids[:3], ids[3:7], [999_999]):
+        rows = selectors.plan_rows(chunk)
+        assert rows == list(selectors._plan_rows(chunk))
+    rows = {row[selectors._AT["case_id"]]: row for row in selectors.plan_rows(ids)}
+    assert cases[4] not in rows and cases[5] not in rows and cases[6] in rows
+    assert rows[cases[3]][selectors._PREVIOUS_AT] is None
+    assert rows[cases[6]][selectors._PREVIOUS_AT] is not None
+    # The assessments: within the window, and a bone-health screen from any day before it.
+    start, end = TODAY - dt.timedelta(days=20), TODAY
+    for case_id, test, days_ago, value in (
+        (cases[0], "single_leg_hop", 5, 12),
+        (cases[0], "single_leg_hop", 30, 8),  # before the window: not read
+        (cases[0], "reds_screen", 200, 1),  # a screen: read from any day
+        (cases[1], "heel_raise", 0, 25),
+        (cases[1], "heel_raise", -1, 30),  # after the end: not read
+    ):
+        Assessment.objects.create(
+            case_id=case_id, test=test, value=value, date=TODAY - dt.timedelta(days=days_ago)
+        )
+    for chunk in (ids, cases[:1], [999_999]):
+        got = selectors.assessment_rows(chunk, start, end)
+        assert got == list(selectors._assessment_rows(chunk, start, end))
+    read = {(row[0], row[2], row[1]) for row in selectors.assessment_rows(cases[:2], start, end)}
+    assert (cases[0], "reds_screen", TODAY - dt.timedelta(days=200)) in read
+    assert (cases[0], "single_leg_hop", TODAY - dt.timedelta(days=30)) not in read
+    assert (cases[1], "heel_raise", TODAY + dt.timedelta(days=1)) not in read
+    # The flags to reconcile: every field but the evaluation, open and acknowledged ones.
+    from monitoring.evaluation import services
+    from monitoring.models import Flag
+
+    services.cases_evaluate(case_ids=cases, today=TODAY)
+    assert Flag.objects.filter(case_id__in=cases).exists()
+    Flag.objects.filter(pk=Flag.objects.filter(case_id__in=cases).first().pk).update(
+        status=Flag.Status.ACKNOWLEDGED
+    )
+    for chunk in (ids, cases[:4], [999_999]):
+        got = sql.flag_rows(chunk, sorted(Flag.UNRESOLVED))
+        fields = selectors._FLAG_FIELDS
+        assert got == list(selectors.unresolved_flags(chunk).order_by("pk").values_list(*fields))
+    flags = selectors.unresolved_flags_to_reconcile(ids)
+    assert [f.pk for f in flags] == sorted(
+        Flag.objects.filter(case_id__in=cases, status__in=Flag.UNRESOLVED).values_list(
+            "pk", flat=True
+        )
+    )

@@ -3,12 +3,12 @@ makes of it, their JSON, and observed values and thresholds written in their uni
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
+
+import orjson
 
 from protocols.engine.criteria.text import num
 from protocols.engine.criteria.vocabulary import Number, Role
@@ -18,56 +18,9 @@ def json_value(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
-_dumps = json.dumps
-json_str = json.encoder.encode_basestring_ascii  # what json.dumps writes a string with
-
-
-def json_scalar(value: Any) -> str:
-    """``json.dumps(json_value(value))`` for the values a result holds, written directly."""
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    cls = type(value)
-    if cls is str:
-        return json_str(value)
-    if cls is int:
-        return int.__repr__(value)
-    if cls is float and math.isfinite(value):
-        return float.__repr__(value)
-    return _dumps(json_value(value))
-
-
-# JSON copies of parameter dicts, and their text once asked for, by the dict they copy (kept
-# alive here, so that its id is not reused): a compiled phase spec gives every case's result of
-# one criterion the same dict.
-_JSON_PARAMS: dict[int, list] = {}
-
-
-def _json_params_entry(params: Mapping[str, Any]) -> list:
-    """[params, its JSON-ready copy, the copy's JSON text or None until asked for]."""
-    cached = _JSON_PARAMS.get(id(params))
-    if cached is None or cached[0] is not params:
-        if len(_JSON_PARAMS) >= 4096:
-            _JSON_PARAMS.clear()
-        copy = {k: json_value(v) for k, v in params.items()}
-        cached = _JSON_PARAMS[id(params)] = [params, copy, None]
-    return cached
-
-
 def _json_params(params: Mapping[str, Any]) -> dict[str, Any]:
-    """A new JSON-ready copy of `params` (dates as ISO text)."""
-    return dict(_json_params_entry(params)[1])
-
-
-def _json_params_text(params: Mapping[str, Any]) -> str:
-    """``json.dumps(_json_params(params))``, once per parameter dict."""
-    entry = _json_params_entry(params)
-    if entry[2] is None:
-        entry[2] = _dumps(entry[1])
-    return entry[2]
+    """A JSON-ready copy of `params` (dates as ISO text)."""
+    return {k: json_value(v) for k, v in params.items()}
 
 
 @dataclass(frozen=True)
@@ -116,17 +69,8 @@ class CriterionResult:
         }
 
     def to_json(self) -> str:
-        """``json.dumps(self.to_dict())``, the same text, written without the dictionary (a
-        nightly run encodes some thirty thousand results)."""
-        return (
-            f'{{"kind": {json_str(self.kind)}, "params": {_json_params_text(self.params)}, '
-            f'"role": {json_str(self.role)}, "met": {json_scalar(self.met)}, '
-            f'"observed": {json_scalar(self.observed)}, '
-            f'"threshold": {json_scalar(self.threshold)}, '
-            f'"sentence": {json_str(self.sentence)}, "red_flag": {json_scalar(self.red_flag)}, '
-            f'"unit": {json_str(self.unit)}, "logged": {json_scalar(self.logged)}, '
-            f'"needed": {json_scalar(self.needed)}}}'
-        )
+        """``to_dict()`` as JSON text (orjson)."""
+        return orjson.dumps(self.to_dict()).decode()
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CriterionResult:

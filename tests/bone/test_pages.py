@@ -216,3 +216,13 @@ def test_the_work_up_starts_the_triad_review(client, case, team, frozen):
     form = client.get(reverse("care:timeline", kwargs={"case_id": case.pk})).context["bone_form"]
     assert (form.initial["bmd"], form.initial["menses"]) == (2, 1)
     assert form.initial["vitamin_d_nmol_l"] == D("82.0")
+
+
+def test_a_results_note_is_shown_with_it(client, case, team, frozen):
+    services.bone_result_record(
+        case=case, by=team["clinician"], kind="ferritin", value="22", measured_on=TODAY,
+        note="Iron studies requested", today=TODAY,
+    )  # fmt: skip
+    client.force_login(team["clinician"])
+    page = client.get(url(case)).content.decode()
+    assert "Iron studies requested" in page and "below 35 µg/L" in page

@@ -34,7 +34,46 @@ def site_choices() -> list:
 GRADE_CHOICES = [("", "Not graded"), *[(str(n), str(n)) for n in range(1, 6)]]
 
 
-class NewCaseForm(forms.Form):
+class RunningBaselineFields(forms.Form):
+    """The pre-injury week as a clinician types it (the new-case form, the case page)."""
+
+    pre_injury_km_week = forms.DecimalField(
+        label="Pre-injury running, km a week",
+        required=False,
+        max_digits=5,
+        decimal_places=1,
+        min_value=0,
+        max_value=400,
+        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+    )
+    pre_injury_runs_week = forms.DecimalField(
+        label="Runs a week",
+        required=False,
+        max_digits=3,
+        decimal_places=1,
+        min_value=0,
+        max_value=21,
+        widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
+    )
+    pre_injury_minutes_week = forms.IntegerField(
+        label="Or minutes a week",
+        required=False,
+        min_value=0,
+        max_value=3000,
+        help_text="For athletes who do not track distance.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+    BASELINE_FIELDS = ("pre_injury_km_week", "pre_injury_runs_week", "pre_injury_minutes_week")
+
+    def baseline_data(self) -> dict:
+        data = {name: self.cleaned_data.get(name) for name in self.BASELINE_FIELDS}
+        if any(value is not None for value in data.values()):
+            data["pre_injury_source"] = Case.BaselineSource.ENTERED
+        return data
+
+
+class NewCaseForm(RunningBaselineFields):
     NEW, EXISTING = "new", "existing"
 
     athlete_mode = forms.ChoiceField(
@@ -202,4 +241,4 @@ class NewCaseForm(forms.Form):
     def case_data(self) -> dict:
         data = {name: self.cleaned_data.get(name) for name in self.CASE_FIELDS}
         data["risk"] = HIGH if self.cleaned_data.get("raise_risk") else None
-        return data
+        return data | self.baseline_data()

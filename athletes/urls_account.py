@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from athletes import two_factor
-from athletes.account import clinic, email, invitations, tokens
+from athletes.account import clinic, email, invitations, protocols, tokens
 
 app_name = "account"
 urlpatterns = [
@@ -32,6 +32,7 @@ urlpatterns = [
         name="invitation_revoke",
     ),
     path("clinic/teams/", clinic.team_create, name="team_create"),
+    path("clinic/protocols/", protocols.clinic_protocols, name="clinic_protocols"),
     path("clinic/integrations/", clinic.integration_create, name="integration_create"),
     path(
         "clinic/integrations/<int:user_id>/revoke/",

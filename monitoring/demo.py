@@ -21,6 +21,7 @@ from django.utils import timezone
 from athletes.models import Athlete, CareTeamMember, Case, Clinic, Team, User
 from athletes.services import athlete_create, case_open
 from athletes.sites import grading_systems_for
+from monitoring.demo_rtp import seed_return_to_play
 from monitoring.evaluation import services
 from monitoring.models import ActivitySession, Assessment, DailyLog, Source
 from protocols import services as plan_services
@@ -160,6 +161,11 @@ def seed(*, today: dt.date | None = None, stdout=None) -> dict[str, User]:
 
             seed_care(case_ids, users, today)  # notes, reviews and goals
             seed_bone_health(case_ids, users, today)  # the bone-health work-up
+            from monitoring.running.demo import seed_running
+
+            seed_running(case_ids, users, today)  # the road back: baseline, cadence, gait
+        with transaction.atomic():
+            seed_return_to_play(users, today)  # StARRT decision, TSK-11 and I-PRRS
     return users
 
 

@@ -105,3 +105,63 @@ def _line(name: str, x: list[str], y: list[float | None], colour: str, hover: st
         "y": y,
         "yaxis": "y2",
     }
+
+
+def cadence_chart(
+    points: Sequence[tuple[dt.date, int]],
+    *,
+    start: dt.date,
+    end: dt.date,
+    baseline: int | None = None,
+    band: tuple[int, int] | None = None,
+) -> str:
+    """Each run's cadence (steps/min) as a point, with the baseline step rate as a dotted line
+    and the clinician's goal band shaded (Warden et al. 2021: +5–10%). A cue, never a gate."""
+    x0, x1 = start.isoformat(), end.isoformat()
+    traces: list[dict] = [
+        {
+            "hovertemplate": "%{x|%d %b}: %{y:.0f} steps/min<extra></extra>",
+            "marker": {"color": "#175cd3", "size": 8},
+            "mode": "markers",
+            "name": "Runs' cadence",
+            "type": "scatter",
+            "x": [d.isoformat() for d, _ in points],
+            "y": [c for _, c in points],
+        }
+    ]
+    shapes: list[dict] = []
+    if band is not None:
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "x",
+                "yref": "y",
+                "x0": x0,
+                "x1": x1,
+                "y0": band[0],
+                "y1": band[1],
+                "fillcolor": "rgba(3, 152, 85, 0.15)",
+                "line": {"width": 0},
+                "layer": "below",
+            }
+        )
+    if baseline is not None:
+        traces.append(
+            {
+                "hoverinfo": "skip",
+                "line": {"color": "#667085", "dash": "dot", "width": 1.5},
+                "mode": "lines",
+                "name": f"Baseline {baseline}",
+                "type": "scatter",
+                "x": [x0, x1],
+                "y": [baseline, baseline],
+            }
+        )
+    values = [c for _, c in points] + list(band or ()) + ([baseline] if baseline else [])
+    low, high = (min(values) - 5, max(values) + 5) if values else (150, 200)
+    return styled_chart(
+        traces,
+        title="Running cadence and the goal",
+        yaxis_title="Steps/min",
+        layout={"shapes": shapes, "xaxis": {"range": [x0, x1]}, "yaxis": {"range": [low, high]}},
+    )

@@ -82,7 +82,7 @@ SESSION: tuple[Field, ...] = (
     Field("activity", "choice", record="activity"),
     Field("minutes", "minutes", 1, 600, record="minutes"),
     Field("rpe", "nrs", 0, 10, record="rpe"),  # CR-10 effort, not pain
-    Field("distance_km", "km", 0, 1000),
+    Field("distance_km", "km", 0, 1000, record="distance_km", read="float"),
     Field("ground_contacts", "count", 0),
     Field("steps", "count", 0),
     Field("surface", "choice"),

@@ -316,4 +316,5 @@ class PlanEdit(models.Model):
         return f"Plan edit by {self.edited_by} on {self.edited_at:%Y-%m-%d}"
 
 
+from protocols.return_models import ReturnDecision  # noqa: E402, F401 — the StARRT decision
 from protocols.whatif_models import TemplateTrial  # noqa: E402, F401 — what-if trials of template drafts

@@ -24,9 +24,12 @@ from monitoring.api.care import GoalViewSet, NoteViewSet, ReviewViewSet
 from monitoring.api.cases import CaseViewSet
 from monitoring.api.fhir_views import urlpatterns as fhir_urls
 from monitoring.api.flags import FlagViewSet
+from monitoring.api.gait import GaitCheckViewSet
 from monitoring.api.logs import DailyLogViewSet
 from monitoring.api.metrics import DeviceMetricViewSet
 from monitoring.api.plans import PlanViewSet
+from monitoring.api.readiness import ReadinessViewSet
+from monitoring.api.return_decisions import ReturnDecisionViewSet
 from monitoring.api.sessions import ActivitySessionViewSet
 from monitoring.api.webhooks import WebhookEndpointViewSet
 from protocols.api.templates import ProtocolTemplateViewSet
@@ -41,6 +44,7 @@ router.register("daily-logs", DailyLogViewSet, basename="daily-log")
 router.register("sessions", ActivitySessionViewSet, basename="session")
 router.register("device-metrics", DeviceMetricViewSet, basename="device-metric")
 router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("gait-checks", GaitCheckViewSet, basename="gait-check")
 router.register("flags", FlagViewSet, basename="flag")
 router.register("notes", NoteViewSet, basename="note")
 router.register("reviews", ReviewViewSet, basename="review")
@@ -50,6 +54,8 @@ router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 router.register("bone-results", BoneResultViewSet, basename="bone-result")
 router.register("energy-availability", EnergyAvailabilityViewSet, basename="energy-availability")
 router.register("workup-tasks", WorkupTaskViewSet, basename="workup-task")
+router.register("return-decisions", ReturnDecisionViewSet, basename="return-decision")
+router.register("readiness-questionnaires", ReadinessViewSet, basename="readiness-questionnaire")
 
 
 class OfflineSwaggerView(SpectacularSwaggerSplitView):

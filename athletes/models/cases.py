@@ -58,6 +58,11 @@ class Case(MovesUpdatedAt, models.Model):
         CONSERVATIVE = "conservative", "Conservative management"
         SURGICAL = "surgical", "Surgical management"
 
+    class BaselineSource(models.TextChoices):
+        NONE = "", "Not recorded"
+        ENTERED = "entered", "Entered by a clinician"
+        COMPUTED = "computed", "Computed from recorded sessions"
+
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
         RETURNED = "returned", "Returned to sport"
@@ -203,6 +208,58 @@ class Case(MovesUpdatedAt, models.Model):
         verbose_name="Periods in the last 12 months",
         validators=[MaxValueValidator(20)],
     )
+    # The athlete's running before the injury (clinical.md §6: speed and hills from 50–60% of
+    # it, normal training from 75–80%) and their step rate (a cadence goal raises it 5–10%,
+    # Warden et al. 2021). Entered at intake or computed from the sessions recorded before the
+    # injury (``monitoring.running``); the basis says which weeks and sessions it came from.
+    pre_injury_km_week = models.DecimalField(
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        verbose_name="Pre-injury running (km a week)",
+        validators=[MinValueValidator(0), MaxValueValidator(400)],
+    )
+    pre_injury_runs_week = models.DecimalField(
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        verbose_name="Pre-injury runs a week",
+        validators=[MinValueValidator(0), MaxValueValidator(21)],
+    )
+    pre_injury_minutes_week = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        verbose_name="Pre-injury running (minutes a week)",
+        help_text="For athletes who do not track distance.",
+        validators=[MaxValueValidator(3000)],
+    )
+    pre_injury_source = models.CharField(
+        max_length=10, choices=BaselineSource.choices, blank=True, default=""
+    )
+    pre_injury_basis = models.CharField(max_length=300, blank=True, default="")
+    baseline_step_rate = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        verbose_name="Baseline step rate (steps a minute)",
+        validators=[MinValueValidator(100), MaxValueValidator(250)],
+    )
+    baseline_step_rate_source = models.CharField(
+        max_length=10, choices=BaselineSource.choices, blank=True, default=""
+    )
+    cadence_goal_low_percent = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        verbose_name="Cadence goal: from (% above the baseline)",
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+    )
+    cadence_goal_high_percent = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        verbose_name="Cadence goal: to (% above the baseline)",
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -233,6 +290,11 @@ class Case(MovesUpdatedAt, models.Model):
             errors["diagnosed_on"] = f"Before the athlete's date of birth ({born:%-d %b %Y})."
         if born and self.imaging_on and self.imaging_on < born:
             errors["imaging_on"] = f"Before the athlete's date of birth ({born:%-d %b %Y})."
+        low, high = self.cadence_goal_low_percent, self.cadence_goal_high_percent
+        if (low is None) != (high is None):
+            errors["cadence_goal_high_percent"] = "Give both ends of the cadence goal, or neither."
+        elif low is not None and high is not None and low > high:
+            errors["cadence_goal_high_percent"] = "The goal's upper end is below its lower end."
         if errors:
             raise ValidationError(errors)
 

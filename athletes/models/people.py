@@ -9,6 +9,7 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -26,6 +27,13 @@ class Clinic(models.Model):
 
     name = models.CharField(max_length=120)
     created_at = models.DateTimeField(auto_now_add=True)
+    tsk11_psychology_threshold = models.PositiveSmallIntegerField(
+        "TSK-11 score above which to suggest the psychologist",
+        default=37,
+        validators=[MinValueValidator(11), MaxValueValidator(44)],
+        help_text="Clinic protocol (no validated cut-off for TSK-11 after a bone stress "
+        "injury): a TSK-11 above it suggests involving the psychologist.",
+    )
 
     class Meta:
         ordering = ["name"]

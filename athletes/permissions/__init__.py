@@ -78,6 +78,15 @@ from athletes.permissions.pages import (
     can_use_coach_pages,
     is_bone_health_reviewer,
 )
+from athletes.permissions.readiness import (
+    can_involve_psychologist,
+    can_record_readiness,
+    can_record_return_decision,
+    can_view_own_readiness,
+    can_view_readiness,
+    can_view_return_decision,
+    can_view_return_outcome,
+)
 from athletes.permissions.roles import (
     CLINICAL_ROLES,
     CONSENT_ROLES,
@@ -106,6 +115,14 @@ from athletes.permissions.roles import (
     role_on,
     role_sees_clinical,
 )
+from athletes.permissions.running import (
+    can_record_gait_check,
+    can_record_running_baseline,
+    can_set_cadence_goal,
+    can_view_gait_checks,
+    can_view_road_back,
+    can_view_road_back_amounts,
+)
 from athletes.permissions.webhooks import (
     WEBHOOK_READS,
     can_manage_clinic_webhooks,
@@ -121,6 +138,19 @@ __all__ = [
     "can_close_workup_task",
     "can_record_bone_health",
     "can_view_bone_health",
+    "can_record_gait_check",
+    "can_record_running_baseline",
+    "can_set_cadence_goal",
+    "can_view_gait_checks",
+    "can_view_road_back",
+    "can_view_road_back_amounts",
+    "can_involve_psychologist",
+    "can_record_readiness",
+    "can_record_return_decision",
+    "can_view_own_readiness",
+    "can_view_readiness",
+    "can_view_return_decision",
+    "can_view_return_outcome",
     "WEBHOOK_READS",
     "can_manage_clinic_webhooks",
     "can_manage_endpoint",

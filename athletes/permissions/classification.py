@@ -64,7 +64,9 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
         "password": I, "last_login": I, "is_superuser": I, "is_staff": I, "is_active": I,
         "date_joined": I, "clinic": S, "is_clinic_admin": S,
     },
-    "athletes.Clinic": {"id": R, "name": R, "created_at": R},  # its staff (can_use_clinic_page)
+    "athletes.Clinic": {
+        "id": R, "name": R, "created_at": R, "tsk11_psychology_threshold": R,
+    },  # its staff (can_use_clinic_page)
     "athletes.Team": {"id": S, "name": S, "sport": S, "clinic": S},
     "athletes.Athlete": {
         "id": S, "user": S, "first_name": S, "last_name": S, "sport": S, "team": S,
@@ -81,6 +83,10 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
         "menstrual_status": C, "vitamin_d_nmol_l": C, "ortho_decision": C,
         "ortho_decision_by": C, "ortho_decision_on": C, "fracture_line_percent": C, "effusion": C,
         "height_cm": C, "weight_kg": C, "eating_history": C, "periods_last_12_months": C,
+        "pre_injury_km_week": C, "pre_injury_runs_week": C, "pre_injury_minutes_week": C,
+        "pre_injury_source": C, "pre_injury_basis": C, "baseline_step_rate": C,
+        "baseline_step_rate_source": C, "cadence_goal_low_percent": C,
+        "cadence_goal_high_percent": C,
     },
     "athletes.CareTeamMember": {
         "id": S, "case": S, "user": S, "role": S, "added_at": S, "updated_at": S, "added_by": S,
@@ -127,6 +133,17 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
         "id": S, "plan": S, "kind": S, "from_phase": S, "to_phase": S, "effective_on": S,
         "decided_at": S, "decided_by": S,
         "reason": C, "evaluation": C, "overridden": C,
+    },
+    "protocols.ReturnDecision": {  # StARRT: the coach reads the outcome and restrictions only
+        "id": S, "case": S, "decision": S, "cleared_from": S, "restrictions": S,
+        "recorded_by": S, "recorded_at": S, "updated_at": S,
+        "symptoms": C, "tenderness": C, "imaging": C, "function_tests": C, "sport": C,
+        "level": C, "position_event": C, "surface": C, "planned_load": C, "season_timing": C,
+        "pressure": C, "masking": C, "conflicts": C, "fear": C, "reasons": C,
+    },
+    "monitoring.ReadinessQuestionnaire": {  # TSK-11 / I-PRRS answers: clinical
+        "id": C, "case": C, "instrument": C, "date": C, "items": C, "total": C,
+        "assessment": C, "recorded_by": C, "created_at": C, "updated_at": C,
     },
     "protocols.PlanEdit": {
         "id": S, "plan": S, "edited_at": S, "edited_by": S, "reason": C, "changes": C,
@@ -221,6 +238,11 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
     "monitoring.Assessment": {  # by can_view_assessment: clinical roles, or the one who recorded
         "id": R, "case": R, "date": R, "test": R, "value": R, "pain": R, "notes": R,
         "assessed_by": R, "created_at": R, "updated_at": R,
+    },
+    "monitoring.GaitCheck": {  # clinical roles only (can_view_gait_checks)
+        "id": C, "case": C, "date": C, "limp": C, "pain_free_gait": C, "pain": C, "cadence": C,
+        "overstriding": C, "crossover": C, "heel_strike": C, "hip_drop": C, "asymmetry": C,
+        "notes": C, "recorded_by": C, "created_at": C, "updated_at": C,
     },
     "monitoring.WebhookEndpoint": {  # its owner (athletes.permissions.webhooks)
         "id": R, "owner": R, "clinic": R, "url": R, "description": R, "events": R,

@@ -31,6 +31,12 @@ from monitoring.api.fhir_views import (
 )
 from monitoring.api.fhir_views import responses as fhir_responses
 from monitoring.api.flags import OpenFlagSerializer
+from monitoring.api.running import (
+    REQUIRED_SCOPES,
+    RUNNING_BASELINE_EXAMPLE,
+    RunningBaselineActions,
+    RunningBaselineSerializer,
+)
 from monitoring.care import rules as care_rules
 from monitoring.care import services as care_services
 from monitoring.models import Flag
@@ -109,14 +115,21 @@ class CaseSummarySerializer(PlanAndFlagsMixin, athlete_cases.CaseSummarySerializ
 
 class CaseClinicalSerializer(PlanAndFlagsMixin, athlete_cases.CaseClinicalSerializer):
     plan_serializer_class = PlanRefClinicalSerializer
+    running_baseline = RunningBaselineSerializer(source="*", read_only=True)
     plan = extend_schema_field(PlanRefClinicalSerializer(allow_null=True))(
         serializers.SerializerMethodField()
     )
 
     class Meta(athlete_cases.CaseClinicalSerializer.Meta):
-        fields = [*athlete_cases.CaseClinicalSerializer.Meta.fields, "plan", "open_flags"]
+        fields = [
+            *athlete_cases.CaseClinicalSerializer.Meta.fields,
+            "plan",
+            "open_flags",
+            "running_baseline",
+        ]
         field_classes = {
             **athlete_cases.CaseClinicalSerializer.Meta.field_classes,
+            "running_baseline": RunningBaselineSerializer,
             "plan": PlanRefClinicalSerializer,
             "open_flags": OpenFlagSerializer,
         }
@@ -163,6 +176,7 @@ CASE_EXAMPLES = [
                 **CASE_PLAN_EXAMPLE["plan"],
                 "name": "Low-risk tibial BSI: return to running",
             },
+            "running_baseline": RUNNING_BASELINE_EXAMPLE,
         },
         response_only=True,
     ),
@@ -185,7 +199,8 @@ CASE_EXAMPLES = [
     ),
     retrieve=extend_schema(summary="Get a case", responses=CASE_RESPONSE, examples=CASE_EXAMPLES),
 )
-class CaseViewSet(athlete_cases.CaseViewSetBase):
+class CaseViewSet(RunningBaselineActions, athlete_cases.CaseViewSetBase):
+    required_scopes = REQUIRED_SCOPES
     clinical_serializer_class = CaseClinicalSerializer
     summary_serializer_class = CaseSummarySerializer
     serializer_class = CaseSummarySerializer
@@ -193,6 +208,7 @@ class CaseViewSet(athlete_cases.CaseViewSetBase):
         "fhir": permissions.can_view_clinical,
         "femoral_neck": permissions.can_record_orthopaedic_decision,
         "bone_health_review": permissions.can_record_bone_health_review,
+        "running_baseline": permissions.can_record_running_baseline,
     }
 
     def get_exception_handler(self):

@@ -16,6 +16,7 @@ Contents:
   component coded LOINC 55411-3 "Exercise duration".
 - **Observation**, assessments: hop counts, heel raises, strength symmetry, I-PRRS, TSK-11 and
   the rest, under a local code system (no standard codes are claimed for them).
+- **ClinicalImpression**: each return-to-play decision (StARRT), see ``fhir_return``.
 - **Communication**: each case note the caller may read (the audience rule of the pages and of
   `/api/v1/notes/`), with its audience as the category, its author and addressee.
 
@@ -43,8 +44,9 @@ from athletes.models import Athlete, Case
 from monitoring import schema
 from monitoring.api import fhir_definitions as defs
 from monitoring.api.fhir_definitions import NRS_METHOD, PAIN_LOINC
+from monitoring.api.fhir_return import clinical_impression
 from monitoring.models import ActivitySession, Assessment, DailyLog
-from protocols.models import Plan, PlanPhase
+from protocols.models import Plan, PlanPhase, ReturnDecision
 
 LOINC = "http://loinc.org"
 SNOMED = "http://snomed.info/sct"
@@ -111,6 +113,9 @@ def case_bundle(case: Case, *, notes: Iterable[Any] = ()) -> dict[str, Any]:
         export.add(
             "Observation", f"assessment-{assessment.pk}", _assessment(assessment, patient, base)
         )
+    for decision in ReturnDecision.objects.filter(case=case).select_related("recorded_by"):
+        impression = clinical_impression(decision, patient=patient, condition=condition, base=base)
+        export.add("ClinicalImpression", f"return-decision-{decision.pk}", impression)
     for note in notes:
         export.add("Communication", f"note-{note.pk}", _communication(note, patient, condition))
     return {

@@ -214,19 +214,7 @@ _READ: tuple[tuple[type, str, tuple[str, ...]], ...] = (
     (
         Case,
         "case__",
-        (
-            "id",
-            "athlete_id",
-            "risk",
-            "status",
-            "site",
-            "side",
-            "red_s_screen",
-            "ortho_decision",
-            "ortho_decision_on",
-            "fracture_line_percent",
-            "effusion",
-        ),
+        ("id", "athlete_id", "risk", "status", *(name for name in CASE_FACTS if name != "sex")),
     ),
     (Athlete, "case__athlete__", ("id", "first_name", "last_name", "sex")),
     (

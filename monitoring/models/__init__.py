@@ -16,6 +16,8 @@ from monitoring.models.care import (
 from monitoring.models.fields import DocumentField, JSONTextField
 from monitoring.models.files import ActivityFile
 from monitoring.models.flags import CaseEvaluation, Flag, Notification
+from monitoring.models.gait import GaitCheck
+from monitoring.models.readiness import ReadinessQuestionnaire
 from monitoring.models.records import (
     ActivitySession,
     Assessment,
@@ -43,6 +45,7 @@ __all__ = [
     "DocumentField",
     "EducationCard",
     "Flag",
+    "GaitCheck",
     "Goal",
     "JSONTextField",
     "Notification",
@@ -50,6 +53,7 @@ __all__ = [
     "WebhookEndpoint",
     "NotificationSetting",
     "PushSubscription",
+    "ReadinessQuestionnaire",
     "ReminderPreference",
     "Review",
     "Shoe",

@@ -41,6 +41,7 @@ class SessionEntry(NamedTuple):
     rpe: float | None = None  # CR-10
     pain_during: float | None = None
     pain_after: float | None = None
+    distance_km: float | None = None  # for running volume (criteria.volume); None: not given
 
     @property
     def load(self) -> float | None:
@@ -103,6 +104,9 @@ CASE_FACTS: tuple[str, ...] = (
     "ortho_decision_on",
     "fracture_line_percent",
     "effusion",
+    # the athlete's pre-injury weekly running volume (criteria.volume; clinical.md §6)
+    "pre_injury_km_week",
+    "pre_injury_minutes_week",
 )
 
 

@@ -11,6 +11,12 @@ is a ``PhaseTransition`` with who, when, why and the evaluation that was shown.
 
 from protocols.services.corrections import UNDOABLE, plan_start_correct, transition_undo
 from protocols.services.plans import phase_sign_off, plan_create, plan_phases_update, plan_start
+from protocols.services.return_to_play import (
+    current_return_decision,
+    latest_return_decision,
+    require_return_decision,
+    return_decision_record,
+)
 from protocols.services.templates import (
     install_shipped_templates,
     template_draft_create,
@@ -32,6 +38,10 @@ __all__ = [
     "PHASE_FIELDS",
     "PRESCRIPTION_KEYS",
     "UNDOABLE",
+    "current_return_decision",
+    "latest_return_decision",
+    "require_return_decision",
+    "return_decision_record",
     "install_shipped_templates",
     "phase_clean",
     "phase_sign_off",

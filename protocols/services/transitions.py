@@ -21,6 +21,7 @@ from protocols.models import (
     Plan,
     PlanPhase,
 )
+from protocols.services.return_to_play import require_return_decision
 from protocols.services.validation import require
 from rehab.errors import ApplicationError
 from rehab.queue import enqueue
@@ -62,6 +63,8 @@ def transition_decide(
         "Only the case's clinicians may decide a phase change.",
     )
     _check_decision(plan, kind=kind, reason=reason, expected_phase_id=expected_phase_id)
+    if kind == PhaseTransition.Kind.COMPLETE:  # the final transition: StARRT recorded first
+        require_return_decision(plan.case, "kind")
     phases = list(plan.phases.order_by("order"))
     current = next(p for p in phases if p.pk == plan.current_phase_id)
     _check_dates(current, kind=kind, effective_on=effective_on, judged_from=judged_from)

@@ -26,6 +26,7 @@ from monitoring.models import Flag, WebhookDelivery, WebhookEndpoint
 from monitoring.webhooks import policy, tasks
 from protocols.services.transitions import transition_decide
 from tests.factories import UserFactory
+from tests.return_to_play import record_return_decision
 
 from .conftest import TODAY
 
@@ -167,6 +168,7 @@ def test_no_diagnosis_reaches_an_integration(
     all name the diagnosis; none of it is in what the integration account receives."""
     receiver.statuses = [200]
     flag_resolve(flag=red_flag, by=clinician, resolution=f"Seen; {DIAGNOSIS} healing.")
+    record_return_decision(case, clinician, today=TODAY)
     case_discharge(
         case=case, by=clinician, returned_on=TODAY, outcome="full",
         summary=f"Back to running after the {DIAGNOSIS}.", before_plan_end=True,

@@ -12,6 +12,7 @@ from monitoring.models import Assessment, Flag
 from monitoring.surfaces.clinic import view_models as clinic
 from protocols import services as plan_services
 from protocols.models import PhaseTransition, Plan, PlanEdit
+from tests.return_to_play import record_return_decision
 
 from .conftest import STARTED, TODAY, log_days, raise_red_flag
 
@@ -243,6 +244,7 @@ def test_complete_is_offered_on_the_last_phase_only(client, case, team, frozen):
     from .conftest import running_plan
 
     plan = running_plan(case, team["clinician"], started_on=STARTED, phase=4)
+    record_return_decision(case, team["clinician"], today=TODAY)  # StARRT, the final step's
     client.force_login(team["clinician"])
     html = page_html(client, case)
     assert 'value="complete"' in html and 'value="advance"' not in html

@@ -16,15 +16,20 @@ from monitoring.evaluation import selectors
 from monitoring.models import Flag
 from monitoring.models.care import Review
 from monitoring.reminders import reminders_due
-from protocols.models import Plan
+from protocols.models import Plan, ReturnDecision
 from tests.clinic.conftest import TODAY, raise_red_flag
+from tests.return_to_play import record_return_decision
 
 pytestmark = pytest.mark.django_db
 
 SUMMARY = "Back to full training. Keep two strength sessions a week. Stop if shin pain returns."
 
 
-def _discharge(client, case, **data):
+def _discharge(client, case, *, starrt: bool = True, **data):
+    """POST the discharge form, after a recorded return-to-play decision (``starrt``)."""
+    if starrt and not ReturnDecision.objects.filter(case=case).exists():
+        lead = case.care_team.get(role="lead_clinician").user
+        record_return_decision(case, lead, today=TODAY)
     data = {
         "returned_on": TODAY.isoformat(), "outcome": "full", "summary": SUMMARY,
         "before_plan_end": "on", **data,

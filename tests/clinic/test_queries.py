@@ -163,8 +163,11 @@ def test_the_case_page_is_constant_in_logs_flags_assessments_and_transitions(
     # chart's wearable samples, 19 the red-flag count of the navigation, 20-21 the care panel
     # (next review, latest notes), 22 the access log's one insert; for the lead, who manages the
     # care team: 23 the clinic's staff to add, 24 the athlete's waiting invitation (no login);
-    # 25-27 the bone-health work-up (tasks, results, energy-availability records).
-    with django_assert_num_queries(27):
+    # the road-back card: 25 the athlete's runs since the baseline's first week, 26 gait checks;
+    # 27 the return-to-play decisions (StARRT), 28-29 psychological readiness (the TSK-11 and
+    # I-PRRS totals with their questionnaires, the incomplete questionnaires); 30-32 the
+    # bone-health work-up (tasks, results, energy-availability records).
+    with django_assert_num_queries(32):
         response = client.get(reverse("clinic:case", kwargs={"case_id": case.pk}))
     html = response.content.decode()
     assert html.count("Hold 0") == 1 and f"Hold {days - 10}" in html

@@ -29,6 +29,7 @@ from protocols.models import PhaseTransition, Plan, PlanEdit
 from rehab.errors import ApplicationError
 from tests.factories import AthleteFactory
 from tests.plans import running_plan
+from tests.return_to_play import record_return_decision
 
 DIAGNOSED = dt.date(2026, 10, 1)
 TODAY = dt.date(2026, 10, 21)
@@ -125,6 +126,7 @@ def test_completing_the_plan_needs_the_override_too(case, clinician, athlete_use
     """In the last phase ("Full return"), completing without the clinician's sign-off the phase
     asks for is moving on against the recommendation."""
     plan = running_plan(case, clinician, started_on=DIAGNOSED, phase=4)
+    record_return_decision(case, clinician, today=TODAY)  # StARRT, before the final step
     client = api(clinician)
     body = {"kind": "complete", "reason": "Back in the team.", "effective_on": str(TODAY)}
     assert client.post(transitions_url(plan), body, format="json").status_code == 400

@@ -15,7 +15,9 @@ AUTH = 2
 COACH_CASES = 5
 BOARD = AUTH + COACH_CASES + 3  # 8. last log dates, 9. four weeks of sessions, 10. teams
 CSV = AUTH + COACH_CASES + 2  # last log dates, sessions (no team list)
-ATHLETE = AUTH + COACH_CASES + 2  # sessions since the plan started, last log date
+# sessions since the plan started, last log date, the road back's case (and, with a pre-injury
+# baseline, its week of runs: tests/running), the return-to-play decision's outcome
+ATHLETE = AUTH + COACH_CASES + 4
 RESTRICTIONS = AUTH + COACH_CASES + 3  # last log date; the care tag: case and role, next review
 
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from athletes.models import User
+from athletes.models import Case, User
 from monitoring.models import ActivitySession, DailyLog, Flag
 from protocols.models import Plan
 
@@ -50,8 +50,10 @@ def the_demo_relative_to_today() -> dict:
         ),
         "plans": sorted(
             (p.case.athlete.first_name, p.current_phase.order, (today - p.started_on).days)
-            for p in Plan.objects.select_related("case__athlete", "current_phase")
-        ),
+            for p in Plan.objects.filter(status="active").select_related(
+                "case__athlete", "current_phase"
+            )
+        ),  # Sofia's completed plan is the discharged case's (monitoring/demo_rtp.py)
     }  # fmt: skip
 
 
@@ -77,7 +79,13 @@ def test_seed_demo_creates_every_role_and_every_flag_kind():
     assert logs.count() == 46
     assert logs.latest("date").date == timezone.localdate()
     assert DailyLog.objects.count() == 296
-    assert ActivitySession.objects.count() == 404
+    # 404 of the plans' weeks, and Maya's 18 runs of the six weeks before her injury (her
+    # pre-injury baseline and step rate are computed from them: monitoring/running/demo.py).
+    assert ActivitySession.objects.count() == 404 + 18
+    maya = Case.objects.get(athlete__first_name="Maya")
+    assert (maya.pre_injury_km_week, maya.pre_injury_source) == (30, "computed")
+    assert (maya.baseline_step_rate, maya.cadence_goal_low_percent) == (164, 5)
+    assert maya.gait_checks.count() == 2
     tom = DailyLog.objects.filter(athlete__first_name="Tom").latest("date").date
     assert tom == timezone.localdate() - dt.timedelta(days=4)
 
@@ -108,3 +116,30 @@ def test_seed_demo_twice_changes_nothing():
     counts = (DailyLog.objects.count(), Flag.objects.count(), User.objects.count())
     seed()
     assert (DailyLog.objects.count(), Flag.objects.count(), User.objects.count()) == counts
+
+
+@pytest.mark.django_db
+def test_seed_demo_shows_the_return_decision_and_readiness():
+    """A discharged case with a StARRT decision (the letter has it); Maya's TSK-11 and I-PRRS
+    trend; Lea's TSK-11 above the clinic's threshold with no psychologist on her team yet."""
+    from athletes.models import Case
+    from monitoring.models import Assessment
+    from protocols.models import ReturnDecision
+
+    seed()
+    sofia = Case.objects.get(athlete__first_name="Sofia")
+    assert (sofia.status, sofia.outcome) == ("returned", "modified")
+    decision = ReturnDecision.objects.get(case=sofia)
+    assert decision.decision == "restricted" and decision.restrictions
+    maya = Case.objects.get(athlete__first_name="Maya")
+    trend = list(
+        Assessment.objects.filter(case=maya, test="readiness_iprrs")
+        .order_by("date")
+        .values_list("value", flat=True)
+    )
+    assert trend == [28, 38, 46]
+    lea = Case.objects.get(athlete__first_name="Lea")
+    assert Assessment.objects.get(case=lea, test="tsk11").value == 39
+    assert not lea.care_team.filter(role="psychologist").exists()
+    seed()  # a second run adds nothing
+    assert ReturnDecision.objects.count() == 1

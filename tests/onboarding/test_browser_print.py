@@ -17,6 +17,7 @@ from protocols.models import ProtocolTemplate
 from tests.browser import log_in
 from tests.factories import CaseFactory, UserFactory
 from tests.plans import running_plan
+from tests.return_to_play import record_return_decision
 
 pytestmark = pytest.mark.browser
 
@@ -58,6 +59,7 @@ def test_the_plan_summary_and_the_letter_print_on_one_or_two_a4_pages(
     (artifacts / "print-plan-summary.pdf").write_bytes(pdf)
     assert 1 <= _pages(pdf) <= 2
 
+    record_return_decision(case, dana, today=today)
     case_discharge(
         case=case, by=dana, returned_on=today, outcome="full", summary=SUMMARY,
         before_plan_end=True,

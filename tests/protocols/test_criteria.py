@@ -12,6 +12,7 @@ from protocols.engine import criteria
 from protocols.engine.criteria import CriterionError, get_kind, kinds_for, validate, validate_list
 from protocols.engine.records import AssessmentEntry, LogEntry, SessionEntry, Snapshot
 from tests.protocols import criteria_case_tables as case_tables
+from tests.protocols import criteria_volume_tables as volume_tables
 
 START = date(2025, 3, 3)
 TODAY = date(2025, 3, 23)  # day 20 of the phase
@@ -70,6 +71,7 @@ def test_registry_holds_the_kinds_of_the_contract():
         "clinician_signoff",
         "orthopaedic_decision",
         "bone_health_screen",
+        "pre_injury_volume",
     }
     assert set(criteria.REGRESS_KINDS) == {
         "pain_above",
@@ -140,6 +142,7 @@ DEFAULTS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "severe_pain": ({}, {"limit": None, "days": 2}),
 }
 DEFAULTS.update(case_tables.DEFAULTS)
+DEFAULTS.update(volume_tables.DEFAULTS)
 
 
 def test_the_tables_cover_every_kind():
@@ -207,6 +210,7 @@ BAD_TYPE: dict[str, tuple[dict[str, Any], str, str]] = {
     "severe_pain": ({"limit": 5.5}, "limit", "Red pain limit must be a whole number."),
 }
 BAD_TYPE.update(case_tables.BAD_TYPE)
+BAD_TYPE.update(volume_tables.BAD_TYPE)
 
 
 @pytest.mark.parametrize("name", sorted(BAD_TYPE))
@@ -314,6 +318,7 @@ OUT_OF_RANGE: list[tuple[str, dict[str, Any], str, str]] = [
     ),
 ]
 OUT_OF_RANGE += case_tables.OUT_OF_RANGE
+OUT_OF_RANGE += volume_tables.OUT_OF_RANGE
 
 
 @pytest.mark.parametrize(("name", "params", "field", "message"), OUT_OF_RANGE)
@@ -516,6 +521,7 @@ DESCRIPTIONS: list[tuple[dict[str, Any], str]] = [
     ),
 ]
 DESCRIPTIONS += case_tables.DESCRIPTIONS
+DESCRIPTIONS += volume_tables.DESCRIPTIONS
 
 
 @pytest.mark.parametrize(("item", "sentence"), DESCRIPTIONS)
@@ -816,6 +822,7 @@ EVALUATIONS: dict[str, list[Case]] = {
 }
 # fmt: on
 EVALUATIONS.update(case_tables.EVALUATIONS)
+EVALUATIONS.update(volume_tables.EVALUATIONS)
 
 CASES = [
     pytest.param(name, *case[1:], id=f"{name}: {case[0]}")

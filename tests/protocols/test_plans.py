@@ -10,6 +10,7 @@ from protocols.engine.projection import project
 from protocols.models import PhaseTransition, Plan, PlanEdit, ProtocolTemplate
 from rehab.errors import ApplicationError
 from tests.plans import PHASES, published_template, running_plan
+from tests.return_to_play import record_return_decision
 
 D0 = dt.date(2026, 10, 1)
 
@@ -218,6 +219,7 @@ def test_advance_regress_hold_complete(case, clinician):
             to_phase=target,
         )
     plan.refresh_from_db()
+    record_return_decision(case, clinician, today=D0.replace(day=28))  # StARRT first
     services.transition_decide(
         plan=plan,
         kind="complete",

@@ -22,6 +22,7 @@ from protocols.engine.criteria import (
     pain_trend,
     phase,
     symptoms,
+    volume,
 )
 
 ENGINE = "protocols.engine"
@@ -53,7 +54,17 @@ def test_every_kind_of_the_criteria_families_is_registered():
     never be offered or evaluated."""
     defined = {
         cls.kind
-        for module in (phase, pain, pain_trend, impact, symptoms, assessments, load, case_facts)
+        for module in (
+            phase,
+            pain,
+            pain_trend,
+            impact,
+            symptoms,
+            assessments,
+            load,
+            case_facts,
+            volume,
+        )
         for name, cls in inspect.getmembers(module, inspect.isclass)
         if issubclass(cls, criteria.Kind) and cls.__module__ == module.__name__
         if not name.startswith("_")

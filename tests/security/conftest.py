@@ -13,7 +13,14 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from monitoring.models import ActivitySession, Assessment, DailyLog, DeviceMetric, Flag
+from monitoring.models import (
+    ActivitySession,
+    Assessment,
+    DailyLog,
+    DeviceMetric,
+    Flag,
+    GaitCheck,
+)
 from tests.coach import conftest as coach
 from tests.coach.conftest import TODAY
 from tests.factories import AthleteFactory, CareTeamMemberFactory, CaseFactory, UserFactory
@@ -73,15 +80,42 @@ def _rows(case, user, *, tag: str, note: str) -> dict:
     assessment = Assessment.objects.create(
         case=case, date=day, test="single_leg_hop", value=12, notes=note, assessed_by=user
     )
-    return {"log": log, "session": session, "metric": metric, "assessment": assessment}
+    gait_check = GaitCheck.objects.create(
+        case=case, date=day, limp=False, pain_free_gait=True, notes=note, recorded_by=user
+    )
+    return {
+        "log": log,
+        "session": session,
+        "metric": metric,
+        "assessment": assessment,
+        "gait_check": gait_check,
+    }
 
 
 def _care_rows(case, plan, user, *, note: str) -> dict:
     """A note for the clinical roles only, a review, a goal and a finished template trial."""
+    from monitoring.models import ReadinessQuestionnaire
     from monitoring.models.care import CaseNote, Goal, Review
+    from protocols.models import ReturnDecision
     from protocols.whatif_models import TemplateTrial
 
+    starrt = {f: note for f in ("symptoms", "tenderness", "function_tests", "planned_load")}
     return {
+        "return_decision": ReturnDecision.objects.create(
+            case=case,
+            sport="Running",
+            level="club",
+            season_timing="in",
+            decision="restricted",
+            cleared_from=TODAY,
+            restrictions="No races for two weeks.",
+            reasons=note,
+            recorded_by=user,
+            **starrt,
+        ),  # fmt: skip
+        "readiness": ReadinessQuestionnaire.objects.create(
+            case=case, instrument="tsk11", date=TODAY, items=[4] * 11, total=44, recorded_by=user
+        ),
         "note": CaseNote.objects.create(case=case, author=user, audience="clinical", body=note),
         "review": Review.objects.create(case=case, kind="call", due_on=TODAY, scheduled_by=user),
         "goal": Goal.objects.create(case=case, phase=plan.current_phase, text="Walk 30 minutes"),

@@ -83,6 +83,7 @@ def url_for(route: Route, world: dict, which: str) -> str:
         "session": rows["session"],
         "device-metric": rows["metric"],
         "assessment": rows["assessment"],
+        "gait-check": rows["gait_check"],
         "flag": rows["flag"],
         "note": rows["note"],
         "review": rows["review"],
@@ -91,6 +92,8 @@ def url_for(route: Route, world: dict, which: str) -> str:
         "bone-result": rows["bone-result"],
         "energy-availability": rows["energy-availability"],
         "workup-task": rows["workup-task"],
+        "return-decision": rows["return_decision"],
+        "readiness-questionnaire": rows["readiness"],
     }
     values = {
         "case_id": case.pk,
@@ -118,6 +121,7 @@ def url_for(route: Route, world: dict, which: str) -> str:
         "object_id": str(case.pk),
         "content_type_id": "1",
         "url": "nowhere/",
+        "instrument": "tsk11",
     }
     if not route.api and "template" in route.name:  # the library's pages
         values["pk"] = rows["template"].pk

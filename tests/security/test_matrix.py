@@ -214,6 +214,35 @@ MATRIX: dict[str, Expect] = {
         physio=403,
         psychologist=404,  # does not read the work-up
     ),
+    # The road back (issue 28): the clinical team records the baseline (an empty form clears
+    # it), the cadence goal (likewise) and gait checks (an empty form is invalid).
+    "clinic:running_baseline": expect(
+        "POST",
+        anonymous=LOGIN,
+        everyone=404,
+        foreign=404,
+        clinician=302,
+        physio=302,
+        **CASE_ACTION_REFUSED,
+    ),  # fmt: skip
+    "clinic:cadence_goal": expect(
+        "POST",
+        anonymous=LOGIN,
+        everyone=404,
+        foreign=404,
+        clinician=302,
+        physio=302,
+        **CASE_ACTION_REFUSED,
+    ),  # fmt: skip
+    "clinic:gait_check": expect(
+        "POST",
+        anonymous=LOGIN,
+        everyone=404,
+        foreign=404,
+        clinician=400,
+        physio=400,
+        **CASE_ACTION_REFUSED,
+    ),  # fmt: skip
     "clinic:flag_acknowledge": expect(
         "POST",
         anonymous=LOGIN,
@@ -257,6 +286,36 @@ MATRIX: dict[str, Expect] = {
     # The care team: the case's managers (lead clinician, clinicians) change it; a refused change
     # (here: an empty form) comes back to the case page with the reason.
     "clinic:team_add": expect("POST", anonymous=LOGIN, everyone=404, foreign=404, clinician=302),
+    # The return-to-play decision (StARRT) and readiness: an empty form is refused (400); the
+    # psychologist records questionnaires; one click adds the psychologist (clinicians only).
+    "clinic:return_decision": expect(
+        "POST",
+        anonymous=LOGIN,
+        everyone=404,
+        foreign=404,
+        **CASE_ACTION_REFUSED,
+        clinician=400,
+        physio=400,
+    ),  # fmt: skip
+    "clinic:readiness_record": expect(
+        "POST",
+        anonymous=LOGIN,
+        everyone=404,
+        foreign=404,
+        nutritionist=403,
+        psychologist=400,
+        clinician=400,
+        physio=400,
+    ),  # fmt: skip
+    "clinic:involve_psychologist": expect(
+        "POST",
+        anonymous=LOGIN,
+        everyone=404,
+        foreign=404,
+        **CASE_ACTION_REFUSED,
+        physio=403,
+        clinician=302,
+    ),  # fmt: skip
     "clinic:team_invite": expect("POST", anonymous=LOGIN, everyone=404, foreign=404, clinician=302),
     "clinic:team_role": expect("POST", anonymous=LOGIN, everyone=404, foreign=404, clinician=302),
     "clinic:team_remove": expect("POST", anonymous=LOGIN, everyone=404, foreign=404, clinician=302),
@@ -395,6 +454,8 @@ MATRIX: dict[str, Expect] = {
     "account:clinic": expect(anonymous=LOGIN, everyone=404, **CARE_TEAM),
     "account:clinic_setup": expect(anonymous=LOGIN, everyone=302),  # not a superuser: the clinic
     "account:invite_staff": expect("POST", anonymous=LOGIN, everyone=404, clinician=400),
+    # an empty form: not changed, back to the clinic page with the reason
+    "account:clinic_protocols": expect("POST", anonymous=LOGIN, everyone=404, clinician=302),
     "account:invitation_resend": expect(
         "POST", anonymous=LOGIN, everyone=404, foreign=404, clinician=200
     ),
@@ -472,6 +533,13 @@ MATRIX: dict[str, Expect] = {
     "api:case-bone-health-review": api_action(
         everyone=403, clinician=400, physio=400, nutritionist=400
     ),
+    # The running baseline: the clinical roles and integration accounts send it (an empty
+    # body is a 400); gait checks: the clinical roles' alone (a list is everyone's, empty).
+    "api:case-running-baseline": api_action(
+        everyone=403, clinician=400, physio=400, integration=400
+    ),
+    "api:gait-check-list": api_read(),
+    "api:gait-check-detail": api_read(everyone=404, **CLINICAL),
     "api:care-team-member-list": api_read(),
     "api:care-team-member-detail": api_read(),
     # Invitations: each person's own and, for administrators, the clinic's; another clinic's
@@ -515,6 +583,12 @@ MATRIX: dict[str, Expect] = {
     "api:review-detail": api_read(integration=404),
     "api:review-done": api_action(everyone=403, integration=404, clinician=200, physio=200),
     "api:goal-list": api_read(),
+    "api:return-decision-list": api_read(),  # each reads the decisions of the cases they may
+    "api:return-decision-detail": api_read(
+        coach=404, nutritionist=404, psychologist=404, integration=404
+    ),
+    "api:readiness-questionnaire-list": api_read(),
+    "api:readiness-questionnaire-detail": api_read(coach=404, nutritionist=404, integration=404),
     "api:goal-detail": api_read(coach=404, nutritionist=404, integration=404),
     # webhooks: an integration account's own (a clinic's administrator, here the clinician,
     # manages the clinic's, and lists them); another account's endpoint is a 404 for everyone

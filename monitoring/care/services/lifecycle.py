@@ -22,6 +22,7 @@ from monitoring.models import Flag
 from monitoring.models.care import Review
 from monitoring.webhooks.events import webhook_event
 from protocols.models import Plan
+from protocols.services.return_to_play import MISSING_MESSAGE, current_return_decision
 from rehab.errors import ApplicationError
 
 
@@ -95,6 +96,8 @@ def case_discharge(
             {"__all__": "A red flag is open: resolve it on this page's flags first."},
         )
     errors = {}
+    if current_return_decision(locked) is None:  # the final transition: StARRT recorded first
+        errors["return_decision"] = MISSING_MESSAGE
     early = _early(locked)
     if early and not before_plan_end:
         errors["before_plan_end"] = (

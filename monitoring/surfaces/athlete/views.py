@@ -38,6 +38,7 @@ from monitoring.surfaces.athlete.forms import (
     SessionFormSet,
     check_day,
 )
+from monitoring.surfaces.athlete.view_models.readiness import readiness_progress
 from rehab.errors import ApplicationError
 
 THEME = "#0b6e69"
@@ -247,6 +248,7 @@ def _progress(request, ctx: pages.AthleteContext, reminder_form=None, status=200
         reminder=reminder,
         reminder_form=reminder_form or ReminderForm(preference=reminder),
         push_key=settings.REHAB_VAPID_PUBLIC_KEY if care_services.push_enabled() else "",
+        readiness_progress=readiness_progress(request.user, ctx.case),
     )
     return render(request, "athlete/progress.html", context, status=status)
 

@@ -12,6 +12,8 @@ from monitoring.surfaces.clinic.views import (
     documents,
     flags,
     lifecycle,
+    return_to_play,
+    running,
     webhooks,
 )
 
@@ -32,8 +34,26 @@ urlpatterns = [
     path("cases/<int:case_id>/undo-decision/", case_page.case_undo_decision, name="case_undo"),
     path("cases/<int:case_id>/assessments/", case_page.assessment_new, name="assessment_new"),
     path("cases/<int:case_id>/femoral-neck/", case_page.femoral_neck_new, name="femoral_neck_new"),
+    path("cases/<int:case_id>/running/baseline/", running.baseline, name="running_baseline"),
+    path("cases/<int:case_id>/running/cadence/", running.cadence_goal, name="cadence_goal"),
+    path("cases/<int:case_id>/running/gait/", running.gait_check, name="gait_check"),
     path("cases/<int:case_id>/discharge/", lifecycle.discharge, name="case_discharge"),
     path("cases/<int:case_id>/close/", lifecycle.close, name="case_close"),
+    path(
+        "cases/<int:case_id>/return-decision/",
+        return_to_play.return_decision,
+        name="return_decision",
+    ),
+    path(
+        "cases/<int:case_id>/readiness/<str:instrument>/",
+        return_to_play.readiness,
+        name="readiness_record",
+    ),
+    path(
+        "cases/<int:case_id>/involve-psychologist/",
+        return_to_play.involve_psychologist,
+        name="involve_psychologist",
+    ),
     path("cases/<int:case_id>/plan-summary/", documents.summary, name="case_summary"),
     path("cases/<int:case_id>/clearance-letter/", documents.letter, name="case_letter"),
     path("cases/<int:case_id>/team/add/", care_team.member_add, name="team_add"),

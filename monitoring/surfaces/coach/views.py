@@ -22,6 +22,7 @@ from athletes.models import Team
 from monitoring.surfaces.coach import athlete_view as pages
 from monitoring.surfaces.coach import board as coach_board
 from monitoring.surfaces.coach import export
+from monitoring.surfaces.coach.return_outcome import return_outcome
 
 
 def _board(request):
@@ -95,4 +96,9 @@ def restrictions(request, case_id: int):
 def athlete(request, case_id: int):
     today = timezone.localdate()
     view = pages.athlete_view(request.user, case_id, today=today)
-    return render(request, "coach/athlete.html", {"view": view, "today": today})
+    context = {
+        "view": view,
+        "today": today,
+        "return_outcome": return_outcome(request.user, case_id),
+    }
+    return render(request, "coach/athlete.html", context)

@@ -6,9 +6,9 @@
 are written, for clinicians and athletes). The kinds live by family in ``phase`` (time in phase,
 logging, sign-off), ``pain`` (limits, streaks, pain that lasts), ``pain_trend`` (pain over the
 weeks and the next morning), ``impact`` (severe pain with impact work), ``symptoms``,
-``assessments``, ``load`` and ``case_facts`` (the case's recorded facts and bone-health
-screens). This package registers every kind, in the order below, then makes the kind lists by
-role.
+``assessments``, ``load``, ``case_facts`` (the case's recorded facts and bone-health
+screens) and ``volume`` (running against the pre-injury week). This package registers every
+kind, in the order below, then makes the kind lists by role.
 """
 
 from protocols.engine.criteria import (
@@ -20,6 +20,7 @@ from protocols.engine.criteria import (
     pain_trend,
     phase,
     symptoms,
+    volume,
 )
 from protocols.engine.criteria.base import (
     REGISTRY,
@@ -76,6 +77,7 @@ for _kind in (
     case_facts.OrthopaedicDecision,
     case_facts.FemoralNeckFindings,
     case_facts.BoneHealthScreen,
+    volume.PreInjuryVolume,
 ):
     register(_kind)
 

@@ -37,6 +37,8 @@ from monitoring.surfaces.clinic.forms import (
     StartDateForm,
     UndoDecisionForm,
 )
+from monitoring.surfaces.clinic.running import forms_of, running_card
+from monitoring.surfaces.clinic.view_models import return_to_play as rtp_view
 from monitoring.surfaces.clinic.views.common import (
     case_url,
     render_page,
@@ -103,6 +105,8 @@ def render_case(request, page: clinic.CasePage, *, forms: dict | None = None, st
             today=page.today
         )
     context.update(bone_health_forms(user, page, forms))
+    context["running"] = running_card(user, case, today=page.today, bound=forms_of(forms))
+    context.update(rtp_view.page_context(user, page, forms, today=page.today))
     failed = forms.get("resolve")
     context["flag_items"] = [
         (

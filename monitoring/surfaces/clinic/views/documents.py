@@ -13,6 +13,7 @@ from athletes.selectors import clinic_case_for_user
 from athletes.services.access import What, record_access
 from monitoring.ingest.checks import athlete_today
 from monitoring.surfaces.clinic.view_models.documents import plan_summary
+from protocols import services as plan_services
 
 
 def _case(request, case_id: int) -> Case:
@@ -38,5 +39,9 @@ def letter(request, case_id: int):
     if case.status != Case.Status.RETURNED or not case.outcome:
         raise Http404("A clearance letter is written on discharge.")
     record_access(request, case, What.PRINT)
-    context = {"case": case, "today": athlete_today()}
+    context = {
+        "case": case,
+        "today": athlete_today(),
+        "return_decision": plan_services.latest_return_decision(case),
+    }
     return render(request, "clinic/documents/clearance_letter.html", context)

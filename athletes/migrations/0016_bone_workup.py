@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('athletes', '0013_updated_at'),
+        ('athletes', '0015_clinic_tsk11_psychology_threshold'),
     ]
 
     operations = [

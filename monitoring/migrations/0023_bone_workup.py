@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('athletes', '0014_bone_workup'),
-        ('monitoring', '0020_value_conflicts'),
+        ('athletes', '0016_bone_workup'),
+        ('monitoring', '0022_readiness_questionnaire'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -158,12 +158,14 @@ def seed(*, today: dt.date | None = None, stdout=None) -> dict[str, User]:
             services.cases_evaluate(case_ids=case_ids, today=today)
             from monitoring.care.demo import seed_care
             from monitoring.care.demo_bone import seed_bone_health
+            from monitoring.exercises.demo import seed_exercise_ticks
 
             seed_care(case_ids, users, today)  # notes, reviews and goals
             seed_bone_health(case_ids, users, today)  # the bone-health work-up
             from monitoring.running.demo import seed_running
 
             seed_running(case_ids, users, today)  # the road back: baseline, cadence, gait
+            seed_exercise_ticks(case_ids, today)  # monitoring.exercises.demo
         with transaction.atomic():
             seed_return_to_play(users, today)  # StARRT decision, TSK-11 and I-PRRS
     return users

@@ -1,7 +1,10 @@
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from protocols.models import (
+    Exercise,
+    Impact,
     PhaseTemplate,
     PhaseTransition,
     Plan,
@@ -105,3 +108,24 @@ class PlanEditAdmin(admin.ModelAdmin):
     list_display = ("plan", "edited_by", "edited_at", "reason")
     list_select_related = ("plan__case__athlete", "edited_by")
     readonly_fields = ("plan", "edited_by", "edited_at", "reason", "changes")
+
+
+@admin.register(Exercise)
+class ExerciseAdmin(admin.ModelAdmin):
+    """The exercise library: a clinic adds its own exercises here (``shipped`` off); the shipped
+    ones are installed from protocols/library/data/exercises.yaml and reinstalled on update."""
+
+    list_display = ("name", "key", "trains", "impact", "shipped")
+    list_filter = ("trains", "impact", "shipped")
+    search_fields = ("name", "key")
+    readonly_fields = ("shipped", "created_by", "updated_at")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "impact":  # the phases' scale: a phase allows up to its own
+            return forms.ChoiceField(choices=Impact.choices, label="Bone load (impact)")
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

@@ -67,6 +67,8 @@ class PhaseFields(models.Model):
     warn_when = models.JSONField(default=list, blank=True)
     citations = models.JSONField(default=list, blank=True)
     notes = models.TextField(blank=True)
+    # [{"exercise": key, "sets", "reps" | "seconds", "per_week", "notes"}] (exercise_models)
+    exercises = models.JSONField(default=list, blank=True)
 
     class Meta:
         abstract = True
@@ -75,7 +77,7 @@ class PhaseFields(models.Model):
     COPIED_FIELDS = (
         "order", "name", "goal", "min_days", "typical_days", "weight_bearing", "crutches",
         "impact", "prescriptions", "advance_when", "regress_when", "warn_when", "citations",
-        "notes",
+        "notes", "exercises",
     )  # fmt: skip
 
     def spec_fields(self) -> dict:
@@ -316,5 +318,6 @@ class PlanEdit(models.Model):
         return f"Plan edit by {self.edited_by} on {self.edited_at:%Y-%m-%d}"
 
 
+from protocols.exercise_models import Exercise  # noqa: E402, F401 — the exercise library
 from protocols.return_models import ReturnDecision  # noqa: E402, F401 — the StARRT decision
 from protocols.whatif_models import TemplateTrial  # noqa: E402, F401 — what-if trials of template drafts

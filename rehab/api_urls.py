@@ -22,6 +22,7 @@ from monitoring.api.bone_health import (
 )
 from monitoring.api.care import GoalViewSet, NoteViewSet, ReviewViewSet
 from monitoring.api.cases import CaseViewSet
+from monitoring.api.exercises import ExerciseCompletionViewSet
 from monitoring.api.fhir_views import urlpatterns as fhir_urls
 from monitoring.api.flags import FlagViewSet
 from monitoring.api.gait import GaitCheckViewSet
@@ -32,6 +33,7 @@ from monitoring.api.readiness import ReadinessViewSet
 from monitoring.api.return_decisions import ReturnDecisionViewSet
 from monitoring.api.sessions import ActivitySessionViewSet
 from monitoring.api.webhooks import WebhookEndpointViewSet
+from protocols.api.exercises import ExerciseViewSet
 from protocols.api.templates import ProtocolTemplateViewSet
 from rehab.api import TokenView, router
 
@@ -56,6 +58,8 @@ router.register("energy-availability", EnergyAvailabilityViewSet, basename="ener
 router.register("workup-tasks", WorkupTaskViewSet, basename="workup-task")
 router.register("return-decisions", ReturnDecisionViewSet, basename="return-decision")
 router.register("readiness-questionnaires", ReadinessViewSet, basename="readiness-questionnaire")
+router.register("exercises", ExerciseViewSet, basename="exercise")
+router.register("exercise-completions", ExerciseCompletionViewSet, basename="exercise-completion")
 
 
 class OfflineSwaggerView(SpectacularSwaggerSplitView):

@@ -200,9 +200,10 @@ def pytest_runtest_teardown(item, nextitem):
 
     from monitoring.care.services import install_shipped_cards
     from protocols.models import ProtocolTemplate
-    from protocols.services import install_shipped_templates
+    from protocols.services import install_shipped_exercises, install_shipped_templates
 
     with item.config.stash[blocking_manager_key].unblock():
         if not ProtocolTemplate.objects.filter(shipped=True).exists():
             install_shipped_templates()
             install_shipped_cards()
+            install_shipped_exercises()

@@ -54,6 +54,11 @@ from athletes.permissions.consent import (
     can_view_audit,
     can_view_consent,
 )
+from athletes.permissions.exercises import (
+    can_tick_exercise,
+    can_view_exercise_adherence,
+    can_view_exercises,
+)
 from athletes.permissions.fields import (
     ALL_CASE_FIELDS,
     CASE_SUMMARY_FIELDS,
@@ -219,6 +224,9 @@ __all__ = [
     "can_view_clinical",
     "can_view_consent",
     "can_view_field",
+    "can_tick_exercise",
+    "can_view_exercise_adherence",
+    "can_view_exercises",
     "can_view_goals",
     "can_view_load",
     "can_view_own_assessments",

@@ -111,6 +111,12 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
         "id": L, "order": L, "name": L, "goal": L, "min_days": L, "typical_days": L,
         "weight_bearing": L, "crutches": L, "impact": L, "prescriptions": L, "advance_when": L,
         "regress_when": L, "warn_when": L, "citations": L, "notes": L, "template": L,
+        "exercises": L,
+    },
+    "protocols.Exercise": {
+        "id": L, "key": L, "name": L, "trains": L, "sets": L, "reps": L, "seconds": L,
+        "per_side": L, "steps": L, "cues": L, "impact": L, "diagram": L, "alt": L, "shipped": L,
+        "created_by": L, "updated_at": L,
     },
     "protocols.Plan": {
         "id": S, "case": S, "template": S, "template_version": S, "status": S,
@@ -128,6 +134,7 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
         "prescriptions": S,
         "goal": C, "advance_when": C, "regress_when": C, "warn_when": C, "citations": C,
         "notes": C, "signed_off_on": C, "signed_off_by": C, "judged_from": C, "ready_from": C,
+        "exercises": C,  # the coach gets the adherence % only (monitoring.exercises)
     },
     "protocols.PhaseTransition": {
         "id": S, "plan": S, "kind": S, "from_phase": S, "to_phase": S, "effective_on": S,
@@ -170,6 +177,10 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
         "id": R, "case": R, "phase": R, "text": R, "due_on": R, "set_by": R, "created_at": R,
         "updated_at": R,
         "done_at": R,
+    },
+    "monitoring.ExerciseCompletion": {  # which exercises: as clinical as the prescription
+        "id": C, "case": C, "exercise": C, "done_on": C, "recorded_by": C, "created_at": C,
+        "updated_at": C,
     },
     "monitoring.EducationCard": {
         "id": L, "phase": L, "key": L, "title": L, "body": L, "sources": L, "order": L,

@@ -13,6 +13,7 @@ from monitoring.models.care import (
     PushSubscription,
     Review,
 )
+from monitoring.models.exercises import ExerciseCompletion
 from monitoring.models.fields import DocumentField, JSONTextField
 from monitoring.models.files import ActivityFile
 from monitoring.models.flags import CaseEvaluation, Flag, Notification
@@ -44,6 +45,7 @@ __all__ = [
     "ValueConflict",
     "DocumentField",
     "EducationCard",
+    "ExerciseCompletion",
     "Flag",
     "GaitCheck",
     "Goal",

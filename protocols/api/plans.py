@@ -89,6 +89,7 @@ class PhaseClinicalSerializer(PhaseSummarySerializer):
             "citations",
             "notes",
             "signed_off_on",
+            "exercises",
         ]
         extra_kwargs = PhaseTemplateSerializer.Meta.extra_kwargs
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from protocols.builder import plan_views, template_views
+from protocols.builder import exercise_views, plan_views, template_views
 
 app_name = "plans"
 urlpatterns = [
@@ -11,6 +11,11 @@ urlpatterns = [
         "cases/<int:case_id>/plan/projection/",
         plan_views.builder_projection,
         name="builder_projection",
+    ),
+    path(
+        "cases/<int:case_id>/plan/exercises/",
+        exercise_views.plan_exercises,
+        name="exercises",
     ),
     path("plans/criterion-row/", plan_views.criterion_row, name="criterion_row"),
     path("templates/", template_views.template_list, name="templates"),

@@ -10,6 +10,13 @@ is a ``PhaseTransition`` with who, when, why and the evaluation that was shown.
 """
 
 from protocols.services.corrections import UNDOABLE, plan_start_correct, transition_undo
+from protocols.services.exercises import (
+    EXERCISE_KEYS,
+    MAX_EXERCISES,
+    exercises_clean,
+    install_shipped_exercises,
+    phase_exercises_update,
+)
 from protocols.services.plans import phase_sign_off, plan_create, plan_phases_update, plan_start
 from protocols.services.return_to_play import (
     current_return_decision,
@@ -34,6 +41,8 @@ from protocols.services.validation import (
 )
 
 __all__ = [
+    "EXERCISE_KEYS",
+    "MAX_EXERCISES",
     "JUDGED_FROM_MAX_DAYS",
     "PHASE_FIELDS",
     "PRESCRIPTION_KEYS",
@@ -42,7 +51,10 @@ __all__ = [
     "latest_return_decision",
     "require_return_decision",
     "return_decision_record",
+    "exercises_clean",
+    "install_shipped_exercises",
     "install_shipped_templates",
+    "phase_exercises_update",
     "phase_clean",
     "phase_sign_off",
     "phases_clean",

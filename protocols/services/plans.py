@@ -17,6 +17,7 @@ from athletes.audit import audited
 from athletes.models import Case, User
 from athletes.sites import HIGH
 from protocols import site_rules
+from protocols.library import TEMPLATES
 from protocols.models import (
     PhaseTransition,
     Plan,
@@ -24,6 +25,7 @@ from protocols.models import (
     PlanPhase,
     ProtocolTemplate,
 )
+from protocols.services.exercises import default_exercises
 from protocols.services.transitions import transition_announce
 from protocols.services.validation import (
     PHASE_FIELDS,
@@ -33,6 +35,8 @@ from protocols.services.validation import (
     require,
 )
 from rehab.errors import ApplicationError
+
+SHIPPED_SLUGS = frozenset(t["slug"] for t in TEMPLATES)
 
 # --- plans ------------------------------------------------------------------------------------
 
@@ -72,6 +76,9 @@ def plan_create(*, case: Case, template: ProtocolTemplate, created_by: User) -> 
         bone_health_risk=bool(case.bone_health_flags),
         conservative_template=template.conservative,
     )
+    if template.shipped or template.slug in SHIPPED_SLUGS:  # default exercises, to review
+        for phase in phases:
+            phase["exercises"] = phase.get("exercises") or default_exercises(phase)
     bulk_create_with_history(  # each phase's first version, for later diffs
         [PlanPhase(plan=plan, **fields) for fields in phases],
         PlanPhase,
@@ -95,7 +102,7 @@ def _phase_diff(before: Sequence[Mapping], after: Sequence[Mapping]) -> list[dic
             changes.append({"change": "added", "phase": p["name"], "order": p["order"]})
             continue
         for field in PHASE_FIELDS:
-            if field == "order":
+            if field == "order" or field not in p:
                 continue
             if old.get(field) != p.get(field):
                 changes.append(

@@ -15,6 +15,7 @@ from protocols.models import (
     PlanPhase,
     WeightBearing,
 )
+from protocols.services.exercises import exercises_clean, exercises_known
 from rehab.errors import ApplicationError
 
 PHASE_FIELDS = PlanPhase.COPIED_FIELDS
@@ -24,8 +25,11 @@ PRESCRIPTION_KEYS = ("activity", "minutes", "sessions_per_week", "intensity", "n
 # --- validation -------------------------------------------------------------------------------
 
 
-def phase_clean(data: Mapping[str, Any], *, order: int) -> tuple[dict, dict[str, str]]:
-    """Validate one phase's fields; return (cleaned, errors by field)."""
+def phase_clean(
+    data: Mapping[str, Any], *, order: int, known_exercises: Mapping[str, Any] | None = None
+) -> tuple[dict, dict[str, str]]:
+    """Validate one phase's fields; return (cleaned, errors by field). ``known_exercises``: the
+    library's exercises by key, when the caller loaded them for several phases at once."""
     errors: dict[str, str] = {}
     cleaned: dict[str, Any] = {"order": order}
     name = str(data.get("name") or "").strip()
@@ -51,6 +55,12 @@ def phase_clean(data: Mapping[str, Any], *, order: int) -> tuple[dict, dict[str,
     cleaned["prescriptions"] = prescriptions
     errors.update({f"prescriptions.{k}": v for k, v in rx_errors.items()})
     _criteria_clean(data, cleaned, errors)
+    if "exercises" in data:  # absent: a write that does not touch them keeps them
+        exercises, ex_errors = exercises_clean(
+            data["exercises"] or [], impact=impact, known=known_exercises
+        )
+        cleaned["exercises"] = exercises
+        errors.update({f"exercises.{k}".rstrip("."): v for k, v in ex_errors.items()})
     return cleaned, errors
 
 
@@ -125,8 +135,9 @@ def phases_clean(phases: Sequence[Mapping[str, Any]]) -> list[dict]:
             "A plan needs at least one phase.", {"phases": "Add at least one phase."}
         )
     cleaned, errors = [], {}
+    known = exercises_known(phases)  # one query for every phase's exercises
     for index, data in enumerate(phases):
-        phase, phase_errors = phase_clean(data, order=index + 1)
+        phase, phase_errors = phase_clean(data, order=index + 1, known_exercises=known)
         cleaned.append(phase)
         errors.update({f"phases.{index}.{k}": v for k, v in phase_errors.items()})
     if errors:

@@ -94,12 +94,14 @@ def _rows(case, user, *, tag: str, note: str) -> dict:
 
 def _care_rows(case, plan, user, *, note: str) -> dict:
     """A note for the clinical roles only, a review, a goal and a finished template trial."""
-    from monitoring.models import ReadinessQuestionnaire
+    from monitoring.models import ExerciseCompletion, ReadinessQuestionnaire
     from monitoring.models.care import CaseNote, Goal, Review
-    from protocols.models import ReturnDecision
+    from protocols.models import Exercise, ReturnDecision
     from protocols.whatif_models import TemplateTrial
 
     starrt = {f: note for f in ("symptoms", "tenderness", "function_tests", "planned_load")}
+    exercise = Exercise.objects.get(key="plank")
+
     return {
         "return_decision": ReturnDecision.objects.create(
             case=case,
@@ -119,6 +121,10 @@ def _care_rows(case, plan, user, *, note: str) -> dict:
         "note": CaseNote.objects.create(case=case, author=user, audience="clinical", body=note),
         "review": Review.objects.create(case=case, kind="call", due_on=TODAY, scheduled_by=user),
         "goal": Goal.objects.create(case=case, phase=plan.current_phase, text="Walk 30 minutes"),
+        "exercise": exercise,
+        "exercise-completion": ExerciseCompletion.objects.create(
+            case=case, exercise=exercise, done_on=TODAY
+        ),
         "trial": TemplateTrial.objects.create(
             template=plan.template, requested_by=user, status="done", risk=plan.template.risk
         ),

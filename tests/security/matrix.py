@@ -94,6 +94,8 @@ def url_for(route: Route, world: dict, which: str) -> str:
         "workup-task": rows["workup-task"],
         "return-decision": rows["return_decision"],
         "readiness-questionnaire": rows["readiness"],
+        "exercise": rows["exercise"],
+        "exercise-completion": rows["exercise-completion"],
     }
     values = {
         "case_id": case.pk,

@@ -327,6 +327,9 @@ MATRIX: dict[str, Expect] = {
     "plans:builder_projection": expect(
         "POST", anonymous=LOGIN, everyone=404, foreign=404, **CLINICAL, **CASE_ACTION_REFUSED
     ),
+    "plans:exercises": expect(
+        anonymous=LOGIN, everyone=404, foreign=404, **CLINICAL, **CASE_ACTION_REFUSED
+    ),
     "plans:criterion_row": expect("POST", anonymous=LOGIN, everyone=403, clinician=400, physio=400),
     "plans:templates": expect(anonymous=LOGIN, everyone=403, library=True, **CARE_TEAM),
     "plans:template_new": expect(anonymous=LOGIN, everyone=403, **CLINICAL),
@@ -479,6 +482,8 @@ MATRIX: dict[str, Expect] = {
     "athlete:next": expect(anonymous=LOGIN, everyone=404, athlete=200),
     "athlete:progress": expect(anonymous=LOGIN, everyone=404, athlete=200),
     "athlete:reminder": expect("POST", anonymous=LOGIN, everyone=404, athlete=400),
+    # an empty tick names no exercise: refused, back to Today (tests/exercises/test_ticks.py)
+    "athlete:exercise_tick": expect("POST", anonymous=LOGIN, everyone=404, athlete=302),
     "athlete:sharing": expect(anonymous=LOGIN, everyone=404, athlete=200),  # consent per role
     "athlete:shoes": expect(anonymous=LOGIN, everyone=404, athlete=200),
     "athlete:files": expect(anonymous=LOGIN, everyone=404, athlete=200),
@@ -603,6 +608,14 @@ MATRIX: dict[str, Expect] = {
     "api:energy-availability-detail": api_read(coach=404, psychologist=404, integration=404),
     "api:workup-task-list": api_read(),
     "api:workup-task-detail": api_read(coach=404, psychologist=404, integration=404),
+    # the exercise library is not case data: every account reads it
+    "api:exercise-list": expect(anonymous=UNAUTHENTICATED, everyone=200, library=True),
+    "api:exercise-detail": expect(
+        anonymous=UNAUTHENTICATED, everyone=200, library=True, foreign=None
+    ),
+    # ticks: the clinical roles and the athlete read them, the athlete and the integration write
+    "api:exercise-completion-list": api_read(),
+    "api:exercise-completion-detail": api_read(coach=404, nutritionist=404, psychologist=404),
     "api:goal-tick": api_action(
         everyone=404, psychologist=403, clinician=200, physio=200, athlete=200
     ),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from monitoring.surfaces.athlete import files, sharing, shoes, thread, views
+from monitoring.surfaces.athlete import exercises, files, sharing, shoes, thread, views
 
 app_name = "athlete"
 urlpatterns = [
@@ -23,4 +23,5 @@ urlpatterns = [
     path("files/", files.files, name="files"),
     path("messages/", thread.thread, name="messages"),
     path("shoes/<int:shoe_id>/", shoes.shoe_state, name="shoe"),
+    path("exercises/tick/", exercises.tick, name="exercise_tick"),
 ]

@@ -332,6 +332,7 @@ SHELL = (
     "css/athlete.css",
     "js/athlete.js",
     "js/athlete-log.js",
+    "js/athlete-exercises.js",
     "django_htmx/htmx-2.min.js",
     "athlete/icon.svg",
     "athlete/icon-192.png",

@@ -10,8 +10,11 @@ from typing import Any
 
 from django.utils import timezone
 
+from athletes import permissions
 from athletes.models import Case, User
 from monitoring import charts, metrics
+from monitoring.exercises.adherence import Adherence
+from monitoring.exercises.selectors import adherence_for as exercise_adherence
 from monitoring.models import Flag
 from monitoring.surfaces.coach.facts import SPARK_WEEKS, CaseFacts, case_facts
 from monitoring.surfaces.coach.queries import (
@@ -69,6 +72,7 @@ class CoachCaseView:
     week: list[WeekItem] = field(default_factory=list)
     other_sessions: int = 0
     chart: str = ""
+    exercise_adherence: tuple[Adherence, Adherence] | None = None  # this week, the phase
 
 
 def restrictions_of(facts: CaseFacts) -> Restrictions | None:
@@ -117,6 +121,10 @@ def athlete_view(user: User, case_id: Any, *, today: dt.date) -> CoachCaseView:
         flags=coach_flags(case),
     )
     view = CoachCaseView(facts=facts, restrictions=restrictions_of(facts))
+    if plan is not None and permissions.can_view_exercise_adherence(user, case):
+        # the percentage only: no exercise names (monitoring.exercises); one query, none
+        # when the phase prescribes no exercises
+        view.exercise_adherence = exercise_adherence(case, plan.current_phase, today)
     phases = list(plan.phases.all()) if plan is not None else []
     if facts.projection is not None and plan is not None:
         words = {p.order: phase_words(p) for p in phases}

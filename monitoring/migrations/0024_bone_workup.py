@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('athletes', '0016_bone_workup'),
-        ('monitoring', '0022_readiness_questionnaire'),
+        ('monitoring', '0023_exercise_completions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

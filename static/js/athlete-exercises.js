@@ -1,0 +1,153 @@
+/* Today's exercise ticks: a tap shows at once, is kept on this phone (localStorage, per user)
+   and sent in the background; without signal it waits and is sent when the connection returns.
+   The server keeps one completion per exercise and day and a tick says "done" or "not done",
+   so sending one twice changes nothing. */
+(function () {
+  "use strict";
+
+  var list = document.querySelector("[data-exercises]");
+  if (!list) return;
+  var user = (document.querySelector("script[data-user]") || { dataset: {} }).dataset.user || "anonymous";
+  var KEY = "rehab.ticks." + user;
+  var note = document.querySelector("[data-tick-note]");
+  var sending = false;
+
+  function read() {
+    try {
+      return JSON.parse(window.localStorage.getItem(KEY) || "{}") || {};
+    } catch (e) {
+      return {};
+    }
+  }
+
+  function write(box) {
+    if (Object.keys(box).length) window.localStorage.setItem(KEY, JSON.stringify(box));
+    else window.localStorage.removeItem(KEY);
+    refreshNote();
+  }
+
+  function refreshNote() {
+    if (!note) return;
+    var n = Object.keys(read()).length;
+    note.hidden = !n;
+    note.textContent = n
+      ? (n === 1 ? "1 tick is" : n + " ticks are") + " saved on this phone and will be sent when you are back online."
+      : "";
+  }
+
+  function show(form, done) {
+    var item = form.closest(".exercise");
+    var button = form.querySelector("button");
+    item.classList.toggle("is-done", done);
+    button.setAttribute("aria-pressed", done ? "true" : "false");
+    form.querySelector("[data-tick-label]").textContent = done ? "Done today" : "Mark as done";
+    form.querySelector("input[name=done]").value = done ? "0" : "1";
+  }
+
+  function csrfToken(form) {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    if (match) return decodeURIComponent(match[1]);
+    return form ? form.querySelector("input[name=csrfmiddlewaretoken]").value : "";
+  }
+
+  function post(item) {
+    var token = csrfToken(document.querySelector("[data-tick-form]"));
+    var body = new URLSearchParams();
+    body.append("exercise", item.exercise);
+    body.append("day", item.day);
+    body.append("done", item.done ? "1" : "0");
+    body.append("csrfmiddlewaretoken", token);
+    return fetch(item.url, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": token, Accept: "application/json" }
+    }).then(
+      function (response) {
+        if (response.ok) {
+          return response.json().then(function (data) {
+            return { state: "sent", data: data };
+          });
+        }
+        if (response.status === 400 || response.status === 404 || response.status === 403) {
+          return { state: "rejected" };
+        }
+        return { state: "retry" };
+      },
+      function () {
+        return { state: "offline" };
+      }
+    );
+  }
+
+  /* Send every waiting tick, oldest first; stop at the first sign of no connection. */
+  function flush() {
+    if (sending || navigator.onLine === false) return Promise.resolve();
+    var keys = Object.keys(read()).sort(function (a, b) {
+      return read()[a].at < read()[b].at ? -1 : 1;
+    });
+    if (!keys.length) return Promise.resolve();
+    sending = true;
+    function next(i) {
+      if (i >= keys.length) return Promise.resolve();
+      var item = read()[keys[i]];
+      if (!item) return next(i + 1);
+      return post(item).then(function (result) {
+        if (result.state === "retry" || result.state === "offline") return null;
+        var box = read();
+        if (box[keys[i]] && box[keys[i]].at === item.at) delete box[keys[i]];
+        write(box);
+        if (result.state === "sent" && result.data) update(result.data);
+        return next(i + 1);
+      });
+    }
+    return next(0).then(function () {
+      sending = false;
+      refreshNote();
+    });
+  }
+
+  function update(data) {
+    var row = list.querySelector('[data-exercise="' + data.exercise + '"]');
+    if (row && data.week_line) row.querySelector("[data-week-line]").textContent = data.week_line;
+    var total = document.querySelector("[data-week-total]");
+    if (total) total.textContent = data.week_done + " of " + data.week_prescribed;
+  }
+
+  list.addEventListener("submit", function (event) {
+    var form = event.target.closest("[data-tick-form]");
+    if (!form) return;
+    event.preventDefault();
+    var done = form.querySelector("input[name=done]").value === "1";
+    var item = {
+      url: form.action,
+      exercise: form.querySelector("input[name=exercise]").value,
+      day: form.querySelector("input[name=day]").value,
+      done: done,
+      at: new Date().toISOString()
+    };
+    show(form, done);
+    var box = read();
+    box[item.day + "|" + item.exercise] = item; // a later tap of the same one replaces it
+    write(box);
+    flush();
+  });
+
+  /* A page kept offline may be older than the ticks waiting on this phone: show those. */
+  var day = list.dataset.day;
+  var box = read();
+  Object.keys(box).forEach(function (key) {
+    var item = box[key];
+    if (item.day !== day) return;
+    var form = list.querySelector('[data-exercise="' + item.exercise + '"] [data-tick-form]');
+    if (form) show(form, item.done);
+  });
+
+  window.addEventListener("online", flush);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") flush();
+  });
+  window.setInterval(flush, 30000);
+  refreshNote();
+  flush();
+})();

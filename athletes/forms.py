@@ -146,6 +146,37 @@ class NewCaseForm(RunningBaselineFields):
     guardian_phone = forms.CharField(label="Guardian's phone", max_length=40, required=False)
     guardian_email = forms.EmailField(label="Guardian's e-mail", required=False)
 
+    # The facts the bone-health work-up triggers read (blank: "not recorded — ask").
+    height_cm = forms.DecimalField(
+        label="Height (cm)",
+        required=False,
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(50), MaxValueValidator(250)],
+        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+    )
+    weight_kg = forms.DecimalField(
+        label="Weight (kg)",
+        required=False,
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(20), MaxValueValidator(250)],
+        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+    )
+    periods_last_12_months = forms.IntegerField(
+        label="Periods in the last 12 months",
+        required=False,
+        min_value=0,
+        max_value=20,
+        help_text="Fewer than 9 is oligomenorrhoea (Triad CRA). Blank when not asked.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    eating_history = forms.ChoiceField(
+        label="Eating-disorder history",
+        required=False,
+        choices=[("", "Not recorded"), *Case._meta.get_field("eating_history").choices],
+    )
+
     ATHLETE_FIELDS = (
         "first_name",
         "last_name",
@@ -169,6 +200,10 @@ class NewCaseForm(RunningBaselineFields):
         "menstrual_status",
         "prior_bsi_count",
         "vitamin_d_nmol_l",
+        "height_cm",
+        "weight_kg",
+        "periods_last_12_months",
+        "eating_history",
     )
 
     def __init__(self, *args, athletes=None, teams=None, today: dt.date | None = None, **kwargs):

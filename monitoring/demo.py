@@ -161,11 +161,13 @@ def seed(*, today: dt.date | None = None, stdout=None) -> dict[str, User]:
             services.cases_evaluate(case_ids=case_ids, today=today)
             from monitoring.care.bone_demo import seed_bone_health
             from monitoring.care.demo import seed_care
+            from monitoring.care.demo_bone import seed_bone_health as seed_workup
             from monitoring.exercises.demo import seed_exercise_ticks
 
             seed_care(case_ids, users, today)  # notes, reviews and goals
             seed_batteries(case_ids, users, today)  # test batteries, symmetry improving
             seed_bone_health(case_ids, users, today)  # a man's REDs screen, a guardian, a cycle
+            seed_workup(case_ids, users, today)  # the bone-health work-up
             from monitoring.running.demo import seed_running
 
             seed_running(case_ids, users, today)  # the road back: baseline, cadence, gait

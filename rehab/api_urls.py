@@ -30,6 +30,11 @@ from monitoring.api.readiness import ReadinessViewSet
 from monitoring.api.return_decisions import ReturnDecisionViewSet
 from monitoring.api.sessions import ActivitySessionViewSet
 from monitoring.api.webhooks import WebhookEndpointViewSet
+from monitoring.api.workup import (
+    BoneResultViewSet,
+    EnergyAvailabilityViewSet,
+    WorkupTaskViewSet,
+)
 from protocols.api.exercises import ExerciseViewSet
 from protocols.api.templates import ProtocolTemplateViewSet
 from rehab.api import TokenView, router
@@ -53,6 +58,9 @@ router.register("invitations", InvitationViewSet, basename="invitation")
 router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 router.register("bone-health", BoneHealthViewSet, basename="bone-health")
 router.register("cycle-entries", CycleEntryViewSet, basename="cycle-entry")
+router.register("bone-results", BoneResultViewSet, basename="bone-result")
+router.register("energy-availability", EnergyAvailabilityViewSet, basename="energy-availability")
+router.register("workup-tasks", WorkupTaskViewSet, basename="workup-task")
 router.register("return-decisions", ReturnDecisionViewSet, basename="return-decision")
 router.register("readiness-questionnaires", ReadinessViewSet, basename="readiness-questionnaire")
 router.register("exercises", ExerciseViewSet, basename="exercise")

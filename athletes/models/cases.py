@@ -206,6 +206,40 @@ class Case(MovesUpdatedAt, models.Model):
     bone_health_decision_reason = models.TextField(
         blank=True, verbose_name="Bone-health clearance decision: why"
     )
+    # Facts for the bone-health work-up triggers (clinical.md §10; monitoring.care.bone_rules):
+    # None / blank is "not recorded", never "no trigger".
+    height_cm = models.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        verbose_name="Height (cm)",
+        validators=[MinValueValidator(50), MaxValueValidator(250)],
+    )
+    weight_kg = models.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        verbose_name="Weight (kg)",
+        validators=[MinValueValidator(20), MaxValueValidator(250)],
+    )
+    eating_history = models.CharField(
+        max_length=12,
+        blank=True,
+        choices=[
+            ("none", "None known"),
+            ("disordered", "Disordered eating (past or present)"),
+            ("disorder", "Diagnosed eating disorder (past or present)"),
+        ],
+        verbose_name="Eating-disorder history",
+    )
+    periods_last_12_months = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        verbose_name="Periods in the last 12 months",
+        validators=[MaxValueValidator(20)],
+    )
     # The athlete's running before the injury (clinical.md §6: speed and hills from 50–60% of
     # it, normal training from 75–80%) and their step rate (a cadence goal raises it 5–10%,
     # Warden et al. 2021). Entered at intake or computed from the sessions recorded before the

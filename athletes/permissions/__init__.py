@@ -147,8 +147,20 @@ from athletes.permissions.webhooks import (
     owns_webhooks_itself,
     webhook_may_receive,
 )
+from athletes.permissions.workup import (
+    BONE_RECORDERS,
+    TASK_ROLES,
+    can_close_workup_task,
+    can_record_bone_health,
+    can_view_workup,
+)
 
 __all__ = [
+    "BONE_RECORDERS",
+    "TASK_ROLES",
+    "can_close_workup_task",
+    "can_record_bone_health",
+    "can_view_workup",
     "CYCLE_READERS",
     "GUARDIAN_READERS",
     "can_log_cycle",

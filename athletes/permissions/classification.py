@@ -86,6 +86,7 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
         "ortho_decision_by": C, "ortho_decision_on": C, "fracture_line_percent": C, "effusion": C,
         "bone_health_hold_since": C, "bone_health_decision": C, "bone_health_decision_on": C,
         "bone_health_decision_by": C, "bone_health_decision_reason": C,
+        "height_cm": C, "weight_kg": C, "eating_history": C, "periods_last_12_months": C,
         "pre_injury_km_week": C, "pre_injury_runs_week": C, "pre_injury_minutes_week": C,
         "pre_injury_source": C, "pre_injury_basis": C, "baseline_step_rate": C,
         "baseline_step_rate_source": C, "cadence_goal_low_percent": C,
@@ -294,6 +295,22 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
         "id": R, "endpoint": R, "msg_id": R, "event": R, "body": R, "status": R, "attempts": R,
         "status_code": R, "response_ms": R, "error": R, "attempt_log": R, "created_at": R,
         "next_attempt_at": R, "delivered_at": R,
+    },
+    # The bone-health work-up: by can_view_workup (clinical roles, the nutritionist, the
+    # athlete on their own case); never a coach's or an integration account's.
+    "monitoring.WorkupTask": {
+        "id": R, "case": R, "kind": R, "assignee_role": R, "due_on": R, "status": R,
+        "reasons": R, "not_needed_reason": R, "closed_on": R, "closed_by": R, "created_at": R,
+        "updated_at": R,
+    },
+    "monitoring.BoneHealthResult": {
+        "id": R, "case": R, "kind": R, "value": R, "unit": R, "entered_value": R,
+        "entered_unit": R, "measured_on": R, "note": R, "recorded_by": R, "created_at": R,
+        "updated_at": R,
+    },
+    "monitoring.EnergyAvailability": {
+        "id": R, "case": R, "date": R, "intake_kcal": R, "exercise_kcal": R, "ffm_kg": R,
+        "ea": R, "note": R, "recorded_by": R, "created_at": R, "updated_at": R,
     },
     "athletes.AccessRecord": {  # the athlete (own) and the case's lead clinician
         "id": A, "case": A, "athlete": A, "user": A, "who": A, "role": A, "at": A, "what": A,

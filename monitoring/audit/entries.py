@@ -126,6 +126,16 @@ CASE_FIELDS: dict[str, tuple[str, Callable[[Any], str]]] = {
         "Hip joint effusion",
         lambda v: "not recorded" if v is None else "yes" if v else "no",
     ),
+    "height_cm": ("Height (cm)", lambda v: "not recorded" if v is None else str(v)),
+    "weight_kg": ("Weight (kg)", lambda v: "not recorded" if v is None else str(v)),
+    "eating_history": (
+        "Eating-disorder history",
+        lambda v: dict(Case._meta.get_field("eating_history").choices).get(v, "not recorded"),
+    ),
+    "periods_last_12_months": (
+        "Periods in the last 12 months",
+        lambda v: "not recorded" if v is None else str(v),
+    ),
 }
 
 

@@ -5,6 +5,7 @@ evaluation raises and keeps; ``care`` the care team's notes, reviews, goals and 
 """
 
 from monitoring.models.batteries import BatteryResult, TestBattery
+from monitoring.models.bone import BoneHealthResult, EnergyAvailability, WorkupTask
 from monitoring.models.care import (
     CaseNote,
     EducationCard,
@@ -32,6 +33,9 @@ from monitoring.models.records import (
 from monitoring.models.webhooks import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
+    "BoneHealthResult",
+    "EnergyAvailability",
+    "WorkupTask",
     "ActivityFile",
     "ActivitySession",
     "Assessment",

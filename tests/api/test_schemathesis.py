@@ -34,11 +34,14 @@ from monitoring.models import (
     ActivitySession,
     Assessment,
     BatteryResult,
+    BoneHealthResult,
     DailyLog,
     DeviceMetric,
+    EnergyAvailability,
     Flag,
     TestBattery,
     WebhookEndpoint,
+    WorkupTask,
 )
 from monitoring.models.care import CaseNote, Goal, Review
 from tests.conftest import ARTIFACTS
@@ -174,6 +177,14 @@ def seeded(plan, case, clinician, athlete_user):
     webhook = WebhookEndpoint.objects.create(
         clinic=clinic, url="https://hooks.example.org/", events=["flag.opened"], secret="whsec_A"
     )
+    result = BoneHealthResult.objects.create(
+        case=case, kind="ferritin", value=30, unit="µg/L", entered_value=30, entered_unit="µg/L",
+        measured_on=day, recorded_by=clinician,
+    )  # fmt: skip
+    energy = EnergyAvailability.objects.create(
+        case=case, date=day, intake_kcal=2400, exercise_kcal=600, ffm_kg=45, ea=40
+    )
+    task = WorkupTask.objects.create(case=case, kind="dxa", assignee_role="physician", due_on=day)
     token, _ = Token.objects.get_or_create(user=clinician)
     return {
         "token": token.key,
@@ -195,6 +206,9 @@ def seeded(plan, case, clinician, athlete_user):
             "goals": goal.pk,
             "invitations": invitation.pk,
             "webhooks": webhook.pk,
+            "bone-results": result.pk,
+            "energy-availability": energy.pk,
+            "workup-tasks": task.pk,
         },
     }
 

@@ -67,8 +67,9 @@ def test_the_clinicians_timeline_is_constant(
     # flag), 6 transitions, 7 assessments, 8 reviews, 9 the active plan and its phase, 10 the
     # plan's last phase, 11 goals, 12 the care team, 13 the sleep chart's logs, 14 nav count,
     # 15 the access log's one insert, 16 the athlete's cycle-log consent (the Triad's menses
-    # item pre-filled from a consented log).
-    with django_assert_num_queries(16):
+    # item pre-filled from a consented log), 17-18 the bone-health work-up's latest BMD scans
+    # and 25(OH)D, the Triad review's starting answers (monitoring.care.workup.review_initial).
+    with django_assert_num_queries(18):
         response = client.get(reverse("care:timeline", kwargs={"case_id": case.pk}))
     assert response.content.decode().count('class="tl tl-note') == 3 * n
 

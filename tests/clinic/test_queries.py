@@ -183,8 +183,9 @@ def test_the_case_page_is_constant_in_logs_flags_assessments_and_transitions(
     # 28 the athlete's runs since the baseline's first week, 29 gait checks; 30 the
     # return-to-play decisions (StARRT), 31-32 psychological readiness (the TSK-11 and I-PRRS
     # totals with their questionnaires, the incomplete questionnaires); 33-34 the walk-run phase's
-    # run-walk programme: the phase's sessions and logs.
-    with django_assert_num_queries(34):
+    # run-walk programme: the phase's sessions and logs; 35-37 the bone-health work-up (tasks,
+    # results, energy-availability records).
+    with django_assert_num_queries(37):
         response = client.get(reverse("clinic:case", kwargs={"case_id": case.pk}))
     html = response.content.decode()
     assert html.count("Hold 0") == 1 and f"Hold {days - 10}" in html
@@ -206,20 +207,21 @@ def test_the_case_page_of_a_nutritionist_reads_less(
     )
     client.force_login(rosa)
     # session, user, case, care team, plans, phases, her own assessments, nav count; the care
-    # panel: next review, latest notes; the access log's one insert.
-    with django_assert_num_queries(11):
+    # panel: next review, latest notes; the access log's one insert; the bone-health work-up
+    # she records (tasks, results, energy-availability records).
+    with django_assert_num_queries(14):
         response = client.get(reverse("clinic:case", kwargs={"case_id": case.pk}))
     assert "Triad cumulative risk score" in response.content.decode()
 
 
 @pytest.mark.parametrize("n", [2, 12])
-def test_the_worklist_is_seven_queries(client, dana, template, n, django_assert_num_queries):
+def test_the_worklist_is_eight_queries(client, dana, template, n, django_assert_num_queries):
     make_cases(dana, template, n)
     client.force_login(dana)
     # session, user, open flags (with case, athlete, phase, acknowledger), flags resolved this
     # week (with who), unanswered messages from athletes (with case, athlete), nav count,
-    # overdue reviews.
-    with django_assert_num_queries(7):
+    # overdue reviews, the bone-health work-up tasks for the person's role.
+    with django_assert_num_queries(8):
         response = client.get(reverse("clinic:inbox"))
     unresolved = Flag.objects.filter(status__in=Flag.UNRESOLVED).count()
     assert response.content.decode().count('class="inbox-row') == unresolved >= 2 * n

@@ -140,6 +140,30 @@ def _care_rows(case, plan, user, *, note: str) -> dict:
     }
 
 
+def _bone_rows(case, user, *, note: str) -> dict:
+    """A result, an energy-availability record and a physician's work-up task (clinical)."""
+    from monitoring.models import BoneHealthResult, EnergyAvailability, WorkupTask
+
+    return {
+        "bone-result": BoneHealthResult.objects.create(
+            case=case, kind="ferritin", value=18, unit="µg/L", entered_value=18,
+            entered_unit="µg/L", measured_on=TODAY, note=note, recorded_by=user,
+        ),
+        "energy-availability": EnergyAvailability.objects.create(
+            case=case, date=TODAY, intake_kcal=2100, exercise_kcal=950, ffm_kg=46, ea=25,
+            note=note, recorded_by=user,
+        ),
+        "workup-task": WorkupTask.objects.create(
+            case=case, kind="dxa", assignee_role="physician", due_on=TODAY, reasons=note
+        ),
+    }  # fmt: skip
+
+
+BONE_OWN = "BONEWORKUP-OWN"
+"""The case's work-up text (results, EA, tasks): for its clinical roles, its nutritionist and
+its athlete; never a coach, a psychologist or an integration account."""
+
+
 def _clinics(clinician, foreign_case, ffion):
     """Two clinics: the own case's people (its lead clinician administers it) and the foreign
     case's, each with an invitation waiting."""
@@ -196,6 +220,7 @@ def world(clinical_case, case, clinician, physio, coach, athlete_user, nutrition
     own["template"] = clinical_case.template
     own["member"] = case.care_team.get(role="coach")
     own.update(_care_rows(case, clinical_case, clinician, note="ZEBRA-LOG-NOTE"))
+    own.update(_bone_rows(case, clinician, note=BONE_OWN))
 
     foreign_case = CaseFactory(athlete=AthleteFactory(first_name="Xanthippe", last_name="Vance"))
     ffion = UserFactory(username="ffion", kind="clinician")
@@ -217,6 +242,7 @@ def world(clinical_case, case, clinician, physio, coach, athlete_user, nutrition
     foreign["template"] = template
     foreign["member"] = foreign_case.care_team.get()
     foreign.update(_care_rows(foreign_case, foreign_plan, ffion, note="FOREIGN-LOG-NOTE"))
+    foreign.update(_bone_rows(foreign_case, ffion, note="FOREIGN-TEXT bone work-up"))
     assessment = foreign["assessment"]
     assessment.notes = "FOREIGN-ASSESSMENT"
     assessment.save()

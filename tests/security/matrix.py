@@ -19,7 +19,9 @@ from tests.coach.conftest import TODAY
 CREDENTIAL_ROUTES = {"api-token", "api-oauth-token", "api-oauth-revoke"}
 """The API's routes that hand out or revoke credentials: called without any."""
 
-OBJECT_PARAMS = {"case_id", "flag_id", "review_id", "goal_id", "trial_id", "log_id", "pk"}
+OBJECT_PARAMS = {
+    "case_id", "flag_id", "review_id", "goal_id", "trial_id", "log_id", "pk", "task_id"
+}  # fmt: skip
 """URL parameters that name a case or something of one (or a template of the library)."""
 
 
@@ -91,6 +93,9 @@ def url_for(route: Route, world: dict, which: str) -> str:
         "webhook": rows["webhook"],
         "bone-health": case,
         "cycle-entry": SimpleNamespace(pk=2_000_000_000),  # none: as another athlete's
+        "bone-result": rows["bone-result"],
+        "energy-availability": rows["energy-availability"],
+        "workup-task": rows["workup-task"],
         "return-decision": rows["return_decision"],
         "readiness-questionnaire": rows["readiness"],
         "exercise": rows["exercise"],
@@ -102,6 +107,7 @@ def url_for(route: Route, world: dict, which: str) -> str:
         "review_id": rows["review"].pk,
         "goal_id": rows["goal"].pk,
         "phase_id": rows["plan"].current_phase_id,
+        "task_id": rows["workup-task"].pk,
         "trial_id": rows["trial"].pk,
         "log_id": rows["log"].pk,  # a daily log (FHIR's QuestionnaireResponse/log-<id>)
         "rest": "Patient/1",  # a FHIR resource type this server does not serve

@@ -206,6 +206,35 @@ MATRIX: dict[str, Expect] = {
         physio=403,  # the orthopaedic decision is a clinician's
         **CASE_ACTION_REFUSED,
     ),
+    # the bone-health work-up: the nutritionist and the physicians record; the physio reads
+    **{
+        name: expect(
+            "POST",
+            anonymous=LOGIN,
+            everyone=404,
+            foreign=404,
+            clinician=status,
+            nutritionist=status,
+            physio=403,
+            psychologist=403,
+        )
+        for name, status in (
+            ("clinic:bone_result_new", 400),  # an empty form records nothing
+            ("clinic:energy_new", 400),
+            ("clinic:bone_facts", 302),  # every fact blank: "not recorded"
+            ("clinic:workup_sync", 302),
+        )
+    },
+    "clinic:workup_task": expect(
+        "POST",
+        anonymous=LOGIN,
+        everyone=404,
+        foreign=404,
+        clinician=302,  # no status chosen: back to the page with the message
+        nutritionist=403,  # a physician's task
+        physio=403,
+        psychologist=404,  # does not read the work-up
+    ),
     # The road back (issue 28): the clinical team records the baseline (an empty form clears
     # it), the cadence goal (likewise) and gait checks (an empty form is invalid).
     "clinic:running_baseline": expect(
@@ -637,6 +666,12 @@ MATRIX: dict[str, Expect] = {
     "api:webhook-deliveries": api_read(everyone=404, integration=200),
     "api:webhook-test": api_action(**{**dict.fromkeys(PEOPLE, 404), "integration": 202}),
     "api:webhook-rotate-secret": api_action(**{**dict.fromkeys(PEOPLE, 404), "integration": 200}),
+    "api:bone-result-list": api_read(),  # the others' lists are empty
+    "api:bone-result-detail": api_read(coach=404, psychologist=404, integration=404),
+    "api:energy-availability-list": api_read(),
+    "api:energy-availability-detail": api_read(coach=404, psychologist=404, integration=404),
+    "api:workup-task-list": api_read(),
+    "api:workup-task-detail": api_read(coach=404, psychologist=404, integration=404),
     # the exercise library is not case data: every account reads it
     "api:exercise-list": expect(anonymous=UNAUTHENTICATED, everyone=200, library=True),
     "api:exercise-detail": expect(

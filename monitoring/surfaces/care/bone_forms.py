@@ -84,13 +84,23 @@ class BoneHealthDecisionForm(forms.Form):
         self.fields["decided_on"].initial = today
 
 
-def triad_form(case: Case, today: dt.date, data=None) -> BoneHealthReviewForm:
+def triad_form(
+    case: Case, today: dt.date, data=None, initial: dict | None = None
+) -> BoneHealthReviewForm:
     """The Triad review form for the case's athlete: their sex and age (under 18: % of expected
-    body weight, calcium 1,300), unbound with the items the record answers pre-filled."""
+    body weight, calcium 1,300), unbound with the items the record answers pre-filled (the
+    case's record and consented cycle log first, then ``initial``: the work-up's results,
+    ``monitoring.care.workup.review_initial``)."""
     athlete = case.athlete
     suggestions = (
         None if data is not None else triad_suggestions(case, cycle_summary(athlete, today))
     )
+    known = {k: v for k, v in (initial or {}).items() if k not in (suggestions or {})}
     return BoneHealthReviewForm(
-        data, today=today, sex=athlete.sex, born=athlete.date_of_birth, suggestions=suggestions
+        data,
+        today=today,
+        sex=athlete.sex,
+        born=athlete.date_of_birth,
+        suggestions=suggestions,
+        initial=known,
     )

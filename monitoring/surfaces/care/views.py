@@ -27,6 +27,7 @@ from athletes.selectors import case_for_user
 from athletes.services.access import What, record_access
 from monitoring.care import selectors as care
 from monitoring.care import services as care_services
+from monitoring.care.workup import review_initial
 from monitoring.ingest.checks import athlete_today
 from monitoring.models.care import EducationCard, Goal, Review
 from monitoring.navigation import clinic_nav_context
@@ -100,7 +101,9 @@ def _forms(request, page: care.Timeline, bound: dict | None = None) -> dict:
     if can["set_goal"] and page.phase is not None:
         forms["goal_form"] = bound.get("goal") or GoalForm(today=today)
     if can["bone_health"]:
-        forms["bone_form"] = bound.get("bone") or triad_form(page.case, today)
+        forms["bone_form"] = bound.get("bone") or triad_form(
+            page.case, today, initial=review_initial(page.case)
+        )
     return forms
 
 

@@ -5,6 +5,7 @@ from django.urls import path
 
 from monitoring.surfaces.clinic.views import (
     batteries,
+    bone_health,
     care_team,
     case_new,
     case_page,
@@ -90,5 +91,14 @@ urlpatterns = [
         "cases/<int:case_id>/flags/<int:flag_id>/resolve/",
         flags.flag_resolve,
         name="flag_resolve",
+    ),
+    path("cases/<int:case_id>/bone/results/", bone_health.bone_result_new, name="bone_result_new"),
+    path("cases/<int:case_id>/bone/energy/", bone_health.energy_new, name="energy_new"),
+    path("cases/<int:case_id>/bone/facts/", bone_health.bone_facts, name="bone_facts"),
+    path("cases/<int:case_id>/bone/tasks/", bone_health.workup_sync, name="workup_sync"),
+    path(
+        "cases/<int:case_id>/bone/tasks/<int:task_id>/",
+        bone_health.workup_task,
+        name="workup_task",
     ),
 ]

@@ -27,6 +27,7 @@ from monitoring.models import (
     ValueConflict,
 )
 from monitoring.models.care import CaseNote
+from monitoring.surfaces.clinic.view_models.bone_health import BonePanel, bone_panel
 from monitoring.surfaces.clinic.view_models.care_team import CareTeamPanel, care_team_panel
 from monitoring.surfaces.clinic.view_models.common import (
     day_in_phase,
@@ -87,6 +88,7 @@ class CasePage:
     periods: list[charts.PhasePeriod] = field(default_factory=list)
     marks: list[charts.FlagMark] = field(default_factory=list)
     charts_added: bool = False
+    bone: BonePanel | None = None  # the bone-health work-up (its readers only)
 
     @property
     def phase_count(self) -> int:
@@ -197,6 +199,7 @@ def case_page(user: User, case: Case, *, today: dt.date, with_charts: bool = Tru
         page.assessments = list(assessments.order_by("-date", "-id")[:ASSESSMENTS_SHOWN])
     if can["clinical"]:
         _add_history(page, transitions, shown)
+    page.bone = bone_panel(user, case, today)  # three queries, for its readers
     if with_charts:
         add_charts(page)
     return page

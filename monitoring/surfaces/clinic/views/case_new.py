@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from athletes import permissions
 from athletes.forms import NewCaseForm
 from athletes.services import athlete_create, case_open
+from monitoring.care.services.workup import workup_sync
 from monitoring.ingest.checks import athlete_today
 from monitoring.surfaces.clinic import view_models as clinic
 from monitoring.surfaces.clinic.views.common import clinic_page, render_page, url_or_none
@@ -68,13 +69,15 @@ def _open_case(request, form: NewCaseForm):
         athlete = form.cleaned_data["existing_athlete"] or athlete_create(
             **form.athlete_data(), clinic=request.user.clinic
         )
-        return case_open(
+        case = case_open(
             athlete=athlete,
             site=form.cleaned_data["site"],
             diagnosed_on=form.cleaned_data["diagnosed_on"],
             created_by=request.user,
             **form.case_data(),
         )
+        workup_sync(case=case, today=athlete_today(athlete))  # the bone-health work-up due
+        return case
 
 
 @clinic_page

@@ -25,6 +25,7 @@ from monitoring.ingest.checks import athlete_today
 from monitoring.ingest.items import COMPUTED_TESTS, assessment_record
 from monitoring.models import Assessment
 from monitoring.surfaces.clinic import view_models as clinic
+from monitoring.surfaces.clinic.bone_forms import bone_health_forms
 from monitoring.surfaces.clinic.forms import (
     AssessmentForm,
     CloseCaseForm,
@@ -105,6 +106,7 @@ def render_case(request, page: clinic.CasePage, *, forms: dict | None = None, st
             today=page.today
         )
     context.update(battery_context(user, case, page.today, forms))
+    context.update(bone_health_forms(user, page, forms))
     context["running"] = running_card(user, case, today=page.today, bound=forms_of(forms))
     context.update(rtp_view.page_context(user, page, forms, today=page.today))
     failed = forms.get("resolve")

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from athletes import permissions
 from athletes.models import Case
+from monitoring.care.workup import open_tasks_for
 from monitoring.ingest.checks import athlete_today
 from monitoring.navigation import red_flag_count
 from monitoring.surfaces.clinic import view_models as clinic
@@ -62,7 +63,12 @@ def inbox(request):
     """The worklist: every open flag of the user's cases, red flags first; reviews overdue and
     due; flags resolved in the last week with who resolved them."""
     work = clinic.worklist(request.user, timezone.now())
-    return render_page(request, "clinic/inbox.html", {"work": work})
+    tasks = open_tasks_for(request.user)  # the bone-health work-up assigned to the user's role
+    return render_page(
+        request,
+        "clinic/inbox.html",
+        {"work": work, "workup_tasks": tasks, "workup_today": timezone.localdate()},
+    )
 
 
 @clinic_page

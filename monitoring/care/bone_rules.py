@@ -1,0 +1,406 @@
+"""Pure rules of the bone-health work-up: which facts trigger a work-up and why, which tasks a
+trigger asks for, the results' units, conversions and reference thresholds, and energy
+availability with its bands. No ORM, no clock: callers pass the facts and today.
+
+Every trigger answers "met", "not met" or "unknown" (a fact not recorded): unknown is never read
+as "no trigger" (clinical.md, "unknown is never met"). Sources are named on each rule; cut-offs
+without a validated source are labelled "clinic protocol" and are editable defaults here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+MET, NOT_MET, UNKNOWN, NOT_APPLICABLE = "met", "not_met", "unknown", "not_applicable"
+STATUS_LABELS = {
+    MET: "Work-up due",
+    NOT_MET: "No trigger",
+    UNKNOWN: "Not recorded — ask",
+    NOT_APPLICABLE: "Not applicable",
+}
+
+SOURCES = {
+    "triad": "De Souza et al., BJSM 2014;48:289 (Female Athlete Triad cumulative risk assessment)",
+    "reds": "Mountjoy et al., BJSM 2023;57:1073 (IOC REDs CAT2)",
+    "ea": "Burke et al., IJSNEM 2018;28:350 (energy availability)",
+    "vitd": "Larson-Meyer, GSSI Sports Science Exchange 2015 (vitamin D)",
+    "sites": "clinical.md §1 and §11 (trabecular sites)",
+    "clinic": "clinic protocol (editable default)",
+}
+
+ADULT_AGE = 18
+LOW_BMI = Decimal("18.5")  # kg/m², Triad CRA (De Souza 2014)
+OLIGO_PERIODS = 9  # fewer than 9 periods in 12 months (Triad CRA bands: > 9 / 6–9 / < 6)
+LOW_EA = Decimal("30")  # kcal/kg FFM/day (Burke 2018)
+OPTIMAL_EA = Decimal("45")
+
+EATING_NONE, EATING_DISORDERED, EATING_DISORDER = "none", "disordered", "disorder"
+EATING_HISTORY_LABELS = {
+    "": "Not recorded",
+    EATING_NONE: "None known",
+    EATING_DISORDERED: "Disordered eating (past or present)",
+    EATING_DISORDER: "Diagnosed eating disorder (past or present)",
+}
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What is recorded about the athlete and the case; None is "not recorded"."""
+
+    sex: str  # "female" | "male" | "other" | "unknown"
+    age: int | None
+    trabecular_site: bool
+    prior_bsi_count: int | None
+    periods_last_12_months: int | None = None
+    menstrual_status: str = ""  # Case.menstrual_status, used when the count is not recorded
+    height_cm: Decimal | None = None
+    weight_kg: Decimal | None = None
+    eating_history: str = ""  # "" (not recorded) | none | disordered | disorder
+    latest_ea: Decimal | None = None  # kcal/kg FFM/day, the latest record
+
+
+@dataclass(frozen=True)
+class Trigger:
+    key: str
+    label: str
+    status: str  # MET | NOT_MET | UNKNOWN | NOT_APPLICABLE
+    reason: str
+    source: str
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+def age_on(born: dt.date | None, today: dt.date) -> int | None:
+    if born is None:
+        return None
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def bmi(height_cm: Decimal | None, weight_kg: Decimal | None) -> Decimal | None:
+    """Body-mass index, kg/m², one decimal; None without both facts."""
+    if not height_cm or not weight_kg:
+        return None
+    metres = Decimal(height_cm) / 100
+    return (Decimal(weight_kg) / (metres * metres)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+# --- the triggers, one rule each ----------------------------------------------------------------
+
+
+def trigger_bsi_count(f: Facts) -> Trigger:
+    label, source = "Two or more bone stress injuries", SOURCES["reds"]
+    if f.prior_bsi_count is None:
+        return Trigger(
+            "bsi_count", label, UNKNOWN, "Prior bone stress injuries not recorded.", source
+        )
+    total = f.prior_bsi_count + 1
+    if total >= 2:
+        return Trigger(
+            "bsi_count", label, MET, f"This injury and {f.prior_bsi_count} before: {total}.", source
+        )
+    return Trigger("bsi_count", label, NOT_MET, "This is the first bone stress injury.", source)
+
+
+def trigger_trabecular(f: Facts) -> Trigger:
+    label = "Trabecular site (femoral neck, sacrum, pelvis)"
+    if f.trabecular_site:
+        return Trigger(
+            "trabecular", label, MET, "The injury is at a trabecular site.", SOURCES["sites"]
+        )
+    return Trigger("trabecular", label, NOT_MET, "Not a trabecular site.", SOURCES["sites"])
+
+
+def trigger_menses(f: Facts) -> Trigger:
+    label, source = "Oligo- or amenorrhoea (fewer than 9 periods in 12 months)", SOURCES["triad"]
+    if f.sex == "male":
+        return Trigger("menses", label, NOT_APPLICABLE, "Not applicable.", source)
+    if f.periods_last_12_months is not None:
+        n = f.periods_last_12_months
+        if n < OLIGO_PERIODS:
+            kind = "amenorrhoea" if n < 6 else "oligomenorrhoea"
+            return Trigger("menses", label, MET, f"{n} periods in 12 months ({kind}).", source)
+        return Trigger("menses", label, NOT_MET, f"{n} periods in 12 months.", source)
+    if f.menstrual_status in {"oligomenorrhea", "amenorrhea"}:
+        return Trigger(
+            "menses", label, MET, f"Menstrual status recorded: {f.menstrual_status}.", source
+        )
+    if f.menstrual_status == "regular" and f.sex == "female":
+        return Trigger("menses", label, NOT_MET, "Menstrual status recorded as regular.", source)
+    return Trigger("menses", label, UNKNOWN, "Periods in the last 12 months not recorded.", source)
+
+
+def trigger_low_bmi(f: Facts) -> Trigger:
+    label, source = "Low BMI (< 18.5 kg/m² in adults)", SOURCES["triad"]
+    if f.age is None:
+        return Trigger("low_bmi", label, UNKNOWN, "Date of birth not recorded.", source)
+    if f.age < ADULT_AGE:
+        return Trigger(
+            "low_bmi",
+            label,
+            UNKNOWN,
+            "Not assessed: under 18, BMI does not apply; % of expected weight is needed "
+            "(De Souza 2014).",
+            source,
+        )
+    value = bmi(f.height_cm, f.weight_kg)
+    if value is None:
+        return Trigger("low_bmi", label, UNKNOWN, "Height or weight not recorded.", source)
+    if value < LOW_BMI:
+        return Trigger("low_bmi", label, MET, f"BMI {value} kg/m².", source)
+    return Trigger("low_bmi", label, NOT_MET, f"BMI {value} kg/m².", source)
+
+
+def trigger_eating(f: Facts) -> Trigger:
+    label, source = "Eating-disorder or disordered-eating history", SOURCES["triad"]
+    if not f.eating_history:
+        return Trigger("eating", label, UNKNOWN, "Eating history not recorded.", source)
+    text = EATING_HISTORY_LABELS.get(f.eating_history, f.eating_history)
+    status = NOT_MET if f.eating_history == EATING_NONE else MET
+    return Trigger("eating", label, status, text + ".", source)
+
+
+def trigger_low_ea(f: Facts) -> Trigger:
+    label, source = "Low energy availability (< 30 kcal/kg FFM/day)", SOURCES["ea"]
+    if f.latest_ea is None:
+        return Trigger("low_ea", label, UNKNOWN, "Energy availability not recorded.", source)
+    band = ea_band(f.latest_ea)
+    status = MET if f.latest_ea < LOW_EA else NOT_MET
+    return Trigger(
+        "low_ea", label, status, f"Latest {f.latest_ea} kcal/kg FFM/day ({band}).", source
+    )
+
+
+RULES = (
+    trigger_bsi_count,
+    trigger_trabecular,
+    trigger_menses,
+    trigger_low_bmi,
+    trigger_eating,
+    trigger_low_ea,
+)
+
+
+def triggers(facts: Facts) -> list[Trigger]:
+    return [rule(facts) for rule in RULES]
+
+
+# --- tasks the triggers ask for ------------------------------------------------------------------
+
+PHYSICIAN, NUTRITIONIST = "physician", "nutritionist"
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    kind: str
+    label: str
+    role: str  # PHYSICIAN | NUTRITIONIST
+    due_days: int  # clinic protocol (editable on the task)
+    closes_with: tuple[str, ...]  # the result kinds (or "ea") whose recording closes it
+
+
+TASKS: dict[str, TaskSpec] = {
+    s.kind: s
+    for s in (
+        TaskSpec(
+            "dxa", "DXA scan (BMD Z-scores)", PHYSICIAN, 28, ("bmd_lumbar", "bmd_hip", "bmd_total")
+        ),
+        TaskSpec("vitamin_d", "25(OH)D (vitamin D)", PHYSICIAN, 14, ("vitamin_d",)),
+        TaskSpec(
+            "labs",
+            "Labs: ferritin, full blood count, thyroid (TSH)",
+            PHYSICIAN,
+            14,
+            ("ferritin", "haemoglobin", "tsh"),
+        ),
+        TaskSpec(
+            "sex_hormones",
+            "Sex hormones (oestradiol, LH, FSH; testosterone in men)",
+            PHYSICIAN,
+            14,
+            ("oestradiol", "testosterone"),
+        ),
+        TaskSpec(
+            "energy_availability",
+            "Energy-availability assessment and REDs review",
+            NUTRITIONIST,
+            14,
+            ("ea",),
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class TaskDue:
+    kind: str
+    reasons: tuple[str, ...] = field(default_factory=tuple)
+
+
+def tasks_due(found: Sequence[Trigger], *, sex: str) -> list[TaskDue]:
+    """The work-up the met triggers ask for (clinic protocol, after De Souza 2014 and Mountjoy
+    2023): any trigger → DXA, 25(OH)D and labs; menstrual dysfunction, or two or more BSIs in a
+    man → sex hormones; low BMI, an eating history, menstrual dysfunction or low EA → the
+    nutritionist's energy-availability assessment."""
+    met = {t.key: t.label for t in found if t.status == MET}
+    if not met:
+        return []
+    every = tuple(met.values())
+    due = [TaskDue("dxa", every), TaskDue("vitamin_d", every), TaskDue("labs", every)]
+    hormones = [met[k] for k in ("menses",) if k in met]
+    if sex == "male" and "bsi_count" in met:
+        hormones.append(met["bsi_count"])
+    if hormones:
+        due.append(TaskDue("sex_hormones", tuple(hormones)))
+    energy = [met[k] for k in ("low_bmi", "eating", "menses", "low_ea") if k in met]
+    if energy:
+        due.append(TaskDue("energy_availability", tuple(energy)))
+    return due
+
+
+# --- results: units, conversion, thresholds ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResultKind:
+    kind: str
+    label: str
+    unit: str
+    low: float  # plausible range for input
+    high: float
+    reference: str
+    alt_units: tuple[tuple[str, Decimal], ...] = ()  # (unit, factor to ``unit``)
+
+
+RESULT_KINDS: dict[str, ResultKind] = {
+    r.kind: r
+    for r in (
+        ResultKind(
+            "bmd_lumbar",
+            "BMD Z-score, lumbar spine",
+            "Z",
+            -6,
+            6,
+            "Z ≤ −1 low for age; ≤ −2 below the expected range (De Souza 2014)",
+        ),
+        ResultKind(
+            "bmd_hip",
+            "BMD Z-score, hip",
+            "Z",
+            -6,
+            6,
+            "Z ≤ −1 low for age; ≤ −2 below the expected range (De Souza 2014)",
+        ),
+        ResultKind(
+            "bmd_total",
+            "BMD Z-score, total body",
+            "Z",
+            -6,
+            6,
+            "Z ≤ −1 low for age; ≤ −2 below the expected range (De Souza 2014)",
+        ),
+        ResultKind(
+            "vitamin_d",
+            "25(OH)D",
+            "nmol/L",
+            0,
+            500,
+            "above 75 nmol/L, preferably above 100 (Larson-Meyer 2015)",
+            (("ng/mL", Decimal("2.496")),),
+        ),
+        ResultKind(
+            "ferritin",
+            "Ferritin",
+            "µg/L",
+            0,
+            5000,
+            "below 35 µg/L low in athletes (a commonly used cut-off, clinic protocol)",
+        ),
+        ResultKind("haemoglobin", "Haemoglobin", "g/L", 30, 250, "laboratory's reference range"),
+        ResultKind("tsh", "TSH", "mIU/L", 0, 100, "laboratory's reference range"),
+        ResultKind(
+            "oestradiol",
+            "Oestradiol",
+            "pmol/L",
+            0,
+            10000,
+            "laboratory's reference range for the cycle day",
+        ),
+        ResultKind(
+            "testosterone", "Testosterone", "nmol/L", 0, 100, "laboratory's reference range"
+        ),
+    )
+}
+BMD_KINDS = ("bmd_lumbar", "bmd_hip", "bmd_total")
+
+
+def to_canonical(kind: str, value: Decimal, unit: str) -> Decimal:
+    """``value`` in the kind's unit (25(OH)D: ng/mL × 2.496 = nmol/L). Raises ValueError for a
+    unit the kind does not take."""
+    spec = RESULT_KINDS[kind]
+    if unit in ("", spec.unit):
+        return value
+    for alt, factor in spec.alt_units:
+        if unit == alt:
+            return (value * factor).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    raise ValueError(f"{spec.label} is recorded in {spec.unit}.")
+
+
+def interpret(kind: str, value: Decimal) -> tuple[str, str]:
+    """(level, words): level "low" | "borderline" | "ok" | "" (no threshold here)."""
+    if kind in BMD_KINDS:
+        if value <= -2:
+            return "low", "below the expected range for age (Z ≤ −2)"
+        if value <= -1:
+            return "borderline", "low for age (Z ≤ −1)"
+        return "ok", "within the expected range"
+    if kind == "vitamin_d":
+        if value < 75:
+            return "low", "below 75 nmol/L"
+        if value < 100:
+            return "borderline", "above 75, below the preferred 100 nmol/L"
+        return "ok", "100 nmol/L or more"
+    if kind == "ferritin":
+        if value < 35:
+            return "low", "below 35 µg/L (low in athletes, clinic protocol)"
+        return "ok", "35 µg/L or more"
+    return "", ""
+
+
+def bmd_points(z: Decimal | None) -> int | None:
+    """The Triad CRA's BMD item from a Z-score: ≥ −1 → 0, −1 to −2 → 1, ≤ −2 → 2 (De Souza
+    2014); None without a score."""
+    if z is None:
+        return None
+    return 2 if z <= -2 else 1 if z < -1 else 0
+
+
+# --- energy availability -------------------------------------------------------------------------
+
+
+def energy_availability(intake_kcal: Decimal, eee_kcal: Decimal, ffm_kg: Decimal) -> Decimal:
+    """EA = (energy intake − exercise energy expenditure) / fat-free mass, kcal/kg FFM/day, one
+    decimal (Burke et al. 2018). Raises ValueError on a zero or negative fat-free mass."""
+    if ffm_kg <= 0:
+        raise ValueError("Fat-free mass must be more than 0 kg.")
+    return ((intake_kcal - eee_kcal) / ffm_kg).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def ea_band(ea: Decimal) -> str:
+    """< 30 low; 30–45 reduced (subclinical); ≥ 45 optimal (Burke et al. 2018)."""
+    if ea < LOW_EA:
+        return "low"
+    if ea < OPTIMAL_EA:
+        return "reduced"
+    return "optimal"
+
+
+EA_BAND_LABELS = {
+    "low": "Low (< 30)",
+    "reduced": "Reduced / subclinical (30–45)",
+    "optimal": "Optimal (≥ 45)",
+}

@@ -1,0 +1,287 @@
+"""Writes of the bone-health work-up: the facts its triggers read, the tasks they ask for
+(created once), the results and the energy-availability records (each closing its task).
+
+Every write checks ``athletes.permissions.can_record_bone_health`` (the nutritionist and the
+case's physicians), validates before saving and raises ``ApplicationError`` with field errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from athletes import permissions
+from athletes.models import Case, User
+from monitoring.care import bone_rules as rules
+from monitoring.care import workup
+from monitoring.evaluation.queue import request_evaluation
+from monitoring.models import BoneHealthResult, EnergyAvailability, WorkupTask
+from rehab.errors import ApplicationError
+
+FACT_FIELDS = ("height_cm", "weight_kg", "eating_history", "periods_last_12_months")
+EATING_CHOICES = frozenset({"", rules.EATING_NONE, rules.EATING_DISORDERED, rules.EATING_DISORDER})
+
+
+def _number(value: Any, name: str, low: float, high: float, errors: dict) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        errors[name] = "Enter a number."
+        return None
+    if not number.is_finite() or not low <= number <= high:
+        errors[name] = f"Between {low:g} and {high:g}."
+        return None
+    return number
+
+
+def _require(user: User, case: Case) -> None:
+    if not permissions.can_record_bone_health(user, case):
+        raise ApplicationError("Only the nutritionist and the case's physicians record this.")
+
+
+def _day(value: Any, name: str, today: dt.date, errors: dict) -> dt.date | None:
+    if not isinstance(value, dt.date):
+        errors[name] = "Enter a date."
+        return None
+    if value > today:
+        errors[name] = "Today or earlier."
+        return None
+    return value
+
+
+# --- the facts -----------------------------------------------------------------------------------
+
+
+def bone_facts_update(*, case: Case, by: User, today: dt.date | None = None, **values) -> Case:
+    """Height, weight, eating-disorder history and periods in the last 12 months; a blank value
+    clears the fact to "not recorded". Then the work-up tasks are brought up to date."""
+    _require(by, case)
+    today = today or timezone.localdate()
+    errors: dict[str, str] = {}
+    unknown = set(values) - set(FACT_FIELDS)
+    if unknown:
+        raise ApplicationError("Unknown fact.", {k: "Not a bone-health fact." for k in unknown})
+    clean: dict[str, Any] = {}
+    if "height_cm" in values:
+        clean["height_cm"] = _number(values["height_cm"], "height_cm", 50, 250, errors)
+    if "weight_kg" in values:
+        clean["weight_kg"] = _number(values["weight_kg"], "weight_kg", 20, 250, errors)
+    if "periods_last_12_months" in values:
+        periods = _number(values["periods_last_12_months"], "periods_last_12_months", 0, 20, errors)
+        if periods is not None and periods != periods.to_integral_value():
+            errors["periods_last_12_months"] = "A whole number."
+        clean["periods_last_12_months"] = None if periods is None else int(periods)
+    if "eating_history" in values:
+        eating = values["eating_history"] or ""
+        if eating not in EATING_CHOICES:
+            errors["eating_history"] = "Choose from the list."
+        clean["eating_history"] = eating
+    if errors:
+        raise ApplicationError("Check the bone-health facts.", errors)
+    if not clean:
+        return case
+    with transaction.atomic():
+        for name, value in clean.items():
+            setattr(case, name, value)
+        case._change_reason = "Bone-health facts recorded"
+        case.save(update_fields=[*clean, "updated_at"])
+        workup_sync(case=case, today=today)
+    return case
+
+
+# --- the tasks -----------------------------------------------------------------------------------
+
+
+def workup_sync(*, case: Case, today: dt.date | None = None) -> list[WorkupTask]:
+    """Create the tasks the met triggers ask for that the case does not have yet. Idempotent:
+    one task per case and kind (a unique constraint; concurrent runs leave one), and a task
+    done or marked not needed is never reopened. Returns the tasks created."""
+    today = today or timezone.localdate()
+    found = rules.triggers(workup.facts_for(case, today, workup.latest_ea(case)))
+    due = rules.tasks_due(found, sex=case.athlete.sex)
+    have = set(WorkupTask.objects.filter(case=case).values_list("kind", flat=True))
+    new = [
+        WorkupTask(
+            case=case,
+            kind=d.kind,
+            assignee_role=rules.TASKS[d.kind].role,
+            due_on=today + dt.timedelta(days=rules.TASKS[d.kind].due_days),
+            reasons="; ".join(d.reasons)[:500],
+        )
+        for d in due
+        if d.kind not in have
+    ]
+    if not new:
+        return []
+    WorkupTask.objects.bulk_create(new, ignore_conflicts=True)
+    return list(WorkupTask.objects.filter(case=case, kind__in=[t.kind for t in new]))
+
+
+def workup_task_update(
+    *,
+    task: WorkupTask,
+    by: User,
+    status: str | None = None,
+    reason: str = "",
+    due_on: dt.date | None = None,
+    today: dt.date | None = None,
+) -> WorkupTask:
+    """Mark a task done, not needed (with a reason) or open again, or move its due date."""
+    today = today or timezone.localdate()
+    if not permissions.can_close_workup_task(by, task.case, task.assignee_role):
+        raise ApplicationError("This task is not yours to change.")
+    errors: dict[str, str] = {}
+    if status is not None and status not in WorkupTask.Status.values:
+        errors["status"] = "Open, done or not needed."
+    if status == WorkupTask.Status.NOT_NEEDED and not (reason or "").strip():
+        errors["reason"] = "Say why it is not needed."
+    if errors:
+        raise ApplicationError("Check the task.", errors)
+    with transaction.atomic():
+        task = WorkupTask.objects.select_for_update().get(pk=task.pk)
+        if due_on is not None:
+            task.due_on = due_on
+        if status is not None and status != task.status:
+            task.status = status
+            task.not_needed_reason = (reason or "").strip()[:300] if status == "not_needed" else ""
+            task.closed_on = None if status == WorkupTask.Status.OPEN else today
+            task.closed_by = None if status == WorkupTask.Status.OPEN else by
+        task.save()
+    return task
+
+
+def _close_tasks(case: Case, closes: str, by: User, on: dt.date) -> None:
+    kinds = [k for k, spec in rules.TASKS.items() if closes in spec.closes_with]
+    WorkupTask.objects.filter(case=case, kind__in=kinds, status=WorkupTask.Status.OPEN).update(
+        status=WorkupTask.Status.DONE, closed_on=on, closed_by=by, updated_at=timezone.now()
+    )
+
+
+# --- results -------------------------------------------------------------------------------------
+
+
+def bone_result_record(
+    *,
+    case: Case,
+    by: User,
+    kind: str,
+    value: Any,
+    measured_on: Any,
+    unit: str = "",
+    note: str = "",
+    today: dt.date | None = None,
+) -> BoneHealthResult:
+    """Record a result in its unit (25(OH)D in nmol/L, or ng/mL converted × 2.496). The task it
+    answers is closed; the latest 25(OH)D becomes the case's vitamin D (read by the risk
+    factors and the plan suggestion); the case is re-evaluated."""
+    _require(by, case)
+    today = today or timezone.localdate()
+    errors: dict[str, str] = {}
+    spec = rules.RESULT_KINDS.get(kind)
+    if spec is None:
+        raise ApplicationError("Unknown result.", {"kind": "Choose a result from the list."})
+    day = _day(measured_on, "measured_on", today, errors)
+    entered = _number(value, "value", -1e6, 1e6, errors)
+    if value in (None, ""):
+        errors["value"] = "Enter the result."
+    canonical = None
+    if entered is not None:
+        try:
+            canonical = rules.to_canonical(kind, entered, unit or spec.unit)
+        except ValueError as exc:
+            errors["unit"] = str(exc)
+        else:
+            if not spec.low <= canonical <= spec.high:
+                errors["value"] = f"Between {spec.low:g} and {spec.high:g} {spec.unit}."
+    if errors:
+        raise ApplicationError("Check the result.", errors)
+    with transaction.atomic():
+        result = BoneHealthResult.objects.create(
+            case=case,
+            kind=kind,
+            value=canonical,
+            unit=spec.unit,
+            entered_value=entered,
+            entered_unit=unit or spec.unit,
+            measured_on=day,
+            note=(note or "").strip()[:300],
+            recorded_by=by,
+        )
+        _close_tasks(case, kind, by, today)
+        if kind == "vitamin_d":
+            _feed_vitamin_d(case)
+        request_evaluation([case.pk])
+    return result
+
+
+def _feed_vitamin_d(case: Case) -> None:
+    latest = (
+        BoneHealthResult.objects.filter(case=case, kind="vitamin_d")
+        .order_by("-measured_on", "-id")
+        .values_list("value", flat=True)
+        .first()
+    )
+    if latest is not None and latest <= 500:
+        Case.objects.filter(pk=case.pk).update(
+            vitamin_d_nmol_l=latest.quantize(Decimal("0.1")), updated_at=timezone.now()
+        )
+        case.vitamin_d_nmol_l = latest.quantize(Decimal("0.1"))
+
+
+# --- energy availability -------------------------------------------------------------------------
+
+
+def energy_availability_record(
+    *,
+    case: Case,
+    by: User,
+    date: Any,
+    intake_kcal: Any,
+    exercise_kcal: Any,
+    ffm_kg: Any,
+    note: str = "",
+    today: dt.date | None = None,
+) -> EnergyAvailability:
+    """Record intake, exercise energy expenditure and fat-free mass for a date; EA is computed
+    (``bone_rules.energy_availability``). A second record of the same date replaces the first.
+    Closes the energy-availability task; a low EA may ask for the work-up (``workup_sync``)."""
+    _require(by, case)
+    today = today or timezone.localdate()
+    errors: dict[str, str] = {}
+    day = _day(date, "date", today, errors)
+    intake = _number(intake_kcal, "intake_kcal", 0, 15000, errors)
+    eee = _number(exercise_kcal, "exercise_kcal", 0, 15000, errors)
+    ffm = _number(ffm_kg, "ffm_kg", 0, 200, errors)
+    for name, got in (("intake_kcal", intake), ("exercise_kcal", eee), ("ffm_kg", ffm)):
+        if got is None and name not in errors:
+            errors[name] = "Required."
+    if ffm is not None and ffm <= 0:
+        errors["ffm_kg"] = "Fat-free mass must be more than 0 kg."
+    for name, got in (("intake_kcal", intake), ("exercise_kcal", eee)):
+        if got is not None and got != got.to_integral_value():
+            errors[name] = "Whole kilocalories."
+    if errors:
+        raise ApplicationError("Check the energy-availability record.", errors)
+    ea = rules.energy_availability(intake, eee, ffm)
+    with transaction.atomic():
+        record, _ = EnergyAvailability.objects.update_or_create(
+            case=case,
+            date=day,
+            defaults={
+                "intake_kcal": int(intake),
+                "exercise_kcal": int(eee),
+                "ffm_kg": ffm.quantize(Decimal("0.1")),
+                "ea": ea,
+                "note": (note or "").strip()[:300],
+                "recorded_by": by,
+            },
+        )
+        workup_sync(case=case, today=today)  # a low EA may ask for the work-up...
+        _close_tasks(case, "ea", by, today)  # ...whose energy assessment this record is
+    return record

@@ -177,7 +177,7 @@ class ProgrammeActions:
         responses={200: ProgrammeSerializer(many=True)},
         examples=[OpenApiExample("A programme", value=PROGRAMME_EXAMPLE, response_only=True)],
     )
-    @action(detail=True, methods=["get"], url_path="programme")
+    @action(detail=True, methods=["get"], url_path="programme", pagination_class=None)
     def programme(self, request, pk=None, format=None):
         plan = self.get_object()
         return Response(programmes_of(plan, clinical=self.sees_clinical(plan)))
@@ -244,7 +244,7 @@ class ProgrammeActions:
             OpenApiExample("The programmes", value=PROGRAMME_EXAMPLE, response_only=True),
         ],
     )
-    @action(detail=True, methods=["post"], url_path="programme-decision")
+    @action(detail=True, methods=["post"], url_path="programme-decision", pagination_class=None)
     def programme_decision(self, request, pk=None, format=None):
         plan = self.get_object()
         data = DecisionInputSerializer(data=request.data)

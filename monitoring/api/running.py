@@ -23,19 +23,32 @@ from rehab.errors import ApplicationError
 
 
 class RunningBaselineSerializer(ClassifiedSerializer):
+    # null: not recorded
     km_week = serializers.DecimalField(
-        source="pre_injury_km_week", max_digits=5, decimal_places=1, read_only=True
+        source="pre_injury_km_week",
+        max_digits=5,
+        decimal_places=1,
+        read_only=True,
+        allow_null=True,
     )
     runs_week = serializers.DecimalField(
-        source="pre_injury_runs_week", max_digits=3, decimal_places=1, read_only=True
+        source="pre_injury_runs_week",
+        max_digits=3,
+        decimal_places=1,
+        read_only=True,
+        allow_null=True,
     )
-    minutes_week = serializers.IntegerField(source="pre_injury_minutes_week", read_only=True)
+    minutes_week = serializers.IntegerField(
+        source="pre_injury_minutes_week", read_only=True, allow_null=True
+    )
     source = serializers.CharField(source="pre_injury_source", read_only=True)
     basis = serializers.CharField(source="pre_injury_basis", read_only=True)
-    step_rate = serializers.IntegerField(source="baseline_step_rate", read_only=True)
+    step_rate = serializers.IntegerField(
+        source="baseline_step_rate", read_only=True, allow_null=True
+    )
     step_rate_source = serializers.CharField(source="baseline_step_rate_source", read_only=True)
-    cadence_goal_low_percent = serializers.IntegerField(read_only=True)
-    cadence_goal_high_percent = serializers.IntegerField(read_only=True)
+    cadence_goal_low_percent = serializers.IntegerField(read_only=True, allow_null=True)
+    cadence_goal_high_percent = serializers.IntegerField(read_only=True, allow_null=True)
     cadence_goal_steps = serializers.SerializerMethodField()
 
     class Meta:

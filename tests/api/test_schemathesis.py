@@ -209,6 +209,7 @@ def seeded(plan, case, clinician, athlete_user):
             "bone-results": result.pk,
             "energy-availability": energy.pk,
             "workup-tasks": task.pk,
+            "bone-health": case.pk,  # a case's bone health is read by the case's id
         },
     }
 
@@ -216,7 +217,8 @@ def seeded(plan, case, clinician, athlete_user):
 def _aim(case, seeded) -> None:
     """Point path ids at the seeded rows and items at the seeded athlete (or it is all 404s)."""
     match = re.match(r"/api/v1/([a-z-]+)/\{id\}", case.path)
-    if match and case.path_parameters is not None:
+    if match and case.path_parameters is not None and match.group(1) in seeded["ids"]:
+        # a resource without a seeded row keeps the generated id (a 404 the schema declares)
         case.path_parameters["id"] = seeded["ids"][match.group(1)]
     body = case.body
     if isinstance(body, dict) and isinstance(body.get("items"), list):

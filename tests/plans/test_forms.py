@@ -48,6 +48,7 @@ GOOD: dict[str, dict] = {
     "orthopaedic_decision": {},
     "femoral_neck_findings": {"max_percent": 40},
     "bone_health_screen": {"max_score": 4, "within_days": 180},
+    "bone_health_decision": {},
     "limb_symmetry": {
         "test": "isometric_strength",
         "group": "plantarflexors",

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from protocols.models import PlanEdit, PlanPhase
+from tests.return_to_play import record_return_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -195,6 +196,7 @@ def test_a_finished_plan_is_replayed_but_not_saved(client, case, plan, team, wal
             effective_on=dt.date(2026, 11, 18),
         )
     plan.refresh_from_db()
+    record_return_decision(case, team["clinician"], today=dt.date(2026, 11, 19))  # StARRT
     plan_services.transition_decide(
         plan=plan,
         kind="complete",

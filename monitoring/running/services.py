@@ -158,6 +158,11 @@ def gait_check_record(
                 if getattr(check, name) is None
             },
         )
+    if check.pain_free_gait and check.pain:
+        raise ApplicationError(
+            "Check the answers.",
+            {"pain": f"Pain {check.pain}/10 while walking is not a pain-free gait."},
+        )
     try:
         check.full_clean(exclude=["case", "recorded_by"])
     except ValidationError as exc:

@@ -19,7 +19,7 @@ STARTED = dt.date(2026, 11, 1)  # a Sunday: the phase's first week has one day
 EXERCISES = [
     {"exercise": "calf-raise-single", "sets": 3, "reps": 12, "per_week": 3, "notes": "Slowly."},
     {"exercise": "balance-eyes-open", "sets": 3, "seconds": 30, "per_week": 5},
-    {"exercise": "pogo-hops", "sets": 2, "reps": 15, "per_week": 2},
+    {"exercise": "split-squat", "sets": 2, "reps": 15, "per_week": 2},
 ]
 
 

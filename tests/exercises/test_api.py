@@ -38,10 +38,10 @@ def test_the_library_is_readable_with_diagrams(athlete_user):
 @pytest.mark.parametrize("who", ["athlete_user", "integration"])
 def test_a_tick_is_created_once_then_answered_200(request, plan, who):
     client = api(request.getfixturevalue(who))
-    body = {"case": plan.case_id, "exercise": "pogo-hops", "done_on": TODAY.isoformat()}
+    body = {"case": plan.case_id, "exercise": "split-squat", "done_on": TODAY.isoformat()}
     first = client.post(COMPLETIONS, body, format="json")
     assert first.status_code == 201, first.json()
-    assert first.json()["exercise"] == "pogo-hops" and first.headers["Location"]
+    assert first.json()["exercise"] == "split-squat" and first.headers["Location"]
     again = client.post(COMPLETIONS, body, format="json")
     assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
     assert ExerciseCompletion.objects.count() == 1
@@ -55,11 +55,11 @@ def test_bad_input_is_field_errors(athlete_user, plan):
     assert wrong.status_code == 400 and "exercise" in wrong.json()["errors"]
     old = client.post(
         COMPLETIONS,
-        {"case": plan.case_id, "exercise": "pogo-hops", "done_on": "2026-01-01"},
+        {"case": plan.case_id, "exercise": "split-squat", "done_on": "2026-01-01"},
         format="json",
     )
     assert old.status_code == 400 and "done_on" in old.json()["errors"]
-    missing = client.post(COMPLETIONS, {"exercise": "pogo-hops"}, format="json")
+    missing = client.post(COMPLETIONS, {"exercise": "split-squat"}, format="json")
     assert missing.status_code == 400 and "case" in missing.json()["errors"]
 
 
@@ -67,7 +67,7 @@ def test_the_clinician_reads_ticks_the_coach_and_other_athletes_do_not(
     athlete_user, clinician, coach, ben, plan
 ):
     api(athlete_user).post(
-        COMPLETIONS, {"case": plan.case_id, "exercise": "pogo-hops"}, format="json"
+        COMPLETIONS, {"case": plan.case_id, "exercise": "split-squat"}, format="json"
     )
     assert api(clinician).get(COMPLETIONS).json()["count"] == 1
     assert api(coach).get(COMPLETIONS).json()["count"] == 0
@@ -76,7 +76,7 @@ def test_the_clinician_reads_ticks_the_coach_and_other_athletes_do_not(
     assert api(coach).get(f"{COMPLETIONS}{tick.pk}/").status_code == 404
     assert api(ben).delete(f"{COMPLETIONS}{tick.pk}/").status_code == 404
     refused = api(ben).post(
-        COMPLETIONS, {"case": plan.case_id, "exercise": "pogo-hops"}, format="json"
+        COMPLETIONS, {"case": plan.case_id, "exercise": "split-squat"}, format="json"
     )
     assert refused.status_code == 400 and "case" in refused.json()["errors"]
     assert api(clinician).delete(f"{COMPLETIONS}{tick.pk}/").status_code == 403

@@ -44,7 +44,7 @@ def test_a_double_tap_and_a_replayed_outbox_record_one_completion(client, athlet
 
 def test_concurrent_ticks_leave_one(athlete_user, plan):
     for _ in range(3):
-        exercise_tick(case=plan.case, exercise_key="pogo-hops", by=athlete_user)
+        exercise_tick(case=plan.case, exercise_key="split-squat", by=athlete_user)
     assert ExerciseCompletion.objects.count() == 1
 
 
@@ -53,16 +53,16 @@ def test_a_tick_of_an_exercise_not_prescribed_or_too_old_is_refused(client, athl
     wrong = client.post(TICK, {"exercise": "plank", "day": TODAY.isoformat()}, **JSON)
     assert wrong.status_code == 400 and "not in the current phase" in wrong.json()["detail"]
     old = (TODAY - dt.timedelta(days=7)).isoformat()
-    late = client.post(TICK, {"exercise": "pogo-hops", "day": old}, **JSON)
+    late = client.post(TICK, {"exercise": "split-squat", "day": old}, **JSON)
     assert late.status_code == 400 and "done_on" in late.json()["errors"]
-    bad = client.post(TICK, {"exercise": "pogo-hops", "day": "yesterday"}, **JSON)
+    bad = client.post(TICK, {"exercise": "split-squat", "day": "yesterday"}, **JSON)
     assert bad.status_code == 400
     assert not ExerciseCompletion.objects.exists()
 
 
 def test_another_athlete_ticks_only_their_own_case(client, ben, athlete_user, plan):
     client.force_login(ben)
-    client.post(TICK, {"exercise": "pogo-hops", "day": TODAY.isoformat()}, **JSON)
+    client.post(TICK, {"exercise": "split-squat", "day": TODAY.isoformat()}, **JSON)
     assert not ExerciseCompletion.objects.filter(case=plan.case).exists()
     assert ExerciseCompletion.objects.filter(case__athlete__user=ben).count() == 1
 
@@ -72,7 +72,7 @@ def test_staff_cannot_tick_for_the_athlete(request, plan, who):
     from rehab.errors import ApplicationError
 
     with pytest.raises(ApplicationError):
-        exercise_tick(case=plan.case, exercise_key="pogo-hops", by=request.getfixturevalue(who))
+        exercise_tick(case=plan.case, exercise_key="split-squat", by=request.getfixturevalue(who))
 
 
 def _tick_some(plan, user):
@@ -84,7 +84,7 @@ def test_progress_and_the_case_page_show_adherence(client, athlete_user, clinici
     _tick_some(plan, athlete_user)
     client.force_login(athlete_user)
     progress = client.get(reverse("athlete:progress")).content.decode()
-    # this week: calf 2 of 3, balance 0 of 5, pogo 0 of 2 → 2 of 10
+    # this week: calf 2 of 3, balance 0 of 5, split squat 0 of 2 → 2 of 10
     assert "Exercises done" in progress and "2 of 10 (20%)" in progress
     client.force_login(clinician)
     case_page = client.get(reverse("clinic:case", kwargs={"case_id": plan.case_id}))
@@ -99,6 +99,6 @@ def test_the_coach_sees_a_percentage_only(client, coach, athlete_user, plan):
     body = client.get(reverse("coach:athlete", kwargs={"case_id": plan.case_id})).content
     body = body.decode()
     assert "Rehab exercises done" in body and "20%" in body
-    for clinical in ("Single-leg calf raise", "calf-raise-single", "Slowly.", "Pogo"):
+    for clinical in ("Single-leg calf raise", "calf-raise-single", "Slowly.", "Split squat"):
         assert clinical not in body
     assert client.get(reverse("clinic:case", kwargs={"case_id": plan.case_id})).status_code == 404

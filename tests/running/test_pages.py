@@ -167,6 +167,7 @@ def test_gait_checks_are_dated_signed_and_kept_as_a_history(client, case, team, 
         ({"cadence": "400"}, "cadence"),
         ({"pain": "11"}, "pain"),
         ({"limp": ""}, "limp"),
+        ({"pain": "6"}, "pain"),  # 6/10 while walking contradicts "pain-free gait: yes"
         ({"date": "2026-12-11"}, "date"),
     ],
 )

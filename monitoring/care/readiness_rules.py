@@ -111,7 +111,7 @@ def athlete_progress(instrument: str, first: float, latest: float, times: int) -
         if times < 2:
             return f"Your confidence to return to sport: {b} out of 60 so far."
         if latest > first:
-            return f"Your confidence has grown from {a} to {b}."
+            return f"Your confidence has grown from {a} to {b} (on a scale from 0 to 60)."
         if latest < first:
             return (
                 f"Your confidence was {a} and is {b} now: it goes up and down; talk it over "
@@ -121,7 +121,10 @@ def athlete_progress(instrument: str, first: float, latest: float, times: int) -
     if times < 2:
         return f"Your worry about moving and re-injury: {b} (from 11, none, to 44) so far."
     if latest < first:
-        return f"Your worry about moving and re-injury has eased from {a} to {b}."
+        return (
+            f"Your worry about moving and re-injury has eased from {a} to {b} (from 11, none, "
+            "to 44)."
+        )
     if latest > first:
         return (
             f"Your worry about moving and re-injury was {a} and is {b} now: talk it over with "

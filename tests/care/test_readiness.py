@@ -248,8 +248,11 @@ def test_the_athlete_reads_their_own_progress_never_a_pass_mark(
     html = client.get(reverse("athlete:progress")).content.decode()
     section = html[html.index('id="readiness"') :]
     section = section[: section.index("</section>")]
-    assert "Your confidence has grown from 28 to 46." in section
-    assert "Your worry about moving and re-injury has eased from 40 to 29." in section
+    assert "Your confidence has grown from 28 to 46 (on a scale from 0 to 60)." in section
+    assert (
+        "Your worry about moving and re-injury has eased from 40 to 29 (from 11, none, to 44)."
+        in section
+    )
     text = section.lower()
     for word in ("50", "ready", "pass", "threshold", "cut-off", "fail", "/ 60", "out of 60"):
         assert word not in text, word

@@ -51,7 +51,10 @@ def _lea(case: Case, today: dt.date) -> None:
     athlete = case.athlete
     if athlete.guardian_name:
         return
-    athlete.date_of_birth = dt.date(today.year - 16, 3, 14)
+    # sixteen on any day the demo is made: her sixteenth birthday some hundred days ago
+    athlete.date_of_birth = today.replace(
+        year=today.year - 16, day=min(today.day, 28)
+    ) - dt.timedelta(days=100)
     athlete.guardian_name = "Karin Fischer"
     athlete.guardian_relationship = "Mother"
     athlete.guardian_phone = "+44 20 7946 0077"

@@ -85,9 +85,11 @@ def test_who_reads_it(api, man, clinician, coach, nutritionist, athlete_user, cl
     assert "Guardian-Marker" in str(api(clinician).get("/api/v1/athletes/").json())
 
 
-def test_cycle_entries_are_the_athlete_s_with_consent(api, case, clinician, coach, athlete_user):
+def test_cycle_entries_are_the_athlete_s_with_consent(
+    api, case, clinician, coach, athlete_user, clock
+):
     url = "/api/v1/cycle-entries/"
-    day = {"started_on": "2026-10-01"}
+    day = {"started_on": str(clock - dt.timedelta(days=20))}
     assert api(athlete_user).post(url, day, format="json").status_code == 400  # consent off
     assert api(clinician).post(url, day, format="json").status_code == 403
     care_services.cycle_consent_set(athlete=case.athlete, by=athlete_user, given=True)

@@ -186,8 +186,9 @@ def _transactional(item: pytest.Item) -> bool:
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
-    """The rows the data migrations install (the shipped templates and their education cards)
-    back after a transactional test (a browser test's live server).
+    """The rows the data migrations install (the shipped templates and their education cards,
+    exercises and run-walk programmes) back after a transactional test (a browser test's live
+    server).
 
     Such a test ends by emptying every table, those rows included, and a database test after it
     would find no shipped template. Installing again is what the migrations do; it is committed
@@ -201,9 +202,11 @@ def pytest_runtest_teardown(item, nextitem):
     from monitoring.care.services import install_shipped_cards
     from protocols.models import ProtocolTemplate
     from protocols.services import install_shipped_exercises, install_shipped_templates
+    from protocols.services.programmes import install_shipped_programmes
 
     with item.config.stash[blocking_manager_key].unblock():
         if not ProtocolTemplate.objects.filter(shipped=True).exists():
             install_shipped_templates()
             install_shipped_cards()
             install_shipped_exercises()
+            install_shipped_programmes()

@@ -142,11 +142,11 @@ def test_a_draft_template_is_tried_on_the_demo_cases(
     # The worker runs it; the progress polls, then the page reloads with the results.
     summary = page.get_by_test_id("trial-summary")
     expect(summary).to_be_visible(timeout=30_000)
-    expect(page.locator("#wi-progress")).to_contain_text("Done · 3 of 3 cases")
+    expect(page.locator("#wi-progress")).to_contain_text("Done · 4 of 4 cases")
     expect(summary.locator("tbody tr")).to_have_count(draft.phases.count())
-    expect(page.get_by_test_id("trial-totals")).to_contain_text("Over 3 cases and")
+    expect(page.get_by_test_id("trial-totals")).to_contain_text("Over 4 cases and")
     expect(page.get_by_role("heading", name="Case by case")).to_be_visible()
-    for name in ("Maya Patel", "Lea Fischer", "Tom Reyes"):
+    for name in ("Maya Patel", "Lea Fischer", "Tom Reyes", "Sofia Marin"):  # Sofia: discharged
         expect(page.get_by_role("heading", name=name)).to_be_visible()
     # high risk: a navicular, and a femoral neck on its compression side (clinical.md §11)
     for name in ("Jonas Berg", "Nina Kowalski"):

@@ -71,11 +71,16 @@ class BoneHealthReviewSerializer(serializers.Serializer):
     )
     intake_concerns = serializers.CharField(max_length=1000, required=False, allow_blank=True)
     reds_result = serializers.ChoiceField(
-        choices=["negative", "positive"], required=False, allow_null=True
+        choices=["negative", "positive"],
+        required=False,
+        allow_null=True,
+        help_text="Deprecated: record the IOC REDs CAT2 screen at /api/v1/bone-health/{case}/"
+        "reds-screens/ (its light is computed from each indicator).",
     )
     reds_indicators = serializers.ListField(
         child=serializers.ChoiceField(choices=list(care_rules.REDS_INDICATORS)),
         required=False,
+        help_text="Deprecated, with `reds_result`.",
     )
 
     def validate(self, data):
@@ -270,12 +275,16 @@ class CaseViewSet(RunningBaselineActions, athlete_cases.CaseViewSetBase):
         return Response(CaseClinicalSerializer(case, context=self.get_serializer_context()).data)
 
     @extend_schema(
-        summary="Record a bone-health review (Triad items and/or a REDs screen)",
+        summary="Record a bone-health review (Triad items)",
         description="The Triad cumulative risk score is computed from its items (0-2 each; "
         "items left out are not scored, and the score is then incomplete, never a clearance; "
-        "the menstrual items only for women). The Triad tool is validated in women only: for "
-        "men send a REDs screen (`reds_result` with its `reds_indicators`). A restricted "
-        "score or a positive REDs screen flags the case for the clinical team.",
+        "the menstrual items only for women). The Triad tool is validated in women only. The "
+        "REDs screen for every athlete, men included, is the IOC REDs CAT2 at `POST "
+        "/api/v1/bone-health/{case}/reds-screens/`: its light is computed from each indicator. "
+        "Deprecated here: `reds_result` with `reds_indicators`, a clinician's positive/negative "
+        "result from five coarse indicators, still recorded as a `reds_screen` (0 negative, 1 "
+        "positive) for existing clients. A restricted score or a positive REDs screen flags the "
+        "case for the clinical team.",
         request=BoneHealthReviewSerializer,
         responses={201: AssessmentSerializer(many=True)},
         examples=[
@@ -290,11 +299,6 @@ class CaseViewSet(RunningBaselineActions, athlete_cases.CaseViewSetBase):
                     "bmd": 0,
                     "bsi": 1,
                 },
-                request_only=True,
-            ),
-            OpenApiExample(
-                "A man's REDs screen",
-                value={"date": "2026-11-20", "reds_result": "negative", "reds_indicators": []},
                 request_only=True,
             ),
         ],

@@ -203,6 +203,12 @@ class EnergyInputSerializer(_CaseInput):
     exercise_kcal = serializers.IntegerField(help_text="Exercise energy expenditure, kcal/day.")
     ffm_kg = serializers.DecimalField(max_digits=6, decimal_places=2, help_text="More than 0.")
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    replace = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="One record per case and date: true corrects the date's record; without it a "
+        "second record of the date is a 400 on `date`.",
+    )
 
 
 class EnergyFilter(filters.FilterSet):
@@ -225,8 +231,9 @@ class EnergyFilter(filters.FilterSet):
     ),
     create=extend_schema(
         summary="Record energy availability",
-        description="One record per case and date: a second one for the date replaces it. A "
-        "fat-free mass of 0 or a negative intake is a 400 with field errors.",
+        description="One record per case and date: a second one for the date is a 400 on `date` "
+        "unless `replace` is true, which corrects it. A fat-free mass of 0 or a negative intake "
+        "is a 400 with field errors.",
         request=EnergyInputSerializer,
         parameters=[IDEMPOTENCY_KEY],
         responses={201: EnergySerializer, 400: ErrorSerializer, 409: IDEMPOTENCY_CONFLICT},
@@ -253,6 +260,7 @@ class EnergyAvailabilityViewSet(_Readable, mixins.CreateModelMixin, viewsets.Rea
             exercise_kcal=values["exercise_kcal"],
             ffm_kg=values["ffm_kg"],
             note=values.get("note") or "",
+            replace=values["replace"],
         )
         return Response(EnergySerializer(record).data, status=status.HTTP_201_CREATED)
 

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from monitoring.care import reds
+
 MET, NOT_MET, UNKNOWN, NOT_APPLICABLE = "met", "not_met", "unknown", "not_applicable"
 STATUS_LABELS = {
     MET: "Work-up due",
@@ -60,6 +62,36 @@ class Facts:
     weight_kg: Decimal | None = None
     eating_history: str = ""  # "" (not recorded) | none | disordered | disorder
     latest_ea: Decimal | None = None  # kcal/kg FFM/day, the latest record
+    reds: RedsAnswers | None = None  # the latest REDs CAT2 screen's answers
+
+
+@dataclass(frozen=True)
+class RedsAnswers:
+    """The latest REDs CAT2 screen's indicators as answered (``monitoring.care.reds``): present,
+    absent; those not assessed are in neither."""
+
+    on: dt.date
+    present: frozenset[str] = frozenset()
+    absent: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, on: dt.date, answers: dict | None) -> RedsAnswers | None:
+        if not answers:
+            return None
+        return cls(
+            on,
+            frozenset(k for k, v in answers.items() if v is True),
+            frozenset(k for k, v in answers.items() if v is False),
+        )
+
+    def said(self, keys: Sequence[str]) -> tuple[list[str], bool]:
+        """(the indicators of ``keys`` present, whether every one of ``keys`` was answered
+        absent)."""
+        return [k for k in keys if k in self.present], all(k in self.absent for k in keys)
+
+    def reason(self, present: list[str]) -> str:
+        words = "; ".join(reds.INDICATORS[k][0] for k in present)
+        return f"REDs screen of {day_text(self.on)}: {words}."
 
 
 @dataclass(frozen=True)
@@ -73,6 +105,10 @@ class Trigger:
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
+
+
+def day_text(day: dt.date) -> str:
+    return f"{day.day} {day:%b %Y}"
 
 
 def age_on(born: dt.date | None, today: dt.date) -> int | None:
@@ -94,6 +130,11 @@ def bmi(height_cm: Decimal | None, weight_kg: Decimal | None) -> Decimal | None:
 
 def trigger_bsi_count(f: Facts) -> Trigger:
     label, source = "Two or more bone stress injuries", SOURCES["reds"]
+    # The REDs screen's BSI history (≥ 1 high-risk or ≥ 2 low-risk BSIs in 2 years) counts too;
+    # at a trabecular site it is set by the injury itself, which its own trigger reads.
+    screened = [] if f.reds is None or f.trabecular_site else f.reds.said(["bsi_history"])[0]
+    if screened:
+        return Trigger("bsi_count", label, MET, f.reds.reason(screened), source)
     if f.prior_bsi_count is None:
         return Trigger(
             "bsi_count", label, UNKNOWN, "Prior bone stress injuries not recorded.", source
@@ -115,10 +156,16 @@ def trigger_trabecular(f: Facts) -> Trigger:
     return Trigger("trabecular", label, NOT_MET, "Not a trabecular site.", SOURCES["sites"])
 
 
+MENSTRUAL_INDICATORS = ("primary_amenorrhoea", "secondary_amenorrhoea", "oligomenorrhoea")
+
+
 def trigger_menses(f: Facts) -> Trigger:
     label, source = "Oligo- or amenorrhoea (fewer than 9 periods in 12 months)", SOURCES["triad"]
     if f.sex == "male":
         return Trigger("menses", label, NOT_APPLICABLE, "Not applicable.", source)
+    present, all_absent = f.reds.said(MENSTRUAL_INDICATORS) if f.reds else ([], False)
+    if present:  # a screen that found menstrual dysfunction is met whatever else is recorded
+        return Trigger("menses", label, MET, f.reds.reason(present), SOURCES["reds"])
     if f.periods_last_12_months is not None:
         n = f.periods_last_12_months
         if n < OLIGO_PERIODS:
@@ -131,6 +178,14 @@ def trigger_menses(f: Facts) -> Trigger:
         )
     if f.menstrual_status == "regular" and f.sex == "female":
         return Trigger("menses", label, NOT_MET, "Menstrual status recorded as regular.", source)
+    if all_absent:
+        return Trigger(
+            "menses",
+            label,
+            NOT_MET,
+            f"REDs screen of {day_text(f.reds.on)}: no amenorrhoea or oligomenorrhoea.",
+            SOURCES["reds"],
+        )
     return Trigger("menses", label, UNKNOWN, "Periods in the last 12 months not recorded.", source)
 
 
@@ -157,6 +212,10 @@ def trigger_low_bmi(f: Facts) -> Trigger:
 
 def trigger_eating(f: Facts) -> Trigger:
     label, source = "Eating-disorder or disordered-eating history", SOURCES["triad"]
+    screened = f.reds.said(["eating_disorder"])[0] if f.reds else []
+    if screened and f.eating_history != EATING_DISORDER:
+        return Trigger("eating", label, MET, f.reds.reason(screened), SOURCES["reds"])
+    # A screen without an elevated EDE-Q says nothing of the past: the history stays asked.
     if not f.eating_history:
         return Trigger("eating", label, UNKNOWN, "Eating history not recorded.", source)
     text = EATING_HISTORY_LABELS.get(f.eating_history, f.eating_history)
@@ -166,13 +225,27 @@ def trigger_eating(f: Facts) -> Trigger:
 
 def trigger_low_ea(f: Facts) -> Trigger:
     label, source = "Low energy availability (< 30 kcal/kg FFM/day)", SOURCES["ea"]
-    if f.latest_ea is None:
-        return Trigger("low_ea", label, UNKNOWN, "Energy availability not recorded.", source)
-    band = ea_band(f.latest_ea)
-    status = MET if f.latest_ea < LOW_EA else NOT_MET
-    return Trigger(
-        "low_ea", label, status, f"Latest {f.latest_ea} kcal/kg FFM/day ({band}).", source
-    )
+    present, absent = f.reds.said(["low_ea"]) if f.reds else ([], False)
+    measured = ""
+    if f.latest_ea is not None:
+        measured = f"Latest {f.latest_ea} kcal/kg FFM/day ({ea_band(f.latest_ea)})."
+        if f.latest_ea < LOW_EA:
+            return Trigger("low_ea", label, MET, measured, source)
+    if present:  # low EA or sub-clinical disordered eating found on the screen
+        reason = f.reds.reason(present) + (f" {measured}" if measured else "")
+        return Trigger("low_ea", label, MET, reason, SOURCES["reds"])
+    if measured:
+        return Trigger("low_ea", label, NOT_MET, measured, source)
+    if absent:
+        return Trigger(
+            "low_ea",
+            label,
+            NOT_MET,
+            f"Not measured; the REDs screen of {day_text(f.reds.on)} found no low energy "
+            "availability or disordered eating.",
+            SOURCES["reds"],
+        )
+    return Trigger("low_ea", label, UNKNOWN, "Energy availability not recorded.", source)
 
 
 RULES = (
@@ -201,21 +274,28 @@ class TaskSpec:
     role: str  # PHYSICIAN | NUTRITIONIST
     due_days: int  # clinic protocol (editable on the task)
     closes_with: tuple[str, ...]  # the result kinds (or "ea") whose recording closes it
+    fresh_days: int  # a result this recent already answers it (clinic protocol)
 
 
 TASKS: dict[str, TaskSpec] = {
     s.kind: s
     for s in (
         TaskSpec(
-            "dxa", "DXA scan (BMD Z-scores)", PHYSICIAN, 28, ("bmd_lumbar", "bmd_hip", "bmd_total")
+            "dxa",
+            "DXA scan (BMD Z-scores)",
+            PHYSICIAN,
+            28,
+            ("bmd_lumbar", "bmd_hip", "bmd_total"),
+            365,
         ),
-        TaskSpec("vitamin_d", "25(OH)D (vitamin D)", PHYSICIAN, 14, ("vitamin_d",)),
+        TaskSpec("vitamin_d", "25(OH)D (vitamin D)", PHYSICIAN, 14, ("vitamin_d",), 90),
         TaskSpec(
             "labs",
             "Labs: ferritin, full blood count, thyroid (TSH)",
             PHYSICIAN,
             14,
             ("ferritin", "haemoglobin", "tsh"),
+            90,
         ),
         TaskSpec(
             "sex_hormones",
@@ -223,6 +303,7 @@ TASKS: dict[str, TaskSpec] = {
             PHYSICIAN,
             14,
             ("oestradiol", "testosterone"),
+            90,
         ),
         TaskSpec(
             "energy_availability",
@@ -230,6 +311,7 @@ TASKS: dict[str, TaskSpec] = {
             NUTRITIONIST,
             14,
             ("ea",),
+            30,
         ),
     )
 }
@@ -260,6 +342,30 @@ def tasks_due(found: Sequence[Trigger], *, sex: str) -> list[TaskDue]:
     if energy:
         due.append(TaskDue("energy_availability", tuple(energy)))
     return due
+
+
+def on_file(
+    due: Sequence[TaskDue], latest: dict[str, dt.date], today: dt.date
+) -> dict[str, tuple[str, dt.date]]:
+    """The due tasks a recent enough result already answers: task kind → (result kind, date).
+    ``latest`` holds each result kind's latest date ("ea" for energy availability). Recent
+    enough is the task's ``fresh_days`` (clinic protocol: a DXA within a year, blood tests
+    within 90 days, an energy-availability assessment within 30 days); an older result asks
+    again. A result dated after today (typed ahead) answers nothing."""
+    found: dict[str, tuple[str, dt.date]] = {}
+    for d in due:
+        spec = TASKS[d.kind]
+        dated = [(latest[k], k) for k in spec.closes_with if k in latest and latest[k] <= today]
+        if dated:
+            day, kind = max(dated)
+            if (today - day).days <= spec.fresh_days:
+                found[d.kind] = (kind, day)
+    return found
+
+
+def on_file_text(kind: str, day: dt.date) -> str:
+    label = "Energy availability" if kind == "ea" else RESULT_KINDS[kind].label
+    return f"{label} of {day_text(day)}"
 
 
 # --- results: units, conversion, thresholds ------------------------------------------------------

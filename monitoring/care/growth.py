@@ -5,9 +5,10 @@
   (De Souza et al., BJSM 2014;48:289, table footnote): ≥ 90% EBW 0 points, 85 to < 90% 1 point,
   < 85% 2 points. Expected weight here is the **BMI-for-age median method**: the median BMI for
   the athlete's age and sex times the height in metres squared. The medians below are the CDC
-  2000 BMI-for-age 50th percentiles rounded at whole years (Kuczmarski et al., Vital Health
-  Stat 11 2002;246), read from the charts: a labelled approximation, an editable default; a
-  clinician with the athlete's own growth chart judges better.
+  2000 BMI-for-age medians at whole years (Kuczmarski et al., Vital Health Stat 11 2002;246),
+  from the CDC's data file; the age is taken in whole years (a labelled approximation within a
+  year of growth, an editable default); a clinician with the athlete's own growth chart judges
+  better.
 - Calcium reference intake 1,300 mg/day at 14–18 years, 1,000 at 19–50 (IOM 2011; clinical.md
   §10).
 """
@@ -23,10 +24,13 @@ from athletes.ages import is_under_18 as is_under_18
 
 EBW_METHOD = (
     "% of expected body weight: weight ÷ (median BMI for age and sex × height²), the median "
-    "from the CDC 2000 BMI-for-age charts at whole years (approximate; clinic protocol)"
+    "from the CDC 2000 BMI-for-age data at whole years of age (clinic protocol)"
 )
 
-# CDC 2000 BMI-for-age, 50th percentile (kg/m²) at whole years, approximate.
+# CDC 2000 BMI-for-age, the median (the LMS table's M, = the 50th percentile) at each whole year
+# of age (the data file's row for age + 0.5 month, e.g. 192.5 months at 16), kg/m², one
+# decimal; from the CDC's data file bmiagerev.csv (Kuczmarski et al. 2002). Used under 18 only
+# (an older age reads adult BMI); ages outside 8–17 take the nearest year.
 MEDIAN_BMI: dict[str, dict[int, float]] = {
     "female": {
         8: 15.8,
@@ -37,26 +41,20 @@ MEDIAN_BMI: dict[str, dict[int, float]] = {
         13: 18.7,
         14: 19.4,
         15: 19.9,
-        16: 20.4,
-        17: 20.8,
-        18: 21.1,
-        19: 21.4,
-        20: 21.7,
+        16: 20.5,
+        17: 20.9,
     },  # fmt: skip
     "male": {
-        8: 15.7,
-        9: 16.1,
+        8: 15.8,
+        9: 16.2,
         10: 16.6,
         11: 17.2,
         12: 17.8,
-        13: 18.4,
-        14: 19.1,
-        15: 19.8,
-        16: 20.5,
-        17: 21.1,
-        18: 21.7,
-        19: 22.2,
-        20: 22.6,
+        13: 18.5,
+        14: 19.2,
+        15: 19.9,
+        16: 20.6,
+        17: 21.2,
     },  # fmt: skip
 }
 

@@ -14,11 +14,18 @@ from athletes import permissions
 from athletes.models import Case, User
 from athletes.sites import TRABECULAR_SITES
 from monitoring.care import bone_rules as rules
-from monitoring.models import BoneHealthResult, EnergyAvailability, WorkupTask
+from monitoring.models import Assessment, BoneHealthResult, EnergyAvailability, WorkupTask
+from protocols.engine.criteria.case_facts import REDS_INCOMPLETE_TEST, REDS_TEST
 
 
-def facts_for(case: Case, today: dt.date, latest_ea: Decimal | None) -> rules.Facts:
-    """The recorded facts the triggers read (the case's athlete must be loaded)."""
+def facts_for(
+    case: Case,
+    today: dt.date,
+    latest_ea: Decimal | None,
+    reds: rules.RedsAnswers | None = None,
+) -> rules.Facts:
+    """The recorded facts the triggers read (the case's athlete must be loaded), with the latest
+    REDs CAT2 screen's answers (``latest_reds``)."""
     athlete = case.athlete
     return rules.Facts(
         sex=athlete.sex,
@@ -31,7 +38,21 @@ def facts_for(case: Case, today: dt.date, latest_ea: Decimal | None) -> rules.Fa
         weight_kg=case.weight_kg,
         eating_history=case.eating_history,
         latest_ea=latest_ea,
+        reds=reds,
     )
+
+
+def latest_reds(case: Case) -> rules.RedsAnswers | None:
+    """The answers of the case's latest REDs CAT2 screen, complete or not. One query."""
+    row = (
+        Assessment.objects.filter(
+            case=case, test__in=[REDS_TEST, REDS_INCOMPLETE_TEST], answers__isnull=False
+        )
+        .order_by("-date", "-id")
+        .values_list("date", "answers")
+        .first()
+    )
+    return rules.RedsAnswers.of(*row) if row else None
 
 
 def latest_ea(case: Case) -> Decimal | None:
@@ -52,6 +73,8 @@ class Workup:
     results: list[BoneHealthResult]
     energy: list[EnergyAvailability]
     missing_tasks: list[str] = field(default_factory=list)  # due by the triggers, not created
+    # due by the triggers, answered by a recent result: task kind → (result kind, date)
+    on_file: dict[str, tuple[str, dt.date]] = field(default_factory=dict)
 
     @property
     def met(self) -> list[rules.Trigger]:
@@ -66,14 +89,47 @@ class Workup:
         return self.energy[-1] if self.energy else None
 
 
+def latest_dates(
+    results: list[tuple[str, dt.date]], energy_dates: list[dt.date]
+) -> dict[str, dt.date]:
+    """Each result kind's latest date, and the latest energy-availability record's as "ea"."""
+    latest: dict[str, dt.date] = {}
+    for kind, day in results:
+        latest[kind] = max(day, latest.get(kind, day))
+    if energy_dates:
+        latest["ea"] = max(energy_dates)
+    return latest
+
+
+def due_tasks(
+    case: Case, today: dt.date, found: list[rules.Trigger], latest: dict[str, dt.date]
+) -> tuple[list[rules.TaskDue], dict[str, tuple[str, dt.date]]]:
+    """The tasks the met triggers ask for, less those a recent result already answers (and
+    those answers)."""
+    due = rules.tasks_due(found, sex=case.athlete.sex)
+    answered = rules.on_file(due, latest, today)
+    return [d for d in due if d.kind not in answered], answered
+
+
 def workup_for_case(case: Case, today: dt.date) -> Workup:
+    """Five queries whatever the number of rows (tasks, results, EA, the latest REDs screen)."""
     tasks = list(WorkupTask.objects.filter(case=case).select_related("closed_by"))
     results = list(BoneHealthResult.objects.filter(case=case).select_related("recorded_by"))
     energy = list(EnergyAvailability.objects.filter(case=case).select_related("recorded_by"))
-    found = rules.triggers(facts_for(case, today, energy[-1].ea if energy else None))
+    found = rules.triggers(
+        facts_for(case, today, energy[-1].ea if energy else None, latest_reds(case))
+    )
+    latest = latest_dates([(r.kind, r.measured_on) for r in results], [e.date for e in energy])
+    due, answered = due_tasks(case, today, found, latest)
     have = {t.kind for t in tasks}
-    due = rules.tasks_due(found, sex=case.athlete.sex)
-    return Workup(found, tasks, results, energy, [d.kind for d in due if d.kind not in have])
+    return Workup(
+        found,
+        tasks,
+        results,
+        energy,
+        [d.kind for d in due if d.kind not in have],
+        {k: v for k, v in answered.items() if k not in have},
+    )
 
 
 def open_tasks_for(user: User) -> list[WorkupTask]:

@@ -232,6 +232,7 @@ def assessment_record(
     notes: str = "",
     today: dt.date | None = None,
     screen: bool = False,
+    answers: dict | None = None,
 ) -> Assessment:
     """Record a test result. The bone-health screens (``SCREEN_TESTS``) are computed from
     their items by ``care_services`` (``screen=True``): their raw value cannot be typed."""
@@ -279,6 +280,7 @@ def assessment_record(
             date=date,
             assessed_by=assessed_by,
             notes=notes.strip(),
+            answers=answers if screen else None,
         )
         request_evaluation([case.pk])
     return assessment

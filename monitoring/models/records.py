@@ -369,6 +369,12 @@ class Assessment(MovesUpdatedAt, models.Model):
     value = models.FloatField()
     pain = _nrs("pain during the test")
     notes = models.TextField(blank=True, max_length=4000)
+    answers = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="A screen's items as answered (the REDs CAT2 indicators: true present, false "
+        "absent, null not assessed); empty for a measured test.",
+    )
     assessed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -4,13 +4,14 @@ computed EA, field errors, idempotent task creation seen through the API."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal as D
 
 import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from monitoring.care.services import workup as services
-from monitoring.models import BoneHealthResult, WorkupTask
+from monitoring.models import BoneHealthResult, EnergyAvailability, WorkupTask
 
 from .conftest import TODAY
 
@@ -105,6 +106,19 @@ def test_ea_is_computed_never_sent(recorded, team):
     )  # fmt: skip
     assert response.status_code == 201
     assert (response.json()["ea"], response.json()["band"]) == ("50.0", "optimal")
+
+
+def test_a_second_record_of_a_date_is_a_400_unless_it_says_replace(recorded, team):
+    client = api(team["nutritionist"])
+    body = {"case": recorded.pk, "date": TODAY.isoformat(), "intake_kcal": 2600,
+            "exercise_kcal": 600, "ffm_kg": 40}  # fmt: skip
+    twice = client.post("/api/v1/energy-availability/", body, format="json")
+    assert twice.status_code == 400
+    assert "exists (EA 25.0" in twice.json()["errors"]["date"][0]
+    assert EnergyAvailability.objects.get(case=recorded).ea == D("25.0")  # kept
+    fixed = client.post("/api/v1/energy-availability/", {**body, "replace": True}, format="json")
+    assert fixed.status_code == 201 and fixed.json()["ea"] == "50.0"
+    assert EnergyAvailability.objects.filter(case=recorded).count() == 1
 
 
 @pytest.mark.parametrize("role", ["coach", "physio", "athlete", "psychologist"])

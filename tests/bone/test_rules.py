@@ -133,3 +133,95 @@ def test_thresholds():
 def test_age():
     assert rules.age_on(dt.date(2009, 12, 7), TODAY) == 16
     assert rules.age_on(dt.date(2008, 12, 6), TODAY) == 18
+
+
+# --- the work-up reads the latest REDs CAT2 screen ---------------------------------------------
+
+SCREENED = dt.date(2026, 11, 20)
+
+
+def screen(**answers) -> rules.RedsAnswers:
+    return rules.RedsAnswers.of(SCREENED, answers)
+
+
+def test_a_low_ea_found_on_the_reds_screen_is_a_trigger_without_a_measured_ea():
+    # Jonas, a man with nothing else recorded: the screen found low energy availability
+    # (Mountjoy 2023, a secondary indicator). The work-up reads it: no longer "not recorded".
+    found = by_key(facts(sex="male", reds=screen(low_ea=True, lipids=None)))
+    assert found["low_ea"].status == rules.MET
+    assert "REDs screen of 20 Nov 2026" in found["low_ea"].reason
+    assert found["low_ea"].source == rules.SOURCES["reds"]
+    due = {d.kind for d in rules.tasks_due(list(found.values()), sex="male")}
+    assert {"dxa", "vitamin_d", "labs", "energy_availability"} <= due
+
+
+def test_a_measured_ea_that_is_not_low_does_not_hide_a_screen_that_found_it():
+    found = by_key(facts(latest_ea=D("38"), reds=screen(low_ea=True)))["low_ea"]
+    assert found.status == rules.MET and "Latest 38 kcal/kg FFM/day" in found.reason
+
+
+def test_a_screen_that_found_no_low_ea_answers_only_where_nothing_was_measured():
+    assert by_key(facts(reds=screen(low_ea=False)))["low_ea"].status == rules.NOT_MET
+    measured = by_key(facts(latest_ea=D("25"), reds=screen(low_ea=False)))["low_ea"]
+    assert measured.status == rules.MET  # the measurement wins over "absent"
+    unanswered = by_key(facts(reds=screen(low_ea=None)))["low_ea"]
+    assert unanswered.status == rules.UNKNOWN  # not assessed is never "no trigger"
+
+
+def test_menstrual_dysfunction_on_the_screen():
+    found = by_key(facts(sex="female", reds=screen(secondary_amenorrhoea=True)))["menses"]
+    assert found.status == rules.MET and "Secondary amenorrhoea" in found.reason
+    # Found on the screen, it is met even against a count that says otherwise.
+    counted = facts(sex="female", periods_last_12_months=11, reds=screen(oligomenorrhoea=True))
+    assert by_key(counted)["menses"].status == rules.MET
+    # All three absent answer the trigger only when nothing else is recorded.
+    absent = dict.fromkeys(rules.MENSTRUAL_INDICATORS, False)
+    assert by_key(facts(sex="female", reds=screen(**absent)))["menses"].status == rules.NOT_MET
+    some = screen(primary_amenorrhoea=False, secondary_amenorrhoea=False)  # oligo not asked
+    assert by_key(facts(sex="female", reds=some))["menses"].status == rules.UNKNOWN
+    seven = facts(sex="female", periods_last_12_months=7, reds=screen(**absent))
+    assert by_key(seven)["menses"].status == rules.MET
+
+
+def test_the_screen_says_nothing_of_a_past_eating_disorder_but_finds_a_present_one():
+    assert by_key(facts(reds=screen(eating_disorder=False)))["eating"].status == rules.UNKNOWN
+    assert by_key(facts(reds=screen(eating_disorder=True)))["eating"].status == rules.MET
+
+
+def test_the_screens_bsi_history_counts_at_a_site_that_is_not_trabecular():
+    found = by_key(facts(prior_bsi_count=0, reds=screen(bsi_history=True)))["bsi_count"]
+    assert found.status == rules.MET and "high-risk" in found.reason
+    neck = by_key(facts(trabecular_site=True, prior_bsi_count=0, reds=screen(bsi_history=True)))
+    assert neck["bsi_count"].status == rules.NOT_MET and neck["trabecular"].status == rules.MET
+
+
+# --- a recent result answers a task -------------------------------------------------------------
+
+EVERY = [rules.TaskDue(k) for k in rules.TASKS]
+
+
+@pytest.mark.parametrize(
+    ("kind", "days_ago", "answers"),
+    [
+        ("bmd_hip", 200, "dxa"),
+        ("bmd_hip", 365, "dxa"),
+        ("bmd_hip", 366, None),
+        ("vitamin_d", 90, "vitamin_d"),
+        ("vitamin_d", 91, None),
+        ("ferritin", 10, "labs"),
+        ("testosterone", 30, "sex_hormones"),
+        ("ea", 30, "energy_availability"),
+        ("ea", 31, None),
+        ("vitamin_d", -1, None),  # dated after today: answers nothing
+    ],
+)
+def test_a_recent_result_answers_its_task(kind, days_ago, answers):
+    day = TODAY - dt.timedelta(days=days_ago)
+    found = rules.on_file(EVERY, {kind: day}, TODAY)
+    assert found == ({answers: (kind, day)} if answers else {})
+
+
+def test_the_latest_of_a_tasks_results_answers_it():
+    old, new = TODAY - dt.timedelta(days=400), TODAY - dt.timedelta(days=20)
+    found = rules.on_file(EVERY, {"bmd_lumbar": old, "bmd_total": new}, TODAY)
+    assert found == {"dxa": ("bmd_total", new)}

@@ -8,7 +8,9 @@ from decimal import Decimal as D
 
 import pytest
 
+from monitoring.care import reds, workup
 from monitoring.care.services import workup as services
+from monitoring.care.services.bone_screens import reds_cat2_record
 from monitoring.models import BoneHealthResult, EnergyAvailability, WorkupTask
 from rehab.errors import ApplicationError
 
@@ -126,14 +128,20 @@ def test_energy_availability_is_computed_and_low_ea_asks_for_the_work_up(case, t
     )  # fmt: skip
     assert record.ea == D("25.0")  # (2100 - 950) / 46 = 25.0: low (Burke 2018)
     tasks = dict(WorkupTask.objects.filter(case=case).values_list("kind", "status"))
-    # Low EA triggers the work-up; this record is the energy assessment itself: done.
-    assert tasks == {
-        "dxa": "open", "vitamin_d": "open", "labs": "open", "energy_availability": "done"
-    }  # fmt: skip
-    # The same date again replaces the record (one per day).
+    # Low EA triggers the work-up; this record is the energy assessment itself: not asked.
+    assert tasks == {"dxa": "open", "vitamin_d": "open", "labs": "open"}
+    # The same date again is refused (one record a day), never silently replaced...
+    with pytest.raises(ApplicationError) as err:
+        services.energy_availability_record(
+            case=case, by=team["nutritionist"], date=TODAY, intake_kcal=2600,
+            exercise_kcal=600, ffm_kg="46", today=TODAY,
+        )  # fmt: skip
+    assert "exists (EA 25.0" in err.value.errors["date"][0]
+    assert EnergyAvailability.objects.get().ea == D("25.0")
+    # ...unless the correction is explicit.
     again = services.energy_availability_record(
         case=case, by=team["nutritionist"], date=TODAY, intake_kcal=2600,
-        exercise_kcal=600, ffm_kg="46", today=TODAY,
+        exercise_kcal=600, ffm_kg="46", today=TODAY, replace=True,
     )  # fmt: skip
     assert again.pk == record.pk and again.ea == D("43.5")
     assert EnergyAvailability.objects.count() == 1
@@ -190,3 +198,44 @@ def test_a_task_marked_not_needed_needs_a_reason(case, team, frozen):
             by=team["nutritionist"],
             status="done",
         )
+
+
+def test_a_reds_screen_that_finds_low_ea_asks_for_the_work_up(case, team, frozen):
+    """Maya, nothing recorded on the work-up. On 6 Dec the clinician's REDs CAT2 screen finds
+    low energy availability and iron deficiency (two secondary indicators: yellow; Mountjoy
+    2023), the rest answered absent. The work-up reads the screen: low EA is met, with the
+    screen as its reason, and the tasks it asks for are created, the nutritionist's included."""
+    answers = dict.fromkeys(reds.applicable(sex="female", under_18=False), False)
+    answers |= {"low_ea": True, "iron_deficiency": True}
+    _, result = reds_cat2_record(
+        case=case, by=team["clinician"], date=TODAY, answers=answers, today=TODAY
+    )
+    assert result.light == "yellow"
+    found = {t.key: t for t in workup.workup_for_case(case, TODAY).triggers}
+    assert found["low_ea"].status == "met"
+    assert found["low_ea"].reason.startswith("REDs screen of 6 Dec 2026: Low energy availability")
+    assert found["menses"].status == "not_met"  # every menstrual indicator answered absent
+    assert found["eating"].status == "unknown"  # the history is still to ask
+    kinds = set(WorkupTask.objects.filter(case=case).values_list("kind", flat=True))
+    assert kinds == {"dxa", "vitamin_d", "labs", "energy_availability"}
+
+
+def test_a_recent_result_on_file_is_not_asked_for_again(case, team, frozen):
+    """A hip DXA of 15 Aug 2026 (113 days before) and a 25(OH)D of 28 Aug (100 days, older than
+    the 90 days a blood test counts). Her second BSI asks for the work-up on 6 Dec: the DXA is
+    not asked again, the vitamin D is; the case page says which result answers what."""
+    services.bone_result_record(
+        case=case, by=team["clinician"], kind="bmd_hip", value="-0.4",
+        measured_on=dt.date(2026, 8, 15), today=TODAY,
+    )  # fmt: skip
+    services.bone_result_record(
+        case=case, by=team["clinician"], kind="vitamin_d", value="88",
+        measured_on=dt.date(2026, 8, 28), today=TODAY,
+    )  # fmt: skip
+    case.prior_bsi_count = 1
+    case.save()
+    created = services.workup_sync(case=case, today=TODAY)
+    assert {t.kind for t in created} == {"vitamin_d", "labs"}
+    panel = workup.workup_for_case(case, TODAY)
+    assert panel.on_file == {"dxa": ("bmd_hip", dt.date(2026, 8, 15))}
+    assert panel.missing_tasks == []

@@ -16,6 +16,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from monitoring.care import reds
 from monitoring.models import Assessment, Flag, Notification
 from monitoring.surfaces.clinic import view_models as clinic
 
@@ -45,6 +46,17 @@ def review(client, case, data):
     return client.post(
         reverse("care:bone_health_new", kwargs={"case_id": case.pk}),
         {"date": TODAY.isoformat(), **data},
+    )
+
+
+def cat2(client, case, present=()):
+    """The REDs CAT2 screen as the bone-health page's form posts it, every indicator that
+    applies answered: ``present`` yes, the others no."""
+    keys = reds.applicable(sex=case.athlete.sex, under_18=False)
+    answers = {f"ind_{k}": "yes" if k in present else "no" for k in keys}
+    return client.post(
+        reverse("care:reds_screen_new", kwargs={"case_id": case.pk}),
+        {"date": TODAY.isoformat(), **answers},
     )
 
 
@@ -118,9 +130,10 @@ def test_a_partial_triad_score_is_not_a_clearance(client, dr):
 
 def test_a_man_is_screened_with_a_reds_screen(client, dr):
     """A man's tibial BSI with a prior BSI, on the conservative plan, in the walking phase from
-    10 Nov. The review page says the Triad tool is not validated in men. A complete (male) Triad
-    score of 0 on 20 Nov does not clear him: the gate stays unknown until the REDs screen,
-    negative the same day, clears it."""
+    10 Nov. The review page says the Triad tool is not validated in men and links to the REDs
+    screen; it offers no second REDs form. A complete (male) Triad score of 0 on 20 Nov does
+    not clear him: the gate stays unknown until the REDs CAT2 screen, green the same day (every
+    indicator answered, none present), clears it."""
     case = h.open_case(
         dr, "posteromedial_tibia", diagnosed_on=DIAGNOSED, sex="male", prior_bsi_count=1
     )
@@ -129,20 +142,23 @@ def test_a_man_is_screened_with_a_reds_screen(client, dr):
     client.force_login(dr)
     page = client.get(reverse("care:timeline", kwargs={"case_id": case.pk})).content.decode()
     assert "The Triad tool is not validated in men" in page
+    assert "reds_result" not in page and "/bone-health/screens/#reds" in page
 
     men = {"energy": "0", "bmi": "0", "bmd": "0", "bsi": "1"}
     assert review(client, case, men).status_code == 302
     result, _ = screen_result(case)
     assert result.met is None and "not validated in men" in result.sentence
 
-    assert review(client, case, {"reds_result": "negative"}).status_code == 302
+    assert review(client, case, {"reds_result": "negative"}).status_code == 400  # not offered
+    assert cat2(client, case).status_code == 302
     result, _ = screen_result(case)
     assert result.met is True and result.observed == "negative"
 
 
 def test_a_positive_screen_flags_the_case_and_turns_the_plan_conservative(client, dr):
     """A navicular BSI diagnosed 1 Oct, its plan running since 2 Oct. On 20 Nov the clinician
-    records a positive REDs screen (low energy availability): the case's screen turns positive,
+    records a REDs CAT2 screen with two secondary indicators (low energy availability, iron
+    deficiency): yellow, positive (Mountjoy 2023). The case's screen turns positive,
     the clinical team gets a bone-health flag and a notice, the case header shows it, and the
     evaluation leaves the flag alone. A new navicular case with a positive screen gets a plan
     with a bone-health gate before impact (there is no conservative navicular template); one
@@ -151,13 +167,13 @@ def test_a_positive_screen_flags_the_case_and_turns_the_plan_conservative(client
     h.start_plan(case, dr, "navicular", STARTED)
     client.force_login(dr)
 
-    response = review(client, case, {"reds_result": "positive", "reds_indicators": ["low_ea"]})
+    response = cat2(client, case, present=("low_ea", "iron_deficiency"))
 
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.red_s_screen == "positive"
     flag = Flag.objects.get(case=case, kind="bone_health", status="open")
-    assert "REDs screen positive" in flag.message
+    assert "REDs screen on 2026-11-20: Yellow" in flag.message
     assert Notification.objects.filter(recipient=dr, flag=flag).exists()
     header = client.get(reverse("clinic:case", args=[case.pk])).content.decode()
     assert "Positive RED-S / Triad screen" in header

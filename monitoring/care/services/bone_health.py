@@ -108,7 +108,7 @@ def bone_health_review_record(
     A complete score is recorded as ``bone_health_cra`` and feeds the bone-health criteria of
     the plan; with items missing it is recorded as ``triad_incomplete``, which no gate reads
     as clearance (clinical.md §11). The Triad tool is validated in women only: for a man the
-    review is labelled so and the gates read his REDs screen (``reds_screen_record``). A
+    review is labelled so and the gates read his REDs screen (``reds_cat2_record``). A
     restricted score (6 or more) acts (``_screen_outcome``). Vitamin D and the menstrual item
     also update the case's risk factors."""
     if not permissions.can_record_bone_health_review(by, case):
@@ -177,10 +177,11 @@ def reds_screen_record(
     notes: str = "",
     today: dt.date | None = None,
 ):
-    """Record a simple REDs screen (IOC REDs CAT2 primary indicators, Mountjoy et al. 2023):
-    the indicators found and the clinician's result, positive or negative. The screen used for
-    men (the Triad tool is validated in women only) and available for everyone. A positive
-    screen acts (``_screen_outcome``)."""
+    """Deprecated, kept for the API's existing clients (``reds_result`` on a bone-health
+    review): a clinician's positive or negative REDs result with coarse indicators, recorded as
+    ``reds_screen`` 0 or 1. The REDs screen is ``bone_screens.reds_cat2_record`` (the IOC REDs
+    CAT2, its light computed from each indicator, its answers read by the work-up); the pages
+    offer only that one. A positive result acts (``screen_outcome``)."""
     if not permissions.can_record_bone_health_review(by, case):
         raise ApplicationError("You may not record a bone-health screen on this case.")
     if positive not in (True, False):

@@ -21,6 +21,7 @@ from athletes.models import Case, User
 from athletes.sites import TRABECULAR_SITES
 from monitoring.care import growth, reds
 from monitoring.care.services.bone_health import screen_outcome
+from monitoring.care.services.workup import workup_sync
 from monitoring.ingest.items import assessment_record
 from protocols.engine.criteria.case_facts import REDS_INCOMPLETE_TEST, REDS_TEST
 from rehab.errors import ApplicationError
@@ -58,7 +59,9 @@ def reds_cat2_record(
     assessed: ``reds_incomplete`` (unknown to every gate). Yellow or worse, even on a partial
     screen, acts: the case's screen becomes positive (conservative plan suggestion, a flag),
     impact phases are held and the nutritionist is brought in. A complete green screen is
-    negative (it resolves the bone-health flags; a hold stays until a clinician decides)."""
+    negative (it resolves the bone-health flags; a hold stays until a clinician decides). The
+    work-up's triggers read its answers (``bone_rules.RedsAnswers``): the tasks they ask for
+    are created."""
     if not permissions.can_record_bone_health_review(by, case):
         raise ApplicationError("You may not record a bone-health screen on this case.")
     clean = _answers(case, answers)
@@ -85,6 +88,7 @@ def reds_cat2_record(
             notes="\n".join(lines)[:4000],
             today=today,
             screen=True,
+            answers={key: clean.get(key) for key in reds.applicable(sex=sex, under_18=under_18)},
         )
         if result.positive or result.complete:
             screen_outcome(
@@ -100,4 +104,5 @@ def reds_cat2_record(
                     "bone-health clearance decision."
                 ),
             )
+        workup_sync(case=case, today=today)  # its answers may ask for the work-up
     return assessment, result

@@ -11,7 +11,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from athletes import permissions
@@ -99,12 +99,19 @@ def bone_facts_update(*, case: Case, by: User, today: dt.date | None = None, **v
 
 
 def workup_sync(*, case: Case, today: dt.date | None = None) -> list[WorkupTask]:
-    """Create the tasks the met triggers ask for that the case does not have yet. Idempotent:
+    """Create the tasks the met triggers ask for that the case does not have yet and no recent
+    result answers (``bone_rules.on_file``: a DXA within a year is not asked again). Idempotent:
     one task per case and kind (a unique constraint; concurrent runs leave one), and a task
     done or marked not needed is never reopened. Returns the tasks created."""
     today = today or timezone.localdate()
-    found = rules.triggers(workup.facts_for(case, today, workup.latest_ea(case)))
-    due = rules.tasks_due(found, sex=case.athlete.sex)
+    found = rules.triggers(
+        workup.facts_for(case, today, workup.latest_ea(case), workup.latest_reds(case))
+    )
+    latest = workup.latest_dates(
+        list(BoneHealthResult.objects.filter(case=case).values_list("kind", "measured_on")),
+        list(EnergyAvailability.objects.filter(case=case).values_list("date", flat=True)),
+    )
+    due, _ = workup.due_tasks(case, today, found, latest)
     have = set(WorkupTask.objects.filter(case=case).values_list("kind", flat=True))
     new = [
         WorkupTask(
@@ -237,6 +244,18 @@ def _feed_vitamin_d(case: Case) -> None:
 # --- energy availability -------------------------------------------------------------------------
 
 
+def _same_day(case: Case, day: dt.date) -> ApplicationError:
+    first = EnergyAvailability.objects.filter(case=case, date=day).first()
+    what = f" (EA {first.ea}, by {first.recorded_by or 'someone'})" if first else ""
+    return ApplicationError(
+        "A record of that date exists.",
+        {
+            "date": f"An energy-availability record of {day.isoformat()} exists{what}. Replace "
+            "it explicitly to correct it, or choose another date."
+        },
+    )
+
+
 def energy_availability_record(
     *,
     case: Case,
@@ -247,9 +266,11 @@ def energy_availability_record(
     ffm_kg: Any,
     note: str = "",
     today: dt.date | None = None,
+    replace: bool = False,
 ) -> EnergyAvailability:
     """Record intake, exercise energy expenditure and fat-free mass for a date; EA is computed
-    (``bone_rules.energy_availability``). A second record of the same date replaces the first.
+    (``bone_rules.energy_availability``). One record per case and date: a second one for the
+    same date is refused with a field error unless ``replace`` says to correct the first.
     Closes the energy-availability task; a low EA may ask for the work-up (``workup_sync``)."""
     _require(by, case)
     today = today or timezone.localdate()
@@ -269,19 +290,25 @@ def energy_availability_record(
     if errors:
         raise ApplicationError("Check the energy-availability record.", errors)
     ea = rules.energy_availability(intake, eee, ffm)
+    values = {
+        "intake_kcal": int(intake),
+        "exercise_kcal": int(eee),
+        "ffm_kg": ffm.quantize(Decimal("0.1")),
+        "ea": ea,
+        "note": (note or "").strip()[:300],
+        "recorded_by": by,
+    }
     with transaction.atomic():
-        record, _ = EnergyAvailability.objects.update_or_create(
-            case=case,
-            date=day,
-            defaults={
-                "intake_kcal": int(intake),
-                "exercise_kcal": int(eee),
-                "ffm_kg": ffm.quantize(Decimal("0.1")),
-                "ea": ea,
-                "note": (note or "").strip()[:300],
-                "recorded_by": by,
-            },
-        )
+        if replace:
+            record, _ = EnergyAvailability.objects.update_or_create(
+                case=case, date=day, defaults=values
+            )
+        else:
+            try:
+                with transaction.atomic():  # a savepoint: a concurrent twin loses cleanly
+                    record = EnergyAvailability.objects.create(case=case, date=day, **values)
+            except IntegrityError:
+                raise _same_day(case, day) from None
         workup_sync(case=case, today=today)  # a low EA may ask for the work-up...
         _close_tasks(case, "ea", by, today)  # ...whose energy assessment this record is
     return record

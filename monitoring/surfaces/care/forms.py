@@ -12,7 +12,7 @@ from django import forms
 from athletes.models import CareTeamMember
 from athletes.permissions import can_be_addressed
 from monitoring.care import growth
-from monitoring.care.rules import CRA_COMPONENTS, REDS_INDICATORS, SEX_SPECIFIC
+from monitoring.care.rules import CRA_COMPONENTS, SEX_SPECIFIC
 from monitoring.models import Flag
 from monitoring.models.care import CaseNote, NotificationSetting, Review
 
@@ -157,19 +157,6 @@ class BoneHealthReviewForm(CareForm):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    reds_result = forms.ChoiceField(
-        label="REDs screen",
-        required=False,
-        choices=[("", "Not done"), ("negative", "Negative"), ("positive", "Positive")],
-        help_text="IOC REDs CAT2 primary indicators and your judgement (Mountjoy et al. 2023).",
-    )
-    reds_indicators = forms.MultipleChoiceField(
-        label="REDs indicators present",
-        required=False,
-        choices=list(REDS_INDICATORS.items()),
-        widget=forms.CheckboxSelectMultiple,
-    )
-
     height_cm = forms.DecimalField(
         label="Height (cm)", required=False, min_value=100, max_value=230, decimal_places=1
     )
@@ -220,19 +207,10 @@ class BoneHealthReviewForm(CareForm):
                 "Under 18 use % of expected body weight, not BMI (De Souza 2014): ≥ 90% → 0, "
                 "85–90% → 1, < 85% → 2. Give height and weight to compute it."
             )
-        if not self.triad_validated:
-            self.fields["reds_result"].help_text = (
-                "The screen for a man: the Triad tool is validated in women only. "
-                + self.fields["reds_result"].help_text
-            )
 
     @property
     def component_fields(self):
         return [self[key] for key in CRA_COMPONENTS]
-
-    @property
-    def reds_fields(self):
-        return [self["reds_result"], self["reds_indicators"]]
 
     def points(self) -> dict[str, int | None]:
         return {key: self.cleaned_data.get(key) for key in CRA_COMPONENTS}
@@ -240,11 +218,14 @@ class BoneHealthReviewForm(CareForm):
     def clean(self):
         data = super().clean()
         scored = any(data.get(key) is not None for key in CRA_COMPONENTS)
-        if not scored and not data.get("reds_result"):
-            if self.triad_validated:
-                self.add_error("energy", "Score the Triad items, or record a REDs screen.")
-            else:
-                self.add_error("reds_result", "Record the REDs screen (or score the Triad).")
+        if not scored:
+            self.add_error(
+                "energy",
+                "Score the Triad items."
+                if self.triad_validated
+                else "Score the Triad items, or record the REDs screen on the bone-health page "
+                "(the screen for a man).",
+            )
         return data
 
 

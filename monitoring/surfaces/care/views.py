@@ -13,7 +13,6 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -339,37 +338,27 @@ def bone_health_new(request, case_id: int):
     if form.is_valid():
         data = form.cleaned_data
         points = form.points()
-        said = []
         try:
-            with transaction.atomic():
-                if any(v is not None for v in points.values()):
-                    _, result = care_services.bone_health_review_record(
-                        case=case,
-                        by=request.user,
-                        date=data["date"],
-                        points=points,
-                        vitamin_d_nmol_l=data["vitamin_d_nmol_l"],
-                        calcium_mg=data["calcium_mg"],
-                        intake_concerns=data["intake_concerns"],
-                        today=today,
-                        height_cm=data["height_cm"],
-                        weight_kg=data["weight_kg"],
-                    )
-                    said.append(f"Triad score {result.total} ({result.clearance_label})")
-                if data["reds_result"]:
-                    care_services.reds_screen_record(
-                        case=case,
-                        by=request.user,
-                        date=data["date"],
-                        positive=data["reds_result"] == "positive",
-                        indicators=data["reds_indicators"],
-                        today=today,
-                    )
-                    said.append(f"REDs screen {data['reds_result']}")
+            _, result = care_services.bone_health_review_record(
+                case=case,
+                by=request.user,
+                date=data["date"],
+                points=points,
+                vitamin_d_nmol_l=data["vitamin_d_nmol_l"],
+                calcium_mg=data["calcium_mg"],
+                intake_concerns=data["intake_concerns"],
+                today=today,
+                height_cm=data["height_cm"],
+                weight_kg=data["weight_kg"],
+            )
         except ApplicationError as exc:
             exc.add_to_form(form)
         else:
-            messages.success(request, "Bone-health review recorded: " + "; ".join(said) + ".")
+            messages.success(
+                request,
+                f"Bone-health review recorded: Triad score {result.total} "
+                f"({result.clearance_label}).",
+            )
             return redirect(_url(case.pk, "timeline"))
     return _render_timeline(request, case, bound={"bone": form}, status=400)
 

@@ -88,6 +88,11 @@ class EnergyForm(ClinicForm):
     )
     ffm_kg = forms.DecimalField(label="Fat-free mass (kg)", widget=_decimal())
     note = forms.CharField(label="Note", required=False, max_length=300)
+    replace = forms.BooleanField(
+        label="Correct the record of that date",
+        required=False,
+        help_text="One record a date: tick to replace one already recorded.",
+    )
 
     def __init__(self, *args, today: dt.date, **kwargs):
         kwargs.setdefault("prefix", "ea")

@@ -41,6 +41,7 @@ class BonePanel:
     results_chart: str = ""
     energy_chart: str = ""
     missing_labels: list[str] = field(default_factory=list)
+    on_file: list[str] = field(default_factory=list)  # due, answered by a recent result
 
 
 def bone_panel(user: User, case: Case, today: dt.date) -> BonePanel | None:
@@ -58,6 +59,10 @@ def bone_panel(user: User, case: Case, today: dt.date) -> BonePanel | None:
         band = rules.ea_band(e.ea)
         panel.energy.append(EnergyRow(e, band, rules.EA_BAND_LABELS[band]))
     panel.missing_labels = [rules.TASKS[k].label for k in workup.missing_tasks]
+    panel.on_file = [
+        f"{rules.TASKS[task].label}: answered by the {rules.on_file_text(kind, day)}"
+        for task, (kind, day) in workup.on_file.items()
+    ]
     panel.results_chart = _results_chart(workup.results)
     panel.energy_chart = _energy_chart(workup.energy)
     return panel

@@ -90,6 +90,7 @@ def energy_new(request, case_id: int):
             ffm_kg=data["ffm_kg"],
             note=data.get("note") or "",
             today=today,
+            replace=bool(data.get("replace")),
         )
         return f"Energy availability {record.ea} kcal/kg FFM/day recorded."
 

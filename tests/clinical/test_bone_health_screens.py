@@ -211,6 +211,45 @@ def test_a_restricted_triad_score_flags_the_case(client, dr):
     assert Flag.objects.get(pk=flag.pk).status == "resolved"
 
 
+def test_a_milder_triad_score_does_not_clear_a_positive_reds_screen(client, dr):
+    """A woman's navicular BSI, her plan running since 2 Oct. On 18 Nov the clinician's REDs
+    CAT2 screen is yellow (low energy availability and iron deficiency; Mountjoy 2023): the
+    case's screen turns positive and a bone-health flag opens. On 20 Nov the nutritionist's
+    complete Triad score is 4 (provisional, De Souza 2014), which would clear a Triad gate but
+    says nothing of the REDs indicators: the flag stays open, the case stays positive and the
+    screen gate is not met until a later REDs screen is green."""
+    case = h.open_case(dr, "navicular", diagnosed_on=DIAGNOSED)
+    plan = h.start_plan(case, dr, "navicular", STARTED)
+    nutritionist = h.member(case, "rosa_b", "nutritionist", "nutritionist")
+    client.force_login(dr)
+    keys = reds.applicable(sex="female", under_18=False)
+    yellow = {f"ind_{k}": "yes" if k in ("low_ea", "iron_deficiency") else "no" for k in keys}
+    day = dt.date(2026, 11, 18).isoformat()
+    url = reverse("care:reds_screen_new", kwargs={"case_id": case.pk})
+    assert client.post(url, {"date": day, **yellow}).status_code == 302
+    flag = Flag.objects.get(case=case, kind="bone_health", status="open")
+
+    client.force_login(nutritionist)
+    provisional = {**ALL_ZERO, "energy": "1", "menses": "1", "bmd": "1", "bsi": "1"}
+    assert review(client, case, provisional).status_code == 302
+
+    assert Flag.objects.get(pk=flag.pk).status == "open"
+    case.refresh_from_db()
+    assert case.red_s_screen == "positive"
+    plan.phases.filter(pk=plan.current_phase_id).update(
+        advance_when=[{"kind": "bone_health_screen", "max_score": 5, "within_days": 365}]
+    )
+    result, _ = screen_result(case)
+    assert result.met is False
+    assert result.observed == "positive"
+
+    client.force_login(dr)
+    assert cat2(client, case).status_code == 302  # green on 20 Nov
+    assert Flag.objects.get(pk=flag.pk).status == "resolved"
+    result, _ = screen_result(case)
+    assert result.met is True
+
+
 def test_the_api_scores_the_triad_from_its_items(client, dr):
     """POST /api/v1/cases/{id}/bone-health-reviews/ on 20 Nov: one item scored is recorded as
     an incomplete score, never a clearance; a REDs screen is recorded with its indicators; an

@@ -21,9 +21,14 @@ from monitoring.care.services.bone_hold import impact_hold, nutritionist_bring_i
 from monitoring.evaluation import selectors
 from monitoring.evaluation.queue import request_evaluation
 from monitoring.ingest.items import assessment_record
-from monitoring.models import Flag, Notification
+from monitoring.models import Assessment, Flag, Notification
 from monitoring.webhooks.events import webhook_event
-from protocols.engine.criteria.case_facts import REDS_TEST, TRIAD_INCOMPLETE_TEST, TRIAD_TEST
+from protocols.engine.criteria.case_facts import (
+    REDS_INCOMPLETE_TEST,
+    REDS_TEST,
+    TRIAD_INCOMPLETE_TEST,
+    TRIAD_TEST,
+)
 from protocols.models import Plan
 from rehab.errors import ApplicationError
 
@@ -156,6 +161,7 @@ def bone_health_review_record(
                 positive=restricted,
                 by=by,
                 on=date,
+                screen="triad",
                 title="Bone-health screen: Triad score restricted",
                 message=(
                     f"Triad cumulative risk score {result.total} on {date.isoformat()}: "
@@ -218,6 +224,7 @@ def reds_screen_record(
             positive=positive,
             by=by,
             on=date,
+            screen="reds",
             title="Bone-health screen: REDs screen positive",
             message=(
                 f"REDs screen positive on {date.isoformat()}"
@@ -237,22 +244,27 @@ def screen_outcome(
     title: str,
     message: str,
     on: dt.date | None = None,
+    screen: str = "reds",
 ) -> None:
     """What a complete screen changes (``_screen_outcome``); a positive one also holds impact
     phases from ``on`` until a clinician's decision and brings in the nutritionist
     (``bone_hold``)."""
-    _screen_outcome(case, positive=positive, by=by, title=title, message=message)
+    _screen_outcome(case, positive=positive, by=by, title=title, message=message, screen=screen)
     if positive:
         impact_hold(case, on=on or timezone.localdate())
         nutritionist_bring_in(case, by=by, summary=message)
 
 
-def _screen_outcome(case: Case, *, positive: bool, by: User, title: str, message: str) -> None:
+def _screen_outcome(
+    case: Case, *, positive: bool, by: User, title: str, message: str, screen: str
+) -> None:
     """What a complete screen changes. Positive (a restricted Triad score or a positive REDs
     screen): the case's screen becomes positive (the plan suggestion turns conservative and the
     case header shows it) and a ``bone_health`` flag is opened for the clinical team on the
     active plan's current phase, with an in-app notice. Negative: the case's screen becomes
     negative and open bone-health flags are resolved by the screen."""
+    if not positive and _other_screen_positive(case, screen):
+        return  # a milder screen of one kind never clears the other kind's positive one
     value = Case.Screen.POSITIVE if positive else Case.Screen.NEGATIVE
     Case.objects.filter(pk=case.pk).update(red_s_screen=value, updated_at=timezone.now())
     case.red_s_screen = value
@@ -366,3 +378,23 @@ def femoral_neck_record(
         case.save(update_fields=fields)
         request_evaluation([case.pk])
     return case
+
+
+_TRIAD_FAMILY = (TRIAD_TEST, TRIAD_INCOMPLETE_TEST)
+_REDS_FAMILY = (REDS_TEST, REDS_INCOMPLETE_TEST)
+
+
+def _other_screen_positive(case: Case, screen: str) -> bool:
+    """Whether the latest screen of the kind other than ``screen`` (the one just recorded:
+    "triad" or "reds") is a positive one: a REDs light yellow or worse, or a restricted Triad
+    score (6 or more; women only, the tool being validated in women)."""
+    triad = screen == "triad"
+    tests = _REDS_FAMILY if triad else _TRIAD_FAMILY
+    if not triad and case.athlete.sex != "female":
+        return False
+    latest = Assessment.objects.filter(case=case, test__in=tests).order_by("-date", "-id").first()
+    if latest is None:
+        return False
+    if latest.test == REDS_TEST:
+        return latest.value >= 1
+    return latest.test == TRIAD_TEST and latest.value >= 6

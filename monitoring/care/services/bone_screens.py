@@ -96,6 +96,7 @@ def reds_cat2_record(
                 positive=result.positive,
                 by=by,
                 on=date,
+                screen="reds",
                 title=f"Bone-health screen: REDs {result.at_least}",
                 message=(
                     f"REDs screen on {date.isoformat()}: {result.label} (IOC REDs CAT2, "

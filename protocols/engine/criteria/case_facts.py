@@ -205,8 +205,10 @@ class BoneHealthScreen(Kind):
                     f"{_period_text(p['within_days'])}."
                 )
             return Measure(None, None, limit, why, "points")
-        latest = max(screens, key=lambda a: a.day)  # stable: the last given of a day wins
-        latest = [a for a in screens if a.day == latest.day][-1]
+        # Each screen's own latest result stands: a positive REDs screen is not cleared by a
+        # later, milder Triad score (nor the reverse); only a later screen of its kind clears it.
+        held = [a for a in map(_latest, _families(screens)) if _positive(a, limit)]
+        latest = _latest(held or screens)
         when = latest.day.isoformat()
         if latest.test == REDS_TEST:
             if latest.value >= 1:
@@ -230,6 +232,27 @@ class BoneHealthScreen(Kind):
             f"Triad cumulative risk score {num(score)} on {when} ({band}); at most {limit} clears."
         )
         return Measure(score <= limit, score, limit, why, "points")
+
+
+def _latest(screens: list) -> Any:
+    """The latest of ``screens`` (stable: the last given of a day wins)."""
+    day = max(a.day for a in screens)
+    return [a for a in screens if a.day == day][-1]
+
+
+def _families(screens: list) -> list[list]:
+    """``screens`` split into the Triad's and the REDs screen's, each non-empty."""
+    reds = [a for a in screens if a.test in _REDS_TESTS]
+    triad = [a for a in screens if a.test not in _REDS_TESTS]
+    return [family for family in (triad, reds) if family]
+
+
+def _positive(screen: Any, limit: int) -> bool:
+    """A complete screen that does not clear: a REDs light yellow or worse, or a Triad score
+    over ``limit``."""
+    if screen.test == REDS_TEST:
+        return screen.value >= 1
+    return screen.test == TRIAD_TEST and screen.value > limit
 
 
 def _period_text(days: int) -> str:

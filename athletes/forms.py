@@ -168,7 +168,7 @@ class NewCaseForm(RunningBaselineFields):
         required=False,
         min_value=0,
         max_value=20,
-        help_text="Fewer than 9 is oligomenorrhoea (Triad CRA). Blank when not asked.",
+        help_text="9 or fewer is oligomenorrhoea (Triad CRA: 6 to 9). Blank when not asked.",
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     eating_history = forms.ChoiceField(

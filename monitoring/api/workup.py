@@ -117,7 +117,7 @@ class BoneResultInputSerializer(_CaseInput):
         required=False,
         allow_blank=True,
         help_text="Blank: the result's unit (Z for BMD; nmol/L for 25(OH)D, which also takes "
-        "ng/mL, converted × 2.496; µg/L ferritin; g/L haemoglobin; mIU/L TSH; pmol/L "
+        "ng/mL, converted × 2.5; µg/L ferritin; g/L haemoglobin; mIU/L TSH; pmol/L "
         "oestradiol; nmol/L testosterone).",
     )
     measured_on = serializers.DateField()

@@ -35,7 +35,7 @@ SOURCES = {
 
 ADULT_AGE = 18
 LOW_BMI = Decimal("18.5")  # kg/m², Triad CRA (De Souza 2014)
-OLIGO_PERIODS = 9  # fewer than 9 periods in 12 months (Triad CRA bands: > 9 / 6–9 / < 6)
+OLIGO_PERIODS = 9  # 9 or fewer periods in 12 months (Triad CRA bands: > 9 / 6–9 / < 6)
 LOW_EA = Decimal("30")  # kcal/kg FFM/day (Burke 2018)
 OPTIMAL_EA = Decimal("45")
 
@@ -160,7 +160,7 @@ MENSTRUAL_INDICATORS = ("primary_amenorrhoea", "secondary_amenorrhoea", "oligome
 
 
 def trigger_menses(f: Facts) -> Trigger:
-    label, source = "Oligo- or amenorrhoea (fewer than 9 periods in 12 months)", SOURCES["triad"]
+    label, source = "Oligo- or amenorrhoea (9 or fewer periods in 12 months)", SOURCES["triad"]
     if f.sex == "male":
         return Trigger("menses", label, NOT_APPLICABLE, "Not applicable.", source)
     present, all_absent = f.reds.said(MENSTRUAL_INDICATORS) if f.reds else ([], False)
@@ -168,7 +168,7 @@ def trigger_menses(f: Facts) -> Trigger:
         return Trigger("menses", label, MET, f.reds.reason(present), SOURCES["reds"])
     if f.periods_last_12_months is not None:
         n = f.periods_last_12_months
-        if n < OLIGO_PERIODS:
+        if n <= OLIGO_PERIODS:
             kind = "amenorrhoea" if n < 6 else "oligomenorrhoea"
             return Trigger("menses", label, MET, f"{n} periods in 12 months ({kind}).", source)
         return Trigger("menses", label, NOT_MET, f"{n} periods in 12 months.", source)
@@ -273,8 +273,9 @@ class TaskSpec:
     label: str
     role: str  # PHYSICIAN | NUTRITIONIST
     due_days: int  # clinic protocol (editable on the task)
-    closes_with: tuple[str, ...]  # the result kinds (or "ea") whose recording closes it
+    closes_with: tuple[str, ...]  # the result kinds ("ea", "reds" too) that answer it
     fresh_days: int  # a result this recent already answers it (clinic protocol)
+    needs_all: bool = False  # every kind of ``closes_with`` (else any one of them)
 
 
 TASKS: dict[str, TaskSpec] = {
@@ -296,6 +297,7 @@ TASKS: dict[str, TaskSpec] = {
             14,
             ("ferritin", "haemoglobin", "tsh"),
             90,
+            needs_all=True,  # a ferritin alone is not the full blood count nor the TSH
         ),
         TaskSpec(
             "sex_hormones",
@@ -310,8 +312,9 @@ TASKS: dict[str, TaskSpec] = {
             "Energy-availability assessment and REDs review",
             NUTRITIONIST,
             14,
-            ("ea",),
+            ("ea", "reds"),
             30,
+            needs_all=True,  # a low EA asks for the REDs screen it does not replace
         ),
     )
 }
@@ -346,26 +349,36 @@ def tasks_due(found: Sequence[Trigger], *, sex: str) -> list[TaskDue]:
 
 def on_file(
     due: Sequence[TaskDue], latest: dict[str, dt.date], today: dt.date
-) -> dict[str, tuple[str, dt.date]]:
-    """The due tasks a recent enough result already answers: task kind → (result kind, date).
-    ``latest`` holds each result kind's latest date ("ea" for energy availability). Recent
-    enough is the task's ``fresh_days`` (clinic protocol: a DXA within a year, blood tests
-    within 90 days, an energy-availability assessment within 30 days); an older result asks
-    again. A result dated after today (typed ahead) answers nothing."""
-    found: dict[str, tuple[str, dt.date]] = {}
+) -> dict[str, tuple[tuple[str, dt.date], ...]]:
+    """The due tasks recent enough results already answer: task kind → the (result kind, date)
+    pairs that answer it. ``latest`` holds each result kind's latest date ("ea" for energy
+    availability, "reds" for a complete REDs screen). Recent enough is the task's
+    ``fresh_days`` (clinic protocol: a DXA within a year, blood tests within 90 days, an
+    energy-availability assessment and REDs screen within 30 days); an older result asks again.
+    A result dated after today (typed ahead) answers nothing. A task that ``needs_all`` (the
+    labs, the energy assessment with its REDs screen) is answered only by all of its kinds."""
+    found: dict[str, tuple[tuple[str, dt.date], ...]] = {}
     for d in due:
         spec = TASKS[d.kind]
-        dated = [(latest[k], k) for k in spec.closes_with if k in latest and latest[k] <= today]
-        if dated:
-            day, kind = max(dated)
-            if (today - day).days <= spec.fresh_days:
-                found[d.kind] = (kind, day)
+        fresh = {
+            k: latest[k]
+            for k in spec.closes_with
+            if k in latest and 0 <= (today - latest[k]).days <= spec.fresh_days
+        }
+        if spec.needs_all and len(fresh) == len(spec.closes_with):
+            found[d.kind] = tuple((k, fresh[k]) for k in spec.closes_with)
+        elif not spec.needs_all and fresh:
+            found[d.kind] = (max(fresh.items(), key=lambda kv: kv[1]),)
     return found
 
 
-def on_file_text(kind: str, day: dt.date) -> str:
-    label = "Energy availability" if kind == "ea" else RESULT_KINDS[kind].label
-    return f"{label} of {day_text(day)}"
+def on_file_text(answers: Sequence[tuple[str, dt.date]]) -> str:
+    """ "the Ferritin of 1 Oct 2026, the Haemoglobin of …" for ``on_file``'s pairs."""
+    labels = {"ea": "Energy availability", "reds": "REDs screen"}
+    return ", ".join(
+        f"the {labels[k] if k in labels else RESULT_KINDS[k].label} of {day_text(day)}"
+        for k, day in answers
+    )
 
 
 # --- results: units, conversion, thresholds ------------------------------------------------------
@@ -416,7 +429,9 @@ RESULT_KINDS: dict[str, ResultKind] = {
             0,
             500,
             "above 75 nmol/L, preferably above 100 (Larson-Meyer 2015)",
-            (("ng/mL", Decimal("2.496")),),
+            # × 2.5, not the molar 2.496: the cut-offs are read as pairs (75 nmol/L = 30 ng/mL,
+            # 50 = 20; clinical.md §10), and 2.496 would put exactly 30 ng/mL below 75 nmol/L.
+            (("ng/mL", Decimal("2.5")),),
         ),
         ResultKind(
             "ferritin",
@@ -445,7 +460,7 @@ BMD_KINDS = ("bmd_lumbar", "bmd_hip", "bmd_total")
 
 
 def to_canonical(kind: str, value: Decimal, unit: str) -> Decimal:
-    """``value`` in the kind's unit (25(OH)D: ng/mL × 2.496 = nmol/L). Raises ValueError for a
+    """``value`` in the kind's unit (25(OH)D: ng/mL × 2.5 = nmol/L). Raises ValueError for a
     unit the kind does not take."""
     spec = RESULT_KINDS[kind]
     if unit in ("", spec.unit):

@@ -55,6 +55,17 @@ def latest_reds(case: Case) -> rules.RedsAnswers | None:
     return rules.RedsAnswers.of(*row) if row else None
 
 
+def latest_reds_screen_date(case: Case) -> dt.date | None:
+    """The date of the case's latest complete REDs screen (the review an energy-availability
+    assessment goes with). One query."""
+    return (
+        Assessment.objects.filter(case=case, test=REDS_TEST)
+        .order_by("-date", "-id")
+        .values_list("date", flat=True)
+        .first()
+    )
+
+
 def latest_ea(case: Case) -> Decimal | None:
     return (
         EnergyAvailability.objects.filter(case=case)
@@ -74,7 +85,7 @@ class Workup:
     energy: list[EnergyAvailability]
     missing_tasks: list[str] = field(default_factory=list)  # due by the triggers, not created
     # due by the triggers, answered by a recent result: task kind → (result kind, date)
-    on_file: dict[str, tuple[str, dt.date]] = field(default_factory=dict)
+    on_file: dict[str, tuple[tuple[str, dt.date], ...]] = field(default_factory=dict)
 
     @property
     def met(self) -> list[rules.Trigger]:
@@ -90,20 +101,25 @@ class Workup:
 
 
 def latest_dates(
-    results: list[tuple[str, dt.date]], energy_dates: list[dt.date]
+    results: list[tuple[str, dt.date]],
+    energy_dates: list[dt.date],
+    reds_on: dt.date | None = None,
 ) -> dict[str, dt.date]:
-    """Each result kind's latest date, and the latest energy-availability record's as "ea"."""
+    """Each result kind's latest date, the latest energy-availability record's as "ea" and the
+    latest complete REDs screen's as "reds"."""
     latest: dict[str, dt.date] = {}
     for kind, day in results:
         latest[kind] = max(day, latest.get(kind, day))
     if energy_dates:
         latest["ea"] = max(energy_dates)
+    if reds_on is not None:
+        latest["reds"] = reds_on
     return latest
 
 
 def due_tasks(
     case: Case, today: dt.date, found: list[rules.Trigger], latest: dict[str, dt.date]
-) -> tuple[list[rules.TaskDue], dict[str, tuple[str, dt.date]]]:
+) -> tuple[list[rules.TaskDue], dict[str, tuple[tuple[str, dt.date], ...]]]:
     """The tasks the met triggers ask for, less those a recent result already answers (and
     those answers)."""
     due = rules.tasks_due(found, sex=case.athlete.sex)
@@ -119,7 +135,11 @@ def workup_for_case(case: Case, today: dt.date) -> Workup:
     found = rules.triggers(
         facts_for(case, today, energy[-1].ea if energy else None, latest_reds(case))
     )
-    latest = latest_dates([(r.kind, r.measured_on) for r in results], [e.date for e in energy])
+    latest = latest_dates(
+        [(r.kind, r.measured_on) for r in results],
+        [e.date for e in energy],
+        latest_reds_screen_date(case),
+    )
     due, answered = due_tasks(case, today, found, latest)
     have = {t.kind for t in tasks}
     return Workup(

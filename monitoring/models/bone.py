@@ -65,7 +65,7 @@ class WorkupTask(models.Model):
 
 class BoneHealthResult(models.Model):
     """A result of the work-up in its canonical unit (``bone_rules.RESULT_KINDS``), with the
-    value and unit as entered (25(OH)D may be entered in ng/mL: × 2.496)."""
+    value and unit as entered (25(OH)D may be entered in ng/mL: × 2.5)."""
 
     class Kind(models.TextChoices):
         BMD_LUMBAR = "bmd_lumbar", "BMD Z-score, lumbar spine"

@@ -72,7 +72,7 @@ def test_a_result_with_its_unit_and_reading(recorded, team):
     assert response.status_code == 201, response.json()
     body = response.json()
     assert (body["value"], body["unit"], body["entered_unit"], body["reading"]) == (
-        "59.90", "nmol/L", "ng/mL", "low"
+        "60.00", "nmol/L", "ng/mL", "low"
     )  # fmt: skip
     assert "preferably above 100" in body["reference"]
     assert WorkupTask.objects.get(case=recorded, kind="vitamin_d").status == "done"

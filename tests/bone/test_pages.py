@@ -63,9 +63,9 @@ def test_recording_a_result_through_the_page(client, case, team, frozen):
     )  # fmt: skip
     assert response.status_code == 302
     result = BoneHealthResult.objects.get()
-    assert (result.value, result.recorded_by) == (D("59.90"), team["clinician"])
+    assert (result.value, result.recorded_by) == (D("60.00"), team["clinician"])
     page = client.get(url(case)).content.decode()
-    assert "59.9 nmol/L" in page and "entered 24 ng/mL" in page and "below 75 nmol/L" in page
+    assert "60 nmol/L" in page and "entered 24 ng/mL" in page and "below 75 nmol/L" in page
     assert "above 75 nmol/L, preferably above 100" in page
 
 

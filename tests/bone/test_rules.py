@@ -45,7 +45,7 @@ def test_a_man_with_two_bone_stress_injuries():
 
 
 def test_an_adult_woman_with_seven_periods_in_twelve_months():
-    # Lea, 22: 7 periods in the last 12 months: oligomenorrhoea (Triad CRA 6-9 band, < 9).
+    # Lea, 22: 7 periods in the last 12 months: oligomenorrhoea (Triad CRA 6-9 band).
     found = by_key(facts(age=22, periods_last_12_months=7))
     assert found["menses"].status == rules.MET
     assert "oligomenorrhoea" in found["menses"].reason
@@ -54,7 +54,9 @@ def test_an_adult_woman_with_seven_periods_in_twelve_months():
 
 
 @pytest.mark.parametrize(
-    ("periods", "status"), [(12, rules.NOT_MET), (9, rules.NOT_MET), (8, rules.MET), (3, rules.MET)]
+    ("periods", "status"),
+    # The Triad CRA scores 6-9 periods as oligomenorrhoea (> 9 scores 0): 9 is met.
+    [(12, rules.NOT_MET), (10, rules.NOT_MET), (9, rules.MET), (8, rules.MET), (3, rules.MET)],
 )
 def test_the_menses_band(periods, status):
     assert by_key(facts(periods_last_12_months=periods))["menses"].status == status
@@ -112,7 +114,15 @@ def test_energy_availability_is_computed_with_burke_2018_bands():
 
 
 def test_vitamin_d_in_ng_per_ml_is_converted():
-    assert rules.to_canonical("vitamin_d", D("30"), "ng/mL") == D("74.9")
+    # x 2.5: the 30 ng/mL cut-off is the 75 nmol/L one, not just below it (x 2.496 = 74.9).
+    assert rules.to_canonical("vitamin_d", D("30"), "ng/mL") == D("75.0")
+    assert (
+        rules.interpret("vitamin_d", rules.to_canonical("vitamin_d", D("30"), "ng/mL"))[0] != "low"
+    )
+    assert (
+        rules.interpret("vitamin_d", rules.to_canonical("vitamin_d", D("29.9"), "ng/mL"))[0]
+        == "low"
+    )
     assert rules.to_canonical("vitamin_d", D("80"), "nmol/L") == D("80")
     with pytest.raises(ValueError):
         rules.to_canonical("ferritin", D("30"), "ng/mL")
@@ -208,20 +218,39 @@ EVERY = [rules.TaskDue(k) for k in rules.TASKS]
         ("bmd_hip", 366, None),
         ("vitamin_d", 90, "vitamin_d"),
         ("vitamin_d", 91, None),
-        ("ferritin", 10, "labs"),
+        ("ferritin", 10, None),  # the labs need the full blood count and the TSH as well
         ("testosterone", 30, "sex_hormones"),
-        ("ea", 30, "energy_availability"),
-        ("ea", 31, None),
+        ("ea", 30, None),  # the energy assessment goes with a REDs screen
         ("vitamin_d", -1, None),  # dated after today: answers nothing
     ],
 )
 def test_a_recent_result_answers_its_task(kind, days_ago, answers):
     day = TODAY - dt.timedelta(days=days_ago)
     found = rules.on_file(EVERY, {kind: day}, TODAY)
-    assert found == ({answers: (kind, day)} if answers else {})
+    assert found == ({answers: ((kind, day),)} if answers else {})
 
 
 def test_the_latest_of_a_tasks_results_answers_it():
     old, new = TODAY - dt.timedelta(days=400), TODAY - dt.timedelta(days=20)
     found = rules.on_file(EVERY, {"bmd_lumbar": old, "bmd_total": new}, TODAY)
-    assert found == {"dxa": ("bmd_total", new)}
+    assert found == {"dxa": (("bmd_total", new),)}
+
+
+def test_the_labs_and_the_energy_assessment_need_all_their_results():
+    """A ferritin alone is not the labs (ferritin, full blood count, TSH); an energy-availability
+    record alone is not the "energy-availability assessment and REDs review": a low EA asks for
+    the REDs screen it does not replace. All of them recent enough answer the task."""
+    day = TODAY - dt.timedelta(days=10)
+    old = TODAY - dt.timedelta(days=31)
+    labs = {"ferritin": day, "haemoglobin": day, "tsh": TODAY}
+    assert rules.on_file(EVERY, {"ferritin": day, "haemoglobin": day}, TODAY) == {}
+    assert rules.on_file(EVERY, labs, TODAY) == {
+        "labs": (("ferritin", day), ("haemoglobin", day), ("tsh", TODAY))
+    }
+    assert rules.on_file(EVERY, {"ea": day}, TODAY) == {}
+    assert rules.on_file(EVERY, {"ea": day, "reds": old}, TODAY) == {}
+    assert rules.on_file(EVERY, {"ea": day, "reds": day}, TODAY) == {
+        "energy_availability": (("ea", day), ("reds", day))
+    }
+    text = rules.on_file_text((("ea", day), ("reds", day)))
+    assert text == "the Energy availability of 26 Nov 2026, the REDs screen of 26 Nov 2026"

@@ -70,20 +70,22 @@ def test_a_vitamin_d_result_in_ng_ml_closes_its_task_and_feeds_the_case(case, te
         case=case, by=team["clinician"], kind="vitamin_d", value="24", unit="ng/mL",
         measured_on=dt.date(2026, 12, 2), today=TODAY,
     )  # fmt: skip
-    assert (result.value, result.unit) == (D("59.90"), "nmol/L")  # 24 x 2.496
+    assert (result.value, result.unit) == (D("60.00"), "nmol/L")  # 24 x 2.5
     assert (result.entered_value, result.entered_unit) == (D("24"), "ng/mL")
     task = WorkupTask.objects.get(case=case, kind="vitamin_d")
-    assert (task.status, task.closed_by, task.closed_on) == ("done", team["clinician"], TODAY)
+    # Done on the day the blood was taken, by whoever recorded the result.
+    assert (task.status, task.closed_by) == ("done", team["clinician"])
+    assert task.closed_on == dt.date(2026, 12, 2)
     case.refresh_from_db()
-    assert case.vitamin_d_nmol_l == D("59.9")
-    assert "25(OH)D 59.9 nmol/L (below 75)" in case.bone_health_flags
+    assert case.vitamin_d_nmol_l == D("60.0")
+    assert "25(OH)D 60.0 nmol/L (below 75)" in case.bone_health_flags
     # An older result does not replace the latest as the case's vitamin D.
     services.bone_result_record(
         case=case, by=team["clinician"], kind="vitamin_d", value="120",
         measured_on=dt.date(2026, 6, 1), today=TODAY,
     )  # fmt: skip
     case.refresh_from_db()
-    assert case.vitamin_d_nmol_l == D("59.9")
+    assert case.vitamin_d_nmol_l == D("60.0")
     # Re-evaluating does not reopen the task.
     services.workup_sync(case=case, today=TODAY)
     assert WorkupTask.objects.get(case=case, kind="vitamin_d").status == "done"
@@ -99,6 +101,15 @@ def test_a_bmd_scan_closes_the_dxa_task(case, team, frozen):
     )  # fmt: skip
     assert WorkupTask.objects.get(case=case, kind="dxa").status == "done"
     assert WorkupTask.objects.get(case=case, kind="labs").status == "open"
+    # The labs are ferritin, a full blood count and the TSH: a ferritin alone leaves them open.
+    for kind, value in (("ferritin", "22"), ("haemoglobin", "128"), ("tsh", "2.1")):
+        assert WorkupTask.objects.get(case=case, kind="labs").status == "open"
+        services.bone_result_record(
+            case=case, by=team["clinician"], kind=kind, value=value,
+            measured_on=dt.date(2026, 12, 1), today=TODAY,
+        )  # fmt: skip
+    labs = WorkupTask.objects.get(case=case, kind="labs")
+    assert (labs.status, labs.closed_on) == ("done", dt.date(2026, 12, 1))
 
 
 @pytest.mark.parametrize(
@@ -128,8 +139,9 @@ def test_energy_availability_is_computed_and_low_ea_asks_for_the_work_up(case, t
     )  # fmt: skip
     assert record.ea == D("25.0")  # (2100 - 950) / 46 = 25.0: low (Burke 2018)
     tasks = dict(WorkupTask.objects.filter(case=case).values_list("kind", "status"))
-    # Low EA triggers the work-up; this record is the energy assessment itself: not asked.
-    assert tasks == {"dxa": "open", "vitamin_d": "open", "labs": "open"}
+    # Low EA triggers the work-up; this record is half of the energy assessment: the REDs
+    # screen it asks for is still to do (Mountjoy 2023), so its task stays open.
+    assert tasks == dict.fromkeys(["dxa", "vitamin_d", "labs", "energy_availability"], "open")
     # The same date again is refused (one record a day), never silently replaced...
     with pytest.raises(ApplicationError) as err:
         services.energy_availability_record(
@@ -145,6 +157,14 @@ def test_energy_availability_is_computed_and_low_ea_asks_for_the_work_up(case, t
     )  # fmt: skip
     assert again.pk == record.pk and again.ea == D("43.5")
     assert EnergyAvailability.objects.count() == 1
+    # The clinician's complete REDs screen the next day answers the nutritionist's task.
+    answers = dict.fromkeys(reds.applicable(sex="female", under_18=False), False)
+    reds_cat2_record(
+        case=case, by=team["clinician"], date=TODAY, answers={**answers, "low_ea": True},
+        today=TODAY,
+    )  # fmt: skip
+    task = WorkupTask.objects.get(case=case, kind="energy_availability")
+    assert (task.status, task.closed_on) == ("done", TODAY)
 
 
 @pytest.mark.parametrize(
@@ -237,5 +257,5 @@ def test_a_recent_result_on_file_is_not_asked_for_again(case, team, frozen):
     created = services.workup_sync(case=case, today=TODAY)
     assert {t.kind for t in created} == {"vitamin_d", "labs"}
     panel = workup.workup_for_case(case, TODAY)
-    assert panel.on_file == {"dxa": ("bmd_hip", dt.date(2026, 8, 15))}
+    assert panel.on_file == {"dxa": (("bmd_hip", dt.date(2026, 8, 15)),)}
     assert panel.missing_tasks == []

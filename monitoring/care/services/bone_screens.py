@@ -15,13 +15,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from athletes import permissions
 from athletes.models import Case, User
 from athletes.sites import TRABECULAR_SITES
 from monitoring.care import growth, reds
 from monitoring.care.services.bone_health import screen_outcome
-from monitoring.care.services.workup import workup_sync
+from monitoring.care.services.workup import close_answered_tasks, workup_sync
 from monitoring.ingest.items import assessment_record
 from protocols.engine.criteria.case_facts import REDS_INCOMPLETE_TEST, REDS_TEST
 from rehab.errors import ApplicationError
@@ -106,4 +107,6 @@ def reds_cat2_record(
                 ),
             )
         workup_sync(case=case, today=today)  # its answers may ask for the work-up
+        if result.complete:  # the REDs review an energy-availability assessment goes with
+            close_answered_tasks(case, "reds", by, today or timezone.localdate())
     return assessment, result

@@ -110,6 +110,7 @@ def workup_sync(*, case: Case, today: dt.date | None = None) -> list[WorkupTask]
     latest = workup.latest_dates(
         list(BoneHealthResult.objects.filter(case=case).values_list("kind", "measured_on")),
         list(EnergyAvailability.objects.filter(case=case).values_list("date", flat=True)),
+        workup.latest_reds_screen_date(case),
     )
     due, _ = workup.due_tasks(case, today, found, latest)
     have = set(WorkupTask.objects.filter(case=case).values_list("kind", flat=True))
@@ -163,11 +164,31 @@ def workup_task_update(
     return task
 
 
-def _close_tasks(case: Case, closes: str, by: User, on: dt.date) -> None:
+def close_answered_tasks(case: Case, closes: str, by: User, today: dt.date) -> None:
+    """Mark done the open tasks a result of kind ``closes`` (a result kind, "ea" or "reds")
+    just recorded answers: with every result a ``needs_all`` task asks for recent enough
+    (``bone_rules.on_file``); done on the date of its latest answering result."""
     kinds = [k for k, spec in rules.TASKS.items() if closes in spec.closes_with]
-    WorkupTask.objects.filter(case=case, kind__in=kinds, status=WorkupTask.Status.OPEN).update(
-        status=WorkupTask.Status.DONE, closed_on=on, closed_by=by, updated_at=timezone.now()
+    open_kinds = list(
+        WorkupTask.objects.filter(
+            case=case, kind__in=kinds, status=WorkupTask.Status.OPEN
+        ).values_list("kind", flat=True)
     )
+    if not open_kinds:
+        return
+    latest = workup.latest_dates(
+        list(BoneHealthResult.objects.filter(case=case).values_list("kind", "measured_on")),
+        list(EnergyAvailability.objects.filter(case=case).values_list("date", flat=True)),
+        workup.latest_reds_screen_date(case),
+    )
+    answered = rules.on_file([rules.TaskDue(k) for k in open_kinds], latest, today)
+    for kind, answers in answered.items():
+        WorkupTask.objects.filter(case=case, kind=kind, status=WorkupTask.Status.OPEN).update(
+            status=WorkupTask.Status.DONE,
+            closed_on=max(day for _, day in answers),
+            closed_by=by,
+            updated_at=timezone.now(),
+        )
 
 
 # --- results -------------------------------------------------------------------------------------
@@ -184,7 +205,7 @@ def bone_result_record(
     note: str = "",
     today: dt.date | None = None,
 ) -> BoneHealthResult:
-    """Record a result in its unit (25(OH)D in nmol/L, or ng/mL converted × 2.496). The task it
+    """Record a result in its unit (25(OH)D in nmol/L, or ng/mL converted × 2.5). The task it
     answers is closed; the latest 25(OH)D becomes the case's vitamin D (read by the risk
     factors and the plan suggestion); the case is re-evaluated."""
     _require(by, case)
@@ -220,7 +241,7 @@ def bone_result_record(
             note=(note or "").strip()[:300],
             recorded_by=by,
         )
-        _close_tasks(case, kind, by, today)
+        close_answered_tasks(case, kind, by, today)
         if kind == "vitamin_d":
             _feed_vitamin_d(case)
         request_evaluation([case.pk])
@@ -310,5 +331,5 @@ def energy_availability_record(
             except IntegrityError:
                 raise _same_day(case, day) from None
         workup_sync(case=case, today=today)  # a low EA may ask for the work-up...
-        _close_tasks(case, "ea", by, today)  # ...whose energy assessment this record is
+        close_answered_tasks(case, "ea", by, today)  # ...whose energy assessment this is
     return record

@@ -30,7 +30,7 @@ class BoneFactsForm(ClinicForm):
     periods_last_12_months = forms.IntegerField(
         label="Periods in the last 12 months",
         required=False,
-        help_text="Fewer than 9 is oligomenorrhoea, fewer than 6 amenorrhoea (Triad CRA).",
+        help_text="6 to 9 is oligomenorrhoea, fewer than 6 amenorrhoea (Triad CRA).",
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     eating_history = forms.ChoiceField(
@@ -62,7 +62,7 @@ class BoneResultForm(ClinicForm):
         choices=[
             ("", "The result's unit"),
             ("nmol/L", "nmol/L"),
-            ("ng/mL", "ng/mL (25(OH)D: × 2.496)"),
+            ("ng/mL", "ng/mL (25(OH)D: × 2.5)"),
         ],
         help_text="BMD as a Z-score; 25(OH)D in nmol/L or ng/mL; ferritin µg/L; haemoglobin "
         "g/L; TSH mIU/L; oestradiol pmol/L; testosterone nmol/L.",

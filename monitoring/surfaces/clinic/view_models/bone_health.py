@@ -60,8 +60,9 @@ def bone_panel(user: User, case: Case, today: dt.date) -> BonePanel | None:
         panel.energy.append(EnergyRow(e, band, rules.EA_BAND_LABELS[band]))
     panel.missing_labels = [rules.TASKS[k].label for k in workup.missing_tasks]
     panel.on_file = [
-        f"{rules.TASKS[task].label}: answered by the {rules.on_file_text(kind, day)}"
-        for task, (kind, day) in workup.on_file.items()
+        f"{rules.TASKS[task].label}: answered by {rules.on_file_text(answers)} (recent: "
+        f"within {rules.TASKS[task].fresh_days} days)"
+        for task, answers in workup.on_file.items()
     ]
     panel.results_chart = _results_chart(workup.results)
     panel.energy_chart = _energy_chart(workup.energy)

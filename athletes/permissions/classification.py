@@ -269,7 +269,7 @@ FIELDS: dict[str, dict[str, FieldClass]] = {
     },
     "monitoring.Assessment": {  # by can_view_assessment: clinical roles, or the one who recorded
         "id": R, "case": R, "date": R, "test": R, "value": R, "pain": R, "notes": R,
-        "assessed_by": R, "created_at": R, "updated_at": R,
+        "answers": R, "assessed_by": R, "created_at": R, "updated_at": R,
     },
     "monitoring.TestBattery": {  # test results: the case's clinical roles and its athlete
         "id": C, "case": C, "date": C, "involved_side": C, "limb_length_left_cm": C,

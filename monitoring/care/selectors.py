@@ -326,7 +326,7 @@ def _flags(case: Case) -> list[Flag]:
 
 
 def _flag_title(flag: Flag, can: dict[str, Any]) -> str:
-    return flag.title if can["flag_message"] else flag.get_kind_display()
+    return flag.title if can["flag_message"] else Flag.neutral_label(flag.kind)
 
 
 def _flag_item(f: Flag, can: dict[str, Any]) -> TimelineItem:

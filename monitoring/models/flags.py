@@ -40,6 +40,10 @@ class Flag(MovesUpdatedAt, models.Model):
         ACKNOWLEDGED = "acknowledged", "Acknowledged"
         RESOLVED = "resolved", "Resolved"
 
+    # The kind's name for a reader who may not read flag messages (a coach): a kind whose own
+    # name is clinical (that a bone-health screen was positive) is named neutrally.
+    NEUTRAL_LABELS = {Kind.BONE_HEALTH: "Medical team review"}
+
     UNRESOLVED = (Status.OPEN, Status.ACKNOWLEDGED)
     # Severity order for lists: red flags first.
     SEVERITY = {
@@ -105,6 +109,10 @@ class Flag(MovesUpdatedAt, models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.title}"
+
+    @classmethod
+    def neutral_label(cls, kind: str) -> str:
+        return cls.NEUTRAL_LABELS.get(kind) or cls.Kind(kind).label
 
     @property
     def is_red_flag(self) -> bool:

@@ -75,7 +75,10 @@ CLINICAL_MARKERS: dict[str, tuple[str, ...]] = {
     "imaging": (r"re:\bMRI\b", r"re:\bCT\b", "X-ray", "Bone scan"),
     "imaging_on": ("2026-08-03", "3 Aug", "03 Aug"),
     "diagnosed_on": ("2026-08-05", "5 Aug", "05 Aug"),
-    "bone_health": ("RED-S", "Triad", "25(OH)D", "41.7", "Oligomenorrh", "prior bone stress"),
+    "bone_health": (
+        "RED-S", "Triad", "25(OH)D", "41.7", "Oligomenorrh", "prior bone stress",
+        "Bone-health screen",  # the flag kind's own name says a screen was positive
+    ),  # fmt: skip
     "pain": (
         r"re:\b\d{1,2}\s*/\s*10\b",
         r"re:(?i)pain\W{0,3}(at rest|during|after|next)?\W{0,3}\d",
@@ -231,6 +234,15 @@ def clinical_case(case, clinician, physio, coach, athlete_user, team):
         title="ZEBRA-FLAG-TITLE",
         message="ZEBRA-FLAG-MESSAGE",
         coach_message=COACH_MESSAGE,
+        evaluation=evaluation,
+    )
+    Flag.objects.create(  # a positive screen's flag: a coach sees it only as a review
+        case=case,
+        phase=plan.current_phase,
+        kind="bone_health",
+        title="ZEBRA-FLAG-TITLE",
+        message="ZEBRA-FLAG-MESSAGE",
+        coach_message="Under review by the medical team.",
         evaluation=evaluation,
     )
     return plan

@@ -108,6 +108,8 @@ def test_coach_pages_show_what_a_coach_needs(pages, case, name):
     assert COACH_MESSAGE in body or name == "coach:board_csv" and "Under review" in body
     if name != "coach:board_csv":
         assert "Stepped back to" in body or name == "coach:restrictions"
+    if name in {"coach:athlete", "coach:board_csv"}:  # the bone-health flag, named neutrally
+        assert "Medical team review" in body
 
 
 def _leaks(body: str, fields=CLINICAL_MARKERS) -> dict[str, list[str]]:
@@ -129,7 +131,7 @@ def test_the_markers_are_real(client, clinical_case, case, clinician):
     assert case.get_site_display() == "Navicular"
     assert case.get_side_display() == "Bilateral"
     assert str(case.vitamin_d_nmol_l) == "41.7"
-    assert Flag.objects.get(case=case).message == "ZEBRA-FLAG-MESSAGE"
+    assert Flag.objects.get(case=case, kind="red_flag").message == "ZEBRA-FLAG-MESSAGE"
     assert clinical_case.name == "ZEBRA-PLAN-NAME"
     assert "pain 0 of 10" in clinical_case.current_phase.prescriptions[0]["intensity"]
 
@@ -176,7 +178,7 @@ def test_every_clinical_url_of_the_case_is_a_404_to_its_coach(
     client, clinical_case, case, coach, name
 ):
     pattern = dict(_clinical_patterns())[name]
-    flag = Flag.objects.get(case=case)
+    flag = Flag.objects.get(case=case, kind="red_flag")
     url = reverse(name, kwargs=_kwargs(pattern, case, flag))
     client.force_login(coach)
     response = client.get(url)

@@ -28,6 +28,7 @@ from monitoring.care import selectors as care
 from monitoring.care import services as care_services
 from monitoring.care.workup import review_initial
 from monitoring.ingest.checks import athlete_today
+from monitoring.models import Flag
 from monitoring.models.care import EducationCard, Goal, Review
 from monitoring.navigation import clinic_nav_context
 from monitoring.surfaces.care.bone_forms import triad_form
@@ -67,7 +68,7 @@ def _url(case_id: int, anchor: str = "") -> str:
 
 
 def _flag_label(can: dict):
-    return (lambda f: f.title) if can["flag_message"] else (lambda f: f.get_kind_display())
+    return (lambda f: f.title) if can["flag_message"] else (lambda f: Flag.neutral_label(f.kind))
 
 
 def _note_initial(request, page: care.Timeline) -> dict:

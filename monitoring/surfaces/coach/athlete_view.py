@@ -184,6 +184,10 @@ def flag_marks(case: Case, facts: CaseFacts, start: dt.date, end: dt.date) -> li
         day = timezone.localdate(flag.raised_at)
         if start <= day <= end:
             marks.append(
-                charts.FlagMark(day, flag.kind, CoachFlag(flag.kind, flag.coach_message).text)
+                charts.FlagMark(
+                    day,
+                    flag.kind if flag.kind not in Flag.NEUTRAL_LABELS else "review",
+                    CoachFlag(flag.kind, flag.coach_message).text,
+                )
             )
     return marks

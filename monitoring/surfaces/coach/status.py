@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from athletes.sites import BY_CODE
 from monitoring.models import Flag
-from monitoring.surfaces.coach.restrictions import choice_label
 
 STEPPED_BACK_DAYS = 14
 """A step back (a regress transition) keeps the light red for this many days."""
@@ -22,6 +21,7 @@ LIGHT_ORDER = {RED: 0, AMBER: 1, GREEN: 2}
 
 RED_FLAG_KINDS = (Flag.Kind.RED_FLAG, Flag.Kind.REGRESSION)
 AMBER_FLAG_KINDS = (
+    Flag.Kind.BONE_HEALTH,
     Flag.Kind.LOAD_SPIKE,
     Flag.Kind.MISSING_LOGS,
     Flag.Kind.READY_TO_ADVANCE,
@@ -35,6 +35,8 @@ DEFAULT_COACH_MESSAGES = {
     Flag.Kind.MISSING_LOGS: "Daily logs are missing.",
     Flag.Kind.LOAD_SPIKE: "Training load rose sharply; check the plan with the medical team.",
     Flag.Kind.PROGRAMME_STEP_DOWN: "Run-walk programme: a lower stage is being considered.",
+    Flag.Kind.BONE_HEALTH: "Under review by the medical team; impact work does not progress "
+    "until the medical team decides.",
 }
 """Used when a flag has no coach message of its own (never the clinical message)."""
 
@@ -52,7 +54,7 @@ class CoachFlag:
 
     @property
     def label(self) -> str:
-        return choice_label(Flag.Kind, self.kind)
+        return Flag.neutral_label(self.kind)
 
 
 @dataclass(frozen=True)
@@ -89,9 +91,9 @@ def status_light(
     - red, "Under review": an open red flag or regression flag (its coach message);
     - red, "Stepped back": a regress transition in the last ``STEPPED_BACK_DAYS`` days
       (``step_backs`` are (effective date, phase name) pairs);
-    - amber: a load spike, missing logs (a flag, or no log for ``missing_log_days`` days, the
-      engine's own rule), ready to advance awaiting review, running past the phase's typical
-      days, or no plan started yet;
+    - amber: a bone-health review (named neutrally), a load spike, missing logs (a flag, or no
+      log for ``missing_log_days`` days, the engine's own rule), ready to advance awaiting
+      review, running past the phase's typical days, or no plan started yet;
     - green otherwise. Reasons come most important first.
     """
     kinds = {f.kind: f for f in flags}
@@ -103,7 +105,9 @@ def status_light(
     if not has_plan:
         amber.append("The medical team has not started a return plan yet.")
     amber.extend(
-        kinds[k].text for k in (Flag.Kind.LOAD_SPIKE, Flag.Kind.MISSING_LOGS) if k in kinds
+        kinds[k].text
+        for k in (Flag.Kind.BONE_HEALTH, Flag.Kind.LOAD_SPIKE, Flag.Kind.MISSING_LOGS)
+        if k in kinds
     )
     if has_plan and phase_started_on is not None:
         if Flag.Kind.MISSING_LOGS not in kinds:

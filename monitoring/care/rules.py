@@ -60,6 +60,17 @@ CRA_COMPONENTS: dict[str, tuple[str, tuple[str, str, str]]] = {
 }
 SEX_SPECIFIC = frozenset({"menarche", "menses"})
 
+# Under 18 the weight item is % of expected body weight, not BMI (De Souza 2014).
+UNDER_18_WEIGHT = (
+    "Low body weight (% of expected body weight)",
+    ("90% or more of expected", "85–90% of expected", "Less than 85% of expected"),
+)
+
+
+def component(key: str, *, under_18: bool = False) -> tuple[str, tuple[str, ...]]:
+    """A Triad item's label and the meaning of each of its points, for the athlete's age."""
+    return UNDER_18_WEIGHT if key == "bmi" and under_18 else CRA_COMPONENTS[key]
+
 
 @dataclass(frozen=True)
 class CraResult:

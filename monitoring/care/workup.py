@@ -169,10 +169,11 @@ def open_tasks_for(user: User) -> list[WorkupTask]:
     )
 
 
-def review_initial(case: Case) -> dict:
+def review_initial(case: Case, today: dt.date) -> dict:
     """What the work-up already knows, as the Triad review's starting answers (the reviewer
     checks and changes them): the BMD item from the latest scan's lowest Z-score, the menses
-    item from the periods counted (> 9 / 6–9 / < 6; De Souza 2014) and the latest 25(OH)D.
+    item from the periods counted (> 9 / 6–9 / < 6; De Souza 2014) and the latest 25(OH)D if
+    it is recent (the work-up's 90 days: an older one is asked for again, not a current value).
     Two queries."""
     initial: dict = {}
     scans = list(
@@ -187,7 +188,12 @@ def review_initial(case: Case) -> dict:
     if periods is not None and case.athlete.sex == "female":
         initial["menses"] = 0 if periods > 9 else 1 if periods >= 6 else 2
     vitamin_d = (
-        BoneHealthResult.objects.filter(case=case, kind="vitamin_d")
+        BoneHealthResult.objects.filter(
+            case=case,
+            kind="vitamin_d",
+            measured_on__gte=today - dt.timedelta(days=rules.TASKS["vitamin_d"].fresh_days),
+            measured_on__lte=today,
+        )
         .order_by("-measured_on", "-id")
         .values_list("value", flat=True)
         .first()

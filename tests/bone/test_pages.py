@@ -46,6 +46,10 @@ def test_the_nutritionist_sees_and_records_but_the_physio_only_sees(client, case
     client.force_login(team["nutritionist"])
     page = client.get(url(case)).content.decode()
     assert "Bone-health work-up" in page and "Record energy availability" in page
+    # The physician's tasks (the DXA) offer the nutritionist no change they could not save.
+    dxa = WorkupTask.objects.get(case=case, kind="dxa")
+    assert url(case, "workup_task", task_id=dxa.pk) not in page
+    assert "For the physician" in page
     client.force_login(team["physio"])
     page = client.get(url(case)).content.decode()
     assert "Bone-health work-up" in page and "Record energy availability" not in page
@@ -212,8 +216,29 @@ def test_the_work_up_starts_the_triad_review(client, case, team, frozen):
         )
     client.force_login(team["nutritionist"])
     form = client.get(reverse("care:timeline", kwargs={"case_id": case.pk})).context["bone_form"]
-    assert (form.initial["bmd"], form.initial["menses"]) == (2, 1)
+    assert (form.initial["bmd"], form.fields["menses"].initial) == (2, 1)
+    assert "the case's record: 7 periods" in form.fields["menses"].help_text
     assert form.initial["vitamin_d_nmol_l"] == D("82.0")
+
+
+def test_the_triad_review_names_a_disagreement_and_asks_no_stale_value(client, case, team, frozen):
+    """Maya's record says 5 periods in 12 months (2 points, De Souza 2014) and a disordered
+    eating history; her 25(OH)D is from June 2025. The Triad form suggests the higher-risk
+    menses answer, says where each answer comes from, scores the eating history at least 1
+    and does not offer an 18-month-old 25(OH)D as a current value (the work-up asks again)."""
+    case.periods_last_12_months = 5
+    case.eating_history = "disordered"
+    case.save()
+    services.bone_result_record(
+        case=case, by=team["clinician"], kind="vitamin_d", value="99.8",
+        measured_on=dt.date(2025, 6, 1), today=TODAY,
+    )  # fmt: skip
+    client.force_login(team["nutritionist"])
+    form = client.get(reverse("care:timeline", kwargs={"case_id": case.pk})).context["bone_form"]
+    assert form.fields["menses"].initial == 2
+    assert form.fields["energy"].initial == 1
+    assert "Disordered eating" in form.fields["energy"].help_text
+    assert "vitamin_d_nmol_l" not in form.initial
 
 
 def test_a_results_note_is_shown_with_it(client, case, team, frozen):

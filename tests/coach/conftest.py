@@ -76,7 +76,12 @@ CLINICAL_MARKERS: dict[str, tuple[str, ...]] = {
     "imaging_on": ("2026-08-03", "3 Aug", "03 Aug"),
     "diagnosed_on": ("2026-08-05", "5 Aug", "05 Aug"),
     "bone_health": (
-        "RED-S", "Triad", "25(OH)D", "41.7", "Oligomenorrh", "prior bone stress",
+        "RED-S",
+        "Triad",
+        "25(OH)D",
+        "41.7",
+        "Oligomenorrh",
+        "prior bone stress",
         "Bone-health screen",  # the flag kind's own name says a screen was positive
     ),  # fmt: skip
     "pain": (

@@ -63,7 +63,9 @@ def _review_lines(
             "for this athlete; use a REDs screen (Mountjoy et al. 2023)."
         )
     counted = dict(result.points)
-    for key, (label, meanings) in care_rules.CRA_COMPONENTS.items():
+    under_18 = age is not None and age < growth.ADULT_AGE
+    for key in care_rules.CRA_COMPONENTS:
+        label, meanings = care_rules.component(key, under_18=under_18)
         value = counted.get(key)
         text = "not scored" if value is None else f"{value} ({meanings[value]})"
         if key == "bsi" and case.site in TRABECULAR_SITES and points.get(key) != 2:

@@ -271,8 +271,9 @@ def _same_day(case: Case, day: dt.date) -> ApplicationError:
     return ApplicationError(
         "A record of that date exists.",
         {
-            "date": f"An energy-availability record of {day.isoformat()} exists{what}. Replace "
-            "it explicitly to correct it, or choose another date."
+            "date": f"An energy-availability record of {day.isoformat()} exists{what}. To "
+            "correct it, tick “Correct the record of that date” (in the API, replace: true); "
+            "or choose another date."
         },
     )
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from athletes import permissions
 from athletes.selectors import case_for_user
-from monitoring.care.bone_facts import bone_health_status, visible_screens
+from monitoring.care.bone_facts import bone_health_status, screen_row, visible_screens
 from monitoring.care.growth import is_under_18
 from monitoring.care.services import bone_health_decision_record, reds_cat2_record
 from monitoring.ingest.checks import athlete_today
@@ -42,6 +42,7 @@ def _render(request, case, *, reds_form=None, decision_form=None, status=200):
     today = athlete_today()
     page = bone_health_status(case, today)
     page.latest = visible_screens(request.user, case, page.latest)
+    female = case.athlete.sex == "female"
     can_screen = permissions.can_record_bone_health_review(request.user, case)
     can_decide = permissions.can_record_bone_health_decision(request.user, case)
     if can_screen and reds_form is None:
@@ -62,6 +63,8 @@ def _render(request, case, *, reds_form=None, decision_form=None, status=200):
         "guardian": permissions.can_see_guardian(request.user, case),
         "show_reason": permissions.can_view_clinical(request.user, case),
         "cycle_visible": permissions.can_read_cycle(request.user, case),
+        "screens": [screen_row(a) for a in page.latest],
+        "triad": female,  # the Triad tool is validated in women only
     }
     return render(request, "care/bone_health.html", context, status=status)
 
@@ -98,7 +101,8 @@ def reds_screen_new(request, case_id: int):
         except ApplicationError as exc:
             exc.add_to_form(form)
         else:
-            messages.success(request, f"REDs screen recorded: {result.label}.")
+            say = messages.success if result.complete and not result.positive else messages.warning
+            say(request, f"REDs screen recorded: {result.label}.")
             return redirect(_url(case.pk))
     return _render(request, case, reds_form=form, status=400)
 

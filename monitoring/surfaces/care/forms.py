@@ -12,7 +12,7 @@ from django import forms
 from athletes.models import CareTeamMember
 from athletes.permissions import can_be_addressed
 from monitoring.care import growth
-from monitoring.care.rules import CRA_COMPONENTS, SEX_SPECIFIC
+from monitoring.care.rules import CRA_COMPONENTS, SEX_SPECIFIC, component
 from monitoring.models import Flag
 from monitoring.models.care import CaseNote, NotificationSetting, Review
 
@@ -186,7 +186,8 @@ class BoneHealthReviewForm(CareForm):
         self.triad_validated = sex == "female"
         self.fields["date"].widget = _date(max_day=today)
         self.fields["date"].initial = today
-        for key, (label, meanings) in CRA_COMPONENTS.items():
+        for key in CRA_COMPONENTS:
+            label, meanings = component(key, under_18=self.under_18)
             empty = "Not applicable" if key in SEX_SPECIFIC and sex != "female" else "Not scored"
             if not self.triad_validated:
                 label = f"{label} (Triad: not validated in men)"
@@ -202,7 +203,6 @@ class BoneHealthReviewForm(CareForm):
                 self.fields[key].initial = points
                 self.fields[key].help_text = f"Pre-filled from {source}: confirm."
         if self.under_18:
-            self.fields["bmi"].label = "Low body weight (under 18: % of expected body weight)"
             self.fields["bmi"].help_text = (
                 "Under 18 use % of expected body weight, not BMI (De Souza 2014): ≥ 90% → 0, "
                 "85–90% → 1, < 85% → 2. Give height and weight to compute it."

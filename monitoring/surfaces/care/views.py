@@ -102,7 +102,7 @@ def _forms(request, page: care.Timeline, bound: dict | None = None) -> dict:
         forms["goal_form"] = bound.get("goal") or GoalForm(today=today)
     if can["bone_health"]:
         forms["bone_form"] = bound.get("bone") or triad_form(
-            page.case, today, initial=review_initial(page.case)
+            page.case, today, initial=review_initial(page.case, today)
         )
     return forms
 

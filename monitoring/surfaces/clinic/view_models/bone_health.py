@@ -42,6 +42,7 @@ class BonePanel:
     energy_chart: str = ""
     missing_labels: list[str] = field(default_factory=list)
     on_file: list[str] = field(default_factory=list)  # due, answered by a recent result
+    changeable: set[int] = field(default_factory=set)  # the tasks the reader may change
 
 
 def bone_panel(user: User, case: Case, today: dt.date) -> BonePanel | None:
@@ -50,6 +51,9 @@ def bone_panel(user: User, case: Case, today: dt.date) -> BonePanel | None:
         return None
     workup = workup_for_case(case, today)
     panel = BonePanel(workup, permissions.can_record_bone_health(user, case))
+    panel.changeable = {
+        t.pk for t in workup.tasks if permissions.can_close_workup_task(user, case, t.assignee_role)
+    }
     for r in reversed(workup.results):
         spec = rules.RESULT_KINDS[r.kind]
         level, words = rules.interpret(r.kind, r.value)

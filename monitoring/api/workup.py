@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from athletes import permissions
 from athletes.api.base import ClassifiedSerializer, ScopedCaseFilter, ScopedViewMixin
 from athletes.models import Case
+from monitoring.care import bone_results
 from monitoring.care import bone_rules as rules
 from monitoring.care.services import workup as services
 from monitoring.models import BoneHealthResult, EnergyAvailability, WorkupTask
@@ -103,10 +104,10 @@ class BoneResultSerializer(ClassifiedSerializer):
         read_only_fields = fields
 
     def get_reading(self, result: BoneHealthResult) -> str:
-        return rules.interpret(result.kind, result.value)[0]
+        return bone_results.interpret(result.kind, result.value)[0]
 
     def get_reference(self, result: BoneHealthResult) -> str:
-        return rules.RESULT_KINDS[result.kind].reference
+        return bone_results.RESULT_KINDS[result.kind].reference
 
 
 class BoneResultInputSerializer(_CaseInput):

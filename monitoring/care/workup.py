@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q
 from athletes import permissions
 from athletes.models import Case, User
 from athletes.sites import TRABECULAR_SITES
+from monitoring.care import bone_results
 from monitoring.care import bone_rules as rules
 from monitoring.models import Assessment, BoneHealthResult, EnergyAvailability, WorkupTask
 from protocols.engine.criteria.case_facts import REDS_INCOMPLETE_TEST, REDS_TEST
@@ -177,13 +178,13 @@ def review_initial(case: Case, today: dt.date) -> dict:
     Two queries."""
     initial: dict = {}
     scans = list(
-        BoneHealthResult.objects.filter(case=case, kind__in=rules.BMD_KINDS)
+        BoneHealthResult.objects.filter(case=case, kind__in=bone_results.BMD_KINDS)
         .order_by("-measured_on")
         .values_list("measured_on", "value")[:3]
     )
     if scans:
         latest = scans[0][0]
-        initial["bmd"] = rules.bmd_points(min(v for day, v in scans if day == latest))
+        initial["bmd"] = bone_results.bmd_points(min(v for day, v in scans if day == latest))
     periods = case.periods_last_12_months
     if periods is not None and case.athlete.sex == "female":
         initial["menses"] = 0 if periods > 9 else 1 if periods >= 6 else 2

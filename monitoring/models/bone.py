@@ -64,7 +64,7 @@ class WorkupTask(models.Model):
 
 
 class BoneHealthResult(models.Model):
-    """A result of the work-up in its canonical unit (``bone_rules.RESULT_KINDS``), with the
+    """A result of the work-up in its canonical unit (``bone_results.RESULT_KINDS``), with the
     value and unit as entered (25(OH)D may be entered in ng/mL: × 2.5)."""
 
     class Kind(models.TextChoices):

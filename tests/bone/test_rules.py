@@ -10,6 +10,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from monitoring.care import bone_results
 from monitoring.care import bone_rules as rules
 
 TODAY = dt.date(2026, 12, 6)
@@ -115,29 +116,25 @@ def test_energy_availability_is_computed_with_burke_2018_bands():
 
 def test_vitamin_d_in_ng_per_ml_is_converted():
     # x 2.5: the 30 ng/mL cut-off is the 75 nmol/L one, not just below it (x 2.496 = 74.9).
-    assert rules.to_canonical("vitamin_d", D("30"), "ng/mL") == D("75.0")
-    assert (
-        rules.interpret("vitamin_d", rules.to_canonical("vitamin_d", D("30"), "ng/mL"))[0] != "low"
-    )
-    assert (
-        rules.interpret("vitamin_d", rules.to_canonical("vitamin_d", D("29.9"), "ng/mL"))[0]
-        == "low"
-    )
-    assert rules.to_canonical("vitamin_d", D("80"), "nmol/L") == D("80")
+    assert bone_results.to_canonical("vitamin_d", D("30"), "ng/mL") == D("75.0")
+    thirty, below = (bone_results.to_canonical("vitamin_d", D(v), "ng/mL") for v in ("30", "29.9"))
+    assert bone_results.interpret("vitamin_d", thirty)[0] != "low"
+    assert bone_results.interpret("vitamin_d", below)[0] == "low"
+    assert bone_results.to_canonical("vitamin_d", D("80"), "nmol/L") == D("80")
     with pytest.raises(ValueError):
-        rules.to_canonical("ferritin", D("30"), "ng/mL")
+        bone_results.to_canonical("ferritin", D("30"), "ng/mL")
 
 
 def test_thresholds():
-    assert rules.interpret("vitamin_d", D("74"))[0] == "low"
-    assert rules.interpret("vitamin_d", D("90"))[0] == "borderline"
-    assert rules.interpret("vitamin_d", D("110"))[0] == "ok"
-    assert rules.interpret("bmd_lumbar", D("-2.0"))[0] == "low"
-    assert rules.interpret("bmd_hip", D("-1.0"))[0] == "borderline"
-    assert rules.interpret("bmd_total", D("-0.5"))[0] == "ok"
-    assert rules.interpret("ferritin", D("20"))[0] == "low"
-    assert rules.bmd_points(D("-2.1")) == 2
-    assert rules.bmd_points(None) is None
+    assert bone_results.interpret("vitamin_d", D("74"))[0] == "low"
+    assert bone_results.interpret("vitamin_d", D("90"))[0] == "borderline"
+    assert bone_results.interpret("vitamin_d", D("110"))[0] == "ok"
+    assert bone_results.interpret("bmd_lumbar", D("-2.0"))[0] == "low"
+    assert bone_results.interpret("bmd_hip", D("-1.0"))[0] == "borderline"
+    assert bone_results.interpret("bmd_total", D("-0.5"))[0] == "ok"
+    assert bone_results.interpret("ferritin", D("20"))[0] == "low"
+    assert bone_results.bmd_points(D("-2.1")) == 2
+    assert bone_results.bmd_points(None) is None
 
 
 def test_age():

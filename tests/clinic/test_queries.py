@@ -183,9 +183,10 @@ def test_the_case_page_is_constant_in_logs_flags_assessments_and_transitions(
     # 28 the athlete's runs since the baseline's first week, 29 gait checks; 30 the
     # return-to-play decisions (StARRT), 31-32 psychological readiness (the TSK-11 and I-PRRS
     # totals with their questionnaires, the incomplete questionnaires); 33-34 the walk-run phase's
-    # run-walk programme: the phase's sessions and logs; 35-37 the bone-health work-up (tasks,
-    # results, energy-availability records).
-    with django_assert_num_queries(37):
+    # run-walk programme: the phase's sessions and logs; 35-39 the bone-health work-up (tasks,
+    # results, energy-availability records, the latest REDs screen's answers, the latest
+    # complete REDs screen's date).
+    with django_assert_num_queries(39):
         response = client.get(reverse("clinic:case", kwargs={"case_id": case.pk}))
     html = response.content.decode()
     assert html.count("Hold 0") == 1 and f"Hold {days - 10}" in html
@@ -208,8 +209,9 @@ def test_the_case_page_of_a_nutritionist_reads_less(
     client.force_login(rosa)
     # session, user, case, care team, plans, phases, her own assessments, nav count; the care
     # panel: next review, latest notes; the access log's one insert; the bone-health work-up
-    # she records (tasks, results, energy-availability records).
-    with django_assert_num_queries(14):
+    # she records (tasks, results, energy-availability records, the latest REDs screen's
+    # answers and the latest complete one's date).
+    with django_assert_num_queries(16):
         response = client.get(reverse("clinic:case", kwargs={"case_id": case.pk}))
     assert "Triad cumulative risk score" in response.content.decode()
 

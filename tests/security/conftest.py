@@ -216,7 +216,7 @@ def world(clinical_case, case, clinician, physio, coach, athlete_user, nutrition
     integration = _member(case, "wearable", "integration", "integration")
     own = _rows(case, physio, tag="own", note="ZEBRA-LOG-NOTE")
     own["plan"] = clinical_case
-    own["flag"] = Flag.objects.get(case=case)
+    own["flag"] = Flag.objects.get(case=case, kind="red_flag")
     own["template"] = clinical_case.template
     own["member"] = case.care_team.get(role="coach")
     own.update(_care_rows(case, clinical_case, clinician, note="ZEBRA-LOG-NOTE"))

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from athletes import permissions
 from athletes.models import Case, User
+from monitoring.care import bone_results, workup
 from monitoring.care import bone_rules as rules
-from monitoring.care import workup
 from monitoring.evaluation.queue import request_evaluation
 from monitoring.models import BoneHealthResult, EnergyAvailability, WorkupTask
 from rehab.errors import ApplicationError
@@ -211,7 +211,7 @@ def bone_result_record(
     _require(by, case)
     today = today or timezone.localdate()
     errors: dict[str, str] = {}
-    spec = rules.RESULT_KINDS.get(kind)
+    spec = bone_results.RESULT_KINDS.get(kind)
     if spec is None:
         raise ApplicationError("Unknown result.", {"kind": "Choose a result from the list."})
     day = _day(measured_on, "measured_on", today, errors)
@@ -221,7 +221,7 @@ def bone_result_record(
     canonical = None
     if entered is not None:
         try:
-            canonical = rules.to_canonical(kind, entered, unit or spec.unit)
+            canonical = bone_results.to_canonical(kind, entered, unit or spec.unit)
         except ValueError as exc:
             errors["unit"] = str(exc)
         else:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from athletes import permissions
 from athletes.models import Case, User
 from monitoring import charts
+from monitoring.care import bone_results
 from monitoring.care import bone_rules as rules
 from monitoring.care.workup import Workup, workup_for_case
 from monitoring.models import BoneHealthResult, EnergyAvailability
@@ -55,8 +56,8 @@ def bone_panel(user: User, case: Case, today: dt.date) -> BonePanel | None:
         t.pk for t in workup.tasks if permissions.can_close_workup_task(user, case, t.assignee_role)
     }
     for r in reversed(workup.results):
-        spec = rules.RESULT_KINDS[r.kind]
-        level, words = rules.interpret(r.kind, r.value)
+        spec = bone_results.RESULT_KINDS[r.kind]
+        level, words = bone_results.interpret(r.kind, r.value)
         converted = r.entered_unit != r.unit
         panel.results.append(ResultRow(r, spec.label, level, words, spec.reference, converted))
     for e in reversed(workup.energy):
@@ -82,7 +83,7 @@ def _series(results, kinds) -> list[dict]:
                 {
                     "type": "scatter",
                     "mode": "lines+markers",
-                    "name": rules.RESULT_KINDS[kind].label,
+                    "name": bone_results.RESULT_KINDS[kind].label,
                     "x": [r.measured_on.isoformat() for r in rows],
                     "y": [float(r.value) for r in rows],
                 }
@@ -125,7 +126,7 @@ def _results_chart(results: list[BoneHealthResult]) -> str:
         [(75, "75 nmol/L"), (100, "100 preferred")],
     )
     bmd = _chart(
-        _series(results, rules.BMD_KINDS),
+        _series(results, bone_results.BMD_KINDS),
         "BMD Z-scores",
         "Z-score",
         [(-1, "−1 low for age"), (-2, "−2 below expected")],

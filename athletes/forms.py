@@ -12,7 +12,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
-from athletes.ages import ADULT_AGE, age_on
+from athletes.ages import guardian_missing
 from athletes.models import Athlete, Case, Team
 from athletes.sites import HIGH, SITES
 
@@ -256,13 +256,10 @@ class NewCaseForm(RunningBaselineFields):
         return data
 
     def _require_guardian(self, data: dict, born: dt.date | None) -> None:
-        """A new athlete under 18 needs a guardian's name and a phone or e-mail."""
-        if born is None or age_on(born, self.today) >= ADULT_AGE:
-            return
-        if not (data.get("guardian_name") or "").strip():
-            self.add_error("guardian_name", "Required for an athlete under 18.")
-        if not (data.get("guardian_phone") or "").strip() and not data.get("guardian_email"):
-            self.add_error("guardian_phone", "A phone number or an e-mail for the guardian.")
+        """A new athlete under 18 needs a guardian's name and a phone or e-mail (the rule
+        ``guardian_update`` keeps afterwards)."""
+        for name, message in guardian_missing(born, self.today, data).items():
+            self.add_error(name, message)
 
     def athlete_data(self) -> dict:
         data = {name: self.cleaned_data.get(name) for name in self.ATHLETE_FIELDS}

@@ -4,6 +4,8 @@ never to a coach."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -43,7 +45,7 @@ def test_an_adolescent_needs_a_guardian_at_intake(client, clinician, frozen):
 def test_the_clinical_team_sees_the_guardian_a_coach_never(
     client, case, clinician, coach, athlete_user, frozen
 ):
-    case.athlete.date_of_birth = "2010-06-01"
+    case.athlete.date_of_birth = dt.date(2010, 6, 1)
     case.athlete.save()
     guardian_update(
         athlete=case.athlete,
@@ -67,3 +69,41 @@ def test_the_clinical_team_sees_the_guardian_a_coach_never(
     with pytest.raises(ApplicationError):
         guardian_update(athlete=case.athlete, by=clinician, guardian_email="not-an-email")
     assert Case.objects.get(pk=case.pk).athlete.guardian_name == "Gwen Guardianmarker"
+
+
+def _teen(case, clinician):
+    case.athlete.date_of_birth = dt.date(2010, 6, 1)  # 16 on the frozen day
+    case.athlete.save()
+    return guardian_update(
+        athlete=case.athlete,
+        by=clinician,
+        guardian_name="Ruth Quinn",
+        guardian_phone="+44 20 7946 0001",
+    )
+
+
+def test_an_adolescent_s_guardian_cannot_be_cleared_to_nothing(case, clinician, frozen):
+    athlete = _teen(case, clinician)
+    with pytest.raises(ApplicationError) as refused:
+        guardian_update(athlete=athlete, by=clinician, guardian_name="", guardian_phone="")
+    assert refused.value.errors == {
+        "guardian_name": ["Required for an athlete under 18."],
+        "guardian_phone": ["A phone number or an e-mail for the guardian."],
+    }
+    athlete.refresh_from_db()
+    assert (athlete.guardian_name, athlete.guardian_phone) == ("Ruth Quinn", "+44 20 7946 0001")
+    # swapping the phone for an e-mail keeps a way to reach them
+    guardian_update(
+        athlete=athlete, by=clinician, guardian_phone="", guardian_email="ruth@example.org"
+    )
+    athlete.refresh_from_db()
+    assert (athlete.guardian_phone, athlete.guardian_email) == ("", "ruth@example.org")
+
+
+def test_an_adult_s_guardian_may_be_cleared(case, clinician, frozen):
+    case.athlete.date_of_birth = dt.date(1990, 6, 1)
+    case.athlete.guardian_name = "Old Contact"
+    case.athlete.save()
+    guardian_update(athlete=case.athlete, by=clinician, guardian_name="", guardian_phone="")
+    case.athlete.refresh_from_db()
+    assert case.athlete.guardian_name == ""

@@ -21,6 +21,25 @@ def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class GuardianForm(forms.Form):
+    """A parent's or guardian's contact, at intake and when corrected later. The form parses;
+    ``guardian_update`` (and intake, through ``athletes.ages.guardian_missing``) decides what an
+    athlete under 18 must keep."""
+
+    guardian_name = forms.CharField(label="Parent or guardian", max_length=160, required=False)
+    guardian_relationship = forms.CharField(
+        label="Relationship", max_length=60, required=False, help_text="Mother, father, guardian…"
+    )
+    guardian_phone = forms.CharField(label="Guardian's phone", max_length=40, required=False)
+    guardian_email = forms.EmailField(label="Guardian's e-mail", required=False)
+
+    def __init__(self, *args, athlete: Athlete | None = None, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        if athlete is not None and "initial" not in kwargs:
+            kwargs["initial"] = {name: getattr(athlete, name) for name in self.base_fields}
+        super().__init__(*args, **kwargs)
+
+
 def site_choices() -> list:
     """Sites grouped by healing-complication risk, so the risk shows before any script runs."""
     high = [(s.code, s.label) for s in SITES if s.risk == HIGH]
@@ -139,12 +158,10 @@ class NewCaseForm(RunningBaselineFields):
     )
 
     # A parent or guardian: required for a new athlete under 18 (name and a phone or e-mail).
-    guardian_name = forms.CharField(label="Parent or guardian", max_length=160, required=False)
-    guardian_relationship = forms.CharField(
-        label="Relationship", max_length=60, required=False, help_text="Mother, father, guardian…"
-    )
-    guardian_phone = forms.CharField(label="Guardian's phone", max_length=40, required=False)
-    guardian_email = forms.EmailField(label="Guardian's e-mail", required=False)
+    guardian_name = GuardianForm.base_fields["guardian_name"]
+    guardian_relationship = GuardianForm.base_fields["guardian_relationship"]
+    guardian_phone = GuardianForm.base_fields["guardian_phone"]
+    guardian_email = GuardianForm.base_fields["guardian_email"]
 
     # The facts the bone-health work-up triggers read (blank: "not recorded — ask").
     height_cm = forms.DecimalField(

@@ -56,6 +56,7 @@ def test_the_clinical_team_sees_the_guardian_a_coach_never(
     client.force_login(clinician)
     page = client.get(reverse("clinic:case", args=[case.pk])).content.decode()
     assert "Gwen Guardianmarker" in page and 'data-testid="growth-plate-note"' in page
+    assert reverse("care:bone_health", args=[case.pk]) + "#guardian" in page  # the Edit link
     client.force_login(coach)
     for url in (
         reverse("coach:athlete", args=[case.pk]),

@@ -12,13 +12,32 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
-from athletes.ages import ADULT_AGE, age_on
+from athletes.ages import guardian_missing
 from athletes.models import Athlete, Case, Team
 from athletes.sites import HIGH, SITES
 
 
 def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class GuardianForm(forms.Form):
+    """A parent's or guardian's contact, at intake and when corrected later. The form parses;
+    ``guardian_update`` (and intake, through ``athletes.ages.guardian_missing``) decides what an
+    athlete under 18 must keep."""
+
+    guardian_name = forms.CharField(label="Parent or guardian", max_length=160, required=False)
+    guardian_relationship = forms.CharField(
+        label="Relationship", max_length=60, required=False, help_text="Mother, father, guardian…"
+    )
+    guardian_phone = forms.CharField(label="Guardian's phone", max_length=40, required=False)
+    guardian_email = forms.EmailField(label="Guardian's e-mail", required=False)
+
+    def __init__(self, *args, athlete: Athlete | None = None, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        if athlete is not None and "initial" not in kwargs:
+            kwargs["initial"] = {name: getattr(athlete, name) for name in self.base_fields}
+        super().__init__(*args, **kwargs)
 
 
 def site_choices() -> list:
@@ -139,12 +158,10 @@ class NewCaseForm(RunningBaselineFields):
     )
 
     # A parent or guardian: required for a new athlete under 18 (name and a phone or e-mail).
-    guardian_name = forms.CharField(label="Parent or guardian", max_length=160, required=False)
-    guardian_relationship = forms.CharField(
-        label="Relationship", max_length=60, required=False, help_text="Mother, father, guardian…"
-    )
-    guardian_phone = forms.CharField(label="Guardian's phone", max_length=40, required=False)
-    guardian_email = forms.EmailField(label="Guardian's e-mail", required=False)
+    guardian_name = GuardianForm.base_fields["guardian_name"]
+    guardian_relationship = GuardianForm.base_fields["guardian_relationship"]
+    guardian_phone = GuardianForm.base_fields["guardian_phone"]
+    guardian_email = GuardianForm.base_fields["guardian_email"]
 
     # The facts the bone-health work-up triggers read (blank: "not recorded — ask").
     height_cm = forms.DecimalField(
@@ -256,13 +273,10 @@ class NewCaseForm(RunningBaselineFields):
         return data
 
     def _require_guardian(self, data: dict, born: dt.date | None) -> None:
-        """A new athlete under 18 needs a guardian's name and a phone or e-mail."""
-        if born is None or age_on(born, self.today) >= ADULT_AGE:
-            return
-        if not (data.get("guardian_name") or "").strip():
-            self.add_error("guardian_name", "Required for an athlete under 18.")
-        if not (data.get("guardian_phone") or "").strip() and not data.get("guardian_email"):
-            self.add_error("guardian_phone", "A phone number or an e-mail for the guardian.")
+        """A new athlete under 18 needs a guardian's name and a phone or e-mail (the rule
+        ``guardian_update`` keeps afterwards)."""
+        for name, message in guardian_missing(born, self.today, data).items():
+            self.add_error(name, message)
 
     def athlete_data(self) -> dict:
         data = {name: self.cleaned_data.get(name) for name in self.ATHLETE_FIELDS}

@@ -11,6 +11,8 @@ and who may join whose care team; ``webhooks``: who manages an endpoint and what
 from athletes.permissions.bone import (
     CYCLE_READERS,
     GUARDIAN_READERS,
+    can_edit_guardian,
+    can_edit_guardian_of,
     can_log_cycle,
     can_manage_cycle_consent,
     can_read_cycle,
@@ -163,6 +165,8 @@ __all__ = [
     "can_view_workup",
     "CYCLE_READERS",
     "GUARDIAN_READERS",
+    "can_edit_guardian",
+    "can_edit_guardian_of",
     "can_log_cycle",
     "can_manage_cycle_consent",
     "can_read_cycle",

@@ -7,11 +7,12 @@ athlete's menstrual cycle, who sees a guardian's contact details.
   clinical team (lead clinician, clinician, physiotherapist, nutritionist) reads them while
   it is on; coaches, psychologists and integrations never.
 - A guardian's contact details: the clinical team (lead clinician, clinician, physio), never
-  a coach.
+  a coach; the same team corrects them after intake (pages and API).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from athletes.permissions.roles import CLINICAL_ROLES, Role, is_own_case, role_on
@@ -60,6 +61,17 @@ def can_read_cycle(user: User | None, case: Case) -> bool:
 
 def can_see_guardian(user: User | None, case: Case) -> bool:
     return role_on(user, case) in GUARDIAN_READERS
+
+
+def can_edit_guardian(user: User | None, case: Case) -> bool:
+    """Who corrects the guardian's contact after intake: who reads it (the clinical team)."""
+    return can_see_guardian(user, case)
+
+
+def can_edit_guardian_of(user: User | None, cases: Iterable[Case]) -> bool:
+    """The guardian is the athlete's, not a case's: any one of the athlete's cases (those given,
+    e.g. the caller's scope) on which ``user`` may correct it."""
+    return any(can_edit_guardian(user, case) for case in cases)
 
 
 def can_view_bone_health(user: User | None, case: Case) -> bool:

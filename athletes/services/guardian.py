@@ -1,12 +1,18 @@
-"""A parent's or guardian's contact details on an athlete's record."""
+"""A parent's or guardian's contact details on an athlete's record, corrected after intake.
+
+The rule of intake holds afterwards too (``athletes.ages.guardian_missing``): an athlete under 18
+keeps a guardian's name and a phone or an e-mail; an adult's guardian may be cleared."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
 from athletes import permissions
+from athletes.ages import guardian_missing
 from athletes.models import Athlete, User
 from athletes.services.cases import GUARDIAN_FIELDS
 from rehab.errors import ApplicationError
@@ -14,10 +20,15 @@ from rehab.errors import ApplicationError
 _LIMITS = {"guardian_name": 160, "guardian_relationship": 60, "guardian_phone": 40}
 
 
-def guardian_update(*, athlete: Athlete, by: User, **values) -> Athlete:
+def guardian_update(
+    *, athlete: Athlete, by: User, today: dt.date | None = None, **values
+) -> Athlete:
     """Set the guardian's name, relationship, phone and e-mail (the fields given; blank clears).
-    Only someone who may see them on one of the athlete's cases (the clinical team)."""
-    if not any(permissions.can_see_guardian(by, case) for case in athlete.cases.all()):
+    Only someone who may correct them on one of the athlete's cases (the clinical team).
+
+    The fields as they would be saved must still satisfy intake's rule on ``today`` (default:
+    the athlete's today): under 18, a name and a phone or an e-mail."""
+    if not permissions.can_edit_guardian_of(by, athlete.cases.all()):
         raise ApplicationError("Only the athlete's clinical team records the guardian.")
     errors: dict[str, str] = {}
     clean: dict[str, str] = {}
@@ -37,6 +48,9 @@ def guardian_update(*, athlete: Athlete, by: User, **values) -> Athlete:
                 errors[name] = "Enter a valid e-mail address."
         if name not in errors:
             clean[name] = text
+    if not errors:
+        after = {name: getattr(athlete, name) for name in GUARDIAN_FIELDS} | clean
+        errors = guardian_missing(athlete.date_of_birth, today or athlete.today(), after)
     if errors:
         raise ApplicationError("Check the guardian's details.", errors)
     with transaction.atomic():

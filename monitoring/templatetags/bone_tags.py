@@ -32,6 +32,7 @@ def bone_health_panel(context, case):
         "under_18": is_under_18(case.athlete.date_of_birth, today),
         "growth_near": growth_plate_note_applies(case, today),
         "guardian": permissions.can_see_guardian(user, case),
+        "guardian_edit": permissions.can_edit_guardian(user, case),
         "show_reason": permissions.can_view_clinical(user, case),
     }
 

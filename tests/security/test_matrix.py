@@ -474,6 +474,16 @@ MATRIX: dict[str, Expect] = {
         physio=403,
         nutritionist=403,
     ),  # fmt: skip
+    # an empty form clears the guardian of the matrix's athlete (not under 18; under 18: a 400)
+    "care:guardian_edit": expect(
+        "POST",
+        anonymous=LOGIN,
+        everyone=404,
+        foreign=404,
+        clinician=302,
+        physio=302,
+        nutritionist=403,
+    ),  # fmt: skip
     "care:template_cards": expect(
         anonymous=LOGIN, everyone=403, foreign=None, library=True, **CARE_TEAM
     ),

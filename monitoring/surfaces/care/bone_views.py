@@ -1,10 +1,11 @@
 """The bone-health page of a case (/care/cases/<id>/bone-health/screens/): the REDs CAT2 screen
 for every athlete, the hold on impact phases after a positive screen and the clinician's
 decision that lifts it, the athlete's cycle summary (with their consent), the Triad items the
-case's facts answer, the calcium reference for the athlete's age and the guardian contact.
+case's facts answer, the calcium reference for the athlete's age and the guardian contact,
+which the clinical team corrects here (``/bone-health/guardian/``).
 
 Clinical team and nutritionist only (``permissions.can_view_bone_health``); anyone else on the
-case gets 404, the way every clinical page does."""
+case gets 404, the way every clinical page does; a nutritionist who posts a guardian gets 403."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from athletes import permissions
+from athletes.forms import GuardianForm
 from athletes.selectors import case_for_user
+from athletes.services import guardian_update
 from monitoring.care.bone_facts import bone_health_status, screen_row, visible_screens
 from monitoring.care.growth import is_under_18
 from monitoring.care.services import bone_health_decision_record, reds_cat2_record
@@ -38,7 +41,7 @@ def _url(case_id: int) -> str:
     return reverse("care:bone_health", kwargs={"case_id": case_id})
 
 
-def _render(request, case, *, reds_form=None, decision_form=None, status=200):
+def _render(request, case, *, reds_form=None, decision_form=None, guardian_form=None, status=200):
     today = athlete_today()
     page = bone_health_status(case, today)
     page.latest = visible_screens(request.user, case, page.latest)
@@ -54,6 +57,9 @@ def _render(request, case, *, reds_form=None, decision_form=None, status=200):
         )
     if can_decide and decision_form is None:
         decision_form = BoneHealthDecisionForm(today=today)
+    can_edit_guardian = permissions.can_edit_guardian(request.user, case)
+    if can_edit_guardian and guardian_form is None:
+        guardian_form = GuardianForm(athlete=case.athlete)
     context = {
         **clinic_nav_context(request.user),
         "case": case,
@@ -61,6 +67,7 @@ def _render(request, case, *, reds_form=None, decision_form=None, status=200):
         "reds_form": reds_form if can_screen else None,
         "decision_form": decision_form if can_decide else None,
         "guardian": permissions.can_see_guardian(request.user, case),
+        "guardian_form": guardian_form if can_edit_guardian else None,
         "show_reason": permissions.can_view_clinical(request.user, case),
         "cycle_visible": permissions.can_read_cycle(request.user, case),
         "screens": [screen_row(a) for a in page.latest],
@@ -131,3 +138,23 @@ def decision_new(request, case_id: int):
             messages.success(request, "Bone-health clearance decision recorded.")
             return redirect(_url(case.pk))
     return _render(request, case, decision_form=form, status=400)
+
+
+@login_required
+@require_POST
+def guardian_edit(request, case_id: int):
+    """Correct the guardian's contact on the case's athlete (the athlete's, on all their cases);
+    under 18 it keeps a name and a phone or an e-mail."""
+    case = _case(request, case_id)
+    if not permissions.can_edit_guardian(request.user, case):
+        raise PermissionDenied("Only the case's clinical team corrects the guardian's contact.")
+    form = GuardianForm(request.POST)
+    if form.is_valid():
+        try:
+            guardian_update(athlete=case.athlete, by=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            exc.add_to_form(form)
+        else:
+            messages.success(request, "Guardian contact saved.")
+            return redirect(_url(case.pk) + "#guardian")
+    return _render(request, case, guardian_form=form, status=400)

@@ -41,5 +41,10 @@ urlpatterns = [
         bone_views.decision_new,
         name="bone_health_decision_new",
     ),
+    path(
+        "cases/<int:case_id>/bone-health/guardian/",
+        bone_views.guardian_edit,
+        name="guardian_edit",
+    ),
     path("templates/<int:pk>/education/", views.template_cards, name="template_cards"),
 ]

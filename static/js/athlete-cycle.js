@@ -54,6 +54,8 @@
     var days = waitingDays();
     list.innerHTML = "";
     list.hidden = !days.length;
+    var empty = document.querySelector("[data-cycle-empty]");
+    if (empty) empty.hidden = !!days.length;
     days.forEach(function (day) {
       var li = document.createElement("li");
       var when = document.createElement("span");

@@ -18,24 +18,29 @@ const LOGIN = "{{ login }}";
 const USER_HEADER = "{{ user_header }}";
 const WHO = SCOPE + "sw-user"; // the cache's note of whose pages it holds (not a page)
 
+/* The pages kept ahead of need (today, the log, the offline page), as the logged-in user's. */
+async function keepPages(cache) {
+  for (const url of PAGES) {
+    try {
+      const response = await fetch(url, { credentials: "same-origin" });
+      if (!response.ok || response.redirected) continue;
+      if (url === OFFLINE) {
+        await cache.put(url, response);
+      } else if (await forUser(cache, response.headers.get(USER_HEADER))) {
+        await cache.put(url, response);
+      }
+    } catch (error) {
+      /* offline: the pages are kept on the next visit */
+    }
+  }
+}
+
 self.addEventListener("install", (event) => {
   event.waitUntil(
     (async () => {
       const cache = await caches.open(CACHE);
       await cache.addAll(SHELL);
-      for (const url of PAGES) {
-        try {
-          const response = await fetch(url, { credentials: "same-origin" });
-          if (!response.ok || response.redirected) continue;
-          if (url === OFFLINE) {
-            await cache.put(url, response);
-          } else if (await forUser(cache, response.headers.get(USER_HEADER))) {
-            await cache.put(url, response);
-          }
-        } catch (error) {
-          /* offline while installing: the pages are kept on the next visit */
-        }
-      }
+      await keepPages(cache);
       await self.skipWaiting();
     })()
   );
@@ -71,6 +76,9 @@ async function forUser(cache, user) {
   if (!kept || (await kept.text()) !== user) {
     await forgetPages(cache);
     await cache.put(WHO, new Response(user, { headers: { "Content-Type": "text/plain" } }));
+    // A new user (or a cache the login page emptied): the shell and this user's pages are
+    // kept again, in the background, so the log opens offline as after an install.
+    cache.addAll(SHELL).then(() => keepPages(cache)).catch(() => {});
   }
   return true;
 }

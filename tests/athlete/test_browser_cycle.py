@@ -209,7 +209,11 @@ def test_another_athlete_on_the_same_phone_never_sees_the_first_ones_cycle_page(
     page.wait_for_url(lambda url: "/login/" not in url)
     page.goto(f"{live_server.url}/me/")
     expect(page.get_by_role("link", name="Cycle log (optional)")).to_be_visible()
-    page.wait_for_function(f"({CACHED_PATHS})().then(paths => paths.includes('/me/log/'))")
+    # Maya's pages and the offline page are kept again, in the background.
+    page.wait_for_function(
+        f"({CACHED_PATHS})().then(paths => paths.includes('/me/log/')"
+        " && paths.includes('/me/offline/'))"
+    )
     kept = page.evaluate(CACHED_PATHS)
     assert "/me/cycle/" not in kept and "/me/" in kept
 

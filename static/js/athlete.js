@@ -1,6 +1,8 @@
 /* The athlete's app: installs the service worker, keeps logs made without signal on this phone
    (localStorage, per user) and sends them when the connection returns. The server records a
-   log by its date and the day's session by a fixed id, so sending one twice changes nothing. */
+   log by its date and the day's session by a fixed id, so sending one twice changes nothing.
+   The outbox holds one item a key: a daily log under its date ("2025-06-03"), another kind of
+   entry under "<kind>:<date>" ("cycle:2025-06-03"), so the two never replace each other. */
 (function () {
   "use strict";
 
@@ -36,9 +38,18 @@
     else box.textContent = text;
   }
 
+  /* "Tue 3 Jun" for a date or an outbox key ending in one ("cycle:2025-06-03"). */
   function dayName(iso) {
-    var d = new Date(iso + "T12:00:00");
+    var d = new Date(String(iso).slice(-10) + "T12:00:00");
     return d.toLocaleDateString("en-GB", { weekday: "short", day: "numeric", month: "short" });
+  }
+
+  var KINDS = { cycle: "cycle log" };
+
+  /* What an outbox key holds, for the notes: "Your log for Tue 3 Jun", "Your cycle log for ...". */
+  function itemName(key) {
+    var kind = String(key).indexOf(":") > 0 ? KINDS[String(key).split(":")[0]] || "entry" : "log";
+    return "Your " + kind + " for " + dayName(key);
   }
 
   function escapeHtml(text) {
@@ -63,10 +74,18 @@
     refreshNotes();
   }
 
-  /* Keep one day's log; a later save of the same day replaces the earlier one. */
+  /* Keep one item a key (a day's log under its date, a cycle day under "cycle:<date>"); a later
+     save of the same key replaces the earlier one. The item is sent as a form POST to url. */
   function put(date, url, entries) {
     var box = read();
     box[date] = { url: url, entries: entries, savedAt: new Date().toISOString(), state: "waiting" };
+    write(box);
+  }
+
+  function remove(date) {
+    var box = read();
+    if (!box[date]) return;
+    delete box[date];
     write(box);
   }
 
@@ -125,6 +144,10 @@
           );
         }
         if (config.login && path.indexOf(config.login) === 0) return { state: "login" };
+        // Saved and answered by its own page again (post, redirect, get: the cycle log).
+        if (response.ok && response.redirected && path === new URL(item.url, window.location.href).pathname) {
+          return { state: "sent", url: response.url, advice: [] };
+        }
         if (response.status === 400) return { state: "invalid" };
         if (response.status === 404) return { state: "rejected" };
         return { state: "retry" };
@@ -167,13 +190,21 @@
               })
             );
           } else {
-            problem = "The log for " + dayName(date) + " could not be kept: it is too old to send.";
+            problem = itemName(date) + " could not be kept: it is too old to send.";
           }
           return next(i + 1);
         }
         if (box[date]) {
           box[date].state = result.state;
           write(box);
+        }
+        if (result.state === "invalid" && date.indexOf(":") > 0) {
+          // Not a daily log (a cycle day the server refuses: in the future, the log turned
+          // off): there is no form to correct it on, so it is dropped, and the athlete told.
+          delete box[date];
+          write(box);
+          problem = itemName(date) + " could not be saved: please check it and enter it again.";
+          return next(i + 1);
         }
         if (result.state === "invalid") {
           problem = "invalid:" + date;
@@ -213,7 +244,7 @@
         say(problem);
       } else if (sent.length) {
         var text =
-          (sent.length === 1 ? "Your log for " + dayName(sent[0]) : sent.length + " logs") +
+          (sent.length === 1 ? itemName(sent[0]) : sent.length + " logs") +
           " saved on this phone " +
           (sent.length === 1 ? "was" : "were") +
           " sent. Thank you!";
@@ -238,7 +269,7 @@
     var text = "";
     if (waiting.length) {
       text =
-        (waiting.length === 1 ? "Your log for " + dayName(waiting[0]) + " is" : waiting.length + " logs are") +
+        (waiting.length === 1 ? itemName(waiting[0]) + " is" : waiting.length + " logs are") +
         " saved on this phone and will be sent when you are back online.";
     }
     document.querySelectorAll("[data-outbox-note]").forEach(function (note) {
@@ -257,7 +288,15 @@
     }
   }
 
-  window.rehabOutbox = { put: put, get: get, pending: pending, sync: sync, dayName: dayName };
+  window.rehabOutbox = {
+    put: put,
+    get: get,
+    remove: remove,
+    pending: pending,
+    sync: sync,
+    dayName: dayName,
+    itemName: itemName
+  };
 
   // --- leaving: nothing personal stays cached after logging out -----------------------------
 
@@ -344,6 +383,10 @@
   // --- start ----------------------------------------------------------------------------
 
   if ("serviceWorker" in navigator && config.sw && config.user) {
+    // Whose page this is: the worker keeps one user's pages and forgets them for another's.
+    if (navigator.serviceWorker.controller) {
+      navigator.serviceWorker.controller.postMessage({ type: "user", user: String(config.user) });
+    }
     window.addEventListener("load", function () {
       navigator.serviceWorker.register(config.sw, { scope: config.scope }).catch(function () {
         /* the pages work without it; only offline use needs it */

@@ -1,7 +1,11 @@
 /* rehab athlete app: service worker (served from {{ scope }}sw.js so that it covers {{ scope }}).
    The app shell (styles, scripts, icons) is cached first; athlete pages are fetched from the
    network first and kept for offline use; nothing else is touched. Logs made offline are kept
-   by the page itself (static/js/athlete.js), not here. */
+   by the page itself (static/js/athlete.js), not here.
+   The pages kept are one user's: each page says whose it is (the {{ user_header }} header, and
+   the page's script tells the worker too); a page of another user (someone else logging in on
+   this phone) clears the kept pages first, so nobody is shown another user's pages offline.
+   The offline page is nobody's and stays. */
 "use strict";
 
 const CACHE = "{{ cache_name }}";
@@ -11,20 +15,32 @@ const OFFLINE = "{{ offline }}";
 const SCOPE = "{{ scope }}";
 const STATIC = "{{ static_prefix }}";
 const LOGIN = "{{ login }}";
+const USER_HEADER = "{{ user_header }}";
+const WHO = SCOPE + "sw-user"; // the cache's note of whose pages it holds (not a page)
+
+/* The pages kept ahead of need (today, the log, the offline page), as the logged-in user's. */
+async function keepPages(cache) {
+  for (const url of PAGES) {
+    try {
+      const response = await fetch(url, { credentials: "same-origin" });
+      if (!response.ok || response.redirected) continue;
+      if (url === OFFLINE) {
+        await cache.put(url, response);
+      } else if (await forUser(cache, response.headers.get(USER_HEADER))) {
+        await cache.put(url, response);
+      }
+    } catch (error) {
+      /* offline: the pages are kept on the next visit */
+    }
+  }
+}
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
     (async () => {
       const cache = await caches.open(CACHE);
       await cache.addAll(SHELL);
-      for (const url of PAGES) {
-        try {
-          const response = await fetch(url, { credentials: "same-origin" });
-          if (response.ok && !response.redirected) await cache.put(url, response);
-        } catch (error) {
-          /* offline while installing: the pages are kept on the next visit */
-        }
-      }
+      await keepPages(cache);
       await self.skipWaiting();
     })()
   );
@@ -52,6 +68,21 @@ async function forgetPages(cache) {
   }
 }
 
+/* Make the kept pages the given user's: pages of another user are forgotten first. False for
+   a page that says no user (it is not kept). */
+async function forUser(cache, user) {
+  if (!user) return false;
+  const kept = await cache.match(WHO);
+  if (!kept || (await kept.text()) !== user) {
+    await forgetPages(cache);
+    await cache.put(WHO, new Response(user, { headers: { "Content-Type": "text/plain" } }));
+    // A new user (or a cache the login page emptied): the shell and this user's pages are
+    // kept again, in the background, so the log opens offline as after an install.
+    cache.addAll(SHELL).then(() => keepPages(cache)).catch(() => {});
+  }
+  return true;
+}
+
 async function networkFirst(request) {
   const cache = await caches.open(CACHE);
   const url = new URL(request.url);
@@ -59,8 +90,10 @@ async function networkFirst(request) {
     const response = await fetch(request);
     if (response.redirected && new URL(response.url).pathname.startsWith(LOGIN)) {
       await forgetPages(cache); // logged out: nothing personal stays on the phone
-    } else if (response.ok && !response.redirected && keepable(url)) {
-      await cache.put(url.pathname, response.clone());
+    } else if (await forUser(cache, response.headers.get(USER_HEADER))) {
+      if (response.ok && !response.redirected && keepable(url)) {
+        await cache.put(url.pathname, response.clone());
+      }
     }
     return response;
   } catch (error) {
@@ -77,6 +110,14 @@ async function cacheFirst(request) {
   if (response.ok) await cache.put(request, response.clone());
   return response;
 }
+
+/* A page tells whose it is as it opens ({type: "user", user: "<id>"}). */
+self.addEventListener("message", (event) => {
+  const data = event.data || {};
+  if (data.type === "user" && typeof data.user === "string" && data.user) {
+    event.waitUntil(caches.open(CACHE).then((cache) => forUser(cache, data.user)));
+  }
+});
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;

@@ -68,3 +68,25 @@ def test_athlete_pages_link_the_manifest_and_load_the_app_script(client, maya, t
     page = client.get(reverse("athlete:today")).content.decode()
     assert '<link rel="manifest" href="/me/manifest.webmanifest">' in page
     assert 'src="/static/js/athlete.js"' in page and 'data-sw="/me/sw.js"' in page
+
+
+def test_the_offline_page_is_nobodys_even_when_fetched_logged_in(client, maya, today):
+    """The service worker keeps the offline page across users: it names nobody, carries no CSRF
+    token and uses up no message of the session."""
+    client.force_login(maya)
+    page = client.get(reverse("athlete:offline")).content.decode()
+    assert "Maya" not in page and str(maya) not in page and maya.username not in page
+    assert "Log out" not in page and 'name="csrfmiddlewaretoken"' not in page
+    assert 'data-user=""' in page
+    assert 'aria-label="Athlete pages"' in page  # the tab bar, to reach the kept pages
+
+
+def test_athlete_pages_say_whose_they_are_for_the_service_worker(client, maya, today):
+    client.force_login(maya)
+    for name in ("athlete:today", "athlete:log", "athlete:cycle"):
+        response = client.get(reverse(name))
+        assert response["X-Rehab-User"] == str(maya.pk), name
+    assert "X-Rehab-User" not in client.get(reverse("athlete:offline"))
+    body = client.get("/me/sw.js").content.decode()
+    assert 'const USER_HEADER = "X-Rehab-User";' in body
+    assert '"/static/js/athlete-cycle.js"' in body

@@ -15,6 +15,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.staticfiles import finders
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -43,6 +44,9 @@ from monitoring.surfaces.athlete.view_models.readiness import readiness_progress
 from rehab.errors import ApplicationError
 
 THEME = "#0b6e69"
+# Whose page this is, for the service worker: it keeps one user's pages only and forgets them
+# when a page of another user passes (another athlete logging in on the same phone).
+USER_HEADER = "X-Rehab-User"
 
 
 def athlete_page(view):
@@ -57,13 +61,16 @@ def athlete_page(view):
             # An athlete's login not yet linked to an athlete record: a clear page, not an
             # error. Anyone else (clinicians, coaches, ...) has no athlete pages: 404.
             linking = request.user.kind == User.Kind.ATHLETE
-            return render(
+            response = render(
                 request,
                 "athlete/no_profile.html",
                 {"linking": linking},
                 status=200 if linking else 404,
             )
-        return view(request, ctx, *args, **kwargs)
+        else:
+            response = view(request, ctx, *args, **kwargs)
+        response[USER_HEADER] = str(request.user.pk)
+        return response
 
     return wrapper
 
@@ -334,6 +341,7 @@ SHELL = (
     "css/athlete.css",
     "js/athlete.js",
     "js/athlete-log.js",
+    "js/athlete-cycle.js",
     "js/athlete-exercises.js",
     "js/run-timer.js",
     "django_htmx/htmx-2.min.js",
@@ -341,7 +349,7 @@ SHELL = (
     "athlete/icon-192.png",
     "athlete/icon-512.png",
 )
-SW_VERSION = "2"  # bump when sw.js's logic changes; the shell's contents version themselves
+SW_VERSION = "3"  # bump when sw.js's logic changes; the shell's contents version themselves
 
 
 def _shell_version() -> str:
@@ -369,6 +377,7 @@ def service_worker(request):
         "scope": reverse("athlete:today"),
         "static_prefix": static(""),
         "login": reverse("login"),
+        "user_header": USER_HEADER,
     }
     response = render(
         request, "athlete/sw.js", context, content_type="application/javascript; charset=utf-8"
@@ -407,5 +416,8 @@ def manifest(request):
 
 @require_GET
 def offline(request):
-    """What the service worker shows for a page it has not kept: no personal data."""
-    return render(request, "athlete/offline.html")
+    """What the service worker shows for a page it has not kept: no personal data. It is kept
+    on the phone across users, so it is rendered as nobody's: no name, no CSRF token, no
+    message of the session (which would otherwise be used up here and cached)."""
+    context = {"user": AnonymousUser(), "csrf_token": "", "messages": [], "neutral": True}
+    return render(request, "athlete/offline.html", context)

@@ -118,8 +118,8 @@ class BoneResultInputSerializer(_CaseInput):
         required=False,
         allow_blank=True,
         help_text="Blank: the result's unit (Z for BMD; nmol/L for 25(OH)D, which also takes "
-        "ng/mL, converted × 2.5; µg/L ferritin; g/L haemoglobin; mIU/L TSH; pmol/L "
-        "oestradiol; nmol/L testosterone).",
+        "ng/mL, converted × 2.5; µg/L ferritin, or ng/mL, the same number; g/L haemoglobin; "
+        "mIU/L TSH; pmol/L oestradiol; nmol/L testosterone).",
     )
     measured_on = serializers.DateField()
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)

@@ -63,6 +63,7 @@ RESULT_KINDS: dict[str, ResultKind] = {
             0,
             5000,
             "below 35 µg/L low in athletes (a commonly used cut-off, clinic protocol)",
+            (("ng/mL", Decimal("1")),),  # the same number: 1 ng/mL = 1 µg/L
         ),
         ResultKind("haemoglobin", "Haemoglobin", "g/L", 30, 250, "laboratory's reference range"),
         ResultKind("tsh", "TSH", "mIU/L", 0, 100, "laboratory's reference range"),

@@ -31,7 +31,8 @@ SOURCES = {
     "reds": "Mountjoy et al., BJSM 2023;57:1073 (IOC REDs CAT2)",
     "ea": "Burke et al., IJSNEM 2018;28:350 (energy availability)",
     "vitd": "Larson-Meyer, GSSI Sports Science Exchange 2015 (vitamin D)",
-    "sites": "clinical.md §1 and §11 (trabecular sites)",
+    "sites": "De Souza et al. 2014 and Mountjoy et al. 2023 (femoral neck, sacrum, pelvis: "
+    "trabecular sites)",
     "clinic": "clinic protocol (editable default)",
 }
 

@@ -38,9 +38,10 @@ def _nina(case: Case, users: dict[str, User], today: dt.date) -> None:
         case=case, by=dana, kind="vitamin_d", value="24", unit="ng/mL", measured_on=weeks(5),
         note="Winter; no supplement.", today=weeks(5),
     )  # fmt: skip
-    services.bone_result_record(
-        case=case, by=dana, kind="ferritin", value="28", measured_on=weeks(5), today=weeks(5)
-    )
+    for kind, value in (("ferritin", "28"), ("haemoglobin", "126"), ("tsh", "1.9")):
+        services.bone_result_record(
+            case=case, by=dana, kind=kind, value=value, measured_on=weeks(5), today=weeks(5)
+        )
     services.bone_result_record(
         case=case, by=dana, kind="bmd_lumbar", value="-1.4", measured_on=weeks(3), today=weeks(3)
     )

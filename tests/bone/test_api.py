@@ -90,7 +90,7 @@ def test_bad_input_is_a_400_with_field_errors(recorded, team):
     assert {"intake_kcal", "ffm_kg"} <= set(response.json()["errors"])
     response = client.post(
         "/api/v1/bone-results/",
-        {"case": recorded.pk, "kind": "ferritin", "value": 20, "unit": "ng/mL",
+        {"case": recorded.pk, "kind": "ferritin", "value": 20, "unit": "nmol/L",
          "measured_on": "2026-12-02"},
         format="json",
     )  # fmt: skip

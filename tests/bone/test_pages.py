@@ -86,7 +86,7 @@ def test_bad_input_comes_back_as_field_errors(client, case, team, frozen):
     assert not EnergyAvailability.objects.exists()
     response = client.post(
         url(case, "bone_result_new"),
-        {"result-kind": "ferritin", "result-value": "12", "result-unit": "ng/mL",
+        {"result-kind": "ferritin", "result-value": "12", "result-unit": "nmol/L",
          "result-measured_on": TODAY.isoformat()},
     )  # fmt: skip
     assert response.status_code == 400

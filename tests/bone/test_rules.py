@@ -122,7 +122,8 @@ def test_vitamin_d_in_ng_per_ml_is_converted():
     assert bone_results.interpret("vitamin_d", below)[0] == "low"
     assert bone_results.to_canonical("vitamin_d", D("80"), "nmol/L") == D("80")
     with pytest.raises(ValueError):
-        bone_results.to_canonical("ferritin", D("30"), "ng/mL")
+        bone_results.to_canonical("ferritin", D("30"), "nmol/L")
+    assert bone_results.to_canonical("ferritin", D("30"), "ng/mL") == D("30")  # = µg/L
 
 
 def test_thresholds():

@@ -118,7 +118,7 @@ def test_a_bmd_scan_closes_the_dxa_task(case, team, frozen):
         ({"kind": "ferritin", "value": "abc"}, "value"),
         ({"kind": "ferritin", "value": ""}, "value"),
         ({"kind": "ferritin", "value": "-4"}, "value"),
-        ({"kind": "ferritin", "value": "30", "unit": "ng/mL"}, "unit"),
+        ({"kind": "ferritin", "value": "30", "unit": "nmol/L"}, "unit"),
         ({"kind": "bmd_hip", "value": "-9"}, "value"),
         ({"kind": "vitamin_d", "value": "30", "measured_on": dt.date(2027, 1, 1)}, "measured_on"),
         ({"kind": "nonsense", "value": "3"}, "kind"),
@@ -259,3 +259,36 @@ def test_a_recent_result_on_file_is_not_asked_for_again(case, team, frozen):
     panel = workup.workup_for_case(case, TODAY)
     assert panel.on_file == {"dxa": (("bmd_hip", dt.date(2026, 8, 15)),)}
     assert panel.missing_tasks == []
+
+
+def test_a_low_ea_after_an_old_energy_assessment_asks_for_it_again(case, team, frozen):
+    """Maya's energy assessment and REDs screen of 25 Oct (green; EA 38.0) closed the
+    nutritionist's task then. On 6 Dec, 42 days later (its results stay recent 30 days), the
+    nutritionist records an EA of 24.4: low (Burke 2018). The energy task is open again, due in
+    14 days, and a REDs screen of 6 Dec with the EA closes it again on that date."""
+    october = dt.date(2026, 10, 25)
+    case.prior_bsi_count = 1
+    case.save()
+    services.workup_sync(case=case, today=october)
+    services.energy_availability_record(
+        case=case, by=team["nutritionist"], date=october, intake_kcal=2400,
+        exercise_kcal=650, ffm_kg="46", today=october,
+    )  # fmt: skip
+    answers = dict.fromkeys(reds.applicable(sex="female", under_18=False), False)
+    reds_cat2_record(case=case, by=team["clinician"], date=october, answers=answers, today=october)
+    task = WorkupTask.objects.filter(case=case, kind="energy_availability").first()
+    assert task is None or task.status == "done"
+
+    services.energy_availability_record(
+        case=case, by=team["nutritionist"], date=TODAY, intake_kcal=2000,
+        exercise_kcal=900, ffm_kg="45", today=TODAY,
+    )  # fmt: skip
+    task = WorkupTask.objects.get(case=case, kind="energy_availability")
+    assert (task.status, task.due_on) == ("open", TODAY + dt.timedelta(days=14))
+    assert task.closed_on is None and "Low energy availability" in task.reasons
+    reds_cat2_record(
+        case=case, by=team["clinician"], date=TODAY, answers={**answers, "low_ea": True},
+        today=TODAY,
+    )  # fmt: skip
+    task.refresh_from_db()
+    assert (task.status, task.closed_on) == ("done", TODAY)

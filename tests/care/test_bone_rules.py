@@ -153,7 +153,7 @@ HOLD = {
 def test_a_positive_screen_holds_an_impact_phase_until_a_decision():
     held = evaluate(SPEC, snapshot(True, **HOLD), TODAY)
     (hold,) = [r for r in held.advance if r.kind == "bone_health_decision"]
-    assert hold.met is False and not held.ready and "Impact held since 2026-11-10" in hold.sentence
+    assert hold.met is False and not held.ready and "Impact held since 10 Nov 2026" in hold.sentence
     decided = {
         **HOLD,
         "bone_health_decision": "impact",

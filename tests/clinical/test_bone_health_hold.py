@@ -103,7 +103,7 @@ def test_a_man_through_the_reds_path_holds_impact_until_a_clinician_decides(clie
     assert note.audience == "clinical" and "nutritionist has been asked" in note.body
     hold, evaluation = hold_result(case)
     assert hold.met is False and not evaluation.ready
-    assert "Impact held since 2026-11-20" in hold.sentence
+    assert "Impact held since 20 Nov 2026" in hold.sentence
     page = client.get(reverse("clinic:case", args=[case.pk])).content.decode()
     assert 'data-testid="bone-hold"' in page
 

@@ -173,7 +173,7 @@ def test_a_positive_screen_flags_the_case_and_turns_the_plan_conservative(client
     case.refresh_from_db()
     assert case.red_s_screen == "positive"
     flag = Flag.objects.get(case=case, kind="bone_health", status="open")
-    assert "REDs screen on 2026-11-20: Yellow" in flag.message
+    assert "REDs screen on 20 Nov 2026: Yellow" in flag.message
     assert Notification.objects.filter(recipient=dr, flag=flag).exists()
     header = client.get(reverse("clinic:case", args=[case.pk])).content.decode()
     assert "Positive RED-S / Triad screen" in header

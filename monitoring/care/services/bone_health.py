@@ -166,7 +166,7 @@ def bone_health_review_record(
                 screen="triad",
                 title="Bone-health screen: Triad score restricted",
                 message=(
-                    f"Triad cumulative risk score {result.total} on {date.isoformat()}: "
+                    f"Triad cumulative risk score {result.total} on {date:%-d %b %Y}: "
                     "restricted from training and competition (6 or more; De Souza et al. "
                     "2014). Review with the clinical team and the nutritionist; the plan "
                     "keeps the athlete off running until a screen clears them."
@@ -229,7 +229,7 @@ def reds_screen_record(
             screen="reds",
             title="Bone-health screen: REDs screen positive",
             message=(
-                f"REDs screen positive on {date.isoformat()}"
+                f"REDs screen positive on {date:%-d %b %Y}"
                 + (f" ({'; '.join(found)})" if found else "")
                 + ". Review with the clinical team and the nutritionist (Mountjoy et al. 2023); "
                 "the plan keeps the athlete off running until a screen clears them."

@@ -100,7 +100,7 @@ def reds_cat2_record(
                 screen="reds",
                 title=f"Bone-health screen: REDs {result.at_least}",
                 message=(
-                    f"REDs screen on {date.isoformat()}: {result.label} (IOC REDs CAT2, "
+                    f"REDs screen on {date:%-d %b %Y}: {result.label} (IOC REDs CAT2, "
                     "Mountjoy et al. 2023). Review with the clinical team and the "
                     "nutritionist; impact phases are held until a clinician records the "
                     "bone-health clearance decision."

@@ -101,8 +101,10 @@ def bone_facts_update(*, case: Case, by: User, today: dt.date | None = None, **v
 def workup_sync(*, case: Case, today: dt.date | None = None) -> list[WorkupTask]:
     """Create the tasks the met triggers ask for that the case does not have yet and no recent
     result answers (``bone_rules.on_file``: a DXA within a year is not asked again). Idempotent:
-    one task per case and kind (a unique constraint; concurrent runs leave one), and a task
-    done or marked not needed is never reopened. Returns the tasks created."""
+    one task per case and kind (a unique constraint; concurrent runs leave one). A task marked
+    not needed is never reopened; a task done is reopened only when a trigger asks for it again
+    and it was done longer ago than its results stay recent (a low EA in December after an
+    energy assessment in October asks for a new one). Returns the tasks created or reopened."""
     today = today or timezone.localdate()
     found = rules.triggers(
         workup.facts_for(case, today, workup.latest_ea(case), workup.latest_reds(case))
@@ -114,6 +116,7 @@ def workup_sync(*, case: Case, today: dt.date | None = None) -> list[WorkupTask]
     )
     due, _ = workup.due_tasks(case, today, found, latest)
     have = set(WorkupTask.objects.filter(case=case).values_list("kind", flat=True))
+    reopened = _reopen_stale(case, [d for d in due if d.kind in have], today)
     new = [
         WorkupTask(
             case=case,
@@ -125,10 +128,34 @@ def workup_sync(*, case: Case, today: dt.date | None = None) -> list[WorkupTask]
         for d in due
         if d.kind not in have
     ]
-    if not new:
-        return []
-    WorkupTask.objects.bulk_create(new, ignore_conflicts=True)
-    return list(WorkupTask.objects.filter(case=case, kind__in=[t.kind for t in new]))
+    if new:
+        WorkupTask.objects.bulk_create(new, ignore_conflicts=True)
+    kinds = [t.kind for t in new] + reopened
+    return list(WorkupTask.objects.filter(case=case, kind__in=kinds)) if kinds else []
+
+
+def _reopen_stale(case: Case, due: list[rules.TaskDue], today: dt.date) -> list[str]:
+    """Reopen the done tasks of ``due`` (asked for, no recent result answers them) done longer
+    ago than their results stay recent. Returns their kinds."""
+    reopened = []
+    for d in due:
+        spec = rules.TASKS[d.kind]
+        count = WorkupTask.objects.filter(
+            case=case,
+            kind=d.kind,
+            status=WorkupTask.Status.DONE,
+            closed_on__lt=today - dt.timedelta(days=spec.fresh_days),
+        ).update(
+            status=WorkupTask.Status.OPEN,
+            closed_on=None,
+            closed_by=None,
+            due_on=today + dt.timedelta(days=spec.due_days),
+            reasons="; ".join(d.reasons)[:500],
+            updated_at=timezone.now(),
+        )
+        if count:
+            reopened.append(d.kind)
+    return reopened
 
 
 def workup_task_update(
@@ -271,9 +298,8 @@ def _same_day(case: Case, day: dt.date) -> ApplicationError:
     return ApplicationError(
         "A record of that date exists.",
         {
-            "date": f"An energy-availability record of {day.isoformat()} exists{what}. To "
-            "correct it, tick “Correct the record of that date” (in the API, replace: true); "
-            "or choose another date."
+            "date": f"An energy-availability record of {day:%-d %b %Y} exists{what}. Record "
+            "this one as a correction of it to replace it, or choose another date."
         },
     )
 

@@ -60,9 +60,14 @@ class BoneResultForm(ClinicForm):
         label="Unit",
         required=False,
         choices=[
-            ("", "The result's unit"),
+            ("", "The result's own unit"),
+            ("Z", "Z-score (BMD)"),
             ("nmol/L", "nmol/L"),
-            ("ng/mL", "ng/mL (25(OH)D: × 2.5)"),
+            ("ng/mL", "ng/mL (25(OH)D × 2.5; ferritin = µg/L)"),
+            ("µg/L", "µg/L"),
+            ("g/L", "g/L"),
+            ("mIU/L", "mIU/L"),
+            ("pmol/L", "pmol/L"),
         ],
         help_text="BMD as a Z-score; 25(OH)D in nmol/L or ng/mL; ferritin µg/L; haemoglobin "
         "g/L; TSH mIU/L; oestradiol pmol/L; testosterone nmol/L.",
@@ -89,9 +94,9 @@ class EnergyForm(ClinicForm):
     ffm_kg = forms.DecimalField(label="Fat-free mass (kg)", widget=_decimal())
     note = forms.CharField(label="Note", required=False, max_length=300)
     replace = forms.BooleanField(
-        label="Correct the record of that date",
+        label="Record as a correction of that date's record",
         required=False,
-        help_text="One record a date: tick to replace one already recorded.",
+        help_text="One record a date: tick to replace the one already recorded.",
     )
 
     def __init__(self, *args, today: dt.date, **kwargs):

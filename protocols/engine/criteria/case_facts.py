@@ -310,7 +310,7 @@ class BoneHealthDecision(Kind):
             )
             return Measure(False, "hold", "recorded", why)
         why = (
-            f"Impact held since {since.isoformat()}: a positive bone-health screen; no "
+            f"Impact held since {since:%-d %b %Y}: a positive bone-health screen; no "
             "clearance decision is recorded since. A clinician records one on the case page."
         )
         return Measure(False, None, "recorded", why)

@@ -209,6 +209,14 @@
       });
       if (form.elements.rest_day.checked) setRestDay(true);
     }
+    // Pain rated above 0 while "No pain" is ticked: untick it, so the athlete says what the
+    // pain was like instead of meeting the server's refusal after saving.
+    form.addEventListener("change", function (event) {
+      var name = event.target.name;
+      if (["pain_rest", "pain_during", "pain_after"].indexOf(name) < 0) return;
+      var none = form.querySelector('input[name="pain_character"][value="none"]');
+      if (none && none.checked && Number(event.target.value) > 0) none.checked = false;
+    });
     // A number filled in by a suggestion is replaced by what is typed, not added to ("3030").
     form.addEventListener("focusin", function (event) {
       if (event.target.hasAttribute && event.target.hasAttribute("data-select-on-focus")) {

@@ -589,3 +589,19 @@ def test_notifications_offer_the_one_button_for_the_phones_state(
     expect(card).to_contain_text("Off on this phone: we e-mail you instead.")
     expect(card.get_by_role("button", name="Turn on notifications")).to_be_visible()
     expect(card.get_by_role("button", name="Turn off notifications")).to_be_hidden()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rating_pain_after_no_pain_asks_what_it_was_like(page: Page, live_server, maya):
+    """Maya taps "No pain", then remembers a 2/10 during her walk: "No pain" is unticked at
+    once, so she chooses what the pain was like before saving rather than after a refusal."""
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/me/log/")
+    tap = Taps()
+    tap(option(page, "pain_character", "0"))  # no pain
+    assert page.locator("#id_pain_character_0").is_checked()
+    tap(option(page, "pain_during", "2"))
+    assert not page.locator("#id_pain_character_0").is_checked()
+    tap(option(page, "pain_during", "0"))
+    tap(option(page, "pain_character", "0"))
+    assert page.locator("#id_pain_character_0").is_checked()  # 0 leaves it as it is

@@ -290,3 +290,24 @@ def test_a_screen_from_an_earlier_phase_still_reaches_the_gate(client, dr):
     result, _ = screen_result(case)
 
     assert result.met is True and result.observed == 2
+
+
+def test_the_bone_health_page_lists_screens_as_a_reviewer_reads_them(client, dr):
+    """A man's navicular case, screened positive at intake (outside the app): his bone-health
+    page says so and asks for the REDs screen, offers no Triad (validated in women only). His
+    orange CAT2 screen of 20 Nov (one primary, two secondary indicators; Mountjoy 2023) is
+    listed by its plain title with an orange light, announced as a warning."""
+    case = h.open_case(dr, "navicular", diagnosed_on=DIAGNOSED, sex="male", red_s_screen="positive")
+    client.force_login(dr)
+    url = reverse("care:bone_health", kwargs={"case_id": case.pk})
+    page = client.get(url).content.decode()
+    assert 'data-testid="intake-screen"' in page and "positive at intake" in page
+    assert "Triad cumulative risk assessment" not in page and "Triad items" not in page
+
+    response = cat2(client, case, present=("bsi_history", "low_ea", "iron_deficiency"))
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+    assert "REDs screen (IOC REDs CAT2)" in page
+    assert 'class="pill light-orange"' in page
+    assert "0 negative/green" not in page and "docs/bone-health.md" not in page
+    assert "msg-warning" in page and "REDs screen recorded: Orange" in page

@@ -7,6 +7,7 @@ beside a plan, and the athlete's plain-words reason for a hold (no diagnosis, no
 from __future__ import annotations
 
 from django import template
+from django.utils.html import format_html
 
 from athletes import permissions
 from monitoring.care.bone_facts import growth_plate_note_applies
@@ -44,6 +45,17 @@ def growth_plate_note(case):
     if not is_under_18(case.athlete.date_of_birth, today):
         return {"case": None}
     return {"case": case, "growth_near": growth_plate_note_applies(case, today)}
+
+
+@register.simple_tag
+def under_18_badge(case):
+    """ "16 years · under 18" for an adolescent's case header; empty for an adult or an unknown
+    date of birth. No query beyond the case's athlete."""
+    today = athlete_today()
+    if not is_under_18(case.athlete.date_of_birth, today):
+        return ""
+    age = age_on(case.athlete.date_of_birth, today)
+    return format_html('<span class="pill" data-testid="under-18">{} years · under 18</span>', age)
 
 
 @register.inclusion_tag("athlete/_bone_hold.html")

@@ -57,6 +57,7 @@ def test_the_clinical_team_sees_the_guardian_a_coach_never(
     page = client.get(reverse("clinic:case", args=[case.pk])).content.decode()
     assert "Gwen Guardianmarker" in page and 'data-testid="growth-plate-note"' in page
     assert reverse("care:bone_health", args=[case.pk]) + "#guardian" in page  # the Edit link
+    assert 'data-testid="under-18"' in page and "16 years · under 18" in page  # the header
     client.force_login(coach)
     for url in (
         reverse("coach:athlete", args=[case.pk]),

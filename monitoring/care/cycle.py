@@ -16,6 +16,9 @@ from monitoring.care.growth import menses_points
 
 YEAR = dt.timedelta(days=365)
 AMENORRHOEA_GAP_DAYS = 90  # about 3 missed cycles (REDs CAT2: 3–11 consecutive missed cycles)
+# A start this close to the one before is read as the same period logged twice, not a new one
+# (clinic protocol: a cycle under 15 days is not a cycle; the athlete may log a day of it).
+SAME_PERIOD_DAYS = 14
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,7 @@ class CycleSummary:
 def summarise(starts: list[dt.date], since: dt.date | None, today: dt.date) -> CycleSummary | None:
     """Pure: the summary of ``starts`` (any order) as of ``today``; None with nothing logged
     and no day logging began."""
-    starts = sorted(d for d in starts if d <= today)
+    starts = _distinct_periods(sorted(d for d in starts if d <= today))
     first = min([d for d in [since, starts[0] if starts else None] if d is not None], default=None)
     if first is None:
         return None
@@ -68,6 +71,15 @@ def summarise(starts: list[dt.date], since: dt.date | None, today: dt.date) -> C
         longest_gap_days=max(gaps, default=0),
         last_start=starts[-1] if starts else None,
     )
+
+
+def _distinct_periods(starts: list[dt.date]) -> list[dt.date]:
+    """``starts`` (sorted) less those within ``SAME_PERIOD_DAYS`` of the period before."""
+    out: list[dt.date] = []
+    for day in starts:
+        if not out or (day - out[-1]).days > SAME_PERIOD_DAYS:
+            out.append(day)
+    return out
 
 
 def cycle_summary(athlete: Athlete, today: dt.date) -> CycleSummary | None:

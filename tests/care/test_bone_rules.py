@@ -122,6 +122,18 @@ def test_a_full_year_of_periods_scores_the_menses_item():
     assert five.reds_suggestions()["secondary_amenorrhoea"] is True  # months without one
 
 
+def test_a_start_logged_twice_within_two_weeks_is_one_period():
+    """Eight periods 45 days apart over a year (oligomenorrhoea, 1 point), one of them logged
+    again 3 days later by mistake: still eight periods, not nine; a start 20 days after the one
+    before is a new (short) cycle."""
+    starts = [TODAY - dt.timedelta(days=45 * n) for n in range(8)]
+    since = dt.date(2025, 6, 1)  # logging on for more than a year
+    summary = summarise([*starts, starts[2] + dt.timedelta(days=3)], since=since, today=TODAY)
+    assert (summary.periods, summary.menses_points) == (8, 1)
+    short = summarise([*starts, starts[2] + dt.timedelta(days=20)], since=since, today=TODAY)
+    assert short.periods == 9
+
+
 def test_less_than_a_year_logged_gives_a_count_but_no_points():
     summary = summarise([TODAY - dt.timedelta(days=10)], since=dt.date(2026, 10, 1), today=TODAY)
     assert summary.periods == 1 and not summary.full_year and summary.menses_points is None

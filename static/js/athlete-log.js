@@ -320,6 +320,8 @@
     form.hidden = true;
     if (clientErrors) clientErrors.hidden = true;
     savedPanel.hidden = false;
+    var already = document.querySelector("[data-logged-already]");
+    if (already) already.hidden = true; // the saved panel says what happened to this day now
     savedPanel.focus();
     window.scrollTo(0, 0);
   }

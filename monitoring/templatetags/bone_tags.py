@@ -47,6 +47,12 @@ def growth_plate_note(case):
     return {"case": case, "growth_near": growth_plate_note_applies(case, today)}
 
 
+@register.filter
+def impact_held(case) -> bool:
+    """``{% if case|impact_held %}``: impact phases wait for the bone-health decision."""
+    return hold_active(case)
+
+
 @register.simple_tag
 def under_18_badge(case):
     """ "16 years · under 18" for an adolescent's case header; empty for an adult or an unknown

@@ -106,6 +106,15 @@ def test_a_man_through_the_reds_path_holds_impact_until_a_clinician_decides(clie
     assert "Impact held since 20 Nov 2026" in hold.sentence
     page = client.get(reverse("clinic:case", args=[case.pk])).content.decode()
     assert 'data-testid="bone-hold"' in page
+    assert 'data-testid="return-waits"' in page  # the projected return waits for the decision
+    coach = h.member(case, "kim_c", "coach", "coach")
+    client.force_login(coach)
+    for name in ("coach:athlete", "coach:board"):
+        args = [case.pk] if name == "coach:athlete" else []
+        coach_page = client.get(reverse(name, args=args)).content.decode()
+        assert 'data-testid="return-waits"' in coach_page, name  # that it waits, never why
+        for word in ("REDs", "testosterone", "Bone-health screen", "Yellow"):
+            assert word not in coach_page, (name, word)
 
     athlete_user = h.member(case, "sam_m", "athlete", "athlete")
     case.athlete.user = athlete_user
@@ -123,6 +132,8 @@ def test_a_man_through_the_reds_path_holds_impact_until_a_clinician_decides(clie
     assert hold.met is True and "impact work may progress" in hold.sentence
     case.refresh_from_db()
     assert case.bone_health_decision_by == dr
+    page = client.get(reverse("clinic:case", args=[case.pk])).content.decode()
+    assert 'data-testid="return-waits"' not in page
 
 
 def test_an_incomplete_reds_screen_is_not_a_clearance(client, dr):

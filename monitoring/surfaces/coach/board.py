@@ -193,6 +193,7 @@ class BoardRow:
     load_change_class: str
     typical_return: str  # "" when not yet known
     earliest_return: str  # "" unless earlier than the typical return
+    return_waits: bool  # the dates wait for a medical-team decision
     confidence_level: str  # "" without a confidence
     confidence_label: str
     confidence_note: str
@@ -228,6 +229,7 @@ def board_row(r: CaseFacts) -> BoardRow:
         earliest_return=_date(r.earliest_return, "j M")
         if r.typical_return and r.earliest_return != r.typical_return
         else "",
+        return_waits=r.return_waits,
         confidence_level=confidence.level if confidence else "",
         confidence_label=confidence.label if confidence else "",
         confidence_note=confidence.note if confidence else "",

@@ -20,6 +20,7 @@ from django.utils.safestring import mark_safe
 
 from athletes import permissions
 from athletes.models import Athlete, Case, User
+from monitoring.care.services.bone_hold import hold_active
 from monitoring.models import Flag
 from monitoring.surfaces.coach.queries import PlanInputs
 from monitoring.surfaces.coach.restrictions import phase_words
@@ -99,6 +100,9 @@ class CaseFacts:
     projection: projection.Projection | None = None
     earliest_return: dt.date | None = None
     typical_return: dt.date | None = None
+    # The return waits for a medical-team decision (impact held after a bone-health screen):
+    # the dates assume impact work progresses once it is taken. Never why.
+    return_waits: bool = False
     pooled: PooledRange | None = None
     confidence: Confidence | None = None
     next_review: dt.date | None = None
@@ -161,7 +165,7 @@ def case_facts(
     if may_see(facts, "training_load"):
         facts.weeks = list(weeks)
     if plan is not None:
-        fill_projection(facts, plan, today=today, keep_projection=keep_projection)
+        fill_projection(facts, plan, today=today, keep_projection=keep_projection, case=case)
     fill_confidence(facts, case)
     return facts
 
@@ -218,7 +222,12 @@ def light_of(
 
 
 def fill_projection(
-    facts: CaseFacts, plan: PlanInputs, *, today: dt.date, keep_projection: bool
+    facts: CaseFacts,
+    plan: PlanInputs,
+    *,
+    today: dt.date,
+    keep_projection: bool,
+    case: Case | None = None,
 ) -> None:
     """The projected return and the current phase's review date; the phase-by-phase projection
     only when the viewer may see phase dates and ``keep_projection``."""
@@ -230,6 +239,7 @@ def fill_projection(
     if may_see(facts, "projected_return"):
         facts.earliest_return = plan_projection.earliest_return
         facts.typical_return = plan_projection.typical_return
+        facts.return_waits = case is not None and hold_active(case)
     if may_see(facts, "phase_dates") and keep_projection:
         facts.projection = plan_projection
 

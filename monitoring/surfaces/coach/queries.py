@@ -257,6 +257,9 @@ BOARD_CASE_COLUMNS = (
     "athlete__team_id",
     "athlete__team__name",
     "athlete__team__sport",
+    "bone_health_hold_since",  # whether the return waits for a decision (never why)
+    "bone_health_decision",
+    "bone_health_decision_on",
 )
 """The columns of a case, its athlete and team that ``facts.case_facts`` reads."""
 

@@ -107,7 +107,7 @@ def interpret(kind: str, value: Decimal) -> tuple[str, str]:
         if value < 75:
             return "low", "below 75 nmol/L"
         if value < 100:
-            return "borderline", "above 75, below the preferred 100 nmol/L"
+            return "borderline", "75 nmol/L or more, below the preferred 100"
         return "ok", "100 nmol/L or more"
     if kind == "ferritin":
         if value < 35:

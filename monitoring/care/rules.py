@@ -39,7 +39,7 @@ CRA_COMPONENTS: dict[str, tuple[str, tuple[str, str, str]]] = {
     ),
     "menarche": (
         "Age at menarche",
-        ("Before 15", "15 to 16", "16 or later"),
+        ("Before 15", "At 15 (15 to under 16)", "16 or later"),
     ),
     "menses": (
         "Periods in the last 12 months",

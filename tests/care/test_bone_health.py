@@ -65,6 +65,9 @@ def test_the_nutritionist_records_a_review_that_feeds_the_criterion(client, case
     assert "25(OH)D 62 nmol/L — below 75" in assessment.notes
     case.refresh_from_db()
     assert case.menstrual_status == "oligomenorrhea" and float(case.vitamin_d_nmol_l) == 62
+    # The record of changes names the nutritionist and the review, not a later editor.
+    change = case.history.get(history_change_reason="Bone-health review recorded")
+    assert change.history_user == team["nutritionist"] and float(change.vitamin_d_nmol_l) == 62
     # The shipped templates' bone-health criterion reads it through the evaluation: met (3 ≤ 5).
     phase = plan.current_phase
     phase.advance_when = [BONE_HEALTH]

@@ -113,6 +113,7 @@ def test_a_man_through_the_reds_path_holds_impact_until_a_clinician_decides(clie
         args = [case.pk] if name == "coach:athlete" else []
         coach_page = client.get(reverse(name, args=args)).content.decode()
         assert 'data-testid="return-waits"' in coach_page, name  # that it waits, never why
+        assert "On track" not in coach_page, name
         for word in ("REDs", "testosterone", "Bone-health screen", "Yellow"):
             assert word not in coach_page, (name, word)
 
@@ -134,6 +135,12 @@ def test_a_man_through_the_reds_path_holds_impact_until_a_clinician_decides(clie
     assert case.bone_health_decision_by == dr
     page = client.get(reverse("clinic:case", args=[case.pk])).content.decode()
     assert 'data-testid="return-waits"' not in page
+    # The decision answers the flag's review; the record of changes names who held impact.
+    flag = Flag.objects.get(case=case, kind="bone_health")
+    assert flag.status == "resolved" and flag.resolved_by == dr
+    assert "impact work may progress" in flag.resolution
+    held = case.history.filter(bone_health_hold_since=TODAY).earliest("history_date")
+    assert held.history_change_reason == "Impact held after a positive bone-health screen"
 
 
 def test_an_incomplete_reds_screen_is_not_a_clearance(client, dr):

@@ -92,8 +92,9 @@ def _update_risk_factors(case: Case, vit_d: Decimal | None, menses: int | None) 
     if menses is not None:
         case.menstrual_status = care_rules.MENSES_TO_STATUS[menses]
         changed.append("menstrual_status")
-    if changed:
-        Case.objects.filter(pk=case.pk).update(**{f: getattr(case, f) for f in changed})
+    if changed:  # saved, not updated: the record of changes names who and why
+        case._change_reason = "Bone-health review recorded"
+        case.save(update_fields=[*changed, "updated_at"])
 
 
 def bone_health_review_record(
@@ -268,8 +269,10 @@ def _screen_outcome(
     if not positive and _other_screen_positive(case, screen):
         return  # a milder screen of one kind never clears the other kind's positive one
     value = Case.Screen.POSITIVE if positive else Case.Screen.NEGATIVE
-    Case.objects.filter(pk=case.pk).update(red_s_screen=value, updated_at=timezone.now())
-    case.red_s_screen = value
+    if case.red_s_screen != value:  # saved, not updated: the record of changes names who
+        case.red_s_screen = value
+        case._change_reason = "Bone-health screen recorded"
+        case.save(update_fields=["red_s_screen", "updated_at"])
     open_flags = Flag.objects.filter(
         case=case, kind=Flag.Kind.BONE_HEALTH, status__in=Flag.UNRESOLVED
     )

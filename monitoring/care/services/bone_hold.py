@@ -17,7 +17,8 @@ from athletes import permissions
 from athletes.models import CareTeamMember, Case, User
 from monitoring.care.services.notes import note_create
 from monitoring.evaluation.queue import request_evaluation
-from monitoring.models import CaseNote, Notification
+from monitoring.models import CaseNote, Flag, Notification
+from monitoring.webhooks.events import webhook_event
 from rehab.errors import ApplicationError
 
 REASON_MAX = 2000
@@ -38,8 +39,9 @@ def impact_hold(case: Case, *, on: dt.date) -> None:
     screen after a clinician released impact holds it again."""
     if hold_active(case) and case.bone_health_hold_since <= on:
         return
-    Case.objects.filter(pk=case.pk).update(bone_health_hold_since=on, updated_at=timezone.now())
     case.bone_health_hold_since = on
+    case._change_reason = "Impact held after a positive bone-health screen"
+    case.save(update_fields=["bone_health_hold_since", "updated_at"])
     request_evaluation([case.pk])
 
 
@@ -131,5 +133,21 @@ def bone_health_decision_record(
                 "updated_at",
             ]
         )
+        _resolve_flags(case, by, decision)
         request_evaluation([case.pk])
     return case
+
+
+def _resolve_flags(case: Case, by: User, decision: str) -> None:
+    """The clinician's decision answers the open bone-health flags (the review they asked for);
+    a hold kept stays on the case and in the projected return."""
+    words = dict(Case.BoneHealthDecision.choices)[decision].lower()
+    for flag in Flag.objects.filter(
+        case=case, kind=Flag.Kind.BONE_HEALTH, status__in=Flag.UNRESOLVED
+    ):
+        flag.status = Flag.Status.RESOLVED
+        flag.resolved_at = timezone.now()
+        flag.resolved_by = by
+        flag.resolution = f"Bone-health clearance decision recorded: {words}."
+        flag.save()
+        webhook_event("flag.resolved", [flag])

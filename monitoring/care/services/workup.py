@@ -283,10 +283,9 @@ def _feed_vitamin_d(case: Case) -> None:
         .first()
     )
     if latest is not None and latest <= 500:
-        Case.objects.filter(pk=case.pk).update(
-            vitamin_d_nmol_l=latest.quantize(Decimal("0.1")), updated_at=timezone.now()
-        )
         case.vitamin_d_nmol_l = latest.quantize(Decimal("0.1"))
+        case._change_reason = "25(OH)D result recorded"  # the record of changes says why
+        case.save(update_fields=["vitamin_d_nmol_l", "updated_at"])
 
 
 # --- energy availability -------------------------------------------------------------------------

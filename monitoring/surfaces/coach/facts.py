@@ -160,12 +160,13 @@ def case_facts(
     if may_see(facts, "last_log_on"):
         facts.last_log_on = last_log_on
         facts.last_log_days = (today - last_log_on).days if last_log_on else None
+    held = hold_active(case)  # impact waits for a medical-team decision (never why)
     if may_see(facts, "status_light"):
-        facts.light = light_of(facts, plan, today=today, last_log_on=last_log_on)
+        facts.light = light_of(facts, plan, today=today, last_log_on=last_log_on, held=held)
     if may_see(facts, "training_load"):
         facts.weeks = list(weeks)
     if plan is not None:
-        fill_projection(facts, plan, today=today, keep_projection=keep_projection, case=case)
+        fill_projection(facts, plan, today=today, keep_projection=keep_projection, held=held)
     fill_confidence(facts, case)
     return facts
 
@@ -205,7 +206,12 @@ def fill_phase(facts: CaseFacts, plan: PlanInputs, *, today: dt.date) -> None:
 
 
 def light_of(
-    facts: CaseFacts, plan: PlanInputs | None, *, today: dt.date, last_log_on: dt.date | None
+    facts: CaseFacts,
+    plan: PlanInputs | None,
+    *,
+    today: dt.date,
+    last_log_on: dt.date | None,
+    held: bool = False,
 ) -> Light:
     """The status light of the case (from the flags the viewer may see)."""
     phase = plan.phase if plan else None
@@ -218,6 +224,7 @@ def light_of(
         typical_days=phase.typical_days if phase else None,
         last_log_on=last_log_on,
         missing_log_days=settings.REHAB_MISSING_LOG_DAYS,
+        waits_for_decision=held,
     )
 
 
@@ -227,7 +234,7 @@ def fill_projection(
     *,
     today: dt.date,
     keep_projection: bool,
-    case: Case | None = None,
+    held: bool = False,
 ) -> None:
     """The projected return and the current phase's review date; the phase-by-phase projection
     only when the viewer may see phase dates and ``keep_projection``."""
@@ -239,7 +246,7 @@ def fill_projection(
     if may_see(facts, "projected_return"):
         facts.earliest_return = plan_projection.earliest_return
         facts.typical_return = plan_projection.typical_return
-        facts.return_waits = case is not None and hold_active(case)
+        facts.return_waits = held
     if may_see(facts, "phase_dates") and keep_projection:
         facts.projection = plan_projection
 

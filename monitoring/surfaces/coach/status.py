@@ -41,6 +41,9 @@ DEFAULT_COACH_MESSAGES = {
 """Used when a flag has no coach message of its own (never the clinical message)."""
 
 
+WAITS_FOR_DECISION = "Impact work waits for a medical-team decision."
+
+
 @dataclass(frozen=True)
 class CoachFlag:
     """What a coach may know of an open flag: its kind and its coach message."""
@@ -85,13 +88,15 @@ def status_light(
     typical_days: int | None = None,
     last_log_on: dt.date | None = None,
     missing_log_days: int = 3,
+    waits_for_decision: bool = False,
 ) -> Light:
     """Green on track; amber needs attention; red stepped back or under review.
 
     - red, "Under review": an open red flag or regression flag (its coach message);
     - red, "Stepped back": a regress transition in the last ``STEPPED_BACK_DAYS`` days
       (``step_backs`` are (effective date, phase name) pairs);
-    - amber: a bone-health review (named neutrally), a load spike, missing logs (a flag, or no
+    - amber: a bone-health review (named neutrally) or impact waiting for the medical team's
+      decision (``waits_for_decision``), a load spike, missing logs (a flag, or no
       log for ``missing_log_days`` days, the engine's own rule), ready to advance awaiting
       review, running past the phase's typical days, or no plan started yet;
     - green otherwise. Reasons come most important first.
@@ -115,6 +120,8 @@ def status_light(
                 missing_log_reasons(today, phase_started_on, last_log_on, missing_log_days)
             )
         amber.extend(overdue_reasons(today, phase_started_on, typical_days))
+    if waits_for_decision and Flag.Kind.BONE_HEALTH not in kinds:
+        amber.append(WAITS_FOR_DECISION)
     if Flag.Kind.READY_TO_ADVANCE in kinds:
         amber.append(kinds[Flag.Kind.READY_TO_ADVANCE].text)
     if amber:

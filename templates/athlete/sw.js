@@ -69,29 +69,43 @@ async function forgetPages(cache) {
 }
 
 /* Make the kept pages the given user's: pages of another user are forgotten first. False for
-   a page that says no user (it is not kept). */
+   a page that says no user (it is not kept), NEW for a user whose pages are not kept yet (the
+   caller keeps them again, ``keepAgain``, within its event), true otherwise. */
+const NEW = "new";
+
 async function forUser(cache, user) {
   if (!user) return false;
   const kept = await cache.match(WHO);
   if (!kept || (await kept.text()) !== user) {
     await forgetPages(cache);
     await cache.put(WHO, new Response(user, { headers: { "Content-Type": "text/plain" } }));
-    // A new user (or a cache the login page emptied): the shell and this user's pages are
-    // kept again, in the background, so the log opens offline as after an install.
-    cache.addAll(SHELL).then(() => keepPages(cache)).catch(() => {});
+    return NEW;
   }
   return true;
 }
 
-async function networkFirst(request) {
+/* A new user (or a cache the login page emptied): the shell and this user's pages are kept
+   again, so the log opens offline as after an install. */
+async function keepAgain(cache) {
+  try {
+    await cache.addAll(SHELL);
+    await keepPages(cache);
+  } catch (error) {
+    /* offline: the pages are kept on the next visit */
+  }
+}
+
+async function networkFirst(request, event) {
   const cache = await caches.open(CACHE);
   const url = new URL(request.url);
   try {
     const response = await fetch(request);
     if (response.redirected && new URL(response.url).pathname.startsWith(LOGIN)) {
       await forgetPages(cache); // logged out: nothing personal stays on the phone
-    } else if (await forUser(cache, response.headers.get(USER_HEADER))) {
-      if (response.ok && !response.redirected && keepable(url)) {
+    } else {
+      const whose = await forUser(cache, response.headers.get(USER_HEADER));
+      if (whose === NEW) event.waitUntil(keepAgain(cache)); // after the page, not before it
+      if (whose && response.ok && !response.redirected && keepable(url)) {
         await cache.put(url.pathname, response.clone());
       }
     }
@@ -115,7 +129,11 @@ async function cacheFirst(request) {
 self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "user" && typeof data.user === "string" && data.user) {
-    event.waitUntil(caches.open(CACHE).then((cache) => forUser(cache, data.user)));
+    event.waitUntil(
+      caches.open(CACHE).then(async (cache) => {
+        if ((await forUser(cache, data.user)) === NEW) await keepAgain(cache);
+      })
+    );
   }
 });
 
@@ -125,7 +143,7 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.mode === "navigate" && url.pathname.startsWith(SCOPE)) {
-    event.respondWith(networkFirst(request));
+    event.respondWith(networkFirst(request, event));
   } else if (url.pathname.startsWith(STATIC)) {
     event.respondWith(cacheFirst(request));
   }

@@ -349,7 +349,7 @@ SHELL = (
     "athlete/icon-192.png",
     "athlete/icon-512.png",
 )
-SW_VERSION = "3"  # bump when sw.js's logic changes; the shell's contents version themselves
+SW_VERSION = "4"  # bump when sw.js's logic changes; the shell's contents version themselves
 
 
 def _shell_version() -> str:

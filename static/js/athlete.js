@@ -301,18 +301,7 @@
   // --- leaving: nothing personal stays cached after logging out -----------------------------
 
   function forgetCachedPages() {
-    if (!("caches" in window)) return Promise.resolve();
-    return caches.keys().then(function (keys) {
-      return Promise.all(
-        keys
-          .filter(function (key) {
-            return key.indexOf("rehab-athlete-") === 0;
-          })
-          .map(function (key) {
-            return caches.delete(key);
-          })
-      );
-    });
+    return window.rehabForgetPages ? window.rehabForgetPages() : Promise.resolve();
   }
 
   document.querySelectorAll('form[action$="/logout/"]').forEach(function (form) {

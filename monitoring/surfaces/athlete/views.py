@@ -339,6 +339,7 @@ def push(request, ctx: pages.AthleteContext):
 SHELL = (
     "css/app.css",
     "css/athlete.css",
+    "js/forget-pages.js",
     "js/athlete.js",
     "js/athlete-log.js",
     "js/athlete-cycle.js",

@@ -65,6 +65,7 @@ def test_a_clinician_opens_a_case_and_decides_on_a_flag(desktop: Page, live_serv
     # A new athlete and case through the form; the site's risk shows as soon as it is chosen.
     page.get_by_role("link", name="New case").click()
     expect(page.get_by_role("heading", name="New athlete and case")).to_be_visible()
+    page.wait_for_function("window.htmx !== undefined")  # a change before htmx runs is lost
     page.get_by_label("First name").fill("Ada")
     page.get_by_label("Last name").fill("Quinn")
     page.get_by_label("Sport").fill("Distance running")

@@ -9,8 +9,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import groupby
 
+from django.db import connection
 from django.db.models import Prefetch, QuerySet
 
+from monitoring.evaluation import sql
 from monitoring.models import BatteryResult, TestBattery
 from protocols.engine.battery import TESTS, battery_entries
 from protocols.engine.records import SymmetryEntry
@@ -53,8 +55,11 @@ def symmetry_entries(rows: list[tuple]) -> dict[int, tuple[SymmetryEntry, ...]]:
 
 
 def case_symmetry(case_ids: list[int], start: dt.date, end: dt.date) -> dict[int, tuple]:
-    """The cases' ``SymmetryEntry`` records by case id (one query)."""
-    return symmetry_entries(list(symmetry_rows(case_ids, start, end)))
+    """The cases' ``SymmetryEntry`` records by case id (one query; on PostgreSQL the named
+    statement ``sql.battery_statement``)."""
+    if connection.vendor != "postgresql":
+        return symmetry_entries(list(symmetry_rows(case_ids, start, end)))
+    return symmetry_entries(sql.battery_rows(case_ids, start, end))
 
 
 # --- the case page ------------------------------------------------------------------------------

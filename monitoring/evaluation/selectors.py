@@ -470,8 +470,12 @@ def _clinical_member_rows(case_ids: list[int]) -> QuerySet:
 def clinical_team(case_ids: Iterable[int]) -> list[tuple[int, int, str]]:
     """(case id, user id, e-mail address, perhaps empty) of each active member of the cases'
     clinical teams whose role the athlete has not withdrawn consent for: who is told of a red
-    flag or a regression. The nightly chunks and their e-mails ask it for every chunk."""
-    return list(_clinical_member_rows(sorted(set(case_ids))))
+    flag or a regression. The nightly chunks and their e-mails ask it for every chunk: on
+    PostgreSQL by the named statement ``sql.clinical_team_statement``."""
+    ids = sorted(set(case_ids))
+    if connection.vendor != "postgresql":
+        return list(_clinical_member_rows(ids))
+    return sql.clinical_team_rows(ids, sorted(permissions.CLINICAL_ROLES))
 
 
 def active_case_ids() -> list[int]:

@@ -315,13 +315,15 @@ def test_the_clinical_team_is_that_of_the_care_team_query(case, athlete_user):
         ("clinician", UserFactory(username="gone", is_active=False)),
         ("coach", UserFactory(username="coachy")),
         ("nutritionist", UserFactory(username="nutri")),
+        ("clinician", UserFactory(username="coaching", kind="coach")),
     ):
         CareTeamMemberFactory(case=case, user=user, role=role)
         CareTeamMemberFactory(case=other, user=user, role=role)
-    SharingConsent.objects.create(
-        athlete=other.athlete, role="physio", given=False, changed_at=timezone.now(),
-        changed_by=athlete_user,
-    )  # fmt: skip
+    for withdrawn in ("physio", "coach"):  # a coach is bound by it whatever their role
+        SharingConsent.objects.create(
+            athlete=other.athlete, role=withdrawn, given=False, changed_at=timezone.now(),
+            changed_by=athlete_user,
+        )  # fmt: skip
     expected = sorted(
         permissions.members_with_consent()
         .filter(
@@ -336,6 +338,8 @@ def test_the_clinical_team_is_that_of_the_care_team_query(case, athlete_user):
     names = {(case_id, email) for case_id, _, email in got}
     assert (case.pk, "phys@example.org") in names and (case.pk, "") in names
     assert (other.pk, "phys@example.org") not in names  # consent withdrawn for physios
+    assert (case.pk, "coaching@example.org") in names
+    assert (other.pk, "coaching@example.org") not in names  # and for coaches
     assert not {"gone@example.org", "coachy@example.org", "nutri@example.org"} & {
         email for _, _, email in got
     }

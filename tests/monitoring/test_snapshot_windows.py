@@ -334,6 +334,31 @@ def test_the_named_statements_give_the_orms_rows(cases):
     assert (cases[0], "reds_screen", TODAY - dt.timedelta(days=200)) in read
     assert (cases[0], "single_leg_hop", TODAY - dt.timedelta(days=30)) not in read
     assert (cases[1], "heel_raise", TODAY + dt.timedelta(days=1)) not in read
+    # The test batteries: one row per result, a battery without results once, in the window.
+    from monitoring.evaluation import batteries
+    from monitoring.models import BatteryResult, TestBattery
+
+    for case_id, days_ago, results in (
+        (cases[0], 3, [("hop_distance", "", 150.5, 180.0, 2), ("calf_raises", "", 20, None, 0)]),
+        (cases[0], 4, []),  # a battery without results
+        (cases[0], 25, [("hop_distance", "", 140, 170, 1)]),  # before the window: not read
+        (cases[1], 1, [("isometric_strength", "hip_abductors", 30.2, 35.1, None)]),
+    ):
+        battery = TestBattery.objects.create(
+            case_id=case_id, date=TODAY - dt.timedelta(days=days_ago), involved_side="left",
+            limb_length_left_cm=91.5 if results else None,
+        )  # fmt: skip
+        for test, group, left, right, pain in results:
+            BatteryResult.objects.create(
+                battery=battery, test=test, muscle_group=group, unit="cm", left=left,
+                right=right, pain=pain,
+            )  # fmt: skip
+    for chunk in (ids, cases[:1], [999_999]):
+        got = sql.battery_rows(chunk, start, end)
+        assert got == list(batteries.symmetry_rows(chunk, start, end))
+    got = sql.battery_rows(cases[:2], start, end)
+    assert len(got) == 4 and [row[6] for row in got].count(None) == 1
+    assert batteries.case_symmetry(cases[:2], start, end)[cases[0]]
     # The flags to reconcile: every field but the evaluation, open and acknowledged ones.
     from monitoring.evaluation import services
     from monitoring.models import Flag

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 import time_machine
 from hypothesis import HealthCheck, event, given, settings
@@ -465,6 +466,8 @@ def test_evaluate_never_raises_and_round_trips(spec, snapshot):
 def test_the_json_text_reads_as_the_dictionary(spec, snapshot):
     result = evaluate(spec, snapshot, TODAY)
     assert json.loads(result.to_json()) == result.to_dict()
+    # The same text, key for key, as the dictionary written by orjson.
+    assert result.to_json() == orjson.dumps(result.to_dict()).decode()
 
 
 @FAST
@@ -615,3 +618,4 @@ def test_a_results_json_text_reads_as_its_dictionary(
         red_flag=red_flag,
     )
     assert json.loads(result.to_json()) == result.to_dict()
+    assert result.to_json() == orjson.dumps(result.to_dict()).decode()

@@ -69,8 +69,9 @@ class CriterionResult:
         }
 
     def to_json(self) -> str:
-        """``to_dict()`` as JSON text (orjson)."""
-        return orjson.dumps(self.to_dict()).decode()
+        """``to_dict()`` as JSON text: orjson writes the dataclass (its fields are
+        ``to_dict``'s keys, in that order) and its dates itself."""
+        return orjson.dumps(self).decode()
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CriterionResult:

@@ -265,9 +265,16 @@ class Snapshot:
 
     @cached_property
     def _log_days(self) -> tuple[list[date], list[LogEntry]]:
-        """The daily logs with each day's session pain merged in (`merge_day_pain`)."""
+        """The daily logs with each day's session pain merged in (`merge_day_pain`) from the
+        phase's start on: sessions before it are load history, and no rule judges pain
+        before the phase (their merge was three quarters of this one's time, unread)."""
         days, logs = self._daily_log_days
-        rated = [s for s in self.sessions if s.pain_during is not None or s.pain_after is not None]
+        start = self.phase_started_on
+        rated = [
+            s
+            for s in self.sessions
+            if s.day >= start and (s.pain_during is not None or s.pain_after is not None)
+        ]
         if not rated:
             return days, logs
         merged = merge_day_pain(logs, rated)
@@ -280,7 +287,8 @@ class Snapshot:
 
     def logs_between(self, start: date, end: date) -> list[LogEntry]:
         """One log per day from `start` to `end` inclusive, by day, with the day's session pain
-        merged in (`merge_day_pain`): what every pain rule reads."""
+        merged in (`merge_day_pain`) on the phase's days: what every pain rule reads (a
+        window never starts before the phase, ``criteria.windows.Window``)."""
         days, logs = self._log_days
         return logs[bisect_left(days, start) : bisect_right(days, end)]
 

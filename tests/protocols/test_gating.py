@@ -18,7 +18,13 @@ from hypothesis import strategies as st
 from protocols.engine import criteria
 from protocols.engine.criteria import CriterionError
 from protocols.engine.gating import Evaluation, PhaseSpec, evaluate
-from protocols.engine.records import AssessmentEntry, LogEntry, SessionEntry, Snapshot
+from protocols.engine.records import (
+    AssessmentEntry,
+    LogEntry,
+    SessionEntry,
+    Snapshot,
+    merge_day_pain,
+)
 
 START = date(2025, 3, 3)
 TODAY = date(2025, 3, 17)  # day 14 of the phase
@@ -459,6 +465,31 @@ def test_evaluate_never_raises_and_round_trips(spec, snapshot):
     assert json.loads(result.to_json()) == result.to_dict()  # the stored text
     assert len(result.advance) >= len(spec.advance_when)
     assert result.summary
+
+
+@FAST
+@given(
+    spec=any_specs,
+    snapshot=any_snapshots,
+    step=st.one_of(st.none(), st.integers(0, 20)),
+    days=st.integers(0, 12),
+)
+def test_session_pain_is_merged_from_the_phases_start_without_changing_an_evaluation(
+    spec, snapshot, step, days
+):
+    """Session pain is merged into the daily logs from the phase's start on
+    (``Snapshot._log_days``; sessions before it are load history): every evaluation is the one
+    with every session's pain merged, after a step back too."""
+    if step is not None:
+        snapshot = dataclasses.replace(
+            snapshot, judged_from=snapshot.phase_started_on + timedelta(days=step)
+        )
+    whole = dataclasses.replace(snapshot)
+    rated = [s for s in whole.sessions if s.pain_during is not None or s.pain_after is not None]
+    merged = merge_day_pain(whole._daily_log_days[1], rated)
+    whole.__dict__["_log_days"] = ([log.day for log in merged], merged)
+    day = snapshot.phase_started_on + timedelta(days=days)  # windows reaching the start
+    assert evaluate(spec, snapshot, day) == evaluate(spec, whole, day)
 
 
 @FAST

@@ -33,6 +33,9 @@ from rehab.api import (
 
 class FlagClinicalSerializer(ClassifiedSerializer):
     access = clinical_access()
+    evaluation = serializers.JSONField(
+        read_only=True, help_text="The evaluation that raised or last updated it."
+    )
 
     class Meta:
         model = Flag

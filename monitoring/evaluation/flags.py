@@ -5,10 +5,10 @@ notices to the clinical team, and a clinician's acknowledging and resolving a fl
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Mapping, Sequence
 
+import orjson
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -267,7 +267,7 @@ def reconcile_flags(
         if flag is not None and flag.message == spec["message"] and flag.title == title:
             continue  # unchanged: the flag keeps the evaluation that raised it
         if payload is None:
-            payload = json.loads(payload_json) if payload_json else evaluation.to_dict()
+            payload = orjson.loads(payload_json) if payload_json else evaluation.to_dict()
         fields = {
             "title": title,
             "message": spec["message"],

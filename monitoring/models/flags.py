@@ -9,7 +9,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from athletes.models import Case
-from monitoring.models.fields import DocumentField, JSONTextField
+from monitoring.models.fields import JSONTextField
 from protocols.models import PlanPhase
 from rehab.db import MovesUpdatedAt
 
@@ -65,7 +65,9 @@ class Flag(MovesUpdatedAt, models.Model):
     coach_message = models.CharField(
         max_length=200, blank=True, help_text="What a coach may read: no clinical detail."
     )
-    evaluation = DocumentField(help_text="The evaluation that raised or last updated it.")
+    # Kept as its JSON text (``JSONTextField``, as a case's latest evaluation): a night of new
+    # flags parsed every document into ``jsonb`` for nothing, no query reads inside it.
+    evaluation = JSONTextField(help_text="The evaluation that raised or last updated it.")
     proposed_phase = models.ForeignKey(
         PlanPhase,
         null=True,

@@ -24,6 +24,12 @@ def deliveries_of(endpoint: WebhookEndpoint) -> QuerySet[WebhookDelivery]:
 
 def subscribed(event: str) -> list[WebhookEndpoint]:
     """The active endpoints that asked for ``event`` (few rows: filtered here, so that the
-    query works on every database Django supports)."""
-    active = WebhookEndpoint.objects.filter(is_active=True).select_related("owner")
-    return [e for e in active if event in e.events]
+    query works on every database Django supports), with their owners. Each chunk of a night
+    that opens flags asks: the active endpoints' events are read first, alone, and the
+    endpoints with their owners only when one asked (the query of endpoints and owners cost
+    about 1.5 ms a chunk to build, with none subscribed)."""
+    active = WebhookEndpoint.objects.filter(is_active=True).values_list("pk", "events")
+    ids = [pk for pk, events in active if event in events]
+    if not ids:
+        return []
+    return list(WebhookEndpoint.objects.filter(pk__in=ids).select_related("owner"))

@@ -11,6 +11,7 @@
   var KEY = "rehab.ticks." + user;
   var note = document.querySelector("[data-tick-note]");
   var sending = false;
+  var again = false; // a tick came while sending: send again once this round ends
 
   function read() {
     try {
@@ -80,9 +81,16 @@
     );
   }
 
-  /* Send every waiting tick, oldest first; stop at the first sign of no connection. */
+  /* Send every waiting tick, oldest first; stop at the first sign of no connection. A tick
+     made while a round is being sent (the round read the ticks as they were) starts another
+     round when this one ends, rather than waiting for the next reason to send. */
   function flush() {
-    if (sending || navigator.onLine === false) return Promise.resolve();
+    if (navigator.onLine === false) return Promise.resolve();
+    if (sending) {
+      again = true;
+      return Promise.resolve();
+    }
+    again = false;
     var keys = Object.keys(read()).sort(function (a, b) {
       return read()[a].at < read()[b].at ? -1 : 1;
     });
@@ -101,9 +109,11 @@
         return next(i + 1);
       });
     }
-    return next(0).then(function () {
+    return next(0).then(function (stopped) {
       sending = false;
       refreshNote();
+      // another round for a tick that came meanwhile, unless this one met no connection
+      if (again && stopped !== null) return flush();
     });
   }
 

@@ -4,7 +4,7 @@ the pain ratings read in them."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from protocols.engine import series
@@ -20,6 +20,12 @@ class Window:
     end: date
     days: int
     after_step_back: bool = False  # clipped at the day a stepped-back phase is judged from
+    # Days from start to end (0 when the phase is judged from a later day): counted once, as
+    # every criterion of the window asks for it, some several times.
+    length: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "length", max(0, (self.end - self.start).days + 1))
 
     @classmethod
     def ending(cls, snapshot: Snapshot, today: date, days: int) -> Window:
@@ -33,10 +39,6 @@ class Window:
             stepped = began != snapshot.phase_started_on and start == began
             window = made[(today, days)] = cls(start, today, days, stepped)
         return window
-
-    @property
-    def length(self) -> int:
-        return max(0, (self.end - self.start).days + 1)
 
     @property
     def clipped(self) -> bool:

@@ -5,8 +5,8 @@ A flag carries the evaluation that raised it, a document of about 5 KB; a first 
 opens many flags had the server parse each into ``jsonb`` and rebuild it, for the flag and its
 history row, and nothing queries inside it (measured with the documents of a first night of
 2,000 cases: inserted as text, 0.025 to 0.037 s of the server's time where ``jsonb`` took 0.055
-to 0.093 s). Changing the column's type drops its
-compression setting on PostgreSQL, so LZ4 is set again with 0004's own step.
+to 0.093 s). Changing the column's type drops its compression setting on PostgreSQL, so LZ4 is
+set again with 0004's own step.
 """
 
 import importlib

@@ -11,7 +11,9 @@ from django.db import models
 
 
 class DocumentField(models.JSONField):
-    """A JSON document of a few kilobytes (a stored evaluation).
+    """A JSON document of a few kilobytes (a stored evaluation). No model uses it now (the
+    evaluations are ``JSONTextField``s since migrations 0005 and 0030); migration 0004 still
+    names it, so it stays importable.
 
     Inserted many rows at a time, Django 5.2 sends each column on PostgreSQL as one array
     (``UNNEST``); the driver quotes an array of large JSON texts character by character in

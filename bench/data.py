@@ -96,6 +96,12 @@ def generate(
     return [c.pk for c in case_rows]
 
 
+def _written(day: dt.date, now: dt.datetime) -> dt.datetime:
+    """When a day's record was written: that evening, as an athlete logs (no record is recorded
+    late, which the evaluation would judge on its own day as well), and never after now."""
+    return min(dt.datetime.combine(day, dt.time(20), tzinfo=dt.UTC), now)
+
+
 def _copy_history(athletes, *, days, today, rng, submitted_by) -> None:
     now = timezone.now()
     log_cols = (
@@ -178,8 +184,8 @@ def _copy_history(athletes, *, days, today, rng, submitted_by) -> None:
                             "",
                             "import",
                             submitted_by,
-                            now,
-                            now,
+                            _written(day, now),
+                            _written(day, now),
                         )
                     )
         with cur.copy(
@@ -191,10 +197,11 @@ def _copy_history(athletes, *, days, today, rng, submitted_by) -> None:
                     if rng.random() > 4 / 7:
                         continue
                     minutes = 30 if not (spike and n < 7) else 80
+                    day = today - dt.timedelta(days=n)
                     copy.write_row(
                         (
                             athlete.pk,
-                            today - dt.timedelta(days=n),
+                            day,
                             rng.choice(ACTIVITIES),
                             minutes,
                             rng.randint(3, 6),
@@ -206,7 +213,7 @@ def _copy_history(athletes, *, days, today, rng, submitted_by) -> None:
                             "import",
                             "",
                             submitted_by,
-                            now,
-                            now,
+                            _written(day, now),
+                            _written(day, now),
                         )
                     )

@@ -15,6 +15,8 @@ import random
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import DateTimeField, ExpressionWrapper, Value
+from django.db.models.functions import Cast, Least
 from django.test.utils import override_settings
 from django.utils import timezone
 
@@ -157,6 +159,7 @@ def seed(*, today: dt.date | None = None, stdout=None) -> dict[str, User]:
                 if case is not None:
                     case_ids.append(case.pk)
             seed_programmes(case_ids, today)  # run-walk programmes in progress
+            _written_on_their_day(case_ids)
         if case_ids:
             services.cases_evaluate(case_ids=case_ids, today=today)
             from monitoring.care.bone_demo import seed_bone_health
@@ -172,6 +175,7 @@ def seed(*, today: dt.date | None = None, stdout=None) -> dict[str, User]:
 
             seed_running(case_ids, users, today)  # the road back: baseline, cadence, gait
             seed_exercise_ticks(case_ids, today)  # monitoring.exercises.demo
+            _written_on_their_day(case_ids)
         with transaction.atomic():
             seed_return_to_play(users, today)  # StARRT decision, TSK-11 and I-PRRS
     return users
@@ -384,6 +388,21 @@ def _history(spec, case, plan_start, today, starts, plan_phases, rng) -> None:
         day += dt.timedelta(days=1)
     DailyLog.objects.bulk_create(logs)
     ActivitySession.objects.bulk_create(sessions)
+
+
+def _written_on_their_day(case_ids: list[int]) -> None:
+    """Date the writing of the demo athletes' logs and sessions to each one's evening (never
+    after now), as an athlete who logs each day: the demo's history is not recorded late (the
+    evaluation would judge each of its days again as on that day, ``Snapshot.recorded_late``)."""
+    evening = ExpressionWrapper(
+        Cast("date", DateTimeField()) + Value(dt.timedelta(hours=20)),
+        output_field=DateTimeField(),
+    )
+    now = Value(timezone.now(), output_field=DateTimeField())
+    written = Least(evening, now)
+    athletes = Case.objects.filter(pk__in=case_ids).values("athlete_id")
+    for model in (DailyLog, ActivitySession):
+        model.objects.filter(athlete_id__in=athletes).update(created_at=written, updated_at=written)
 
 
 def _scenario_extras(spec, case, plan, users, today, rng) -> None:

@@ -339,11 +339,12 @@ def case_windows(rows: list[tuple], today: dt.date) -> list[tuple[int, int, dt.d
 
 def logs_and_sessions(
     windows: list[tuple[int, int, dt.date, dt.date]], today: dt.date
-) -> tuple[dict[int, tuple], dict[int, tuple]]:
+) -> tuple[dict[int, tuple], dict[int, tuple], dict[int, frozenset]]:
     """Each case's logs (from its phase start, led by the latest log before it within the
-    history) and sessions (from its history start), by case id, for ``case_windows``. On
-    PostgreSQL each case's windows are cut by the database (two statements,
-    ``sql``); elsewhere by ``cut_windows``."""
+    history) and sessions (from its history start), by case id, for ``case_windows``, and the
+    days of them recorded late (``sql.late_bounds``), by case id (only the cases with any). On
+    PostgreSQL each case's windows are cut by the database (two statements, ``sql``);
+    elsewhere by ``cut_windows``."""
     if connection.vendor != "postgresql":
         return cut_windows(windows, today)
     return sql.logs_and_sessions(windows, today)
@@ -351,21 +352,49 @@ def logs_and_sessions(
 
 def cut_windows(
     windows: list[tuple[int, int, dt.date, dt.date]], today: dt.date
-) -> tuple[dict[int, tuple], dict[int, tuple]]:
+) -> tuple[dict[int, tuple], dict[int, tuple], dict[int, frozenset]]:
     """``logs_and_sessions`` through the ORM: the athletes' rows from the earliest history
     start, cut to each case's windows in Python."""
     earliest = min(history for _, _, _, history in windows)
     athlete_ids = sorted({athlete_id for _, athlete_id, _, _ in windows})
     all_logs = _by_athlete(list(log_rows(athlete_ids, earliest, today)), LogEntry)
     all_sessions = _by_athlete(list(session_rows(athlete_ids, earliest, today)), SessionEntry)
-    logs, sessions = {}, {}
+    written_late = late_rows(athlete_ids, earliest, today)
+    logs, sessions, late = {}, {}, {}
     for case_id, athlete_id, began, history in windows:
         mine = all_logs.get(athlete_id, [])
         first = bisect_left(mine, history, key=_first)
         in_phase = bisect_left(mine, began, key=_first)
         logs[case_id] = tuple(mine[max(first, in_phase - 1) :])
         sessions[case_id] = _since(all_sessions.get(athlete_id, []), history)
-    return logs, sessions
+        first_log = logs[case_id][0].day if logs[case_id] else began
+        days = {
+            day
+            for model, day in written_late.get(athlete_id, ())
+            if day >= (first_log if model is DailyLog else history)
+        }
+        if days:
+            late[case_id] = frozenset(days)
+    return logs, sessions, late
+
+
+def late_rows(athlete_ids: list[int], start: dt.date, today: dt.date) -> dict[int, set]:
+    """The athletes' logs and sessions from ``start`` recorded late (``sql.late_bounds``), as
+    (model, day) by athlete."""
+    bounds = sql.late_bounds(today)
+    out: dict[int, set] = defaultdict(set)
+    for model in (DailyLog, ActivitySession):
+        rows = model.objects.filter(
+            any_of(model, "athlete_id", athlete_ids),
+            date__gte=start,
+            date__lt=today,
+            updated_at__gte=bounds["recent"],
+            updated_at__lt=bounds["until"],
+        ).values_list("athlete_id", "date", "updated_at")
+        for athlete_id, day, written in rows:
+            if written >= dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, dt.UTC):
+                out[athlete_id].add((model, day))
+    return out
 
 
 def chunk_snapshots(case_ids: Sequence[int], today: dt.date) -> list[CaseContext]:
@@ -386,7 +415,7 @@ def chunk_snapshots(case_ids: Sequence[int], today: dt.date) -> list[CaseContext
     if not rows:
         return []
     windows = case_windows(rows, today)
-    logs, sessions = logs_and_sessions(windows, today)
+    logs, sessions, late = logs_and_sessions(windows, today)
     earliest = min(history for _, _, _, history in windows)
     assessments: dict[int, list[AssessmentEntry]] = defaultdict(list)
     for case_id, *values in assessment_rows([w[0] for w in windows], earliest, today):
@@ -411,6 +440,7 @@ def chunk_snapshots(case_ids: Sequence[int], today: dt.date) -> list[CaseContext
             facts={name: row[at] for name, at in _FACTS_AT},
             programme=row[_AT["current_phase__programme"]],
             symmetry=symmetry.get(case_id, ()),
+            recorded_late=late.get(case_id, frozenset()),
         )
         contexts.append(CaseContext(row, _row_spec(row), snapshot))
     return contexts

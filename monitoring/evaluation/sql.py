@@ -81,30 +81,39 @@ def _window_statements() -> dict[str, str]:
         return qn(model._meta.db_table)
 
     def select(model: type, alias: str, read: tuple) -> str:
-        fields = [f"{col(model, alias, 'date')} AS day"]
+        day = col(model, alias, "date")
+        fields = [f"{day} AS day"]
         fields += [f"{sql_read(f, col(model, alias, f.name))} AS {f.record}" for f in read]
+        written = col(model, alias, "updated_at")
+        late = (
+            f"{written} >= %(recent)s AND {written} < %(until)s AND {day} < %(today)s "
+            f"AND {written} >= {day} + 1"
+        )
+        fields.append(f"({late}) AS {LATE}")
         return ", ".join(fields)
 
     log = {name: col(DailyLog, "d", name) for name in LOG_COLUMNS}
     log_select = select(DailyLog, "d", LOG_READ)
     # Identifiers come from the models' metadata, quoted; every value goes as a parameter.
+    windows = (
+        "unnest(%(cases)s::bigint[], %(athletes)s::bigint[], %(phase_starts)s::date[], "
+        "%(history_starts)s::date[]) AS w(case_id, athlete_id, phase_start, history_start)"
+    )
     logs = (
-        "SELECT w.case_id, l.* FROM unnest(%s::bigint[], %s::bigint[], %s::date[], %s::date[]) "  # noqa: S608
-        "AS w(case_id, athlete_id, phase_start, history_start) CROSS JOIN LATERAL ("
+        f"SELECT w.case_id, l.* FROM {windows} CROSS JOIN LATERAL ("  # noqa: S608
         f"(SELECT {log_select} FROM {table(DailyLog)} d WHERE {log['athlete_id']} = w.athlete_id "
         f"AND {log['date']} < w.phase_start AND {log['date']} >= w.history_start "
         f"ORDER BY {log['date']} DESC LIMIT 1) UNION ALL "
         f"(SELECT {log_select} FROM {table(DailyLog)} d WHERE {log['athlete_id']} = w.athlete_id "
-        f"AND {log['date']} >= w.phase_start AND {log['date']} <= %s)"
+        f"AND {log['date']} >= w.phase_start AND {log['date']} <= %(today)s)"
         ") AS l ORDER BY 1, 2"
     )
     s = {name: col(ActivitySession, "s", name) for name in (*SESSION_COLUMNS, "id")}
     sessions = (
         f"SELECT w.case_id, {select(ActivitySession, 's', SESSION_READ)} "  # noqa: S608
-        "FROM unnest(%s::bigint[], %s::bigint[], %s::date[], %s::date[]) "
-        "AS w(case_id, athlete_id, phase_start, history_start) "
+        f"FROM {windows} "
         f"JOIN {table(ActivitySession)} s ON {s['athlete_id']} = w.athlete_id "
-        f"AND {s['date']} >= w.history_start AND {s['date']} <= %s "
+        f"AND {s['date']} >= w.history_start AND {s['date']} <= %(today)s "
         f"ORDER BY w.case_id, {s['date']}, {s['id']}"
     )
     return {
@@ -129,27 +138,63 @@ def _run(statement: str, params: dict | list) -> list[tuple]:
 _STATEMENTS: dict[str, str] = {}
 
 
-def case_records(statement: str, windows: Windows, today: dt.date, make: type) -> dict[int, tuple]:
-    """The ``make`` records of a per-case window statement, by case id. The windows go as four
-    parallel arrays, one parameter each whatever the chunk's size."""
+def case_records(
+    statement: str, windows: Windows, today: dt.date, make: type, late: dict[int, set]
+) -> dict[int, tuple]:
+    """The ``make`` records of a per-case window statement, by case id; the days of rows
+    recorded late (``late_bounds``) are added to ``late``, by case id. The windows go as
+    four parallel arrays, one parameter each whatever the chunk's size."""
     if not _STATEMENTS:
         _STATEMENTS.update(_window_statements())
-    arrays = [list(column) for column in zip(*windows, strict=True)]
+    cases, athletes, phase_starts, history_starts = zip(*windows, strict=True)
+    params = {
+        "cases": list(cases),
+        "athletes": list(athletes),
+        "phase_starts": list(phase_starts),
+        "history_starts": list(history_starts),
+        "today": today,
+        **late_bounds(today),
+    }
     with prepared_cursor() as cursor:
-        cursor.execute(_STATEMENTS[statement], [*arrays, today])
+        cursor.execute(_STATEMENTS[statement], params)
         names = [column.name for column in cursor.description]
-        return records(names, cursor.fetchall(), make)
+        rows = cursor.fetchall()
+    flagged, day = names.index(LATE), names.index("day")
+    for row in filter(itemgetter(flagged), rows):
+        late.setdefault(row[0], set()).add(row[day])
+    return records(names, rows, make)
+
+
+def late_bounds(today: dt.date) -> dict[str, dt.datetime]:
+    """A row dated before ``today`` was recorded late when it was written after its day had
+    ended and from the start of yesterday (``recent``): the regression rules judge its day as
+    well (``Snapshot.recorded_late``) for as long as a rule of today and yesterday would judge a
+    day recorded in time. Times are UTC's, whose day may differ by one from the athlete's, so the
+    writes of the day after ``today`` count too (``until``): a late write is judged at once, and
+    an evaluation of a day long past does not judge writes made since."""
+    start = dt.datetime.combine(today, dt.time.min, tzinfo=dt.UTC)
+    return {"recent": start - dt.timedelta(days=1), "until": start + dt.timedelta(days=2)}
+
+
+# The column of a window read that says its row was recorded late (see ``late_bounds``).
+LATE = "recorded_late"
 
 
 def logs_and_sessions(
     windows: Windows, today: dt.date
-) -> tuple[dict[int, tuple], dict[int, tuple]]:
+) -> tuple[dict[int, tuple], dict[int, tuple], dict[int, frozenset]]:
     """Each case's logs (from its phase start, led by the latest log before it within the
-    history) and sessions (from its history start), by case id; two statements."""
-    logs = case_records("logs", windows, today, LogEntry)
-    sessions = case_records("sessions", windows, today, SessionEntry)
+    history) and sessions (from its history start), by case id, and the days of them recorded
+    late, by case id (only the cases with any); two statements."""
+    late: dict[int, set] = {}
+    logs = case_records("logs", windows, today, LogEntry, late)
+    sessions = case_records("sessions", windows, today, SessionEntry, late)
     ids = [case_id for case_id, _, _, _ in windows]
-    return {i: logs.get(i, ()) for i in ids}, {i: sessions.get(i, ()) for i in ids}
+    return (
+        {i: logs.get(i, ()) for i in ids},
+        {i: sessions.get(i, ()) for i in ids},
+        {i: frozenset(days) for i, days in late.items()},
+    )
 
 
 # --- the plans read --------------------------------------------------------------------------

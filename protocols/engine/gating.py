@@ -7,7 +7,7 @@ replayed. The engine recommends; a clinician decides (docs/criteria.md, design "
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
 from typing import Any
@@ -320,6 +320,25 @@ def _with_hold(items: tuple, snapshot: Snapshot) -> tuple:
     return (*items, (kind, p, {k: v for k, v in p.items() if k != "kind"}))
 
 
+def _regress(items: tuple, snapshot: Snapshot, today: date) -> tuple:
+    """The regression rules on `today`; a rule that does not fire today but fires on a day
+    whose data were recorded late (``Snapshot.late_days``), judged as on that day, takes that
+    day's result, its sentence saying so. Late pain with impact work is a red flag as it would
+    have been on the day: a short window that ends today must not let it pass unseen."""
+    results = [kind.evaluate_clean(p, snapshot, today, pp) for kind, p, pp in items]
+    late = snapshot.late_days(today) if snapshot.recorded_late else ()
+    for i, ((kind, p, pp), result) in enumerate(zip(items, results, strict=True)):
+        if result.met is True:
+            continue
+        for day in late:
+            then = kind.evaluate_clean(p, snapshot, day, pp)
+            if then.met is True:
+                words = f"Recorded late for {day.day} {day:%b}: {then.sentence}"
+                results[i] = replace(then, sentence=words)
+                break
+    return tuple(results)
+
+
 def evaluate(
     spec: PhaseSpec, snapshot: Snapshot, today: date, *, missing_log_days: int = 3
 ) -> Evaluation:
@@ -336,7 +355,7 @@ def evaluate(
         for (kind, p, _), r in zip(advance_items, advance, strict=True)
         if r.met is not True and (day := kind.earliest_met(p, snapshot, today, r)) is not None
     ]
-    regress = tuple(kind.evaluate_clean(p, snapshot, today, pp) for kind, p, pp in regress_items)
+    regress = _regress(regress_items, snapshot, today)
     warn = tuple(kind.evaluate_clean(p, snapshot, today, pp) for kind, p, pp in warn_items)
 
     fired = tuple(r for r in regress if r.met is True)

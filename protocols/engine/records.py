@@ -201,6 +201,9 @@ class Snapshot:
     # The phase's run-walk programme (PlanPhase.programme; protocols.engine.programme), or None.
     programme: Mapping[str, Any] | None = None
     symmetry: tuple[SymmetryEntry, ...] = ()  # the case's test batteries, test by test
+    # Days whose log or session was written late, after the day that followed it, and recently
+    # (see `late_days`): the regression rules judge each of them as on its own day as well.
+    recorded_late: frozenset[date] = frozenset()
 
     def __post_init__(self) -> None:
         for name in ("logs", "sessions", "assessments", "symmetry"):
@@ -222,6 +225,7 @@ class Snapshot:
         facts: Mapping[str, Any] | None = None,
         programme: Mapping[str, Any] | None = None,
         symmetry: tuple[SymmetryEntry, ...] = (),
+        recorded_late: frozenset[date] = frozenset(),
     ) -> Snapshot:
         """A snapshot of records already in order: `logs` by day with one per day, `sessions`
         by day (as the database returns them with ``ORDER BY date``). The same snapshot as the
@@ -239,11 +243,18 @@ class Snapshot:
             facts=facts or {},
             programme=programme,
             symmetry=symmetry,
+            recorded_late=recorded_late,
         )
         first = itemgetter(0)
         snapshot.__dict__["_daily_log_days"] = (list(map(first, logs)), list(logs))
         snapshot.__dict__["_session_days"] = (list(map(first, sessions)), list(sessions))
         return snapshot
+
+    def late_days(self, today: date) -> list[date]:
+        """The days of `recorded_late` before `today` that the phase's criteria judge, latest
+        first."""
+        began = self.began_on
+        return sorted((d for d in self.recorded_late if began <= d < today), reverse=True)
 
     @property
     def began_on(self) -> date:

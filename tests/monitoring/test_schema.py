@@ -180,7 +180,7 @@ def test_the_nightly_read_gives_each_value_its_own_field(recorded):
     assert ctx.snapshot.sessions[-1] == EXPECTED_SESSION
     # The portable (non-PostgreSQL) read, the same rows through the ORM.
     windows = [(recorded.pk, recorded.athlete_id, D0, D0 - dt.timedelta(days=30))]
-    logs, sessions = selectors.cut_windows(windows, TODAY)
+    logs, sessions, _ = selectors.cut_windows(windows, TODAY)
     assert logs[recorded.pk][-1] == EXPECTED_LOG
     assert sessions[recorded.pk][-1] == EXPECTED_SESSION
 

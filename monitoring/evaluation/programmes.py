@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from athletes import permissions
-from monitoring.evaluation.selectors import log_rows, session_rows
+from monitoring.evaluation.windows import log_rows, session_rows
 from protocols.engine.programme import ProgrammeState, programme_state
 from protocols.engine.records import LogEntry, SessionEntry
 from protocols.models import PlanPhase

@@ -33,7 +33,9 @@ def monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def _week_target(per_week: int, week: dt.date, start: dt.date) -> int:
+def due_in_week(per_week: int, week: dt.date, start: dt.date) -> int:
+    """The times an exercise is due in the week from Monday ``week`` of a phase begun on
+    ``start``: ``per_week``, scaled down for a first week begun after its Monday."""
     days = 7 - max(0, (start - week).days)
     return math.ceil(per_week * days / 7)
 
@@ -59,7 +61,7 @@ def adherence(
     for key, times in per_week.items():
         days = [d for d in done_on.get(key, ()) if start <= d <= today]
         for week in weeks:
-            target = _week_target(times, week, start)
+            target = due_in_week(times, week, start)
             done = min(target, sum(1 for d in days if monday(d) == week))
             phase_done += done
             phase_target += target

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from athletes.models import Case
-from monitoring.exercises.adherence import Adherence, adherence, monday
+from monitoring.exercises.adherence import Adherence, adherence, due_in_week, monday
 from monitoring.models import ExerciseCompletion
 from protocols.models import Exercise, PlanPhase
 
@@ -25,6 +25,7 @@ class PrescribedExercise:
     notes: str
     done_today: bool
     done_this_week: int
+    week_target: int  # the times it counts this week (adherence.due_in_week)
 
     @property
     def dose(self) -> str:
@@ -75,6 +76,7 @@ def phase_exercises(case: Case, phase: PlanPhase | None, today: dt.date) -> Exer
             notes=row.get("notes") or "",
             done_today=today in done.get(row["exercise"], ()),
             done_this_week=sum(1 for d in done.get(row["exercise"], ()) if d >= week_start),
+            week_target=due_in_week(row["per_week"], week_start, start),
         )
         for row in phase.exercises
         if row["exercise"] in by_key

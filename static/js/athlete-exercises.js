@@ -12,6 +12,7 @@
   var note = document.querySelector("[data-tick-note]");
   var sending = false;
   var again = false; // a tick came while sending: send again once this round ends
+  var stuck = false; // the last send found no connection or a server that did not answer
 
   function read() {
     try {
@@ -27,18 +28,42 @@
     refreshNote();
   }
 
+  /* The note tells of ticks kept on this phone only when they wait for a connection: the
+     phone is offline or the last send failed. A tick on its way to the server says nothing. */
   function refreshNote() {
     if (!note) return;
     var n = Object.keys(read()).length;
+    if (!(stuck || navigator.onLine === false)) n = 0;
     note.hidden = !n;
     note.textContent = n
       ? (n === 1 ? "1 tick is" : n + " ticks are") + " saved on this phone and will be sent when you are back online."
       : "";
   }
 
+  /* "n of m this week" on the row, and the week's total (each exercise counts at most its
+     week's target), as they stand with the ticks shown: a tick made offline counts at once,
+     and the server's answer, when it comes, has the last word (update). */
+  function showCounts() {
+    var rows = list.querySelectorAll("[data-exercise][data-week-done]");
+    var total = 0;
+    Array.prototype.forEach.call(rows, function (row) {
+      var done = Math.max(0, parseInt(row.dataset.weekDone, 10) || 0);
+      total += Math.min(done, parseInt(row.dataset.weekTarget, 10) || 0);
+      var line = row.querySelector("[data-week-line]");
+      if (line) line.textContent = done + " of " + row.dataset.perWeek + " this week";
+    });
+    var shown = document.querySelector("[data-week-total]");
+    if (shown) shown.textContent = shown.textContent.replace(/^\d+/, String(total));
+  }
+
   function show(form, done) {
     var item = form.closest(".exercise");
     var button = form.querySelector("button");
+    var was = button.getAttribute("aria-pressed") === "true";
+    if (was !== done && item.dataset.weekDone !== undefined) {
+      item.dataset.weekDone = String((parseInt(item.dataset.weekDone, 10) || 0) + (done ? 1 : -1));
+      showCounts();
+    }
     item.classList.toggle("is-done", done);
     button.setAttribute("aria-pressed", done ? "true" : "false");
     form.querySelector("[data-tick-label]").textContent = done ? "Done today" : "Mark as done";
@@ -101,7 +126,11 @@
       var item = read()[keys[i]];
       if (!item) return next(i + 1);
       return post(item).then(function (result) {
-        if (result.state === "retry" || result.state === "offline") return null;
+        if (result.state === "retry" || result.state === "offline") {
+          stuck = true;
+          return null;
+        }
+        stuck = false;
         var box = read();
         if (box[keys[i]] && box[keys[i]].at === item.at) delete box[keys[i]];
         write(box);
@@ -119,6 +148,7 @@
 
   function update(data) {
     var row = list.querySelector('[data-exercise="' + data.exercise + '"]');
+    if (row && data.done_this_week !== undefined) row.dataset.weekDone = String(data.done_this_week);
     if (row && data.week_line) row.querySelector("[data-week-line]").textContent = data.week_line;
     var total = document.querySelector("[data-week-total]");
     if (total) total.textContent = data.week_done + " of " + data.week_prescribed;
@@ -154,6 +184,7 @@
   });
 
   window.addEventListener("online", flush);
+  window.addEventListener("offline", refreshNote);
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "visible") flush();
   });

@@ -16,7 +16,7 @@ import pytest
 import time_machine
 
 from monitoring.evaluation import flags as flag_services
-from monitoring.evaluation import selectors
+from monitoring.evaluation import windows as windows_read
 from monitoring.models import ActivitySession, DailyLog, Flag
 from monitoring.surfaces.athlete import view_models as athlete_pages
 from protocols.engine.gating import PhaseSpec, evaluate
@@ -119,11 +119,11 @@ def test_the_nightly_read_finds_the_late_days_on_every_database(walk_run, case, 
     windows = [(case.pk, case.athlete_id, D0, D0 - dt.timedelta(days=28))]
     assert DailyLog.objects.filter(athlete=case.athlete).count() == 5
     assert ActivitySession.objects.filter(athlete=case.athlete).count() == 1
-    _, _, late = selectors.logs_and_sessions(windows, day(8))
+    _, _, late = windows_read.logs_and_sessions(windows, day(8))
     assert late == {case.pk: frozenset({day(4), day(6)})}
-    assert selectors.cut_windows(windows, day(8))[2] == late
+    assert windows_read.cut_windows(windows, day(8))[2] == late
     # Judged on a day long past, the writes made since are not "late" for it.
-    assert selectors.logs_and_sessions(windows, day(5))[2] == {}
+    assert windows_read.logs_and_sessions(windows, day(5))[2] == {}
 
 
 def test_a_late_day_before_the_phase_is_judged_is_not_judged_again():

@@ -253,6 +253,7 @@ def test_chunk_reads_give_the_orms_rows(walk_run, case, athlete_user, clinician)
     querysets."""
 
     from monitoring.evaluation import selectors
+    from monitoring.evaluation import windows as windows_read
     from protocols.models import Plan
 
     log_days(case, athlete_user, range(0, 6), pain_during=1, pain_character="dull")
@@ -267,7 +268,7 @@ def test_chunk_reads_give_the_orms_rows(walk_run, case, athlete_user, clinician)
     assert [entry.day for entry in ctx.snapshot.logs][-6:] == [day(n) for n in range(0, 6)]
     assert [a.test for a in ctx.snapshot.assessments] == ["single_leg_hop"]
     # The logs of the phase (it began on day 0): those the ORM gives for the same columns.
-    orm_logs = list(selectors.log_rows([case.athlete_id], day(0), day(6)))
+    orm_logs = list(windows_read.log_rows([case.athlete_id], day(0), day(6)))
     assert [row[1:] for row in orm_logs] == [tuple(entry) for entry in ctx.snapshot.logs]
     assert selectors.chunk_snapshots([999_999], day(6)) == []
 

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from monitoring import metrics, schema
 from monitoring.api import fhir, logs, sessions
 from monitoring.evaluation import selectors, sql, whatif
+from monitoring.evaluation import windows as windows_read
 from monitoring.ingest import checks, items
 from monitoring.models import ActivitySession, DailyLog
 from monitoring.surfaces.athlete import forms as forms_athlete
@@ -180,7 +181,7 @@ def test_the_nightly_read_gives_each_value_its_own_field(recorded):
     assert ctx.snapshot.sessions[-1] == EXPECTED_SESSION
     # The portable (non-PostgreSQL) read, the same rows through the ORM.
     windows = [(recorded.pk, recorded.athlete_id, D0, D0 - dt.timedelta(days=30))]
-    logs, sessions, _ = selectors.cut_windows(windows, TODAY)
+    logs, sessions, _ = windows_read.cut_windows(windows, TODAY)
     assert logs[recorded.pk][-1] == EXPECTED_LOG
     assert sessions[recorded.pk][-1] == EXPECTED_SESSION
 

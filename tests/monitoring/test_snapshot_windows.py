@@ -12,6 +12,7 @@ import pytest
 from athletes.models import Case
 from bench.data import generate
 from monitoring.evaluation import selectors, sql
+from monitoring.evaluation import windows as windows_read
 from monitoring.models import ActivitySession, Assessment, DailyLog
 from protocols.engine.gating import evaluate
 from protocols.engine.records import AssessmentEntry, LogEntry, SessionEntry, Snapshot
@@ -130,7 +131,9 @@ def test_the_windows_evaluate_as_the_whole_history(cases):
 def test_the_databases_cut_is_the_portable_one(cases):
     contexts = selectors.chunk_snapshots(cases, TODAY)
     windows = selectors.case_windows([ctx.row for ctx in contexts], TODAY)
-    assert selectors.logs_and_sessions(windows, TODAY) == selectors.cut_windows(windows, TODAY)
+    assert windows_read.logs_and_sessions(windows, TODAY) == windows_read.cut_windows(
+        windows, TODAY
+    )
     g, h = cases[6:8]
     shared = {ctx.case.pk: ctx.snapshot for ctx in contexts if ctx.case.pk in (g, h)}
     # One athlete, two cases: each its own windows of the same rows.

@@ -52,6 +52,7 @@ def tick(request, ctx: pages.AthleteContext):
                 "day": day.isoformat(),
                 "done": done,
                 "week_line": row.week_line if row else "",
+                "done_this_week": row.done_this_week if row else 0,
                 "week_done": summary.week.done if summary else 0,
                 "week_prescribed": summary.week.prescribed if summary else 0,
             }

@@ -191,7 +191,7 @@ class StepDown(NamedTuple):
     def sentence(self) -> str:
         return (
             f"Step down from stage {self.from_stage} to stage {self.to_stage} of the run-walk "
-            f"programme: on {self.trigger.isoformat()}, " + "; ".join(self.reasons) + "."
+            f"programme: on {self.trigger.day} {self.trigger:%b}, " + "; ".join(self.reasons) + "."
         )
 
 

@@ -42,6 +42,8 @@ def test_the_service_worker_is_served_from_me_for_its_scope(client, db):
     body = response.content.decode()
     assert 'const SCOPE = "/me/";' in body
     assert '"/static/css/athlete.css"' in body and '"/static/js/athlete-log.js"' in body
+    # Today's exercise diagrams are kept with the shell, to show offline after one visit
+    assert '"/static/exercises/calf-raise-single.svg"' in body
     assert 'const CACHE = "rehab-athlete-' in body
     # POSTs (the log itself) are never answered from a cache
     assert 'if (request.method !== "GET") return;' in body

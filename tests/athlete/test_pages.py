@@ -163,3 +163,28 @@ def test_an_athlete_login_not_linked_to_a_record_gets_a_clear_page(client, db):
         assert "Hello, Nia" in page and "ask your clinician to link it" in page
     client.post(reverse("athlete:log"), {"pain_rest": "0"})
     assert not DailyLog.objects.exists()
+
+
+def test_progress_shows_a_sessions_pain_in_the_history_and_the_chart(client, maya):
+    """A walk-run rated 6/10 during it, on a day whose daily log says 0: the history line names
+    the session's pain, and the pain chart plots the day's worst, 6 (clinical.md §11: pain
+    recorded with a session counts wherever a daily log's pain would)."""
+    from monitoring.models import ActivitySession
+    from monitoring.surfaces.athlete.view_models import progress
+
+    day = TODAY - dt.timedelta(days=3)
+    log(
+        maya,
+        day,
+        session={"activity": "walk_run", "minutes": 30, "rpe": 4, "pain_during": 6},
+        pain_during=0,
+    )
+    client.force_login(maya)
+    page = client.get(reverse("athlete:progress")).content.decode()
+    assert "Walk-run 30 min, effort 4, pain during 6" in page
+    start = TODAY - dt.timedelta(days=6)
+    series = progress.pain_by_day(
+        DailyLog.objects.all(), ActivitySession.objects.all(), start, TODAY
+    )
+    assert series["pain_during"][(day - start).days] == 6
+    assert series["pain_rest"][(day - start).days] == 0

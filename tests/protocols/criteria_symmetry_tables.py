@@ -71,7 +71,7 @@ EVALUATIONS: dict[str, list] = {
     "limb_symmetry": [
         # 20 March: involved 117 cm, uninvolved 130 cm: 90.0 %, pain 1/10: met.
         ("met at 90 %", HOP, _snap(_hop(3, 117, 130, 1)), True, 90.0, 90,
-         ("90%", "2025-03-20", "pain 1/10")),
+         ("90%", "on 20 Mar", "pain 1/10")),
         # 10 March 80 % then 20 March 92 %: the latest decides.
         ("the latest decides", HOP, _snap(_hop(13, 104, 130, 0), _hop(3, 120, 130, 0)),
          True, 92.3, 90, ("92.3%",)),

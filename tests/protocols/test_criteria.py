@@ -591,7 +591,7 @@ EVALUATIONS: dict[str, list[Case]] = {
          2, ("4 of 7 days", "6 needed")),
         ("never before the phase", PAIN_MAX,
          snap(logs=logs(range(10), pain_during=1) + logs([9], pain_during=8), started=ago(5)),
-         True, 1, 2, ("6 days since the phase began",)),
+         True, 1, 2, ("the phase's 6 days so far, today included",)),
         ("any takes the worst rating", {**PAIN_MAX, "field": "any"},
          snap(logs=logs(range(7), pain_during=1, pain_next_morning=3)), False, 3, 2,
          ("Pain peaked at 3/10",)),
@@ -631,7 +631,7 @@ EVALUATIONS: dict[str, list[Case]] = {
          True, 0, 0, ("No sharp pain reported in the last 7 days (7 of 7 days logged).",)),
         ("not met", {"kind": "no_sharp_pain"},
          snap(logs=logs([0, 1], pain_character="none") + logs([3], pain_character="sharp")),
-         False, 1, 0, ("Sharp pain was reported on 2025-03-20",)),
+         False, 1, 0, ("Sharp pain was reported on 20 Mar",)),
         ("outside the window", {"kind": "no_sharp_pain"},
          snap(logs=logs(range(6), pain_character="none") + logs([9], pain_character="sharp")),
          True, 0, 0, ("(6 of 7 days logged)",)),
@@ -650,7 +650,7 @@ EVALUATIONS: dict[str, list[Case]] = {
          ("night pain recorded on 3 of 7 days logged in the last 7 days, 6 needed.",)),
         ("not met", {"kind": "no_night_pain"},
          snap(logs=logs([0], night_pain=False) + logs([2], night_pain=True)),
-         False, 1, 0, ("Night pain was reported on 2025-03-21",)),
+         False, 1, 0, ("Night pain was reported on 21 Mar",)),
         ("unknown", {"kind": "no_night_pain"}, snap(), None, None, 0,
          ("Not enough data: no log records night pain in the last 7 days.",)),
     ],
@@ -665,16 +665,16 @@ EVALUATIONS: dict[str, list[Case]] = {
     ],
     "assessment": [
         ("met", HOPS, snap(assessments=[AssessmentEntry(ago(2), "single_leg_hop", 12, 1)]),
-         True, 12, 10.0, ("Single-leg hops: 12 on 2025-03-21 with pain 1/10; at least 10",)),
+         True, 12, 10.0, ("Single-leg hops: 12 on 21 Mar with pain 1/10; at least 10",)),
         ("not met", HOPS, snap(assessments=[AssessmentEntry(ago(2), "single_leg_hop", 8, 0)]),
-         False, 8, 10.0, ("Single-leg hops: 8 on 2025-03-21; at least 10 needed.",)),
+         False, 8, 10.0, ("Single-leg hops: 8 on 21 Mar; at least 10 needed.",)),
         ("too painful", HOPS,
          snap(assessments=[AssessmentEntry(ago(2), "single_leg_hop", 15, 4)]),
          False, 15, 10.0, ("with pain 4/10", "pain limit is 2/10")),
         ("the latest result counts", HOPS,
          snap(assessments=[AssessmentEntry(ago(1), "single_leg_hop", 8, 0),
                            AssessmentEntry(ago(5), "single_leg_hop", 14, 0)]),
-         False, 8, 10.0, ("8 on 2025-03-22",)),
+         False, 8, 10.0, ("8 on 22 Mar",)),
         ("unknown: no result", HOPS,
          snap(assessments=[AssessmentEntry(ago(16), "single_leg_hop", 12, 0),
                            AssessmentEntry(ago(1), "heel_raise", 30, 0)]),
@@ -685,7 +685,7 @@ EVALUATIONS: dict[str, list[Case]] = {
          ("has no pain rating", "at most 2/10")),
         ("a maximum", {"kind": "assessment", "test": "tenderness", "max": 0},
          snap(assessments=[AssessmentEntry(ago(1), "tenderness", 1)]), False, 1, 0.0,
-         ("Bony tenderness (0 none, 1 present): 1 on 2025-03-22; at most 0 needed.",)),
+         ("Bony tenderness (0 none, 1 present): 1 on 22 Mar; at most 0 needed.",)),
         ("a range", {"kind": "assessment", "test": "tsk11", "min": 11, "max": 22},
          snap(assessments=[AssessmentEntry(ago(1), "tsk11", 17)]), True, 17, "11–22",
          ("17 on", "between 11 and 22")),
@@ -712,7 +712,7 @@ EVALUATIONS: dict[str, list[Case]] = {
     ],
     "clinician_signoff": [
         ("met", {"kind": "clinician_signoff"}, snap(signed=ago(1)), True, "2025-03-22",
-         "signed off", ("signed this phase off on 2025-03-22",)),
+         "signed off", ("signed this phase off on 22 Mar",)),
         ("not met", {"kind": "clinician_signoff"}, snap(), False, None, "signed off",
          ("No clinician has signed this phase off yet.",)),
         ("an earlier phase's sign-off", {"kind": "clinician_signoff"},
@@ -723,7 +723,7 @@ EVALUATIONS: dict[str, list[Case]] = {
     "pain_above": [
         ("fires", {"kind": "pain_above", "field": "during", "above": 5},
          snap(logs=logs([1], pain_during=4) + logs([0], pain_during=6)), True, 6, 5,
-         ("Pain during activity reached 6/10 on 2025-03-23, above the limit of 5/10.",)),
+         ("Pain during activity reached 6/10 on 23 Mar, above the limit of 5/10.",)),
         ("does not fire", {"kind": "pain_above", "field": "during", "above": 5},
          snap(logs=logs([1], pain_during=4) + logs([3], pain_during=8)), False, 4, 5,
          ("peaked at 4/10 today or yesterday; the limit is 5/10.",)),
@@ -733,7 +733,7 @@ EVALUATIONS: dict[str, list[Case]] = {
     ],
     "pain_persisting": [
         ("fires", {"kind": "pain_persisting"}, snap(logs=logs([1], pain_lasted_hours=30)),
-         True, 30, 24.0, ("lasted 30 hours on 2025-03-22; the limit is 24 hours.",)),
+         True, 30, 24.0, ("lasted 30 hours on 22 Mar; the limit is 24 hours.",)),
         ("does not fire", {"kind": "pain_persisting"},
          snap(logs=logs([0, 1], pain_lasted_hours=6)), False, 6, 24.0,
          ("lasted at most 6 hours today or yesterday; the limit is 24 hours.",)),
@@ -755,7 +755,7 @@ EVALUATIONS: dict[str, list[Case]] = {
     "next_morning_worse": [
         ("fires", {"kind": "next_morning_worse"},
          snap(logs=logs([1], pain_rest=1, pain_next_morning=3)), True, 2, 1.0,
-         ("morning after 2025-03-22 was 3/10 against 1/10 at rest that day, a change of 2; "
+         ("morning after 22 Mar was 3/10 against 1/10 at rest that day, a change of 2; "
           "the limit is a rise of 1.",)),
         ("does not fire", {"kind": "next_morning_worse"},
          snap(logs=logs([0, 1], pain_rest=2, pain_next_morning=2)), False, 0, 1.0,
@@ -767,7 +767,7 @@ EVALUATIONS: dict[str, list[Case]] = {
     "sharp_pain": [
         ("fires", {"kind": "sharp_pain"}, snap(logs=logs([0], pain_character="sharp")), True,
          1, 0,
-         ("Sharp pain was reported on 2025-03-23, today or yesterday.",)),
+         ("Sharp pain was reported on 23 Mar, today or yesterday.",)),
         ("does not fire", {"kind": "sharp_pain"},
          snap(logs=logs([0, 1], pain_character="dull")), False, 0, 0,
          ("No sharp pain reported today or yesterday (2 of 2 days logged).",)),
@@ -780,11 +780,11 @@ EVALUATIONS: dict[str, list[Case]] = {
          snap(logs=logs([0], pain_character="sharp")), None, None, 0, ("Not enough data",)),
         ("localized only, localized", {"kind": "sharp_pain", "localized_only": True},
          snap(logs=logs([1], pain_character="sharp", localized=True)), True,
-         1, 0, ("Sharp, localized pain was reported on 2025-03-22",)),
+         1, 0, ("Sharp, localized pain was reported on 22 Mar",)),
     ],
     "night_pain": [
         ("fires", {"kind": "night_pain"}, snap(logs=logs([1], night_pain=True)), True,
-         1, 0, ("Night pain was reported on 2025-03-22",)),
+         1, 0, ("Night pain was reported on 22 Mar",)),
         ("does not fire", {"kind": "night_pain"}, snap(logs=logs([0], night_pain=False)),
          False, 0, 0, ("No night pain reported today or yesterday (1 of 2 days logged).",)),
         ("unknown", {"kind": "night_pain"}, snap(logs=logs([0], pain_rest=0)), None, None, 0,
@@ -792,7 +792,7 @@ EVALUATIONS: dict[str, list[Case]] = {
     ],
     "swelling": [
         ("fires", {"kind": "swelling", "days": 3}, snap(logs=logs([2], swelling=True)), True,
-         1, 0, ("Swelling was reported on 2025-03-21, in the last 3 days.",)),
+         1, 0, ("Swelling was reported on 21 Mar, in the last 3 days.",)),
         ("does not fire", {"kind": "swelling"}, snap(logs=logs([0], swelling=False)), False, 0,
          0, ("No swelling reported",)),
         ("unknown", {"kind": "swelling"}, snap(), None, None, 0, ("Not enough data",)),
@@ -814,11 +814,11 @@ EVALUATIONS: dict[str, list[Case]] = {
         # 7/10 during a run today: the plan's red limit (5/10 by default) is reached.
         ("fires", {"kind": "severe_pain"},
          snap(logs=logs([0], pain_during=7), sessions=sessions([0], 4)), True, 7, 5,
-         ("Pain reached 7/10 on 2025-03-23, a day with impact work (run)",
+         ("Pain reached 7/10 on 23 Mar, a day with impact work (running)",
           "red limit is 5/10")),
         ("fires on a session's own pain after", {"kind": "severe_pain", "limit": 6},
          snap(sessions=[SessionEntry(ago(1), "walk_run", 30, 3, None, 6)]), True, 6, 6,
-         ("Pain reached 6/10 on 2025-03-22",)),
+         ("Pain reached 6/10 on 22 Mar",)),
         ("does not fire below the limit", {"kind": "severe_pain"},
          snap(logs=logs([0], pain_during=4), sessions=sessions([0], 4)), False, 4, 5,
          ("peaked at 4/10",)),
@@ -880,7 +880,7 @@ def test_evaluate_validates_its_item():
 def test_the_sentence_names_observed_value_and_threshold():
     result = run(PAIN_MAX, snap(logs=logs(range(7), pain_during=4)))
     assert result.sentence == (
-        "Pain during activity peaked at 4/10 on 2025-03-23, in the last 7 days; the limit is 2/10."
+        "Pain during activity peaked at 4/10 on 23 Mar, in the last 7 days; the limit is 2/10."
     )
 
 

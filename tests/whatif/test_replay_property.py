@@ -180,6 +180,13 @@ def _store(case, user, logs, sessions, hops) -> None:
         for n, v, p in hops
         if day(n) <= TODAY
     )
+    # Recorded each on its own evening: data recorded late are judged again on their own day by
+    # the live evaluation (Snapshot.recorded_late), which a replay of the days as they were
+    # has no need of.
+    for model in (DailyLog, ActivitySession):
+        for pk, on in model.objects.filter(athlete=case.athlete).values_list("pk", "date"):
+            evening = dt.datetime.combine(on, dt.time(20), tzinfo=dt.UTC)
+            model.objects.filter(pk=pk).update(created_at=evening, updated_at=evening)
 
 
 def test_a_random_history_is_not_trivially_equal():

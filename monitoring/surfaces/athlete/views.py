@@ -8,9 +8,11 @@ an athlete profile gets a plain 404 page that says so.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from functools import wraps
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
@@ -353,9 +355,18 @@ SHELL = (
 SW_VERSION = "4"  # bump when sw.js's logic changes; the shell's contents version themselves
 
 
+@functools.cache
+def _shell() -> tuple[str, ...]:
+    """``SHELL`` and the exercise diagrams (static/exercises/, some 80 KB): Today's exercises
+    show them offline, also before a second visit has kept them."""
+    found = finders.find("exercises")
+    diagrams = sorted(f"exercises/{p.name}" for p in Path(found).glob("*.svg")) if found else []
+    return (*SHELL, *diagrams)
+
+
 def _shell_version() -> str:
     digest = hashlib.sha256(SW_VERSION.encode())
-    for path in SHELL:
+    for path in _shell():
         found = finders.find(path)
         digest.update(static(path).encode())
         if found:
@@ -370,7 +381,7 @@ def service_worker(request):
     """The service worker, served from /me/ so that its scope covers every athlete page."""
     context = {
         "cache_name": f"rehab-athlete-{_shell_version()}",
-        "shell": json.dumps([static(p) for p in SHELL]),
+        "shell": json.dumps([static(p) for p in _shell()]),
         "pages": json.dumps(
             [reverse("athlete:today"), reverse("athlete:log"), reverse("athlete:offline")]
         ),

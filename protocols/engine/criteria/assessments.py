@@ -13,7 +13,7 @@ from typing import Any
 from protocols.engine.criteria.base import Kind
 from protocols.engine.criteria.params import Param
 from protocols.engine.criteria.results import CriterionResult, Measure
-from protocols.engine.criteria.text import cap, num, period, plain_number
+from protocols.engine.criteria.text import cap, day_words, num, period, plain_number
 from protocols.engine.criteria.vocabulary import ASSESSMENT_TESTS, TEST_LABEL, TEST_RANGE, Number
 from protocols.engine.criteria.windows import Window
 from protocols.engine.records import Snapshot
@@ -111,7 +111,7 @@ class Assessment(Kind):
         if not found:
             return Measure(None, None, threshold, f"Not enough data: no {label} result {w.text()}.")
         latest = found[-1]
-        value, when = latest.value, latest.day.isoformat()
+        value, when = latest.value, day_words(latest.day)
         if value is None:  # a test battery's result with the needed side missing
             why = f"Not enough data: {label} on {when} is incomplete (a side was not recorded)."
             return Measure(None, None, threshold, why)

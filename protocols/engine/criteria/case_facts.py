@@ -28,7 +28,7 @@ from typing import Any
 from protocols.engine.criteria.base import Kind
 from protocols.engine.criteria.params import Param
 from protocols.engine.criteria.results import Measure
-from protocols.engine.criteria.text import num, plural
+from protocols.engine.criteria.text import date_words, num, plural
 from protocols.engine.records import Snapshot
 
 # Assessment tests written by the bone-health screen services, never typed as a raw value.
@@ -79,7 +79,7 @@ class OrthopaedicDecision(Kind):
             )
         on = _fact(snapshot, "ortho_decision_on", None)
         if decision in _DECISIONS and (on is None or on <= today):
-            when = f" on {on.isoformat()}" if on else ""
+            when = f" on {date_words(on)}" if on else ""
             why = f"Orthopaedic decision recorded{when}: {_DECISIONS[decision]}."
             return Measure(True, decision, "recorded", why)
         why = (
@@ -209,7 +209,7 @@ class BoneHealthScreen(Kind):
         # later, milder Triad score (nor the reverse); only a later screen of its kind clears it.
         held = [a for a in map(_latest, _families(screens)) if _positive(a, limit)]
         latest = _latest(held or screens)
-        when = latest.day.isoformat()
+        when = date_words(latest.day)
         if latest.test == REDS_TEST:
             if latest.value >= 1:
                 return Measure(False, "positive", "negative", f"REDs screen positive on {when}.")
@@ -299,13 +299,13 @@ class BoneHealthDecision(Kind):
         on = facts.get("bone_health_decision_on")
         if decision == "impact" and on is not None and since <= on <= today:
             why = (
-                f"Bone-health clearance decision recorded on {on.isoformat()}: impact work may "
-                f"progress (screen positive since {since.isoformat()})."
+                f"Bone-health clearance decision recorded on {date_words(on)}: impact work may "
+                f"progress (screen positive since {date_words(since)})."
             )
             return Measure(True, "impact", "recorded", why)
         if decision == "hold" and on is not None and since <= on <= today:
             why = (
-                f"Impact held: the clinician's bone-health decision of {on.isoformat()} keeps "
+                f"Impact held: the clinician's bone-health decision of {date_words(on)} keeps "
                 "impact work on hold."
             )
             return Measure(False, "hold", "recorded", why)

@@ -14,6 +14,7 @@ from protocols.engine.criteria.base import Kind
 from protocols.engine.criteria.params import Param, regress_days_param
 from protocols.engine.criteria.results import Measure
 from protocols.engine.criteria.text import (
+    day_words,
     num,
     period,
 )
@@ -24,6 +25,19 @@ from protocols.engine.records import Snapshot
 NON_IMPACT_ACTIVITIES = frozenset({"cycle", "swim", "aqua_jog", "elliptical", "strength"})
 """Activities without impact on the bone. Every other one (walking, walk-run, running, the
 anti-gravity treadmill, hopping, drills, "other") is impact work for the severe-pain rule."""
+
+
+# Impact activities in a sentence ("a day with impact work (walk-run)"), lower case, as
+# protocols.models.Activity names them.
+ACTIVITY_WORDS = {
+    "walk": "walking",
+    "walk_run": "walk-run",
+    "run": "running",
+    "anti_gravity_run": "anti-gravity treadmill running",
+    "plyometrics": "plyometrics or hopping",
+    "sport_specific": "sport-specific drills",
+    "other": "another activity",
+}
 
 
 def is_impact_activity(activity: str) -> bool:
@@ -41,7 +55,7 @@ def impact_days(snapshot: Snapshot, start: date, end: date) -> dict[date, str]:
     for s in snapshot.sessions_between(start, end):
         with_sessions.add(s.day)
         if is_impact_activity(s.activity):
-            days.setdefault(s.day, s.activity.replace("_", " "))
+            days.setdefault(s.day, ACTIVITY_WORDS.get(s.activity, s.activity.replace("_", " ")))
     if snapshot.impact_phase:
         for log in snapshot.daily_logs_between(start, end):
             rated = log.pain_during is not None or log.pain_after is not None
@@ -97,7 +111,7 @@ class SeverePain(Kind):
         if severe:
             day, peak = latest_peak(severe)
             why = (
-                f"Pain reached {num(peak)}/10 on {day.isoformat()}, a day with impact work "
+                f"Pain reached {num(peak)}/10 on {day_words(day)}, a day with impact work "
                 f"({impact[day]}); the red limit is {limit}/10: stop and "
                 f"contact the clinical team."
             )

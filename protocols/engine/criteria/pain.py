@@ -19,6 +19,7 @@ from protocols.engine.criteria.text import (
     PAIN_TEXT,
     cap,
     count,
+    day_words,
     logs_so_far,
     num,
     pain_words,
@@ -83,7 +84,7 @@ class PainMax(Kind):
         day, peak = latest_peak(pairs) if pairs else (None, None)
         if day is not None and peak is not None and peak > p["max"]:
             why = (
-                f"{cap(what)} peaked at {num(peak)}/10 on {day.isoformat()}, "
+                f"{cap(what)} peaked at {num(peak)}/10 on {day_words(day)}, "
                 f"{w.text()}; the limit is {p['max']}/10."
             )
             return Measure(False, peak, p["max"], why, "/10")
@@ -169,7 +170,7 @@ class PainFreeStreak(Kind):
         if painful:
             day, value = painful[-1]
             why = (
-                f"{cap(what)} was {num(value)}/10 on {day.isoformat()}: the pain-free streak "
+                f"{cap(what)} was {num(value)}/10 on {day_words(day)}: the pain-free streak "
                 f"is {plural(run, 'day')}, {needed} needed."
             )
             return Measure(False, run, needed, why, "days")
@@ -244,7 +245,7 @@ class PainAbove(Kind):
         day, peak = latest_peak(pairs)
         if peak > p["above"]:
             why = (
-                f"{cap(what)} reached {num(peak)}/10 on {day.isoformat()}, "
+                f"{cap(what)} reached {num(peak)}/10 on {day_words(day)}, "
                 f"above the limit of {p['above']}/10."
             )
             return Measure(True, peak, p["above"], why, "/10")
@@ -296,7 +297,7 @@ class PainPersisting(Kind):
         day, longest = latest_peak(pairs)
         if longest >= limit:
             why = (
-                f"Pain after activity lasted {num(longest)} hours on {day.isoformat()}; "
+                f"Pain after activity lasted {num(longest)} hours on {day_words(day)}; "
                 f"the limit is {num(limit)} hours."
             )
             return Measure(True, longest, limit, why, "hours")

@@ -14,7 +14,16 @@ from protocols.engine import series
 from protocols.engine.criteria.base import Kind
 from protocols.engine.criteria.params import Param, field_param, regress_days_param
 from protocols.engine.criteria.results import CriterionResult, Measure
-from protocols.engine.criteria.text import PAIN_TEXT, cap, num, pain_words, period, plural, points
+from protocols.engine.criteria.text import (
+    PAIN_TEXT,
+    cap,
+    day_words,
+    num,
+    pain_words,
+    period,
+    plural,
+    points,
+)
 from protocols.engine.criteria.vocabulary import EPS, MIN_LOGS_PER_WEEK
 from protocols.engine.criteria.windows import Window, pain_value
 from protocols.engine.records import Snapshot
@@ -176,7 +185,7 @@ class NextMorningWorse(Kind):
             return Measure(None, None, p["by"], why, "points")
         rise, log = max(rises, key=lambda pair: (pair[0], pair[1].day))
         text = (
-            f"Pain the morning after {log.day.isoformat()} was {num(log.pain_next_morning)}/10 "
+            f"Pain the morning after {day_words(log.day)} was {num(log.pain_next_morning)}/10 "
             f"against {num(log.pain_rest)}/10 at rest that day"
         )
         why = f"{text}, a change of {num(rise)}; the limit is a rise of {num(p['by'])}."

@@ -14,7 +14,7 @@ from protocols.engine import series
 from protocols.engine.criteria.base import Kind
 from protocols.engine.criteria.params import Param, days_param
 from protocols.engine.criteria.results import CriterionResult, Measure
-from protocols.engine.criteria.text import count, logs_so_far, period, plural
+from protocols.engine.criteria.text import count, date_words, logs_so_far, period, plural
 from protocols.engine.criteria.windows import Window
 from protocols.engine.records import Snapshot
 
@@ -30,7 +30,10 @@ class MinDaysInPhase(Kind):
 
     def measure(self, p: Mapping[str, Any], snapshot: Snapshot, today: date) -> Measure:
         spent = max(0, (today - snapshot.phase_started_on).days)
-        why = f"{plural(spent, 'day')} in this phase; the minimum is {p['days']}."
+        why = (
+            f"Day {spent + 1} of this phase, {plural(spent, 'day')} done; the minimum is "
+            f"{plural(p['days'], 'day')}."
+        )
         return Measure(spent >= p["days"], spent, p["days"], why, "days")
 
     def earliest_met(self, p, snapshot, today, result):
@@ -96,7 +99,7 @@ class ClinicianSignoff(Kind):
         signed = snapshot.signed_off_on
         if signed is not None and snapshot.phase_started_on <= signed <= today:
             iso = signed.isoformat()
-            why = f"A clinician signed this phase off on {iso}."
+            why = f"A clinician signed this phase off on {date_words(signed)}."
             return Measure(True, iso, "signed off", why)
         return Measure(False, None, "signed off", "No clinician has signed this phase off yet.")
 

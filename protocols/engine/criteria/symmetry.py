@@ -16,7 +16,7 @@ from protocols.engine.battery import DEFAULT_MIN_LSI, LSI_SOURCE, MUSCLE_GROUPS,
 from protocols.engine.criteria.base import Kind
 from protocols.engine.criteria.params import Param
 from protocols.engine.criteria.results import CriterionResult, Measure
-from protocols.engine.criteria.text import cap, num, period, plain_number
+from protocols.engine.criteria.text import cap, day_words, num, period, plain_number
 from protocols.engine.criteria.windows import Window
 from protocols.engine.records import Snapshot, SymmetryEntry
 
@@ -115,7 +115,7 @@ class LimbSymmetry(Kind):
         if not latest:
             why = f"Not enough data: no {label} in a test battery {w.text()}."
             return Measure(None, None, threshold, why, "%")
-        when = latest[0].day.isoformat()
+        when = day_words(latest[0].day)
         incomplete = [e for e in latest if e.lsi is None]
         if incomplete:
             gaps = "; ".join(_missing(e) for e in incomplete)

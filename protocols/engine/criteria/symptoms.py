@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 from protocols.engine.criteria.base import Kind
 from protocols.engine.criteria.params import Param, days_param, regress_days_param
 from protocols.engine.criteria.results import CriterionResult, Measure
-from protocols.engine.criteria.text import cap, count, period, plural
+from protocols.engine.criteria.text import cap, count, day_words, period, plural
 from protocols.engine.criteria.windows import Window
 from protocols.engine.records import LogEntry, Snapshot
 
@@ -45,7 +45,7 @@ class _ReportedKind(Kind):
         # criterion is met with 0, a rule fires above 0). For an advance criterion `met` means
         # "none reported"; for a rule it means "fired".
         if yes:
-            when = yes[-1].isoformat()
+            when = day_words(yes[-1])
             times = "" if len(yes) == 1 else f" ({len(yes)} reports)"
             why = f"{cap(noun)} was reported on {when}, {w.text()}{times}."
             return Measure(self.role != "advance", len(yes), 0, why, "reports")

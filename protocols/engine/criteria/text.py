@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 from typing import Any
 
 from protocols.engine.criteria.vocabulary import Number
@@ -29,6 +30,16 @@ def num(x: Number | None, digits: int = 1) -> str:
     if rounded == int(rounded):
         return str(int(rounded))
     return f"{rounded:.{digits}f}".rstrip("0")
+
+
+def day_words(day: date) -> str:
+    """A recent day as the pages write it, "7 Nov": the days a rule's window reads."""
+    return f"{day.day} {day:%b}"
+
+
+def date_words(day: date) -> str:
+    """A day that may be long past, with its year, "7 Nov 2026": a decision, a screen."""
+    return f"{day.day} {day:%b %Y}"
 
 
 def plural(n: int, word: str, plural: str | None = None) -> str:

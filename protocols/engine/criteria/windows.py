@@ -51,7 +51,8 @@ class Window:
         return self.length - self.length // 7
 
     def text(self) -> str:
-        """'in the last 7 days', 'today or yesterday', 'in the 3 days since the phase began'."""
+        """'in the last 7 days', 'today or yesterday', 'in the phase's 3 days so far, today
+        included'."""
         if self.length == 0:
             if self.after_step_back:
                 return "before the phase is judged again (after the step back, from a later day)"
@@ -63,7 +64,7 @@ class Window:
         if self.clipped:
             if self.length == 1:
                 return "today, the first day of the phase"
-            return f"in the {self.length} days since the phase began"
+            return f"in the phase's {self.length} days so far, today included"
         if self.days == 1:
             return "today"
         if self.days == 2:

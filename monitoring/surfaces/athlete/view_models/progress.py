@@ -13,7 +13,7 @@ from monitoring import charts, metrics
 from monitoring.models import ActivitySession, DailyLog
 from monitoring.surfaces.athlete.view_models.context import AthleteContext, is_editable
 from protocols.engine import wording
-from protocols.engine.records import LogEntry, SessionEntry
+from protocols.engine.records import LogEntry, SessionEntry, merge_day_pain
 from protocols.models import PlanPhase
 
 HISTORY_DAYS = 28
@@ -70,9 +70,26 @@ def _log_entries(logs: Iterable[DailyLog]) -> list[LogEntry]:
 
 def _session_entries(sessions: Iterable[ActivitySession]) -> list[SessionEntry]:
     return [
-        SessionEntry(day=s.date, activity=s.activity, minutes=s.minutes, rpe=s.rpe)
+        SessionEntry(
+            day=s.date,
+            activity=s.activity,
+            minutes=s.minutes,
+            rpe=s.rpe,
+            pain_during=s.pain_during,
+            pain_after=s.pain_after,
+        )
         for s in sessions
     ]
+
+
+def pain_by_day(
+    logs: Iterable[DailyLog], sessions: Iterable[ActivitySession], start: dt.date, end: dt.date
+) -> dict[str, list]:
+    """The pain chart's series, one value a day: a day's pain during and after activity is the
+    worst of its daily log and its sessions, as the rules read it (``records.merge_day_pain``;
+    clinical.md §11)."""
+    merged = merge_day_pain(_log_entries(logs), _session_entries(sessions))
+    return metrics.pain_series(merged, start, end)
 
 
 def progress_data(ctx: AthleteContext, *, days: int = HISTORY_DAYS) -> ProgressData:
@@ -99,7 +116,7 @@ def progress_data(ctx: AthleteContext, *, days: int = HISTORY_DAYS) -> ProgressD
         for d in (end - dt.timedelta(days=n) for n in range(days))
     ]
     span = metrics.days(start, end)
-    pain = metrics.pain_series(_log_entries(logs), start, end)
+    pain = pain_by_day(logs, sessions, start, end)
     loads = metrics.daily_load(_session_entries(sessions), start, end)
     phases = _phase_periods(ctx, start, end)
     limit = _pain_limit(ctx.phase)

@@ -34,6 +34,8 @@ def case_programme(context, page):
         "phase": phase,
         "programme": phase.programme,
         "state": _state(case, phase, page.today),
+        # no run is due while a red flag is open (the athlete's Today says stop)
+        "stopped": bool(page.open_red_flags),
         "walk_run_phases": walk_run,
         "detail": permissions.can_view_programme_detail(user, case),
         "can_decide": permissions.can_decide_programme(user, case),

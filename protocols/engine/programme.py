@@ -298,6 +298,11 @@ class _Replay:
             elif decision != "declined":
                 self.pending = proposal
             return
+        if self.pending is not None:
+            # A step down waits for a clinician: no session counts towards a higher stage
+            # meanwhile (the athlete is shown the lower one). Sessions recorded late, after a
+            # painful one, would otherwise move the stage on past the proposal's.
+            return
         for session in sessions:
             if getattr(session, "programme_stage", None) != self.stage or self.finished:
                 continue

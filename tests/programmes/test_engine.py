@@ -85,6 +85,19 @@ def test_pain_above_the_limit_proposes_a_step_down_and_the_athlete_is_offered_th
     assert (after.stage, after.sessions_done, after.step_down) == (1, 1, None)
 
 
+def test_no_stage_is_gained_while_a_step_down_waits_for_a_clinician():
+    """Day 4's run at stage 2 hurt (4/10), sent from the phone only on day 9, after two
+    pain-free runs at stage 2 on days 6 and 8 that would have moved the athlete to stage 3. The
+    step down stands as proposed on day 4, from stage 2, and the later runs count for nothing
+    until a clinician decides: the card never reads "stage 3" beside "step down 2 → 1"."""
+    sessions = [run(0, 1), run(2, 1), run(4, 2, pain=4), run(6, 2), run(8, 2)]
+    s = state(GG, sessions, today=day(9))
+    assert (s.stage, s.step_down.from_stage, s.step_down.to_stage) == (2, 2, 1)
+    assert s.offered_stage == 1
+    declined = {**GG, "decisions": [{"trigger": day(4).isoformat(), "decision": "declined"}]}
+    assert state(declined, sessions, today=day(9)).stage == 3
+
+
 def test_pain_within_the_limit_repeats_the_stage():
     s = state(GG, [run(0, 1, pain=2), run(2, 1, pain=1)])
     assert (s.stage, s.sessions_done, s.step_down) == (1, 0, None)

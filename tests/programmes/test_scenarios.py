@@ -261,3 +261,21 @@ def test_the_coach_sees_the_stage_and_no_clinical_text(client, case, coach, athl
         assert response.status_code == 404  # a coach has no clinic page of the case
     phase.refresh_from_db()
     assert not phase.programme.get("decisions")
+
+
+def test_no_run_is_due_on_the_clinicians_card_while_a_red_flag_is_open(
+    client, case, clinician, athlete_user, phase
+):
+    """Day 2's run hurt 7/10 during it: a red flag (severe pain with impact work, clinical.md
+    §7). On day 4 a run would be due by the programme's rest days; the case page's programme
+    card says there is none while the red flag is open, as the athlete's Today says stop."""
+    with at(0):
+        run(case, athlete_user, 0, 1)
+    with at(2):
+        run(case, athlete_user, 2, 1, pain=7)
+        evaluation.case_evaluate(case_id=case.pk, today=day(2))
+    assert Flag.objects.filter(case=case, kind=Flag.Kind.RED_FLAG).exists()
+    with at(4):
+        client.force_login(clinician)
+        page = client.get(reverse("clinic:case", args=[case.pk])).content.decode()
+    assert "No run while the red flag is open" in page and "A run is due today" not in page

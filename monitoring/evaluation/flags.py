@@ -272,7 +272,7 @@ def reconcile_flags(
             "title": title,
             "message": spec["message"],
             "coach_message": COACH_MESSAGES[kind],
-            "evaluation": payload,
+            "evaluation": {**payload, **spec["detail"]} if "detail" in spec else payload,
             "proposed_phase": spec.get("proposed_phase"),
         }
         if flag is not None:

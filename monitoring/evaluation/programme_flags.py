@@ -26,5 +26,14 @@ def programme_flags(snapshot: Snapshot, day: dt.date) -> dict[str, dict]:
             "message": proposal.sentence()
             + " The athlete is shown the lower stage until a clinician confirms or declines "
             "the step down on the case page.",
+            # beside the phase's evaluation in the flag's ``evaluation`` (the API's readers)
+            "detail": {
+                "programme_step_down": {
+                    "trigger": proposal.trigger.isoformat(),
+                    "from_stage": proposal.from_stage,
+                    "to_stage": proposal.to_stage,
+                    "reasons": list(proposal.reasons),
+                }
+            },
         }
     }

@@ -75,6 +75,14 @@ def test_pain_proposes_a_step_down_flag_the_athlete_sees_the_lower_stage_and_a_c
         assert flag.status == Flag.Status.OPEN
         assert "pain during the run was 4/10, above the limit of 2" in flag.message
         assert "stage 2 to stage 1" in flag.message
+        # the flag's evaluation says what the step down is, beside the phase's evaluation
+        assert flag.evaluation["programme_step_down"] == {
+            "trigger": day(4).isoformat(),
+            "from_stage": 2,
+            "to_stage": 1,
+            "reasons": ["pain during the run was 4/10, above the limit of 2"],
+        }
+        assert flag.evaluation["phase"] == phase.name
         # The athlete is not offered the harder stage while the step down waits.
         client.force_login(athlete_user)
         page = client.get(reverse("athlete:today")).content.decode()

@@ -228,3 +228,18 @@ def test_logged_page_without_a_log_goes_back_to_the_form(client, maya):
     client.force_login(maya)
     response = client.get(reverse("athlete:logged", args=[TODAY.isoformat()]))
     assert response.status_code == 302 and response.url == day_url(TODAY)
+
+
+def test_todays_log_links_the_earlier_days_still_open_to_a_log(client, maya):
+    """A run forgotten three days ago is one tap from Today's log: the six earlier days still
+    open to a log are linked, yesterday first, and no day older than that."""
+    client.force_login(maya)
+    page = client.get(LOG_URL).content.decode()
+    links = re.findall(r'<nav class="earlier-days[^"]*".*?</nav>', page, re.S)[0]
+    days = [TODAY - dt.timedelta(days=n) for n in range(1, 7)]
+    for day in days:
+        assert reverse("athlete:log", args=[day.isoformat()]) in links
+    assert ">yesterday<" in links
+    older = TODAY - dt.timedelta(days=7)
+    assert reverse("athlete:log", args=[older.isoformat()]) not in links
+    assert client.get(reverse("athlete:log", args=[days[2].isoformat()])).status_code == 200

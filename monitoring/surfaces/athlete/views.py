@@ -190,6 +190,8 @@ def log(request, ctx: pages.AthleteContext, day: str | None = None):
         data=data,
         action=reverse("athlete:log", args=[date.isoformat()]),
         offline_stop=pages.offline_stop(ctx),
+        # the earlier days still open to a log, latest first (a forgotten run, a day offline)
+        earlier_days=[ctx.today - dt.timedelta(days=n) for n in range(1, pages.EDITABLE_DAYS)],
     )
     return render(request, "athlete/log.html", context, status=status)
 

@@ -64,8 +64,8 @@ def daily_log_record(
     with transaction.atomic():
         try:
             with transaction.atomic():
-                log, created = DailyLog.objects.update_or_create(
-                    athlete=athlete, date=date, defaults=defaults
+                log, created = update_or_create_if_changed(
+                    DailyLog, {"athlete": athlete, "date": date}, defaults
                 )
         except IntegrityError:  # the same day posted twice at once: the other insert won
             log = DailyLog.objects.select_for_update().get(athlete=athlete, date=date)
@@ -75,6 +75,26 @@ def daily_log_record(
             created = False
         request_evaluation(c.pk for c in cases)
     return log, created
+
+
+def update_or_create_if_changed(model, lookup: dict, defaults: dict) -> tuple[Any, bool]:
+    """``update_or_create``, except that a row already holding ``defaults`` is left as it is:
+    its ``updated_at`` keeps the moment it was recorded. A day sent again unchanged (a phone's
+    outbox, a watch re-sending its week) is then no late record that the rules would judge
+    again (``Snapshot.recorded_late``)."""
+    existing = model.objects.select_for_update().filter(**lookup).first()
+    if existing is None:
+        return model.objects.update_or_create(**lookup, defaults=defaults)
+
+    def same(name: str, value: Any) -> bool:
+        field = model._meta.get_field(name)
+        if field.is_relation:
+            return getattr(existing, field.attname) == (value.pk if value is not None else None)
+        return getattr(existing, name) == value
+
+    if all(same(name, value) for name, value in defaults.items()):
+        return existing, False
+    return model.objects.update_or_create(**lookup, defaults=defaults)
 
 
 def activity_session_record(
@@ -113,11 +133,10 @@ def activity_session_record(
         if external_id:
             try:
                 with transaction.atomic():
-                    session, created = ActivitySession.objects.update_or_create(
-                        athlete=athlete,
-                        source=source,
-                        external_id=external_id,
-                        defaults={**values, "date": date, "submitted_by": submitted_by},
+                    session, created = update_or_create_if_changed(
+                        ActivitySession,
+                        {"athlete": athlete, "source": source, "external_id": external_id},
+                        {**values, "date": date, "submitted_by": submitted_by},
                     )
             except IntegrityError:
                 session = ActivitySession.objects.get(

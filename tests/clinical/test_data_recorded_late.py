@@ -144,3 +144,23 @@ def test_a_late_day_before_the_phase_is_judged_is_not_judged_again():
         judged_from=day(5),
     )
     assert not evaluate(spec, after_step_back, day(8)).fired
+
+
+def test_a_day_sent_again_unchanged_is_not_judged_again(walk_run, case, athlete_user, clinician):
+    """Day 5's log, 7/10 after activity in a phase of impact work, raised a red flag that
+    evening; a clinician resolved it. On day 7 the phone's outbox sends day 5 again, unchanged:
+    the stored log is left as it was, not "recorded late", and no red flag opens again. A
+    changed value would be a new datum, judged on its day."""
+    _logged_each_evening(case, athlete_user, (0, 1, 2, 3, 4, 6))
+    with time_machine.travel(at(5, 20), tick=False):
+        log(case, athlete_user, 5, pain_during=2, pain_after=7)
+        assert [r.kind for r in evaluate_on(case, 5).red_flags] == ["severe_pain"]
+    flag_services.flag_resolve(
+        flag=open_flags(case)["red_flag"], by=clinician, resolution="Reviewed by phone."
+    )
+    with time_machine.travel(at(7), tick=False):
+        log(case, athlete_user, 5, pain_during=2, pain_after=7)
+        assert not evaluate_on(case, 7).red_flags
+        assert "red_flag" not in open_flags(case)
+        log(case, athlete_user, 5, pain_during=2, pain_after=8)
+        assert [r.kind for r in evaluate_on(case, 7).red_flags] == ["severe_pain"]

@@ -134,7 +134,7 @@ def _wanted_flags(ctx: selectors.CaseContext, evaluation: Evaluation) -> dict[st
         }
     if evaluation.missing_logs:
         since = (
-            f"since {evaluation.last_log_on:%d %b}"
+            f"since {evaluation.last_log_on.day} {evaluation.last_log_on:%b}"
             if evaluation.last_log_on
             else "since the phase started"
         )

@@ -182,6 +182,7 @@ def test_a_calm_edit_keeps_the_stop_while_the_red_flag_is_open(client, maya, cas
     assert 'id="stop"' in nxt and URGENT in nxt
     # What's next gives no date beside the stop: the next stage waits for the review
     assert "Next stage: on hold" in nxt and "Expected" not in nxt
+    assert "earliest" not in nxt.lower()  # nor the timeline's dates
 
 
 def test_session_pain_counts_and_the_limit_is_the_plans(client, maya, case):

@@ -135,7 +135,7 @@ def stepped_back_reasons(today: dt.date, step_backs: Sequence[tuple[dt.date, str
     if not recent:
         return []
     day, name = max(recent, key=lambda s: s[0])
-    return [f"Stepped back to “{name}” on {day:%d %b}."]
+    return [f"Stepped back to “{name}” on {day.day} {day:%b}."]
 
 
 def missing_log_reasons(
@@ -150,7 +150,7 @@ def missing_log_reasons(
     if without < missing_log_days:
         return []
     if last_log_on:
-        return [f"No daily log since {last_log_on:%d %b}."]
+        return [f"No daily log since {last_log_on.day} {last_log_on:%b}."]
     return ["No daily log in this phase yet."]
 
 

@@ -112,8 +112,8 @@ class SeverePain(Kind):
             day, peak = latest_peak(severe)
             why = (
                 f"Pain reached {num(peak)}/10 on {day_words(day)}, a day with impact work "
-                f"({impact[day]}); the red limit is {limit}/10: stop and "
-                f"contact the clinical team."
+                f"({impact[day]}); the red limit is {limit}/10: the athlete is told to stop "
+                f"and contact the clinical team."
             )
             return Measure(True, peak, limit, why, "/10")
         if not on_impact:

@@ -23,6 +23,7 @@ from monitoring.evaluation.programme_flags import programme_flags
 from monitoring.models import Flag, Notification
 from monitoring.webhooks.events import webhook_event
 from protocols.engine.criteria import get_kind
+from protocols.engine.criteria.text import day_words
 from protocols.engine.gating import Evaluation
 from rehab.errors import ApplicationError
 from rehab.queue import enqueue
@@ -134,7 +135,7 @@ def _wanted_flags(ctx: selectors.CaseContext, evaluation: Evaluation) -> dict[st
         }
     if evaluation.missing_logs:
         since = (
-            f"since {evaluation.last_log_on.day} {evaluation.last_log_on:%b}"
+            f"since {day_words(evaluation.last_log_on)}"
             if evaluation.last_log_on
             else "since the phase started"
         )

@@ -83,8 +83,8 @@ def update_or_create_if_changed(model, lookup: dict, defaults: dict) -> tuple[An
     outbox, a watch re-sending its week) is then no late record that the rules would judge
     again (``Snapshot.recorded_late``)."""
     existing = model.objects.select_for_update().filter(**lookup).first()
-    if existing is None:
-        return model.objects.update_or_create(**lookup, defaults=defaults)
+    if existing is None:  # an insert racing another raises IntegrityError: the caller's case
+        return model.objects.create(**lookup, **defaults), True
 
     def same(name: str, value: Any) -> bool:
         field = model._meta.get_field(name)
@@ -92,9 +92,12 @@ def update_or_create_if_changed(model, lookup: dict, defaults: dict) -> tuple[An
             return getattr(existing, field.attname) == (value.pk if value is not None else None)
         return getattr(existing, name) == value
 
-    if all(same(name, value) for name, value in defaults.items()):
-        return existing, False
-    return model.objects.update_or_create(**lookup, defaults=defaults)
+    changed = [name for name, value in defaults.items() if not same(name, value)]
+    if changed:
+        for name in changed:
+            setattr(existing, name, defaults[name])
+        existing.save(update_fields=changed)  # MovesUpdatedAt adds updated_at
+    return existing, False
 
 
 def activity_session_record(

@@ -21,6 +21,7 @@ from protocols.engine.criteria import (
     validate_list,
 )
 from protocols.engine.criteria.case_facts import HOLD_ITEM, hold_applies
+from protocols.engine.criteria.text import day_words
 from protocols.engine.records import Snapshot
 
 # --- the phase ---------------------------------------------------------------------------------
@@ -333,7 +334,7 @@ def _regress(items: tuple, snapshot: Snapshot, today: date) -> tuple:
         for day in late:
             then = kind.evaluate_clean(p, snapshot, day, pp)
             if then.met is True:
-                words = f"Recorded late for {day.day} {day:%b}: {then.sentence}"
+                words = f"Recorded late for {day_words(day)}: {then.sentence}"
                 results[i] = replace(then, sentence=words)
                 break
     return tuple(results)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from athletes.sites import BY_CODE
 from monitoring.models import Flag
+from protocols.engine.criteria.text import day_words
 
 STEPPED_BACK_DAYS = 14
 """A step back (a regress transition) keeps the light red for this many days."""
@@ -135,7 +136,7 @@ def stepped_back_reasons(today: dt.date, step_backs: Sequence[tuple[dt.date, str
     if not recent:
         return []
     day, name = max(recent, key=lambda s: s[0])
-    return [f"Stepped back to “{name}” on {day.day} {day:%b}."]
+    return [f"Stepped back to “{name}” on {day_words(day)}."]
 
 
 def missing_log_reasons(
@@ -150,7 +151,7 @@ def missing_log_reasons(
     if without < missing_log_days:
         return []
     if last_log_on:
-        return [f"No daily log since {last_log_on.day} {last_log_on:%b}."]
+        return [f"No daily log since {day_words(last_log_on)}."]
     return ["No daily log in this phase yet."]
 
 

@@ -85,8 +85,9 @@ def test_a_swipe_scrolls_the_page_and_a_tap_shows_the_values(
     )
     assert settings and all(s == [False, False, False] for s in settings)
 
-    # A tap on the chart shows that day's values.
-    chart.scroll_into_view_if_needed()
+    # A tap on the chart shows that day's values. The chart is centred first: merely "in
+    # view", its lower part may sit under the fixed bottom navigation, which takes the tap.
+    chart.evaluate("c => c.scrollIntoView({block: 'center'})")
     box = chart.bounding_box()
     page.touchscreen.tap(box["x"] + box["width"] * 0.85, box["y"] + box["height"] * 0.55)
     label = chart.locator(".hoverlayer .hovertext, .hoverlayer .legend").first

@@ -15,13 +15,15 @@ outermost person and reason: the decision explains the phase dates it moves.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 
 from django.dispatch import receiver
+from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -66,6 +68,25 @@ def audited(*, by: str, reason: Reason) -> Callable[[F], F]:
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+@contextlib.contextmanager
+def as_system() -> Iterator[None]:
+    """Changes made inside are the system's own, as a Celery worker's are: no person on their
+    history rows, whoever's request or service queued the work. A task run eagerly (``make run``,
+    ``CELERY_TASK_ALWAYS_EAGER``) runs in the request's thread, inside its service: without this,
+    a flag that an athlete's log raised would read as raised by that athlete."""
+    token = _current.set(None)
+    local = HistoricalRecords.context
+    request = getattr(local, "request", None)
+    if request is not None:
+        del local.request
+    try:
+        yield
+    finally:
+        _current.reset(token)
+        if request is not None:
+            local.request = request
 
 
 def current() -> Context | None:

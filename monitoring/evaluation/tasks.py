@@ -12,6 +12,7 @@ from django.core.mail import get_connection, send_mass_mail
 from django.db import InterfaceError, OperationalError
 from django.urls import reverse
 
+from athletes.audit import as_system
 from monitoring import reminders
 from monitoring.care.services.push import push_queue
 from monitoring.evaluation import selectors, services, whatif_trials
@@ -40,12 +41,14 @@ def _day(day: str | None) -> dt.date | None:
 @shared_task(name="monitoring.tasks.evaluate_case", ignore_result=True, **RETRY)
 def evaluate_case(case_id: int, day: str | None = None) -> bool:
     """Evaluate one case now (after a write to its data). True if it has an active plan."""
-    return services.case_evaluate(case_id=case_id, today=_day(day)) is not None
+    with as_system():
+        return services.case_evaluate(case_id=case_id, today=_day(day)) is not None
 
 
 @shared_task(name="monitoring.tasks.evaluate_case_chunk", ignore_result=True, **RETRY)
 def evaluate_case_chunk(case_ids: list[int], day: str | None = None) -> int:
-    return services.cases_evaluate(case_ids=case_ids, today=_day(day))
+    with as_system():
+        return services.cases_evaluate(case_ids=case_ids, today=_day(day))
 
 
 # The nightly fan-out makes at least this many chunks when there are enough cases: with a

@@ -153,6 +153,26 @@ def test_progress_shows_charts_ladder_history_and_reminder(client, maya):
     assert 'id="reminder"' in page and 'name="time_of_day"' in page
 
 
+def test_progress_gives_no_dates_while_the_athlete_must_stop(client, maya):
+    """A red flag holds the plan until the team has reviewed it: "usually until about 11 Dec"
+    beside Today's "Stop" promised a date no one can give (as What's next does not)."""
+    client.force_login(maya)
+    page = client.get(reverse("athlete:progress")).content.decode()
+    assert "usually until about" in page and "usually from about" in page
+    log(
+        maya,
+        TODAY,
+        session={"activity": "walk_run", "minutes": 20, "rpe": 4},
+        pain_during=8,
+        pain_rest=6,
+        night_pain=True,
+    )
+    page = client.get(reverse("athlete:progress")).content.decode()
+    assert "usually until about" not in page and "usually from about" not in page
+    assert "on hold until your clinical team has reviewed what you reported" in page
+    assert page.count("Coming up · no date while on hold") == 2
+
+
 def test_an_athlete_login_not_linked_to_a_record_gets_a_clear_page(client, db):
     user = UserFactory(username="newbie", kind="athlete", first_name="Nia")
     client.force_login(user)

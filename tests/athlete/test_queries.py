@@ -59,8 +59,9 @@ def test_progress_queries_do_not_grow_with_history(client, maya, days, django_as
     client.force_login(maya)
     # session, user, athlete, cases, active plans, phases, the last 28 days' logs, their
     # sessions, the last four weeks' sessions (week by week), the reminder setting, the
-    # readiness totals (TSK-11, I-PRRS) for "your confidence"
-    with django_assert_num_queries(11):
+    # readiness totals (TSK-11, I-PRRS) for "your confidence"; the stop (no dates on hold):
+    # today's log, an open red flag, today's sessions (severe pain)
+    with django_assert_num_queries(14):
         response = client.get(reverse("athlete:progress"))
     assert response.status_code == 200
     assert response.content.decode().count('class="has-log"') == min(days, 28)

@@ -23,12 +23,12 @@ MON, TUE, WED, THU = (dt.date(2026, 11, d) for d in (16, 17, 18, 19))
 LAST_SUNDAY = dt.date(2026, 11, 15)
 
 
-def session(user, day, activity="walk_run", minutes=30, **kw):
+def session(user, day, activity="walk_run", minutes=30, more=None, **kw):
     activity_session_record(
         athlete=user.athlete_profile,
         date=day,
         submitted_by=user,
-        fields={"activity": activity, "minutes": minutes, "rpe": 4},
+        fields={"activity": activity, "minutes": minutes, "rpe": 4, **(more or {})},
         today=TODAY,
         **kw,
     )
@@ -58,6 +58,27 @@ def test_a_devices_session_counts_and_the_third_day_meets_the_plan(week_logged, 
     session(week_logged, TODAY, minutes=32, source=Source.DEVICE, external_id="watch-1")
     (walk_run,) = weeks(context_for(week_logged))[0].planned
     assert (walk_run.done, walk_run.met) == (3, True)
+
+
+def test_a_run_stopped_early_is_not_a_session_done(week_logged, today, client):
+    """Thursday's walk-run was cut short by pain: it is not the third of three, and the week
+    says so ("4 of 3" with a tick for a painful stopped run misled the athlete)."""
+
+    def stopped(day, **kw):
+        cut = {"pain_during": 6, "programme_stage": 2, "completion": "stopped_early"}
+        session(week_logged, day, minutes=8, more=cut, **kw)
+
+    stopped(THU)
+    (walk_run,) = weeks(context_for(week_logged))[0].planned
+    assert (walk_run.done, walk_run.stopped, walk_run.met) == (2, 1, False)
+    assert walk_run.words == "Walk-run: 2 of 3, 1 stopped early"
+    client.force_login(week_logged)
+    card = client.get(reverse("athlete:today")).content.decode().split('id="this-week"', 1)[1]
+    assert "2 of 3" in card and "1 stopped early, not counted" in card
+    # a day with a completed session as well counts once, as done
+    stopped(MON)
+    (walk_run,) = weeks(context_for(week_logged))[0].planned
+    assert (walk_run.done, walk_run.stopped) == (2, 1)
 
 
 def test_today_shows_this_week(client, week_logged, today):

@@ -252,11 +252,14 @@ def whats_next(request, ctx: pages.AthleteContext):
 def _progress(request, ctx: pages.AthleteContext, reminder_form=None, status=200):
     data = pages.progress_data(ctx) if ctx.can_view_own else None
     reminder = reminders.reminder_for(request.user)
+    # While a stop is shown (Today, What's next), the stages give no dates either.
+    log = pages.day_log(ctx.athlete, ctx.today) if ctx.can_log else None
     context = base_context(
         ctx,
         "progress",
         progress=data,
         ladder=pages.ladder(ctx),
+        on_hold=pages.stop_notice(ctx, log) is not None,
         weeks=pages.weeks(ctx, count=4) if ctx.can_log else [],
         reminder=reminder,
         reminder_form=reminder_form or ReminderForm(preference=reminder),

@@ -1,6 +1,8 @@
 """This week, planned against done: each prescribed activity's sessions a week and the days the
 athlete logged one ("Walk-run: 2 of 3"), week by week (Monday to Sunday, the athlete's own
-dates). A week is read against the stage the athlete was on at its end (today for this week)."""
+dates). A week is read against the stage the athlete was on at its end (today for this week).
+A day whose only session of the activity was stopped early (a run-walk session cut short, most
+often by pain) is not a session done: it is counted apart ("1 stopped early")."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from monitoring.models import ActivitySession
+from monitoring.models.records import Completion
 from monitoring.surfaces.athlete.view_models.context import AthleteContext
 from protocols.models import Activity, PlanPhase
 
@@ -25,6 +28,7 @@ class WeekLine:
     done: int
     minutes: int
     minutes_each: int | None  # the prescription's minutes per session
+    stopped: int = 0  # days whose only sessions of the activity were stopped early
 
     @property
     def met(self) -> bool:
@@ -34,7 +38,8 @@ class WeekLine:
     def words(self) -> str:
         if self.planned is None:
             return f"{self.label}: {self.done} (not in your plan)"
-        return f"{self.label}: {self.done} of {self.planned}"
+        words = f"{self.label}: {self.done} of {self.planned}"
+        return f"{words}, {self.stopped} stopped early" if self.stopped else words
 
 
 @dataclass(frozen=True)
@@ -79,25 +84,28 @@ def weeks(ctx: AthleteContext, count: int = 1) -> list[Week]:
     first = monday_of(ctx.today) - dt.timedelta(weeks=count - 1)
     rows = ActivitySession.objects.filter(
         athlete=ctx.athlete, date__gte=first, date__lte=ctx.today
-    ).values_list("date", "activity", "minutes")
+    ).values_list("date", "activity", "minutes", "completion")
     days: dict[tuple[dt.date, str], set[dt.date]] = defaultdict(set)
+    stopped: dict[tuple[dt.date, str], set[dt.date]] = defaultdict(set)
     minutes: dict[tuple[dt.date, str], int] = defaultdict(int)
-    for day, activity, mins in rows:
+    for day, activity, mins, completion in rows:
         key = (monday_of(day), activity)
-        days[key].add(day)
+        (stopped if completion == Completion.STOPPED_EARLY else days)[key].add(day)
         minutes[key] += mins or 0
+    for key, cut_short in stopped.items():
+        cut_short -= days.get(key, set())  # another session of that day was done
     out = []
     for n in range(count):
         monday = monday_of(ctx.today) - dt.timedelta(weeks=n)
         last = min(monday + dt.timedelta(days=6), ctx.today)
         phase = ctx.phase if n == 0 else phase_on(ctx.phases, last)
-        week = _week(monday, last, phase, days, minutes)
+        week = _week(monday, last, phase, days, stopped, minutes)
         if phase is not None or week.lines:  # a week before the plan with nothing logged: none
             out.append(week)
     return out
 
 
-def _week(monday, last, phase, days, minutes) -> Week:
+def _week(monday, last, phase, days, stopped, minutes) -> Week:
     lines = []
     planned: dict[str, tuple[int, int | None]] = {}
     for rx in phase.prescriptions if phase else []:
@@ -114,12 +122,14 @@ def _week(monday, last, phase, days, minutes) -> Week:
                 len(days.get(key, ())),
                 minutes.get(key, 0),
                 each,
+                len(stopped.get(key, ())),
             )
         )
-    logged = sorted(a for (m, a) in days if m == monday and a not in planned)
+    logged = sorted({a for (m, a) in (*days, *stopped) if m == monday and a not in planned})
     for activity in logged:
         key = (monday, activity)
         label = _LABELS.get(activity, activity)
-        lines.append(WeekLine(activity, label, None, len(days[key]), minutes[key], None))
+        done, cut_short = len(days.get(key, ())), len(stopped.get(key, ()))
+        lines.append(WeekLine(activity, label, None, done, minutes[key], None, cut_short))
     began = phase.started_on if phase and phase.started_on and phase.started_on > monday else None
     return Week(monday, last, phase, began, lines)

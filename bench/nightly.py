@@ -253,7 +253,7 @@ def run_floor(
         """``evaluate_contexts`` with each case's evaluation kept (``keep``), else the kept
         one handed over in place of ``evaluate``."""
 
-        def chunk(contexts, day, existing):
+        def chunk(contexts, day, existing, *reviewed):
             case_of = {id(ctx.snapshot): ctx.case_id for ctx in contexts}
 
             def evaluate_case(spec, snapshot, *args, **kwargs):
@@ -263,7 +263,7 @@ def run_floor(
                 return kept[case_id]
 
             with mock.patch.object(services, "evaluate", evaluate_case):
-                return evaluate_contexts(contexts, day, existing)
+                return evaluate_contexts(contexts, day, existing, *reviewed)
 
         return chunk
 

@@ -223,6 +223,19 @@ class FlagChanges:
             webhook_event("flag.resolved", Flag.objects.filter(pk__in=resolved, resolved_at=now))
 
 
+def _drop_reviewed(
+    wanted: dict[str, dict],
+    current: Mapping[str, Flag],
+    ctx: selectors.CaseContext,
+    reviewed: Mapping[tuple[int, int, str], set[str]],
+) -> None:
+    """Take out of ``wanted`` the flags not open now whose words a person resolved already in
+    this phase (``reconcile_flags``)."""
+    for kind in [k for k in wanted if k not in current]:
+        if wanted[kind]["message"] in reviewed.get((ctx.case_id, ctx.phase_id, kind), ()):
+            del wanted[kind]
+
+
 def reconcile_flags(
     ctx: selectors.CaseContext,
     evaluation: Evaluation,
@@ -231,6 +244,7 @@ def reconcile_flags(
     changes: FlagChanges,
     now,
     payload_json: str | None = None,
+    reviewed: Mapping[tuple[int, int, str], set[str]] | None = None,
 ) -> list[Flag]:
     """Open, update or resolve the case's flags to match the evaluation. Idempotent.
 
@@ -240,9 +254,15 @@ def reconcile_flags(
     The flags carry the evaluation that raised them, as a dictionary made only if a flag is
     opened or changed: decoded from ``payload_json`` (``evaluation.to_json()``) when the caller
     has it, quicker than building it again, or else ``evaluation.to_dict()``.
+
+    A flag a person resolved is not opened again while the evaluation finds what it said, word
+    for word (``reviewed``: ``selectors.reviewed_findings``): the clinician has seen that
+    finding and decided. New data (a later painful day, another rule firing) change the words,
+    and the flag opens again.
     """
     wanted = _wanted_flags(ctx, evaluation)
     current = {f.kind: f for f in existing if f.phase_id == ctx.phase_id}
+    _drop_reviewed(wanted, current, ctx, reviewed or {})
     if Flag.Kind.RED_FLAG in current:
         # A red flag stays open until a clinician resolves it: until then the phase is not
         # "ready to advance", whatever today's data say (the clinician, the coach and the

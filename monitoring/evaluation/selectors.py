@@ -369,6 +369,21 @@ def unresolved_flags_to_reconcile(case_ids: Sequence[int]) -> list[Flag]:
     ]
 
 
+def reviewed_findings(case_ids: Sequence[int]) -> dict[tuple[int, int, str], set[str]]:
+    """The messages of the cases' flags that a person resolved, by (case id, phase id, kind):
+    a finding a clinician reviewed and closed is not raised again by an evaluation that reads
+    the same data (``flags.reconcile_flags``). One query; a case has a handful at most."""
+    found: dict[tuple[int, int, str], set[str]] = {}
+    rows = Flag.objects.filter(
+        any_of(Flag, "case_id", list(case_ids)),
+        status=Flag.Status.RESOLVED,
+        resolved_by__isnull=False,
+    ).values_list("case_id", "phase_id", "kind", "message")
+    for case_id, phase_id, kind, message in rows:
+        found.setdefault((case_id, phase_id, kind), set()).add(message)
+    return found
+
+
 def _clinical_member_rows(case_ids: list[int]) -> QuerySet:
     return (
         permissions.members_with_consent()

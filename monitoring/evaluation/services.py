@@ -11,7 +11,7 @@ import contextlib
 import datetime as dt
 import gc
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -27,9 +27,13 @@ from rehab.db import prepared_cursor
 
 
 def evaluate_contexts(
-    contexts: Sequence[selectors.CaseContext], today: dt.date, existing: Sequence[Flag]
+    contexts: Sequence[selectors.CaseContext],
+    today: dt.date,
+    existing: Sequence[Flag],
+    reviewed: Mapping[tuple[int, int, str], set[str]] | None = None,
 ) -> list[Evaluation]:
-    """Evaluate cases and write what changed, in one transaction for the chunk.
+    """Evaluate cases and write what changed, in one transaction for the chunk. ``reviewed``:
+    ``selectors.reviewed_findings`` of the cases (none when not given).
 
     Writes: new flags one by one (rare), flag updates and resolutions in a few statements,
     and the latest evaluations in one upsert.
@@ -52,6 +56,7 @@ def evaluate_contexts(
                 evaluation,
                 by_case.get(ctx.case_id, []),
                 changes=changes,
+                reviewed=reviewed or {},
                 now=now,
                 payload_json=text,
             )
@@ -132,7 +137,8 @@ def case_evaluate(*, case_id: int, today: dt.date | None = None) -> Evaluation |
     if ctx is None:
         return None
     existing = selectors.unresolved_flags_to_reconcile([case_id])
-    return evaluate_contexts([ctx], today, existing)[0]
+    reviewed = selectors.reviewed_findings([case_id])
+    return evaluate_contexts([ctx], today, existing, reviewed)[0]
 
 
 @contextlib.contextmanager
@@ -176,5 +182,5 @@ def _chunk_evaluate(case_ids: Sequence[int], today: dt.date) -> int:
         return 0
     # A flag's stored evaluation is replaced, never read, here: it stays in the database.
     existing = selectors.unresolved_flags_to_reconcile(case_ids)
-    evaluate_contexts(contexts, today, existing)
+    evaluate_contexts(contexts, today, existing, selectors.reviewed_findings(case_ids))
     return len(contexts)

@@ -138,7 +138,7 @@ class PainRising(Kind):
         amount = "" if verb == "did not change" else f" by {points(abs(rise))}"
         why = (
             f"Average {what} {verb}{amount} week over week ({num(now)}/10 against "
-            f"{num(before)}/10); the limit is a rise of {num(p['by'])}."
+            f"{num(before)}/10); it fires at a rise of {points(p['by'])} or more."
         )
         return Measure(rise >= p["by"] - EPS, round(rise, 2), p["by"], why, "points")
 
@@ -188,7 +188,7 @@ class NextMorningWorse(Kind):
             f"Pain the morning after {day_words(log.day)} was {num(log.pain_next_morning)}/10 "
             f"against {num(log.pain_rest)}/10 at rest that day"
         )
-        why = f"{text}, a change of {num(rise)}; the limit is a rise of {num(p['by'])}."
+        why = f"{text}, a change of {num(rise)}; it fires at a rise of {points(p['by'])} or more."
         return Measure(rise >= p["by"] - EPS, rise, p["by"], why, "points")
 
     def athlete_rule(self, p: Mapping[str, Any], noun: str) -> str:

@@ -148,6 +148,20 @@ def has_open_red_flag(case: Case | None) -> bool:
     ).exists()
 
 
+def _reviewed_since(case: Case, log: DailyLog, sessions: list[ActivitySession]) -> bool:
+    """Whether a clinician resolved a red flag of the case after today's log and sessions were
+    last written: they have reviewed what the athlete reported, and the plan stands again
+    (the evaluation does not raise that finding again: ``flags.reconcile_flags``)."""
+    written = max([log.updated_at, *(s.updated_at for s in sessions)])
+    return Flag.objects.filter(
+        case=case,
+        kind=Flag.Kind.RED_FLAG,
+        status=Flag.Status.RESOLVED,
+        resolved_by__isnull=False,
+        resolved_at__gte=written,
+    ).exists()
+
+
 def stop_notice(ctx: AthleteContext, log: DailyLog | None = None) -> StopNotice | None:
     """Today's stop message, or None: an unresolved red flag on the case (whatever rule raised
     it), or today's log reporting severe pain with impact work (the flag it raises may not be
@@ -158,9 +172,9 @@ def stop_notice(ctx: AthleteContext, log: DailyLog | None = None) -> StopNotice 
     red = has_open_red_flag(ctx.case)
     reason = "Something you reported needs your clinical team's review." if red else ""
     if not red and log is not None and log.date == ctx.today and ctx.plan is not None:
-        sessions = ActivitySession.objects.filter(athlete=ctx.athlete, date=ctx.today)
+        sessions = list(ActivitySession.objects.filter(athlete=ctx.athlete, date=ctx.today))
         found = severe_pain(ctx.plan, ctx.phase, log, sessions)
-        if found is not None:
+        if found is not None and not _reviewed_since(ctx.case, log, sessions):
             reason = (
                 f"You reported pain of {found.pain}/10 with impact work today "
                 f"(your plan's limit is {found.limit}/10)."

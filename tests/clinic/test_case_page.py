@@ -8,6 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from monitoring.evaluation import flags as flag_services
 from monitoring.models import Assessment, Flag
 from monitoring.surfaces.clinic import view_models as clinic
 from protocols import services as plan_services
@@ -78,6 +79,29 @@ def test_open_flags_are_listed_red_first_with_their_message(client, case, plan, 
     assert flagged.message in section
     kinds = re.findall(r'class="flag flag-(\w+)"', section)
     assert kinds[0] == "red_flag" and "regression" in kinds
+
+
+def test_with_a_red_flag_open_the_other_proposals_wait_for_its_review(
+    client, case, plan, flagged, dana
+):
+    """One painful day raises a red flag and a regression: the regression says it waits for
+    the red flag's review, and the projected return says whose review its dates assume."""
+    html = page_html(client, case)
+    section = html[html.index('id="flags"') : html.index('id="decision"')]
+    items = re.findall(r'<li class="flag flag-(\w+)".*?</li>', section, flags=re.S)
+    assert items[0] == "red_flag" and "regression" in items
+    red, regression = (
+        section[section.index(f'class="flag flag-{kind}"') :].split("</li>", 1)[0]
+        for kind in ("red_flag", "regression")
+    )
+    assert 'data-testid="after-red"' in regression and "review it first" in regression
+    assert 'data-testid="after-red"' not in red
+    assert 'data-testid="return-red"' in html
+    assert "A red flag is open: the athlete is told to stop, and these dates assume" in html
+
+    flag_services.flag_resolve(flag=flagged, by=dana, resolution="Seen in clinic; bruise.")
+    html = page_html(client, case)
+    assert 'data-testid="after-red"' not in html and 'data-testid="return-red"' not in html
 
 
 def test_acknowledge_then_resolve_a_flag(client, case, plan, flagged, dana):

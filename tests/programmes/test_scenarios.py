@@ -287,3 +287,7 @@ def test_no_run_is_due_on_the_clinicians_card_while_a_red_flag_is_open(
         client.force_login(clinician)
         page = client.get(reverse("clinic:case", args=[case.pk])).content.decode()
     assert "No run while the red flag is open" in page and "A run is due today" not in page
+    # the step down day 2's run proposes waits for the red flag's review, and says so
+    card = page[page.index('id="run-programme"') :]
+    assert "Step down proposed" in card
+    assert "The athlete is told to stop while the red flag is open: review it first." in card

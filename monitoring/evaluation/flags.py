@@ -166,6 +166,14 @@ def _labels(results) -> str:
     return ", ".join(labels)[:180]
 
 
+def _audit_context() -> tuple[User | None, str | None]:
+    """The person and reason of the service running (``athletes.audit``), for history rows
+    written in bulk: what the history receiver does for one save. None under a task."""
+    ctx = audit.current()
+    who = ctx.user if ctx is not None and getattr(ctx.user, "pk", None) else None
+    return who, (ctx.reason if ctx is not None else None)
+
+
 class FlagChanges:
     """Flag writes of a chunk, gathered and written in a few statements: new flags (a
     concurrent twin loses quietly), updates and resolutions."""
@@ -188,9 +196,7 @@ class FlagChanges:
         """
         if not self.creates:
             return []
-        ctx = audit.current()  # what the history receiver does for one save, for the batch
-        who = ctx.user if ctx is not None and getattr(ctx.user, "pk", None) else None
-        why = ctx.reason if ctx is not None else None
+        who, why = _audit_context()
         try:
             with transaction.atomic():
                 opened = bulk.insert(Flag, self.creates)
@@ -211,16 +217,24 @@ class FlagChanges:
         return opened
 
     def flush(self, now) -> None:
+        """Write the updates and resolutions, each with its row in the record of changes
+        (a flag's new words, "resolved by the evaluation" and why)."""
+        who, why = _audit_context()
         if self.updates:
             Flag.objects.bulk_update(self.updates, self.FIELDS, batch_size=500)
-        resolved: list[int] = []
+            bulk.history_create(Flag, self.updates, history_type="~", user=who, reason=why)
+        resolved: list[Flag] = []
         for resolution, pks in self.resolve.items():
             Flag.objects.filter(pk__in=pks, status__in=Flag.UNRESOLVED).update(
                 status=Flag.Status.RESOLVED, resolved_at=now, resolution=resolution, updated_at=now
             )
-            resolved += pks
-        if resolved:  # the flags' rows are read only when an endpoint asks for the event
-            webhook_event("flag.resolved", Flag.objects.filter(pk__in=resolved, resolved_at=now))
+            # those this chunk resolved (not a clinician's a moment before): read once, for
+            # their history and the webhook event
+            done = list(Flag.objects.filter(pk__in=pks, resolved_at=now, resolved_by=None))
+            bulk.history_create(Flag, done, history_type="~", user=who, reason=resolution[:100])
+            resolved += done
+        if resolved:
+            webhook_event("flag.resolved", resolved)
 
 
 def _drop_reviewed(

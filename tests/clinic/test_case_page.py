@@ -102,6 +102,9 @@ def test_with_a_red_flag_open_the_other_proposals_wait_for_its_review(
     flag_services.flag_resolve(flag=flagged, by=dana, resolution="Seen in clinic; bruise.")
     html = page_html(client, case)
     assert 'data-testid="after-red"' not in html and 'data-testid="return-red"' not in html
+    # today's evaluation still finds the red flag: the clinician's review stands beside it
+    seen = html[html.index('data-testid="red-reviewed"') :].split("</p>", 1)[0]
+    assert "resolved the red flag on" in seen and "Seen in clinic; bruise." in seen
 
 
 def test_acknowledge_then_resolve_a_flag(client, case, plan, flagged, dana):

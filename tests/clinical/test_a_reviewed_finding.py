@@ -73,6 +73,8 @@ def test_a_resolved_red_flag_stays_resolved_until_new_data(walk_run, case, athle
         evaluate_on(case, 5)
         assert "red_flag" not in open_flags(case)
         assert not _stop_shown(athlete_user)
+        ctx = athlete_pages.context_for(athlete_user)
+        assert athlete_pages.reviewed_on(ctx) == day(5)  # Today says the team reviewed it
     with time_machine.travel(at(6, 1), tick=False):  # the night: day 5 still in the window
         evaluate_on(case, 6)
         assert "red_flag" not in open_flags(case)
@@ -84,6 +86,11 @@ def test_a_resolved_red_flag_stays_resolved_until_new_data(walk_run, case, athle
         again = open_flags(case)["red_flag"]
         assert again.pk != red.pk and "7/10" in again.message
         assert _stop_shown(athlete_user)
+    with time_machine.travel(at(8, 12), tick=False):  # two days on, no word of the old review
+        flag_services.flag_resolve(flag=again, by=clinician, resolution="Seen again.")
+        assert athlete_pages.reviewed_on(athlete_pages.context_for(athlete_user)) == day(8)
+    with time_machine.travel(at(10, 12), tick=False):
+        assert athlete_pages.reviewed_on(athlete_pages.context_for(athlete_user)) is None
 
 
 def test_a_red_flag_resolved_by_the_evaluation_is_no_review(walk_run, case, athlete_user):
@@ -102,3 +109,23 @@ def test_a_red_flag_resolved_by_the_evaluation_is_no_review(walk_run, case, athl
     with time_machine.travel(at(1, 12), tick=False):
         evaluate_on(case, 1)
     assert "red_flag" in open_flags(case)
+
+
+def test_today_tells_the_athlete_the_team_reviewed_it(
+    walk_run, case, athlete_user, clinician, client
+):
+    """The athlete's Today after the review: no stop, the plan, and a word that the team has
+    reviewed what she reported; what the clinician wrote stays with the team."""
+    from django.urls import reverse
+
+    _painful_run(case, athlete_user, 5, pain=7)
+    with time_machine.travel(at(5, 8), tick=False):
+        evaluate_on(case, 5)
+    red = open_flags(case)["red_flag"]
+    with time_machine.travel(at(5, 10), tick=False):
+        flag_services.flag_resolve(flag=red, by=clinician, resolution="Bruise; private note.")
+    client.force_login(athlete_user)
+    with time_machine.travel(at(5, 12), tick=False):
+        page = client.get(reverse("athlete:today")).content.decode()
+    assert 'data-testid="reviewed"' in page and "has reviewed what you reported" in page
+    assert "private note" not in page and "Stop: no running" not in page

@@ -101,6 +101,7 @@ def today(request, ctx: pages.AthleteContext):
             "today",
             log=log,
             stop=stop,
+            reviewed_on=None if stop else pages.reviewed_on(ctx),
             prescriptions=[] if stop else pages.prescriptions(ctx.phase),
             week=None if stop else next(iter(pages.weeks(ctx)), None),
             allowed=pages.allowed_today(ctx.phase),

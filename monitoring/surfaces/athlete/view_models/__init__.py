@@ -56,6 +56,7 @@ from monitoring.surfaces.athlete.view_models.safety import (
     clinical_contacts,
     has_open_red_flag,
     offline_stop,
+    reviewed_on,
     severe_pain,
     stop_notice,
 )
@@ -129,6 +130,7 @@ __all__ = [
     "severe_pain",
     "SevereFinding",
     "stop_notice",
+    "reviewed_on",
     "stop_what",
     "StopNotice",
     "URGENT_CARE",

@@ -162,6 +162,34 @@ def _reviewed_since(case: Case, log: DailyLog, sessions: list[ActivitySession]) 
     ).exists()
 
 
+REVIEW_SHOWN_DAYS = 2
+"""For how many days Today says the team reviewed what the athlete reported."""
+
+
+def reviewed_on(ctx: AthleteContext) -> dt.date | None:
+    """The day (the athlete's) a clinician resolved a red flag of the case, in the last
+    ``REVIEW_SHOWN_DAYS`` days, or None: Today then says the team has reviewed what the athlete
+    reported, and the plan stands. What they wrote stays with the team. One query."""
+    if ctx.case is None:
+        return None
+    zone = ctx.athlete.zone
+    first = ctx.today - dt.timedelta(days=REVIEW_SHOWN_DAYS - 1)
+    since = dt.datetime.combine(first, dt.time(), tzinfo=zone)
+    at = (
+        Flag.objects.filter(
+            case=ctx.case,
+            kind=Flag.Kind.RED_FLAG,
+            status=Flag.Status.RESOLVED,
+            resolved_by__isnull=False,
+            resolved_at__gte=since,
+        )
+        .order_by("-resolved_at")
+        .values_list("resolved_at", flat=True)
+        .first()
+    )
+    return at.astimezone(zone).date() if at else None
+
+
 def stop_notice(ctx: AthleteContext, log: DailyLog | None = None) -> StopNotice | None:
     """Today's stop message, or None: an unresolved red flag on the case (whatever rule raised
     it), or today's log reporting severe pain with impact work (the flag it raises may not be

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
@@ -114,6 +115,27 @@ class CasePage:
     @property
     def open_red_flags(self) -> list[Flag]:
         return [f for f in self.flags if f.kind == Flag.Kind.RED_FLAG]
+
+    @cached_property
+    def reviewed_red_flag(self) -> Flag | None:
+        """While today's evaluation still finds a red flag that a clinician has resolved (it
+        is not raised again from the same data), that resolution: who, when and what they
+        wrote, shown with the evaluation. One query, only then."""
+        view = self.evaluation_view
+        if view is None or not view.red or self.open_red_flags or self.phase is None:
+            return None
+        return (
+            Flag.objects.filter(
+                case=self.case,
+                phase=self.phase,
+                kind=Flag.Kind.RED_FLAG,
+                status=Flag.Status.RESOLVED,
+                resolved_by__isnull=False,
+            )
+            .select_related("resolved_by")
+            .order_by("-resolved_at")
+            .first()
+        )
 
     @property
     def needs_signoff(self) -> bool:

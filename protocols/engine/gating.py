@@ -321,6 +321,12 @@ def _with_hold(items: tuple, snapshot: Snapshot) -> tuple:
     return (*items, (kind, p, {k: v for k, v in p.items() if k != "kind"}))
 
 
+def recorded_late_words(day: date) -> str:
+    """How a regression result found on a day recorded late begins ("Recorded late for 4 Dec:
+    "): what tells a past day's findings from today's."""
+    return f"Recorded late for {day_words(day)}: "
+
+
 def _regress(items: tuple, snapshot: Snapshot, today: date) -> tuple:
     """The regression rules on `today`; a rule that does not fire today but fires on a day
     whose data were recorded late (``Snapshot.late_days``), judged as on that day, takes that
@@ -334,7 +340,7 @@ def _regress(items: tuple, snapshot: Snapshot, today: date) -> tuple:
         for day in late:
             then = kind.evaluate_clean(p, snapshot, day, pp)
             if then.met is True:
-                words = f"Recorded late for {day_words(day)}: {then.sentence}"
+                words = f"{recorded_late_words(day)}{then.sentence}"
                 results[i] = replace(then, sentence=words)
                 break
     return tuple(results)

@@ -212,6 +212,20 @@ def test_sharp_pain_tells_the_athlete_to_stop_running(client, maya):
     assert "Please stop running until they contact you." in text
 
 
+def test_a_calm_earlier_day_saved_is_not_answered_with_todays_red_finding(client, maya):
+    """Today's log reports sharp pain (a red flag). Yesterday, logged afterwards, was calm: the
+    answer keeps the stop ("still a stop") without saying yesterday's log was sharp pain."""
+    client.force_login(maya)
+    client.post(LOG_URL, form_data(pain_character="sharp"))
+    from monitoring.evaluation import services
+
+    services.case_evaluate(case_id=maya.athlete_profile.cases.get().pk)
+    text = client.post(day_url(YESTERDAY), form_data(), follow=True).content.decode()
+    assert "Your log for " in text and "is saved." in text
+    assert "Sharp pain reported" not in text
+    assert "Still a stop: your clinical team is reviewing what you reported" in text
+
+
 def test_pain_above_the_limit_asks_to_take_it_easy(client, maya, plan):
     """Above the phase's limit (5/10) but below the plan's red limit (set to 8 here): a step
     back, not a stop. At the default red limit (5/10) the same pain is a stop (see

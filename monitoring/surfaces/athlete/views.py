@@ -223,7 +223,11 @@ def logged(request, ctx: pages.AthleteContext, day: str):
     sessions = ActivitySession.objects.filter(athlete=ctx.athlete, date=date)
     severe = pages.severe_pain(ctx.plan, ctx.phase, log, sessions)
     notes = pages.log_messages(
-        evaluation, ctx.phase, severe, open_red_flag=pages.has_open_red_flag(ctx.case)
+        evaluation,
+        ctx.phase,
+        severe,
+        open_red_flag=pages.has_open_red_flag(ctx.case),
+        day=date if date != ctx.today else None,
     )
     stop = any(note.level == "stop" for note in notes)
     context = base_context(

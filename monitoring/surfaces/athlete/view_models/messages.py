@@ -4,12 +4,13 @@ worry about, from the evaluation and the day's severe pain (each kind's words fr
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from monitoring.surfaces.athlete.view_models.safety import URGENT_CARE, SevereFinding
 from monitoring.surfaces.athlete.view_models.today import main_activity_noun
 from protocols.engine import criteria, wording
-from protocols.engine.gating import Evaluation
+from protocols.engine.gating import Evaluation, recorded_late_words
 from protocols.models import Impact, PlanPhase
 
 
@@ -32,11 +33,27 @@ def stop_what(phase: PlanPhase | None) -> str:
     return "stop running" if runs else "rest from exercise that loads the leg"
 
 
+def _red_words(
+    evaluation: Evaluation | None, severe: SevereFinding | None, day: dt.date | None
+) -> list[str]:
+    """The red findings of the log, in the athlete's words (``log_messages``)."""
+    red = list(evaluation.red_flags) if evaluation is not None else []
+    if day is not None:
+        red = [r for r in red if r.sentence.startswith(recorded_late_words(day))]
+    if severe is not None:  # said once, with its number
+        red = [r for r in red if r.kind != criteria.SeverePain.kind]
+    words = wording.athlete_warnings(red, red=True)
+    if severe is not None:
+        words.insert(0, f"Pain of {severe.pain}/10 with impact work")
+    return words
+
+
 def log_messages(
     evaluation: Evaluation | None,
     phase: PlanPhase | None,
     severe: SevereFinding | None = None,
     open_red_flag: bool = False,
+    day: dt.date | None = None,
 ) -> list[Message]:
     """What the evaluation has to say to the athlete right after a log, in plain words.
 
@@ -44,17 +61,14 @@ def log_messages(
     work: a stop, whatever the evaluation (the red flag it raises may not be stored yet), never
     "take today easy". ``open_red_flag``: a red flag is open on the case (what Today shows as a
     stop): the answer keeps the stop, and never says "great work", until the clinical team has
-    reviewed it, even when this log is calm.
+    reviewed it, even when this log is calm. ``day``: the log saved is of an earlier day;
+    of today's red findings only those recorded late for that day are said to be its own (a
+    calm day logged late is not answered "severe pain"; the open red flag still says stop).
     """
     if phase is None or (evaluation is None and severe is None):
         return []
     out: list[Message] = []
-    red = list(evaluation.red_flags) if evaluation is not None else []
-    if severe is not None:  # said once, with its number
-        red = [r for r in red if r.kind != criteria.SeverePain.kind]
-    words = wording.athlete_warnings(red, red=True)
-    if severe is not None:
-        words.insert(0, f"Pain of {severe.pain}/10 with impact work")
+    words = _red_words(evaluation, severe, day)
     if not words and open_red_flag:
         out.append(
             Message(

@@ -16,13 +16,14 @@ register = template.Library()
 
 
 @register.inclusion_tag("athlete/_road_back.html", takes_context=True)
-def road_back_athlete(context, ctx):
-    """Today/Progress: the bar and the cadence cue, for the athlete's own active case."""
+def road_back_athlete(context, ctx, stopped=False):
+    """Today/Progress: the bar and the cadence cue, for the athlete's own active case. No cue
+    while the athlete is told to stop (``stopped``): no run is due to take it to."""
     user, case = context["request"].user, getattr(ctx, "case", None)
     if case is None or not permissions.can_view_road_back_amounts(user, case):
         return {"show": False}
     rb = selectors.road_back(case, ctx.today)
-    goal = selectors.cadence_goal(case)
+    goal = None if stopped else selectors.cadence_goal(case)
     return {"show": rb is not None or goal is not None, "rb": rb, "goal": goal}
 
 

@@ -114,6 +114,7 @@ def test_acknowledge_then_resolve_a_flag(client, case, plan, flagged, dana):
     flagged.refresh_from_db()
     assert flagged.status == "acknowledged" and flagged.acknowledged_by == dana
     assert "Acknowledged by" in page_html(client, case)
+    assert ", just now." in page_html(client, case)  # not "0 minutes ago"
 
     resolve = reverse("clinic:flag_resolve", args=[case.pk, flagged.pk])
     response = client.post(resolve, {f"flag-{flagged.pk}-resolution": ""})

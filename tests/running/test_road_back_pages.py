@@ -74,3 +74,23 @@ def test_the_coach_gets_nothing_of_the_clinic_card(client, team, baseline):
     response = client.get(reverse("clinic:case", kwargs={"case_id": baseline.pk}))
     body = response.content.decode() if response.status_code == 200 else ""
     assert "Gait checks" not in body and "Crossover" not in body
+
+
+@pytest.mark.parametrize("page", ["athlete:today", "athlete:progress"])
+def test_no_cadence_cue_while_the_athlete_is_told_to_stop(client, team, baseline, page):
+    """A red flag open: no run is due, so "when you run, aim for …" would contradict the stop;
+    the road back (this week's running so far) stays."""
+    from monitoring.models import Flag
+
+    Flag.objects.create(
+        case=baseline,
+        phase=baseline.plans.get().current_phase,
+        kind=Flag.Kind.RED_FLAG,
+        title="Red flag: night pain",
+        message="Night pain reported.",
+        evaluation={},
+    )
+    client.force_login(team["athlete"])
+    html = client.get(reverse(page)).content.decode()
+    assert "Your road back to running" in html
+    assert "steps a minute" not in html

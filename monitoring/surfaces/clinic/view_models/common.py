@@ -30,13 +30,16 @@ def flag_sort_key(flag: Flag) -> tuple:
 
 
 def labelled(flags: Iterable[Flag]) -> list[Flag]:
-    """Flags with ``short_label`` (chips say "Red flag", not the kind's long label) and
-    ``since`` (how long ago it was raised, in words) set."""
+    """Flags with ``short_label`` (chips say "Red flag", not the kind's long label), ``since``
+    and ``acknowledged_since`` (how long ago it was raised, acknowledged, in words) set."""
     out = list(flags)
     now = timezone.now()
     for flag in out:
         flag.short_label = FLAG_SHORT.get(flag.kind, flag.get_kind_display())
         flag.since = raised_since(flag.raised_at, now)
+        flag.acknowledged_since = (
+            raised_since(flag.acknowledged_at, now) if flag.acknowledged_at else ""
+        )
     return out
 
 

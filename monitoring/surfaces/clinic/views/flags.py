@@ -46,9 +46,13 @@ def flag_acknowledge(request, case_id: int, flag_id: int):
         if not request.htmx:
             messages.success(request, f"Acknowledged: {flag.title}.")
     if request.htmx and request.POST.get("row") == "inbox":
-        flag = Flag.objects.select_related(
-            "case__athlete", "phase", "acknowledged_by", "proposed_phase"
-        ).get(pk=flag.pk)
+        (flag,) = clinic.labelled(
+            [
+                Flag.objects.select_related(
+                    "case__athlete", "phase", "acknowledged_by", "proposed_phase"
+                ).get(pk=flag.pk)
+            ]
+        )
         return render(
             request,
             "clinic/_inbox_row.html",

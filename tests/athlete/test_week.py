@@ -104,6 +104,36 @@ def test_progress_shows_week_by_week_against_the_stage_of_each_week(client, week
     assert "This stage began on Tuesday 10 November" in section
 
 
+def test_a_week_that_began_in_the_stage_before_names_it(
+    client, case, clinician, athlete_user, today
+):
+    """Walking (7 a week) until Wednesday 18 November, walk-run from Thursday 19th: Monday's
+    and Tuesday's walks are in the earlier stage, not "not in your plan"."""
+    from protocols import services as plan_services
+    from tests.plans import running_plan
+
+    plan = running_plan(case, clinician, started_on=dt.date(2026, 11, 2), phase=1)
+    plan_services.transition_decide(
+        plan=plan,
+        kind="advance",
+        decided_by=clinician,
+        reason="Pain-free walking for two weeks",
+        effective_on=THU,
+        to_phase=plan.phases.order_by("order")[1],
+    )
+    session(athlete_user, MON, activity="walk", minutes=20)
+    session(athlete_user, TUE, activity="walk", minutes=20)
+    session(athlete_user, THU)
+    (week,) = weeks(context_for(athlete_user))
+    assert week.phase.name == "Walk-run" and week.stage_began == THU
+    (walk,) = week.others
+    first = plan.phases.order_by("order")[0].name
+    assert walk.words == f"Walking: 2 (in your earlier stage, {first})"
+    client.force_login(athlete_user)
+    card = client.get(reverse("athlete:today")).content.decode().split('id="this-week"', 1)[1]
+    assert f"in your earlier stage, {first}" in card and "not in your plan" not in card
+
+
 def test_no_week_card_when_the_athlete_must_stop(client, maya, today):
     from .conftest import log
 

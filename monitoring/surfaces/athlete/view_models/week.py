@@ -29,6 +29,7 @@ class WeekLine:
     minutes: int
     minutes_each: int | None  # the prescription's minutes per session
     stopped: int = 0  # days whose only sessions of the activity were stopped early
+    earlier_stage: str = ""  # not in the week's stage, but in the stage before it that week
 
     @property
     def met(self) -> bool:
@@ -37,7 +38,8 @@ class WeekLine:
     @property
     def words(self) -> str:
         if self.planned is None:
-            return f"{self.label}: {self.done} (not in your plan)"
+            where = f"in {self.earlier_stage}" if self.earlier_stage else "not in your plan"
+            return f"{self.label}: {self.done} ({where})"
         words = f"{self.label}: {self.done} of {self.planned}"
         return f"{words}, {self.stopped} stopped early" if self.stopped else words
 
@@ -98,20 +100,38 @@ def weeks(ctx: AthleteContext, count: int = 1) -> list[Week]:
     for n in range(count):
         monday = monday_of(ctx.today) - dt.timedelta(weeks=n)
         last = min(monday + dt.timedelta(days=6), ctx.today)
-        phase = ctx.phase if n == 0 else phase_on(ctx.phases, last)
-        week = _week(monday, last, phase, days, stopped, minutes)
+        phases = ctx.phases
+        phase = ctx.phase if n == 0 else phase_on(phases, last)
+        before = _earlier_stage(phases, phase, monday)
+        week = _week(monday, last, phase, days, stopped, minutes, before)
         if phase is not None or week.lines:  # a week before the plan with nothing logged: none
             out.append(week)
     return out
 
 
-def _week(monday, last, phase, days, stopped, minutes) -> Week:
-    lines = []
+def _earlier_stage(
+    phases: list[PlanPhase], phase: PlanPhase | None, monday: dt.date
+) -> PlanPhase | None:
+    """The stage the athlete was on at the start of a week that ``phase`` began within."""
+    if phase is None or not phase.started_on or phase.started_on <= monday:
+        return None
+    return phase_on([p for p in phases if p.pk != phase.pk], monday)
+
+
+def _planned(phase: PlanPhase | None) -> dict[str, tuple[int, int | None]]:
+    """A stage's activities with their sessions a week and minutes each."""
     planned: dict[str, tuple[int, int | None]] = {}
     for rx in phase.prescriptions if phase else []:
         activity, per_week = rx.get("activity"), rx.get("sessions_per_week")
         if activity and per_week and activity not in planned:
             planned[activity] = (min(int(per_week), 7), rx.get("minutes"))
+    return planned
+
+
+def _week(monday, last, phase, days, stopped, minutes, before=None) -> Week:
+    lines = []
+    planned = _planned(phase)
+    earlier = _planned(before)
     for activity, (per_week, each) in planned.items():
         key = (monday, activity)
         lines.append(
@@ -130,6 +150,7 @@ def _week(monday, last, phase, days, stopped, minutes) -> Week:
         key = (monday, activity)
         label = _LABELS.get(activity, activity)
         done, cut_short = len(days.get(key, ())), len(stopped.get(key, ()))
-        lines.append(WeekLine(activity, label, None, done, minutes[key], None, cut_short))
+        stage = f"your earlier stage, {before.name}" if activity in earlier else ""
+        lines.append(WeekLine(activity, label, None, done, minutes[key], None, cut_short, stage))
     began = phase.started_on if phase and phase.started_on and phase.started_on > monday else None
     return Week(monday, last, phase, began, lines)

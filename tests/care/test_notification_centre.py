@@ -42,3 +42,15 @@ def test_a_coach_s_notice_opens_the_coach_page_and_others_notices_are_not_found(
     assert client.post(reverse("care:notification_read", args=[theirs.pk])).status_code == 404
     theirs.refresh_from_db()
     assert theirs.read_at is None
+
+
+def test_the_page_says_what_each_reader_is_notified_of(client, case, clinician, athlete_user):
+    """Staff read of red flags and care-team changes; an athlete, of their own care (they get
+    neither), and where their team's messages are."""
+    client.force_login(clinician)
+    page = client.get(reverse("care:notifications")).content.decode()
+    assert "Red flags, regressions and changes to your care teams" in page
+    client.force_login(athlete_user)
+    page = client.get(reverse("care:notifications")).content.decode()
+    assert "Red flags" not in page and "care teams" not in page
+    assert "Notices about your care" in page

@@ -45,7 +45,7 @@ def test_the_interval_timer_runs_offline_and_opens_the_log_filled_in(
     page.reload()
     page.wait_for_function("!!navigator.serviceWorker.controller")
     programme = page.locator("#run-programme")
-    expect(programme).to_contain_text("Run-walk: stage 1 of 5")
+    expect(programme).to_contain_text("Run-walk programme: stage 1 of 5")
     expect(programme).to_contain_text("Run 1 min / walk 4 min × 6, 30 min")
     assert axe_serious(page) == []
 

@@ -86,7 +86,7 @@ def test_pain_proposes_a_step_down_flag_the_athlete_sees_the_lower_stage_and_a_c
         # The athlete is not offered the harder stage while the step down waits.
         client.force_login(athlete_user)
         page = client.get(reverse("athlete:today")).content.decode()
-        assert "Run-walk: stage 1 of 5" in page and "Ask your team" in page
+        assert "Run-walk programme: stage 1 of 5" in page and "Ask your team" in page
     with at(5):
         client.force_login(clinician)
         url = reverse("clinic:programme_decide", args=[case.pk, phase.pk])

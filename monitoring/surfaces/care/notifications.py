@@ -16,6 +16,8 @@ from athletes.models import User
 from monitoring.models import Notification
 
 SHOWN = 100
+STAFF_ABOUT = "Red flags, regressions and changes to your care teams; each is e-mailed too."
+ATHLETE_ABOUT = "Notices about your care; your team's messages are on your Messages page."
 
 
 def _target(user: User, notice: Notification) -> str:
@@ -40,7 +42,12 @@ def notifications(request):
     notices.sort(key=lambda n: n.read_at is not None)  # unread first, each newest first
     rows = [(n, _target(request.user, n)) for n in notices]
     unread = sum(1 for n in notices if n.read_at is None)
-    return render(request, "care/notifications.html", {"rows": rows, "unread": unread})
+    staff = permissions.can_use_clinic(request.user) or permissions.can_use_coach_pages(
+        request.user
+    )
+    about = STAFF_ABOUT if staff else ATHLETE_ABOUT
+    context = {"rows": rows, "unread": unread, "about": about}
+    return render(request, "care/notifications.html", context)
 
 
 @login_required

@@ -178,6 +178,26 @@
     renumber();
   }
 
+  // The day's pain during activity is at least a session's pain during it (the rules read the
+  // worst of the two): a session rated above it raises it, and says so beside it.
+  function raiseDayPain(value) {
+    var day = checkedIn(form, "pain_during");
+    if (day && Number(day.value) >= value) return;
+    var radio = form.querySelector('input[name="pain_during"][value="' + value + '"]');
+    if (!radio) return;
+    radio.checked = true;
+    var group = radio.closest("fieldset") || radio.parentNode;
+    var note = group.querySelector("[data-raised]");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "hint";
+      note.setAttribute("data-raised", "");
+      note.setAttribute("role", "status");
+      group.appendChild(note);
+    }
+    note.textContent = "Set to " + value + ": the pain you gave for a session today.";
+  }
+
   function enhanceSessions() {
     rows = form.querySelector("[data-sessions]");
     template = document.getElementById("session-template");
@@ -213,6 +233,10 @@
     // pain was like instead of meeting the server's refusal after saving.
     form.addEventListener("change", function (event) {
       var name = event.target.name;
+      if (/-pain_during$/.test(name) && event.target.closest("[data-session]")) {
+        raiseDayPain(Number(event.target.value));
+        name = "pain_during";
+      }
       if (["pain_rest", "pain_during", "pain_after"].indexOf(name) < 0) return;
       var none = form.querySelector('input[name="pain_character"][value="none"]');
       if (none && none.checked && Number(event.target.value) > 0) none.checked = false;

@@ -605,3 +605,22 @@ def test_rating_pain_after_no_pain_asks_what_it_was_like(page: Page, live_server
     tap(option(page, "pain_during", "0"))
     tap(option(page, "pain_character", "0"))
     assert page.locator("#id_pain_character_0").is_checked()  # 0 leaves it as it is
+
+
+def test_a_sessions_pain_raises_the_days_pain_during_activity(page: Page, live_server, maya):
+    """Maya rates the day's pain during activity 1, then her walk-run 6 during it: the day's
+    rating becomes 6 at once and says why (the rules read the worst of the two; "during 1"
+    beside "walk-run, pain during 6" contradicted itself). A lower session rating changes
+    nothing."""
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/me/log/")
+    tap = Taps()
+    tap(option(page, "pain_during", "1"))
+    tap(quick_add(page, "Walk-run 30 min"))
+    tap(option(page, "s-0-pain_during", "6"))
+    expect(page.locator('input[name="pain_during"][value="6"]')).to_be_checked()
+    expect(page.locator("#group-pain_during [data-raised]")).to_contain_text(
+        "the pain you gave for a session today"
+    )
+    tap(option(page, "s-0-pain_during", "2"))
+    expect(page.locator('input[name="pain_during"][value="6"]')).to_be_checked()

@@ -20,6 +20,7 @@ from monitoring import bulk
 from monitoring.care.services.push import push_queue
 from monitoring.evaluation import selectors
 from monitoring.evaluation.programme_flags import programme_flags
+from monitoring.evaluation.queue import request_evaluation
 from monitoring.models import Flag, Notification
 from monitoring.webhooks.events import webhook_event
 from protocols.engine.criteria import get_kind
@@ -90,6 +91,10 @@ def flag_resolve(*, flag: Flag, by: User, resolution: str) -> Flag:
     if not updated:
         raise ApplicationError("This flag is already resolved.")
     webhook_event("flag.resolved", [flag])
+    if flag.kind == Flag.Kind.RED_FLAG:
+        # The evaluation that follows keeps the reviewed finding from opening again and clears
+        # the coach's "under review" (``CaseEvaluation.red_flags``), as the athlete's Today is.
+        request_evaluation([flag.case_id])
     return flag
 
 
@@ -186,6 +191,8 @@ class FlagChanges:
         self.resolve: dict[str, list[int]] = {}
         # (case id, flag kind) -> the criterion kinds behind the flag as opened or updated now
         self.findings: dict[tuple[int, str], tuple[str, ...]] = {}
+        # cases whose red finding a clinician has reviewed and resolved (not raised again)
+        self.red_reviewed: set[int] = set()
 
     def open(self) -> list[Flag]:
         """Insert the new flags with their history in one statement each; the flags opened.
@@ -242,12 +249,16 @@ def _drop_reviewed(
     current: Mapping[str, Flag],
     ctx: selectors.CaseContext,
     reviewed: Mapping[tuple[int, int, str], set[str]],
+    changes: FlagChanges,
 ) -> None:
     """Take out of ``wanted`` the flags not open now whose words a person resolved already in
-    this phase (``reconcile_flags``)."""
+    this phase (``reconcile_flags``); a red flag so taken out is noted in
+    ``changes.red_reviewed``."""
     for kind in [k for k in wanted if k not in current]:
         if wanted[kind]["message"] in reviewed.get((ctx.case_id, ctx.phase_id, kind), ()):
             del wanted[kind]
+            if kind == Flag.Kind.RED_FLAG:
+                changes.red_reviewed.add(ctx.case_id)
 
 
 def reconcile_flags(
@@ -276,7 +287,7 @@ def reconcile_flags(
     """
     wanted = _wanted_flags(ctx, evaluation)
     current = {f.kind: f for f in existing if f.phase_id == ctx.phase_id}
-    _drop_reviewed(wanted, current, ctx, reviewed or {})
+    _drop_reviewed(wanted, current, ctx, reviewed or {}, changes)
     if Flag.Kind.RED_FLAG in current:
         # A red flag stays open until a clinician resolves it: until then the phase is not
         # "ready to advance", whatever today's data say (the clinician, the coach and the

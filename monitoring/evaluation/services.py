@@ -60,7 +60,10 @@ def evaluate_contexts(
                 now=now,
                 payload_json=text,
             )
+            # what the coach's status follows: red-flag rules no clinician has reviewed yet
             red = ",".join(dict.fromkeys(r.kind for r in evaluation.red_flags))[:200]
+            if ctx.case_id in changes.red_reviewed:
+                red = ""
             latest.append((ctx.case_id, ctx.phase_id, now, today, text, red))
             results.append(evaluation)
             if evaluation.ready_from != ctx.ready_from:

@@ -129,6 +129,8 @@ class CaseEvaluation(models.Model):
     evaluated_at = models.DateTimeField()
     evaluated_for = models.DateField()
     evaluation = JSONTextField()
+    # Not those a clinician has reviewed already: a red flag resolved after review, found again
+    # in the same data, is not raised again (``monitoring.evaluation.flags.reconcile_flags``).
     red_flags = models.CharField(
         max_length=200,
         blank=True,

@@ -163,7 +163,8 @@ def test_messages_red_flag_regression_and_ready():
     assert stop.title == "Sharp pain reported — your clinician has been notified"
     assert stop.text == (
         "Please stop running until they contact you. "
-        "If you cannot bear weight or the pain is severe, seek urgent care."
+        "If you cannot bear weight, or the pain is severe even at rest or keeps getting "
+        "worse, seek urgent care."
     )
 
     # A load spike the same day: its "stick to the plan" would contradict the stop.

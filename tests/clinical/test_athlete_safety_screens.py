@@ -26,7 +26,10 @@ from tests.factories import UserFactory
 from tests.plans import published_template, running_plan
 
 TODAY = dt.date(2026, 11, 20)
-URGENT = "If you cannot bear weight or the pain is severe, seek urgent care."
+URGENT = (
+    "If you cannot bear weight, or the pain is severe even at rest or keeps getting "
+    "worse, seek urgent care."
+)
 # Today's log form as maya fills it: a 30-minute walk-run with pain 7/10 during it
 SEVERE_WALK_RUN = {
     "pain_rest": "1",

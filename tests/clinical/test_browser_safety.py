@@ -24,7 +24,10 @@ from tests.plans import running_plan
 pytestmark = pytest.mark.browser
 
 PASSWORD = "s3cret-pass"
-URGENT = "If you cannot bear weight or the pain is severe, seek urgent care."
+URGENT = (
+    "If you cannot bear weight, or the pain is severe even at rest or keeps getting "
+    "worse, seek urgent care."
+)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ with what it was based on).
 from __future__ import annotations
 
 import datetime as dt
+from unittest import mock
 
 import pytest
 import time_machine
@@ -326,15 +327,17 @@ def test_a_worse_report_on_an_open_red_flag_is_news(
 # --- 16: the coach's status follows the current evaluation ---------------------------------------
 
 
-def test_resolving_a_red_flag_does_not_make_the_athlete_on_track(
-    client, plan, case, clinician, coach, athlete_user
+def test_the_coach_s_status_follows_the_clinician_s_review_of_a_red_flag(
+    client, plan, case, clinician, coach, athlete_user, django_capture_on_commit_callbacks
 ):
     """20 Oct: pain woke the athlete at night: a red flag, "Under review" on the coach's board.
-    21 Oct: dana resolves the flag after a call, but the night pain is still in the 7 days the
-    rule reads: the evaluation still fires, so the coach still sees "Under review" (on main: the
-    board turned to "On track" until the next evaluation reopened a flag). The coach never sees
-    the clinical detail. A week of quiet logs later the evaluation no longer fires and the
-    status leaves "Under review"."""
+    21 Oct: dana resolves the flag after a call ("a knock, no bone pain"). The night pain is
+    still in the 7 days the rule reads and the evaluation still finds it; until the evaluation
+    that the resolution asks for has run, the coach still sees "Under review". That evaluation
+    does not raise the reviewed finding again, and the coach's status follows the review, as
+    the athlete's Today does (before, the next evaluation reopened the flag). The coach never
+    sees the clinical detail. 24 Oct: pain wakes the athlete again, a new finding: a red flag
+    and "Under review" again."""
     from monitoring.surfaces.coach import board as boards
 
     for n in range(1, 6):
@@ -347,28 +350,35 @@ def test_resolving_a_red_flag_does_not_make_the_athlete_on_track(
 
     assert status().label == "Under review"
     flag = Flag.objects.get(case=case, kind="red_flag")
-    flag_resolve(flag=flag, by=clinician, resolution="Called: a knock, no bone pain.")
+    with mock.patch("monitoring.evaluation.queue.enqueue_evaluations") as queued:
+        with django_capture_on_commit_callbacks(execute=True):
+            flag_resolve(flag=flag, by=clinician, resolution="Called: a knock, no bone pain.")
+    queued.assert_called_once_with([case.pk])
     assert not Flag.objects.filter(case=case, status__in=Flag.UNRESOLVED, kind="red_flag")
-    assert status().label == "Under review"
+    assert status().label == "Under review"  # the evaluation asked for has not run yet
     client.force_login(coach)
     board = client.get(reverse("coach:board")).content.decode()
     assert "Under review" in board and "night pain" not in board.lower()
-    athlete_page = client.get(reverse("coach:athlete", args=[case.pk])).content.decode()
-    assert "Under review" in athlete_page and "On track" not in athlete_page
 
-    later = TODAY + dt.timedelta(days=8)
-    for n in range(0, 8):
+    services.case_evaluate(case_id=case.pk, today=TODAY)  # the evaluation asked for
+    assert not Flag.objects.filter(case=case, status__in=Flag.UNRESOLVED, kind="red_flag")
+    assert status().label != "Under review"
+    athlete_page = client.get(reverse("coach:athlete", args=[case.pk])).content.decode()
+    assert "Under review" not in athlete_page and "night pain" not in athlete_page.lower()
+
+    later = TODAY + dt.timedelta(days=3)
+    with time_machine.travel(dt.datetime.combine(later, dt.time(9), tzinfo=dt.UTC)):
         daily_log_record(
             athlete=case.athlete,
-            date=later - dt.timedelta(days=n),
+            date=later,
             submitted_by=athlete_user,
             fields={"pain_rest": 0, "pain_during": 0, "pain_after": 0, "pain_character": "none",
-                    "night_pain": False},
+                    "night_pain": True},
             today=later,
         )  # fmt: skip
-    services.case_evaluate(case_id=case.pk, today=later)
-    assert not Flag.objects.filter(case=case, status__in=Flag.UNRESOLVED, kind="red_flag")
-    assert status(later).label != "Under review"
+        services.case_evaluate(case_id=case.pk, today=later)
+    assert Flag.objects.filter(case=case, status__in=Flag.UNRESOLVED, kind="red_flag").exists()
+    assert status(later).label == "Under review"
 
 
 def test_notices_sent_before_findings_were_named_are_not_news_again(plan, case, clinician):

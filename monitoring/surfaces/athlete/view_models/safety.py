@@ -61,7 +61,10 @@ def severe_pain(
     return SevereFinding(day=day, pain=worst, limit=limit)
 
 
-URGENT_CARE = "If you cannot bear weight or the pain is severe, seek urgent care."
+URGENT_CARE = (
+    "If you cannot bear weight, or the pain is severe even at rest or keeps getting "
+    "worse, seek urgent care."
+)
 """What every stop adds."""
 
 

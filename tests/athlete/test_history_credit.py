@@ -18,13 +18,16 @@ pytestmark = [pytest.mark.usefixtures("today"), pytest.mark.django_db(transactio
 
 @pytest.fixture
 def eager(settings):
+    """Tasks run in the request's thread, as under ``make run``; afterwards as before (the
+    app's setting read before Django's is changed, which it would otherwise follow)."""
     from rehab.celery import app
 
+    was = bool(app.conf.task_always_eager)
     settings.CELERY_TASK_ALWAYS_EAGER = True
-    was = app.conf.task_always_eager
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = was
+    assert not was, "tests run with a broker: the app must not be left eager"
 
 
 def test_a_flag_raised_by_an_athlete_s_log_is_the_evaluation_s(

@@ -185,8 +185,9 @@ def test_the_case_page_is_constant_in_logs_flags_assessments_and_transitions(
     # totals with their questionnaires, the incomplete questionnaires); 33-34 the walk-run phase's
     # run-walk programme: the phase's sessions and logs; 35-39 the bone-health work-up (tasks,
     # results, energy-availability records, the latest REDs screen's answers, the latest
-    # complete REDs screen's date).
-    with django_assert_num_queries(39):
+    # complete REDs screen's date); 40 the red flag a clinician last resolved in this phase
+    # (shown beside an evaluation that still finds it).
+    with django_assert_num_queries(40):
         response = client.get(reverse("clinic:case", kwargs={"case_id": case.pk}))
     html = response.content.decode()
     assert html.count("Hold 0") == 1 and f"Hold {days - 10}" in html

@@ -369,16 +369,29 @@ def unresolved_flags_to_reconcile(case_ids: Sequence[int]) -> list[Flag]:
     ]
 
 
+def resolved_by_a_person() -> QuerySet[Flag]:
+    """Flags a person resolved (a clinician's review), not the evaluation: the one definition
+    of "reviewed" that the evaluation, the athlete's Today and the case page read."""
+    return Flag.objects.filter(status=Flag.Status.RESOLVED, resolved_by__isnull=False)
+
+
+def reviewed_red_flags(case: Case) -> QuerySet[Flag]:
+    """The case's red flags a person resolved, the latest first."""
+    return (
+        resolved_by_a_person().filter(case=case, kind=Flag.Kind.RED_FLAG).order_by("-resolved_at")
+    )
+
+
 def reviewed_findings(case_ids: Sequence[int]) -> dict[tuple[int, int, str], set[str]]:
     """The messages of the cases' flags that a person resolved, by (case id, phase id, kind):
     a finding a clinician reviewed and closed is not raised again by an evaluation that reads
     the same data (``flags.reconcile_flags``). One query; a case has a handful at most."""
     found: dict[tuple[int, int, str], set[str]] = {}
-    rows = Flag.objects.filter(
-        any_of(Flag, "case_id", list(case_ids)),
-        status=Flag.Status.RESOLVED,
-        resolved_by__isnull=False,
-    ).values_list("case_id", "phase_id", "kind", "message")
+    rows = (
+        resolved_by_a_person()
+        .filter(any_of(Flag, "case_id", list(case_ids)))
+        .values_list("case_id", "phase_id", "kind", "message")
+    )
     for case_id, phase_id, kind, message in rows:
         found.setdefault((case_id, phase_id, kind), set()).add(message)
     return found

@@ -56,7 +56,7 @@ def evaluate_contexts(
                 evaluation,
                 by_case.get(ctx.case_id, []),
                 changes=changes,
-                reviewed=reviewed or {},
+                reviewed=reviewed,
                 now=now,
                 payload_json=text,
             )

@@ -109,18 +109,11 @@ def test_a_week_that_began_in_the_stage_before_names_it(
 ):
     """Walking (7 a week) until Wednesday 18 November, walk-run from Thursday 19th: Monday's
     and Tuesday's walks are in the earlier stage, not "not in your plan"."""
-    from protocols import services as plan_services
-    from tests.plans import running_plan
+    from tests.plans import advance, running_plan
 
     plan = running_plan(case, clinician, started_on=dt.date(2026, 11, 2), phase=1)
-    plan_services.transition_decide(
-        plan=plan,
-        kind="advance",
-        decided_by=clinician,
-        reason="Pain-free walking for two weeks",
-        effective_on=THU,
-        to_phase=plan.phases.order_by("order")[1],
-    )
+    second = plan.phases.order_by("order")[1]
+    advance(plan, clinician, on=THU, to_phase=second, reason="Pain-free walking for two weeks")
     session(athlete_user, MON, activity="walk", minutes=20)
     session(athlete_user, TUE, activity="walk", minutes=20)
     session(athlete_user, THU)

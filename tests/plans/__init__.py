@@ -86,13 +86,18 @@ def running_plan(case, clinician, *, started_on: dt.date, phase: int = 1, templa
     phases = list(plan.phases.order_by("order"))
     for target in phases[1:phase]:
         plan.refresh_from_db()
-        plan_services.transition_decide(
-            plan=plan,
-            kind="advance",
-            decided_by=clinician,
-            reason="Test set-up",
-            effective_on=started_on,
-            to_phase=target,
-        )
+        advance(plan, clinician, on=started_on, to_phase=target)
     plan.refresh_from_db()
     return plan
+
+
+def advance(plan, clinician, *, on: dt.date, to_phase, reason: str = "Test set-up"):
+    """The clinician's decision to advance ``plan`` to ``to_phase`` from ``on``."""
+    plan_services.transition_decide(
+        plan=plan,
+        kind="advance",
+        decided_by=clinician,
+        reason=reason,
+        effective_on=on,
+        to_phase=to_phase,
+    )

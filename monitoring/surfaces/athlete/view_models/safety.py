@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from athletes import permissions
 from athletes.models import CareTeamMember, Case
+from monitoring.evaluation.selectors import reviewed_red_flags
 from monitoring.models import ActivitySession, DailyLog, Flag
 from monitoring.surfaces.athlete.view_models.context import AthleteContext
 from monitoring.surfaces.athlete.view_models.log import REST
@@ -156,13 +157,7 @@ def _reviewed_since(case: Case, log: DailyLog, sessions: list[ActivitySession]) 
     last written: they have reviewed what the athlete reported, and the plan stands again
     (the evaluation does not raise that finding again: ``flags.reconcile_flags``)."""
     written = max([log.updated_at, *(s.updated_at for s in sessions)])
-    return Flag.objects.filter(
-        case=case,
-        kind=Flag.Kind.RED_FLAG,
-        status=Flag.Status.RESOLVED,
-        resolved_by__isnull=False,
-        resolved_at__gte=written,
-    ).exists()
+    return reviewed_red_flags(case).filter(resolved_at__gte=written).exists()
 
 
 REVIEW_SHOWN_DAYS = 2
@@ -178,18 +173,8 @@ def reviewed_on(ctx: AthleteContext) -> dt.date | None:
     zone = ctx.athlete.zone
     first = ctx.today - dt.timedelta(days=REVIEW_SHOWN_DAYS - 1)
     since = dt.datetime.combine(first, dt.time(), tzinfo=zone)
-    at = (
-        Flag.objects.filter(
-            case=ctx.case,
-            kind=Flag.Kind.RED_FLAG,
-            status=Flag.Status.RESOLVED,
-            resolved_by__isnull=False,
-            resolved_at__gte=since,
-        )
-        .order_by("-resolved_at")
-        .values_list("resolved_at", flat=True)
-        .first()
-    )
+    reviewed = reviewed_red_flags(ctx.case).filter(resolved_at__gte=since)
+    at = reviewed.values_list("resolved_at", flat=True).first()
     return at.astimezone(zone).date() if at else None
 
 

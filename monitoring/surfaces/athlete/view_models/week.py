@@ -97,10 +97,10 @@ def weeks(ctx: AthleteContext, count: int = 1) -> list[Week]:
     for key, cut_short in stopped.items():
         cut_short -= days.get(key, set())  # another session of that day was done
     out = []
+    phases = ctx.phases
     for n in range(count):
         monday = monday_of(ctx.today) - dt.timedelta(weeks=n)
         last = min(monday + dt.timedelta(days=6), ctx.today)
-        phases = ctx.phases
         phase = ctx.phase if n == 0 else phase_on(phases, last)
         before = _earlier_stage(phases, phase, monday)
         week = _week(monday, last, phase, days, stopped, minutes, before)

@@ -126,18 +126,8 @@ class CasePage:
             return None
         # asked whenever there is an evaluation, so that the page's queries do not depend on
         # what the evaluation finds (the benchmark compares them across histories)
-        latest = (
-            Flag.objects.filter(
-                case=self.case,
-                phase=self.phase,
-                kind=Flag.Kind.RED_FLAG,
-                status=Flag.Status.RESOLVED,
-                resolved_by__isnull=False,
-            )
-            .select_related("resolved_by")
-            .order_by("-resolved_at")
-            .first()
-        )
+        reviewed = selectors.reviewed_red_flags(self.case).filter(phase=self.phase)
+        latest = reviewed.select_related("resolved_by").first()
         return latest if view.red and not self.open_red_flags else None
 
     @property

@@ -382,17 +382,29 @@ def reviewed_red_flags(case: Case) -> QuerySet[Flag]:
     )
 
 
+def _reviewed(case_ids: list[int]) -> QuerySet:
+    """(case id, phase id, kind, message) of the cases' flags a person resolved, by id."""
+    return (
+        resolved_by_a_person()
+        .filter(any_of(Flag, "case_id", case_ids))
+        .order_by("pk")
+        .values_list("case_id", "phase_id", "kind", "message")
+    )
+
+
+def _reviewed_rows(case_ids: list[int]) -> QuerySet | list[tuple]:
+    """``_reviewed``' rows; on PostgreSQL by the named statement ``sql.reviewed_statement``."""
+    if connection.vendor == "postgresql":
+        return sql.reviewed_rows(case_ids)
+    return _reviewed(case_ids)
+
+
 def reviewed_findings(case_ids: Sequence[int]) -> dict[tuple[int, int, str], set[str]]:
     """The messages of the cases' flags that a person resolved, by (case id, phase id, kind):
     a finding a clinician reviewed and closed is not raised again by an evaluation that reads
     the same data (``flags.reconcile_flags``). One query; a case has a handful at most."""
     found: dict[tuple[int, int, str], set[str]] = {}
-    rows = (
-        resolved_by_a_person()
-        .filter(any_of(Flag, "case_id", list(case_ids)))
-        .values_list("case_id", "phase_id", "kind", "message")
-    )
-    for case_id, phase_id, kind, message in rows:
+    for case_id, phase_id, kind, message in _reviewed_rows(list(case_ids)):
         found.setdefault((case_id, phase_id, kind), set()).add(message)
     return found
 

@@ -121,6 +121,7 @@ def _window_statements() -> dict[str, str]:
         "sessions": sessions,
         "assessments": assessment_statement(),
         "flags": flag_statement(),
+        "reviewed": reviewed_statement(),
         "batteries": battery_statement(),
         "clinical_team": clinical_team_statement(),
     }
@@ -327,6 +328,30 @@ FLAG_FIELDS = tuple(f.attname for f in Flag._meta.concrete_fields if f.attname !
 
 def flag_rows(case_ids: list[int], statuses: list[str]) -> list[tuple]:
     return _run("flags", {"ids": case_ids, "statuses": statuses})
+
+
+def reviewed_statement() -> str:
+    """REVIEWED_SQL: ``selectors._reviewed_rows``' queryset written by hand (a test compares
+    the two): (case id, phase id, kind, message) of the cases' (``%(ids)s``) flags a person
+    resolved (status ``%(resolved)s``, ``resolved_by`` set), by id. Every chunk of the night
+    reads it, and almost always finds nothing: Django built and the server planned the
+    queryset in about 1.1 ms a chunk (0.035 s of a next night of 2,000 cases in 32 chunks, a
+    twenty-fifth of it); prepared, 0.2 ms."""
+    qn = connection.ops.quote_name
+    f = {
+        name: f"f.{qn(Flag._meta.get_field(name).column)}"
+        for name in ("id", "case", "phase", "kind", "message", "status", "resolved_by")
+    }
+    return (
+        f"SELECT {f['case']}, {f['phase']}, {f['kind']}, {f['message']} "  # noqa: S608
+        f"FROM {qn(Flag._meta.db_table)} f "
+        f"WHERE {f['case']} = ANY(%(ids)s) AND {f['status']} = %(resolved)s "
+        f"AND {f['resolved_by']} IS NOT NULL ORDER BY {f['id']}"
+    )
+
+
+def reviewed_rows(case_ids: list[int]) -> list[tuple]:
+    return _run("reviewed", {"ids": case_ids, "resolved": Flag.Status.RESOLVED.value})
 
 
 def battery_statement() -> str:

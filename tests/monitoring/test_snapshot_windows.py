@@ -375,6 +375,17 @@ def test_the_named_statements_give_the_orms_rows(cases):
         got = sql.flag_rows(chunk, sorted(Flag.UNRESOLVED))
         fields = selectors._FLAG_FIELDS
         assert got == list(selectors.unresolved_flags(chunk).order_by("pk").values_list(*fields))
+    # The flags a person resolved (a clinician's review), read by the named statement as by
+    # the ORM: a flag the evaluation resolved is not one.
+    from athletes.models import User
+
+    reviewed, closed = Flag.objects.filter(case_id__in=cases).order_by("pk")[:2]
+    person = User.objects.create_user("reviewer", password="x")  # noqa: S106
+    Flag.objects.filter(pk=reviewed.pk).update(status=Flag.Status.RESOLVED, resolved_by=person)
+    Flag.objects.filter(pk=closed.pk).update(status=Flag.Status.RESOLVED)  # by the evaluation
+    for chunk in (ids, cases[:4], [999_999]):
+        assert sql.reviewed_rows(chunk) == list(selectors._reviewed(chunk))
+    assert [row[3] for row in sql.reviewed_rows(ids)] == [reviewed.message]
     flags = selectors.unresolved_flags_to_reconcile(ids)
     assert [f.pk for f in flags] == sorted(
         Flag.objects.filter(case_id__in=cases, status__in=Flag.UNRESOLVED).values_list(

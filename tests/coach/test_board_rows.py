@@ -65,7 +65,8 @@ def test_the_row_template_escapes_every_value():
     assert f'href="{reverse("coach:athlete", args=[7])}"' in html
     assert f'href="{reverse("coach:restrictions", args=[7])}"' in html
     assert "Phase 2 of 4 · day 12" in html and "3 days ago" in html
-    assert "180 AU this week" in html and '<span class="change-up">(+80%)</span>' in html
+    assert "180 AU in the last 7 days" in html
+    assert '<span class="change-up" title="Against the 7 days before">(+80%)</span>' in html
     assert "<strong>30 Dec 2026</strong>" in html and "earliest 20 Dec" in html
     assert "Usual range 20 Nov – 19 Jan" in html
     assert '<svg class="spark"' in html  # the sparkline is markup already
@@ -75,4 +76,4 @@ def test_a_row_without_plan_light_log_or_return():
     html = printed(board_row(CaseFacts(case_id=3, visible=frozenset(), athlete="Ola Other")))
     assert '<tr class="row-">' in html
     assert "No plan yet" in html and "None yet" in html and "Not yet known" in html
-    assert "Restrictions card" not in html and "light-" not in html and "AU this week" not in html
+    assert "Restrictions card" not in html and "light-" not in html and "AU in the last 7 days" not in html

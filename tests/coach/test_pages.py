@@ -118,7 +118,7 @@ def test_board_load_counts_every_session_of_a_day(client, coached, case, coach):
         )
     client.force_login(coach)
     body = client.get(reverse("coach:board")).content.decode()
-    assert "180 AU this week" in body
+    assert "180 AU in the last 7 days" in body
 
 
 def test_board_with_no_athletes(client, db):

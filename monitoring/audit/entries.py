@@ -90,12 +90,13 @@ def _field_changes(
     return lines
 
 
-def _entry(row: Any, names: Names, what: str, changes=(), why="", who=None) -> Entry:
+def _entry(row: Any, names: Names, what: str, changes=(), why: str | None = "", who=None) -> Entry:
+    """One entry; ``why`` falls back on the row's change reason, unless it is None (none)."""
     return Entry(
         at=row.history_date,
         who=who or _who(row, names),
         what=what,
-        why=why or (row.history_change_reason or ""),
+        why="" if why is None else why or (row.history_change_reason or ""),
         changes=list(changes),
     )
 
@@ -328,15 +329,26 @@ def _assessment_entry(row, previous, names, ctx) -> Entry | None:
 def _flag_entry(row, previous, names, ctx) -> Entry | None:
     kind = choice_words(Flag.Kind.choices)(row.kind)
     if row.history_type == "+":
+        # Why it was raised: the evaluation's explanation as it stood then (the days and values
+        # that fired the rule); the record is read by the clinical team only.
         return _entry(
-            row, names, f"Flag raised: {kind} — {row.title}", who=_who(row, names, AUTOMATIC)
+            row,
+            names,
+            f"Flag raised: {kind} — {row.title}",
+            why=row.message,
+            who=_who(row, names, AUTOMATIC),
         )
     if row.history_type == "-":
         return None  # flags go only with their case or plan
     if previous is not None and previous.status != row.status:
         if row.status == Flag.Status.ACKNOWLEDGED:
+            # Its change reason only repeats what happened ("Acknowledged").
             return _entry(
-                row, names, f"Flag acknowledged: {kind}", who=names(row.acknowledged_by_id)
+                row,
+                names,
+                f"Flag acknowledged: {kind}",
+                why=None,
+                who=names(row.acknowledged_by_id),
             )
         if row.status == Flag.Status.RESOLVED:
             return _entry(

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from athletes import services as athlete_services
 from monitoring import audit
-from monitoring.evaluation.flags import flag_resolve
+from monitoring.evaluation.flags import flag_acknowledge, flag_resolve
 from monitoring.models import DailyLog
 from protocols import services as plan_services
 from tests.factories import UserFactory
@@ -67,6 +67,7 @@ def test_the_record_covers_team_assessments_flags_consent_and_the_case(
     newcomer = UserFactory(username="noor", kind="physio")
     athlete_services.care_team_add(case=case, user=newcomer, role="physio", added_by=clinician)
     athlete_services.care_team_hand_over_lead(case=case, to=newcomer, by=clinician)
+    flag_acknowledge(flag=records["flag"], by=clinician)
     flag_resolve(flag=records["flag"], by=clinician, resolution="Logged by phone with the athlete")
     athlete_services.consent_set(
         athlete=case.athlete, role="coach", given=False, changed_by=athlete_user
@@ -78,10 +79,15 @@ def test_the_record_covers_team_assessments_flags_consent_and_the_case(
         w.startswith("Assessment recorded:") and "12" in w for w in whats
     )
     assert any(w.startswith("Flag raised: Missing logs") for w in whats)
+    # Why a flag was raised: the evaluation's explanation as it stood then.
+    raised = next(e for e in audit.case_record(case).entries if e.what.startswith("Flag raised"))
+    assert raised.why == records["flag"].message and raised.why
     resolved = next(
         e for e in audit.case_record(case).entries if e.what.startswith("Flag resolved")
     )
     assert resolved.who == str(clinician) and resolved.why == "Logged by phone with the athlete"
+    seen = next(e for e in audit.case_record(case).entries if e.what.startswith("Flag ackn"))
+    assert seen.who == str(clinician) and seen.why == ""  # not "Acknowledged" again
     consent = next(e for e in audit.case_record(case).entries if e.kind == "consent")
     assert consent.what == "Sharing with coaches withdrawn" and consent.who == str(athlete_user)
     assert "Plan “Test tibia protocol” drafted with 4 phases from the template" in whats

@@ -218,6 +218,10 @@
         var row = emptyRow() || addRow();
         field(row, "activity").value = button.dataset.activity;
         field(row, "minutes").value = button.dataset.minutes;
+        // A run of the run-walk programme is logged at its stage (finished or not: the
+        // athlete says).
+        var stage = field(row, "programme_stage");
+        if (stage && button.dataset.programmeStage) stage.value = button.dataset.programmeStage;
         showImpact(row);
         var effort = row.querySelector(".seg-group");
         if (effort) effort.scrollIntoView({ block: "center" });

@@ -86,7 +86,7 @@ def test_log_form_queries_do_not_grow_with_history(client, maya, days, django_as
     client.force_login(maya)
     # session, user, athlete, cases, active plans, phases, the day and the day before's logs,
     # their sessions, the athlete's shoes; the clinical team (for a stop said on the phone when
-    # offline)
-    with django_assert_num_queries(10):
+    # offline); the phase's run-walk sessions and logs (the programme's run at its stage)
+    with django_assert_num_queries(12):
         response = client.get(reverse("athlete:log"))
     assert response.status_code == 200

@@ -77,3 +77,25 @@ def test_the_interval_timer_runs_offline_and_opens_the_log_filled_in(
     expect(row.locator("select[name$='-completion']")).to_have_value("completed")
     page.screenshot(path=artifacts / "run-timer-log.png", full_page=True)
     context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_logs_programme_chip_fills_in_the_stage(
+    browser, browser_context_args, live_server, maya, artifacts
+):
+    """A run logged from the daily log's suggestion of the programme run carries its stage:
+    the athlete then says whether they finished it, or the form says to."""
+    context = browser.new_context(**browser_context_args)
+    page = context.new_page()
+    log_in(page, live_server, "maya", PASSWORD)
+    page.goto(f"{live_server.url}/me/log/")
+    chip = page.locator("[data-quick-add][data-programme-stage]")
+    expect(chip).to_contain_text("Walk-run 30 min (run-walk stage 1)")
+    chip.click()
+    row = page.locator("[data-sessions] [data-session]").first
+    expect(row.locator("select[name$='-activity']")).to_have_value("walk_run")
+    expect(row.locator("input[name$='-minutes']")).to_have_value("30")
+    expect(row.locator("input[name$='-programme_stage']")).to_have_value("1")
+    expect(row.locator("select[name$='-completion']")).to_have_value("")
+    page.screenshot(path=artifacts / "log-programme-chip.png", full_page=True)
+    context.close()

@@ -291,3 +291,23 @@ def test_no_run_is_due_on_the_clinicians_card_while_a_red_flag_is_open(
     card = page[page.index('id="run-programme"') :]
     assert "Step down proposed" in card
     assert "The athlete is told to stop while the red flag is open: review it first." in card
+
+
+def test_the_log_offers_the_programme_run_at_its_stage(client, case, athlete_user, phase):
+    """The daily log's one-tap suggestions start with the programme's run at the stage offered
+    (its minutes, its stage filled in by the tap), in place of the plan's own runs; a tap
+    chooses neither the pain nor whether it was finished."""
+    with at(0):
+        run(case, athlete_user, 0, 1)
+    with at(2):
+        run(case, athlete_user, 2, 1)
+    with at(4):
+        client.force_login(athlete_user)
+        page = client.get(reverse("athlete:log")).content.decode()
+    s = state(phase, 4)
+    assert s.offered_stage == 2
+    chips = page.split("data-quick-adds", 1)[1].split("</div>", 1)[0]
+    minutes = s.offered.minutes
+    assert f'data-activity="walk_run" data-minutes="{minutes}" data-programme-stage="2"' in chips
+    assert f'Walk-run {minutes} min <span class="muted">(run-walk stage 2)</span>' in chips
+    assert chips.count('data-activity="walk_run"') == 1 and chips.count("data-programme-stage") == 1

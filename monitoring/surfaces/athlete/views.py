@@ -30,6 +30,7 @@ from athletes.models import User
 from athletes.services import athlete_time_zone_set
 from monitoring import reminders
 from monitoring.care import services as care_services
+from monitoring.evaluation.programmes import phase_programme_state
 from monitoring.ingest.checks import athlete_today
 from monitoring.models import ActivitySession
 from monitoring.surfaces.athlete import view_models as pages
@@ -185,7 +186,9 @@ def log(request, ctx: pages.AthleteContext, day: str | None = None):
         sessions=sessions,
         session_errors=session_errors,
         error_count=len(form.errors) + len(session_errors),
-        quick_adds=pages.quick_adds(data, ctx.phase),
+        quick_adds=pages.quick_adds(
+            data, ctx.phase, phase_programme_state(ctx.phase, ctx.athlete.pk, date)
+        ),
         impact_activities=" ".join(IMPACT_ACTIVITIES),
         mode=mode,
         data=data,

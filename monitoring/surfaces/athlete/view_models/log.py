@@ -22,6 +22,7 @@ from monitoring.ingest.items import (
     daily_log_record,
 )
 from monitoring.models import ActivitySession, DailyLog, Shoe, Source
+from protocols.engine.programme import RUN_ACTIVITIES, ProgrammeState
 from protocols.models import Activity, PlanPhase
 from rehab.errors import ApplicationError
 
@@ -65,6 +66,7 @@ class QuickAdd:
     activity: str
     minutes: int | None
     why: str
+    programme_stage: int | None = None  # the run-walk programme's stage the run is logged at
 
 
 @dataclass
@@ -130,16 +132,39 @@ def session_initial(data: LogFormData) -> list[dict[str, Any]]:
     return rows
 
 
-def quick_adds(data: LogFormData, phase: PlanPhase | None) -> list[QuickAdd]:
+PROGRAMME_ACTIVITY = "walk_run"
+"""What a run of the run-walk programme is logged as (as the Today card's link logs it)."""
+
+
+def quick_adds(
+    data: LogFormData, phase: PlanPhase | None, programme: ProgrammeState | None = None
+) -> list[QuickAdd]:
     """Today's prescribed activities, then what was done the day before: one tap fills a row
-    (the athlete chooses; nothing is chosen for them)."""
+    (the athlete chooses; nothing is chosen for them). With a run-walk programme in the phase
+    (``programme``: its state on the form's day) its run comes first, at the stage offered and
+    with that stage's minutes, in place of the plan's runs: a programme run is logged with its
+    stage, which counts it towards the stage."""
     labels = dict(Activity.choices)
     out: list[QuickAdd] = []
     seen: set[tuple[str, int | None]] = set()
-    candidates = [
-        (rx.get("activity"), rx.get("minutes"), "your plan")
-        for rx in ((phase.prescriptions if phase else None) or [])
-    ] + [(s.activity, s.minutes, "last time") for s in data.previous_sessions]
+    plan = (phase.prescriptions if phase else None) or []
+    if programme is not None and not programme.finished:
+        stage = programme.offered_stage
+        minutes = programme.offered.minutes
+        out.append(
+            QuickAdd(
+                label=f"{labels[PROGRAMME_ACTIVITY]} {minutes} min",
+                activity=PROGRAMME_ACTIVITY,
+                minutes=minutes,
+                why=f"run-walk stage {stage}",
+                programme_stage=stage,
+            )
+        )
+        seen.add((PROGRAMME_ACTIVITY, minutes))
+        plan = [rx for rx in plan if rx.get("activity") not in RUN_ACTIVITIES]
+    candidates = [(rx.get("activity"), rx.get("minutes"), "your plan") for rx in plan] + [
+        (s.activity, s.minutes, "last time") for s in data.previous_sessions
+    ]
     for activity, minutes, why in candidates:
         if activity not in labels or (activity, minutes) in seen:
             continue

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from monitoring.evaluation.programmes import phase_programme_state
+from monitoring.surfaces.athlete.view_models.log import PROGRAMME_ACTIVITY
 from protocols.engine.programme import COMPLETED, ProgrammeState
 
 
@@ -48,7 +49,11 @@ def programme_today(ctx, stop: bool) -> ProgrammeToday | None:
     elif not state.run_due:
         rest = f"Rest day — next run {_when(state.next_run_on, ctx.today)}."
     query = urlencode(
-        {"activity": "walk_run", "minutes": stage.minutes, "programme_stage": state.offered_stage}
+        {
+            "activity": PROGRAMME_ACTIVITY,
+            "minutes": stage.minutes,
+            "programme_stage": state.offered_stage,
+        }
     )
     return ProgrammeToday(
         state=state,

@@ -278,6 +278,13 @@
       if (!field(row, "activity").value) out.push([row.id, what + "what you did"]);
       if (!field(row, "minutes").value) out.push([row.id, what + "minutes"]);
       if (!checkedIn(row, field(row, "rpe").name)) out.push([row.id, what + "how hard it was"]);
+      // A run of the run-walk programme (its stage given) counts only once it is said whether
+      // it was finished, as the server insists.
+      var stage = field(row, "programme_stage");
+      var done = field(row, "completion");
+      if (stage && stage.value && done && !done.value) {
+        out.push([row.id, what + "whether you finished it"]);
+      }
     });
     return out;
   }
@@ -309,7 +316,8 @@
 
   /* The stop the server would give (red flags from one day's log), said on the phone while the
      log waits offline: pain at or above the plan's red limit during or after impact work, sharp
-     pain, night pain. The page carries the limit, the phase's impact and the team to call. */
+     pain, night pain and, at a high-risk site, pain above the phase's limits or lasting too long
+     after activity. The page carries the limits, the phase's impact and the team to call. */
   function offlineStop() {
     var box = document.getElementById("offline-stop");
     if (!box) return;
@@ -335,8 +343,43 @@
     if (checkedIn(form, "night_pain") && checkedIn(form, "night_pain").value === "yes") {
       reasons.push("You reported pain at night.");
     }
+    reasons = reasons.concat(redRuleReasons(box, pains));
     box.hidden = !reasons.length;
     box.querySelector("[data-offline-reason]").textContent = reasons.join(" ");
+  }
+
+  var PAIN_WORDS = { rest: "pain at rest", during: "pain during activity", after: "pain after activity", any: "pain" };
+
+  /* The phase's pain rules that are red flags for this athlete (a high-risk site): a rating
+     above a limit, pain lasting too long after activity. ``activityPains`` are the day's pain
+     during and after activity and each session's pain during it. */
+  function redRuleReasons(box, activityPains) {
+    var rules;
+    try {
+      rules = JSON.parse(box.dataset.redRules || "{}");
+    } catch (e) {
+      return [];
+    }
+    var out = [];
+    var above = rules.above || {};
+    var sessions = activityPains.slice(2);
+    var values = {
+      rest: [painOf(form, "pain_rest")],
+      during: [activityPains[0]].concat(sessions),
+      after: [activityPains[1]],
+    };
+    values.any = values.rest.concat(values.during, values.after);
+    Object.keys(above).forEach(function (name) {
+      var worst = Math.max.apply(null, values[name] || [-1]);
+      if (worst > above[name]) {
+        out.push("You reported " + PAIN_WORDS[name] + " of " + worst + "/10 (your plan's limit is " + above[name] + "/10).");
+      }
+    });
+    var lasted = form.elements.pain_lasted_hours ? parseFloat(form.elements.pain_lasted_hours.value) : NaN;
+    if (rules.lasted_hours !== null && rules.lasted_hours !== undefined && !isNaN(lasted) && lasted >= rules.lasted_hours) {
+      out.push("You reported pain lasting " + lasted + " hours after activity.");
+    }
+    return out;
   }
 
   /* --- sending ----------------------------------------------------------------------------- */

@@ -158,11 +158,19 @@ def during_pain_on_chart(page: Page) -> list:
 
 def fill_todays_log(page: Page, tap: Taps, *, during: str) -> None:
     """A complete log: sleep and mood come filled in (yesterday); the athlete taps the pains,
-    the pain's character, night pain, today's walk-run (one tap on the plan's suggestion: nothing
-    is chosen for them) and its effort."""
+    the pain's character, night pain, today's walk-run (one tap on the run-walk programme's
+    suggestion, its stage filled in: nothing is chosen for them), its effort and that it was
+    finished."""
     day_answers(page, tap, during=during)  # dull ache, no night pain
     tap(quick_add(page, "Walk-run 30 min"))
     tap(option(page, "s-0-rpe", "4"))
+    finished(page, 0)
+
+
+def finished(page: Page, row: int) -> None:
+    """A programme run's "Did you finish it?": yes (a run with its stage asks it)."""
+    expect(page.locator(f"#id_s-{row}-programme_stage")).to_have_value("1")
+    page.locator(f"#id_s-{row}-completion").select_option("completed")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -427,6 +435,7 @@ def test_a_day_of_walk_run_cycling_and_strength_is_three_sessions(
     page.keyboard.type("35")
     expect(page.locator("#id_s-0-minutes")).to_have_value("35")
     tap(option(page, "s-0-rpe", "4"))
+    finished(page, 0)
     page.locator("#id_s-0-surface").select_option("grass")
     page.get_by_role("button", name="+ Add another session").tap()
     page.locator("#id_s-1-activity").select_option("cycle")
@@ -486,6 +495,7 @@ def test_several_sessions_made_offline_are_each_sent_exactly_once(
     day_answers(page, tap)
     tap(quick_add(page, "Walk-run 30 min"))
     tap(option(page, "s-0-rpe", "4"))
+    finished(page, 0)
     page.get_by_role("button", name="+ Add another session").tap()
     page.locator("#id_s-1-activity").select_option("cycle")
     page.locator("#id_s-1-minutes").fill("45")
@@ -529,6 +539,7 @@ def test_a_refused_log_is_posted_once_and_says_what_to_fix(page: Page, live_serv
     quick_add(page, "Walk-run 30 min").tap()
     page.locator("#id_s-0-minutes").fill("3030")
     option(page, "s-0-rpe", "4").tap()
+    finished(page, 0)
     page.get_by_role("button", name="Save today's log").tap()
     summary = page.locator("#error-summary")
     expect(summary).to_be_visible()

@@ -19,7 +19,7 @@ from monitoring.ingest.items import daily_log_record
 from monitoring.models import DailyLog, Flag
 from tests.browser import log_in, quick_add
 from tests.factories import CaseFactory, UserFactory
-from tests.plans import running_plan
+from tests.plans import published_template, running_plan
 
 pytestmark = pytest.mark.browser
 
@@ -121,6 +121,8 @@ def test_a_log_sent_from_the_outbox_shows_its_advice(
         option(page, name, value).tap()
     quick_add(page, "Walk-run").tap()
     option(page, "s-0-rpe", "5").tap()
+    # The programme's run (its stage filled in by the tap): finished or not, she says.
+    page.locator("select[name='s-0-completion']").select_option("stopped_early")
     page.get_by_role("button", name="Save today's log").tap()
     expect(page.locator("#saved-offline")).to_be_visible()
     offline = page.locator("#offline-stop")
@@ -147,4 +149,71 @@ def test_a_log_sent_from_the_outbox_shows_its_advice(
     page.goto(f"{live_server.url}/me/")
     expect(page.locator("#stop")).to_contain_text("pain of 7/10 with impact work today")
     page.screenshot(path=artifacts / "clinical-today-after-outbox.png", full_page=True)
+    context.close()
+
+
+@pytest.fixture
+def noor(transactional_db):
+    """A femoral neck (tension side) stress fracture, a high-risk site (clinical.md §3), on day
+    10 of her walk-run phase, whose regression rules include pain during activity above 5/10."""
+    today = timezone.localdate()
+    dana = UserFactory(username="dana", kind="clinician", first_name="Dana", last_name="Reyes")
+    user = UserFactory(username="noor", kind="athlete", first_name="Noor")
+    case = CaseFactory(
+        athlete__first_name="Noor",
+        athlete__user=user,
+        site="femoral_neck_tension",
+        diagnosed_on=today - dt.timedelta(days=20),
+    )
+    assert case.risk == "high"
+    case.care_team.create(user=dana, role="lead_clinician")
+    case.care_team.create(user=user, role="athlete")
+    template = published_template(
+        dana, slug="test-femoral-neck", risk="high", sites=("femoral_neck_tension",)
+    )
+    running_plan(case, dana, started_on=today - dt.timedelta(days=10), phase=2, template=template)
+    return user
+
+
+def test_offline_at_a_high_risk_site_pain_above_the_phases_limit_is_a_stop(
+    browser, browser_context_args, live_server, noor, artifacts
+):
+    """At a high-risk site pain above a phase's limit is a red flag (clinical.md §3, §11;
+    ``protocols.site_rules.HIGH_RISK_PAIN_RULES``: pain during activity above 1/10), as severe
+    pain with impact work is anywhere: without signal, 2/10 during her walk-run (below the
+    plan's red limit) is a stop on the phone at once, and so is pain lasting 24 hours."""
+    context = browser.new_context(**browser_context_args)
+    page = context.new_page()
+    log_in(page, live_server, "noor", PASSWORD)
+    page.goto(f"{live_server.url}/me/log/")
+    page.wait_for_function("navigator.serviceWorker.ready.then(r => !!r.active)", timeout=15000)
+    page.reload()
+    page.wait_for_function("!!navigator.serviceWorker.controller")
+
+    context.set_offline(True)
+    page.goto(f"{live_server.url}/me/log/")
+    for name, value in (
+        ("pain_rest", "0"),
+        ("pain_during", "2"),
+        ("pain_after", "1"),
+        ("pain_character", "1"),  # a dull ache
+        ("night_pain", "1"),  # no
+    ):
+        option(page, name, value).tap()
+    page.locator("#id_pain_lasted_hours").fill("24")
+    quick_add(page, "Walk-run").tap()
+    option(page, "s-0-rpe", "5").tap()
+    page.locator("select[name='s-0-completion']").select_option("completed")
+    page.get_by_role("button", name="Save today's log").tap()
+    expect(page.locator("#saved-offline")).to_be_visible()
+    offline = page.locator("#offline-stop")
+    expect(offline).to_be_visible()
+    expect(offline).to_contain_text(
+        "You reported pain during activity of 2/10 (your plan's limit is 1/10)."
+    )
+    expect(offline).to_contain_text("You reported pain lasting 24 hours after activity.")
+    expect(offline).not_to_contain_text("with impact work")  # below the red limit
+    expect(offline).not_to_contain_text("pain after activity of")  # 1/10 is at its limit
+    expect(offline).to_contain_text(URGENT)
+    page.screenshot(path=artifacts / "clinical-offline-stop-high-risk.png", full_page=True)
     context.close()

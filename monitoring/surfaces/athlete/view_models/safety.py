@@ -5,6 +5,7 @@ itself offline."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ from monitoring.surfaces.athlete.view_models.context import AthleteContext
 from monitoring.surfaces.athlete.view_models.log import REST
 from protocols.engine import criteria
 from protocols.models import Impact, Plan, PlanPhase
+from protocols.selectors import phase_spec
 
 
 @dataclass(frozen=True)
@@ -121,25 +123,52 @@ def clinical_contacts(case: Case) -> list[Contact]:
 class OfflineStop:
     """What the log page needs to say "stop" on the phone when a log is kept offline: the plan's
     red limit, whether the phase is weight-bearing, the activities without impact (as
-    ``criteria.impact_days`` counts them) and the clinical team to contact."""
+    ``criteria.impact_days`` counts them), the phase's one-day pain rules that are red flags for
+    this case (``one_day_red_rules``) and the clinical team to contact."""
 
     red_limit: int
     impact_phase: bool
     non_impact: str  # space-separated activity codes, rest included
     contacts: list[Contact]
+    # JSON: {"above": {pain field: limit}, "lasted_hours": hours or null}
+    red_rules: str = '{"above": {}, "lasted_hours": null}'
+
+
+# The log's own pain fields a pain rule may name ("next morning" is asked the day after).
+_OFFLINE_PAIN_FIELDS = ("rest", "during", "after", "any")
+
+
+def one_day_red_rules(phase: PlanPhase, high_risk_site: bool) -> dict:
+    """The phase's regression rules that one day's log can fire and that are red flags for this
+    case (at a high-risk site: pain above a limit, pain lasting after activity), as the phone
+    judges them offline: the lowest limit of each pain field and the shortest time pain may
+    last. Empty at a low-risk site, where they are regressions, not red flags."""
+    above: dict[str, int] = {}
+    hours: float | None = None
+    for kind, p, _ in phase_spec(phase).compiled[1]:
+        if not kind.is_red_flag(p, high_risk_site):
+            continue
+        if kind.kind == "pain_above" and p["field"] in _OFFLINE_PAIN_FIELDS:
+            above[p["field"]] = min(p["above"], above.get(p["field"], 10))
+        elif kind.kind == "pain_persisting":
+            hours = p["hours"] if hours is None else min(hours, p["hours"])
+    return {"above": above, "lasted_hours": hours}
 
 
 def offline_stop(ctx: AthleteContext) -> OfflineStop | None:
     """The stop the log page shows by itself when a log is saved on the phone offline: severe
-    pain with impact work, sharp pain or night pain (the evaluation's red flags from one day's
-    log) cannot wait for the connection to come back. One query (the team)."""
+    pain with impact work, sharp pain or night pain, and at a high-risk site pain above the
+    phase's limits or lasting too long (the evaluation's red flags from one day's log) cannot
+    wait for the connection to come back. One query (the team)."""
     if ctx.plan is None or ctx.phase is None or ctx.case is None:
         return None
+    rules = one_day_red_rules(ctx.phase, ctx.case.risk == Case.Risk.HIGH)
     return OfflineStop(
         red_limit=ctx.plan.red_pain_limit,
         impact_phase=ctx.phase.impact != Impact.NONE,
         non_impact=" ".join(sorted({*criteria.NON_IMPACT_ACTIVITIES, REST})),
         contacts=clinical_contacts(ctx.case),
+        red_rules=json.dumps(rules, sort_keys=True),
     )
 
 

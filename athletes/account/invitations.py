@@ -23,9 +23,9 @@ STAY_SIGNED_IN_SECONDS = 30 * 24 * 60 * 60
 
 
 def stay_signed_in(request: HttpRequest, user: User, wanted: bool) -> None:
-    """Athletes may keep their phone signed in for 30 days; everyone else keeps what signing in
-    gave them (12 hours; clinicians' and physios' sessions also end with the browser)."""
-    if wanted and user.kind == User.Kind.ATHLETE:
+    """Athletes may keep their phone signed in for 30 days (``permissions.may_stay_signed_in``);
+    everyone else keeps what signing in gave them."""
+    if wanted and permissions.may_stay_signed_in(user):
         request.session.set_expiry(STAY_SIGNED_IN_SECONDS)
 
 

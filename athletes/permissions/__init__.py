@@ -88,6 +88,7 @@ from athletes.permissions.pages import (
     can_use_clinic,
     can_use_coach_pages,
     is_bone_health_reviewer,
+    may_stay_signed_in,
 )
 from athletes.permissions.programmes import (
     can_decide_programme,
@@ -272,6 +273,7 @@ __all__ = [
     "can_write_note",
     "consent_withdrawn",
     "is_bone_health_reviewer",
+    "may_stay_signed_in",
     "is_own_case",
     "members_with_consent",
     "members_with_consent_sql",

@@ -90,6 +90,13 @@ def can_use_account_pages(user: User | None) -> bool:
     return user is not None and user.kind != "integration"
 
 
+def may_stay_signed_in(user: User | None) -> bool:
+    """An athlete may keep their own phone signed in (for 30 days): logging in under 30 seconds
+    is the athlete's page. Staff, who read clinical data of many athletes, keep the ordinary
+    session (12 hours; clinicians' and physiotherapists' also end with the browser)."""
+    return user is not None and user.is_active and user.kind == "athlete"
+
+
 def is_bone_health_reviewer(user: User | None, case: Case) -> bool:
     """The nutritionist on the case is the one who records its bone-health reviews (their form
     opens first for them)."""

@@ -8,12 +8,14 @@ with pain mostly low and the odd bad week, so the evaluation meets every branch.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from athletes.models import Athlete, CareTeamMember, Case, Team, User
+from monitoring import schema
 from protocols.models import Plan, PlanPhase, ProtocolTemplate
 
 ACTIVITIES = ("walk", "cycle", "walk_run", "run", "swim", "strength")
@@ -102,118 +104,107 @@ def _written(day: dt.date, now: dt.datetime) -> dt.datetime:
     return min(dt.datetime.combine(day, dt.time(20), tzinfo=dt.UTC), now)
 
 
+# The columns a synthetic row may give besides the schema's fields (monitoring.schema).
+_META = frozenset(
+    {"athlete_id", "date", "source", "external_id", "submitted_by_id", "created_at", "updated_at"}
+)
+
+
+def _copy(cur, table: str, fields: tuple, rows) -> None:
+    """COPY ``rows`` (dicts by column name) into ``table``: the columns are the first row's
+    names, each a field of the schema (``fields``) or a record's own column (``_META``), and
+    every row gives the same ones; a column not given takes its default. A value goes by its
+    column's name, so it cannot land in its neighbour's column."""
+    known = _META | {f.name for f in fields}
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
+        return
+    columns = tuple(first)
+    unknown = set(columns) - known
+    if unknown:
+        raise LookupError(f"{table} has no field {', '.join(sorted(unknown))} in the schema.")
+    with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in itertools.chain([first], rows):
+            if tuple(row) != columns:
+                raise LookupError(f"A row of {table} gives other columns: {tuple(row)}.")
+            copy.write_row(tuple(row.values()))
+
+
+def _log_rows(athletes, *, days, today, rng, submitted_by, now):
+    for athlete in athletes:
+        bad_week = rng.random() < 0.15
+        for n in range(days, -1, -1):
+            if rng.random() < 0.08:
+                continue
+            day = today - dt.timedelta(days=n)
+            during = rng.choice((0, 0, 0, 1, 1, 2))
+            if bad_week and n < 7:
+                during += rng.randint(2, 4)
+            night = bad_week and n == 1 and rng.random() < 0.3
+            yield {
+                "athlete_id": athlete.pk,
+                "date": day,
+                "pain_rest": 0,
+                "pain_during": during,
+                "pain_after": max(0, during - 1),
+                "pain_next_morning": 0 if n else None,
+                "pain_character": "dull" if during else "none",
+                "localized": False,
+                "pain_location": "",
+                "night_pain": night,
+                "swelling": False,
+                "fatigue": rng.randint(2, 4),
+                "sleep_hours": 7.5,
+                "sleep_quality": 3,
+                "stress": 3,
+                "mood": 3,
+                "soreness": 3,
+                "steps": rng.randint(4000, 12000),
+                "note": "",
+                "source": "import",
+                "submitted_by_id": submitted_by,
+                "created_at": _written(day, now),
+                "updated_at": _written(day, now),
+            }
+
+
+def _session_rows(athletes, *, days, today, rng, submitted_by, now):
+    for athlete in athletes:
+        spike = rng.random() < 0.1
+        for n in range(days, -1, -1):
+            if rng.random() > 4 / 7:
+                continue
+            day = today - dt.timedelta(days=n)
+            yield {
+                "athlete_id": athlete.pk,
+                "date": day,
+                "activity": rng.choice(ACTIVITIES),
+                "minutes": 30 if not (spike and n < 7) else 80,
+                "rpe": rng.randint(3, 6),
+                "surface": "",
+                "footwear": "",
+                "pain_during": 0,
+                "note": "",
+                "completion": "",
+                "source": "import",
+                "external_id": "",
+                "submitted_by_id": submitted_by,
+                "created_at": _written(day, now),
+                "updated_at": _written(day, now),
+            }
+
+
 def _copy_history(athletes, *, days, today, rng, submitted_by) -> None:
+    """Each athlete's daily logs and sessions of the last ``days`` days, by COPY."""
+    args = {"days": days, "today": today, "rng": rng, "submitted_by": submitted_by}
     now = timezone.now()
-    log_cols = (
-        "athlete_id",
-        "date",
-        "pain_rest",
-        "pain_during",
-        "pain_after",
-        "pain_next_morning",
-        "pain_character",
-        "localized",
-        "pain_location",
-        "night_pain",
-        "swelling",
-        "fatigue",
-        "sleep_hours",
-        "sleep_quality",
-        "stress",
-        "mood",
-        "soreness",
-        "steps",
-        "note",
-        "source",
-        "submitted_by_id",
-        "created_at",
-        "updated_at",
-    )
-    session_cols = (
-        "athlete_id",
-        "date",
-        "activity",
-        "minutes",
-        "rpe",
-        "surface",
-        "footwear",
-        "pain_during",
-        "note",
-        "completion",
-        "source",
-        "external_id",
-        "submitted_by_id",
-        "created_at",
-        "updated_at",
-    )
-    raw = connection.connection  # psycopg 3 connection under Django's wrapper
     connection.ensure_connection()
-    raw = connection.connection
-    with raw.cursor() as cur:
-        with cur.copy(f"COPY monitoring_dailylog ({', '.join(log_cols)}) FROM STDIN") as copy:
-            for athlete in athletes:
-                bad_week = rng.random() < 0.15
-                for n in range(days, -1, -1):
-                    if rng.random() < 0.08:
-                        continue
-                    day = today - dt.timedelta(days=n)
-                    during = rng.choice((0, 0, 0, 1, 1, 2))
-                    if bad_week and n < 7:
-                        during += rng.randint(2, 4)
-                    night = bad_week and n == 1 and rng.random() < 0.3
-                    copy.write_row(
-                        (
-                            athlete.pk,
-                            day,
-                            0,
-                            during,
-                            max(0, during - 1),
-                            0 if n else None,
-                            "dull" if during else "none",
-                            False,
-                            "",
-                            night,
-                            False,
-                            rng.randint(2, 4),
-                            7.5,
-                            3,
-                            3,
-                            3,
-                            3,
-                            rng.randint(4000, 12000),
-                            "",
-                            "import",
-                            submitted_by,
-                            _written(day, now),
-                            _written(day, now),
-                        )
-                    )
-        with cur.copy(
-            f"COPY monitoring_activitysession ({', '.join(session_cols)}) FROM STDIN"
-        ) as copy:
-            for athlete in athletes:
-                spike = rng.random() < 0.1
-                for n in range(days, -1, -1):
-                    if rng.random() > 4 / 7:
-                        continue
-                    minutes = 30 if not (spike and n < 7) else 80
-                    day = today - dt.timedelta(days=n)
-                    copy.write_row(
-                        (
-                            athlete.pk,
-                            day,
-                            rng.choice(ACTIVITIES),
-                            minutes,
-                            rng.randint(3, 6),
-                            "",
-                            "",
-                            0,
-                            "",
-                            "",
-                            "import",
-                            "",
-                            submitted_by,
-                            _written(day, now),
-                            _written(day, now),
-                        )
-                    )
+    with connection.connection.cursor() as cur:
+        _copy(cur, "monitoring_dailylog", schema.LOG, _log_rows(athletes, now=now, **args))
+        _copy(
+            cur,
+            "monitoring_activitysession",
+            schema.SESSION,
+            _session_rows(athletes, now=now, **args),
+        )

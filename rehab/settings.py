@@ -14,6 +14,7 @@ from pathlib import Path
 
 import environ
 import plotly
+from cryptography.fernet import Fernet
 from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
@@ -39,6 +40,18 @@ if PRODUCTION:
         )
     if DEBUG:
         raise ImproperlyConfigured("Production refuses to run with DEBUG on.")
+
+# Keys of the secrets kept encrypted at rest (rehab.crypto): Fernet keys, the first encrypts.
+# Unset, one key is derived from SECRET_KEY.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+for _key in FIELD_ENCRYPTION_KEYS:
+    try:
+        Fernet(_key.encode())
+    except ValueError:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS holds a value that is not a Fernet key (32 url-safe base64 "
+            "bytes): make one with `manage.py reencrypt_secrets --new-key`."
+        ) from None
 
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]

@@ -1,4 +1,5 @@
-"""Model fields of the app: JSON documents stored for speed (the evaluations)."""
+"""Model fields of the app: JSON documents stored for speed (the evaluations) and secrets kept
+encrypted at rest (a webhook's signing secret)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+
+from rehab import crypto
 
 
 class DocumentField(models.JSONField):
@@ -57,3 +60,18 @@ class JSONTextField(models.TextField):
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": forms.JSONField, **kwargs})
+
+
+class EncryptedTextField(models.TextField):
+    """A secret the app must read back (to sign with it) but that a copy of the database must
+    not give away: the column holds a Fernet token (``rehab.crypto``), the Python value is the
+    text. Never filtered or ordered on (a token differs at every write)."""
+
+    description = "Text kept encrypted at rest"
+
+    def from_db_value(self, value, expression, connection):
+        return None if value is None else crypto.decrypt(value)
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        return None if value is None else crypto.encrypt(value)

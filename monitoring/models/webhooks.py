@@ -8,14 +8,15 @@ from django.db import models
 from django.db.models import Q
 
 from athletes.models import Clinic
+from monitoring.models.fields import EncryptedTextField
 
 
 class WebhookEndpoint(models.Model):
     """A URL told of events, signed with its own secret (Standard Webhooks, ``whsec_…``).
 
     Exactly one owner: an integration account (``owner``) or a clinic (``clinic``, managed by
-    its administrators). The secret is shown once, at creation and on rotation; it is kept to
-    sign, never shown again."""
+    its administrators). The secret is shown once, at creation and on rotation; it is kept,
+    encrypted, to sign, never shown again."""
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -30,7 +31,7 @@ class WebhookEndpoint(models.Model):
     url = models.URLField(max_length=500)
     description = models.CharField(max_length=200, blank=True)
     events = models.JSONField(default=list, help_text="Event types, e.g. ['flag.opened'].")
-    secret = models.CharField(max_length=100)
+    secret = EncryptedTextField(help_text="The signing secret, encrypted at rest (rehab.crypto).")
     is_active = models.BooleanField(default=True)
     disabled_at = models.DateTimeField(null=True, blank=True)
     disabled_reason = models.CharField(max_length=200, blank=True)

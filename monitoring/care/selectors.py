@@ -19,6 +19,7 @@ from monitoring import charts, metrics
 from monitoring.care import rules as care_rules
 from monitoring.models import Assessment, DailyLog, Flag
 from monitoring.models.care import CaseNote, EducationCard, Goal, Review
+from protocols.engine.criteria.text import date_words
 from protocols.models import PhaseTemplate, PhaseTransition, Plan, PlanPhase
 
 TIMELINE_LIMIT = 200  # items of each kind, newest first
@@ -329,12 +330,23 @@ def _flag_title(flag: Flag, can: dict[str, Any]) -> str:
     return flag.title if can["flag_message"] else Flag.neutral_label(flag.kind)
 
 
+def _flag_body(f: Flag, can: dict[str, Any]) -> str:
+    """The clinical explanation for a reader of flag messages. For a coach the coach message,
+    which speaks of the flag while it is open ("no impact work until the medical team has
+    reviewed it"): once resolved, that the medical team reviewed it, and when."""
+    if can["flag_message"]:
+        return f.message
+    if f.status == Flag.Status.RESOLVED and f.resolved_at is not None:
+        return f"Reviewed by the medical team on {date_words(timezone.localdate(f.resolved_at))}."
+    return f.coach_message or ""
+
+
 def _flag_item(f: Flag, can: dict[str, Any]) -> TimelineItem:
     return TimelineItem(
         at=f.raised_at,
         kind="flag",
         title=_flag_title(f, can),
-        body=(f.message if can["flag_message"] else (f.coach_message or "")),
+        body=_flag_body(f, can),
         tone={"red_flag": "red", "regression": "amber"}.get(f.kind, "grey"),
         anchor=f"flag-{f.pk}",
         by=f.get_status_display(),

@@ -206,3 +206,34 @@ def test_the_fhir_export_carries_exactly_the_readable_notes(role, case, team, no
         if e["resource"]["resourceType"] == "Communication"
     }
     assert sent == {BODY[a] for a in READS[role]}
+
+
+def test_a_resolved_flag_tells_the_coach_it_was_reviewed_not_its_open_words(
+    client, case, team, plan
+):
+    """Open, a red flag's coach message says what waits ("Under review: no impact work"); once
+    a clinician resolves it, the coach's timeline says the medical team reviewed it, and when,
+    never the clinical resolution."""
+    from django.utils import timezone
+
+    from monitoring.evaluation.flags import flag_resolve
+    from monitoring.models import Flag
+
+    flag = Flag.objects.create(
+        case=case,
+        phase=plan.current_phase,
+        kind="red_flag",
+        title="Night pain reported",
+        message="Night pain on 19 Nov.",
+        coach_message="Under review: no impact work until the medical team has reviewed it.",
+        evaluation={},
+    )
+    client.force_login(team["coach"])
+    html = client.get(reverse("care:timeline", kwargs={"case_id": case.pk})).content.decode()
+    assert "Under review: no impact work" in html
+    flag_resolve(flag=flag, by=team["clinician"], resolution="Seen in clinic: a bruise.")
+    html = client.get(reverse("care:timeline", kwargs={"case_id": case.pk})).content.decode()
+    day = timezone.localdate(Flag.objects.get(pk=flag.pk).resolved_at)
+    assert f"Reviewed by the medical team on {day.day} {day:%b %Y}." in html
+    assert "Under review: no impact work" not in html
+    assert "a bruise" not in html and "Night pain" not in html

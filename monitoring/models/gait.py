@@ -1,6 +1,6 @@
 """A clinician's gait checklist: an observed run or walk, dated, by whom, with its history.
 
-Clinical (coaches never see it, ``athletes.permissions.can_see_gait_checks``). Charted on the
+Clinical (coaches never see it, ``athletes.permissions.can_view_gait_checks``). Charted on the
 case page; not a gate: no criterion reads it (clinical.md §8, no validated thresholds).
 """
 

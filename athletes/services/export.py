@@ -60,16 +60,26 @@ def _row(obj: models.Model) -> dict[str, Any]:
     }
 
 
-def athlete_data(athlete: Athlete) -> dict[str, list[dict[str, Any]]]:
-    """All of the athlete's data by kind (``app.model``), each row as plain values."""
+HIDDEN_CYCLE_KINDS = frozenset({"athletes.periodstart"})
+"""The cycle entries: hidden from everyone while the athlete has cycle logging off
+(``athletes.models.cycle``), so left out of an export whose reader may not read them."""
+
+
+def athlete_data(
+    athlete: Athlete, *, leave_out: frozenset[str] = frozenset()
+) -> dict[str, list[dict[str, Any]]]:
+    """All of the athlete's data by kind (``app.model``), each row as plain values; the kinds
+    of ``leave_out`` (labels, and their histories) left out."""
     records = athlete_records(athlete)
     data: dict[str, list[dict[str, Any]]] = {}
     for model, objs in records.items():
-        if model._meta.app_label in NOT_EXPORTED_APPS:
+        if model._meta.app_label in NOT_EXPORTED_APPS or model._meta.label_lower in leave_out:
             continue
         rows = [_row(o) for o in objs]
         data[model._meta.label_lower] = sorted(rows, key=lambda r: r.get("id") or 0)
     for history, found in history_rows(record_pks(records)).items():
+        if history.instance_type._meta.label_lower in leave_out:
+            continue
         data[history._meta.label_lower] = [_row(r) for r in found]
     return dict(sorted(data.items()))
 
@@ -78,12 +88,16 @@ def athlete_export(*, case: Case, exported_by: User) -> tuple[str, bytes]:
     """A zip of all of the case's athlete's data: ``data.json`` and one CSV per kind of record.
 
     Every case of the athlete, their plans, phases, decisions, logs, sessions, device samples,
-    assessments, flags, consents and the history of each — nothing of anyone else's case.
+    assessments, flags, consents and the history of each — nothing of anyone else's case. The
+    cycle entries only when the exporter may read them (the athlete has cycle logging on,
+    ``permissions.can_read_cycle``): while it is off they are hidden from everyone, and the
+    README says they are left out.
     """
     if not permissions.can_export_athlete(exported_by, case):
         raise ApplicationError("Only the lead clinician of each of the athlete's cases may export.")
     athlete = case.athlete
-    data = athlete_data(athlete)
+    hidden = frozenset() if permissions.can_read_cycle(exported_by, case) else HIDDEN_CYCLE_KINDS
+    data = athlete_data(athlete, leave_out=hidden)
     now = timezone.now()
     names = {m._meta.label_lower: m._meta.verbose_name_plural for m in apps.get_models()}
     buffer = io.BytesIO()
@@ -104,6 +118,13 @@ def athlete_export(*, case: Case, exported_by: User) -> tuple[str, bytes]:
         for label, rows in data.items():
             archive.writestr(f"csv/{label}.csv", _csv(rows))
             lines.append(f"  csv/{label}.csv — {names.get(label, label)}: {len(rows)}")
+        if hidden:
+            lines += [
+                "",
+                "Left out: the menstrual-cycle entries, if any. The athlete has cycle logging",
+                "turned off, which hides them from everyone; they show again if the athlete",
+                "turns it back on.",
+            ]
         archive.writestr("README.txt", "\n".join(lines) + "\n")
     audit_log.info(
         "athlete %s exported by user %s (%s kinds)", athlete.pk, exported_by.pk, len(data)

@@ -266,3 +266,31 @@ def test_erasure_forgets_the_athletes_phones(
     assert not PushSubscription.objects.exists()
     assert record.counts.get("monitoring.PushSubscription") == 1
     assert User.objects.filter(pk=athlete_user.pk).exists() is login_kept
+
+
+def test_cycle_entries_hidden_by_the_athlete_are_left_out_of_the_export(
+    client, case, records, clinician, athlete_user
+):
+    """Off, cycle logging hides the entries from everyone (athletes.models.cycle): the lead
+    clinician's export leaves them out and says so; on again, they are in it."""
+    import datetime as dt
+
+    from monitoring.care.services.cycle import cycle_consent_set, period_start_record
+
+    athlete = case.athlete
+    cycle_consent_set(athlete=athlete, by=athlete_user, given=True)
+    started = athlete.today() - dt.timedelta(days=12)
+    period_start_record(athlete=athlete, by=athlete_user, started_on=started)
+    cycle_consent_set(athlete=athlete, by=athlete_user, given=False)
+    archive = export(client, clinician, case)
+    data = json.loads(archive.read("data.json"))["records"]
+    assert "athletes.periodstart" not in data
+    assert "csv/athletes.periodstart.csv" not in archive.namelist()
+    assert not any(k.startswith("athletes.") and "period" in k for k in data)
+    assert "Left out: the menstrual-cycle entries" in archive.read("README.txt").decode()
+
+    cycle_consent_set(athlete=athlete, by=athlete_user, given=True)
+    archive = export(client, clinician, case)
+    data = json.loads(archive.read("data.json"))["records"]
+    assert [row["started_on"] for row in data["athletes.periodstart"]] == [started.isoformat()]
+    assert "Left out" not in archive.read("README.txt").decode()

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from rehab.db import MovesUpdatedAt
 
@@ -173,6 +174,9 @@ class Athlete(MovesUpdatedAt, models.Model):
     )
     guardian_phone = models.CharField(max_length=40, blank=True)
     guardian_email = models.EmailField(blank=True)
+    # Who changed the athlete's details, the guardian's among them, and when: the record of
+    # changes of each of their cases (monitoring.audit).
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["last_name", "first_name"]

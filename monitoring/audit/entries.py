@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from athletes.models import CareTeamMember, Case, User
+from athletes.models import Athlete, CareTeamMember, Case, User
 from monitoring.audit.words import (
     activity_key,
     choice_words,
@@ -365,6 +365,33 @@ def _flag_entry(row, previous, names, ctx) -> Entry | None:
     return _entry(row, names, f"Flag updated: {kind}", changes, who=_who(row, names, AUTOMATIC))
 
 
+ATHLETE_FIELDS: dict[str, tuple[str, Callable[[Any], str]]] = {
+    "first_name": ("First name", text_words),
+    "last_name": ("Last name", text_words),
+    "date_of_birth": ("Date of birth", lambda v: date_words(v) if v else "—"),
+    "sex": ("Sex", choice_words(Athlete.Sex.choices)),
+    "sport": ("Sport", text_words),
+    "guardian_name": ("Guardian", text_words),
+    "guardian_relationship": ("Guardian's relationship", text_words),
+    "guardian_phone": ("Guardian's phone", text_words),
+    "guardian_email": ("Guardian's e-mail", text_words),
+}
+"""The athlete's details the record tells of (not their phone's time zone, nor the links)."""
+
+
+def _athlete_entry(row, previous, names, ctx) -> Entry | None:
+    """A change of the athlete's details (shared by their cases): their creation is the case's
+    opening, their erasure takes the record with it."""
+    if row.history_type != "~" or previous is None:
+        return None
+    changes = _field_changes(row, previous, ATHLETE_FIELDS)
+    if not changes:
+        return None
+    guardian = all(line.startswith("Guardian") for line in changes)
+    what = "Guardian's contact details changed" if guardian else "Athlete's details changed"
+    return _entry(row, names, what, changes)
+
+
 def _consent_entry(row, previous, names, ctx) -> Entry | None:
     if row.history_type == "-":
         return None
@@ -384,5 +411,6 @@ ENTRY_BUILDERS: dict[str, Callable[[Any, Any, Names, dict], Entry | None]] = {
     "assessment": _assessment_entry,
     "flag": _flag_entry,
     "consent": _consent_entry,
+    "athlete": _athlete_entry,
 }
 """Kind of history row → what builds its entry from (row, previous row, names, context)."""

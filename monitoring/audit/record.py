@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from athletes.models import CareTeamMember, Case, SharingConsent
+from athletes.models import Athlete, CareTeamMember, Case, SharingConsent
 from monitoring.audit.entries import COPIED_PREFIX, ENTRY_BUILDERS, Entry, Names
 from monitoring.models import Assessment, Flag
 from protocols.models import PhaseTransition, Plan, PlanPhase
@@ -31,7 +31,7 @@ def _history(model) -> Any:
 
 
 def case_record(case: Case) -> Record:
-    """Every recorded change of the case, newest first (nine queries, whatever their number)."""
+    """Every recorded change of the case, newest first (ten queries, whatever their number)."""
     plan_ids = _history(Plan).filter(case_id=case.pk).values("id")
     rows = {
         "case": list(_history(Case).filter(id=case.pk)),
@@ -42,6 +42,7 @@ def case_record(case: Case) -> Record:
         "assessment": list(_history(Assessment).filter(case_id=case.pk)),
         "flag": list(_history(Flag).filter(case_id=case.pk).defer("evaluation")),
         "consent": list(_history(SharingConsent).filter(athlete_id=case.athlete_id)),
+        "athlete": list(_history(Athlete).filter(id=case.athlete_id)),
     }
     names = Names()
     user_fields = (

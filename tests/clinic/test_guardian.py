@@ -140,6 +140,12 @@ def test_a_clinician_corrects_the_guardian_on_the_bone_health_page(client, case,
     assert "Guardian contact saved." in body and "tom@example.org" in body
     case.athlete.refresh_from_db()
     assert (case.athlete.guardian_name, case.athlete.guardian_phone) == ("Tom Quinn", "")
+    # The record of changes says who changed the guardian's details, and from what to what.
+    record = client.get(reverse("clinic:case_record", args=[case.pk])).content.decode()
+    entry = record.split("Guardian&#x27;s contact details changed", 1)[1].split("</ul>", 1)[0]
+    assert str(clinician) in entry
+    assert "Guardian: “Ruth Quinn” → “Tom Quinn”" in entry
+    assert "Guardian&#x27;s e-mail: (empty) → “tom@example.org”" in entry
 
 
 def test_clearing_an_adolescent_s_guardian_on_the_page_shows_the_field_errors(

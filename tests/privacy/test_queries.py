@@ -43,9 +43,9 @@ def test_the_panel_is_constant_in_history_rows(
     client.force_login(clinician)
     # 1 session, 2 user, 3 the case (viewer role), 4 whether Dana leads every case of the
     # athlete (export / erase), 5 consents, 6 care-team members of the athlete's cases,
-    # 7-14 the history of the case, care team, plans, phases, decisions, assessments, flags and
-    # consents, 15 the names of the people in it, 16 the access log's one insert.
-    with django_assert_num_queries(16):
+    # 7-15 the history of the case, care team, plans, phases, decisions, assessments, flags,
+    # consents and the athlete, 16 the names of the people in it, 17 the access log's insert.
+    with django_assert_num_queries(17):
         response = client.get(reverse("clinic:case_privacy", args=[case.pk]))
     body = response.content.decode()
     assert body.count('class="hist audit-') == 15  # the latest 15, then a link to them all
@@ -58,9 +58,9 @@ def test_the_record_page_is_constant_in_history_rows(
 ):
     grow(case, records, clinician, athlete_user, rounds)
     client.force_login(clinician)
-    # 1 session, 2 user, 3 the case, 4-11 the eight history tables, 12 names, 13 the red-flag
-    # count of the navigation, 14 the access log's one insert, 15 who looked (the lead's list).
-    with django_assert_num_queries(15):
+    # 1 session, 2 user, 3 the case, 4-12 the nine history tables, 13 names, 14 the red-flag
+    # count of the navigation, 15 the access log's one insert, 16 who looked (the lead's list).
+    with django_assert_num_queries(16):
         response = client.get(reverse("clinic:case_record", args=[case.pk]))
     body = response.content.decode()
     assert body.count("Decision: Held in phase") == rounds

@@ -320,7 +320,7 @@
      after activity. The page carries the limits, the phase's impact and the team to call. */
   function offlineStop() {
     var box = document.getElementById("offline-stop");
-    if (!box) return;
+    if (!box) return null;
     var limit = parseInt(box.dataset.redLimit, 10);
     var nonImpact = (box.dataset.nonImpact || "").split(" ");
     var sessions = keptRows();
@@ -335,7 +335,7 @@
     var worst = Math.max.apply(null, pains);
     var reasons = [];
     if (impact && worst >= limit) {
-      reasons.push("You reported pain of " + worst + "/10 with impact work (your plan's limit is " + limit + "/10).");
+      reasons.push("You reported pain of " + worst + "/10 with impact work: at " + limit + "/10 or more, your plan says stop.");
     }
     if (checkedIn(form, "pain_character") && checkedIn(form, "pain_character").value === "sharp") {
       reasons.push("You reported sharp pain.");
@@ -346,6 +346,7 @@
     reasons = reasons.concat(redRuleReasons(box, pains));
     box.hidden = !reasons.length;
     box.querySelector("[data-offline-reason]").textContent = reasons.join(" ");
+    return reasons.length ? box : null;
   }
 
   var PAIN_WORDS = { rest: "pain at rest", during: "pain during activity", after: "pain after activity", any: "pain" };
@@ -372,7 +373,7 @@
     Object.keys(above).forEach(function (name) {
       var worst = Math.max.apply(null, values[name] || [-1]);
       if (worst > above[name]) {
-        out.push("You reported " + PAIN_WORDS[name] + " of " + worst + "/10 (your plan's limit is " + above[name] + "/10).");
+        out.push("You reported " + PAIN_WORDS[name] + " of " + worst + "/10: above " + above[name] + "/10, your plan says stop.");
       }
     });
     var lasted = form.elements.pain_lasted_hours ? parseFloat(form.elements.pain_lasted_hours.value) : NaN;
@@ -387,7 +388,17 @@
   function keepOnPhone() {
     var date = logDate();
     outbox.put(date, urlFor(date), entries());
-    offlineStop();
+    var stop = offlineStop();
+    if (stop && outbox.markStop) {
+      var copy = stop.cloneNode(true);
+      ["id", "hidden", "aria-labelledby"].forEach(function (name) {
+        copy.removeAttribute(name);
+      });
+      Array.prototype.forEach.call(copy.querySelectorAll("[id]"), function (node) {
+        node.removeAttribute("id");
+      });
+      outbox.markStop(date, copy.outerHTML);
+    }
     form.hidden = true;
     if (clientErrors) clientErrors.hidden = true;
     savedPanel.hidden = false;

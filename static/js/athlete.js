@@ -93,6 +93,24 @@
     return read()[date] || null;
   }
 
+  /* The stop the log page said when it kept this log (its callout, as HTML), or "" for none:
+     every page says it while the log waits, not only the page it was kept on. */
+  function markStop(date, html) {
+    var box = read();
+    if (!box[date]) return;
+    box[date].stop = html || "";
+    write(box);
+  }
+
+  function waitingStops() {
+    var box = read();
+    return pending()
+      .map(function (key) {
+        return box[key].stop || "";
+      })
+      .filter(Boolean);
+  }
+
   function pending() {
     return Object.keys(read()).sort();
   }
@@ -277,6 +295,22 @@
       note.textContent = text;
     });
     var box = statusBox();
+    var stops = waitingStops();
+    var shown = document.getElementById("offline-stop"); // the log page that kept it says it
+    if (box && stops.length && !box.querySelector(".sent-line") && !(shown && !shown.hidden)) {
+      // A log kept on this phone says stop: until it is sent (and the page comes from the
+      // server again), every page says so first, above what it showed before the log.
+      say(
+        null,
+        false,
+        '<p class="waiting-line">' +
+          escapeHtml(text) +
+          " What this page shows below is from before it.</p>" +
+          stops[stops.length - 1]
+      );
+      box.setAttribute("role", "alert");
+      return;
+    }
     if (box && !box.classList.contains("is-ok") && !box.querySelector("a, .callout")) {
       if (navigator.onLine === false) {
         say("You are offline: pages may be out of date." + (text ? " " + text : ""));
@@ -291,6 +325,7 @@
   window.rehabOutbox = {
     put: put,
     get: get,
+    markStop: markStop,
     remove: remove,
     pending: pending,
     sync: sync,

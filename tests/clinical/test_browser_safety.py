@@ -209,11 +209,22 @@ def test_offline_at_a_high_risk_site_pain_above_the_phases_limit_is_a_stop(
     offline = page.locator("#offline-stop")
     expect(offline).to_be_visible()
     expect(offline).to_contain_text(
-        "You reported pain during activity of 2/10 (your plan's limit is 1/10)."
+        "You reported pain during activity of 2/10: above 1/10, your plan says stop."
     )
     expect(offline).to_contain_text("You reported pain lasting 24 hours after activity.")
     expect(offline).not_to_contain_text("with impact work")  # below the red limit
     expect(offline).not_to_contain_text("pain after activity of")  # 1/10 is at its limit
     expect(offline).to_contain_text(URGENT)
     page.screenshot(path=artifacts / "clinical-offline-stop-high-risk.png", full_page=True)
+    # Still without signal, Today (as the phone kept it) says stop first, until the log is sent.
+    page.goto(f"{live_server.url}/me/")
+    status = page.locator("#sync-status")
+    expect(status).to_be_visible()
+    expect(status).to_have_attribute("role", "alert")
+    expect(status).to_contain_text("is saved on this phone")
+    expect(status).to_contain_text("What this page shows below is from before it.")
+    expect(status).to_contain_text("Stop: no running or impact training")
+    expect(status).to_contain_text("pain during activity of 2/10")
+    expect(status).to_contain_text(URGENT)
+    page.screenshot(path=artifacts / "clinical-offline-today-stop.png", full_page=True)
     context.close()

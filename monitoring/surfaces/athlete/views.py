@@ -354,6 +354,9 @@ def push(request, ctx: pages.AthleteContext):
 SHELL = (
     "css/app.css",
     "css/athlete.css",
+    "css/care.css",  # Today's goals and cards, the notes and settings pages
+    "css/running.css",  # the road back on Progress
+    "js/confirm.js",
     "js/forget-pages.js",
     "js/athlete.js",
     "js/athlete-log.js",
@@ -361,6 +364,7 @@ SHELL = (
     "js/athlete-exercises.js",
     "js/run-timer.js",
     "django_htmx/htmx-2.min.js",
+    "django_htmx/django-htmx.js",
     "athlete/icon.svg",
     "athlete/icon-192.png",
     "athlete/icon-512.png",

@@ -349,7 +349,8 @@ def _flag_item(f: Flag, can: dict[str, Any]) -> TimelineItem:
         body=_flag_body(f, can),
         tone={"red_flag": "red", "regression": "amber"}.get(f.kind, "grey"),
         anchor=f"flag-{f.pk}",
-        by=f.get_status_display(),
+        # the item stands at the flag's raising: its status now, said as such
+        by=f"Raised; now {f.get_status_display().lower()}",
     )
 
 

@@ -235,5 +235,6 @@ def test_a_resolved_flag_tells_the_coach_it_was_reviewed_not_its_open_words(
     html = client.get(reverse("care:timeline", kwargs={"case_id": case.pk})).content.decode()
     day = timezone.localdate(Flag.objects.get(pk=flag.pk).resolved_at)
     assert f"Reviewed by the medical team on {day.day} {day:%b %Y}." in html
+    assert "Raised; now resolved" in html  # the item stands at the raising, not the review
     assert "Under review: no impact work" not in html
     assert "a bruise" not in html and "Night pain" not in html

@@ -122,8 +122,14 @@ def test_acknowledge_then_resolve_a_flag(client, case, plan, flagged, dana):
     assert "Say how the flag was resolved." in response.content.decode()
     flagged.refresh_from_db()
     assert flagged.status == "acknowledged"
-    response = client.post(resolve, {f"flag-{flagged.pk}-resolution": "Seen; bone pain ruled out."})
-    assert response.status_code == 302
+    response = client.post(
+        resolve, {f"flag-{flagged.pk}-resolution": "Seen; bone pain ruled out."}, follow=True
+    )
+    # What happened is said in the flags' card, where the page opens (#flags), not at its top.
+    body = response.content.decode()
+    card = body.split('id="flags"', 1)[1].split("</section>", 1)[0]
+    assert f"Resolved: {flagged.title}." in card and 'data-testid="flags-message"' in card
+    assert body.count(f"Resolved: {flagged.title}.") == 1
     flagged.refresh_from_db()
     assert flagged.status == "resolved" and flagged.resolution == "Seen; bone pain ruled out."
     again = client.post(resolve, {f"flag-{flagged.pk}-resolution": "Twice."}, follow=True)
@@ -136,6 +142,8 @@ def test_acknowledging_from_another_page_returns_there(client, case, plan, flagg
     url = reverse("clinic:flag_acknowledge", args=[case.pk, flagged.pk])
     response = client.post(url, {"next": "/clinic/inbox/"})
     assert response.url == "/clinic/inbox/"
+    inbox = client.get("/clinic/inbox/").content.decode()  # said on the page it returns to
+    assert f"Acknowledged: {flagged.title}." in inbox
     flagged.status = "open"
     Flag.objects.filter(pk=flagged.pk).update(status="open")
     response = client.post(url, {"next": "https://evil.example/"})

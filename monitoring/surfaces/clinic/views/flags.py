@@ -34,6 +34,20 @@ def _flag(request, case_id: int, flag_id: int):
     return case, flag
 
 
+def _back(request, case, level: int, text: str):
+    """Back where the action came from (the case page's flags, or the page given as ``next``),
+    saying what happened. On the case page the words stand in its flags' card, where the page
+    opens (``#flags``), not above the fold at its top."""
+    target = next_url(request, case_url(case.pk, "flags"))
+    tags = FLAGS_TAG if target == case_url(case.pk, "flags") else ""
+    messages.add_message(request, level, text, extra_tags=tags)
+    return redirect(target)
+
+
+FLAGS_TAG = "flags"
+"""A message shown in the case page's flags card (templates/clinic/case.html)."""
+
+
 @login_required
 @require_POST
 def flag_acknowledge(request, case_id: int, flag_id: int):
@@ -41,10 +55,9 @@ def flag_acknowledge(request, case_id: int, flag_id: int):
     try:
         flag_actions.flag_acknowledge(flag=flag, by=request.user)
     except ApplicationError as exc:
-        messages.error(request, exc.message)
+        said = (messages.ERROR, exc.message)
     else:
-        if not request.htmx:
-            messages.success(request, f"Acknowledged: {flag.title}.")
+        said = (messages.SUCCESS, f"Acknowledged: {flag.title}.")
     if request.htmx and request.POST.get("row") == "inbox":
         (flag,) = clinic.labelled(
             [
@@ -58,7 +71,7 @@ def flag_acknowledge(request, case_id: int, flag_id: int):
             "clinic/_inbox_row.html",
             {"flag": flag, "oob_count": red_flag_count(request.user)},
         )
-    return redirect(next_url(request, case_url(case.pk, "flags")))
+    return _back(request, case, *said)
 
 
 @login_required
@@ -73,11 +86,9 @@ def flag_resolve(request, case_id: int, flag_id: int):
             )
         except ApplicationError as exc:
             if flag.status == Flag.Status.RESOLVED:  # resolved meanwhile: nothing to correct
-                messages.error(request, exc.message)
-                return redirect(next_url(request, case_url(case.pk, "flags")))
+                return _back(request, case, messages.ERROR, exc.message)
             exc.add_to_form(form)
         else:
-            messages.success(request, f"Resolved: {flag.title}.")
-            return redirect(next_url(request, case_url(case.pk, "flags")))
+            return _back(request, case, messages.SUCCESS, f"Resolved: {flag.title}.")
     page = clinic.case_page(request.user, case, today=athlete_today(case.athlete))
     return render_case(request, page, forms={"resolve": (flag.pk, form)}, status=400)

@@ -59,12 +59,13 @@ def sparkline_svg(weeks: Sequence[tuple[dt.date, float]], *, width: int = 96, he
     for i, (start, value) in enumerate(weeks):
         h = max(1.5, (value / top) * (height - 2)) if value else 1.5
         css = "spark-bar" if value else "spark-bar spark-empty"
-        title = f"Week of {_day_month(start)}: {html.escape(f'{value:.0f}')} AU"
+        end = start + dt.timedelta(days=6)  # the weeks are the 7 days ending on the row's day
+        title = f"{_day_month(start)} – {_day_month(end)}: {html.escape(f'{value:.0f}')} AU"
         bars.append(
             f'<rect x="{i * (bar + gap):.1f}" y="{height - h:.1f}" width="{bar:.1f}" '
             f'height="{h:.1f}" rx="1.5" class="{css}"><title>{title}</title></rect>'
         )
-    summary = "Weekly training load, last {} weeks: {} AU".format(
+    summary = "Training load of each of the last {} periods of 7 days: {} AU".format(
         len(weeks), ", ".join(f"{v:.0f}" for _, v in weeks)
     )
     return mark_safe(  # noqa: S308 (every value above is a formatted number or escaped)

@@ -105,6 +105,10 @@ def test_with_a_red_flag_open_the_other_proposals_wait_for_its_review(
     # today's evaluation still finds the red flag: the clinician's review stands beside it
     seen = html[html.index('data-testid="red-reviewed"') :].split("</p>", 1)[0]
     assert "resolved the red flag on" in seen and "Seen in clinic; bruise." in seen
+    # its summary no longer reads as an open red flag: before that review, and amber
+    summary = html[html.index('class="summary summary-') :].split("</p>", 1)[0]
+    assert summary.startswith('class="summary summary-amber"')
+    assert "Found in these data, before that review:" in summary
 
 
 def test_acknowledge_then_resolve_a_flag(client, case, plan, flagged, dana):

@@ -283,7 +283,7 @@
       var stage = field(row, "programme_stage");
       var done = field(row, "completion");
       if (stage && stage.value && done && !done.value) {
-        out.push([row.id, what + "whether you finished it"]);
+        out.push([row.id, what + "whether you finished this session"]);
       }
     });
     return out;

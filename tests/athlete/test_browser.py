@@ -168,7 +168,7 @@ def fill_todays_log(page: Page, tap: Taps, *, during: str) -> None:
 
 
 def finished(page: Page, row: int) -> None:
-    """A programme run's "Did you finish it?": yes (a run with its stage asks it)."""
+    """A programme run's "Did you finish this session?": yes (a run with its stage asks it)."""
     expect(page.locator(f"#id_s-{row}-programme_stage")).to_have_value("1")
     page.locator(f"#id_s-{row}-completion").select_option("completed")
 

@@ -196,6 +196,20 @@ def test_messages_red_flag_regression_and_ready():
     calm = [LogEntry(day=DAY, pain_during=0, pain_character="none")]
     (good,) = pages.log_messages(run(rules, calm), rules)
     assert good.level == "good" and "clinician will review the next step" in good.text
+    assert "run-walk programme" not in good.text
+    # The plan's goals met while its run-walk programme has stages to go: both are said.
+    from protocols.engine.programme import ProgrammeState, Stage
+
+    stages = tuple(Stage(run=1, walk=4, repeats=6, sessions=2) for _ in range(5))
+    going = ProgrammeState(
+        stages=stages, stage=3, sessions_done=0, finished=False, last_run_on=None,
+        ran_today=False, run_due=True, next_run_on=DAY, step_down=None, rest_days=1,
+    )  # fmt: skip
+    (good,) = pages.log_messages(run(rules, calm), rules, programme=going)
+    assert good.text.endswith("Your run-walk programme goes on meanwhile: stage 3 of 5.")
+    done = dataclasses.replace(going, stage=5, finished=True)
+    (good,) = pages.log_messages(run(rules, calm), rules, programme=done)
+    assert "run-walk programme" not in good.text
 
 
 def test_red_flag_without_running_says_rest_from_loading():

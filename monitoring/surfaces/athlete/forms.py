@@ -310,7 +310,9 @@ class SessionForm(forms.Form):
         label="Run-walk programme stage (optional)", required=False, min_value=1, max_value=20
     )
     completion = forms.ChoiceField(
-        label="Did you finish this session?", required=False, choices=[("", "—"), *Completion.choices]
+        label="Did you finish this session?",
+        required=False,
+        choices=[("", "—"), *Completion.choices],
     )
 
     def __init__(self, *args, day: dt.date, shoes=(), **kwargs):

@@ -231,6 +231,7 @@ def logged(request, ctx: pages.AthleteContext, day: str):
         severe,
         open_red_flag=pages.has_open_red_flag(ctx.case),
         day=date if date != ctx.today else None,
+        programme=phase_programme_state(ctx.phase, ctx.athlete.pk, ctx.today),
     )
     stop = any(note.level == "stop" for note in notes)
     context = base_context(

@@ -11,6 +11,7 @@ from monitoring.surfaces.athlete.view_models.safety import URGENT_CARE, SevereFi
 from monitoring.surfaces.athlete.view_models.today import main_activity_noun
 from protocols.engine import criteria, wording
 from protocols.engine.gating import Evaluation, recorded_late_words
+from protocols.engine.programme import ProgrammeState
 from protocols.models import Impact, PlanPhase
 
 
@@ -48,12 +49,22 @@ def _red_words(
     return words
 
 
+def _programme_left(programme: ProgrammeState | None) -> str:
+    if programme is None or programme.finished:
+        return ""
+    return (
+        f" Your run-walk programme goes on meanwhile: stage {programme.offered_stage} of "
+        f"{len(programme.stages)}."
+    )
+
+
 def log_messages(
     evaluation: Evaluation | None,
     phase: PlanPhase | None,
     severe: SevereFinding | None = None,
     open_red_flag: bool = False,
     day: dt.date | None = None,
+    programme: ProgrammeState | None = None,
 ) -> list[Message]:
     """What the evaluation has to say to the athlete right after a log, in plain words.
 
@@ -64,6 +75,8 @@ def log_messages(
     reviewed it, even when this log is calm. ``day``: the log saved is of an earlier day;
     of today's red findings only those recorded late for that day are said to be its own (a
     calm day logged late is not answered "severe pain"; the open red flag still says stop).
+    ``programme``: the phase's run-walk programme on the day, whose stages still to run are
+    said beside "you have met the goals" (the plan's goals may not wait for its last stage).
     """
     if phase is None or (evaluation is None and severe is None):
         return []
@@ -105,7 +118,7 @@ def log_messages(
                 "good",
                 "Great work: you have met the goals your plan checks for this stage",
                 "Your clinician will review the next step with you. Keep to your current plan "
-                "until they do.",
+                "until they do." + _programme_left(programme),
             )
         )
     if not any(m.level == "stop" for m in out):  # a stop is the one message: no "stick to

@@ -139,7 +139,7 @@ def test_restrictions_card_is_derived_from_the_phase(client, coached, case, coac
     assert "Jumping, hopping, bounding or plyometrics" in body  # higher impact than allowed
     assert "Continuous running (not in this phase yet)" in body
     assert "Pain-free training rule" in body
-    # Next review: the typical end of the current phase (21 typical days).
+    # When this phase ends: its typical end (21 typical days), not a scheduled review.
     review = D0 + dt.timedelta(days=phase.typical_days)
     assert review.strftime("%A") in body and f"{review.day} {review:%B}" in body
     assert "@media print" in _coach_css()

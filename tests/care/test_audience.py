@@ -163,18 +163,23 @@ def test_bad_input_is_a_400_with_field_errors(client, case, team):
     assert api.status_code == 400 and "body" in api.json()["errors"]
 
 
-def test_a_note_links_to_a_flag_of_its_case(client, case, team, plan):
+def _night_pain_flag(case, plan, coach_message: str):
     from monitoring.models import Flag
 
-    flag = Flag.objects.create(
+    return Flag.objects.create(
         case=case,
         phase=plan.current_phase,
         kind="red_flag",
         title="Night pain reported",
         message="Night pain on 19 Nov.",
-        coach_message="Under review.",
+        coach_message=coach_message,
         evaluation={},
     )
+
+
+def test_a_note_links_to_a_flag_of_its_case(client, case, team, plan):
+
+    flag = _night_pain_flag(case, plan, "Under review.")
     client.force_login(team["clinician"])
     response = client.post(
         reverse("care:note_new", kwargs={"case_id": case.pk}),
@@ -219,14 +224,8 @@ def test_a_resolved_flag_tells_the_coach_it_was_reviewed_not_its_open_words(
     from monitoring.evaluation.flags import flag_resolve
     from monitoring.models import Flag
 
-    flag = Flag.objects.create(
-        case=case,
-        phase=plan.current_phase,
-        kind="red_flag",
-        title="Night pain reported",
-        message="Night pain on 19 Nov.",
-        coach_message="Under review: no impact work until the medical team has reviewed it.",
-        evaluation={},
+    flag = _night_pain_flag(
+        case, plan, "Under review: no impact work until the medical team has reviewed it."
     )
     client.force_login(team["coach"])
     html = client.get(reverse("care:timeline", kwargs={"case_id": case.pk})).content.decode()

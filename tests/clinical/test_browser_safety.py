@@ -90,6 +90,17 @@ def test_today_with_an_open_red_flag_says_stop_and_whom_to_call(
     page.screenshot(path=artifacts / "clinical-today-red-flag.png", full_page=True)
 
 
+def offline_log_page(page: Page, context, live_server, username: str) -> None:
+    """Signed in with the service worker in control, then without signal, on the log page."""
+    log_in(page, live_server, username, PASSWORD)
+    page.goto(f"{live_server.url}/me/log/")
+    page.wait_for_function("navigator.serviceWorker.ready.then(r => !!r.active)", timeout=15000)
+    page.reload()
+    page.wait_for_function("!!navigator.serviceWorker.controller")
+    context.set_offline(True)
+    page.goto(f"{live_server.url}/me/log/")
+
+
 def option(page: Page, name: str, value: str):
     return page.locator(f'label[for="id_{name}_{value}"]')
 
@@ -103,14 +114,7 @@ def test_a_log_sent_from_the_outbox_shows_its_advice(
     today = timezone.localdate()
     context = browser.new_context(**browser_context_args, timezone_id="Europe/London")
     page = context.new_page()
-    log_in(page, live_server, "maya", PASSWORD)
-    page.goto(f"{live_server.url}/me/log/")
-    page.wait_for_function("navigator.serviceWorker.ready.then(r => !!r.active)", timeout=15000)
-    page.reload()
-    page.wait_for_function("!!navigator.serviceWorker.controller")
-
-    context.set_offline(True)
-    page.goto(f"{live_server.url}/me/log/")
+    offline_log_page(page, context, live_server, "maya")
     for name, value in (
         ("pain_rest", "1"),
         ("pain_during", "7"),
@@ -184,14 +188,7 @@ def test_offline_at_a_high_risk_site_pain_above_the_phases_limit_is_a_stop(
     plan's red limit) is a stop on the phone at once, and so is pain lasting 24 hours."""
     context = browser.new_context(**browser_context_args)
     page = context.new_page()
-    log_in(page, live_server, "noor", PASSWORD)
-    page.goto(f"{live_server.url}/me/log/")
-    page.wait_for_function("navigator.serviceWorker.ready.then(r => !!r.active)", timeout=15000)
-    page.reload()
-    page.wait_for_function("!!navigator.serviceWorker.controller")
-
-    context.set_offline(True)
-    page.goto(f"{live_server.url}/me/log/")
+    offline_log_page(page, context, live_server, "noor")
     for name, value in (
         ("pain_rest", "0"),
         ("pain_during", "2"),

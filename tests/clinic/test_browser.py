@@ -138,7 +138,7 @@ def test_a_clinician_opens_a_case_and_decides_on_a_flag(desktop: Page, live_serv
 
     # Acknowledge the red flag.
     red.get_by_role("button", name="Acknowledge").click()
-    expect(page.locator(".messages")).to_contain_text("Acknowledged")
+    expect(page.locator("#flags [data-testid=flags-message]")).to_contain_text("Acknowledged")
     expect(page.locator("#flags .flag-red_flag")).to_contain_text("Acknowledged by Dana Okafor")
     expect(page.locator("#nav-red-count")).to_have_text("1")
 
